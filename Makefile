@@ -1,0 +1,43 @@
+# Two commands set everything up on a fresh machine: `make run` and `make test`.
+# Only python3 and make are needed; uv is used when it can be installed (much faster).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8866
+SAMPLE := sample_data/reps.csv
+
+.PHONY: run test venv sample bench clean strip-notebooks
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip uv || true
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	@if [ -x $(BIN)/uv ]; then \
+		$(BIN)/uv pip install -q --python $(BIN)/python -e ".[test]"; \
+	else \
+		$(BIN)/python -m pip install -q -e ".[test]"; \
+	fi
+	touch $@
+
+venv: $(VENV)/.installed
+
+$(SAMPLE): | $(VENV)/.installed
+	$(BIN)/workbench sample --out sample_data
+
+sample: $(SAMPLE)
+
+run: venv sample
+	$(BIN)/python -m voila apps/ --no-browser --port=$(PORT) --Voila.ip=127.0.0.1
+
+test: venv
+	$(BIN)/python -m pytest -q
+
+bench: venv
+	for b in benchmarks/*_bench.py; do $(BIN)/python $$b; done
+
+strip-notebooks: venv
+	$(BIN)/python -m nbconvert --clear-output --inplace notebooks/*.ipynb apps/*.ipynb
+
+clean:
+	rm -rf $(VENV) build *.egg-info

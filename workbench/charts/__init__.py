@@ -1,0 +1,5 @@
+"""Altair chart builders: pure functions that take result DataFrames and return charts.
+
+Builders never display a chart and never recompute business numbers; they draw what
+the computing modules returned. Tests check ``chart.to_dict()``, not pixels.
+"""

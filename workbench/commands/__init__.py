@@ -1,0 +1,1 @@
+"""Sub-commands of the ``workbench`` CLI; each module exposes ``register(subparsers)``."""
