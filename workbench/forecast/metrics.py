@@ -1,0 +1,174 @@
+"""Forecast accuracy metrics, on arrays and on backtest tables.
+
+Array functions take actuals and forecasts; :func:`evaluate` scores a backtest
+(``unique_id, ds, cutoff, y`` plus model columns) per series and model.
+
+* **MASE** — mean absolute error divided by the in-sample mean absolute error of the
+  seasonal naive forecast (< 1 beats "same period last season").
+* **WAPE** — sum of absolute errors / sum of actuals.
+* **bias** — sum of (forecast − actual) / sum of actuals (> 0: over-forecasting).
+* **coverage** — share of actuals inside the interval.
+* **Winkler score** — interval width plus ``2/alpha`` times any miss (lower is better).
+* **accuracy** — the CRM-style "forecast accuracy" ``max(0, 1 − |actual − forecast| / actual)``,
+  averaged over periods with a positive actual.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["mase", "wape", "bias", "coverage", "winkler", "crm_accuracy", "seasonal_scale", "evaluate",
+           "summarize"]
+
+
+def _arr(x):
+    return np.asarray(x, dtype=float)
+
+
+def seasonal_scale(history, season_length: int) -> float:
+    """In-sample MAE of the seasonal naive forecast (naive when the history is too short).
+
+    >>> seasonal_scale([1, 2, 3, 5], 1)
+    1.3333333333333333
+    """
+    y = _arr(history)
+    m = season_length if len(y) > season_length else 1
+    if len(y) <= m:
+        return float("nan")
+    return float(np.mean(np.abs(y[m:] - y[:-m])))
+
+
+def mase(actual, forecast, scale: float) -> float:
+    """Mean absolute scaled error.
+
+    >>> mase([10, 12], [11, 12], scale=2.0)
+    0.25
+    """
+    if not scale or not np.isfinite(scale):
+        return float("nan")
+    return float(np.mean(np.abs(_arr(actual) - _arr(forecast))) / scale)
+
+
+def wape(actual, forecast) -> float:
+    """Weighted absolute percentage error.
+
+    >>> wape([10, 30], [12, 27])
+    0.125
+    """
+    a = _arr(actual)
+    den = np.sum(np.abs(a))
+    return float(np.sum(np.abs(a - _arr(forecast))) / den) if den > 0 else float("nan")
+
+
+def bias(actual, forecast) -> float:
+    """Relative bias: positive when forecasts are too high.
+
+    >>> bias([10, 30], [12, 32])
+    0.1
+    """
+    a = _arr(actual)
+    den = np.sum(np.abs(a))
+    return float(np.sum(_arr(forecast) - a) / den) if den > 0 else float("nan")
+
+
+def coverage(actual, lo, hi) -> float:
+    """Share of actuals within ``[lo, hi]``.
+
+    >>> coverage([1, 5, 9], [0, 0, 0], [6, 6, 6])
+    0.6666666666666666
+    """
+    a = _arr(actual)
+    return float(np.mean((a >= _arr(lo)) & (a <= _arr(hi))))
+
+
+def winkler(actual, lo, hi, level: float) -> float:
+    """Mean Winkler (interval) score for a ``level``% interval.
+
+    >>> winkler([5, 12], [0, 0], [10, 10], 80)
+    20.0
+    """
+    a, lo, hi = _arr(actual), _arr(lo), _arr(hi)
+    alpha = 1 - level / 100
+    score = (hi - lo) + (2 / alpha) * (np.clip(lo - a, 0, None) + np.clip(a - hi, 0, None))
+    return float(np.mean(score))
+
+
+def crm_accuracy(actual, forecast) -> float:
+    """CRM-style forecast accuracy ``max(0, 1 − |actual − forecast| / actual)``, mean over actual > 0.
+
+    >>> crm_accuracy([100, 200, 0], [90, 300, 5])
+    0.7
+    """
+    a, f = _arr(actual), _arr(forecast)
+    ok = a > 0
+    if not ok.any():
+        return float("nan")
+    return float(np.mean(np.clip(1 - np.abs(a[ok] - f[ok]) / a[ok], 0, None)))
+
+
+def evaluate(backtest: pd.DataFrame, history: pd.DataFrame | None = None, *, season_length: int = 12,
+             models=None, level: int = 80, id_col: str = "unique_id", time_col: str = "ds",
+             target_col: str = "y") -> pd.DataFrame:
+    """Score a backtest per series and model.
+
+    Parameters
+    ----------
+    backtest : DataFrame
+        Output of :meth:`Forecaster.backtest` (``cutoff`` and actual columns included).
+    history : DataFrame, optional
+        The full series, for the MASE scale (the seasonal naive error of each series'
+        history up to its first cutoff). Without it MASE is NaN.
+    models : list of str, optional
+        Model columns to score; defaults to every model column plus ``forecast``.
+    level : int
+        Interval level used for coverage and Winkler score.
+
+    Returns
+    -------
+    DataFrame
+        ``unique_id, model, mase, wape, bias, coverage, winkler, accuracy, n``.
+    """
+    bt = backtest.rename(columns={id_col: "unique_id", time_col: "ds", target_col: "y"})
+    if models is None:
+        skip = {"unique_id", "ds", "cutoff", "y", "note"}
+        models = [c for c in bt.columns if c not in skip and "-lo-" not in c and "-hi-" not in c]
+    scales = {}
+    if history is not None:
+        hist = history.rename(columns={id_col: "unique_id", time_col: "ds", target_col: "y"})
+        first_cut = bt.groupby("unique_id")["cutoff"].min()
+        hist = hist.merge(first_cut.rename("first_cutoff"), left_on="unique_id", right_index=True)
+        hist = hist[hist["ds"] <= hist["first_cutoff"]].sort_values(["unique_id", "ds"])
+        scales = {uid: seasonal_scale(g["y"].to_numpy(), season_length) for uid, g in hist.groupby("unique_id")}
+    rows = []
+    for uid, g in bt.groupby("unique_id", sort=True):
+        a = g["y"].to_numpy()
+        for model in models:
+            if model not in g.columns or g[model].isna().all():
+                continue
+            f = g[model].to_numpy(dtype=float)
+            lo_c, hi_c = f"{model}-lo-{level}", f"{model}-hi-{level}"
+            has_iv = lo_c in g.columns and hi_c in g.columns and g[lo_c].notna().all()
+            rows.append({
+                "unique_id": uid, "model": model,
+                "mase": mase(a, f, scales.get(uid, float("nan"))),
+                "wape": wape(a, f), "bias": bias(a, f),
+                "coverage": coverage(a, g[lo_c], g[hi_c]) if has_iv else float("nan"),
+                "winkler": winkler(a, g[lo_c], g[hi_c], level) if has_iv else float("nan"),
+                "accuracy": crm_accuracy(a, f), "n": len(a),
+            })
+    return pd.DataFrame(rows, columns=["unique_id", "model", "mase", "wape", "bias", "coverage", "winkler",
+                                       "accuracy", "n"])
+
+
+def summarize(scores: pd.DataFrame) -> pd.DataFrame:
+    """Mean of each metric per model across series (NaNs skipped), best MASE first.
+
+    >>> s = pd.DataFrame({"unique_id": ["a", "b"], "model": "forecast", "mase": [0.5, 1.0], "wape": 0.1,
+    ...                   "bias": 0.0, "coverage": 0.8, "winkler": 1.0, "accuracy": 0.9, "n": 3})
+    >>> summarize(s)["mase"].tolist()
+    [0.75]
+    """
+    out = scores.groupby("model")[["mase", "wape", "bias", "coverage", "winkler", "accuracy"]].mean()
+    out["series"] = scores.groupby("model")["unique_id"].nunique()
+    return out.sort_values("mase").reset_index()

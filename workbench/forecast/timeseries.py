@@ -1,0 +1,473 @@
+"""The time-series Forecaster: candidate models chosen or combined per series by
+rolling-origin validation, with calibrated intervals and fallbacks for short series.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from statsforecast import StatsForecast
+from statsforecast.models import Naive
+
+from workbench.errors import NotFittedError
+from workbench.forecast import fallbacks
+from workbench.forecast._validate import SEASON_LENGTHS, check_param, validate_series
+from workbench.forecast.models import DEFAULT_MODELS, build_models, has_native_intervals
+from workbench.periods import pandas_freq
+
+__all__ = ["Forecaster"]
+
+os.environ.setdefault("NIXTLA_ID_AS_COL", "1")
+
+
+@dataclass
+class _Bucket:
+    """Series that share one candidate set (seasonal or not)."""
+
+    seasonal: bool
+    models: list
+    ids: list
+    weights: pd.DataFrame = field(default=None)  # index unique_id, columns aliases
+
+    @property
+    def aliases(self):
+        return [m.alias for m in self.models]
+
+    @property
+    def interval_aliases(self):
+        return [m.alias for m in self.models if has_native_intervals(m)]
+
+
+class Forecaster:
+    """Forecast many sales series at once, choosing or combining models per series.
+
+    Candidate models (statsforecast) are scored per series by rolling-origin
+    validation (``n_windows`` windows of ``cv_h`` periods); the ``forecast`` column is
+    the inverse-error weighted mean of each series' ``top_k`` best models
+    (``method="combine"``), the single best (``"select"``), or one named model.
+    Its intervals are the weighted model interval widths around that point, rescaled
+    once per level so that they cover the validation actuals at the nominal rate
+    (a pooled split-conformal calibration; ``calibrate=False`` turns it off).
+
+    Short and odd series take fallbacks, told in the ``note`` column: fewer than two
+    seasons → non-seasonal models; fewer than ``min_history`` points → shrunk toward
+    the group's members (when ``groups`` are given to ``fit``) or naive with a wide
+    interval; all-zero history → zero with an upper bound. Sales cannot go below zero:
+    with ``nonnegative=True`` every point and bound is clipped at 0.
+
+    Parameters
+    ----------
+    models : sequence of str or statsforecast models, optional
+        Candidates; names from :data:`workbench.forecast.models.MODEL_SPECS`. Defaults
+        to :data:`~workbench.forecast.models.DEFAULT_MODELS`.
+    season_length : int, optional
+        Periods per season; by default 52 (weekly), 12 (monthly), 4 (quarterly), 1 (yearly).
+    freq : {"W", "M", "Q", "Y"}, optional
+        Inferred from the dates when omitted.
+    level : sequence of int
+        Interval coverage levels in percent.
+    method : {"combine", "select"} or a model alias
+    top_k : int
+        Models combined per series with ``method="combine"``.
+    n_windows, cv_h : int
+        Rolling-origin validation windows and their length (default ``min(season, 6)``).
+    min_history : int
+        Series with fewer points use the short-history fallbacks.
+    calibrate : bool
+        Rescale the combined intervals on validation errors.
+    nonnegative : bool
+        Clip forecasts and bounds at 0.
+    allow_negative : bool
+        Accept negative values in the history (otherwise they are an error).
+    n_jobs : int
+        Processes statsforecast may use.
+    id_col, time_col, target_col : str
+        Column names of the input.
+
+    Attributes
+    ----------
+    freq_, season_length_ : str, int
+    weights_ : DataFrame
+        ``unique_id, model, weight`` of the combination per series.
+    cv_ : DataFrame
+        Validation forecasts (``unique_id, ds, cutoff, y``, models, ``forecast``).
+    interval_scale_ : dict
+        Calibration factor applied to the combined interval widths, per level.
+    notes_ : Series
+        The fallback applied per series ("" when none).
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from workbench.forecast import Forecaster
+    >>> rng = np.random.default_rng(0)
+    >>> ds = pd.date_range("2023-01-01", periods=36, freq="MS")
+    >>> df = pd.DataFrame({"unique_id": "rep_1", "ds": ds,
+    ...                    "y": 100 + 20 * np.sin(np.arange(36) * np.pi / 6) + rng.normal(0, 5, 36)})
+    >>> fc = Forecaster(models=["seasonal_naive", "theta"], level=[80]).fit(df).predict(3)
+    >>> list(fc.columns)
+    ['unique_id', 'ds', 'SeasonalNaive', 'SeasonalNaive-lo-80', 'SeasonalNaive-hi-80', 'Theta', 'Theta-lo-80', 'Theta-hi-80', 'forecast', 'forecast-lo-80', 'forecast-hi-80', 'note']
+    >>> bool((fc["forecast-lo-80"] <= fc["forecast"]).all() and (fc["forecast"] <= fc["forecast-hi-80"]).all())
+    True
+    """
+
+    def __init__(self, models=None, season_length=None, freq=None, level=(80, 95), method="combine",
+                 top_k=3, n_windows=2, cv_h=None, min_history=6, calibrate=True, nonnegative=True,
+                 allow_negative=False, n_jobs=1, id_col="unique_id", time_col="ds", target_col="y"):
+        self.models = models
+        self.season_length = season_length
+        self.freq = freq
+        self.level = level
+        self.method = method
+        self.top_k = top_k
+        self.n_windows = n_windows
+        self.cv_h = cv_h
+        self.min_history = min_history
+        self.calibrate = calibrate
+        self.nonnegative = nonnegative
+        self.allow_negative = allow_negative
+        self.n_jobs = n_jobs
+        self.id_col = id_col
+        self.time_col = time_col
+        self.target_col = target_col
+
+    # ------------------------------------------------------------------ checks
+    def _check_params(self):
+        name = type(self).__name__
+        lv = list(self.level) if np.ndim(self.level) else [self.level]
+        check_param(name, "level", self.level, "a sequence of integers between 1 and 99",
+                    len(lv) > 0 and all(isinstance(v, (int, np.integer)) and 0 < v < 100 for v in lv))
+        check_param(name, "top_k", self.top_k, "a positive integer", isinstance(self.top_k, int) and self.top_k > 0)
+        check_param(name, "n_windows", self.n_windows, "a positive integer",
+                    isinstance(self.n_windows, int) and self.n_windows > 0)
+        check_param(name, "min_history", self.min_history, "an integer >= 1",
+                    isinstance(self.min_history, int) and self.min_history >= 1)
+        check_param(name, "season_length", self.season_length, "None or a positive integer",
+                    self.season_length is None or (isinstance(self.season_length, int) and self.season_length > 0))
+        check_param(name, "method", self.method, "'combine', 'select' or a model alias",
+                    isinstance(self.method, str))
+        return sorted(int(v) for v in lv)
+
+    def _require_fitted(self):
+        if not hasattr(self, "buckets_"):
+            raise NotFittedError(f"This {type(self).__name__} instance is not fitted yet; call fit(df) first.")
+
+    # ------------------------------------------------------------------ fit
+    def fit(self, df: pd.DataFrame, groups=None) -> "Forecaster":
+        """Validate the history, score the candidates per series and calibrate intervals.
+
+        Parameters
+        ----------
+        df : DataFrame
+            Long format: id, period-start date and value columns.
+        groups : mapping or Series, optional
+            ``unique_id -> group`` (e.g. rep -> team); new series with fewer than
+            ``min_history`` points borrow strength from their group's members.
+        """
+        levels = self._check_params()
+        data, freq = validate_series(df, id_col=self.id_col, time_col=self.time_col, target_col=self.target_col,
+                                     freq=self.freq, allow_negative=self.allow_negative, owner=type(self).__name__)
+        self.levels_ = levels
+        self.freq_ = freq
+        m = self.season_length or SEASON_LENGTHS[freq]
+        self.season_length_ = m
+        self.cv_h_ = self.cv_h or (min(m, 6) if m > 1 else 3)
+        self.history_ = data
+        self.groups_ = None if groups is None else pd.Series(dict(groups) if not isinstance(groups, pd.Series)
+                                                             else groups).astype(str)
+        stats = data.groupby("unique_id", sort=True)["y"].agg(n="size", total=lambda s: float(np.abs(s).sum()))
+        zero = stats.index[stats["total"] == 0]
+        short = stats.index[(stats["total"] > 0) & (stats["n"] < self.min_history)]
+        rest = stats.loc[(stats["total"] > 0) & (stats["n"] >= self.min_history)]
+        seasonal_ids = list(rest.index[rest["n"] >= 2 * m]) if m > 1 else []
+        nonseasonal_ids = [i for i in rest.index if i not in set(seasonal_ids)]
+        notes = pd.Series("", index=stats.index, dtype=object)
+        notes[zero] = fallbacks.NOTES["zero"]
+        for uid in short:
+            notes[uid] = fallbacks.NOTES["naive"].format(n=int(stats.loc[uid, "n"]))
+        if m > 1:
+            notes[nonseasonal_ids] = fallbacks.NOTES["nonseasonal"]
+        self.zero_ids_, self.short_ids_ = list(zero), list(short)
+        models = list(self.models) if self.models is not None else list(DEFAULT_MODELS)
+        self.buckets_ = []
+        cv_frames = []
+        for seasonal, ids in ((True, seasonal_ids), (False, nonseasonal_ids)):
+            if not ids:
+                continue
+            built = build_models(models, m, seasonal=seasonal) or [Naive(alias="Naive")]
+            bucket = _Bucket(seasonal, built, ids)
+            min_train = 2 * m if seasonal else max(3, self.min_history - 2)
+            need = min_train + self.n_windows * self.cv_h_
+            cv_ids = [i for i in ids if stats.loc[i, "n"] >= need]
+            weights = pd.DataFrame(1.0 / len(built), index=pd.Index(ids, name="unique_id"), columns=bucket.aliases)
+            if cv_ids:
+                cv = self._cross_validate(data[data["unique_id"].isin(cv_ids)], bucket)
+                weights.loc[cv_ids] = self._weights_from_cv(cv, bucket).loc[cv_ids].to_numpy()
+                cv_frames.append((cv, bucket))
+            unvalidated = [i for i in ids if i not in set(cv_ids)]
+            for uid in unvalidated:
+                notes[uid] = "; ".join(filter(None, [notes[uid], fallbacks.NOTES["unvalidated"]]))
+            bucket.weights = weights
+            self.buckets_.append(bucket)
+        self.notes_ = notes
+        # combine validation forecasts and calibrate the interval widths
+        combined = [self._combine(cv, b, cv["unique_id"]).assign(cutoff=cv["cutoff"].to_numpy(), y=cv["y"].to_numpy())
+                    for cv, b in cv_frames]
+        # calibration uses cross-fitted combinations: each window combined with weights learned
+        # on the other windows, so the selection step does not make the errors look small
+        honest = [self._cross_fitted(cv, b) for cv, b in cv_frames]
+        self.interval_scale_ = {lev: 1.0 for lev in levels}
+        if combined:
+            comb = pd.concat(combined, ignore_index=True)
+            if self.calibrate:
+                self.interval_scale_ = self._calibration(pd.concat(honest, ignore_index=True), levels)
+            comb = self._apply_scale(comb, levels)
+            self.cv_ = pd.concat([pd.concat([cv for cv, _ in cv_frames], ignore_index=True),
+                                  comb[[c for c in comb.columns if c.startswith("forecast")]]], axis=1)
+        else:
+            self.cv_ = pd.DataFrame(columns=["unique_id", "ds", "cutoff", "y", "forecast"])
+        self.weights_ = pd.concat(
+            [b.weights.rename_axis("unique_id").reset_index().melt(id_vars="unique_id", var_name="model",
+                                                                   value_name="weight") for b in self.buckets_]
+            or [pd.DataFrame(columns=["unique_id", "model", "weight"])], ignore_index=True)
+        self.weights_ = self.weights_[self.weights_["weight"] > 0].sort_values(
+            ["unique_id", "weight"], ascending=[True, False]).reset_index(drop=True)
+        return self
+
+    def _sf(self, models):
+        return StatsForecast(models=models, freq=pandas_freq(self.freq_), n_jobs=self.n_jobs,
+                             fallback_model=Naive())
+
+    def _run(self, bucket, data, h, cv=False):
+        """Forecasts of every candidate: interval models with ``level``, the rest without."""
+        groups = {}
+        for mo in bucket.models:
+            key = (has_native_intervals(mo), cv and hasattr(mo, "forward"))
+            groups.setdefault(key, []).append(mo)
+        frames = []
+        for (with_iv, forward), group in groups.items():
+            lev = self.levels_ if with_iv else None
+            sf = self._sf(copy.deepcopy(group))
+            if cv:
+                out = sf.cross_validation(h=h, df=data, n_windows=self.n_windows, step_size=h, level=lev,
+                                          refit=not forward)
+            else:
+                out = sf.forecast(h=h, df=data, level=lev)
+            frames.append(out)
+        keys = ["unique_id", "ds", "cutoff", "y"] if cv else ["unique_id", "ds"]
+        out = frames[0]
+        for extra in frames[1:]:
+            out = out.merge(extra.drop(columns=[c for c in ("y",) if c in extra.columns and cv]),
+                            on=[k for k in keys if k != "y"], how="outer")
+        return out.sort_values(keys[:3] if cv else keys).reset_index(drop=True)
+
+    def _cross_validate(self, data, bucket):
+        return self._run(bucket, data, self.cv_h_, cv=True)
+
+    def _weights_from_cv(self, cv, bucket) -> pd.DataFrame:
+        err = cv[bucket.aliases].sub(cv["y"], axis=0).abs()
+        mae = err.groupby(cv["unique_id"]).mean().reindex(columns=bucket.aliases)
+        mae = mae.where(np.isfinite(mae), np.inf).fillna(np.inf)
+        if self.method in ("combine", "select"):
+            k = 1 if self.method == "select" else min(self.top_k, len(bucket.aliases))
+        else:
+            if self.method not in bucket.aliases:
+                raise ValueError(f"The 'method' parameter of {type(self).__name__} must be 'combine', 'select' "
+                                 f"or one of the model aliases {bucket.aliases}; got {self.method!r} instead.")
+            w = pd.DataFrame(0.0, index=mae.index, columns=mae.columns)
+            w[self.method] = 1.0
+            return w
+        rank = mae.rank(axis=1, method="first")
+        scale = cv["y"].abs().groupby(cv["unique_id"]).mean().reindex(mae.index).to_numpy()[:, None]
+        inv = 1.0 / (mae.to_numpy() + 1e-6 * (scale + 1.0))
+        inv = np.where((rank.to_numpy() <= k) & np.isfinite(mae.to_numpy()), inv, 0.0)
+        total = inv.sum(axis=1, keepdims=True)
+        inv = np.where(total > 0, inv / np.where(total > 0, total, 1.0), 1.0 / inv.shape[1])
+        return pd.DataFrame(inv, index=mae.index, columns=mae.columns)
+
+    def _cross_fitted(self, cv, bucket) -> pd.DataFrame:
+        """Combined validation forecasts where each window uses weights from the other windows."""
+        cutoffs = cv["cutoff"].unique()
+        if len(cutoffs) < 2:
+            return self._combine(cv, bucket, cv["unique_id"]).assign(y=cv["y"].to_numpy())
+        parts = []
+        for cutoff in cutoffs:
+            held = cv["cutoff"] == cutoff
+            other = _Bucket(bucket.seasonal, bucket.models, bucket.ids,
+                            self._weights_from_cv(cv[~held], bucket))
+            part = cv[held]
+            parts.append(self._combine(part, other, part["unique_id"]).assign(y=part["y"].to_numpy()))
+        return pd.concat(parts)
+
+    def _combine(self, frame, bucket, ids) -> pd.DataFrame:
+        """Weighted point and weighted interval widths around it, for each row of ``frame``."""
+        w = bucket.weights.reindex(ids.to_numpy()).to_numpy()
+        f = frame[bucket.aliases].to_numpy(dtype=float)
+        ok = np.isfinite(f)
+        wf = np.where(ok, w, 0.0)
+        tot = wf.sum(axis=1)
+        fill = np.where(ok, f, 0.0)
+        eq = np.nanmean(np.where(ok, f, np.nan), axis=1) if ok.any() else np.full(len(f), np.nan)
+        point = np.where(tot > 0, (wf * fill).sum(axis=1) / np.where(tot > 0, tot, 1), eq)
+        out = {"forecast": point}
+        iv = bucket.interval_aliases
+        if iv:
+            idx = [bucket.aliases.index(a) for a in iv]
+            wi = wf[:, idx]
+            wi = np.where(wi.sum(axis=1, keepdims=True) > 0, wi, ok[:, idx].astype(float))
+            wi = wi / np.maximum(wi.sum(axis=1, keepdims=True), 1e-12)
+            for lev in self.levels_:
+                lo = frame[[f"{a}-lo-{lev}" for a in iv]].to_numpy(dtype=float)
+                hi = frame[[f"{a}-hi-{lev}" for a in iv]].to_numpy(dtype=float)
+                pts = f[:, idx]
+                down = np.nan_to_num(np.clip(pts - lo, 0, None))
+                up = np.nan_to_num(np.clip(hi - pts, 0, None))
+                out[f"forecast-lo-{lev}"] = point - (wi * down).sum(axis=1)
+                out[f"forecast-hi-{lev}"] = point + (wi * up).sum(axis=1)
+        else:
+            for lev in self.levels_:
+                out[f"forecast-lo-{lev}"] = point
+                out[f"forecast-hi-{lev}"] = point
+        return pd.DataFrame(out, index=frame.index)
+
+    @staticmethod
+    def _calibration(comb: pd.DataFrame, levels) -> dict:
+        """Split-conformal factor per level: the level-quantile of error / interval half-width."""
+        scale = {}
+        e = (comb["y"] - comb["forecast"]).to_numpy()
+        for lev in levels:
+            up = (comb[f"forecast-hi-{lev}"] - comb["forecast"]).to_numpy()
+            down = (comb["forecast"] - comb[f"forecast-lo-{lev}"]).to_numpy()
+            half = np.where(e >= 0, up, down)
+            ok = half > 1e-9 * (np.abs(comb["forecast"].to_numpy()) + 1)
+            score = np.abs(e[ok]) / half[ok]
+            if len(score) < 5:
+                scale[lev] = 1.0
+                continue
+            q = min(1.0, np.ceil((len(score) + 1) * lev / 100) / len(score))
+            scale[lev] = float(np.clip(np.quantile(score, q), 0.2, 10.0))
+        return scale
+
+    def _apply_scale(self, frame: pd.DataFrame, levels) -> pd.DataFrame:
+        out = frame.copy()
+        for lev in levels:
+            s = self.interval_scale_.get(lev, 1.0)
+            out[f"forecast-lo-{lev}"] = out["forecast"] - s * (out["forecast"] - out[f"forecast-lo-{lev}"])
+            out[f"forecast-hi-{lev}"] = out["forecast"] + s * (out[f"forecast-hi-{lev}"] - out["forecast"])
+        return out
+
+    # ------------------------------------------------------------------ predict
+    def predict(self, h: int) -> pd.DataFrame:
+        """Forecast ``h`` periods ahead for every series seen in ``fit``.
+
+        Returns
+        -------
+        DataFrame
+            ``unique_id``, ``ds``, one column per model (with ``-lo-<L>`` / ``-hi-<L>``
+            for models that have intervals), ``forecast`` with its interval columns,
+            and ``note`` (the fallback applied, "" when none). Columns use the names
+            given by ``id_col`` / ``time_col``.
+        """
+        self._require_fitted()
+        check_param(type(self).__name__, "h", h, "a positive integer", isinstance(h, (int, np.integer)) and h > 0)
+        levels = self.levels_
+        data = self.history_
+        parts = []
+        for bucket in self.buckets_:
+            fc = self._run(bucket, data[data["unique_id"].isin(bucket.ids)], int(h))
+            comb = self._apply_scale(self._combine(fc, bucket, fc["unique_id"]), levels)
+            parts.append(pd.concat([fc, comb], axis=1))
+        main = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["unique_id", "ds", "forecast"])
+        offset = pd.tseries.frequencies.to_offset(pandas_freq(self.freq_))
+        last = data.groupby("unique_id")["ds"].max()
+        extra = []
+        groups = self.groups_
+        for uid in self.short_ids_:
+            hist = data.loc[data["unique_id"] == uid, "y"].to_numpy()
+            dates = fallbacks.future_dates(last[uid], int(h), offset)
+            group = None if groups is None else groups.get(uid)
+            members = [] if group is None else [i for i in groups.index[groups == group]
+                                                if i != uid and i not in self.short_ids_ and i not in self.zero_ids_]
+            member_rows = main[main["unique_id"].isin(members) & main["ds"].isin(dates)] if members else None
+            if member_rows is not None and member_rows["ds"].nunique() == len(dates):
+                extra.append(fallbacks.borrow_from_group(uid, hist, group, member_rows, levels, self.min_history))
+            else:
+                extra.append(fallbacks.naive_wide(uid, hist, dates, levels, self.nonnegative))
+        for uid in self.zero_ids_:
+            hist = data.loc[data["unique_id"] == uid, "y"].to_numpy()
+            dates = fallbacks.future_dates(last[uid], int(h), offset)
+            typical = None
+            group = None if groups is None else groups.get(uid)
+            if group is not None:
+                peers = data[data["unique_id"].isin(groups.index[groups == group]) & (data["y"] > 0)]
+                typical = float(peers["y"].median()) if len(peers) else None
+            extra.append(fallbacks.zero_forecast(uid, hist, dates, levels, typical))
+        out = pd.concat([main] + extra, ignore_index=True)
+        if "note" not in out.columns or not extra:
+            out["note"] = out["unique_id"].map(self.notes_).fillna("")
+        else:
+            out["note"] = out["note"].fillna(out["unique_id"].map(self.notes_)).fillna("")
+        if self.nonnegative:
+            num = [c for c in out.columns if c not in ("unique_id", "ds", "note")]
+            out[num] = out[num].clip(lower=0)
+        order = self._column_order(out)
+        out = out[order].sort_values(["unique_id", "ds"]).reset_index(drop=True)
+        return out.rename(columns={"unique_id": self.id_col, "ds": self.time_col})
+
+    def _column_order(self, out):
+        aliases = []
+        for b in self.buckets_:
+            aliases += [a for a in b.aliases if a not in aliases]
+        cols = ["unique_id", "ds"]
+        for a in aliases + ["forecast"]:
+            cols.append(a)
+            for lev in self.levels_:
+                for side in ("lo", "hi"):
+                    c = f"{a}-{side}-{lev}"
+                    if c in out.columns:
+                        cols.append(c)
+        return cols + ["note"]
+
+    # ------------------------------------------------------------------ backtest
+    def backtest(self, df: pd.DataFrame, h: int, n_windows: int = 3, step_size: int | None = None,
+                 groups=None, progress: bool = False) -> pd.DataFrame:
+        """Refit on data up to each cutoff and forecast the next ``h`` periods.
+
+        Cutoffs are the period starts ``h + step_size * i`` periods before the last
+        date (``step_size`` defaults to ``h``), so windows do not overlap by default.
+        Returns the :meth:`predict` columns plus ``cutoff`` (the last period used for
+        fitting) and ``y`` (the actual), only for periods that have an actual.
+        Score it with :func:`workbench.forecast.metrics.evaluate`.
+        """
+        levels = self._check_params()
+        del levels
+        data, freq = validate_series(df, id_col=self.id_col, time_col=self.time_col, target_col=self.target_col,
+                                     freq=self.freq, allow_negative=self.allow_negative, owner=type(self).__name__)
+        step = step_size or h
+        dates = np.sort(data["ds"].unique())
+        cutoffs = [dates[-1 - h - step * i] for i in range(n_windows) if h + step * i < len(dates)]
+        cutoffs = sorted(cutoffs)
+        if not cutoffs:
+            raise ValueError(f"Too little history for a backtest with h={h}: the data span {len(dates)} periods.")
+        iterator = cutoffs
+        if progress:
+            from tqdm.auto import tqdm
+            iterator = tqdm(cutoffs, desc="backtest", unit="cutoff")
+        frames = []
+        for cutoff in iterator:
+            train = data[data["ds"] <= cutoff]
+            if train.empty:
+                continue
+            model = copy.deepcopy(self)
+            model.id_col, model.time_col, model.target_col, model.freq = "unique_id", "ds", "y", freq
+            model.fit(train, groups=groups)
+            fc = model.predict(h)
+            fc = fc.merge(data, on=["unique_id", "ds"], how="inner")
+            fc.insert(2, "cutoff", pd.Timestamp(cutoff))
+            frames.append(fc)
+        out = pd.concat(frames, ignore_index=True)
+        return out.rename(columns={"unique_id": self.id_col, "ds": self.time_col, "y": self.target_col})
