@@ -1,0 +1,172 @@
+"""Monte Carlo bookings for a period: open pipeline + deals not created yet + already booked.
+
+For each simulation, every open deal is won within the period with probability
+``p_won_in_period`` (from :meth:`WinModel.predict`), independently. Deals not created
+yet arrive as a Poisson count per rep, at the rep's historical rate of deals that were
+created *and* won within the same period (shrunk toward the team's per-rep rate,
+scaled by the share of the period still ahead), with amounts drawn from the rep's past
+such deals (the team's, then the company's, when the rep has fewer than five).
+Bookings already won in the period before ``as_of`` are added as they are. Rep draws
+are summed up the hierarchy so teams, regions and the company stay coherent.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from workbench.contract import ENTITY_TYPES
+from workbench.forecast._tables import get_table
+from workbench.forecast.hierarchy import hierarchy_tags, summing_matrix
+from workbench.periods import parse_period
+
+__all__ = ["simulate_pipeline"]
+
+_MIN_POOL = 5
+
+
+def _run_rate(opps, reps, tags, start, end, as_of, history_periods, prior_periods):
+    """Per-rep expected count of new in-period wins and the amount pool of each rep."""
+    length = end - start
+    won = opps[(opps["outcome"] == "won") & opps["closed_at"].notna()]
+    counts = pd.DataFrame(0.0, index=reps["rep_id"].astype(str), columns=range(history_periods))
+    amounts = {r: [] for r in counts.index}
+    for k in range(history_periods):
+        p_end = start - length * k if k else start
+        p_start = start - length * (k + 1)
+        # use calendar-aligned previous periods of the same length
+        p_start, p_end = _shift_period(start, end, k + 1)
+        inside = won[(won["created_at"] >= p_start) & (won["created_at"] < p_end) &
+                     (won["closed_at"] >= p_start) & (won["closed_at"] < p_end)]
+        c = inside.groupby(inside["rep_id"].astype(str)).size()
+        counts.loc[c.index.intersection(counts.index), k] = c[c.index.intersection(counts.index)]
+        for rep, amt in inside.groupby(inside["rep_id"].astype(str))["amount"]:
+            if rep in amounts:
+                amounts[rep].extend(amt.tolist())
+    team_of = dict(zip(tags["rep"].str.split(":", n=1).str[1], tags["team"]))
+    rate = counts.mean(axis=1)
+    team_rate = rate.groupby(rate.index.map(team_of)).mean()
+    shrunk = (counts.sum(axis=1) + prior_periods * rate.index.map(team_of).map(team_rate).to_numpy()) / (
+        history_periods + prior_periods)
+    remaining = max(0.0, min(1.0, (end - max(as_of, start)) / (end - start)))
+    team_pool, all_pool = {}, []
+    for rep, amt in amounts.items():
+        team_pool.setdefault(team_of[rep], []).extend(amt)
+        all_pool.extend(amt)
+    pools = {}
+    for rep, amt in amounts.items():
+        if len(amt) >= _MIN_POOL:
+            pools[rep] = np.asarray(amt)
+        elif len(team_pool[team_of[rep]]) >= _MIN_POOL:
+            pools[rep] = np.asarray(team_pool[team_of[rep]])
+        else:
+            pools[rep] = np.asarray(all_pool) if all_pool else np.zeros(1)
+    return shrunk * remaining, pools
+
+
+def _shift_period(start, end, k):
+    months = (end.year - start.year) * 12 + (end.month - start.month)
+    if months > 0 and start.day == 1:
+        return start - pd.DateOffset(months=months * k), start - pd.DateOffset(months=months * (k - 1))
+    length = end - start
+    return start - length * k, start - length * (k - 1)
+
+
+def simulate_pipeline(deals: pd.DataFrame, data, period, *, as_of=None, n_sims: int = 5000, seed: int = 0,
+                      levels=ENTITY_TYPES, history_periods: int = 6, prior_periods: float = 2.0,
+                      metric: str = "bookings") -> pd.DataFrame:
+    """Bookings distribution per rep, team, region and company for one period.
+
+    Parameters
+    ----------
+    deals : DataFrame
+        Scored open deals from :meth:`WinModel.predict` (``rep_id``, ``amount``,
+        ``p_won_in_period``).
+    data : SalesData or dict of DataFrames
+        For the reps, past deals (run rate, booked to date) and ``targets``.
+    period : str
+        The period, e.g. ``"2026-11"`` or ``"2026-Q4"``.
+    as_of : date-like, optional
+        When the deals were scored; defaults to ``deals.attrs["as_of"]`` or the period start.
+    n_sims, seed : int
+        Number of simulations and the random seed (results are reproducible).
+    history_periods : int
+        Past periods used for the run rate of deals not yet created.
+
+    Returns
+    -------
+    DataFrame
+        ``entity_type, entity_id, period, booked_to_date, expected_pipeline,
+        expected_run_rate, mean, p10, p50, p90, target, p_reach_target``
+        (``target`` / ``p_reach_target`` are NaN without a matching ``targets`` row).
+    """
+    p = parse_period(period)
+    start, end = p.start, p.end
+    as_of = pd.Timestamp(as_of if as_of is not None else deals.attrs.get("as_of", start))
+    as_of = min(max(as_of, start), end)
+    reps = get_table(data, "reps")
+    opps = get_table(data, "opportunities")
+    tags = hierarchy_tags(reps, levels)
+    rep_ids = reps["rep_id"].astype(str).tolist()
+    rep_index = {r: i for i, r in enumerate(rep_ids)}
+    rng = np.random.default_rng(seed)
+    n_reps = len(rep_ids)
+    # booked before as_of inside the period
+    won = opps[(opps["outcome"] == "won") & (opps["closed_at"] >= start) & (opps["closed_at"] < as_of)]
+    booked = won.groupby(won["rep_id"].astype(str))["amount"].sum().reindex(rep_ids).fillna(0.0).to_numpy()
+    # open pipeline
+    d = deals[deals["rep_id"].astype(str).isin(rep_index)]
+    idx = d["rep_id"].astype(str).map(rep_index).to_numpy()
+    amount = d["amount"].to_numpy(dtype=float)
+    prob = d["p_won_in_period"].to_numpy(dtype=float)
+    totals = np.zeros((n_reps, n_sims))
+    block = max(1, 2_000_000 // max(len(d), 1))
+    for s0 in range(0, n_sims, block):
+        s1 = min(n_sims, s0 + block)
+        wins = rng.random((len(d), s1 - s0)) < prob[:, None]
+        np.add.at(totals[:, s0:s1], idx, wins * amount[:, None])
+    # deals not created yet
+    lam, pools = _run_rate(opps, reps, tags, start, end, as_of, history_periods, prior_periods)
+    for i, rep in enumerate(rep_ids):
+        counts = rng.poisson(lam.iloc[i], n_sims)
+        if counts.sum():
+            draws = rng.choice(pools[rep], counts.sum())
+            owner = np.repeat(np.arange(n_sims), counts)
+            totals[i] += np.bincount(owner, weights=draws, minlength=n_sims)
+    totals += booked[:, None]
+    # roll up
+    S = summing_matrix(tags)
+    S = S[rep_ids.__class__(f"rep:{r}" for r in rep_ids)]
+    all_draws = S.to_numpy() @ totals
+    booked_all = S.to_numpy() @ booked
+    pipe = np.zeros(n_reps)
+    np.add.at(pipe, idx, amount * prob)
+    pipe_all = S.to_numpy() @ pipe
+    run_all = S.to_numpy() @ np.array([lam.iloc[i] * pools[r].mean() for i, r in enumerate(rep_ids)])
+    q = np.percentile(all_draws, [10, 50, 90], axis=1)
+    uid = S.index.to_series().str.split(":", n=1)
+    out = pd.DataFrame({
+        "entity_type": uid.str[0].to_numpy(), "entity_id": uid.str[1].to_numpy(), "period": p.label,
+        "booked_to_date": booked_all, "expected_pipeline": pipe_all, "expected_run_rate": run_all,
+        "mean": all_draws.mean(axis=1), "p10": q[0], "p50": q[1], "p90": q[2],
+    })
+    targets = get_table(data, "targets", required=False)
+    out["target"] = np.nan
+    out["p_reach_target"] = np.nan
+    if targets is not None and len(targets):
+        t = targets[targets["metric"].astype(str) == metric].copy()
+        keep = []
+        for per in t["period"].astype(str):
+            try:
+                tp = parse_period(per)
+                keep.append(tp.start == start and tp.end == end)
+            except ValueError:
+                keep.append(False)
+        t = t[np.asarray(keep, dtype=bool)]
+        tmap = {(str(a), str(b)): float(v) for a, b, v in zip(t["entity_type"], t["entity_id"], t["target"])}
+        out["target"] = [tmap.get((a, b), np.nan) for a, b in zip(out["entity_type"], out["entity_id"])]
+        has = out["target"].notna().to_numpy()
+        out.loc[has, "p_reach_target"] = (all_draws[has] >= out.loc[has, "target"].to_numpy()[:, None]).mean(axis=1)
+    order = {lvl: i for i, lvl in enumerate(levels)}
+    out = out.sort_values(["entity_type", "entity_id"], key=lambda s: s.map(order) if s.name == "entity_type" else s)
+    return out.reset_index(drop=True)
