@@ -7,7 +7,7 @@ import pandas as pd
 from workbench.contract import TABLES
 from workbench.errors import DataError
 
-__all__ = ["get_table"]
+__all__ = ["get_table", "as_sales_data"]
 
 
 def get_table(data, name: str, required: bool = True) -> pd.DataFrame | None:
@@ -25,3 +25,18 @@ def get_table(data, name: str, required: bool = True) -> pd.DataFrame | None:
         if col.name in frame.columns and col.dtype in ("datetime", "date"):
             frame[col.name] = pd.to_datetime(frame[col.name])
     return frame
+
+
+def as_sales_data(data):
+    """A :class:`~workbench.io.sales_data.SalesData` from a SalesData or a dict of contract tables.
+
+    A dict may carry extra keys (e.g. the sample's ``planted_drivers``); a ``stages`` entry
+    is passed to :func:`workbench.load` as the stage configuration.
+    """
+    from workbench.contract import TABLE_NAMES
+    from workbench.io import load
+
+    if not isinstance(data, dict):
+        return data
+    tables = {k: v for k, v in data.items() if k in TABLE_NAMES and v is not None}
+    return load(tables, stages=data.get("stages"))

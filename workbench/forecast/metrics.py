@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["mase", "wape", "bias", "coverage", "winkler", "crm_accuracy", "seasonal_scale", "evaluate",
+           "accuracy_by_cutoff",
            "summarize"]
 
 
@@ -172,3 +173,29 @@ def summarize(scores: pd.DataFrame) -> pd.DataFrame:
     out = scores.groupby("model")[["mase", "wape", "bias", "coverage", "winkler", "accuracy"]].mean()
     out["series"] = scores.groupby("model")["unique_id"].nunique()
     return out.sort_values("mase").reset_index()
+
+
+def accuracy_by_cutoff(backtest: pd.DataFrame, models=None, *, id_col: str = "unique_id",
+                       target_col: str = "y") -> pd.DataFrame:
+    """WAPE, bias and CRM accuracy per backtest cutoff and model, pooled over series.
+
+    >>> bt = pd.DataFrame({"unique_id": ["a", "a"], "cutoff": pd.to_datetime(["2026-01-01", "2026-02-01"]),
+    ...                    "y": [10.0, 20.0], "forecast": [12.0, 15.0]})
+    >>> accuracy_by_cutoff(bt)[["model", "wape", "accuracy"]].to_dict("records")
+    [{'model': 'forecast', 'wape': 0.2, 'accuracy': 0.8}, {'model': 'forecast', 'wape': 0.25, 'accuracy': 0.75}]
+    """
+    bt = backtest.rename(columns={id_col: "unique_id", target_col: "y"})
+    if models is None:
+        skip = {"unique_id", "ds", "cutoff", "y", "note"}
+        models = [c for c in bt.columns if c not in skip and "-lo-" not in c and "-hi-" not in c
+                  and pd.api.types.is_numeric_dtype(bt[c])]
+    rows = []
+    for cutoff, g in bt.groupby("cutoff", sort=True):
+        for model in models:
+            ok = g[model].notna()
+            if not ok.any():
+                continue
+            a, f = g.loc[ok, "y"], g.loc[ok, model]
+            rows.append({"cutoff": cutoff, "model": model, "wape": wape(a, f), "bias": bias(a, f),
+                         "accuracy": crm_accuracy(a, f)})
+    return pd.DataFrame(rows, columns=["cutoff", "model", "wape", "bias", "accuracy"])

@@ -201,12 +201,13 @@ class Forecaster:
             built = build_models(models, m, seasonal=seasonal) or [Naive(alias="Naive")]
             bucket = _Bucket(seasonal, built, ids)
             min_train = 2 * m if seasonal else max(3, self.min_history - 2)
-            need = min_train + self.n_windows * self.cv_h_
-            cv_ids = [i for i in ids if stats.loc[i, "n"] >= need]
+            # validation windows as long as cv_h, shortened for series that cannot afford them
+            window = ((stats.loc[ids, "n"] - min_train) // self.n_windows).clip(upper=self.cv_h_)
+            cv_ids = list(window.index[window >= 1])
             weights = pd.DataFrame(1.0 / len(built), index=pd.Index(ids, name="unique_id"), columns=bucket.aliases)
-            if cv_ids:
-                cv = self._cross_validate(data[data["unique_id"].isin(cv_ids)], bucket)
-                weights.loc[cv_ids] = self._weights_from_cv(cv, bucket).loc[cv_ids].to_numpy()
+            for cv_h, group in window[window >= 1].groupby(window[window >= 1]):
+                cv = self._cross_validate(data[data["unique_id"].isin(group.index)], bucket, int(cv_h))
+                weights.loc[group.index] = self._weights_from_cv(cv, bucket).loc[group.index].to_numpy()
                 cv_frames.append((cv, bucket))
             unvalidated = [i for i in ids if i not in set(cv_ids)]
             for uid in unvalidated:
@@ -265,8 +266,8 @@ class Forecaster:
                             on=[k for k in keys if k != "y"], how="outer")
         return out.sort_values(keys[:3] if cv else keys).reset_index(drop=True)
 
-    def _cross_validate(self, data, bucket):
-        return self._run(bucket, data, self.cv_h_, cv=True)
+    def _cross_validate(self, data, bucket, cv_h):
+        return self._run(bucket, data, cv_h, cv=True)
 
     def _weights_from_cv(self, cv, bucket) -> pd.DataFrame:
         err = cv[bucket.aliases].sub(cv["y"], axis=0).abs()
@@ -456,7 +457,7 @@ class Forecaster:
         iterator = cutoffs
         if progress:
             from tqdm.auto import tqdm
-            iterator = tqdm(cutoffs, desc="backtest", unit="cutoff")
+            iterator = tqdm(cutoffs, desc="backtest", unit="cutoff", delay=2)
         frames = []
         for cutoff in iterator:
             train = data[data["ds"] <= cutoff]

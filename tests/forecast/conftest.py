@@ -1,0 +1,16 @@
+"""Fixtures for the forecast tests: small synthetic series and one small sample dataset."""
+
+import pytest
+
+from tests.forecast.helpers import monthly_series
+
+
+@pytest.fixture(scope="session")
+def series():
+    return monthly_series()
+
+
+@pytest.fixture(scope="session")
+def sample_tables():
+    sample = pytest.importorskip("workbench.sample", reason="needs the sample generator (branch sample)")
+    return sample.generate_sample(n_reps=20, months=36, seed=1)

@@ -1,0 +1,123 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from tests.forecast.helpers import FAST_MODELS, monthly_series
+from workbench.errors import DataError, NotFittedError
+from workbench.forecast import Forecaster
+
+
+@pytest.fixture(scope="module")
+def fitted(series):
+    return Forecaster(models=FAST_MODELS, level=(80, 95)).fit(series)
+
+
+@pytest.fixture(scope="module")
+def prediction(fitted):
+    return fitted.predict(4)
+
+
+def test_columns_per_model_and_combined(prediction):
+    for alias in ["SeasonalNaive", "ETS_ANN", "Theta", "Naive", "forecast"]:
+        assert alias in prediction.columns
+        for lev in (80, 95):
+            assert f"{alias}-lo-{lev}" in prediction.columns
+            assert f"{alias}-hi-{lev}" in prediction.columns
+    assert list(prediction.columns[:2]) == ["unique_id", "ds"]
+    assert prediction.columns[-1] == "note"
+    assert len(prediction) == 4 * 4
+    assert prediction["ds"].min() == pd.Timestamp("2026-01-01")
+
+
+def test_intervals_are_ordered(prediction):
+    for alias in ["SeasonalNaive", "ETS_ANN", "Theta", "Naive", "forecast"]:
+        lo80, hi80 = prediction[f"{alias}-lo-80"], prediction[f"{alias}-hi-80"]
+        lo95, hi95 = prediction[f"{alias}-lo-95"], prediction[f"{alias}-hi-95"]
+        assert (lo80 <= prediction[alias] + 1e-9).all() and (prediction[alias] <= hi80 + 1e-9).all(), alias
+        assert (lo95 <= lo80 + 1e-9).all() and (hi80 <= hi95 + 1e-9).all(), alias
+
+
+def test_combination_weights_sum_to_one(fitted):
+    w = fitted.weights_.groupby("unique_id")["weight"].sum()
+    assert np.allclose(w, 1.0)
+    assert fitted.weights_.groupby("unique_id").size().max() <= fitted.top_k
+    assert set(fitted.interval_scale_) == {80, 95}
+    assert {"cutoff", "y", "forecast"} <= set(fitted.cv_.columns)
+
+
+def test_select_and_single_model_methods(series):
+    one = Forecaster(models=FAST_MODELS, method="ETS_ANN", level=[80]).fit(series).predict(2)
+    assert np.allclose(one["forecast"], one["ETS_ANN"])
+    sel = Forecaster(models=FAST_MODELS, method="select", level=[80]).fit(series)
+    assert (sel.weights_.groupby("unique_id").size() == 1).all()
+
+
+def test_predict_before_fit_names_the_class():
+    with pytest.raises(NotFittedError, match="Forecaster"):
+        Forecaster().predict(3)
+
+
+def test_parameter_errors_are_clear(series):
+    with pytest.raises(ValueError, match="The 'level' parameter of Forecaster must be"):
+        Forecaster(level=(80, 120)).fit(series)
+    with pytest.raises(ValueError, match="'h' parameter"):
+        Forecaster(models=["naive"], level=[80]).fit(series).predict(0)
+
+
+def test_input_is_not_mutated(series):
+    before = series.copy()
+    Forecaster(models=["naive", "seasonal_naive"], level=[80]).fit(series).predict(2)
+    pd.testing.assert_frame_equal(series, before)
+
+
+def test_custom_column_names_and_quarterly_frequency():
+    df = monthly_series(n_series=2, n_months=36)
+    q = (df.assign(ds=df["ds"].dt.to_period("Q").dt.start_time).groupby(["unique_id", "ds"], as_index=False)["y"]
+         .sum().rename(columns={"unique_id": "team", "ds": "quarter", "y": "bookings"}))
+    f = Forecaster(models=FAST_MODELS, level=[80], id_col="team", time_col="quarter", target_col="bookings").fit(q)
+    out = f.predict(2)
+    assert f.freq_ == "Q" and f.season_length_ == 4
+    assert list(out.columns[:2]) == ["team", "quarter"]
+    assert out["quarter"].min() == pd.Timestamp("2026-01-01")
+
+
+def test_forecasts_are_clipped_at_zero():
+    ds = pd.date_range("2022-01-01", periods=30, freq="MS")
+    y = np.clip(np.linspace(500, 5, 30) + np.random.default_rng(1).normal(0, 40, 30), 0, None)
+    out = Forecaster(models=["naive", "ets_aadn"], level=[80, 95]).fit(
+        pd.DataFrame({"unique_id": "r", "ds": ds, "y": y})).predict(6)
+    numeric = out.drop(columns=["unique_id", "ds", "note"])
+    assert (numeric >= 0).all().all()
+
+
+@pytest.mark.parametrize("mutate, pattern", [
+    (lambda d: pd.concat([d, d.iloc[[0]]]), r"duplicate .* series rep:R00"),
+    (lambda d: d.drop(index=5), r"irregular dates in series rep:R00"),
+    (lambda d: d.assign(ds=d["ds"] + pd.Timedelta(days=3)), r"irregular dates"),
+    (lambda d: d.assign(y=np.where(d.index == 40, -5.0, d["y"])), r"negative 'y' values in series rep:R01"),
+    (lambda d: d.drop(columns="y"), r"no column\(s\) \['y'\]"),
+    (lambda d: d.assign(y=np.where(d.index == 3, np.nan, d["y"])), r"missing or non-numeric .* rep:R00"),
+])
+def test_bad_input_errors_name_the_ids(series, mutate, pattern):
+    with pytest.raises(DataError, match=pattern):
+        Forecaster(models=["naive"], level=[80]).fit(mutate(series))
+
+
+def test_backtest_has_cutoffs_and_actuals(series):
+    bt = Forecaster(models=["naive", "seasonal_naive"], level=[80]).backtest(series, h=3, n_windows=2)
+    assert {"cutoff", "y", "forecast"} <= set(bt.columns)
+    assert bt["cutoff"].nunique() == 2
+    assert (bt["ds"] > bt["cutoff"]).all()
+    assert (bt.groupby(["unique_id", "cutoff"]).size() == 3).all()
+    assert bt["cutoff"].max() == pd.Timestamp("2025-09-01")
+
+
+def test_default_beats_seasonal_naive_on_the_sample(sample_tables):
+    from workbench.forecast import evaluate, summarize
+    from workbench.forecast.series import rep_groups, sales_series
+
+    history = sales_series(sample_tables, level="rep", freq="M")
+    bt = Forecaster(level=[80]).backtest(history, h=3, n_windows=3, groups=rep_groups(sample_tables))
+    summary = summarize(evaluate(bt, history, season_length=12)).set_index("model")
+    print(summary[["mase", "wape", "coverage", "accuracy"]])
+    assert summary.loc["forecast", "mase"] < summary.loc["SeasonalNaive", "mase"]

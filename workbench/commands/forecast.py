@@ -1,0 +1,99 @@
+"""``workbench forecast SOURCE``: forecast a KPI per rep / team / region / company."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from workbench.errors import DataError
+
+__all__ = ["register", "run"]
+
+HELP = "forecast bookings (or another KPI) per rep, team, region or company, with backtest accuracy"
+DESCRIPTION = """\
+Load SOURCE, build one series per entity with the KPI engine, backtest the forecaster
+on the last --windows x --h periods, forecast --h periods ahead and write one row per
+entity and period: the combined `forecast` with its 80% / 95% intervals
+(`forecast-lo-80`, `forecast-hi-80`, ...), each candidate model's forecast, a `note`
+when a short-history fallback was used, and the entity's backtest accuracy
+(backtest_mase, backtest_wape, backtest_bias, backtest_accuracy, backtest_coverage).
+
+Examples:
+  workbench forecast sample_data --level team --freq M --h 3 -o forecast.csv
+  workbench forecast crm.duckdb --level rep --freq Q --h 2 --reconcile mint_shrink -o fc.parquet
+"""
+
+
+def register(subparsers) -> argparse.ArgumentParser:
+    """Add the ``forecast`` sub-command."""
+    parser = subparsers.add_parser(
+        "forecast", help=HELP, description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("source", metavar="SOURCE", help="folder of table files, .duckdb file or workbook")
+    parser.add_argument("--level", default="team", choices=["rep", "team", "region", "company", "all"],
+                        help="entity level to forecast (default team)")
+    parser.add_argument("--freq", default="M", choices=["W", "M", "Q"], help="period: week, month, quarter")
+    parser.add_argument("--h", type=int, default=3, metavar="N", help="periods ahead (default 3)")
+    parser.add_argument("--metric", default="bookings", help="KPI to forecast (default bookings)")
+    parser.add_argument("--method", default="combine",
+                        help="combine (default), select, or one model alias such as ETS_ANA")
+    parser.add_argument("--models", metavar="NAMES",
+                        help="comma-separated candidates, e.g. ets_ana,theta,seasonal_naive,tsb")
+    parser.add_argument("--reconcile", choices=["bottom_up", "ols", "wls_struct", "mint_shrink"],
+                        help="forecast every level and make them add up")
+    parser.add_argument("--windows", type=int, default=3, metavar="N", help="backtest windows (default 3)")
+    parser.add_argument("--stages", metavar="FILE", help="stage config for the loader")
+    parser.add_argument("-o", "--output", metavar="FILE", help="write the forecast to .csv or .parquet")
+    parser.set_defaults(func=run)
+    return parser
+
+
+def run(args) -> int:
+    """Load, forecast, print the accuracy and write the output; return the exit code."""
+    import pandas as pd
+
+    from workbench.io.load import load
+    from workbench.forecast.workflow import forecast_entities
+
+    prog = "workbench forecast"
+    source = Path(args.source).expanduser()
+    if not source.exists():
+        print(f"{prog}: error: {source}: no such file or folder", file=sys.stderr)
+        return 2
+    if args.h < 1 or args.windows < 1:
+        print(f"{prog}: error: --h and --windows must be at least 1", file=sys.stderr)
+        return 2
+    if args.output and Path(args.output).suffix.lower() not in (".csv", ".parquet"):
+        print(f"{prog}: error: --output must end in .csv or .parquet", file=sys.stderr)
+        return 2
+    try:
+        data = load(source, stages=args.stages)
+        models = [m.strip() for m in args.models.split(",") if m.strip()] if args.models else None
+        result = forecast_entities(data, level=args.level, freq=args.freq, h=args.h, metric=args.metric,
+                                   models=models, method=args.method, reconcile=args.reconcile,
+                                   n_windows=args.windows, progress=True)
+    except (DataError, ValueError) as err:
+        print(f"{prog}: {err}", file=sys.stderr)
+        return 1
+    fc = result.forecast
+    with pd.option_context("display.width", 120, "display.max_columns", 12, "display.float_format", "{:,.3f}".format):
+        print(f"Backtest ({args.windows} windows of {args.h} periods), mean over {fc['unique_id'].nunique()} series:")
+        if len(result.summary):
+            print(result.summary[["model", "mase", "wape", "bias", "coverage", "accuracy"]].to_string(index=False))
+        else:
+            print("  not enough history for a backtest")
+    show = fc[["entity_type", "entity_id", "period", "forecast", "forecast-lo-80", "forecast-hi-80",
+               "backtest_accuracy", "note"]]
+    with pd.option_context("display.width", 160, "display.max_rows", 30, "display.float_format", "{:,.2f}".format):
+        print("\nForecast (80% interval; backtest_accuracy = mean of max(0, 1 - |actual - forecast| / actual)):")
+        print(show.head(30).to_string(index=False))
+    if args.output:
+        out = Path(args.output).expanduser()
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if out.suffix.lower() == ".parquet":
+            fc.to_parquet(out, index=False)
+        else:
+            fc.to_csv(out, index=False)
+        print(f"\n{len(fc):,} rows written to {out}")
+    return 0

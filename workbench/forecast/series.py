@@ -1,0 +1,74 @@
+"""Build forecastable series from sales data with the KPI engine."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from workbench.contract import ENTITY_TYPES
+from workbench.forecast._tables import as_sales_data, get_table
+from workbench.forecast.hierarchy import hierarchy_tags
+from workbench.periods import normalize_freq, pandas_freq
+
+__all__ = ["sales_series", "rep_groups"]
+
+
+def sales_series(data, level="rep", freq: str = "M", metric: str = "bookings", *, trim_leading_zeros: bool = True,
+                 drop_partial: bool = True) -> pd.DataFrame:
+    """One KPI per entity and period as long series ``unique_id, ds, y``.
+
+    ``unique_id`` is ``"<level>:<entity id>"`` (``rep:R001``, ``team:North 1``,
+    ``company:company``), matching :func:`workbench.forecast.hierarchy_tags`.
+
+    Parameters
+    ----------
+    data : SalesData or dict of DataFrames
+    level : str or list of str
+        ``rep``, ``team``, ``region``, ``company``, a list of them, or ``"all"``.
+    freq : {"W", "M", "Q"}
+    metric : str
+        A KPI key from :data:`workbench.kpi.KPIS` (``bookings`` by default).
+    trim_leading_zeros : bool
+        Drop each series' zero periods before its first non-zero value (reps hired
+        later, teams formed later). All-zero series are kept whole.
+    drop_partial : bool
+        Drop the last period when the data end before it does (a part-period would
+        look like a slump). ``attrs["dropped_partial"]`` tells which period was dropped.
+    """
+    from workbench.kpi import compute_kpis
+
+    levels = list(ENTITY_TYPES) if level == "all" else ([level] if isinstance(level, str) else list(level))
+    bad = [lv for lv in levels if lv not in ENTITY_TYPES]
+    if bad:
+        raise ValueError(f"Unknown level(s) {bad}; choose from {list(ENTITY_TYPES)} or 'all'.")
+    code = normalize_freq(freq)
+    data = as_sales_data(data)
+    kpis = compute_kpis(data, by=levels, freq=code, metrics=[metric])
+    k = kpis[(kpis["metric"] == metric) & (kpis["detail"].fillna("") == "")]
+    out = pd.DataFrame({
+        "unique_id": (k["entity_type"].astype(str) + ":" + k["entity_id"].astype(str)).to_numpy(),
+        "ds": pd.to_datetime(k["period"]).to_numpy(),
+        "y": k["value"].astype(float).fillna(0.0).to_numpy(),
+    }).sort_values(["unique_id", "ds"]).reset_index(drop=True)
+    dropped = None
+    if drop_partial and len(out):
+        opps = get_table(data, "opportunities")
+        data_end = pd.concat([opps["created_at"], opps["closed_at"]]).max()
+        last = out["ds"].max()
+        period_end = last + pd.tseries.frequencies.to_offset(pandas_freq(code))
+        if data_end < period_end - pd.Timedelta(days=2):
+            out = out[out["ds"] < last]
+            dropped = last
+    if trim_leading_zeros and len(out):
+        started = out.groupby("unique_id")["y"].transform(lambda s: (s != 0).cummax())
+        all_zero = out.groupby("unique_id")["y"].transform(lambda s: (s == 0).all())
+        out = out[started | all_zero]
+    out = out.reset_index(drop=True)
+    out.attrs["dropped_partial"] = dropped
+    out.attrs["metric"] = metric
+    return out
+
+
+def rep_groups(data) -> pd.Series:
+    """``rep:<id> -> team:<team>`` for borrowing strength between reps of a team."""
+    tags = hierarchy_tags(get_table(data, "reps"))
+    return pd.Series(tags["team"].to_numpy(), index=tags["rep"].to_numpy())

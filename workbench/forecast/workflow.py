@@ -1,0 +1,104 @@
+"""One call from sales data to entity forecasts with their backtest accuracy attached."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from workbench.forecast._tables import as_sales_data, get_table
+from workbench.forecast.hierarchy import hierarchy_tags, reconcile as reconcile_forecasts
+from workbench.forecast.metrics import evaluate, summarize
+from workbench.forecast.series import rep_groups, sales_series
+from workbench.forecast.timeseries import Forecaster
+from workbench.periods import period_label
+
+__all__ = ["EntityForecast", "forecast_entities", "ACCURACY_COLUMNS"]
+
+#: Columns added to each forecast row: the series' backtest scores of the ``forecast`` column.
+ACCURACY_COLUMNS = ["backtest_mase", "backtest_wape", "backtest_bias", "backtest_accuracy", "backtest_coverage"]
+
+
+@dataclass(frozen=True)
+class EntityForecast:
+    """Result of :func:`forecast_entities`.
+
+    Attributes
+    ----------
+    forecast : DataFrame
+        ``entity_type, entity_id, period`` (label), the Forecaster columns, and the
+        series' backtest accuracy (:data:`ACCURACY_COLUMNS`).
+    backtest : DataFrame
+        Backtest forecasts with ``cutoff`` and the actual ``y``.
+    scores : DataFrame
+        Per series and model: MASE, WAPE, bias, coverage, Winkler, accuracy.
+    summary : DataFrame
+        Mean scores per model (the default ``forecast`` next to each candidate).
+    history : DataFrame
+        The series that were forecast.
+    """
+
+    forecast: pd.DataFrame
+    backtest: pd.DataFrame
+    scores: pd.DataFrame
+    summary: pd.DataFrame
+    history: pd.DataFrame
+
+
+def forecast_entities(data, level: str = "team", freq: str = "M", h: int = 3, *, metric: str = "bookings",
+                      models=None, method: str = "combine", reconcile: str | None = None,
+                      n_windows: int = 3, intervals=(80, 95), progress: bool = False) -> EntityForecast:
+    """Forecast a KPI per entity, backtest it and attach the accuracy to every row.
+
+    Parameters
+    ----------
+    data : SalesData or dict of DataFrames
+    level : {"rep", "team", "region", "company", "all"}
+    freq : {"M", "Q", "W"}
+    h : int
+        Periods ahead.
+    metric : str
+        KPI to forecast (``bookings`` by default).
+    models, method :
+        Passed to :class:`Forecaster`.
+    reconcile : {None, "bottom_up", "ols", "wls_struct", "mint_shrink"}
+        Forecast every level and make them add up before keeping ``level``. The
+        accuracy columns are those of the base (unreconciled) forecasts.
+    n_windows : int
+        Backtest windows of ``h`` periods each.
+    intervals : sequence of int
+        Interval levels; coverage is reported for the first.
+    progress : bool
+        Show a progress bar (it appears only when the work takes over two seconds).
+    """
+    data = as_sales_data(data)
+    series_level = "all" if reconcile else level
+    history = sales_series(data, level=series_level, freq=freq, metric=metric)
+    groups = rep_groups(data)
+    forecaster = Forecaster(models=models, method=method, level=list(intervals))
+    try:
+        backtest = forecaster.backtest(history, h=h, n_windows=n_windows, groups=groups, progress=progress)
+    except ValueError:  # too little history for even one window: forecast without a track record
+        backtest = pd.DataFrame(columns=["unique_id", "ds", "cutoff", "y", "forecast"])
+    forecaster.fit(history, groups=groups)
+    fc = forecaster.predict(h)
+    if reconcile:
+        tags = hierarchy_tags(get_table(data, "reps"))
+        fc = reconcile_forecasts(fc, tags, method=reconcile, residuals=forecaster.cv_)
+        if level != "all":
+            fc = fc[fc["unique_id"].str.startswith(f"{level}:")]
+            history = history[history["unique_id"].str.startswith(f"{level}:")]
+    backtest = backtest[backtest["unique_id"].isin(fc["unique_id"])]
+    scores = evaluate(backtest, history, season_length=forecaster.season_length_, level=int(intervals[0])) \
+        if len(backtest) else evaluate(backtest.assign(cutoff=pd.NaT), None)
+    summary = summarize(scores) if len(scores) else scores
+    acc = scores[scores["model"] == "forecast"].set_index("unique_id")
+    out = fc.copy()
+    parts = out["unique_id"].str.split(":", n=1)
+    out.insert(0, "entity_type", parts.str[0])
+    out.insert(1, "entity_id", parts.str[1])
+    out.insert(2, "period", [period_label(d, forecaster.freq_) for d in out["ds"]])
+    for col, src in zip(ACCURACY_COLUMNS, ["mase", "wape", "bias", "accuracy", "coverage"]):
+        out[col] = out["unique_id"].map(acc[src]) if len(acc) else float("nan")
+    return EntityForecast(out.reset_index(drop=True), backtest, scores, summary, history)
+
