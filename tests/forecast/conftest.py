@@ -14,3 +14,10 @@ def series():
 def sample_tables():
     sample = pytest.importorskip("workbench.sample", reason="needs the sample generator (branch sample)")
     return sample.generate_sample(n_reps=20, months=36, seed=1)
+
+
+@pytest.fixture(scope="session")
+def win_model(sample_tables):
+    from workbench.forecast import WinModel
+
+    return WinModel().fit(sample_tables)

@@ -113,7 +113,7 @@ def deal_snapshots(data, as_of=None, *, deals: str = "closed", data_end=None, pr
         rows["weight"] = 1.0
     else:
         t = pd.Timestamp(as_of)
-        open_mask = (opps["created_at"] < t) & (opps["closed_at"].isna() | (opps["closed_at"] >= t))
+        open_mask = (opps["created_at"] <= t) & (opps["closed_at"].isna() | (opps["closed_at"] > t))
         rows = opps[open_mask].copy()
         rows["as_of"] = t
         rows["weight"] = 1.0

@@ -1,0 +1,42 @@
+import pandas as pd
+import pytest
+
+from workbench.cli import main
+
+
+@pytest.fixture(scope="module")
+def sample_dir(tmp_path_factory):
+    sample = pytest.importorskip("workbench.sample", reason="needs the sample generator (branch sample)")
+    out = tmp_path_factory.mktemp("sample")
+    sample.write_sample(out, n_reps=6, months=27, seed=2)
+    return out
+
+
+def test_forecast_command_writes_forecast_with_accuracy(sample_dir, tmp_path, capsys):
+    target = tmp_path / "forecast.csv"
+    code = main(["forecast", str(sample_dir), "--level", "team", "--freq", "M", "--h", "2", "--windows", "1",
+                 "--models", "naive,seasonal_naive,ets_ann", "-o", str(target)])
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "Backtest" in printed and "SeasonalNaive" in printed
+    out = pd.read_csv(target)
+    assert {"entity_type", "entity_id", "period", "forecast", "forecast-lo-80", "forecast-hi-95",
+            "backtest_mase", "backtest_accuracy", "note"} <= set(out.columns)
+    assert (out["entity_type"] == "team").all()
+    assert out.groupby("entity_id").size().eq(2).all()
+    assert out["backtest_wape"].notna().all()
+
+
+def test_forecast_command_reconciles_quarters(sample_dir, tmp_path):
+    target = tmp_path / "fc.parquet"
+    code = main(["forecast", str(sample_dir), "--level", "all", "--freq", "Q", "--h", "1", "--windows", "1",
+                 "--models", "naive,ets_ann", "--reconcile", "bottom_up", "-o", str(target)])
+    assert code == 0
+    out = pd.read_parquet(target)
+    company = out.loc[out["entity_type"] == "company", "forecast"].sum()
+    assert abs(out.loc[out["entity_type"] == "rep", "forecast"].sum() - company) < 1e-6 * max(company, 1)
+
+
+def test_forecast_command_usage_errors(tmp_path, capsys):
+    assert main(["forecast", str(tmp_path / "missing")]) == 2
+    assert "no such file" in capsys.readouterr().err

@@ -1,0 +1,62 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from workbench.errors import NotFittedError
+from workbench.forecast import WinModel, deal_snapshots
+
+#: Expected calibration error allowed on the hold-out (weighted mean |predicted - observed| over bins).
+CALIBRATION_TOLERANCE = 0.08
+
+
+def test_auc_is_reported_and_beats_stage_only(win_model):
+    report = win_model.report()
+    print({k: report[k] for k in ("auc", "auc_stage_only", "brier", "brier_stage_only", "close_auc")})
+    assert 0.6 < report["auc"] <= 1.0
+    assert report["auc"] > report["auc_stage_only"]
+    assert 0 < report["brier"] < 0.25
+    assert report["holdout_deals"] > 100
+    assert report["cal_start"] < report["test_start"] < report["test_end"] <= report["data_end"]
+
+
+def test_calibration_within_tolerance(win_model):
+    table = win_model.calibration_table_
+    assert list(table.columns) == ["bin", "n", "mean_predicted", "observed"]
+    ece = float(np.average((table["mean_predicted"] - table["observed"]).abs(), weights=table["n"]))
+    print(table, "ECE", round(ece, 3))
+    assert ece <= CALIBRATION_TOLERANCE
+
+
+def test_predict_scores_open_deals_with_reasons(win_model, sample_tables):
+    before = sample_tables["opportunities"].copy()
+    deals = win_model.predict(sample_tables)
+    pd.testing.assert_frame_equal(sample_tables["opportunities"], before)
+    opps = sample_tables["opportunities"]
+    assert set(deals["opportunity_id"]) == set(opps.loc[opps["outcome"] == "open", "opportunity_id"])
+    for col in ("p_won", "p_close_in_period", "p_won_in_period"):
+        assert deals[col].between(0, 1).all()
+    assert np.allclose(deals["p_won_in_period"], deals["p_won"] * deals["p_close_in_period"])
+    assert deals["top_factors"].str.count(r"\(([+-])\d").ge(1).all()
+    # later stages are more likely to be won
+    by_stage = deals.groupby("stage")["p_won"].mean()
+    assert by_stage["Negotiation"] > by_stage["Prospecting"]
+
+
+def test_snapshots_use_only_the_past(sample_tables):
+    snaps = deal_snapshots(sample_tables)
+    assert not snaps["stage"].isin(["Closed Won", "Closed Lost"]).any()
+    assert (snaps["as_of"] > snaps["created_at"]).all()
+    assert (snaps["as_of"] <= snaps["closed_at"]).all()
+    assert snaps["outcome"].isin(["won", "lost"]).all()
+    # rep win rate shrunk toward the company rate, always a probability
+    assert snaps["rep_win_rate"].between(0, 1).all()
+
+
+def test_predict_before_fit():
+    with pytest.raises(NotFittedError, match="WinModel"):
+        WinModel().predict({})
+
+
+def test_bad_parameter():
+    with pytest.raises(ValueError, match="The 'calibration' parameter of WinModel"):
+        WinModel(calibration="platt").fit({})
