@@ -27,14 +27,11 @@ _MIN_POOL = 5
 
 def _run_rate(opps, reps, tags, start, end, as_of, history_periods, prior_periods):
     """Per-rep expected count of new in-period wins and the amount pool of each rep."""
-    length = end - start
     won = opps[(opps["outcome"] == "won") & opps["closed_at"].notna()]
     counts = pd.DataFrame(0.0, index=reps["rep_id"].astype(str), columns=range(history_periods))
     amounts = {r: [] for r in counts.index}
     for k in range(history_periods):
-        p_end = start - length * k if k else start
-        p_start = start - length * (k + 1)
-        # use calendar-aligned previous periods of the same length
+        # calendar-aligned previous periods of the same length
         p_start, p_end = _shift_period(start, end, k + 1)
         inside = won[(won["created_at"] >= p_start) & (won["created_at"] < p_end) &
                      (won["closed_at"] >= p_start) & (won["closed_at"] < p_end)]
@@ -136,7 +133,7 @@ def simulate_pipeline(deals: pd.DataFrame, data, period, *, as_of=None, n_sims: 
     totals += booked[:, None]
     # roll up
     S = summing_matrix(tags)
-    S = S[rep_ids.__class__(f"rep:{r}" for r in rep_ids)]
+    S = S[[f"rep:{r}" for r in rep_ids]]
     all_draws = S.to_numpy() @ totals
     booked_all = S.to_numpy() @ booked
     pipe = np.zeros(n_reps)
