@@ -5,7 +5,6 @@ rolling-origin validation, with calibrated intervals and fallbacks for short ser
 from __future__ import annotations
 
 import copy
-import os
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -21,7 +20,6 @@ from workbench.periods import pandas_freq
 
 __all__ = ["Forecaster"]
 
-os.environ.setdefault("NIXTLA_ID_AS_COL", "1")
 
 
 @dataclass
