@@ -94,7 +94,12 @@ class Forecaster:
     cv_ : DataFrame
         Validation forecasts (``unique_id, ds, cutoff, y``, models, ``forecast``).
     interval_scale_ : dict
-        Calibration factor applied to the combined interval widths, per level.
+        Calibration factor applied to the combined interval widths, per level (pooled).
+    interval_scale_by_class_ : dict
+        The factors used for ``intermittent`` (≥ 30% zero periods) and ``regular`` series;
+        each is fitted on its own validation errors when it has at least 30 of them.
+    demand_class_ : Series
+        ``intermittent`` or ``regular`` per series.
     notes_ : Series
         The fallback applied per series ("" when none).
 
@@ -218,15 +223,26 @@ class Forecaster:
                     for cv, b in cv_frames]
         # calibration uses cross-fitted combinations: each window combined with weights learned
         # on the other windows, so the selection step does not make the errors look small
-        honest = [self._cross_fitted(cv, b) for cv, b in cv_frames]
+        honest = [self._cross_fitted(cv, b).assign(unique_id=cv["unique_id"].to_numpy()) for cv, b in cv_frames]
+        zero_share = data.groupby("unique_id")["y"].agg(lambda s: float((s == 0).mean()))
+        self.demand_class_ = pd.Series(np.where(zero_share >= 0.3, "intermittent", "regular"), index=zero_share.index)
         self.interval_scale_ = {lev: 1.0 for lev in levels}
+        self.interval_scale_by_class_ = {}
         if combined:
             comb = pd.concat(combined, ignore_index=True)
             if self.calibrate:
-                self.interval_scale_ = self._calibration(pd.concat(honest, ignore_index=True), levels)
-            comb = self._apply_scale(comb, levels)
-            self.cv_ = pd.concat([pd.concat([cv for cv, _ in cv_frames], ignore_index=True),
-                                  comb[[c for c in comb.columns if c.startswith("forecast")]]], axis=1)
+                scores = pd.concat(honest, ignore_index=True)
+                self.interval_scale_ = self._calibration(scores, levels)
+                # lumpy and smooth series miss their model intervals differently: one factor each
+                # when there are enough validation points, else the pooled factor
+                cls = scores["unique_id"].map(self.demand_class_)
+                for name in ("intermittent", "regular"):
+                    part = scores[(cls == name).to_numpy()]
+                    self.interval_scale_by_class_[name] = (self._calibration(part, levels) if len(part) >= 30
+                                                           else dict(self.interval_scale_))
+            all_cv = pd.concat([cv for cv, _ in cv_frames], ignore_index=True)
+            comb = self._apply_scale(comb, levels, all_cv["unique_id"])
+            self.cv_ = pd.concat([all_cv, comb[[c for c in comb.columns if c.startswith("forecast")]]], axis=1)
         else:
             self.cv_ = pd.DataFrame(columns=["unique_id", "ds", "cutoff", "y", "forecast"])
         self.weights_ = pd.concat(
@@ -351,10 +367,14 @@ class Forecaster:
             scale[lev] = float(np.clip(np.quantile(score, q), 0.2, 10.0))
         return scale
 
-    def _apply_scale(self, frame: pd.DataFrame, levels) -> pd.DataFrame:
+    def _apply_scale(self, frame: pd.DataFrame, levels, ids: pd.Series) -> pd.DataFrame:
         out = frame.copy()
+        cls = ids.map(self.demand_class_).to_numpy()
         for lev in levels:
-            s = self.interval_scale_.get(lev, 1.0)
+            pooled = self.interval_scale_.get(lev, 1.0)
+            s = np.full(len(out), pooled)
+            for name, scales in self.interval_scale_by_class_.items():
+                s[cls == name] = scales.get(lev, pooled)
             out[f"forecast-lo-{lev}"] = out["forecast"] - s * (out["forecast"] - out[f"forecast-lo-{lev}"])
             out[f"forecast-hi-{lev}"] = out["forecast"] + s * (out[f"forecast-hi-{lev}"] - out["forecast"])
         return out
@@ -378,7 +398,7 @@ class Forecaster:
         parts = []
         for bucket in self.buckets_:
             fc = self._run(bucket, data[data["unique_id"].isin(bucket.ids)], int(h))
-            comb = self._apply_scale(self._combine(fc, bucket, fc["unique_id"]), levels)
+            comb = self._apply_scale(self._combine(fc, bucket, fc["unique_id"]), levels, fc["unique_id"])
             parts.append(pd.concat([fc, comb], axis=1))
         main = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["unique_id", "ds", "forecast"])
         offset = pd.tseries.frequencies.to_offset(pandas_freq(self.freq_))
