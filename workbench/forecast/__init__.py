@@ -1,5 +1,7 @@
 """Forecasting: time-series forecasts with intervals, hierarchy, backtests and pipeline forecasts.
 
+* :func:`forecast_entities` — sales data → entity forecasts with their backtest accuracy attached;
+* :func:`sales_series` — KPI series per rep / team / region / company (via the KPI engine);
 * :class:`Forecaster` — per-series model choice/combination with calibrated intervals;
 * :func:`reconcile`, :func:`aggregate_hierarchy`, :func:`hierarchy_tags` — rep → team → region → company;
 * :func:`evaluate`, :func:`summarize` and the metric functions in :mod:`workbench.forecast.metrics`;
@@ -8,13 +10,18 @@
 """
 
 from workbench.forecast.hierarchy import aggregate_hierarchy, hierarchy_tags, reconcile, summing_matrix
-from workbench.forecast.metrics import bias, coverage, crm_accuracy, evaluate, mase, summarize, wape, winkler
+from workbench.forecast.metrics import (
+    accuracy_by_cutoff, bias, coverage, crm_accuracy, evaluate, mase, summarize, wape, winkler,
+)
 from workbench.forecast.pipeline import WinModel, calibration_table, deal_snapshots
+from workbench.forecast.series import rep_groups, sales_series
 from workbench.forecast.simulation import simulate_pipeline
 from workbench.forecast.timeseries import Forecaster
+from workbench.forecast.workflow import EntityForecast, forecast_entities
 
 __all__ = [
     "Forecaster", "reconcile", "aggregate_hierarchy", "hierarchy_tags", "summing_matrix",
-    "evaluate", "summarize", "mase", "wape", "bias", "coverage", "winkler", "crm_accuracy",
+    "evaluate", "summarize", "accuracy_by_cutoff", "mase", "wape", "bias", "coverage", "winkler", "crm_accuracy",
+    "sales_series", "rep_groups", "forecast_entities", "EntityForecast",
     "WinModel", "calibration_table", "deal_snapshots", "simulate_pipeline",
 ]

@@ -189,6 +189,7 @@ def reconcile(forecasts: pd.DataFrame, tags: pd.DataFrame, method: str = "mint_s
     rec_long = rec.stack().rename("_rec").reset_index().rename(columns={"level_0": id_col})
     rec_long.columns = [id_col, time_col, "_rec"]
     out = out.merge(rec_long, on=[id_col, time_col], how="left")
+    out["_rec"] = out["_rec"].fillna(out[column])  # series outside the hierarchy are left as they are
     shift = out["_rec"] - out[column]
     out[f"{column}_base"] = out[column]
     for c in out.columns:
