@@ -7,7 +7,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["isin", "token_variants"]
+__all__ = ["isin", "token_variants", "filter_rows", "null_text"]
 
 
 def isin(values: pd.Series, candidates) -> np.ndarray:
@@ -41,3 +41,32 @@ def token_variants(tokens) -> list[str]:
     for token in tokens:
         out.update({token, token.upper(), token.title(), token.capitalize()})
     return sorted(out)
+
+
+def null_text(n: int) -> pd.Series:
+    """An all-missing ``str`` Series of length ``n`` (built by Arrow, not from n Python objects)."""
+    return pd.Series(pd.array(pa.nulls(n, pa.large_string()), dtype="str"))
+
+
+def filter_rows(frame: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
+    """``frame[keep]`` with a fresh RangeIndex; Arrow ``filter`` for text columns (several x faster).
+
+    >>> filter_rows(pd.DataFrame({"a": ["x", "y", "z"], "b": [1.0, 2.0, 3.0]}), np.array([True, False, True]))
+       a    b
+    0  x  1.0
+    1  z  3.0
+    """
+    keep = np.asarray(keep, dtype=bool)
+    columns = {}
+    arrow_mask = None
+    for name in frame.columns:
+        col = frame[name]
+        if pd.api.types.is_string_dtype(col.dtype) and col.dtype != object:
+            try:
+                arrow_mask = pa.array(keep) if arrow_mask is None else arrow_mask
+                columns[name] = pd.Series(pd.array(pa.array(col, from_pandas=True).filter(arrow_mask), dtype=col.dtype))
+                continue
+            except (TypeError, ValueError, pa.ArrowException):
+                pass
+        columns[name] = pd.Series(col.to_numpy()[keep], dtype=col.dtype)
+    return pd.DataFrame(columns, index=pd.RangeIndex(int(keep.sum())))

@@ -46,7 +46,7 @@ import pandas as pd
 
 from workbench.contract import OUTCOMES, TABLE_NAMES, TABLES, Column, Table
 from workbench.errors import DataError
-from workbench.io._fast import isin, token_variants
+from workbench.io._fast import filter_rows, isin, null_text, token_variants
 from workbench.io.parsing import STRICT_NA_TOKENS, _numbers_as_text, parse_datetimes, parse_numbers
 from workbench.io.sales_data import QUARANTINE_COLUMNS, SalesData
 from workbench.io.stages import resolve_stages
@@ -98,7 +98,9 @@ def _coerce_text(values: pd.Series) -> pd.Series:
         text = _numbers_as_text(values)
     elif values.dtype == object:
         kind = pd.api.types.infer_dtype(values, skipna=True)
-        if kind in ("string", "empty"):
+        if kind == "empty":
+            return null_text(len(values)).set_axis(values.index)
+        if kind == "string":
             text = values
         else:
             kinds = values.map(type)
@@ -188,7 +190,7 @@ def _empty_column(column: Column, n: int) -> pd.Series:
         return pd.Series(np.full(n, np.nan), dtype="float64")
     if column.dtype in ("date", "datetime"):
         return pd.Series(np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]"))
-    return pd.Series(np.full(n, np.nan), dtype=_TEXT_DTYPE)
+    return null_text(n)
 
 
 def _describe(file: str, table: str) -> str:
@@ -389,8 +391,8 @@ def _validate_table(table: Table, frame: pd.DataFrame, file: str, context: dict)
         order = np.argsort(positions, kind="stable")
         quarantine = pd.concat(parts, ignore_index=True).iloc[order].reset_index(drop=True)
     loaded = pd.DataFrame({c.name: parsed[c.name] for c in table.columns}, copy=False)
-    if problems.bad.any():  # one take for all columns (masking column by column is much slower)
-        loaded = loaded.take(np.flatnonzero(~problems.bad)).reset_index(drop=True)
+    if problems.bad.any():
+        loaded = filter_rows(loaded, ~problems.bad)
 
     n_quarantined = 0 if quarantine is None else len(quarantine)
     if len(loaded) + n_quarantined != n or n_quarantined != int(problems.bad.sum()):
