@@ -348,3 +348,11 @@ def test_empty_tables_load(reps, opportunities):
     data = validate_tables({"reps": reps, "opportunities": opportunities.iloc[0:0]})
     assert len(data.opportunities) == 0 and data.rows_read["opportunities"] == 0
     assert isinstance(data, SalesData)
+
+
+def test_close_date_on_the_creation_day_is_not_before_creation(reps, opportunities):
+    deals = opportunities.copy()
+    deals.loc[0, ["created_at", "closed_at"]] = ["2026-01-05 14:30", "2026-01-05"]  # a date, same day: fine
+    deals.loc[2, ["created_at", "closed_at"]] = ["2026-01-12 14:30", "2026-01-12 09:00"]  # a time before: not
+    record = only(load_with(reps, deals).quarantine, table="opportunities")
+    assert (record["row"], record["check"]) == (2, "closed_before_created")

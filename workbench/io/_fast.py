@@ -7,7 +7,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["isin", "token_variants", "filter_rows", "null_text"]
+__all__ = ["isin", "isin_short", "token_variants", "filter_rows", "null_text"]
 
 
 def isin(values: pd.Series, candidates) -> np.ndarray:
@@ -29,6 +29,30 @@ def isin(values: pd.Series, candidates) -> np.ndarray:
         return pc.is_in(left, value_set=right).fill_null(False).to_numpy(zero_copy_only=False).astype(bool)
     except (TypeError, ValueError, ArithmeticError, pa.ArrowException):
         return np.asarray(values.isin(list(pd.Series(candidates).dropna().unique())), dtype=bool)
+
+
+def isin_short(values: pd.Series, tokens) -> np.ndarray:
+    """``isin`` for a set of short tokens: only cells no longer than the longest token are hashed.
+
+    Checking ten million ids for ``null`` / ``NA`` markers then costs one length scan.
+
+    >>> isin_short(pd.Series(["R00001", "null", None]), ["null", "NULL"]).tolist()
+    [False, True, False]
+    """
+    tokens = list(tokens)
+    longest = max((len(t.encode("utf-8")) for t in tokens), default=0)
+    try:
+        arr = pa.array(values, from_pandas=True)
+        if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+            raise TypeError("not text")
+        short = pc.less_equal(pc.binary_length(arr), longest).fill_null(False).to_numpy(zero_copy_only=False)
+    except (TypeError, ValueError, pa.ArrowException):
+        return isin(values, tokens)
+    out = np.zeros(len(values), dtype=bool)
+    if short.any():
+        positions = np.flatnonzero(short)
+        out[positions] = isin(values.iloc[positions], tokens)
+    return out
 
 
 def token_variants(tokens) -> list[str]:

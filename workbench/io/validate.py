@@ -46,7 +46,7 @@ import pandas as pd
 
 from workbench.contract import OUTCOMES, TABLE_NAMES, TABLES, Column, Table
 from workbench.errors import DataError
-from workbench.io._fast import filter_rows, isin, null_text, token_variants
+from workbench.io._fast import filter_rows, isin, isin_short, null_text, token_variants
 from workbench.io.parsing import STRICT_NA_TOKENS, _numbers_as_text, parse_datetimes, parse_numbers
 from workbench.io.sales_data import QUARANTINE_COLUMNS, SalesData
 from workbench.io.stages import resolve_stages
@@ -112,7 +112,7 @@ def _coerce_text(values: pd.Series) -> pd.Series:
     else:
         text = values
     text = pd.Series(text, index=values.index).astype(_TEXT_DTYPE).str.strip()
-    missing = text.isna().to_numpy() | isin(text, _NA_TEXT)
+    missing = text.isna().to_numpy() | isin_short(text, _NA_TEXT)
     return text.mask(missing) if missing.any() else text
 
 
@@ -311,7 +311,9 @@ def _validate_table(table: Table, frame: pd.DataFrame, file: str, context: dict)
 
     if table.name == "opportunities":
         created, closed, outcome = parsed["created_at"], parsed["closed_at"], parsed["outcome"]
-        problems.add("closed_before_created", "closed_at", (closed < created).to_numpy(),
+        # A close *date* (midnight) on the day the deal was created is not "before" it.
+        date_only_same_day = (closed == closed.dt.normalize()) & (closed == created.dt.normalize())
+        problems.add("closed_before_created", "closed_at", ((closed < created) & ~date_only_same_day).to_numpy(),
                      lambda p: ("closed_at before created_at " + created.iloc[p].dt.strftime("%Y-%m-%d %H:%M")
                                 ).to_numpy(dtype=object))
         closed_outcome = outcome.isin(_CLOSED).to_numpy()
@@ -324,7 +326,8 @@ def _validate_table(table: Table, frame: pd.DataFrame, file: str, context: dict)
     row_labels = pd.Series(rows)
     if table.key:
         good = ~problems.bad
-        keys = pd.DataFrame({k: parsed[k] for k in table.key})[good]
+        keys = pd.DataFrame({k: parsed[k] for k in table.key}, copy=False)
+        keys = keys if good.all() else filter_rows(keys, good)
         if len(keys):
             dup = keys.duplicated(keep="first").to_numpy()
             if dup.any():
