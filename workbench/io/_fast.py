@@ -7,7 +7,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["isin", "isin_short", "token_variants", "filter_rows", "null_text"]
+__all__ = ["isin", "isin_short", "filter_rows", "null_text"]
 
 
 def isin(values: pd.Series, candidates) -> np.ndarray:
@@ -32,39 +32,34 @@ def isin(values: pd.Series, candidates) -> np.ndarray:
 
 
 def isin_short(values: pd.Series, tokens) -> np.ndarray:
-    """``isin`` for a set of short tokens: only cells no longer than the longest token are hashed.
+    """Cells equal to one of a few short ``tokens``, ignoring case and surrounding spaces.
 
-    Checking ten million ids for ``null`` / ``NA`` markers then costs one length scan.
+    Only cells no longer than the longest token are lower-cased and hashed, so checking
+    ten million long ids for ``null`` / ``NA`` markers costs one length scan.
 
-    >>> isin_short(pd.Series(["R00001", "null", None]), ["null", "NULL"]).tolist()
-    [False, True, False]
+    >>> isin_short(pd.Series(["R00001", " NaN ", None, "Null"]), ["null", "nan"]).tolist()
+    [False, True, False, True]
     """
-    tokens = list(tokens)
+    tokens = sorted({str(t).strip().lower() for t in tokens})
     longest = max((len(t.encode("utf-8")) for t in tokens), default=0)
     try:
         arr = pa.array(values, from_pandas=True)
+        if pa.types.is_null(arr.type):
+            return np.zeros(len(values), dtype=bool)
         if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
             raise TypeError("not text")
+        arr = pc.utf8_trim_whitespace(arr.cast(pa.large_string()))
         short = pc.less_equal(pc.binary_length(arr), longest).fill_null(False).to_numpy(zero_copy_only=False)
+        out = np.zeros(len(values), dtype=bool)
+        if short.any():
+            positions = np.flatnonzero(short)
+            lowered = pc.utf8_lower(arr.take(pa.array(positions)))
+            hit = pc.is_in(lowered, value_set=pa.array(tokens, type=pa.large_string()))
+            out[positions] = hit.fill_null(False).to_numpy(zero_copy_only=False)
+        return out
     except (TypeError, ValueError, pa.ArrowException):
-        return isin(values, tokens)
-    out = np.zeros(len(values), dtype=bool)
-    if short.any():
-        positions = np.flatnonzero(short)
-        out[positions] = isin(values.iloc[positions], tokens)
-    return out
-
-
-def token_variants(tokens) -> list[str]:
-    """Tokens in the spellings met in exports (as is, UPPER, Title, Capitalized).
-
-    >>> sorted(token_variants(["null"]))
-    ['NULL', 'Null', 'null']
-    """
-    out = set()
-    for token in tokens:
-        out.update({token, token.upper(), token.title(), token.capitalize()})
-    return sorted(out)
+        text = values.astype("str").str.strip().str.lower()
+        return np.asarray(text.isin(tokens).fillna(False), dtype=bool)
 
 
 def null_text(n: int) -> pd.Series:

@@ -37,6 +37,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from workbench.io._fast import isin_short
+
 __all__ = [
     "parse_datetimes",
     "parse_numbers",
@@ -143,12 +145,11 @@ def missing_mask(series: pd.Series, tokens=NA_TOKENS) -> pd.Series:
     >>> missing_mask(pd.Series(["", " NULL ", "x", None])).tolist()
     [True, True, False, True]
     """
-    na = series.isna()
+    na = series.isna().to_numpy(dtype=bool)
     if series.dtype == object or pd.api.types.is_string_dtype(series.dtype):
         text = series.where(series.map(type).eq(str), None) if series.dtype == object else series
-        text = text.astype("str").str.strip().str.lower()
-        na = na | text.isin(tokens).fillna(False).astype(bool)
-    return na.astype(bool)
+        na = na | isin_short(text.astype("str"), tokens)
+    return pd.Series(na, index=series.index)
 
 
 # ----------------------------------------------------------------------------- dates

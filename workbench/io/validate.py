@@ -46,7 +46,7 @@ import pandas as pd
 
 from workbench.contract import OUTCOMES, TABLE_NAMES, TABLES, Column, Table
 from workbench.errors import DataError
-from workbench.io._fast import filter_rows, isin, isin_short, null_text, token_variants
+from workbench.io._fast import filter_rows, isin, isin_short, null_text
 from workbench.io.parsing import STRICT_NA_TOKENS, _numbers_as_text, parse_datetimes, parse_numbers
 from workbench.io.sales_data import QUARANTINE_COLUMNS, SalesData
 from workbench.io.stages import resolve_stages
@@ -85,9 +85,6 @@ def _cell_text(values: pd.Series) -> np.ndarray:
     return text.fillna("").astype(object).to_numpy()
 
 
-_NA_TEXT = token_variants(STRICT_NA_TOKENS)
-
-
 def _coerce_text(values: pd.Series) -> pd.Series:
     """Any column as stripped text; empty / null markers -> missing (NaN)."""
     if values.dtype.kind == "M" or isinstance(values.dtype, pd.DatetimeTZDtype):
@@ -112,7 +109,7 @@ def _coerce_text(values: pd.Series) -> pd.Series:
     else:
         text = values
     text = pd.Series(text, index=values.index).astype(_TEXT_DTYPE).str.strip()
-    missing = text.isna().to_numpy() | isin_short(text, _NA_TEXT)
+    missing = text.isna().to_numpy() | isin_short(text, STRICT_NA_TOKENS)
     return text.mask(missing) if missing.any() else text
 
 
