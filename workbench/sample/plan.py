@@ -1,8 +1,9 @@
 """The sales plan (targets) and the market-size table.
 
 Targets are set the way a planning team does it: each year's bookings target is the
-prior-year run-rate (half the rep's own, half the team median, so targets stretch weak
-reps) times 10 % growth, spread over the months by a seasonal profile and rounded.
+prior-year run-rate (a quarter the rep's own, three quarters the team's median per
+account times the size of the rep's account book) times 10 % growth, spread over the
+months by a seasonal profile and rounded.
 New hires get ramped targets. Planted reps therefore tend to miss, while others beat
 or miss by chance. Targets also exist for the months up to the end of the quarter
 after the data ends, for pipeline coverage and forecasting.
@@ -40,15 +41,19 @@ def _month_matrix(world: World, rep_idx: np.ndarray, months: pd.Series, values: 
     return out
 
 
-def _run_rates(actual: np.ndarray, ramped: np.ndarray, cols: np.ndarray, team: np.ndarray) -> np.ndarray:
-    """Monthly run-rate per rep: half own (ramped months only), half team median."""
+def _run_rates(actual: np.ndarray, ramped: np.ndarray, cols: np.ndarray, team: np.ndarray,
+               book: np.ndarray) -> np.ndarray:
+    """Monthly run-rate per rep: a quarter the rep's own (ramped months only), three
+    quarters the team median scaled by the size of the rep's account book."""
     own_n = ramped[:, cols].sum(axis=1)
     own = np.where(own_n >= 4, (actual[:, cols] * ramped[:, cols]).sum(axis=1) / np.maximum(own_n, 1), np.nan)
     rate = np.empty(len(own))
     for t in np.unique(team):
         members = team == t
-        median = np.nanmedian(own[members]) if np.isfinite(own[members]).any() else np.nanmedian(own)
-        rate[members] = np.where(np.isfinite(own[members]), 0.5 * own[members] + 0.5 * median, median)
+        per_account = own[members] / book[members]
+        median = (np.nanmedian(per_account) if np.isfinite(per_account).any()
+                  else np.nanmedian(own / book)) * book[members]
+        rate[members] = np.where(np.isfinite(own[members]), 0.25 * own[members] + 0.75 * median, median)
     return np.nan_to_num(rate)
 
 
@@ -86,6 +91,7 @@ def targets_table(world: World, reps: pd.DataFrame, traits: Traits, tables: dict
     ramp = np.clip(0.35 + 0.65 * tenure_months / RAMP_MONTHS, 0.35, 1.0) * employed
     ramped_window = (tenure_months[:, : len(window)] >= RAMP_MONTHS)
     team = reps["team"].to_numpy()
+    book = traits.account_pool.astype(float)  # territory size, known to the planners
 
     season = BOOKINGS_SEASON / BOOKINGS_SEASON.mean()
     rounding = {"bookings": 100.0, "orders": 0.1, "new_accounts": 0.1, "activities": 5.0}
@@ -97,7 +103,7 @@ def targets_table(world: World, reps: pd.DataFrame, traits: Traits, tables: dict
         if len(prior) < 12:
             prior = np.arange(min(12, len(window)))
         for metric, step in rounding.items():
-            rate = _run_rates(actual[metric], ramped_window, prior, team) * growth[metric]
+            rate = _run_rates(actual[metric], ramped_window, prior, team, book) * growth[metric]
             shape = season[plan_months.month[cols_plan] - 1] if metric == "bookings" else \
                 np.asarray(cat.ACTIVITY_SEASON)[plan_months.month[cols_plan] - 1] if metric == "activities" else 1.0
             value = rate[:, None] * shape * ramp[:, cols_plan]
