@@ -18,8 +18,10 @@ from workbench.sample import catalog as cat
 from workbench.sample.clock import calendar_days_to_hours
 from workbench.sample.roster import Effects, Traits, World
 
-__all__ = ["RepMonths", "simulate_rep_months", "Deals", "simulate_deals"]
+__all__ = ["RepMonths", "simulate_rep_months", "Deals", "simulate_deals", "SOURCE_NAMES"]
 
+#: Lead sources: the inbound ones, then outbound.
+SOURCE_NAMES = tuple(cat.INBOUND_SOURCES) + (cat.OUTBOUND_SOURCE,)
 #: Prospecting touches per rep per month at full productivity.
 PROSPECTING_PER_MONTH = 32.0
 #: Share of prospecting touches that become an outbound deal.
@@ -85,7 +87,7 @@ class Deals:
     created: np.ndarray      # business hours
     first_touch: np.ndarray  # business hours (always drawn; the CRM field may be missing)
     touch_recorded: np.ndarray  # whether first_touch_at is filled in the CRM
-    source: np.ndarray       # source name
+    source: np.ndarray       # source index into SOURCE_NAMES
     product: np.ndarray      # product index
     account: np.ndarray      # account number
     amount: np.ndarray
@@ -160,9 +162,8 @@ def simulate_deals(world: World, traits: Traits, eff: Effects, months: RepMonths
     inbound_names = list(cat.INBOUND_SOURCES)
     inbound_p = np.array(list(cat.INBOUND_SOURCES.values()))
     src_idx = _choice(rng, np.broadcast_to(inbound_p, (n, len(inbound_p))))
-    source_names = inbound_names + [cat.OUTBOUND_SOURCE]
+    source_names = list(SOURCE_NAMES)
     src_idx = np.where(is_outbound, len(inbound_names), src_idx)
-    source = np.array(source_names)[src_idx]
     src_logit = np.array([cat.SOURCE_LOGIT[s] for s in source_names])[src_idx]
     src_amount = np.array([cat.SOURCE_AMOUNT[s] for s in source_names])[src_idx]
 
@@ -240,7 +241,7 @@ def simulate_deals(world: World, traits: Traits, eff: Effects, months: RepMonths
                             world.end_hours + rng.uniform(1.0, 40.0, n))
     expected = np.where(open_at_end, reestimate, estimate)
 
-    return Deals(rep, created, first_touch, touch_recorded, source, product, account, amount,
+    return Deals(rep, created, first_touch, touch_recorded, src_idx, product, account, amount,
                  engagement, passed, entered, closes, expected, region)
 
 
