@@ -246,9 +246,9 @@ def plant_drivers(reps: pd.DataFrame, traits: Traits, world: World, rng: np.rand
             driver = variant.split(":")[0]
             skill = cat.DRIVER_SKILL.get(driver)
             if variant == "slow_follow_up":
-                f = rng.uniform(2.2, 3.0)
+                f = rng.uniform(1.9, 2.6)
                 eff.follow_up[rep] = f
-                detail = f"first touch about {f:.1f}x slower than peers"
+                detail = f"time to first touch about {f:.1f}x peers (business hours)"
             elif variant.startswith("low_stage_conversion"):
                 pool = cat.EARLY_TRANSITIONS if variant.endswith("early") else cat.LATE_TRANSITIONS
                 k = cat.TRANSITIONS.index(pool[int(rng.integers(len(pool)))])
