@@ -44,17 +44,23 @@ def _month_matrix(world: World, rep_idx: np.ndarray, months: pd.Series, values: 
 def _run_rates(actual: np.ndarray, ramped: np.ndarray, cols: np.ndarray, team: np.ndarray,
                book: np.ndarray) -> np.ndarray:
     """Monthly run-rate per rep: a quarter the rep's own (ramped months only), three
-    quarters the team median scaled by the size of the rep's account book."""
-    own_n = ramped[:, cols].sum(axis=1)
-    own = np.where(own_n >= 4, (actual[:, cols] * ramped[:, cols]).sum(axis=1) / np.maximum(own_n, 1), np.nan)
+    quarters the team median per account times the size of the rep's account book."""
+    ramped = ramped[:, cols]
+    if not ramped.any():  # a very short window: use every month
+        ramped = np.ones_like(ramped)
+    own_n = ramped.sum(axis=1)
+    enough = own_n >= min(4, len(cols))
+    own = np.full(len(own_n), np.nan)
+    own[enough] = (actual[:, cols] * ramped).sum(axis=1)[enough] / own_n[enough]
+    per_account = own / book
+    company = np.nanmedian(per_account) if np.isfinite(per_account).any() else 0.0
     rate = np.empty(len(own))
     for t in np.unique(team):
         members = team == t
-        per_account = own[members] / book[members]
-        median = (np.nanmedian(per_account) if np.isfinite(per_account).any()
-                  else np.nanmedian(own / book)) * book[members]
+        team_rate = np.nanmedian(per_account[members]) if np.isfinite(per_account[members]).any() else company
+        median = team_rate * book[members]
         rate[members] = np.where(np.isfinite(own[members]), 0.25 * own[members] + 0.75 * median, median)
-    return np.nan_to_num(rate)
+    return rate
 
 
 def targets_table(world: World, reps: pd.DataFrame, traits: Traits, tables: dict) -> pd.DataFrame:

@@ -132,7 +132,7 @@ def build_roster(n_reps: int, world: World, rng: np.random.Generator) -> tuple[p
         new = rng.choice(n_reps, n_new, replace=False)
         hire_month = rng.uniform(2, window_months - 12, n_new)
         tenure[new] = -hire_month / 12.0
-    tenure = np.minimum(tenure, 15.0)
+    tenure = np.where(tenure > 15.0, rng.uniform(10.0, 15.0, n_reps), tenure)  # few veterans beyond 15 years
     hire_day = (world.window_start - pd.to_timedelta(np.round(tenure * 365.25), unit="D")).values.astype("datetime64[D]")
     hire_day = np.busday_offset(hire_day, 0, roll="forward")
     hire_hours = world.clock.hours_at(hire_day)
