@@ -92,7 +92,7 @@ key). They act through the simulated process over the whole simulation. Measured
 ``low_csat``
     CSAT lowered by 0.8-1.0 points (measured ~-0.9 on the 1-5 scale). No knock-on.
 ``weak_product``
-    Win probability on one product x0.12-0.22 (``detail``; Analytics Suite or Data
+    Win probability on one product x0.10-0.20 (``detail``; Analytics Suite or Data
     Connectors, the products that bring most wins), spread evenly over the four
     transitions of that product's deals. Knock-on: overall win rate ~-25 %, each
     stage's overall conversion ~-5 to -9 %; the mix of won deals shifts towards the

@@ -275,7 +275,7 @@ def plant_drivers(reps: pd.DataFrame, traits: Traits, world: World, rng: np.rand
                 detail = f"CSAT about {f:.1f} points below peers"
             else:  # weak_product
                 p = big_products[int(rng.integers(len(big_products)))]
-                f = rng.uniform(0.12, 0.22)
+                f = rng.uniform(0.10, 0.20)
                 eff.product[rep, p] = f
                 detail = product_names[p]
             eff.skill_penalty[rep, skill_index[skill]] = rng.uniform(15.0, 22.0)
