@@ -67,8 +67,10 @@ key). They act through the simulated process over the whole simulation. Measured
 400 reps x 36 months (planted rep median / peer median):
 
 ``slow_follow_up``
-    Follow-up delay x1.9-2.6 in business hours, i.e. median calendar hours from
-    creation to first touch ~3x peers (~70 h vs ~23 h). Causally lowers
+    Follow-up delay x2.0-2.6 in business hours, i.e. median calendar hours from
+    creation to first touch ~2.3-3.2x peers (peers ~23 h: usually the next
+    morning). Nights and weekends make calendar delays lumpy, so the mean of log
+    hours per rep is a steadier statistic than the median. Causally lowers
     Prospecting→Qualification conversion through the follow-up effect (-6 to -8 %
     relative); win rate a little lower. Not planted as a stage problem.
 ``low_stage_conversion``

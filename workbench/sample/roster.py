@@ -246,7 +246,7 @@ def plant_drivers(reps: pd.DataFrame, traits: Traits, world: World, rng: np.rand
             driver = variant.split(":")[0]
             skill = cat.DRIVER_SKILL.get(driver)
             if variant == "slow_follow_up":
-                f = rng.uniform(1.9, 2.6)
+                f = rng.uniform(2.0, 2.6)
                 eff.follow_up[rep] = f
                 detail = f"time to first touch about {f:.1f}x peers (business hours)"
             elif variant.startswith("low_stage_conversion"):
