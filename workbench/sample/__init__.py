@@ -42,8 +42,13 @@ log unit; big deals are harder) and region x product segment effects. A deal tha
 fails a transition is lost part-way through that stage. Stage durations are gamma
 draws around 7/14/20/16 days, scaled by product, rep cycle, and amount^0.12. Wins that
 would land in the first three weeks of a quarter are often pulled into the previous
-quarter end (quarter-end push; stronger at year end). Deals not closed by ``end`` are open at their current
-stage with an expected close date after ``end``.
+quarter end (quarter-end push; stronger at year end). Deals not closed by ``end``
+are open at their current stage with an expected close date after ``end``.
+``stage_history`` has one row per
+stage entered (Prospecting at ``created_at``), and closed deals a final ``Closed Won``
+or ``Closed Lost`` row at ``closed_at``; a lost deal's last open stage is the one it
+died in. Deals still open at the window start keep their earlier history (and their
+deal activities); deals closed before the window are not reported.
 
 *Activities.* Prospecting touches (no deal; 70 % with an account), one first-touch
 activity per deal at its first touch (the CRM field ``first_touch_at`` is left empty
