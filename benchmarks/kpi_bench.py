@@ -265,7 +265,8 @@ def run_pandas(folder: Path) -> "pd.DataFrame":  # noqa: F821
     g = created.groupby(["rep_id", "period"])
     out["follow_up_hours_median"] = g.hours.median().reindex(index).to_numpy()
     known = g.known.sum().reindex(index, fill_value=0)
-    out["touched_within_24h_share"] = (g.within_24h.sum().reindex(index, fill_value=0) / known.replace(0, np.nan)).to_numpy()
+    within_24h = g.within_24h.sum().reindex(index, fill_value=0)
+    out["touched_within_24h_share"] = (within_24h / known.replace(0, np.nan)).to_numpy()
     out["pipeline_created"] = g.amount.sum().reindex(index, fill_value=0.0).to_numpy()
 
     # activities per working day per active rep

@@ -25,7 +25,7 @@ def test_inputs_are_not_mutated():
     frames = {name: contract_frame(name, rows) for name, rows in ALL_TABLES.items()}
     before = {name: frame.copy(deep=True) for name, frame in frames.items()}
     data = {**frames, "stages": list(STAGES)}
-    compute_kpis(data, by=["rep", "company"])
+    compute_kpis(data, by="team")
     for name, frame in frames.items():
         pd.testing.assert_frame_equal(frame, before[name], obj=name)
 
@@ -104,11 +104,12 @@ def test_kpi_wide_has_one_row_per_entity_period_and_one_column_per_metric():
     kpis = handmade_kpis("rep")
     wide = kpi_wide(kpis)
     assert len(wide) == 4 * 14  # 4 reps x Feb 2025 .. Mar 2026
-    stage_columns = ["stage_conversion[Lead→Demo]", "stage_conversion[Demo→Proposal]", "stage_conversion[Proposal→won]"]
+    stage_columns = [f"stage_conversion[{pair}]" for pair in ("Lead→Demo", "Demo→Proposal", "Proposal→won")]
     expected = [k for k in KPIS if k not in ("stage_conversion", "market_share")]
     assert list(wide.columns[:3]) == ["entity_type", "entity_id", "period"]
     assert sorted(wide.columns[3:]) == sorted(expected + stage_columns)
-    assert list(wide.columns[3:]).index("stage_conversion[Lead→Demo]") < list(wide.columns[3:]).index("pipeline_created")
+    metric_columns = list(wide.columns[3:])
+    assert metric_columns.index("stage_conversion[Lead→Demo]") < metric_columns.index("pipeline_created")
     row = wide[(wide.entity_id == "r1") & (wide.period == "2026-02-01")].iloc[0]
     assert row["bookings"] == 100.0 and row["win_rate"] == 0.5
     assert math.isnan(row["pipeline_coverage"])

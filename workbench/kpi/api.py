@@ -127,7 +127,7 @@ def compute_kpis(
     if periods.empty or not available:
         return _empty()
     reps = fetch(tables, tables["reps"].select("rep_id", "team", "region"))
-    targets = _bookings_targets(tables, reps, freq) if _needs(available, "targets") else None
+    targets = _bookings_targets(tables, freq) if _needs(available, "targets") else None
     market = _market_sizes(tables, freq) if "market_share" in available else None
     frames = []
     for level in levels:
@@ -391,7 +391,7 @@ def _spread_to_freq(frame: pd.DataFrame, keys: list[str], value: str, freq: str)
     return spread.groupby([*keys, "period"], as_index=False)[value].sum()
 
 
-def _bookings_targets(tables: KPITables, reps: pd.DataFrame, freq: str) -> pd.DataFrame:
+def _bookings_targets(tables: KPITables, freq: str) -> pd.DataFrame:
     """Bookings targets per (entity_type, entity_id, period) at ``freq``, own targets only."""
     t = tables["targets"]
     targets = fetch(tables, 
@@ -530,8 +530,9 @@ def _melt(wide: pd.DataFrame, level: str) -> pd.DataFrame:
         names = pa.array(values, type=pa.string())
         return pd.array(pa.DictionaryArray.from_arrays(col_of, names).cast(pa.string()), dtype="str")
 
+    level_codes = pa.array(np.zeros(n_rows * n_cols, dtype=np.int32))
     return pd.DataFrame({
-        "entity_type": pd.array(pa.array([level], type=pa.string()).take(pa.array(np.zeros(n_rows * n_cols, dtype=np.int32))), dtype="str"),
+        "entity_type": pd.array(pa.array([level], type=pa.string()).take(level_codes), dtype="str"),
         "entity_id": repeated(wide["entity_id"].astype(str).tolist()),
         "period": np.repeat(wide["period"].to_numpy(), n_cols),
         "metric": tiled([m for m, _ in parsed]),
