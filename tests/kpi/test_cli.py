@@ -20,7 +20,8 @@ def source(tmp_path_factory):
 @pytest.mark.parametrize("suffix", [".csv", ".parquet", ".xlsx"])
 def test_writes_each_format(source, tmp_path, suffix, capsys):
     out = tmp_path / f"kpis{suffix}"
-    assert main(["kpi", str(source), "--by", "team", "--freq", "Q", "-o", str(out)]) == 0
+    argv = ["kpi", str(source), "--by", "team", "--freq", "Q", "--metrics", "bookings,stage_conversion"]
+    assert main([*argv, "-o", str(out)]) == 0
     assert "Wrote" in capsys.readouterr().out
     table = {".csv": pd.read_csv, ".parquet": pd.read_parquet, ".xlsx": pd.read_excel}[suffix](out)
     assert list(table.columns) == ["entity_type", "entity_id", "period", "metric", "detail", "value"]

@@ -158,7 +158,12 @@ def run(args) -> int:
     metrics = [m.strip() for m in args.metrics.split(",") if m.strip()] if args.metrics else None
 
     from workbench.kpi import compute_kpis
+    from workbench.kpi.api import check_arguments
 
+    try:
+        check_arguments(levels, args.freq, metrics)  # before loading: fail fast on a typo
+    except ValueError as err:
+        return _fail(str(err))
     try:
         data = _load(args, source)
         with warnings.catch_warnings(record=True) as caught:

@@ -109,9 +109,7 @@ def compute_kpis(
     ...              metrics=["win_rate"]).value.tolist()   # January: nothing closed
     [nan, 0.6666666666666666]
     """
-    levels = _check_levels(by)
-    freq = normalize_freq(freq)
-    requested = _check_metrics(metrics)
+    levels, freq, requested = check_arguments(by, freq, metrics)
     tables = kpi_tables(data)
     available = _available_metrics(tables, requested)
     stages = _stages(tables) if "stage_conversion" in available else ()
@@ -252,6 +250,15 @@ def _empty() -> pd.DataFrame:
         "detail": pd.Series(dtype="str"),
         "value": pd.Series(dtype="float64"),
     })
+
+
+def check_arguments(by, freq, metrics) -> tuple[list[str], str, list[str]]:
+    """Validate the ``by``, ``freq`` and ``metrics`` arguments of :func:`compute_kpis`.
+
+    Returns the levels, the canonical frequency code and the metric keys in registry
+    order; raises ``ValueError`` naming the bad value and the allowed ones.
+    """
+    return _check_levels(by), normalize_freq(freq), _check_metrics(metrics)
 
 
 def _check_levels(by) -> list[str]:
