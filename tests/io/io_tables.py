@@ -1,4 +1,9 @@
-"""Small handmade tables for the io tests (raw strings, as read from files)."""
+"""Small handmade tables, fixtures and helpers for the io tests (raw strings, as read from files).
+
+Test modules import the fixtures they use from here (``from io_tables import reps``):
+the io tests keep no ``conftest.py`` of their own, so they add no second module named
+``conftest`` to the suite.
+"""
 
 from __future__ import annotations
 
@@ -38,6 +43,15 @@ def frame(text: str) -> pd.DataFrame:
     return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
 
 
+def assert_no_row_lost(data) -> None:
+    """rows read = rows loaded + rows quarantined, for every provided table."""
+    q = data.quarantine
+    for table, read in data.rows_read.items():
+        loaded = len(data[table])
+        quarantined = int((q["table"] == table).sum())
+        assert read == loaded + quarantined, (table, read, loaded, quarantined)
+
+
 @pytest.fixture
 def reps() -> pd.DataFrame:
     return frame(REPS_CSV)
@@ -62,12 +76,3 @@ def valid_folder(tmp_path):
     (folder / "opportunities.csv").write_text(OPPORTUNITIES_CSV, encoding="utf-8")
     (folder / "stage_history.csv").write_text(STAGE_HISTORY_CSV, encoding="utf-8")
     return folder
-
-
-def assert_no_row_lost(data) -> None:
-    """rows read = rows loaded + rows quarantined, for every provided table."""
-    q = data.quarantine
-    for table, read in data.rows_read.items():
-        loaded = len(data[table])
-        quarantined = int((q["table"] == table).sum())
-        assert read == loaded + quarantined, (table, read, loaded, quarantined)
