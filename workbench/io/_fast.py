@@ -49,7 +49,11 @@ def isin_short(values: pd.Series, tokens) -> np.ndarray:
         if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
             raise TypeError("not text")
         arr = pc.utf8_trim_whitespace(arr.cast(pa.large_string()))
-        short = pc.less_equal(pc.binary_length(arr), longest).fill_null(False).to_numpy(zero_copy_only=False)
+        # cheap anchored pre-filter: empty, or starting like one of the tokens
+        firsts = sorted({c for t in tokens if t for c in (t[0].lower(), t[0].upper())})
+        pattern = "^(?:$|[" + "".join("\\" + c if c in "\\^-]" else c for c in firsts) + "])"
+        maybe = pc.and_(pc.less_equal(pc.binary_length(arr), longest), pc.match_substring_regex(arr, pattern))
+        short = maybe.fill_null(False).to_numpy(zero_copy_only=False)
         out = np.zeros(len(values), dtype=bool)
         if short.any():
             positions = np.flatnonzero(short)
