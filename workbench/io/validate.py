@@ -109,7 +109,7 @@ def _coerce_text(values: pd.Series) -> pd.Series:
     else:
         text = values
     text = pd.Series(text, index=values.index).astype(_TEXT_DTYPE).str.strip()
-    missing = text.isna().to_numpy() | isin_short(text, STRICT_NA_TOKENS)
+    missing = text.isna().to_numpy() | isin_short(text, STRICT_NA_TOKENS, stripped=True)
     return text.mask(missing) if missing.any() else text
 
 
