@@ -200,3 +200,28 @@ def test_missing_and_unsupported_sources(tmp_path):
         load(single)
     with pytest.raises(TypeError):
         load(42)
+
+
+def test_bad_stage_config_is_a_file_level_error(valid_folder):
+    (valid_folder / "stages.csv").write_text("stage,order\nLead,1\nDemo,second\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"stages.csv: column 'order' must be a number on every row; row 3 is 'second'"):
+        load(valid_folder)
+    (valid_folder / "stages.csv").write_text("name,order\nLead,1\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"stages.csv: missing required column 'stage'"):
+        load(valid_folder)
+
+
+def test_quarantine_row_numbers_are_integers_for_files(valid_folder):
+    (valid_folder / "reps.csv").write_text(REPS_CSV.replace("R3,Cy Diaz,West,South", "R3,Cy Diaz,West,"),
+                                           encoding="utf-8")
+    data = load(valid_folder)
+    assert data.quarantine["row"].dtype == "int64"
+    assert data.quarantine["row"].tolist()[0] == 4
+    assert data.report()["count"].sum() == len(data.quarantine)
+
+
+def test_clean_source_has_an_empty_report(valid_folder):
+    data = load(valid_folder)
+    assert data.report().empty
+    assert list(data.report().columns) == ["table", "check", "label", "count", "examples"]
+    assert data.rows_quarantined == {"reps": 0, "opportunities": 0, "stage_history": 0}
