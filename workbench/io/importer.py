@@ -96,8 +96,12 @@ class ImportResult:
     mapping_name: str = ""
 
     def write(self, out_dir) -> list[Path]:
-        """Write the contract tables as CSV files plus ``quality_report.txt``,
-        ``quarantine.csv`` and ``skipped_rows.csv`` to ``out_dir``; returns the paths."""
+        """Write the contract tables as CSV files (and ``stages.csv``, the funnel order,
+        when known) plus ``quality_report.txt``, ``quarantine.csv`` and
+        ``skipped_rows.csv`` to ``out_dir``; returns the paths written.
+
+        ``workbench.load(out_dir)`` reads the folder back.
+        """
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
         written = []
@@ -105,6 +109,10 @@ class ImportResult:
             path = out / f"{name}.csv"
             frame.to_csv(path, index=False, date_format="%Y-%m-%d %H:%M:%S")
             written.append(path)
+        if self.data.stages:
+            stages = pd.DataFrame({"stage": list(self.data.stages), "order": range(1, len(self.data.stages) + 1)})
+            stages.to_csv(out / "stages.csv", index=False)
+            written.append(out / "stages.csv")
         for name, frame in (("quarantine.csv", self.data.quarantine), ("skipped_rows.csv", self.skipped)):
             frame.to_csv(out / name, index=False)
             written.append(out / name)
@@ -282,7 +290,7 @@ def _missing_message(m: Mapping, tm: TableMapping, fld: str, exports) -> str:
     files = ", ".join(e.file for e in exports)
     refers = f"column {wanted[0]!r}" if len(wanted) == 1 else f"columns {wanted}"
     text = (
-        f"{m.source}: {spec.key or f'[tables.{tm.name}.columns]'} {fld!r} refers to {refers}, which "
+        f"{m.source}: {spec.key or f'[tables.{tm.name}.columns] {fld!r}'} refers to {refers}, which "
         f"{'is' if len(wanted) == 1 else 'are'} not in {files}; columns found: {', '.join(map(repr, dict.fromkeys(headers)))}"
     )
     if hints:
@@ -720,6 +728,7 @@ def import_files(files, *, preset=None, mapping=None, tables=None) -> ImportResu
             _fill(works[table], "rep_id", make_ids(works[table].data["owner"], m.reps.id, m.reps.prefix))
     for work in works.values():
         _convert_currency(work, m, warnings, notes)
+        _check_required(work, m, assigned[work.table])
 
     frames = {t: _contract_frame(w) for t, w in works.items()}
     derived_reps = _reps(works, m, notes)
@@ -746,6 +755,34 @@ def import_files(files, *, preset=None, mapping=None, tables=None) -> ImportResu
 
     report = render_report(m, assigned, works, data, skipped, warnings, notes)
     return ImportResult(data, skipped, columns, tuple(warnings), report, m.name)
+
+
+_HOW_DERIVED = {
+    ("opportunities", "opportunity_id"): "or it is derived from 'name' (+ account_name, owner, created_at)",
+    ("opportunities", "rep_id"): "or it is derived from 'owner' (the owner's name)",
+    ("opportunities", "outcome"): "or it is derived from 'stage'",
+    ("activities", "rep_id"): "or it is derived from 'owner'",
+    ("activities", "activity_id"): "or it is derived as a hash of rep, time and type",
+}
+
+
+def _check_required(work: _Frame, m: Mapping, exports):
+    """Every required contract column must come from somewhere: say where it could."""
+    tm = m.tables[work.table]
+    for column in TABLES[work.table].required_columns:
+        if column in work.data:
+            continue
+        if column in tm.columns:
+            raise MappingError(_missing_message(m, tm, column, exports) + "; this column is required",
+                               file=m.source, key=tm.columns[column].key)
+        hint = _HOW_DERIVED.get((work.table, column), "")
+        headers = ", ".join(repr(h) for h in dict.fromkeys(h for e in exports for h in e.headers))
+        raise MappingError(
+            f"{m.source}: [tables.{work.table}.columns] has no entry for the required column {column!r}"
+            f"{' (' + hint + ')' if hint else ''}; add e.g. {column} = [\"<header in your file>\"] "
+            f"or a constant under [tables.{work.table}.constants]. Columns found: {headers}",
+            file=m.source, key=f"tables.{work.table}.columns.{column}",
+        )
 
 
 def _stages(m: Mapping, opps: pd.DataFrame | None) -> tuple:

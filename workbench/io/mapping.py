@@ -476,6 +476,10 @@ def _parse_column(ck: _Checker, where: str, fld: str, ftype: str, raw) -> Column
         ck.add(sub, f"'default' must be a string, number or date; got {_show(default)}")
         default = None
     col_type = ck.string(sub, "type", raw.get("type"), ftype, FIELD_TYPES)
+    kinds = {"str": "text", "number": "number", "date": "date", "datetime": "date"}
+    if not fld.startswith("x_") and kinds[col_type] != kinds[ftype]:
+        ck.add(sub, f"'type' {col_type!r} does not fit {fld!r}, which is {ftype}")
+        col_type = ftype
     occurrence = raw.get("occurrence", 1)
     if not isinstance(occurrence, int) or isinstance(occurrence, bool) or occurrence < 1:
         ck.add(sub, f"'occurrence' must be a positive integer (1 = first column with that header); got {_show(occurrence)}")
