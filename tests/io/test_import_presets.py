@@ -355,8 +355,8 @@ def test_did_you_mean_a_header_of_the_file(tmp_path):
 def test_a_file_that_fits_no_table_is_named(tmp_path):
     stray = tmp_path / "notes.csv"
     stray.write_text("foo,bar\n1,2\n", encoding="utf-8")
-    with pytest.raises(MappingError, match="notes.csv does not look like any table of mapping 'hubspot'"):
-        import_files([stray], preset="hubspot")
+    with pytest.raises(MappingError, match="notes.csv does not look like any table of mapping 'salesforce'"):
+        import_files([stray], preset="salesforce")
 
 
 # ----------------------------------------------------------------------------- properties
@@ -389,3 +389,14 @@ def test_written_tables_are_typed(salesforce):
     opps = salesforce.data.opportunities
     assert opps["amount"].dtype == np.float64
     assert opps["created_at"].dtype.kind == "M" and opps["closed_at"].dtype.kind == "M"
+
+
+def test_explicit_header_row_below_a_title_block(tmp_path):
+    export = tmp_path / "deals.csv"
+    # the title line names "Stage" and "Amount" too, so only header_row finds the header
+    export.write_text("Stage and Amount report;;;;;;;;;\nExported 2026-03-10;;;;;;;;;\n" + GENERIC_EXPORT, encoding="utf-8")
+    mapping = tmp_path / "mapping.toml"
+    mapping.write_text(GENERIC_MAPPING.replace("[parse]", "[read]\nheader_row = 3\n\n[parse]"), encoding="utf-8")
+    result = import_files([export], mapping=mapping)
+    assert result.data.rows_read["opportunities"] == 5
+    assert result.data.quarantine["row"].tolist() == [8]  # spreadsheet rows count the title lines

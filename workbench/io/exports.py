@@ -219,7 +219,8 @@ def export_table(frame: pd.DataFrame, *, file: str = "<frame>", skip_patterns=DE
 
 
 def read_export(path, *, expected_headers=(), encoding: str | None = None, delimiter: str | None = None,
-                sheet=None, skip_patterns=DEFAULT_SKIP_PATTERNS, footer: str = "auto") -> ExportTable:
+                sheet=None, header_row: int | None = None, skip_patterns=DEFAULT_SKIP_PATTERNS,
+                footer: str = "auto") -> ExportTable:
     """Read a CSV or Excel export and split it with :func:`export_table`.
 
     Parameters
@@ -234,6 +235,8 @@ def read_export(path, *, expected_headers=(), encoding: str | None = None, delim
         Skip detection.
     sheet : str, optional
         Workbook sheet to read (default: the first).
+    header_row : int, optional
+        Spreadsheet row of the header (1 = first), instead of searching for it.
     skip_patterns, footer
         See :func:`export_table`.
 
@@ -244,5 +247,5 @@ def read_export(path, *, expected_headers=(), encoding: str | None = None, delim
     """
     path = Path(path)
     frame = read_table_file(path, sheet=sheet, encoding=encoding, delimiter=delimiter,
-                            expected_columns=list(expected_headers) or None)
+                            expected_columns=list(expected_headers) or None, header_row=header_row)
     return export_table(frame, file=path.name, skip_patterns=skip_patterns, footer=footer)

@@ -163,6 +163,7 @@ def _read(path: Path, m: Mapping, table: str | None, expected) -> ExportTable:
         encoding=None if opts.encoding == "auto" else opts.encoding,
         delimiter=None if opts.delimiter == "auto" else opts.delimiter,
         sheet=opts.sheet,
+        header_row=None if opts.header_row == "auto" else opts.header_row,
         skip_patterns=_patterns(m, table) if table else (DEFAULT_SKIP_PATTERNS + tuple(opts.skip_rows_matching)),
         footer=opts.footer,
     )
@@ -192,6 +193,8 @@ def _assign(paths, m: Mapping, forced: dict) -> dict[str, list[ExportTable]]:
             assigned[table].append(_read(path, m, table, m.tables[table].candidate_headers))
             continue
         globbed = [t for t, tm in m.tables.items() if any(fnmatch.fnmatch(path.name.lower(), g.lower()) for g in tm.files)]
+        if len(m.tables) == 1:  # one table: every file feeds it, and a bad header is reported per column
+            globbed = list(m.tables)
         if len(globbed) == 1:
             table = globbed[0]
             assigned[table].append(_read(path, m, table, m.tables[table].candidate_headers))
@@ -654,7 +657,7 @@ def _contract_frame(work: _Frame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def import_files(files, *, preset=None, mapping=None, tables=None) -> ImportResult:
+def import_files(files, *, preset=None, mapping=None, tables=None, stages=None) -> ImportResult:
     """Import CRM export files into validated contract tables.
 
     Parameters
@@ -670,6 +673,9 @@ def import_files(files, *, preset=None, mapping=None, tables=None) -> ImportResu
     tables : dict, optional
         Force files to a table, e.g. ``{"activities": ["follow_ups.xlsx"]}``; other
         files are assigned by the mapping's ``files`` globs, else by their headers.
+    stages : optional
+        Open stages in funnel order (anything :func:`workbench.load` accepts);
+        overrides the mapping's ``stages``.
 
     Returns
     -------
@@ -742,10 +748,11 @@ def import_files(files, *, preset=None, mapping=None, tables=None) -> ImportResu
                 notes.append(f"reps: {len(extra)} owner(s) not in the reps file were added")
         else:
             frames["reps"] = derived_reps
-    stages = _stages(m, frames.get("opportunities"))
+    if stages is None:
+        stages = _stages(m, frames.get("opportunities")) or None
     from workbench.io.validate import validate_tables
 
-    data = validate_tables(frames, source=f"{m.name} import of {', '.join(p.name for p in paths)}", stages=stages or None)
+    data = validate_tables(frames, source=f"{m.name} import of {', '.join(p.name for p in paths)}", stages=stages)
     data = _merge_quarantine(data, works)
     skipped = pd.DataFrame(
         [dataclasses.astuple(s) for es in assigned.values() for e in es for s in e.skipped], columns=SKIPPED_COLUMNS
@@ -767,22 +774,32 @@ _HOW_DERIVED = {
 
 
 def _check_required(work: _Frame, m: Mapping, exports):
-    """Every required contract column must come from somewhere: say where it could."""
+    """Every required contract column must come from somewhere: say where it could.
+
+    All missing columns are reported at once: first those whose headers were not found
+    (usually a typo or a renamed column), then those the mapping does not mention.
+    """
     tm = m.tables[work.table]
-    for column in TABLES[work.table].required_columns:
-        if column in work.data:
-            continue
+    missing = [c for c in TABLES[work.table].required_columns if c not in work.data]
+    if not missing:
+        return
+    problems = []
+    for column in missing:
         if column in tm.columns:
-            raise MappingError(_missing_message(m, tm, column, exports) + "; this column is required",
-                               file=m.source, key=tm.columns[column].key)
-        hint = _HOW_DERIVED.get((work.table, column), "")
-        headers = ", ".join(repr(h) for h in dict.fromkeys(h for e in exports for h in e.headers))
-        raise MappingError(
-            f"{m.source}: [tables.{work.table}.columns] has no entry for the required column {column!r}"
-            f"{' (' + hint + ')' if hint else ''}; add e.g. {column} = [\"<header in your file>\"] "
-            f"or a constant under [tables.{work.table}.constants]. Columns found: {headers}",
-            file=m.source, key=f"tables.{work.table}.columns.{column}",
-        )
+            problems.append(_missing_message(m, tm, column, exports).split(": ", 1)[1] + "; this column is required")
+    headers = ", ".join(repr(h) for h in dict.fromkeys(h for e in exports for h in e.headers))
+    for column in missing:
+        if column not in tm.columns:
+            hint = _HOW_DERIVED.get((work.table, column), "")
+            problems.append(
+                f"[tables.{work.table}.columns] has no entry for the required column {column!r}"
+                f"{' (' + hint + ')' if hint else ''}; add e.g. {column} = [\"<header in your file>\"] "
+                f"or a constant under [tables.{work.table}.constants]. Columns found: {headers}"
+            )
+    text = problems[0] if len(problems) == 1 else f"{len(problems)} problems:\n  - " + "\n  - ".join(problems)
+    first = next((c for c in missing if c in tm.columns), None)
+    raise MappingError(f"{m.source}: {text}", file=m.source, problems=problems,
+                       key=tm.columns[first].key if first else f"tables.{work.table}.columns")
 
 
 def _stages(m: Mapping, opps: pd.DataFrame | None) -> tuple:
