@@ -34,6 +34,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from workbench.io.readers import read_table_file
@@ -180,41 +181,50 @@ def export_table(frame: pd.DataFrame, *, file: str = "<frame>", skip_patterns=DE
     width = len(headers)
     data = frame.copy()
     data.columns = range(width)
-    text = data.astype("str").apply(lambda col: col.str.strip()) if width else data
-    filled = (text != "").sum(axis=1) if width else pd.Series(0, index=data.index)
-    rows = [int(i) for i in data.index]
+    rows = np.asarray(data.index, dtype="int64")
+    n = len(rows)
+    if width:
+        cells = np.column_stack([data[c].fillna("").astype("str").str.strip().to_numpy(dtype=object)
+                                 for c in range(width)]) if n else np.empty((0, width), dtype=object)
+    else:
+        cells = np.empty((n, 0), dtype=object)
+    present = cells != ""
+    filled = present.sum(axis=1) if width else np.zeros(n, dtype=int)
     skipped: list[SkippedRow] = []
 
     def line(i):
-        cells = text.loc[i]
-        return " | ".join(c for c in cells if c)
+        return " | ".join(c for c in cells[i] if c)
 
     # blank lines: gaps in the row numbers (the reader leaves blank rows out)
-    for a, b in zip(rows, rows[1:]):
-        skipped.extend(SkippedRow(file, r, "blank line", "") for r in range(a + 1, b))
+    gaps = np.flatnonzero(np.diff(rows) > 1) if n > 1 else []
+    for g in gaps:
+        skipped.extend(SkippedRow(file, int(r), "blank line", "") for r in range(rows[g] + 1, rows[g + 1]))
 
-    drop = set()
-    if footer == "auto" and width >= 2 and rows:
-        j = len(rows)
-        while j > 0 and filled.loc[rows[j - 1]] * 2 < width and filled.loc[rows[j - 1]] <= 2:
+    drop = np.zeros(n, dtype=bool)
+    if footer == "auto" and width >= 2 and n:
+        j = n
+        while j > 0 and filled[j - 1] * 2 < width and filled[j - 1] <= 2:
             j -= 1
-        if j < len(rows) and j > 0 and rows[j] - rows[j - 1] > 1:  # block starts after a blank line
-            for r in rows[j:]:
-                skipped.append(SkippedRow(file, r, "footer line", line(r)))
-                drop.add(r)
+        if 0 < j < n and rows[j] - rows[j - 1] > 1:  # the block starts after a blank line
+            for i in range(j, n):
+                skipped.append(SkippedRow(file, int(rows[i]), "footer line", line(i)))
+            drop[j:] = True
 
     compiled = [re.compile(p, re.IGNORECASE) for p in skip_patterns]
-    if compiled and width:
-        first = text.apply(lambda row: next((c for c in row if c), ""), axis=1)
-        for r in rows:
-            if r in drop:
-                continue
-            hit = next((p.pattern for p in compiled if p.search(first.loc[r])), None)
+    if compiled and width and n:
+        first = cells[np.arange(n), present.argmax(axis=1)]
+        matched = {}  # each distinct first cell is tested once
+        for value in pd.unique(first):
+            hit = next((p.pattern for p in compiled if p.search(value)), None) if value else None
             if hit is not None:
-                skipped.append(SkippedRow(file, r, f"summary line (matches {hit!r})", line(r)))
-                drop.add(r)
+                matched[value] = hit
+        hits = np.fromiter((v in matched for v in first), dtype=bool, count=n) & ~drop
+        for i in np.flatnonzero(hits):
+            hit = matched[first[i]]
+            skipped.append(SkippedRow(file, int(rows[i]), f"summary line (matches {hit!r})", line(i)))
+        drop |= hits
     skipped.sort(key=lambda s: s.row)
-    kept = data.loc[[r for r in rows if r not in drop]] if drop else data
+    kept = data[~drop] if drop.any() else data
     return ExportTable(file, headers, kept, skipped, frame.attrs.get("encoding"))
 
 

@@ -44,7 +44,7 @@ import pandas as pd
 
 from workbench.contract import TABLES
 from workbench.errors import DataError
-from workbench.io.derive import generic_activity_type, generic_outcome, hash_id, make_ids, slug_id
+from workbench.io.derive import generic_activity_type, generic_outcome, hash_id, hash_ids, make_ids
 from workbench.io.exports import DEFAULT_SKIP_PATTERNS, ExportTable, normalize_header, read_export
 from workbench.io.mapping import (
     ColumnSpec,
@@ -235,13 +235,10 @@ class _Frame:
 
 def _strings(series: pd.Series, nulls) -> pd.Series:
     """Trimmed text, None for empty cells and null markers (object dtype)."""
-    def one(v):
-        if not isinstance(v, str):
-            return None
-        v = v.strip()
-        return None if normalize_value(v) in nulls else v
-
-    return pd.Series([one(v) for v in series], index=series.index, dtype="object")
+    missing = series.isna()
+    text = series.fillna("").astype("str").str.strip()
+    null = missing | text.str.casefold().isin(list(nulls))
+    return text.astype("object").where(~null, None)
 
 
 def _extract(tm: TableMapping, exports: list[ExportTable], m: Mapping, warnings: list):
@@ -302,19 +299,13 @@ def _missing_message(m: Mapping, tm: TableMapping, fld: str, exports) -> str:
 
 
 def _currency_in_cells(text: pd.Series, symbols: dict) -> pd.Series:
-    """ISO code or symbol written in the amount cells ('EUR 1,200.00', '¥1,234.50')."""
-    def one(v):
-        if not isinstance(v, str):
-            return None
-        m = _CODE.match(v)
-        if m:
-            return m.group(1) or m.group(4)
-        for sym, code in symbols.items():
-            if sym in v:
-                return code
-        return None
-
-    return text.map(one)
+    """ISO code or symbol written in the amount cells ('EUR 1,200.00', '￥1,234.50')."""
+    cells = text.astype("str").where(text.notna(), "")
+    found = cells.str.extract(_CODE)
+    code = found[0].where(found[0].notna(), found[3])
+    for sym, iso in symbols.items():
+        code = code.where(code.notna() | ~cells.str.contains(sym, regex=False), iso)
+    return code.astype("object").where(code.notna(), None)
 
 
 def _parse_field(work: _Frame, fld: str, spec: ColumnSpec | None, ftype: str, m: Mapping, warnings, header):
@@ -398,19 +389,10 @@ def _derive(work: _Frame, tm: TableMapping, m: Mapping):
                 joined = frame.apply(lambda r: " ".join(str(v) for v in r if v is not None and v == v), axis=1)
                 value = make_ids(joined.where(present, None), "slug", d.prefix)
             else:
-                value = frame.apply(lambda r: hash_id([_hash_text(v) for v in r], d.prefix), axis=1)
-                value = value.where(present, None)
+                value = hash_ids(sources, d.prefix).where(present, None)
         if fld in work.data and d.when == "missing":
             value = work.data[fld].where(work.data[fld].notna(), value)
         work.data[fld] = value
-
-
-def _hash_text(v) -> str:
-    if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NaT:
-        return ""
-    if isinstance(v, pd.Timestamp):
-        return v.isoformat()
-    return str(v)
 
 
 def _fill(work: _Frame, fld: str, value: pd.Series):
@@ -473,7 +455,9 @@ def _builtin_opportunities(work: _Frame, m: Mapping, notes: list, warnings: list
     n = len(d)
     empty = pd.Series(None, index=d.index, dtype="object")
     if "stage" in d:
-        generic = d["stage"].map(lambda s: None if s is None else generic_outcome(s))
+        stages = {s: generic_outcome(s) for s in pd.unique(d["stage"].dropna())}
+        generic = d["stage"].map(stages).astype("object")
+        generic = generic.where(generic.notna(), None)
         before = d["outcome"].notna() if "outcome" in d else pd.Series(False, index=d.index)
         _fill(work, "outcome", generic)
         if (~before).any() and "outcome" in work.found:
@@ -502,8 +486,7 @@ def _builtin_opportunities(work: _Frame, m: Mapping, notes: list, warnings: list
             ids = pd.Series([hash_id([f, r], "opp-") for f, r in zip(d[_SRC_FILE], d[_SRC_ROW])], index=d.index, dtype="object")
             warnings.append("opportunities.opportunity_id: no id, deal name or account column; ids were made from file and row, so they change between exports")
         else:
-            frame = pd.concat(parts, axis=1)
-            ids = frame.apply(lambda r: hash_id([_hash_text(v) for v in r], "opp-"), axis=1).astype("object")
+            ids = hash_ids(parts, "opp-")
         _fill(work, "opportunity_id", ids)
         work.found.setdefault("opportunity_id", "hash of name, account, owner, created_at")
     if n and "outcome" in work.data and "closed_at" in work.data:
@@ -546,10 +529,9 @@ def _builtin_activities(work: _Frame, m: Mapping, opportunities: _Frame | None, 
     d = work.data
     if "activity_id" not in d or d["activity_id"].isna().any():
         parts = [d[c] if c in d else pd.Series(None, index=d.index, dtype="object") for c in ("rep_id", "at", "type", "opportunity_id", "account_id", "opportunity_name")]
-        frame = pd.concat(parts, axis=1)
-        base = frame.apply(lambda r: "\x1f".join(_hash_text(v) for v in r), axis=1)
-        nth = base.groupby(base).cumcount()
-        ids = pd.Series([hash_id([b, str(k)], "act-") for b, k in zip(base, nth)], index=d.index, dtype="object")
+        base = hash_ids(parts)
+        nth = base.groupby(base).cumcount().astype("str")  # identical activities get distinct ids
+        ids = hash_ids([base, nth], "act-")
         _fill(work, "activity_id", ids)
         work.found.setdefault("activity_id", "hash of rep, time, type and deal")
 
