@@ -400,3 +400,48 @@ def test_explicit_header_row_below_a_title_block(tmp_path):
     result = import_files([export], mapping=mapping)
     assert result.data.rows_read["opportunities"] == 5
     assert result.data.quarantine["row"].tolist() == [8]  # spreadsheet rows count the title lines
+
+
+DOCS_EXAMPLE = Path(__file__).parents[2] / "docs" / "mapping_example.toml"
+
+
+def test_the_documented_example_mapping_imports_its_example_exports(tmp_path):
+    deals = tmp_path / "deals_export.csv"
+    deals.write_text(
+        "Report generated 10.03.2026;;;;;;;;;;;;\n"
+        "Deal ID;Old CRM ID;Title;Company;Sales Rep;Sales Team;Pipeline Stage;Deal Value;Currency;"
+        "Expected Close;Won/Lost Date;Created;Source\n"
+        "A-1;;Alpha;Org A;Ana Silva;Iberia;Closed - Signed;1.234,50 €;;01.03.2026;05.03.2026;10.01.2026;Website\n"
+        ";L-77;Beta;Org B;Jonas Weber;;Lost to competitor X;$2,000.00;USD;20.02.2026;;01.12.2025;Inbound Call\n"
+        "A-3;;Gamma;Org C;Ana Silva;Iberia;Proposal;500;GBP;30.04.2026;;01.02.2026;Partner\n"
+        "A-4;;Delta;Org D;Jonas Weber;;Won;300;JPY;01.03.2026;;15.01.2026;Website\n"
+        "A-5;;Epsilon;Org E;Jonas Weber;;Demo;-;;30.05.2026;;01.03.2026;\n",
+        encoding="utf-8",
+    )
+    acts = tmp_path / "activities_export.csv"
+    acts.write_text(
+        "Rep,When,Kind,Deal Title,Company\n"
+        "Ana Silva,12.01.2026 10:00,Phone call,Alpha,Org A\n"
+        "Ana Silva,11.01.2026 09:00,On-site visit,Alpha,Org A\n"
+        "Jonas Weber,02.12.2025 15:30,Newsletter,Beta,Org B\n",
+        encoding="utf-8",
+    )
+    result = import_files([deals, acts], mapping=DOCS_EXAMPLE)
+    data = result.data
+    opps = data.opportunities.set_index("opportunity_id")
+    assert list(opps.index) == ["A-1", "L-77", "A-3", "A-5"]  # A-4 is in JPY, which has no rate
+    q = data.quarantine
+    assert q["reason"].tolist() == ["amount is in JPY but [currency] has no rate from JPY to EUR"]
+    assert opps["outcome"].tolist() == ["won", "lost", "open", "open"]
+    assert opps["amount"].tolist() == pytest.approx([1234.5, 2000 * 0.92, 500 * 1.17, 0.0])
+    assert opps.loc["A-1", "closed_at"] == pd.Timestamp("2026-03-05")  # Won/Lost Date wins over Expected Close
+    assert opps.loc["L-77", "closed_at"] == pd.Timestamp("2026-02-20")
+    assert opps["source"].tolist()[:3] == ["Web", "Phone", "Partner"]
+    assert opps["account_id"].tolist() == ["acct-org-a", "acct-org-b", "acct-org-c", "acct-org-e"]
+    assert opps.loc["A-1", "first_touch_at"] == pd.Timestamp("2026-01-11 09:00")
+    assert sorted(data.activities["type"]) == ["call", "email", "visit"]
+    reps = data.reps.set_index("rep_id")
+    assert reps.loc["ana-silva", "team"] == "Iberia" and reps.loc["jonas-weber", "team"] == "Unassigned"
+    assert set(reps["region"]) == {"EMEA"}
+    assert data.rows_read["opportunities"] == 5
+    assert "deals_export.csv → opportunities: 5 data row(s), utf-8, header on row 2" in result.report

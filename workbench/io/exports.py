@@ -118,6 +118,8 @@ class ExportTable:
         lines, footer lines.
     encoding : str or None
         Encoding the text file was decoded with.
+    header_row : int or None
+        Spreadsheet row of the header (rows above it are titles or banners).
     """
 
     file: str
@@ -125,6 +127,7 @@ class ExportTable:
     data: pd.DataFrame
     skipped: list = field(default_factory=list)
     encoding: str | None = None
+    header_row: int | None = None
 
     @property
     def row_numbers(self) -> list[int]:
@@ -225,7 +228,7 @@ def export_table(frame: pd.DataFrame, *, file: str = "<frame>", skip_patterns=DE
         drop |= hits
     skipped.sort(key=lambda s: s.row)
     kept = data[~drop] if drop.any() else data
-    return ExportTable(file, headers, kept, skipped, frame.attrs.get("encoding"))
+    return ExportTable(file, headers, kept, skipped, frame.attrs.get("encoding"), frame.attrs.get("header_row"))
 
 
 def read_export(path, *, expected_headers=(), encoding: str | None = None, delimiter: str | None = None,

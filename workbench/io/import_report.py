@@ -24,6 +24,8 @@ def render_report(mapping, assigned, works, data, skipped: pd.DataFrame, warning
             reasons = Counter(s.reason.split(" (")[0] for s in e.skipped)
             extra = "; ".join(f"{n} {r}(s)" for r, n in sorted(reasons.items()))
             enc = f", {e.encoding}" if e.encoding else ""
+            if e.header_row and e.header_row > 1:
+                enc += f", header on row {e.header_row} (rows above it are titles)"
             out.append(f"  {e.file} → {table}: {len(e.data)} data row(s){enc}" + (f"; skipped {extra}" if extra else ""))
     if len(skipped):
         nonblank = skipped[skipped["reason"] != "blank line"]

@@ -280,7 +280,8 @@ def read_csv_text(path, *, encoding: str | None = None, delimiter: str | None = 
     frame = _drop_unnamed_empty_columns(_drop_empty_rows(frame))
     frame = _strip_excel_text_guard(frame)
     frame.index.name = "row"
-    frame.attrs.update({"file": str(path), "encoding": encoding, "delimiter": delimiter})
+    frame.attrs.update({"file": str(path), "encoding": encoding, "delimiter": delimiter,
+                        "header_row": skip + header_at + 1})
     return frame
 
 
@@ -380,7 +381,7 @@ def _read_excel(path: Path, *, sheet: str | None, table: str | None, expected_co
     frame = _drop_unnamed_empty_columns(_drop_empty_rows(frame))
     frame = _strip_excel_text_guard(frame)
     frame.index.name = "row"
-    frame.attrs.update({"file": str(path), "sheet": chosen})
+    frame.attrs.update({"file": str(path), "sheet": chosen, "header_row": header_at + 1})
     return frame
 
 
