@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 import workbench
+import workbench.io.importer
 from workbench.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -78,3 +79,39 @@ def test_usage_errors_and_list_presets(tmp_path, capsys):
     assert main(["import", "--list-presets"]) == 0
     listed = capsys.readouterr().out
     assert all(name in listed for name in ("salesforce", "hubspot", "zoho", "jiandaoyun"))
+
+
+def test_stage_history_report_and_forced_tables(tmp_path):
+    out = tmp_path / "data"
+    history = tmp_path / "report1712.csv"  # a name no glob recognises
+    history.write_bytes((FIXTURES / "salesforce_opportunity_history.csv").read_bytes())
+    code = main(["import", "--preset", "salesforce", str(FIXTURES / "salesforce_opportunities.csv"),
+                 "--table", "stage_history", str(history), "--out", str(out), "-q"])
+    assert code == 0
+    data = workbench.load(out)
+    history_rows = data.stage_history
+    assert len(history_rows) == 5 and history_rows["opportunity_id"].nunique() == 2
+    won = data.opportunities[data.opportunities["amount"] == 12000]["opportunity_id"].iloc[0]
+    assert history_rows[history_rows["opportunity_id"] == won]["stage"].tolist() == [
+        "Prospecting", "Proposal/Price Quote", "Closed Won"]
+
+
+def test_history_file_is_recognised_by_its_name():
+    result = workbench.io.importer.import_files(
+        [FIXTURES / "salesforce_opportunities.csv", FIXTURES / "salesforce_opportunity_history.csv"], preset="salesforce")
+    assert result.data.rows_read == {"reps": 3, "opportunities": 10, "stage_history": 5}
+
+
+def test_writing_into_a_folder_with_other_tables_is_refused(tmp_path, capsys):
+    out = tmp_path / "data"
+    out.mkdir()
+    (out / "activities.csv").write_text("activity_id\n", encoding="utf-8")
+    code = main(["import", "--preset", "hubspot", str(FIXTURES / "hubspot_deals.csv"), "--out", str(out), "-q"])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "already holds activities.csv, which this import does not write" in err
+    assert not (out / "opportunities.csv").exists()
+    # re-importing into a folder written by the same import is fine
+    out2 = tmp_path / "again"
+    assert main(["import", "--preset", "hubspot", str(FIXTURES / "hubspot_deals.csv"), "--out", str(out2), "-q"]) == 0
+    assert main(["import", "--preset", "hubspot", str(FIXTURES / "hubspot_deals.csv"), "--out", str(out2), "-q"]) == 0

@@ -445,3 +445,63 @@ def test_the_documented_example_mapping_imports_its_example_exports(tmp_path):
     assert set(reps["region"]) == {"EMEA"}
     assert data.rows_read["opportunities"] == 5
     assert "deals_export.csv → opportunities: 5 data row(s), utf-8, header on row 2" in result.report
+
+
+def test_two_exports_for_one_table_are_stacked_and_duplicates_quarantined(tmp_path):
+    second = tmp_path / "hubspot_deals_again.csv"
+    second.write_bytes((FIXTURES / "hubspot_deals.csv").read_bytes())
+    result = import_files([FIXTURES / "hubspot_deals.csv", second], preset="hubspot")
+    data = result.data
+    assert data.rows_read["opportunities"] == 16 and len(data.opportunities) == 8
+    accounted(result, "opportunities")
+    assert set(data.quarantine["file"]) == {"hubspot_deals_again.csv"}
+
+
+def test_required_option_and_derive_methods(tmp_path):
+    export = tmp_path / "orders.csv"
+    export.write_text(
+        "Order,Seller,Client,Placed,Total,State,Ref\n"
+        "1001,Ana Silva,Org A,2026-03-01,\"1,000\",done,\n"
+        "1002,Jonas Weber,Org B,2026-03-02,250,cancelled,R-9\n"
+        "1003,Ana Silva,,2026-03-03,75,open,\n",
+        encoding="utf-8",
+    )
+    base = """
+[tables.opportunities.columns]
+owner = "Seller"
+stage = "State"
+amount = "Total"
+created_at = "Placed"
+[tables.orders]
+files = ["orders*"]
+[tables.orders.columns]
+x_order = "Order"
+x_ref = "Ref"
+owner = "Seller"
+account_name = "Client"
+ordered_at = "Placed"
+amount = "Total"
+status = "State"
+[tables.orders.values.status]
+completed = ["done"]
+cancelled = ["cancelled"]
+default = "pending"
+[tables.orders.derive]
+order_id = {method = "coalesce", from = ["x_ref", "x_order"]}
+account_id = {method = "hash", from = ["account_name"], prefix = "a-", when = "always"}
+"""
+    mapping = tmp_path / "orders.toml"
+    mapping.write_text(base, encoding="utf-8")
+    result = import_files([], tables={"orders": [export], "opportunities": [export]}, mapping=mapping)
+    orders = result.data.orders
+    assert orders["order_id"].tolist() == ["1001", "R-9", "1003"]
+    assert orders["status"].tolist() == ["completed", "cancelled", "pending"]
+    assert orders["rep_id"].tolist() == ["ana-silva", "jonas-weber", "ana-silva"]
+    assert orders["account_id"].iloc[0].startswith("a-") and pd.isna(orders["account_id"].iloc[2])
+    assert orders["amount"].tolist() == [1000.0, 250.0, 75.0]
+    assert sorted(result.data.reps["rep_id"]) == ["ana-silva", "jonas-weber"]
+
+    mapping.write_text(base.replace('status = "State"', 'status = {headers = "Status", required = true}'),
+                       encoding="utf-8")
+    with pytest.raises(MappingError, match=r"\[tables.orders.columns.status\] refers to column 'Status'.*did you mean 'State'"):
+        import_files([], tables={"orders": [export], "opportunities": [export]}, mapping=mapping)

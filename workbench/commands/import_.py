@@ -41,6 +41,8 @@ def register(subparsers) -> None:
     parser.add_argument("files", nargs="*", metavar="FILE", help="export files (CSV/XLSX) or folders of them")
     parser.add_argument("--activities", nargs="+", metavar="FILE", default=[],
                         help="files that are activity / follow-up exports (otherwise told apart by their headers)")
+    parser.add_argument("--table", nargs=2, action="append", metavar=("TABLE", "FILE"), default=[],
+                        help="force FILE to contract table TABLE (e.g. --table stage_history history.csv); repeatable")
     parser.add_argument("--out", "-o", metavar="DIR", help="folder to write the contract tables and reports to")
     parser.add_argument("--quiet", "-q", action="store_true", help="do not print the report")
     parser.set_defaults(func=run)
@@ -58,7 +60,7 @@ def run(args) -> int:
     if not args.preset and not args.mapping:
         print("workbench import: give --preset NAME or --mapping FILE.toml (see --help)", file=sys.stderr)
         return 2
-    if not args.files and not args.activities:
+    if not args.files and not args.activities and not args.table:
         print("workbench import: give at least one export file", file=sys.stderr)
         return 2
     if not args.out:
@@ -69,7 +71,7 @@ def run(args) -> int:
             args.files,
             preset=args.preset,
             mapping=args.mapping,
-            tables={"activities": args.activities} if args.activities else None,
+            tables=_forced_tables(args),
         )
         paths = result.write(args.out)
     except DataError as exc:
@@ -79,3 +81,12 @@ def run(args) -> int:
         print(result.report)
     print(f"wrote {len(paths)} files to {args.out}")
     return 0
+
+
+def _forced_tables(args) -> dict | None:
+    tables: dict[str, list] = {}
+    if args.activities:
+        tables["activities"] = list(args.activities)
+    for table, path in args.table:
+        tables.setdefault(table, []).append(path)
+    return tables or None

@@ -66,6 +66,7 @@ SKIPPED_COLUMNS = ["file", "row", "reason", "text"]
 _SRC_FILE, _SRC_ROW = "_source_file", "_source_row"
 _CODE = re.compile(r"^\s*([A-Z]{3})\s+(.+)$|^(.+?)\s+([A-Z]{3})\s*$")
 _FILE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls")
+_TABLE_SUFFIXES = _FILE_SUFFIXES + (".parquet", ".pq", ".ods", ".toml")
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,19 @@ class ImportResult:
         """
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
+        ours = {f"{name}.csv" for name in self.data.tables} | ({"stages.csv"} if self.data.stages else set())
+        stale = sorted(
+            p.name for p in out.iterdir()
+            if p.is_file() and p.name not in ours and p.suffix.lower() in _TABLE_SUFFIXES
+            and p.stem.strip().lower() in set(TABLES) | {"stages"}
+        )
+        if stale:
+            raise DataError(
+                f"{out}: already holds {', '.join(stale)}, which this import does not write; "
+                f"workbench.load({str(out)!r}) would mix {'it' if len(stale) == 1 else 'them'} in. "
+                "Write to an empty folder, or remove those files first.",
+                file=out,
+            )
         written = []
         for name, frame in self.data.tables.items():
             path = out / f"{name}.csv"
@@ -174,9 +188,25 @@ def _score(export: ExportTable, tm: TableMapping) -> int:
     return sum(1 for spec in tm.columns.values() if any(normalize_header(h) in present for h in spec.headers))
 
 
+def _globbed(name: str, m: Mapping) -> list[str]:
+    """Tables whose ``files`` globs match ``name``; when several do, those whose matching
+    glob is the most specific (most literal characters) win."""
+    best, tables = -1, []
+    for table, tm in m.tables.items():
+        lengths = [len(g.replace("*", "").replace("?", "")) for g in tm.files
+                   if fnmatch.fnmatch(name.lower(), g.lower())]
+        if not lengths:
+            continue
+        if max(lengths) > best:
+            best, tables = max(lengths), [table]
+        elif max(lengths) == best:
+            tables.append(table)
+    return tables
+
+
 def _assign(paths, m: Mapping, forced: dict) -> dict[str, list[ExportTable]]:
     assigned: dict[str, list[ExportTable]] = {t: [] for t in m.tables}
-    forced_paths = {}
+    forced_paths = []
     for table, fs in (forced or {}).items():
         if table not in m.tables:
             raise MappingError(
@@ -184,15 +214,13 @@ def _assign(paths, m: Mapping, forced: dict) -> dict[str, list[ExportTable]]:
                 f"{did_you_mean(table, m.tables)}; it maps: {', '.join(m.tables)}",
                 file=m.source,
             )
-        for f in _expand(fs):
-            forced_paths[f] = table
+        forced_paths.extend((f, table) for f in _expand(fs))
+    for path, table in forced_paths:
+        assigned[table].append(_read(path, m, table, m.tables[table].candidate_headers))
     all_headers = [h for tm in m.tables.values() for h in tm.candidate_headers]
-    for path in list(forced_paths) + [p for p in paths if p not in forced_paths]:
-        if path in forced_paths:
-            table = forced_paths[path]
-            assigned[table].append(_read(path, m, table, m.tables[table].candidate_headers))
-            continue
-        globbed = [t for t, tm in m.tables.items() if any(fnmatch.fnmatch(path.name.lower(), g.lower()) for g in tm.files)]
+    claimed = {p for p, _ in forced_paths}
+    for path in [p for p in paths if p not in claimed]:
+        globbed = _globbed(path.name, m)
         if len(m.tables) == 1:  # one table: every file feeds it, and a bad header is reported per column
             globbed = list(m.tables)
         if len(globbed) == 1:
@@ -495,6 +523,46 @@ def _builtin_opportunities(work: _Frame, m: Mapping, notes: list, warnings: list
             warnings.append(f"opportunities: {int(no_close.sum())} won/lost deal(s) have no close date; they count in win rates but not in bookings by period")
 
 
+def _link_to_opportunities(work: _Frame, opportunities: _Frame | None, warnings: list):
+    """Fill ``opportunity_id`` from ``opportunity_name``: the deal with that name, or,
+    when several deals share it, the one with that name and account."""
+    d = work.data
+    if "opportunity_name" not in d or opportunities is None or "name" not in opportunities.data:
+        return
+    opp = opportunities.data
+
+    def key(*cols):
+        parts = [c.map(lambda v: "" if v is None or v != v else normalize_value(v)) for c in cols]
+        out = parts[0]
+        for p in parts[1:]:
+            out = out + "\x1f" + p
+        return out
+
+    none = pd.Series(None, index=opp.index, dtype="object")
+    by_name = key(opp["name"])
+    by_both = key(opp["name"], opp["account_name"] if "account_name" in opp else none)
+    name_counts, both_counts = by_name.value_counts(), by_both.value_counts()
+    ids_by_name = {k: i for k, i in zip(by_name, opp["opportunity_id"]) if name_counts.get(k) == 1}
+    ids_by_both = {k: i for k, i in zip(by_both, opp["opportunity_id"]) if both_counts.get(k) == 1}
+    none = pd.Series(None, index=d.index, dtype="object")
+    want_name = key(d["opportunity_name"])
+    want_both = key(d["opportunity_name"], d["account_name"] if "account_name" in d else none)
+    resolved = want_name.map(ids_by_name)
+    resolved = resolved.where(resolved.notna(), want_both.map(ids_by_both)).astype("object")
+    named = d["opportunity_name"].notna()
+    ambiguous = named & resolved.isna() & want_name.map(lambda k: name_counts.get(k, 0) > 1)
+    not_found = named & resolved.isna() & ~ambiguous
+    _fill(work, "opportunity_id", resolved.where(resolved.notna(), None))
+    work.found.setdefault("opportunity_id", "deal looked up by opportunity_name (and account_name)")
+    if ambiguous.any():
+        warnings.append(f"{work.table}: {int(ambiguous.sum())} row(s) name a deal that several opportunities share "
+                        "(add an account column to tell them apart); left unlinked")
+    if not_found.any():
+        names = sorted(set(d.loc[not_found, "opportunity_name"]))[:5]
+        warnings.append(f"{work.table}: {int(not_found.sum())} row(s) name a deal that is not in the opportunities "
+                        f"export (e.g. {names}); left unlinked")
+
+
 def _builtin_activities(work: _Frame, m: Mapping, opportunities: _Frame | None, warnings: list):
     d = work.data
     if "owner" in d:
@@ -509,23 +577,7 @@ def _builtin_activities(work: _Frame, m: Mapping, opportunities: _Frame | None, 
     else:
         work.data["type"] = "other"
         warnings.append("activities.type: no activity type column; every activity is typed 'other'")
-    d = work.data
-    if "opportunity_name" in d and opportunities is not None and "name" in opportunities.data:
-        opp = opportunities.data
-        keys = opp["name"].map(lambda v: None if v is None else normalize_value(v))
-        counts = keys.value_counts()
-        unique = {k: i for k, i in zip(keys, opp["opportunity_id"]) if k is not None and counts.get(k, 0) == 1}
-        wanted = d["opportunity_name"].map(lambda v: None if v is None else normalize_value(v))
-        resolved = wanted.map(lambda k: unique.get(k) if k is not None else None)
-        ambiguous = wanted.map(lambda k: k is not None and counts.get(k, 0) > 1)
-        not_found = wanted.notna() & resolved.isna() & ~ambiguous
-        _fill(work, "opportunity_id", resolved)
-        work.found.setdefault("opportunity_id", "deal looked up by opportunity_name")
-        if ambiguous.any():
-            warnings.append(f"activities: {int(ambiguous.sum())} activit(ies) name a deal that several opportunities share; left unlinked")
-        if not_found.any():
-            names = sorted(set(d.loc[not_found, "opportunity_name"]))[:5]
-            warnings.append(f"activities: {int(not_found.sum())} activit(ies) name a deal that is not in the opportunities export (e.g. {names}); left unlinked")
+    _link_to_opportunities(work, opportunities, warnings)
     d = work.data
     if "activity_id" not in d or d["activity_id"].isna().any():
         parts = [d[c] if c in d else pd.Series(None, index=d.index, dtype="object") for c in ("rep_id", "at", "type", "opportunity_id", "account_id", "opportunity_name")]
@@ -711,9 +763,11 @@ def import_files(files, *, preset=None, mapping=None, tables=None, stages=None) 
         _builtin_activities(works["activities"], m, works.get("opportunities"), warnings)
         if "opportunities" in works:
             _first_touch(works["opportunities"], works["activities"], notes)
-    for table in ("orders", "surveys", "stage_history"):
+    for table in ("orders", "surveys"):
         if table in works and "owner" in works[table].data:
             _fill(works[table], "rep_id", make_ids(works[table].data["owner"], m.reps.id, m.reps.prefix))
+    if "stage_history" in works:
+        _link_to_opportunities(works["stage_history"], works.get("opportunities"), warnings)
     for work in works.values():
         _convert_currency(work, m, warnings, notes)
         _check_required(work, m, assigned[work.table])
