@@ -33,38 +33,32 @@ from __future__ import annotations
 
 import dataclasses
 import fnmatch
-import re
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
-import numpy as np
 import pandas as pd
 
 from workbench.contract import TABLES
 from workbench.errors import DataError
-from workbench.io.derive import generic_activity_type, generic_outcome, hash_id, hash_ids, make_ids
+from workbench.io.derive import make_ids
 from workbench.io.exports import DEFAULT_SKIP_PATTERNS, ExportTable, normalize_header, read_export
-from workbench.io.mapping import (
-    ColumnSpec,
-    Mapping,
-    MappingError,
-    TableMapping,
-    did_you_mean,
-    load_mapping,
-    load_preset,
-    normalize_value,
+from workbench.io.import_rules import (
+    convert_currency,
+    derive_activities,
+    derive_opportunities,
+    derive_reps,
+    link_to_opportunities,
+    set_first_touch,
 )
-from workbench.io.parsing import parse_datetimes, parse_numbers
+from workbench.io.import_table import SRC_FILE, SRC_ROW, TableWork, build_table, fill, missing_message
+from workbench.io.mapping import Mapping, MappingError, TableMapping, did_you_mean, load_mapping, load_preset
 from workbench.io.sales_data import QUARANTINE_COLUMNS, SalesData
 
 __all__ = ["ImportResult", "import_files", "resolve_mapping", "SKIPPED_COLUMNS"]
 
 #: Columns of :attr:`ImportResult.skipped`.
 SKIPPED_COLUMNS = ["file", "row", "reason", "text"]
-_SRC_FILE, _SRC_ROW = "_source_file", "_source_row"
-_CODE = re.compile(r"^\s*([A-Z]{3})\s+(.+)$|^(.+?)\s+([A-Z]{3})\s*$")
 _FILE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls")
 _TABLE_SUFFIXES = _FILE_SUFFIXES + (".parquet", ".pq", ".ods", ".toml")
 
@@ -249,437 +243,11 @@ def _assign(paths, m: Mapping, forced: dict) -> dict[str, list[ExportTable]]:
 # ----------------------------------------------------------------------------- fields
 
 
-@dataclass
-class _Frame:
-    """Working state of one table while it is being imported."""
-
-    table: str
-    data: pd.DataFrame  # one column per field (object dtype), plus _source_file/_source_row
-    found: dict  # field -> "header" or description, for the report
-    quarantine: list = field(default_factory=list)  # dicts with QUARANTINE_COLUMNS
-    dropped: set = field(default_factory=set)  # index labels quarantined by the importer
-    rows_read: int = 0
-
-
-def _strings(series: pd.Series, nulls) -> pd.Series:
-    """Trimmed text, None for empty cells and null markers (object dtype)."""
-    missing = series.isna()
-    text = series.fillna("").astype("str").str.strip()
-    null = missing | text.str.casefold().isin(list(nulls))
-    return text.astype("object").where(~null, None)
-
-
-def _extract(tm: TableMapping, exports: list[ExportTable], m: Mapping, warnings: list):
-    """Pull each field's text out of each file; report missing/duplicate headers."""
-    parts, found, usage = [], {}, []
-    missing_everywhere = set(tm.columns)
-    for export in exports:
-        cols = {}
-        for fld, spec in tm.columns.items():
-            chosen = None
-            for header in spec.headers:
-                positions = export.positions(header)
-                if len(positions) >= spec.occurrence:
-                    chosen = (header, positions)
-                    break
-            if chosen is None:
-                continue
-            header, positions = chosen
-            pos = positions[spec.occurrence - 1]
-            written = export.headers[pos]
-            if len(positions) > 1 and spec.occurrence == 1:
-                warnings.append(
-                    f"{export.file}: header {written!r} occurs {len(positions)} times (columns "
-                    f"{', '.join(str(p + 1) for p in positions)}); {tm.name}.{fld} uses column {pos + 1}. "
-                    f"Set occurrence = 2 in {spec.key or f'[tables.{tm.name}.columns]'} to use the next one."
-                )
-            cols[fld] = export.data[pos]
-            found[fld] = written
-            usage.append({"table": tm.name, "field": fld, "file": export.file, "header": written, "column": pos + 1})
-            missing_everywhere.discard(fld)
-        frame = pd.DataFrame(cols, index=export.data.index).astype("object")
-        frame[_SRC_FILE] = export.file
-        frame[_SRC_ROW] = export.data.index.to_numpy()
-        parts.append(frame)
-    data = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
-    return data, found, usage, missing_everywhere
-
-
-def _missing_message(m: Mapping, tm: TableMapping, fld: str, exports) -> str:
-    spec = tm.columns[fld]
-    headers = [h for e in exports for h in e.headers]
-    wanted = list(spec.headers)
-    hints = set()
-    for w in wanted:
-        norm = {normalize_header(h): h for h in headers}
-        close = did_you_mean(normalize_header(w), list(norm))
-        if close:
-            hints.add(norm[close.split("'")[1]])
-    files = ", ".join(e.file for e in exports)
-    refers = f"column {wanted[0]!r}" if len(wanted) == 1 else f"columns {wanted}"
-    text = (
-        f"{m.source}: {spec.key or f'[tables.{tm.name}.columns] {fld!r}'} refers to {refers}, which "
-        f"{'is' if len(wanted) == 1 else 'are'} not in {files}; columns found: {', '.join(map(repr, dict.fromkeys(headers)))}"
-    )
-    if hints:
-        text += f" (did you mean {' or '.join(map(repr, sorted(hints)))}?)"
-    return text
-
-
-def _currency_in_cells(text: pd.Series, symbols: dict) -> pd.Series:
-    """ISO code or symbol written in the amount cells ('EUR 1,200.00', '￥1,234.50')."""
-    cells = text.astype("str").where(text.notna(), "")
-    found = cells.str.extract(_CODE)
-    code = found[0].where(found[0].notna(), found[3])
-    for sym, iso in symbols.items():
-        code = code.where(code.notna() | ~cells.str.contains(sym, regex=False), iso)
-    return code.astype("object").where(code.notna(), None)
-
-
-def _parse_field(work: _Frame, fld: str, spec: ColumnSpec | None, ftype: str, m: Mapping, warnings, header):
-    text = work.data[fld]
-    if ftype == "number":
-        values, invalid = parse_numbers(text.where(text.notna(), None).astype("object"))
-    elif ftype in ("date", "datetime"):
-        formats = list(spec.formats if spec and spec.formats else m.parse.date_formats) or None
-        dayfirst = spec.day_first if spec and spec.day_first is not None else m.parse.day_first
-        values, invalid = parse_datetimes(text.astype("object"), formats, dayfirst=dayfirst)
-        if ftype == "date":
-            values = values.dt.normalize()
-    else:
-        return
-    invalid = invalid & text.notna()
-    if invalid.any():
-        contract = TABLES[work.table]
-        required = fld in contract.column_names and not contract.column(fld).nullable
-        kind = "a number" if ftype == "number" else "a date"
-        where = work.data.loc[invalid]
-        if required:
-            for idx, row in where.iterrows():
-                work.quarantine.append(
-                    {"table": work.table, "file": row[_SRC_FILE], "row": int(row[_SRC_ROW]), "column": fld,
-                     "value": str(row[fld]), "reason": f"cannot read {row[fld]!r} in column {header!r} as {kind}",
-                     "check": "unparseable_number" if ftype == "number" else "unparseable_date"}
-                )
-                work.dropped.add(idx)
-        else:
-            sample = ", ".join(f"{r[_SRC_FILE]} row {int(r[_SRC_ROW])}: {r[fld]!r}" for _, r in where.head(3).iterrows())
-            warnings.append(
-                f"{work.table}.{fld}: {int(invalid.sum())} value(s) in column {header!r} could not be read as "
-                f"{kind} and were left empty ({sample}{', ...' if invalid.sum() > 3 else ''})"
-                + ("; set formats = [...] for this column" if ftype != "number" else "")
-            )
-    work.data[fld] = values
-
-
-def _default_value(value, ftype):
-    if ftype == "number":
-        return float(value)
-    if ftype in ("date", "datetime"):
-        parsed, bad = parse_datetimes(pd.Series([str(value)], dtype="object"))
-        return parsed.iloc[0]
-    return str(value)
-
-
-def _apply_values(work: _Frame, tm: TableMapping, report: list):
-    for fld, vm in tm.values.items():
-        if vm.source not in work.data:
-            continue
-        src = work.data[vm.source]
-        distinct = pd.unique(src[src.notna()])
-        lookup = {v: vm.lookup(v) for v in distinct}
-        mapped = src.map(lambda v: None if v is None else lookup.get(v))
-        if fld in work.data and fld != vm.source:
-            mapped = mapped.where(mapped.notna(), work.data[fld])
-        elif fld == vm.source:
-            mapped = mapped.where(mapped.notna(), src)  # unmatched values stay as written
-        work.data[fld] = mapped
-        work.found[fld] = f"{vm.source} through {vm.key}"
-        unmatched = sorted(str(v) for v, out in lookup.items() if out is None)
-        if unmatched:
-            report.append(
-                f"{tm.name}.{fld}: values of {vm.source} not matched by {vm.key}: "
-                f"{', '.join(map(repr, unmatched[:10]))}{' ...' if len(unmatched) > 10 else ''}"
-            )
-
-
-def _derive(work: _Frame, tm: TableMapping, m: Mapping):
-    for fld, d in tm.derive.items():
-        sources = [work.data[s] if s in work.data else pd.Series(None, index=work.data.index, dtype="object") for s in d.sources]
-        if d.method == "coalesce":
-            value = pd.Series(None, index=work.data.index, dtype="object")
-            for s in sources:
-                value = value.where(value.notna(), s)
-        else:
-            frame = pd.concat(sources, axis=1)
-            present = frame.notna().any(axis=1)
-            if d.method == "slug":
-                joined = frame.apply(lambda r: " ".join(str(v) for v in r if v is not None and v == v), axis=1)
-                value = make_ids(joined.where(present, None), "slug", d.prefix)
-            else:
-                value = hash_ids(sources, d.prefix).where(present, None)
-        if fld in work.data and d.when == "missing":
-            value = work.data[fld].where(work.data[fld].notna(), value)
-        work.data[fld] = value
-
-
-def _fill(work: _Frame, fld: str, value: pd.Series):
-    """Fill the empty cells of ``fld`` with ``value`` (creating the field if absent)."""
-    if fld in work.data:
-        work.data[fld] = work.data[fld].where(work.data[fld].notna(), value)
-    else:
-        work.data[fld] = value
-
-
-def _build_table(tm: TableMapping, exports, m: Mapping, warnings: list, notes: list) -> tuple[_Frame, list]:
-    data, found, usage, missing = _extract(tm, exports, m, warnings)
-    work = _Frame(tm.name, data, dict(found), rows_read=len(data))
-    contract = TABLES[tm.name]
-    fields = {**{c.name: c for c in contract.columns}}
-    for fld in sorted(missing):
-        spec = tm.columns[fld]
-        if spec.required:
-            raise MappingError(_missing_message(m, tm, fld, exports), file=m.source, key=spec.key)
-    nulls = set(m.parse.null_values)
-    for fld in tm.columns:
-        if fld in work.data:
-            work.data[fld] = _strings(work.data[fld], nulls)
-    for fld, value in tm.constants.items():
-        work.data[fld] = value if not hasattr(value, "isoformat") else pd.Timestamp(value)
-        work.found[fld] = f"constant {value!r}"
-    _apply_values(work, tm, notes)
-    from workbench.io.mapping import allowed_fields
-
-    types = allowed_fields(tm.name)
-    # amounts written with a currency ('EUR 1,200', '¥1,234.50'): remember the currency
-    if "amount" in work.data and "currency" in types:
-        in_cells = _currency_in_cells(work.data["amount"], dict(m.currency.symbols))
-        _fill(work, "currency", in_cells)
-    for fld in list(work.data.columns):
-        if fld in (_SRC_FILE, _SRC_ROW) or fld in tm.constants:
-            continue
-        spec = tm.columns.get(fld)
-        ftype = spec.type if spec else types.get(fld, "str")
-        _parse_field(work, fld, spec, ftype, m, warnings, work.found.get(fld, fld))
-    for fld, spec in tm.columns.items():
-        if spec.default is not None:
-            default = _default_value(spec.default, spec.type)
-            live = ~work.data.index.isin(list(work.dropped))
-            before = int((work.data[fld].isna() & live).sum()) if fld in work.data else int(live.sum())
-            _fill(work, fld, pd.Series([default] * len(work.data), index=work.data.index, dtype="object"))
-            if before:
-                notes.append(f"{tm.name}.{fld}: default {spec.default!r} used in {before} row(s)")
-            work.found.setdefault(fld, f"default {spec.default!r}")
-    _derive(work, tm, m)
-    _ = fields
-    return work, usage
-
-
-# ----------------------------------------------------------------------------- built-ins
-
-
-def _builtin_opportunities(work: _Frame, m: Mapping, notes: list, warnings: list):
-    d = work.data
-    n = len(d)
-    empty = pd.Series(None, index=d.index, dtype="object")
-    if "stage" in d:
-        stages = {s: generic_outcome(s) for s in pd.unique(d["stage"].dropna())}
-        generic = d["stage"].map(stages).astype("object")
-        generic = generic.where(generic.notna(), None)
-        before = d["outcome"].notna() if "outcome" in d else pd.Series(False, index=d.index)
-        _fill(work, "outcome", generic)
-        if (~before).any() and "outcome" in work.found:
-            notes.append(f"opportunities.outcome: {int((~before).sum())} stage(s) outside the value map were classified by the generic rules")
-        work.found.setdefault("outcome", "from stage (generic rules)")
-        d = work.data
-    if "outcome" in d:
-        d["outcome"] = d["outcome"].map(lambda v: v.strip().lower() if isinstance(v, str) else v)
-    if "owner" in d:
-        _fill(work, "rep_id", make_ids(d["owner"], m.reps.id, m.reps.prefix))
-        work.found.setdefault("rep_id", f"{m.reps.id} of owner")
-    if "account_name" in d:
-        _fill(work, "account_id", make_ids(d["account_name"], "slug"))
-        work.found.setdefault("account_id", "slug of account_name")
-    d = work.data
-    if "close_date" in d and "outcome" in d:
-        closed = d["outcome"].isin(["won", "lost"])
-        _fill(work, "closed_at", d["close_date"].where(closed, None))
-        _fill(work, "expected_close", d["close_date"].where(~closed, None))
-        work.found.setdefault("closed_at", "close_date of won/lost deals")
-        work.found.setdefault("expected_close", "close_date of open deals")
-    d = work.data
-    if "opportunity_id" not in d or d["opportunity_id"].isna().any():
-        parts = [d[c] if c in d else empty for c in ("name", "account_name", "owner", "created_at")]
-        if all(p.isna().all() for p in parts[:2]):
-            ids = pd.Series([hash_id([f, r], "opp-") for f, r in zip(d[_SRC_FILE], d[_SRC_ROW])], index=d.index, dtype="object")
-            warnings.append("opportunities.opportunity_id: no id, deal name or account column; ids were made from file and row, so they change between exports")
-        else:
-            ids = hash_ids(parts, "opp-")
-        _fill(work, "opportunity_id", ids)
-        work.found.setdefault("opportunity_id", "hash of name, account, owner, created_at")
-    if n and "outcome" in work.data and "closed_at" in work.data:
-        no_close = work.data["outcome"].isin(["won", "lost"]) & work.data["closed_at"].isna()
-        if no_close.any():
-            warnings.append(f"opportunities: {int(no_close.sum())} won/lost deal(s) have no close date; they count in win rates but not in bookings by period")
-
-
-def _link_to_opportunities(work: _Frame, opportunities: _Frame | None, warnings: list):
-    """Fill ``opportunity_id`` from ``opportunity_name``: the deal with that name, or,
-    when several deals share it, the one with that name and account."""
-    d = work.data
-    if "opportunity_name" not in d or opportunities is None or "name" not in opportunities.data:
-        return
-    opp = opportunities.data
-
-    def key(*cols):
-        parts = [c.map(lambda v: "" if v is None or v != v else normalize_value(v)) for c in cols]
-        out = parts[0]
-        for p in parts[1:]:
-            out = out + "\x1f" + p
-        return out
-
-    none = pd.Series(None, index=opp.index, dtype="object")
-    by_name = key(opp["name"])
-    by_both = key(opp["name"], opp["account_name"] if "account_name" in opp else none)
-    name_counts, both_counts = by_name.value_counts(), by_both.value_counts()
-    ids_by_name = {k: i for k, i in zip(by_name, opp["opportunity_id"]) if name_counts.get(k) == 1}
-    ids_by_both = {k: i for k, i in zip(by_both, opp["opportunity_id"]) if both_counts.get(k) == 1}
-    none = pd.Series(None, index=d.index, dtype="object")
-    want_name = key(d["opportunity_name"])
-    want_both = key(d["opportunity_name"], d["account_name"] if "account_name" in d else none)
-    resolved = want_name.map(ids_by_name)
-    resolved = resolved.where(resolved.notna(), want_both.map(ids_by_both)).astype("object")
-    named = d["opportunity_name"].notna()
-    ambiguous = named & resolved.isna() & want_name.map(lambda k: name_counts.get(k, 0) > 1)
-    not_found = named & resolved.isna() & ~ambiguous
-    _fill(work, "opportunity_id", resolved.where(resolved.notna(), None))
-    work.found.setdefault("opportunity_id", "deal looked up by opportunity_name (and account_name)")
-    if ambiguous.any():
-        warnings.append(f"{work.table}: {int(ambiguous.sum())} row(s) name a deal that several opportunities share "
-                        "(add an account column to tell them apart); left unlinked")
-    if not_found.any():
-        names = sorted(set(d.loc[not_found, "opportunity_name"]))[:5]
-        warnings.append(f"{work.table}: {int(not_found.sum())} row(s) name a deal that is not in the opportunities "
-                        f"export (e.g. {names}); left unlinked")
-
-
-def _builtin_activities(work: _Frame, m: Mapping, opportunities: _Frame | None, warnings: list):
-    d = work.data
-    if "owner" in d:
-        _fill(work, "rep_id", make_ids(d["owner"], m.reps.id, m.reps.prefix))
-        work.found.setdefault("rep_id", f"{m.reps.id} of owner")
-    if "account_name" in work.data:
-        _fill(work, "account_id", make_ids(work.data["account_name"], "slug"))
-    if "type" in work.data:
-        work.data["type"] = work.data["type"].map(
-            lambda v: None if v is None else (v if v in ("call", "email", "meeting", "demo", "visit", "other") else generic_activity_type(v))
-        )
-    else:
-        work.data["type"] = "other"
-        warnings.append("activities.type: no activity type column; every activity is typed 'other'")
-    _link_to_opportunities(work, opportunities, warnings)
-    d = work.data
-    if "activity_id" not in d or d["activity_id"].isna().any():
-        parts = [d[c] if c in d else pd.Series(None, index=d.index, dtype="object") for c in ("rep_id", "at", "type", "opportunity_id", "account_id", "opportunity_name")]
-        base = hash_ids(parts)
-        nth = base.groupby(base).cumcount().astype("str")  # identical activities get distinct ids
-        ids = hash_ids([base, nth], "act-")
-        _fill(work, "activity_id", ids)
-        work.found.setdefault("activity_id", "hash of rep, time, type and deal")
-
-
-def _first_touch(opps: _Frame, acts: _Frame, notes: list):
-    a = acts.data
-    if "opportunity_id" not in a or "at" not in a:
-        return
-    linked = a[a["opportunity_id"].notna() & a["at"].notna()]
-    if linked.empty:
-        return
-    first = linked.groupby("opportunity_id")["at"].min()
-    ft = opps.data["opportunity_id"].map(first)
-    before = opps.data["first_touch_at"].notna().sum() if "first_touch_at" in opps.data else 0
-    _fill(opps, "first_touch_at", ft.astype("object").where(ft.notna(), None))
-    after = opps.data["first_touch_at"].notna().sum()
-    opps.found.setdefault("first_touch_at", "earliest linked activity")
-    notes.append(f"opportunities.first_touch_at: set from the earliest activity for {after - before} deal(s)")
-
-
-def _reps(works: dict, m: Mapping, notes: list) -> pd.DataFrame | None:
-    rows = []
-    for work in works.values():
-        d = work.data
-        if "owner" not in d or "rep_id" not in d:
-            continue
-        cols = ["rep_id", "owner"] + [c for c in ("owner_team", "owner_region", "owner_manager") if c in d]
-        rows.append(d.loc[d["owner"].notna(), cols])
-    if not rows:
-        return None
-    owners = pd.concat(rows, ignore_index=True)
-
-    def most_common(s):
-        s = s.dropna()
-        return s.mode().iloc[0] if len(s) else None
-
-    out = []
-    for rep_id, g in owners.groupby("rep_id", sort=True):
-        out.append({
-            "rep_id": rep_id,
-            "name": most_common(g["owner"]),
-            "team": (most_common(g["owner_team"]) if "owner_team" in g else None) or m.reps.team,
-            "region": (most_common(g["owner_region"]) if "owner_region" in g else None) or m.reps.region,
-            "manager_id": (most_common(make_ids(g["owner_manager"], m.reps.id, m.reps.prefix)) if "owner_manager" in g else None),
-            "hire_date": None,
-        })
-    frame = pd.DataFrame(out)
-    notes.append(f"reps: {len(frame)} rep(s) derived from owner names ({m.reps.id} ids)")
-    return frame
-
-
-def _convert_currency(work: _Frame, m: Mapping, warnings: list, notes: list):
-    d = work.data
-    if "amount" not in d:
-        return
-    cur = d["currency"] if "currency" in d else pd.Series(None, index=d.index, dtype="object")
-    cur = cur.map(lambda v: v.strip().upper() if isinstance(v, str) else None)
-    if m.currency.default:
-        cur = cur.where(cur.notna(), m.currency.default)
-    codes = Counter(c for c in cur if c is not None)
-    opts = m.currency
-    if opts.reporting is None:
-        if len(codes) > 1:
-            warnings.append(
-                f"{work.table}.amount: amounts are in several currencies ({', '.join(f'{c} {n} rows' for c, n in codes.most_common())}) "
-                "and were kept as written; set [currency] reporting and rates to convert them"
-            )
-        return
-    rates = cur.map(lambda c: 1.0 if c is None else opts.rate(c))
-    no_rate = rates.isna() & d["amount"].notna()
-    for idx in d.index[no_rate]:
-        if idx in work.dropped:
-            continue
-        row = d.loc[idx]
-        work.quarantine.append({
-            "table": work.table, "file": row[_SRC_FILE], "row": int(row[_SRC_ROW]), "column": "amount",
-            "value": f"{row['amount']} {cur[idx]}",
-            "reason": f"amount is in {cur[idx]} but [currency] has no rate from {cur[idx]} to {opts.reporting}",
-            "check": "unknown_value",
-        })
-        work.dropped.add(idx)
-    converted = d["amount"].astype("float64") * rates.astype("float64")
-    d["amount"] = converted.where(~no_rate, d["amount"])
-    others = {c: n for c, n in codes.items() if c != opts.reporting}
-    if others:
-        notes.append(f"{work.table}.amount: converted to {opts.reporting}: " + ", ".join(f"{c} {n} rows" for c, n in others.items()))
-
-
-# ----------------------------------------------------------------------------- main
-
-
-def _contract_frame(work: _Frame) -> pd.DataFrame:
+def _contract_frame(work: TableWork) -> pd.DataFrame:
     contract = TABLES[work.table]
     d = work.data.drop(index=list(work.dropped)) if work.dropped else work.data
     cols = [c for c in contract.column_names if c in d.columns]
-    out = d[cols + [_SRC_FILE, _SRC_ROW]].copy()
+    out = d[cols + [SRC_FILE, SRC_ROW]].copy()
     for col in cols:
         dtype = contract.column(col).dtype
         if dtype in ("date", "datetime"):
@@ -749,37 +317,37 @@ def import_files(files, *, preset=None, mapping=None, tables=None, stages=None) 
         )
     warnings: list[str] = []
     notes: list[str] = []
-    works: dict[str, _Frame] = {}
+    works: dict[str, TableWork] = {}
     usage: list = []
     for table in TABLES:  # contract order: reps, opportunities, ..., activities
         if table not in assigned:
             continue
-        work, used = _build_table(m.tables[table], assigned[table], m, warnings, notes)
+        work, used = build_table(m.tables[table], assigned[table], m, warnings, notes)
         works[table] = work
         usage.extend(used)
     if "opportunities" in works:
-        _builtin_opportunities(works["opportunities"], m, notes, warnings)
+        derive_opportunities(works["opportunities"], m, notes, warnings)
     if "activities" in works:
-        _builtin_activities(works["activities"], m, works.get("opportunities"), warnings)
+        derive_activities(works["activities"], m, works.get("opportunities"), warnings)
         if "opportunities" in works:
-            _first_touch(works["opportunities"], works["activities"], notes)
+            set_first_touch(works["opportunities"], works["activities"], notes)
     for table in ("orders", "surveys"):
         if table in works and "owner" in works[table].data:
-            _fill(works[table], "rep_id", make_ids(works[table].data["owner"], m.reps.id, m.reps.prefix))
+            fill(works[table], "rep_id", make_ids(works[table].data["owner"], m.reps.id, m.reps.prefix))
     if "stage_history" in works:
-        _link_to_opportunities(works["stage_history"], works.get("opportunities"), warnings)
+        link_to_opportunities(works["stage_history"], works.get("opportunities"), warnings)
     for work in works.values():
-        _convert_currency(work, m, warnings, notes)
+        convert_currency(work, m, warnings, notes)
         _check_required(work, m, assigned[work.table])
 
     frames = {t: _contract_frame(w) for t, w in works.items()}
-    derived_reps = _reps(works, m, notes)
+    derived_reps = derive_reps(works, m, notes)
     if derived_reps is not None:
         if "reps" in frames:
             known = set(frames["reps"]["rep_id"].dropna())
             extra = derived_reps[~derived_reps["rep_id"].isin(known)]
             if len(extra):
-                extra = extra.assign(**{_SRC_FILE: "(derived from owners)", _SRC_ROW: range(1, len(extra) + 1)})
+                extra = extra.assign(**{SRC_FILE: "(derived from owners)", SRC_ROW: range(1, len(extra) + 1)})
                 frames["reps"] = pd.concat([frames["reps"], extra], ignore_index=True)
                 notes.append(f"reps: {len(extra)} owner(s) not in the reps file were added")
         else:
@@ -809,7 +377,7 @@ _HOW_DERIVED = {
 }
 
 
-def _check_required(work: _Frame, m: Mapping, exports):
+def _check_required(work: TableWork, m: Mapping, exports):
     """Every required contract column must come from somewhere: say where it could.
 
     All missing columns are reported at once: first those whose headers were not found
@@ -822,7 +390,7 @@ def _check_required(work: _Frame, m: Mapping, exports):
     problems = []
     for column in missing:
         if column in tm.columns:
-            problems.append(_missing_message(m, tm, column, exports).split(": ", 1)[1] + "; this column is required")
+            problems.append(missing_message(m, tm, column, exports).split(": ", 1)[1] + "; this column is required")
     headers = ", ".join(repr(h) for h in dict.fromkeys(h for e in exports for h in e.headers))
     for column in missing:
         if column not in tm.columns:

@@ -90,7 +90,7 @@ AUXILIARY_FIELDS: dict[str, tuple[str, str, str]] = {
     "currency": ("str", "amount", "ISO currency code of the amount (e.g. 'Amount Currency')"),
     "name": ("str", "outcome", "deal name: opportunity_id hash input, and how activities find their deal"),
     "close_date": ("date", "outcome", "close date: closed_at for won/lost deals, expected_close for open ones"),
-    "probability": ("number", "outcome", "win probability in percent (kept for the report)"),
+    "probability": ("str", "outcome", "win probability as written (kept for the report)"),
     "pipeline": ("str", "outcome", "pipeline name (kept for the report)"),
     "opportunity_name": ("str", "opportunity_id", "name of the related deal: resolved to opportunity_id"),
 }
