@@ -505,3 +505,41 @@ account_id = {method = "hash", from = ["account_name"], prefix = "a-", when = "a
                        encoding="utf-8")
     with pytest.raises(MappingError, match=r"\[tables.orders.columns.status\] refers to column 'Status'.*did you mean 'State'"):
         import_files([], tables={"orders": [export], "opportunities": [export]}, mapping=mapping)
+
+
+def test_outcome_column_rep_ids_and_a_value_map_without_source(tmp_path):
+    export = tmp_path / "deals.csv"
+    export.write_text(
+        "Id,Owner Id,Status,Step,Amount,Created,Closed\n"
+        "1,U1,Won,Contract,100,2026-01-05,2026-02-01\n"
+        "2,U2,Closed Lost,Demo,200,2026-01-06,2026-02-02\n"
+        "3,U1,In progress,Demo,300,2026-01-07,\n"
+        "4,U2,,Signed,400,2026-01-08,2026-03-01\n",
+        encoding="utf-8",
+    )
+    mapping = tmp_path / "m.toml"
+    mapping.write_text(
+        "[tables.opportunities.columns]\nopportunity_id = 'Id'\nrep_id = 'Owner Id'\noutcome = 'Status'\n"
+        "stage = 'Step'\namount = 'Amount'\ncreated_at = 'Created'\nclosed_at = 'Closed'\n",
+        encoding="utf-8",
+    )
+    result = import_files([export], mapping=mapping)
+    data = result.data
+    assert sorted(data.reps["rep_id"]) == ["U1", "U2"]  # reps derived from the ids themselves
+    q = data.quarantine
+    assert q[["row", "column", "value", "check"]].values.tolist() == [
+        [4, "outcome", "In progress", "unknown_value"],  # not a value the generic rules know: say so
+        [5, "outcome", "open", "outcome_inconsistent"],  # no status: open by its stage, yet it has a close date
+    ]
+    assert data.opportunities["outcome"].tolist() == ["won", "lost"]
+
+    # a value map on outcome with no outcome column reads the stage
+    mapping.write_text(
+        "[tables.opportunities.columns]\nrep_id = 'Owner Id'\nstage = 'Step'\namount = 'Amount'\n"
+        "created_at = 'Created'\nclose_date = 'Closed'\n[tables.opportunities.values.outcome]\n"
+        "won = ['Contract', 'Signed']\ndefault = 'open'\n",
+        encoding="utf-8",
+    )
+    opps = import_files([export], mapping=mapping).data.opportunities
+    assert opps["outcome"].tolist() == ["won", "open", "open", "won"]
+    assert opps["closed_at"].notna().tolist() == [True, False, False, True]

@@ -39,7 +39,19 @@ def derive_opportunities(work: TableWork, m: Mapping, notes: list, warnings: lis
         work.found.setdefault("outcome", "from stage (generic rules)")
         d = work.data
     if "outcome" in d:
-        d["outcome"] = d["outcome"].map(lambda v: v.strip().lower() if isinstance(v, str) else v)
+        # an outcome column may say "Won" or "Closed Won": allowed values pass (any case),
+        # others go through the generic rules when those recognise them as won/lost
+        def outcome(v):
+            if not isinstance(v, str):
+                return v
+            low = v.strip().lower()
+            if low in ("open", "won", "lost"):
+                return low
+            generic = generic_outcome(v)
+            return generic if generic != "open" else v
+
+        distinct = {v: outcome(v) for v in pd.unique(d["outcome"].dropna())}
+        d["outcome"] = d["outcome"].map(distinct).astype("object").where(d["outcome"].notna(), None)
     if "owner" in d:
         fill(work, "rep_id", make_ids(d["owner"], m.reps.id, m.reps.prefix))
         work.found.setdefault("rep_id", f"{m.reps.id} of owner")
@@ -150,10 +162,14 @@ def set_first_touch(opps: TableWork, acts: TableWork, notes: list):
     notes.append(f"opportunities.first_touch_at: set from the earliest activity for {after - before} deal(s)")
 
 
-def derive_reps(works: dict, m: Mapping, notes: list) -> pd.DataFrame | None:
+def derive_reps(works: dict, m: Mapping, notes: list, *, from_ids: bool = False) -> pd.DataFrame | None:
+    """The reps table from owner names (or, with ``from_ids``, from rep_id values when no
+    owner name is mapped: the id doubles as the name)."""
     rows = []
     for work in works.values():
         d = work.data
+        if "rep_id" in d and "owner" not in d and from_ids and work.table != "reps":
+            d = d.assign(owner=d["rep_id"])
         if "owner" not in d or "rep_id" not in d:
             continue
         cols = ["rep_id", "owner"] + [c for c in ("owner_team", "owner_region", "owner_manager") if c in d]

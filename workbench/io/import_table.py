@@ -161,6 +161,8 @@ def _default_value(value, ftype):
 def _apply_values(work: TableWork, tm: TableMapping, report: list):
     for fld, vm in tm.values.items():
         if vm.source not in work.data:
+            report.append(f"{tm.name}.{fld}: {vm.key} reads {vm.source!r}, which no column of the file provides; "
+                          "the value map was not applied")
             continue
         src = work.data[vm.source]
         distinct = pd.unique(src[src.notna()])

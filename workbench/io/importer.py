@@ -341,7 +341,7 @@ def import_files(files, *, preset=None, mapping=None, tables=None, stages=None) 
         _check_required(work, m, assigned[work.table])
 
     frames = {t: _contract_frame(w) for t, w in works.items()}
-    derived_reps = derive_reps(works, m, notes)
+    derived_reps = derive_reps(works, m, notes, from_ids="reps" not in works)
     if derived_reps is not None:
         if "reps" in frames:
             known = set(frames["reps"]["rep_id"].dropna())

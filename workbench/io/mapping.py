@@ -500,7 +500,8 @@ def _parse_column(ck: _Checker, where: str, fld: str, ftype: str, raw) -> Column
     )
 
 
-def _parse_values(ck: _Checker, where: str, table: str, fld: str, raw, fields: dict) -> ValueMap | None:
+def _parse_values(ck: _Checker, where: str, table: str, fld: str, raw, fields: dict,
+                  fields_mapped=()) -> ValueMap | None:
     sub = f"[tables.{table}.values.{fld}]"
     if not isinstance(raw, dict):
         ck.add(where, f"{fld!r} must be a table; got {_show(raw)}")
@@ -510,7 +511,9 @@ def _parse_values(ck: _Checker, where: str, table: str, fld: str, raw, fields: d
         allowed_targets = TABLES[table].column(fld).allowed or ()
     list_keys = tuple(allowed_targets) + tuple(f"{v}_patterns" for v in allowed_targets)
     ck.keys(sub, raw, _VALUE_KEYS + list_keys)
-    source = ck.string(sub, "source", raw.get("source"), fld)
+    # default source: the field itself, except an outcome with no outcome column reads the stage
+    default_source = "stage" if fld == "outcome" and "outcome" not in fields_mapped else fld
+    source = ck.string(sub, "source", raw.get("source"), default_source)
     if source not in fields and not source.startswith("x_"):
         ck.add(sub, f"'source' {source!r} is not a field of {table}{did_you_mean(source, fields)}")
     case_sensitive = ck.boolean(sub, "case_sensitive", raw.get("case_sensitive"), False)
@@ -639,7 +642,8 @@ def _parse_table(ck: _Checker, table: str, raw: dict, base_read: ReadOptions) ->
     for fld, spec in ck.table(where, raw.get("values"), "values").items():
         if field_type(vwhere, fld) is None:
             continue
-        parsed = _parse_values(ck, vwhere, table, fld, spec, {**fields, **columns})
+        parsed = _parse_values(ck, vwhere, table, fld, spec, {**fields, **columns},
+                               fields_mapped=set(columns) | set(constants))
         if parsed is not None:
             values[fld] = parsed
     derive = {}
