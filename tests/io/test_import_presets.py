@@ -543,3 +543,20 @@ def test_outcome_column_rep_ids_and_a_value_map_without_source(tmp_path):
     opps = import_files([export], mapping=mapping).data.opportunities
     assert opps["outcome"].tolist() == ["won", "open", "open", "won"]
     assert opps["closed_at"].notna().tolist() == [True, False, False, True]
+
+
+def test_hubspot_and_zoho_activity_exports_give_first_touch():
+    result = import_files([FIXTURES / "hubspot_deals.csv", FIXTURES / "hubspot_calls.csv"], preset="hubspot")
+    data = result.data
+    acts = data.activities.set_index("activity_id")
+    assert acts["type"].to_dict() == {"70001": "call", "70002": "email", "70003": "meeting", "70004": "other"}
+    opps = data.opportunities.set_index("opportunity_id")
+    assert opps.loc["9001", "first_touch_at"] == pd.Timestamp("2026-01-15 16:30")
+    assert opps.loc["9004", "first_touch_at"] == pd.Timestamp("2026-03-02 14:00")
+    accounted(result, "activities")
+
+    result = import_files([FIXTURES / "zoho_deals.csv", FIXTURES / "zoho_calls.csv"], preset="zoho")
+    opps = result.data.opportunities.set_index("opportunity_id")
+    assert opps.loc["zcrm_4150868000000224005", "first_touch_at"] == pd.Timestamp("2026-01-09 10:00")
+    assert opps.loc["zcrm_4150868000000224008", "first_touch_at"] == pd.Timestamp("2026-01-20 15:00")
+    assert result.data.activities["type"].tolist() == ["call", "call"]

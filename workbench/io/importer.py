@@ -214,17 +214,15 @@ def _assign(paths, m: Mapping, forced: dict) -> dict[str, list[ExportTable]]:
     all_headers = [h for tm in m.tables.values() for h in tm.candidate_headers]
     claimed = {p for p, _ in forced_paths}
     for path in [p for p in paths if p not in claimed]:
-        globbed = _globbed(path.name, m)
         if len(m.tables) == 1:  # one table: every file feeds it, and a bad header is reported per column
-            globbed = list(m.tables)
-        if len(globbed) == 1:
-            table = globbed[0]
+            table = next(iter(m.tables))
             assigned[table].append(_read(path, m, table, m.tables[table].candidate_headers))
             continue
         export = _read(path, m, None, all_headers)
-        candidates = globbed or list(m.tables)
-        scores = {t: _score(export, m.tables[t]) for t in candidates}
-        best = max(scores, key=lambda t: (scores[t], -candidates.index(t)))
+        scores = {t: _score(export, m.tables[t]) for t in m.tables}
+        # the file name decides among tables whose headers it has; otherwise the headers do
+        candidates = [t for t in _globbed(path.name, m) if scores[t] > 0] or list(m.tables)
+        best = max(candidates, key=lambda t: (scores[t], -candidates.index(t)))
         if scores[best] == 0:
             expected = {t: [s.headers[0] for s in tm.columns.values() if s.headers][:8] for t, tm in m.tables.items()}
             raise MappingError(
