@@ -20,6 +20,9 @@ from workbench.io.derive import generic_activity_type, generic_outcome, hash_id,
 from workbench.io.import_table import SRC_FILE, SRC_ROW, TableWork, fill
 from workbench.io.mapping import Mapping, normalize_value
 
+#: Currency names written in exports that are not ISO codes.
+_CURRENCY_ALIASES = {"RMB": "CNY", "人民币": "CNY", "US$": "USD", "美元": "USD", "欧元": "EUR"}
+
 __all__ = ["derive_opportunities", "derive_activities", "link_to_opportunities", "set_first_touch",
            "derive_reps", "convert_currency"]
 
@@ -202,7 +205,7 @@ def convert_currency(work: TableWork, m: Mapping, warnings: list, notes: list):
     if "amount" not in d:
         return
     cur = d["currency"] if "currency" in d else pd.Series(None, index=d.index, dtype="object")
-    cur = cur.map(lambda v: v.strip().upper() if isinstance(v, str) else None)
+    cur = cur.map(lambda v: _CURRENCY_ALIASES.get(v.strip().upper(), v.strip().upper()) if isinstance(v, str) else None)
     if m.currency.default:
         cur = cur.where(cur.notna(), m.currency.default)
     codes = Counter(c for c in cur if c is not None)

@@ -190,15 +190,20 @@ def _derive(work: TableWork, tm: TableMapping, m: Mapping):
             for s in sources:
                 value = value.where(value.notna(), s)
         else:
-            frame = pd.concat(sources, axis=1)
-            present = frame.notna().any(axis=1)
+            present = pd.concat(sources, axis=1).notna().any(axis=1)
             if d.method == "slug":
-                joined = frame.apply(lambda r: " ".join(str(v) for v in r if v is not None and v == v), axis=1)
-                value = make_ids(joined.where(present, None), "slug", d.prefix)
+                joined = sources[0].astype("object").where(sources[0].notna(), "").astype("str")
+                for extra in sources[1:]:
+                    joined = joined + " " + extra.astype("object").where(extra.notna(), "").astype("str")
+                value = make_ids(joined.str.strip().astype("object").where(present, None), "slug", d.prefix)
             else:
                 value = hash_ids(sources, d.prefix).where(present, None)
+        how = f"{d.method} of {', '.join(d.sources)}"
         if fld in work.data and d.when == "missing":
             value = work.data[fld].where(work.data[fld].notna(), value)
+            work.found[fld] = f"{work.found[fld]}, else {how}" if fld in work.found else how
+        else:
+            work.found[fld] = how
         work.data[fld] = value
 
 
