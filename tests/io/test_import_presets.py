@@ -560,3 +560,28 @@ def test_hubspot_and_zoho_activity_exports_give_first_touch():
     assert opps.loc["zcrm_4150868000000224005", "first_touch_at"] == pd.Timestamp("2026-01-09 10:00")
     assert opps.loc["zcrm_4150868000000224008", "first_touch_at"] == pd.Timestamp("2026-01-20 15:00")
     assert result.data.activities["type"].tolist() == ["call", "call"]
+
+
+def test_salesforce_summary_report_with_groups_and_subtotals(tmp_path):
+    """A formatted summary report grouped by owner: the owner is written once per group."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Opportunities by Owner"])
+    sheet.append([])
+    sheet.append(["Opportunity Owner", "Opportunity Name", "Stage", "Amount", "Close Date", "Created Date"])
+    sheet.append(["Jane Doe", "Acme - 200 Widgets", "Closed Won", 12000, dt.datetime(2026, 3, 5), dt.datetime(2026, 1, 10)])
+    sheet.append([None, "Acme - Support", "Proposal/Price Quote", 4500, dt.datetime(2026, 4, 30), dt.datetime(2026, 2, 1)])
+    sheet.append(["Subtotal", None, None, 16500])
+    sheet.append(["Raj Patel", "Hooli Trial", "Closed Lost", 2000, dt.datetime(2026, 3, 1), dt.datetime(2026, 1, 20)])
+    sheet.append([None, "Initech Expansion", "Closed Won", 5000, dt.datetime(2026, 3, 20), dt.datetime(2026, 1, 5)])
+    sheet.append(["Subtotal", None, None, 7000])
+    sheet.append(["Total", None, None, 23500])
+    path = tmp_path / "report1712.xlsx"
+    book.save(path)
+    result = import_files([path], preset="salesforce")
+    opps = result.data.opportunities
+    assert opps["rep_id"].tolist() == ["jane-doe", "jane-doe", "raj-patel", "raj-patel"]
+    assert opps["amount"].sum() == 23500
+    assert result.data.rows_read["opportunities"] == 4
+    assert result.skipped["reason"].str.startswith("summary line").sum() == 3
+    assert "filled down from the row above" in result.report

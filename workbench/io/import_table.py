@@ -223,9 +223,15 @@ def build_table(tm: TableMapping, exports, m: Mapping, warnings: list, notes: li
         if spec.required:
             raise MappingError(missing_message(m, tm, fld, exports), file=m.source, key=spec.key)
     nulls = set(m.parse.null_values)
-    for fld in tm.columns:
+    for fld, spec in tm.columns.items():
         if fld in work.data:
             work.data[fld] = _strings(work.data[fld], nulls)
+            if spec.fill_down:  # grouped reports write a group's value on its first row only
+                blank = work.data[fld].isna()
+                work.data[fld] = work.data.groupby(SRC_FILE)[fld].ffill().astype("object")
+                filled = int((blank & work.data[fld].notna()).sum())
+                if filled:
+                    notes.append(f"{tm.name}.{fld}: {filled} empty cell(s) filled down from the row above (fill_down)")
     for fld, value in tm.constants.items():
         work.data[fld] = value if not hasattr(value, "isoformat") else pd.Timestamp(value)
         work.found[fld] = f"constant {value!r}"

@@ -102,7 +102,7 @@ _PARSE_KEYS = ("date_formats", "day_first", "null_values")
 _CURRENCY_KEYS = ("reporting", "default", "rates", "symbols")
 _REPS_KEYS = ("id", "prefix", "team", "region")
 _TABLE_KEYS = ("files", "read", "columns", "constants", "values", "derive")
-_COLUMN_KEYS = ("headers", "type", "formats", "day_first", "default", "required", "occurrence")
+_COLUMN_KEYS = ("headers", "type", "formats", "day_first", "default", "required", "occurrence", "fill_down")
 _VALUE_KEYS = ("source", "map", "patterns", "default", "case_sensitive")
 _DERIVE_KEYS = ("method", "from", "prefix", "when")
 _DERIVE_METHODS = ("slug", "hash", "coalesce")
@@ -239,6 +239,7 @@ class ColumnSpec:
     required: bool | None = None
     occurrence: int = 1
     key: str = ""
+    fill_down: bool = False
 
 
 @dataclass(frozen=True)
@@ -497,6 +498,7 @@ def _parse_column(ck: _Checker, where: str, fld: str, ftype: str, raw) -> Column
         required=ck.boolean(sub, "required", raw.get("required")),
         occurrence=occurrence,
         key=f"{sub}",
+        fill_down=ck.boolean(sub, "fill_down", raw.get("fill_down"), False),
     )
 
 
