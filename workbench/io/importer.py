@@ -354,7 +354,11 @@ def import_files(files, *, preset=None, mapping=None, tables=None, stages=None) 
         stages = _stages(m, frames.get("opportunities")) or None
     from workbench.io.validate import validate_tables
 
-    data = validate_tables(frames, source=f"{m.name} import of {', '.join(p.name for p in paths)}", stages=stages)
+    files = {t: ", ".join(e.file for e in exports) for t, exports in assigned.items()}
+    if "reps" not in assigned and "reps" in frames:
+        files["reps"] = "(derived from owner names)"
+    every = list(dict.fromkeys(e.file for exports in assigned.values() for e in exports))
+    data = validate_tables(frames, files=files, source=f"{m.name} import of {', '.join(every)}", stages=stages)
     data = _merge_quarantine(data, works)
     skipped = pd.DataFrame(
         [dataclasses.astuple(s) for es in assigned.values() for e in es for s in e.skipped], columns=SKIPPED_COLUMNS
