@@ -585,3 +585,12 @@ def test_salesforce_summary_report_with_groups_and_subtotals(tmp_path):
     assert result.data.rows_read["opportunities"] == 4
     assert result.skipped["reason"].str.startswith("summary line").sum() == 3
     assert "filled down from the row above" in result.report
+
+
+def test_western_code_page_export_is_not_read_as_gb18030(tmp_path):
+    export = tmp_path / "report_latin1.csv"
+    text = (FIXTURES / "hubspot_deals.csv").read_text(encoding="utf-8").replace("Ann Lee", "José Müller")
+    export.write_bytes(text.encode("cp1252"))
+    result = import_files([export], preset="hubspot")
+    assert "José Müller" in set(result.data.reps["name"])
+    assert "jos-m-ller" not in set(result.data.reps["rep_id"]) and "josé-müller" in set(result.data.reps["rep_id"])

@@ -37,6 +37,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from workbench.errors import DataError
 from workbench.io.readers import read_table_file
 
 __all__ = [
@@ -45,6 +46,7 @@ __all__ = [
     "normalize_header",
     "export_table",
     "read_export",
+    "pick_encoding",
     "DEFAULT_SKIP_PATTERNS",
 ]
 
@@ -231,6 +233,44 @@ def export_table(frame: pd.DataFrame, *, file: str = "<frame>", skip_patterns=DE
     return ExportTable(file, headers, kept, skipped, frame.attrs.get("encoding"), frame.attrs.get("header_row"))
 
 
+def pick_encoding(path, candidates) -> str | None:
+    """The first of ``candidates`` that decodes the whole file without error.
+
+    ``"auto"`` in the list stands for the reader's own detection (UTF-8 with or without
+    BOM, UTF-16 by BOM, GB18030) and is returned as ``None``. A UTF-16 or UTF-8 byte
+    order mark always wins. Use it for CRMs whose exports are UTF-8 or a legacy code
+    page: ``["utf-8", "cp1252"]`` reads a Salesforce "ISO-8859-1" export correctly where
+    plain detection would take its accented bytes for GB18030.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "owners.csv"
+    >>> _ = path.write_bytes("Owner\\nJosé Müller\\n".encode("cp1252"))
+    >>> pick_encoding(path, ["utf-8", "cp1252"])
+    'cp1252'
+    """
+    head = Path(path).read_bytes()[:4]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    if head.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    data = Path(path).read_bytes()
+    for name in candidates:
+        if name == "auto":
+            return None
+        try:
+            data.decode(name)
+        except UnicodeDecodeError:
+            continue
+        return name
+    raise DataError(
+        f"{Path(path).name}: cannot decode the file with any of {list(candidates)}; "
+        "set [read] encoding to the export's encoding.",
+        file=path,
+    )
+
+
 def read_export(path, *, expected_headers=(), encoding: str | None = None, delimiter: str | None = None,
                 sheet=None, header_row: int | None = None, skip_patterns=DEFAULT_SKIP_PATTERNS,
                 footer: str = "auto") -> ExportTable:
@@ -244,8 +284,11 @@ def read_export(path, *, expected_headers=(), encoding: str | None = None, delim
     expected_headers : iterable of str
         Headers the caller looks for; the header row is the early row naming most of
         them (Salesforce formatted reports put a title above it).
-    encoding, delimiter : str, optional
-        Skip detection.
+    encoding : str or sequence of str, optional
+        Skip detection and use this codec; a sequence of codecs is tried in order (see
+        :func:`pick_encoding`).
+    delimiter : str, optional
+        Skip sniffing.
     sheet : str, optional
         Workbook sheet to read (default: the first).
     header_row : int, optional
@@ -259,6 +302,9 @@ def read_export(path, *, expected_headers=(), encoding: str | None = None, delim
         If the file cannot be read.
     """
     path = Path(path)
+    if not isinstance(encoding, (str, type(None))):
+        is_text = path.suffix.lower() in (".csv", ".txt", ".tsv")
+        encoding = pick_encoding(path, encoding) if is_text and path.is_file() else None
     frame = read_table_file(path, sheet=sheet, encoding=encoding, delimiter=delimiter,
                             expected_columns=list(expected_headers) or None, header_row=header_row)
     return export_table(frame, file=path.name, skip_patterns=skip_patterns, footer=footer)

@@ -106,6 +106,7 @@ _COLUMN_KEYS = ("headers", "type", "formats", "day_first", "default", "required"
 _VALUE_KEYS = ("source", "map", "patterns", "default", "case_sensitive")
 _DERIVE_KEYS = ("method", "from", "prefix", "when")
 _DERIVE_METHODS = ("slug", "hash", "coalesce")
+_COMMON_CODECS = ("utf-8", "utf-8-sig", "utf-16", "gbk", "gb18030", "big5", "cp1252", "latin-1", "shift_jis")
 _ID_METHODS = ("slug", "hash", "as_is")
 _WHEN = ("missing", "always")
 
@@ -182,7 +183,7 @@ def allowed_fields(table: str) -> dict[str, str]:
 class ReadOptions:
     """How files are read (``[read]``, or ``[tables.<t>.read]`` per table)."""
 
-    encoding: str = "auto"
+    encoding: object = "auto"  # "auto", a codec, or a tuple of codecs tried in order
     delimiter: str = "auto"
     sheet: object = None
     header_row: object = "auto"
@@ -434,15 +435,25 @@ def _parse_read(ck: _Checker, where: str, raw: dict, base: ReadOptions) -> ReadO
     if delimiter != "auto" and len(delimiter) != 1:
         ck.add(where, f"'delimiter' must be \"auto\" or one character; got {delimiter!r}")
         delimiter = "auto"
-    encoding = ck.string(where, "encoding", raw.get("encoding"), base.encoding)
-    if encoding != "auto":
+    encoding = raw.get("encoding", base.encoding)
+    names = [encoding] if isinstance(encoding, str) else encoding
+    if not isinstance(names, (list, tuple)) or not names or not all(isinstance(e, str) for e in names):
+        ck.add(where, f"'encoding' must be \"auto\", a codec name or a list of codec names tried in order; got {_show(encoding)}")
+        encoding = "auto"
+    else:
         import codecs
 
-        try:
-            codecs.lookup(encoding)
-        except LookupError:
-            ck.add(where, f"'encoding' {encoding!r} is not a known codec (try \"auto\", \"utf-8\", \"gbk\")")
-            encoding = "auto"
+        for name in names:
+            if name == "auto":
+                continue
+            try:
+                codecs.lookup(name)
+            except LookupError:
+                ck.add(where, f"'encoding' {name!r} is not a known codec{did_you_mean(name, _COMMON_CODECS)} "
+                              "(try \"auto\", \"utf-8\", \"gbk\", \"cp1252\")")
+                encoding = "auto"
+        if isinstance(encoding, list):
+            encoding = tuple(encoding)
     return ReadOptions(
         encoding=encoding,
         delimiter=delimiter,
