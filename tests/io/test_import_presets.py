@@ -594,3 +594,11 @@ def test_western_code_page_export_is_not_read_as_gb18030(tmp_path):
     result = import_files([export], preset="hubspot")
     assert "José Müller" in set(result.data.reps["name"])
     assert "jos-m-ller" not in set(result.data.reps["rep_id"]) and "josé-müller" in set(result.data.reps["rep_id"])
+
+
+def test_an_export_with_only_a_header_imports_empty_tables_and_says_so(tmp_path):
+    export = tmp_path / "deals.csv"
+    export.write_text("Record ID,Deal Name,Deal Stage,Amount,Close Date,Create Date,Deal owner\n", encoding="utf-8")
+    result = import_files([export], preset="hubspot")
+    assert result.data.rows_read == {"reps": 0, "opportunities": 0}
+    assert "deals.csv: no data rows below the header" in result.report

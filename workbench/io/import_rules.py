@@ -195,7 +195,7 @@ def derive_reps(works: dict, m: Mapping, notes: list, *, from_ids: bool = False)
             "manager_id": (most_common(make_ids(g["owner_manager"], m.reps.id, m.reps.prefix)) if "owner_manager" in g else None),
             "hire_date": None,
         })
-    frame = pd.DataFrame(out)
+    frame = pd.DataFrame(out, columns=["rep_id", "name", "team", "region", "manager_id", "hire_date"])
     notes.append(f"reps: {len(frame)} rep(s) derived from owner names ({m.reps.id} ids)")
     return frame
 

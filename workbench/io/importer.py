@@ -313,7 +313,10 @@ def import_files(files, *, preset=None, mapping=None, tables=None, stages=None) 
             f"mapping {m.name!r} needs one with headers like "
             f"{[s.headers[0] for s in m.tables['opportunities'].columns.values()][:6]}"
         )
-    warnings: list[str] = []
+    warnings: list[str] = [
+        f"{e.file}: no data rows below the header (is it the right export, or an empty report?)"
+        for exports in assigned.values() for e in exports if e.data.empty
+    ]
     notes: list[str] = []
     works: dict[str, TableWork] = {}
     usage: list = []
