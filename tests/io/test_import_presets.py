@@ -602,3 +602,24 @@ def test_an_export_with_only_a_header_imports_empty_tables_and_says_so(tmp_path)
     result = import_files([export], preset="hubspot")
     assert result.data.rows_read == {"reps": 0, "opportunities": 0}
     assert "deals.csv: no data rows below the header" in result.report
+
+
+def test_salesforce_day_first_locale_is_detected_per_column(tmp_path):
+    export = tmp_path / "report_uk.csv"
+    export.write_text(
+        '"Opportunity Owner","Opportunity Name","Stage","Amount","Close Date","Created Date"\n'
+        '"Jane Doe","A","Closed Won","100","05/03/2026","10/01/2026"\n'
+        '"Jane Doe","B","Closed Won","200","25/03/2026","14/02/2026"\n',
+        encoding="utf-8",
+    )
+    opps = import_files([export], preset="salesforce").data.opportunities
+    assert opps["closed_at"].tolist() == [pd.Timestamp("2026-03-05"), pd.Timestamp("2026-03-25")]
+    assert opps["created_at"].tolist() == [pd.Timestamp("2026-01-10"), pd.Timestamp("2026-02-14")]
+
+
+def test_one_stray_value_does_not_flip_a_month_first_column():
+    from workbench.io.parsing import parse_datetimes
+
+    values, invalid = parse_datetimes(pd.Series(["12/15/2025", "2/14/2026", "1/20/2026", "31/31/2026", "25/01/2026"]))
+    assert values.dt.strftime("%Y-%m-%d").tolist()[:3] == ["2025-12-15", "2026-02-14", "2026-01-20"]
+    assert invalid.tolist() == [False, False, False, True, True]
