@@ -18,6 +18,7 @@ COMMAND_MODULES = [
     "sample",
     "validate",
     "import_",
+    "kpi",
 ]
 
 DESCRIPTION = """\
