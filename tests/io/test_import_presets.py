@@ -86,6 +86,11 @@ def test_salesforce_report_lists_skipped_lines_warnings_and_missing_columns(sale
         "salesforce_opportunities.csv": 5, "salesforce_activities.csv": 3}
     report = salesforce.report
     assert "expected columns not found:" in report and "product ('Product Name')" in report
+    missing = salesforce.missing_columns
+    assert {"product", "lost_reason", "competitor", "opportunity_id"} <= set(missing.loc[missing["table"] == "opportunities", "field"])
+    assert "stage" not in set(missing["field"])
+    used = salesforce.columns.set_index(["table", "field"])
+    assert used.loc[("opportunities", "amount"), "header"] == "Amount" and used.loc[("opportunities", "amount"), "column"] == 7
     assert "header 'Type' occurs 2 times (columns 4, 12)" in report
     assert "several currencies (USD 9 rows, EUR 1 rows)" in report
     assert "Old Deal 2024" in report

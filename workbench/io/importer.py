@@ -75,7 +75,11 @@ class ImportResult:
         Lines that were not data (``file``, ``row``, ``reason``, ``text``): blank,
         title, summary and footer lines.
     columns : pandas.DataFrame
-        Which header fed each field: ``table``, ``field``, ``file``, ``header``.
+        Which header fed each field: ``table``, ``field``, ``file``, ``header``,
+        ``column`` (1-based position).
+    missing_columns : pandas.DataFrame
+        Fields the mapping lists but no file had a header for: ``table``, ``field``,
+        ``headers`` (the candidates looked for, joined by `` | ``).
     warnings : tuple of str
         Things the user should know (columns not found, unmapped stages, mixed
         currencies, activities whose deal was not found, ...).
@@ -89,6 +93,8 @@ class ImportResult:
     warnings: tuple
     report: str
     mapping_name: str = ""
+    missing_columns: pd.DataFrame = dataclasses.field(
+        default_factory=lambda: pd.DataFrame(columns=["table", "field", "headers"]))
 
     def write(self, out_dir) -> list[Path]:
         """Write the contract tables as CSV files (and ``stages.csv``, the funnel order,
@@ -370,7 +376,13 @@ def import_files(files, *, preset=None, mapping=None, tables=None, stages=None) 
     from workbench.io.import_report import render_report
 
     report = render_report(m, assigned, works, data, skipped, warnings, notes)
-    return ImportResult(data, skipped, columns, tuple(warnings), report, m.name)
+    missing = pd.DataFrame(
+        [{"table": t, "field": f, "headers": " | ".join(spec.headers)}
+         for t, work in works.items() for f, spec in m.tables[t].columns.items()
+         if spec.headers and not set(columns.loc[columns["table"] == t, "field"]) & {f}],
+        columns=["table", "field", "headers"],
+    )
+    return ImportResult(data, skipped, columns, tuple(warnings), report, m.name, missing)
 
 
 _HOW_DERIVED = {
