@@ -1,14 +1,12 @@
-"""Small handmade tables, fixtures and helpers for the io tests (raw strings, as read from files).
+"""Small handmade tables and helpers for the io tests (raw strings, as read from files).
 
-Test modules import the fixtures they use from here (``from io_tables import reps``):
-the io tests keep no ``conftest.py`` of their own, so they add no second module named
-``conftest`` to the suite.
+The fixtures built from them live in ``conftest.py``; test modules import the constants
+and helpers from here (a module with a unique name, unlike ``conftest``).
 """
 
 from __future__ import annotations
 
 import pandas as pd
-import pytest
 
 REPS_CSV = (
     "rep_id,name,team,region,manager_id,hire_date\n"
@@ -50,29 +48,3 @@ def assert_no_row_lost(data) -> None:
         loaded = len(data[table])
         quarantined = int((q["table"] == table).sum())
         assert read == loaded + quarantined, (table, read, loaded, quarantined)
-
-
-@pytest.fixture
-def reps() -> pd.DataFrame:
-    return frame(REPS_CSV)
-
-
-@pytest.fixture
-def opportunities() -> pd.DataFrame:
-    return frame(OPPORTUNITIES_CSV)
-
-
-@pytest.fixture
-def stage_history() -> pd.DataFrame:
-    return frame(STAGE_HISTORY_CSV)
-
-
-@pytest.fixture
-def valid_folder(tmp_path):
-    """A folder holding the three small tables as UTF-8 CSV files."""
-    folder = tmp_path / "crm"
-    folder.mkdir()
-    (folder / "reps.csv").write_text(REPS_CSV, encoding="utf-8")
-    (folder / "opportunities.csv").write_text(OPPORTUNITIES_CSV, encoding="utf-8")
-    (folder / "stage_history.csv").write_text(STAGE_HISTORY_CSV, encoding="utf-8")
-    return folder

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from io_tables import OPPORTUNITIES_CSV, valid_folder  # noqa: F401 (fixtures)
+from io_tables import OPPORTUNITIES_CSV
 from workbench.cli import main
 
 

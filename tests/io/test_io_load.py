@@ -11,7 +11,6 @@ import pytest
 
 import workbench
 from io_tables import OPPORTUNITIES_CSV, REPS_CSV, STAGE_HISTORY_CSV, assert_no_row_lost, frame
-from io_tables import opportunities, reps, stage_history, valid_folder  # noqa: F401 (fixtures)
 from workbench.errors import DataError
 from workbench.io import SalesData, load
 
