@@ -36,7 +36,6 @@ import ibis.expr.datatypes as dt
 import pandas as pd
 
 __all__ = [
-    "TRUNCATE_UNITS",
     "membership",
     "attribute",
     "period_of",
@@ -58,14 +57,11 @@ __all__ = [
     "YEAR_LAGS",
 ]
 
-#: ibis ``truncate`` unit for each frequency code.
-TRUNCATE_UNITS = {"W": "W", "M": "M", "Q": "Q", "Y": "Y"}
 #: How many periods back "the same period a year earlier" is.
 YEAR_LAGS = {"W": 52, "M": 12, "Q": 4, "Y": 1}
 #: Stage names that mark a closed deal; ignored when inferring the open-stage funnel.
 CLOSED_STAGE_WORDS = ("closed", "won", "lost")
 
-KEYS = ("entity_id", "period_key")
 #: 1970-01-05 was a Monday: weeks are numbered from it.
 _FIRST_MONDAY_DAYS = 4
 
