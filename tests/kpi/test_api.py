@@ -148,3 +148,10 @@ def test_values_are_never_infinite_even_with_zero_targets_everywhere():
                             metrics=["quota_attainment", "pipeline_coverage"])
     assert kpis["value"].isna().all()
     assert not np.isinf(kpis["value"]).any()
+
+
+def test_unreadable_target_period_names_table_and_value():
+    tables = dict(ALL_TABLES)
+    tables["targets"] = {**ALL_TABLES["targets"], "period": ["March"] + ALL_TABLES["targets"]["period"][1:]}
+    with pytest.raises(DataError, match="Table 'targets', column 'period': Cannot read period 'March'"):
+        compute_kpis(make_sales_data(tables, stages=STAGES), by="rep", metrics=["quota_attainment"])
