@@ -139,7 +139,7 @@ def closed_deals(opps: ibis.Table, freq: str) -> ibis.Table:
     """Deals closed per entity and period (by ``closed_at``).
 
     Columns: ``bookings`` (won amount), ``deals_won``, ``deals_lost``,
-    ``closed_amount`` (won + lost amount), ``cycle_days_median`` (won deals).
+    ``cycle_days_median`` (won deals).
     """
     closed = opps.filter(opps.closed_at.notnull() & opps.outcome.isin(("won", "lost")))
     won = closed.outcome == "won"
@@ -148,7 +148,6 @@ def closed_deals(opps: ibis.Table, freq: str) -> ibis.Table:
         bookings=closed.amount.sum(where=won),
         deals_won=won.sum(),
         deals_lost=(~won).sum(),
-        closed_amount=closed.amount.sum(),
         cycle_days_median=cycle_days.median(where=won),
     )
 
@@ -339,7 +338,7 @@ def _attach_all(grid: ibis.Table, families: list[ibis.Table]) -> ibis.Table:
 
 #: Family columns that are counts or sums: a missing row means 0.
 _ZERO_FILLED = (
-    "bookings", "deals_won", "deals_lost", "closed_amount", "pipeline_created", "touched_known",
+    "bookings", "deals_won", "deals_lost", "pipeline_created", "touched_known",
     "touched_24h", "pipeline_change", "activities", "active_reps", "orders_completed",
     "orders_cancelled", "csat_responses", "new_accounts",
 )
