@@ -5,8 +5,8 @@ Every function takes ibis tables (conformed to the contract by
 ``period_key``, an integer that numbers calendar periods (see :func:`period_of`;
 :func:`period_keys` gives the same numbers for period starts in pandas). Grouping by an
 integer is cheaper than by a truncated timestamp, which matters at 10 M rows. Nothing
-here executes a query or knows which engine runs it: the same expressions run on DuckDB
-in process or where big data lives.
+here executes a query or knows which engine runs it; they are tested on DuckDB in process
+and written to be pointed at another ibis backend where big data lives.
 
 The entity of a row comes from a *membership* table ``(rep_id, entity_id)`` built by
 :func:`membership` for the level (rep, team, region or company); facts are attributed
