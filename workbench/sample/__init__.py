@@ -20,7 +20,7 @@ before the end). New hires ramp from 35 % to full productivity over their first
 6 months (fewer touches and leads, lower conversion). Each rep has modest natural
 traits, each a normal truncated at 2 sd: general skill (conversion logit sd 0.1),
 territory (inbound leads and account book, sd 12 %), activity rate (sd 7 %), follow-up
-speed (sd 12 %), deal size (sd 7 %), cycle length (sd 5 %), CSAT (sd 0.07 points),
+speed (sd 8 %), deal size (sd 7 %), cycle length (sd 5 %), CSAT (sd 0.07 points),
 per-stage and per-product conversion (logit sd 0.06 and 0.10). None of these makes a
 rep an outlier.
 

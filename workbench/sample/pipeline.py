@@ -23,11 +23,11 @@ __all__ = ["RepMonths", "simulate_rep_months", "Deals", "simulate_deals", "SOURC
 #: Lead sources: the inbound ones, then outbound.
 SOURCE_NAMES = tuple(cat.INBOUND_SOURCES) + (cat.OUTBOUND_SOURCE,)
 #: Prospecting touches per rep per month at full productivity.
-PROSPECTING_PER_MONTH = 32.0
+PROSPECTING_PER_MONTH = 26.0
 #: Share of prospecting touches that become an outbound deal.
-OUTBOUND_YIELD = 0.07
+OUTBOUND_YIELD = 0.085
 #: Inbound leads per rep per month at the window start (average territory).
-INBOUND_PER_MONTH = 3.2
+INBOUND_PER_MONTH = 3.7
 #: Yearly growth of inbound lead volume and of list prices.
 LEAD_GROWTH = 0.08
 PRICE_GROWTH = 0.04
