@@ -69,31 +69,33 @@ Planted drivers
 With ``planted=True`` about 30 % of the reps with at least 18 months in the window
 (never in-window hires) get one driver (20 % of them a second one, with a different
 key). They act through the simulated process over the whole simulation. Measured on
-400 reps x 36 months (planted rep median / peer median):
+400 reps x 36 months, seed 3 (planted rep median / peer median):
 
 ``slow_follow_up``
     Follow-up delay x2.0-2.6 in business hours, i.e. median calendar hours from
     creation to first touch ~2.3-3.2x peers (peers ~23 h: usually the next
     morning). Nights and weekends make calendar delays lumpy, so the mean of log
     hours per rep is a steadier statistic than the median. Causally lowers
-    Prospecting→Qualification conversion through the follow-up effect (-6 to -8 %
-    relative); win rate a little lower. Not planted as a stage problem.
+    Prospecting→Qualification conversion through the follow-up effect (~-10 %
+    relative; win rate ~-15 %), and a deal cannot leave Prospecting before its first
+    touch, so the median won cycle is ~15 % longer. Neither is planted as a stage or
+    cycle problem.
 ``low_stage_conversion``
-    Probability of one transition x0.50-0.65 (measured: ~43 % lower). ``detail`` names
+    Probability of one transition x0.50-0.60 (measured: ~44 % lower). ``detail`` names
     it: early ``Prospecting→Qualification`` or ``Qualification→Proposal``; late
     ``Proposal→Negotiation`` or ``Negotiation→Closed Won``. Knock-on: win rate ~-40 %,
     lower bookings.
 ``low_activity``
     Prospecting touches x0.45-0.55 and activity per deal x0.65: total activities a
-    month ~-45 % (prospecting touches without a deal ~-50 %). Knock-on: ~15 % fewer
-    opportunities (outbound deals come from prospecting), so less pipeline and a
-    higher inbound share (slightly larger median deal); Qualification→Proposal and
-    Proposal→Negotiation ~-7 to -10 % (engagement effect); win rate ~-15 %.
+    month ~-45 % (prospecting touches without a deal ~-50 %). Knock-on: ~20 % fewer
+    opportunities (outbound deals come from prospecting), so less pipeline;
+    Qualification→Proposal and Proposal→Negotiation ~-5 % (engagement effect); win
+    rate a little lower.
 ``small_deals``
     Deal amounts x0.50-0.60 within every product (median deal ~-40 %). Knock-on:
     slightly higher late-stage conversion (smaller deals are easier), lower bookings.
 ``long_cycle``
-    Every stage lasts x1.6-2.0 longer (median won cycle ~1.6x). Knock-on: ~30 % more
+    Every stage lasts x1.6-2.0 longer (median won cycle ~1.75x). Knock-on: ~35 % more
     activities a month (deals live longer and keep being worked), more open pipeline,
     bookings delayed; conversion unchanged.
 ``low_csat``
@@ -101,8 +103,9 @@ key). They act through the simulated process over the whole simulation. Measured
 ``weak_product``
     Win probability on one product x0.10-0.20 (``detail``; Analytics Suite or Data
     Connectors, the products that bring most wins), spread evenly over the four
-    transitions of that product's deals. Knock-on: overall win rate ~-25 %, each
-    stage's overall conversion ~-5 to -9 %; the mix of won deals shifts towards the
+    transitions of that product's deals. Knock-on: overall win rate ~-25 %, the
+    rep's overall conversion ~-10 % at the first two stages; the mix of won deals
+    shifts towards the
     rep's other products (e.g. longer median cycle when Data Connectors is weak).
 
 Each planted driver also lowers the matching assessed skill by 15-22 points
