@@ -3,3 +3,7 @@
 Builders never display a chart and never recompute business numbers; they draw what
 the computing modules returned. Tests check ``chart.to_dict()``, not pixels.
 """
+
+from workbench.charts.kpi import kpi_bar_chart, kpi_trend_chart
+
+__all__ = ["kpi_bar_chart", "kpi_trend_chart"]

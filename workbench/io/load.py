@@ -189,7 +189,10 @@ def load(source, *, stages=None) -> SalesData:
     -------
     SalesData
         Validated tables, the quarantine of rejected rows and the data-quality report
-        (``data.summary()``, ``data.report()``).
+        (``data.summary()``, ``data.report()``). Row numbers in the quarantine are those
+        a spreadsheet shows for CSV and workbooks (header = row 1, blank lines counted),
+        the record number + 1 for Parquet (as if opened under a header row), the 1-based
+        position for database tables and the index label for DataFrames.
 
     Raises
     ------

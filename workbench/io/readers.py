@@ -146,6 +146,8 @@ def _clean_header(names) -> list[str]:
     for i, name in enumerate(names):
         text = "" if name is None or (isinstance(name, float) and np.isnan(name)) else str(name)
         text = text.replace("\ufeff", "").strip()
+        if re.fullmatch(r"Unnamed: \d+(?:_level_\d+)?", text):  # pandas' name for an empty header cell
+            text = ""
         cleaned.append(text if text else f"unnamed_{i + 1}")
     return cleaned
 
