@@ -159,7 +159,9 @@ def _loss_details(world: World, deals: Deals, keep: np.ndarray, lost: np.ndarray
     late_pick = np.array(late_names, dtype=object)[_choice(rng, np.broadcast_to(late_p, (len(idx), len(late_p))))]
     _, extra_share, rival = _pressure(world, region, product, at)
     to_competitor = late & (rng.random(len(idx)) < 0.40 + extra_share)
-    to_rival = to_competitor & (rival >= 0) & (rng.random(len(idx)) < extra_share / (0.40 + extra_share + 1e-12) + 0.15)
+    # In a pressured segment the rising competitor takes its extra share plus part of the rest.
+    rival_share = np.clip(1.6 * extra_share / (0.40 + extra_share), 0.0, 0.9)
+    to_rival = to_competitor & (rival >= 0) & (rng.random(len(idx)) < rival_share)
     chosen = np.where(late, late_pick, early_pick)
     chosen = np.where(to_competitor, "Lost to competitor", chosen)
 
