@@ -405,3 +405,23 @@ def test_committed_sample_data_loads_cleanly_and_matches_the_generator():
         expected = generated[name]
         assert len(frame) == len(expected), name
         pd.testing.assert_frame_equal(frame.reset_index(drop=True), expected, check_dtype=False, obj=name)
+
+
+def test_competitor_landscape_changes_over_time(data):
+    lost = data["opportunities"]
+    lost = lost[lost["outcome"] == "lost"]
+    vandelay = lost["competitor"] == "Vandelay"
+    assert not vandelay[lost["closed_at"] < "2025-01-01"].any()
+    assert vandelay[lost["closed_at"] >= "2026-01-01"].mean() > 0.01
+
+
+def test_our_share_falls_where_the_market_outgrows_us(big):
+    region_of = big["reps"].set_index("rep_id")["region"]
+    won = big["opportunities"]
+    won = won[won["outcome"] == "won"]
+    segment = won[(won["rep_id"].map(region_of) == "East") & (won["product"] == "Cloud Platform")]
+    market = big["market"]
+    size = market[(market["region"] == "East") & (market["product"] == "Cloud Platform")].set_index("period")["market_size"]
+    ours = segment.groupby(segment["closed_at"].dt.strftime("%Y-%m"))["amount"].sum().reindex(size.index, fill_value=0)
+    first, last = size.index[:12], size.index[-12:]
+    assert ours[last].sum() / size[last].sum() < 0.9 * ours[first].sum() / size[first].sum()

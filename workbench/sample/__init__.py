@@ -119,7 +119,7 @@ a knock-on).
 
 Region x product segments (not rep drivers): East x Cloud Platform faces a rising
 competitor (Vandelay) from 2025 (late-stage logit down to -0.3) and a market growing
-24 %/year; South x Analytics Suite's market grows 20 %/year (our share falls in both);
+28 %/year; South x Analytics Suite's market grows 32 %/year (our share falls in both);
 West sells few Security Add-ons but wins them often (+0.5 late-stage logit).
 
 Examples

@@ -200,4 +200,4 @@ MARKET_GROWTH = {
     "Security Add-on": 0.09,
     "Support Plus": 0.05,
 }
-MARKET_GROWTH_OVERRIDE = {("East", "Cloud Platform"): 0.24, ("South", "Analytics Suite"): 0.20}
+MARKET_GROWTH_OVERRIDE = {("East", "Cloud Platform"): 0.28, ("South", "Analytics Suite"): 0.32}
