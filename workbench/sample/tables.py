@@ -294,7 +294,7 @@ CSAT_MEAN = 4.05
 
 def surveys_table(world: World, reps: pd.DataFrame, traits: Traits, eff: Effects, deals: Deals,
                   dt: DealTables, order_deal: np.ndarray, order_hours: np.ndarray,
-                  order_status: np.ndarray, rng: np.random.Generator) -> pd.DataFrame:
+                  order_status: np.ndarray, rng: np.random.Generator, gains=None) -> pd.DataFrame:
     """CSAT surveys: onboarding after a deal's first completed order, then check-ins.
 
     About 65 % of customers answer the onboarding survey 2-6 weeks after their first
@@ -318,7 +318,8 @@ def surveys_table(world: World, reps: pd.DataFrame, traits: Traits, eff: Effects
     rep = deals.rep[dt.keep][deal]
     product = deals.product[dt.keep][deal]
     effect = np.array([p.csat_effect for p in cat.PRODUCTS])[product]
-    latent = CSAT_MEAN + traits.csat[rep] + eff.csat[rep] + effect + rng.normal(0.0, 0.75, len(deal))
+    care = gains.at("customer_care", rep, at) if gains is not None else 0.0
+    latent = CSAT_MEAN + traits.csat[rep] + eff.csat[rep] + effect + 0.015 * care + rng.normal(0.0, 0.75, len(deal))
     score = np.clip(np.round(latent), 1.0, 5.0)
     stamp = world.clock.timestamps(at)
     order = np.lexsort((deal, stamp))
