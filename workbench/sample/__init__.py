@@ -83,10 +83,10 @@ key). They act through the simulated process over the whole simulation. Measured
     hours per rep is a steadier statistic than the median. Causally lowers
     Prospecting→Qualification conversion through the follow-up effect (~-10 %
     relative; win rate ~-15 %), and a deal cannot leave Prospecting before its first
-    touch, so the median won cycle is ~15 % longer. Neither is planted as a stage or
+    touch, so the median won cycle is ~5-15 % longer. Neither is planted as a stage or
     cycle problem.
 ``low_stage_conversion``
-    Probability of one transition x0.50-0.60 (measured: ~44 % lower). ``detail`` names
+    Probability of one transition x0.50-0.60 (measured: ~40-45 % lower). ``detail`` names
     it: early ``Prospecting→Qualification`` or ``Qualification→Proposal``; late
     ``Proposal→Negotiation`` or ``Negotiation→Closed Won``. Knock-on: win rate ~-40 %,
     lower bookings.
@@ -108,7 +108,7 @@ key). They act through the simulated process over the whole simulation. Measured
 ``weak_product``
     Win probability on one product x0.10-0.20 (``detail``; Analytics Suite or Data
     Connectors, the products that bring most wins), spread evenly over the four
-    transitions of that product's deals. Knock-on: overall win rate ~-25 %, the
+    transitions of that product's deals. Knock-on: overall win rate ~-15 to -25 %, the
     rep's overall conversion ~-10 % at the first two stages; the mix of won deals
     shifts towards the
     rep's other products (e.g. longer median cycle when Data Connectors is weak).
