@@ -24,8 +24,8 @@ speed (sd 8 %), deal size (sd 7 %), cycle length (sd 5 %), CSAT (sd 0.07 points)
 per-stage and per-product conversion (logit sd 0.06 and 0.10). None of these makes a
 rep an outlier.
 
-*Leads and deals.* Each rep-month draws prospecting touches (~32 at full productivity,
-seasonal); 7 % of them become *outbound* deals. Inbound leads (~3.2 a month,
+*Leads and deals.* Each rep-month draws prospecting touches (~26 at full productivity,
+seasonal); 8.5 % of them become *outbound* deals. Inbound leads (~3.7 a month,
 growing 8 %/year, with a yearly seasonal profile) come from Inbound, Referral,
 Partner and Event sources in proportion to territory. A deal gets a product (regional
 mix), an account from the rep's book (some accounts buy repeatedly), a lumpy
@@ -44,10 +44,9 @@ draws around 7/14/20/16 days, scaled by product, rep cycle, and amount^0.12. Win
 would land in the first three weeks of a quarter are often pulled into the previous
 quarter end (quarter-end push; stronger at year end). Deals not closed by ``end``
 are open at their current stage with an expected close date after ``end``.
-``stage_history`` has one row per
-stage entered (Prospecting at ``created_at``), and closed deals a final ``Closed Won``
-or ``Closed Lost`` row at ``closed_at``; a lost deal's last open stage is the one it
-died in. Deals still open at the window start keep their earlier history (and their
+``stage_history`` has one row per stage entered (Prospecting at ``created_at``), and
+closed deals a final ``Closed Won`` or ``Closed Lost`` row at ``closed_at``; a lost
+deal's last open stage is the one it died in. Deals still open at the window start keep their earlier history (and their
 deal activities); deals closed before the window are not reported.
 
 *Activities.* Prospecting touches (no deal; 70 % with an account), one first-touch
@@ -82,12 +81,12 @@ key). They act through the simulated process over the whole simulation. Measured
     morning). Nights and weekends make calendar delays lumpy, so the mean of log
     hours per rep is a steadier statistic than the median. Causally lowers
     Prospecting→Qualification conversion through the follow-up effect (~-10 %
-    relative; win rate ~-15 %), and a deal cannot leave Prospecting before its first
+    relative; win rate a little lower), and a deal cannot leave Prospecting before its first
     touch, so the median won cycle is ~5-15 % longer. Neither is planted as a stage or
     cycle problem.
 ``low_stage_conversion``
-    Probability of one transition x0.50-0.60 (measured: ~40-45 % lower). ``detail`` names
-    it: early ``Prospecting→Qualification`` or ``Qualification→Proposal``; late
+    Probability of one transition x0.50-0.60 (measured: ~40-45 % lower). ``detail``
+    names it: early ``Prospecting→Qualification`` or ``Qualification→Proposal``; late
     ``Proposal→Negotiation`` or ``Negotiation→Closed Won``. Knock-on: win rate ~-40 %,
     lower bookings.
 ``low_activity``
@@ -110,8 +109,8 @@ key). They act through the simulated process over the whole simulation. Measured
     Connectors, the products that bring most wins), spread evenly over the four
     transitions of that product's deals. Knock-on: overall win rate ~-15 to -25 %, the
     rep's overall conversion ~-10 % at the first two stages; the mix of won deals
-    shifts towards the
-    rep's other products (e.g. longer median cycle when Data Connectors is weak).
+    shifts towards the rep's other products (e.g. longer median cycle when Data
+    Connectors is weak).
 
 Each planted driver also lowers the matching assessed skill by 15-22 points
 (``catalog.DRIVER_SKILL``). ``planted_drivers`` lists root causes only. With
