@@ -46,8 +46,10 @@ quarter end (quarter-end push; stronger at year end). Deals not closed by ``end`
 are open at their current stage with an expected close date after ``end``.
 ``stage_history`` has one row per stage entered (Prospecting at ``created_at``), and
 closed deals a final ``Closed Won`` or ``Closed Lost`` row at ``closed_at``; a lost
-deal's last open stage is the one it died in. Deals still open at the window start keep their earlier history (and their
-deal activities); deals closed before the window are not reported.
+deal's last open stage is the one it died in. Deals still open at the window start
+keep their earlier history (and their deal activities); deals closed before the window
+are not reported, so series by *creation* month are complete only from the window
+start (the first month of ``targets`` and ``market``).
 
 *Activities.* Prospecting touches (no deal; 70 % with an account), one first-touch
 activity per deal at its first touch (the CRM field ``first_touch_at`` is left empty
