@@ -17,6 +17,7 @@ __all__ = ["main", "build_parser"]
 COMMAND_MODULES = [
     "sample",
     "validate",
+    "import_",
     "kpi",
 ]
 

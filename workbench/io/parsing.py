@@ -241,11 +241,11 @@ def _as_ns(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 def _resolve_dayfirst(first: pd.Series, second: pd.Series, dayfirst: bool | None) -> bool:
     if dayfirst is not None:
         return bool(dayfirst)
-    if (first > 12).any():
-        return True
-    if (second > 12).any():
-        return False
-    return False
+    # evidence: values only readable one way (25/03 is day-first, 03/25 month-first);
+    # the side with more evidence wins, so one stray value cannot flip a whole column
+    day_evidence = int(((first > 12) & (second <= 12)).sum())
+    month_evidence = int(((second > 12) & (first <= 12)).sum())
+    return day_evidence > 0 and day_evidence >= month_evidence  # a tie reads day-first
 
 
 def _parse_date_strings(uniq: pd.Series, dayfirst: bool | None) -> pd.Series:
@@ -357,9 +357,9 @@ def parse_datetimes(series, formats=None, *, dayfirst: bool | None = None) -> tu
         built-in rules.
     dayfirst : bool, optional
         How to read ``05/03/2026``. By default it is decided **per column**: day-first
-        when any value's first field is above 12, else month-first when any value's
-        second field is above 12, else month-first (the Excel-US / pandas convention).
-        Values that contradict the column's decision (``13/13/2026``) are invalid.
+        when at least as many distinct values can only be read day-first (first field
+        above 12) as only month-first (second field above 12), and there is at least one;
+        else month-first (the Excel-US / pandas convention). Values that contradict the column's decision are invalid.
 
     Returns
     -------
