@@ -425,3 +425,31 @@ def test_our_share_falls_where_the_market_outgrows_us(big):
     ours = segment.groupby(segment["closed_at"].dt.strftime("%Y-%m"))["amount"].sum().reindex(size.index, fill_value=0)
     first, last = size.index[:12], size.index[-12:]
     assert ours[last].sum() / size[last].sum() < 0.9 * ours[first].sum() / size[first].sum()
+
+
+def test_series_have_trend_and_yearly_seasonality(big):
+    opp = big["opportunities"]
+    opp = opp[opp["created_at"] >= WINDOW_START]
+    created = opp.groupby(opp["created_at"].dt.to_period("M")).size()
+    # more leads in year two than in year one (inbound growth; reps hired in the window)
+    assert created.iloc[12:].sum() > 1.04 * created.iloc[:12].sum()
+    by_month = created.groupby(created.index.month).mean()
+    assert by_month.loc[[3, 10]].mean() > 1.15 * by_month.loc[[8, 12]].mean()  # busy spring/autumn, quiet Aug/Dec
+    won = big["opportunities"]
+    won = won[(won["outcome"] == "won") & (won["closed_at"] >= WINDOW_START)]
+    bookings = won.groupby(won["closed_at"].dt.to_period("M"))["amount"].sum()
+    quarter_end = bookings[bookings.index.month.isin([3, 6, 9, 12])].mean()
+    quarter_start = bookings[bookings.index.month.isin([1, 4, 7, 10])].mean()
+    assert quarter_end > 1.15 * quarter_start  # quarter-end push
+
+
+def test_new_hires_ramp_up(big):
+    reps = big["reps"]
+    hires = reps[reps["hire_date"] > WINDOW_START]
+    assert 0 < len(hires) < 0.15 * len(reps)
+    assert not big["planted_drivers"]["rep_id"].isin(hires["rep_id"]).any()
+    act = big["activities"].merge(hires[["rep_id", "hire_date"]], on="rep_id")
+    tenure_months = (act["at"] - act["hire_date"]).dt.days // 30
+    assert tenure_months.min() >= 0  # nobody works before being hired
+    monthly = act.groupby([act["rep_id"], tenure_months]).size().unstack()
+    assert (monthly[[0, 1]].mean(axis=1) < 0.8 * monthly[[8, 9]].mean(axis=1)).all()
