@@ -6,6 +6,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from workbench.cli import main
@@ -388,8 +390,17 @@ def test_committed_sample_data_is_reproduced_byte_for_byte(tmp_path):
     committed = sorted(p.name for p in SAMPLE_DATA.iterdir())
     assert committed == sorted(p.name for p in paths.values())
     for path in paths.values():
-        assert path.read_bytes() == (SAMPLE_DATA / path.name).read_bytes(), path.name
+        committed_file = SAMPLE_DATA / path.name
+        if path.suffix == ".parquet" and not _same_parquet_writer(committed_file):
+            # another pyarrow version encodes differently: compare the contents instead
+            assert pq.read_table(path).equals(pq.read_table(committed_file)), path.name
+            continue
+        assert path.read_bytes() == committed_file.read_bytes(), path.name
     assert sum(p.stat().st_size for p in SAMPLE_DATA.iterdir()) < 6.5 * 2**20
+
+
+def _same_parquet_writer(path: Path) -> bool:
+    return pq.read_metadata(path).created_by.endswith(f"version {pa.__version__}")
 
 
 def test_committed_sample_data_loads_cleanly_and_matches_the_generator():
