@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import assert_no_row_lost
+from io_tables import assert_no_row_lost
 from workbench.contract import TABLES
 from workbench.errors import DataError
 from workbench.io import CHECK_LABELS, QUARANTINE_COLUMNS, SalesData, validate_tables
@@ -348,3 +348,41 @@ def test_empty_tables_load(reps, opportunities):
     data = validate_tables({"reps": reps, "opportunities": opportunities.iloc[0:0]})
     assert len(data.opportunities) == 0 and data.rows_read["opportunities"] == 0
     assert isinstance(data, SalesData)
+
+
+def test_close_date_on_the_creation_day_is_not_before_creation(reps, opportunities):
+    deals = opportunities.copy()
+    deals.loc[0, ["created_at", "closed_at"]] = ["2026-01-05 14:30", "2026-01-05"]  # a date, same day: fine
+    deals.loc[2, ["created_at", "closed_at"]] = ["2026-01-12 14:30", "2026-01-12 09:00"]  # a time before: not
+    record = only(load_with(reps, deals).quarantine, table="opportunities")
+    assert (record["row"], record["check"]) == (2, "closed_before_created")
+
+
+@pytest.mark.parametrize("marker", ["", "  ", "NULL", "null", "None", "NaN", "#N/A", "(blank)"])
+def test_null_markers_in_text_columns_are_missing_values(reps, opportunities, marker):
+    deals = opportunities.copy()
+    deals.loc[1, "rep_id"] = marker
+    deals.loc[2, "product"] = marker  # nullable: just empty
+    data = load_with(reps, deals)
+    record = only(data.quarantine, table="opportunities")
+    assert (record["row"], record["column"], record["value"], record["check"]) == (1, "rep_id", marker, "missing_value")
+    assert data.opportunities.set_index("opportunity_id").loc["O3", "product"] is np.nan
+
+
+def test_na_is_a_region_not_a_missing_value(reps, opportunities):
+    regions = reps.copy()
+    regions["region"] = ["NA", "EMEA", "-"]
+    assert load_with(regions, opportunities).reps["region"].tolist() == ["NA", "EMEA", "-"]
+
+
+def test_ids_written_as_floats_match_their_integer_form(reps, opportunities):
+    deals = opportunities.copy()
+    deals["opportunity_id"] = ["101.0", "102.0", "103.0", "104.0"]
+    history = pd.DataFrame({"opportunity_id": [101, 102], "stage": ["Lead", "Lead"],
+                            "entered_at": ["2026-01-05", "2026-01-10"]})
+    data = load_with(reps, deals, stage_history=history)
+    assert data.quarantine.empty
+    assert data.opportunities["opportunity_id"].tolist() == ["101", "102", "103", "104"]
+    mixed = opportunities.copy()
+    mixed["account_id"] = ["A1.0", "2.0", "3", None]  # not all integers: left as written
+    assert load_with(reps, mixed).opportunities["account_id"].tolist()[:3] == ["A1.0", "2.0", "3"]
