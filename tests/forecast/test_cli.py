@@ -37,6 +37,19 @@ def test_forecast_command_reconciles_quarters(sample_dir, tmp_path):
     assert abs(out.loc[out["entity_type"] == "rep", "forecast"].sum() - company) < 1e-6 * max(company, 1)
 
 
+def test_forecast_command_pipeline_odds(sample_dir, tmp_path, capsys):
+    target = tmp_path / "odds.csv"
+    code = main(["forecast", str(sample_dir), "--level", "rep", "--h", "1", "--windows", "1",
+                 "--models", "naive,ets_ann", "--pipeline-out", str(target)])
+    assert code == 0
+    assert "AUC" in capsys.readouterr().out
+    odds = pd.read_csv(target)
+    assert set(odds["entity_type"]) == {"rep", "team", "region", "company"}
+    assert (odds["p10"] <= odds["p90"]).all()
+
+
 def test_forecast_command_usage_errors(tmp_path, capsys):
     assert main(["forecast", str(tmp_path / "missing")]) == 2
     assert "no such file" in capsys.readouterr().err
+    assert main(["forecast", str(tmp_path), "-o", str(tmp_path / "fc.xlsx")]) == 2
+    assert ".csv or .parquet" in capsys.readouterr().err

@@ -22,6 +22,7 @@ when a short-history fallback was used, and the entity's backtest accuracy
 Examples:
   workbench forecast sample_data --level team --freq M --h 3 -o forecast.csv
   workbench forecast crm.duckdb --level rep --freq Q --h 2 --reconcile mint_shrink -o fc.parquet
+  workbench forecast sample_data --level team --h 1 --pipeline-out odds.csv
 """
 
 
@@ -45,6 +46,10 @@ def register(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--windows", type=int, default=3, metavar="N", help="backtest windows (default 3)")
     parser.add_argument("--stages", metavar="FILE", help="stage config for the loader")
     parser.add_argument("-o", "--output", metavar="FILE", help="write the forecast to .csv or .parquet")
+    parser.add_argument("--pipeline-out", metavar="FILE",
+                        help="also score the open deals (calibrated win model) and simulate the first forecast "
+                             "period: P10/P50/P90 bookings and the chance of reaching target per entity, "
+                             "written to this .csv or .parquet")
     parser.set_defaults(func=run)
     return parser
 
@@ -64,8 +69,12 @@ def run(args) -> int:
     if args.h < 1 or args.windows < 1:
         print(f"{prog}: error: --h and --windows must be at least 1", file=sys.stderr)
         return 2
-    if args.output and Path(args.output).suffix.lower() not in (".csv", ".parquet"):
-        print(f"{prog}: error: --output must end in .csv or .parquet", file=sys.stderr)
+    for opt, value in (("--output", args.output), ("--pipeline-out", args.pipeline_out)):
+        if value and Path(value).suffix.lower() not in (".csv", ".parquet"):
+            print(f"{prog}: error: {opt} must end in .csv or .parquet", file=sys.stderr)
+            return 2
+    if args.pipeline_out and args.freq == "W":
+        print(f"{prog}: error: --pipeline-out needs --freq M or Q", file=sys.stderr)
         return 2
     try:
         data = load(source, stages=args.stages)
@@ -89,11 +98,35 @@ def run(args) -> int:
         print("\nForecast (80% interval; backtest_accuracy = mean of max(0, 1 - |actual - forecast| / actual)):")
         print(show.head(30).to_string(index=False))
     if args.output:
-        out = Path(args.output).expanduser()
-        out.parent.mkdir(parents=True, exist_ok=True)
-        if out.suffix.lower() == ".parquet":
-            fc.to_parquet(out, index=False)
-        else:
-            fc.to_csv(out, index=False)
-        print(f"\n{len(fc):,} rows written to {out}")
+        _write(fc, args.output)
+    if args.pipeline_out:
+        from workbench.forecast import WinModel, simulate_pipeline
+
+        period = fc["period"].min()
+        try:
+            win = WinModel(freq=args.freq).fit(data)
+            odds = simulate_pipeline(win.predict(data), data, period, seed=0)
+        except (DataError, ValueError) as err:
+            print(f"{prog}: pipeline forecast: {err}", file=sys.stderr)
+            return 1
+        r = win.report()
+        last_month = r["test_end"] - pd.DateOffset(months=1)
+        print(f"\nWin model, held-out months {r['test_start']:%Y-%m} to {last_month:%Y-%m}: AUC {r['auc']:.3f} "
+              f"(stage only {r['auc_stage_only']:.3f}), Brier {r['brier']:.3f}")
+        shown = odds if args.level == "all" else odds[odds["entity_type"] == args.level]
+        with pd.option_context("display.width", 160, "display.max_rows", 30, "display.float_format", "{:,.2f}".format):
+            print(f"Pipeline forecast for {period} (Monte Carlo of open deals + deals not created yet):")
+            print(shown[["entity_type", "entity_id", "p10", "p50", "p90", "target", "p_reach_target"]]
+                  .head(30).to_string(index=False))
+        _write(odds, args.pipeline_out)
     return 0
+
+
+def _write(frame, path) -> None:
+    out = Path(path).expanduser()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if out.suffix.lower() == ".parquet":
+        frame.to_parquet(out, index=False)
+    else:
+        frame.to_csv(out, index=False)
+    print(f"\n{len(frame):,} rows written to {out}")
