@@ -56,3 +56,13 @@ def test_all_zero_series_forecasts_zero_with_interval():
     assert (rows["forecast"] == 0).all() and (rows["forecast-lo-80"] == 0).all()
     assert (rows["forecast-hi-80"] > 0).all() and (rows["forecast-hi-95"] >= rows["forecast-hi-80"]).all()
     assert (rows["note"] == NOTES["zero"]).all()
+
+
+def test_only_fallback_series_still_give_typed_output():
+    df = pd.concat([_rows("rep:a", 4, values=np.array([1.0, 2.0, 3.0, 4.0])),
+                    _rows("rep:b", 4, values=np.zeros(4))], ignore_index=True)
+    out = Forecaster(level=[80]).fit(df).predict(2)
+    assert pd.api.types.is_datetime64_any_dtype(out["ds"])
+    assert pd.api.types.is_float_dtype(out["forecast"])
+    zero = out[out["unique_id"] == "rep:b"]
+    assert (zero["forecast"] == 0).all() and (zero["forecast-hi-80"] > 0).all()  # scale borrowed from rep:a

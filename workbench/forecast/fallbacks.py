@@ -42,8 +42,8 @@ def zero_forecast(uid: str, history: np.ndarray, dates, levels, group_typical: f
 
     With ``n`` zero periods, the upper ``L``% bound on the chance of a first sale in a
     period is ``1 - (1 - L/100) ** (1 / n)`` (the "rule of three" generalised). The upper
-    interval bound is that chance times the group's typical non-zero period value, or 0
-    when no group is known.
+    interval bound is that chance times a typical non-zero period value (of the group's
+    members, else of all series; 0 when every series is zero).
 
     >>> import numpy as np, pandas as pd
     >>> zero_forecast("r1", np.zeros(12), pd.date_range("2026-01-01", periods=2, freq="MS"), [80],

@@ -400,7 +400,7 @@ class Forecaster:
             fc = self._run(bucket, data[data["unique_id"].isin(bucket.ids)], int(h))
             comb = self._apply_scale(self._combine(fc, bucket, fc["unique_id"]), levels, fc["unique_id"])
             parts.append(pd.concat([fc, comb], axis=1))
-        main = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["unique_id", "ds", "forecast"])
+        main = pd.concat(parts, ignore_index=True) if parts else None
         offset = pd.tseries.frequencies.to_offset(pandas_freq(self.freq_))
         last = data.groupby("unique_id")["ds"].max()
         extra = []
@@ -411,7 +411,8 @@ class Forecaster:
             group = None if groups is None else groups.get(uid)
             members = [] if group is None else [i for i in groups.index[groups == group]
                                                 if i != uid and i not in self.short_ids_ and i not in self.zero_ids_]
-            member_rows = main[main["unique_id"].isin(members) & main["ds"].isin(dates)] if members else None
+            member_rows = main[main["unique_id"].isin(members) & main["ds"].isin(dates)] \
+                if members and main is not None else None
             if member_rows is not None and member_rows["ds"].nunique() == len(dates):
                 extra.append(fallbacks.borrow_from_group(uid, hist, group, member_rows, levels, self.min_history))
             else:
@@ -419,13 +420,14 @@ class Forecaster:
         for uid in self.zero_ids_:
             hist = data.loc[data["unique_id"] == uid, "y"].to_numpy()
             dates = fallbacks.future_dates(last[uid], int(h), offset)
-            typical = None
+            # typical non-zero period of the group's members, else of every series fitted
             group = None if groups is None else groups.get(uid)
-            if group is not None:
-                peers = data[data["unique_id"].isin(groups.index[groups == group]) & (data["y"] > 0)]
-                typical = float(peers["y"].median()) if len(peers) else None
+            peers = data[data["y"] > 0]
+            if group is not None and peers["unique_id"].isin(groups.index[groups == group]).any():
+                peers = peers[peers["unique_id"].isin(groups.index[groups == group])]
+            typical = float(peers["y"].median()) if len(peers) else None
             extra.append(fallbacks.zero_forecast(uid, hist, dates, levels, typical))
-        out = pd.concat([main] + extra, ignore_index=True)
+        out = pd.concat(([main] if main is not None else []) + extra, ignore_index=True)
         if "note" not in out.columns or not extra:
             out["note"] = out["unique_id"].map(self.notes_).fillna("")
         else:
