@@ -121,3 +121,11 @@ def test_default_beats_seasonal_naive_on_the_sample(sample_tables):
     summary = summarize(evaluate(bt, history, season_length=12)).set_index("model")
     print(summary[["mase", "wape", "coverage", "accuracy"]])
     assert summary.loc["forecast", "mase"] < summary.loc["SeasonalNaive", "mase"]
+
+
+def test_levels_stay_nested_whatever_the_calibration(series):
+    f = Forecaster(models=FAST_MODELS, level=(80, 95)).fit(series)
+    f.interval_scale_by_class_ = {"regular": {80: 3.0, 95: 0.5}, "intermittent": {80: 3.0, 95: 0.5}}
+    out = f.predict(3)
+    assert (out["forecast-lo-95"] <= out["forecast-lo-80"]).all()
+    assert (out["forecast-hi-80"] <= out["forecast-hi-95"]).all()

@@ -377,6 +377,10 @@ class Forecaster:
                 s[cls == name] = scales.get(lev, pooled)
             out[f"forecast-lo-{lev}"] = out["forecast"] - s * (out["forecast"] - out[f"forecast-lo-{lev}"])
             out[f"forecast-hi-{lev}"] = out["forecast"] + s * (out[f"forecast-hi-{lev}"] - out["forecast"])
+        # separately calibrated levels must stay nested: a 95% interval contains the 80% one
+        for inner, outer in zip(levels[:-1], levels[1:]):
+            out[f"forecast-lo-{outer}"] = np.minimum(out[f"forecast-lo-{outer}"], out[f"forecast-lo-{inner}"])
+            out[f"forecast-hi-{outer}"] = np.maximum(out[f"forecast-hi-{outer}"], out[f"forecast-hi-{inner}"])
         return out
 
     # ------------------------------------------------------------------ predict
