@@ -96,8 +96,9 @@ def _shrunk_covariance(resid: np.ndarray) -> np.ndarray:
     sd = np.sqrt(np.clip(np.diag(cov), 1e-12, None))
     x = resid / sd[:, None]
     corr = x @ x.T / t
-    w = np.einsum("it,jt->ijt", x, x)
-    var_corr = t / (t - 1) ** 3 * ((w - w.mean(axis=2, keepdims=True)) ** 2).sum(axis=2) if t > 1 else np.ones((n, n))
+    # variance of each correlation estimate, sum_t (x_ti x_tj - corr_ij)^2, without an n x n x t array
+    x2 = x**2
+    var_corr = t / (t - 1) ** 3 * (x2 @ x2.T - t * corr**2) if t > 1 else np.ones((n, n))
     off = ~np.eye(n, dtype=bool)
     denom = (corr[off] ** 2).sum()
     lam = 1.0 if denom == 0 else float(np.clip(var_corr[off].sum() / denom, 0, 1))
