@@ -187,7 +187,8 @@ class Forecaster:
         short = stats.index[(stats["total"] > 0) & (stats["n"] < self.min_history)]
         rest = stats.loc[(stats["total"] > 0) & (stats["n"] >= self.min_history)]
         seasonal_ids = list(rest.index[rest["n"] >= 2 * m]) if m > 1 else []
-        nonseasonal_ids = [i for i in rest.index if i not in set(seasonal_ids)]
+        seasonal_set = set(seasonal_ids)
+        nonseasonal_ids = [i for i in rest.index if i not in seasonal_set]
         notes = pd.Series("", index=stats.index, dtype=object)
         notes[zero] = fallbacks.NOTES["zero"]
         for uid in short:
@@ -212,7 +213,8 @@ class Forecaster:
                 cv = self._cross_validate(data[data["unique_id"].isin(group.index)], bucket, int(cv_h))
                 weights.loc[group.index] = self._weights_from_cv(cv, bucket).loc[group.index].to_numpy()
                 cv_frames.append((cv, bucket))
-            unvalidated = [i for i in ids if i not in set(cv_ids)]
+            validated = set(cv_ids)
+            unvalidated = [i for i in ids if i not in validated]
             for uid in unvalidated:
                 notes[uid] = "; ".join(filter(None, [notes[uid], fallbacks.NOTES["unvalidated"]]))
             bucket.weights = weights
@@ -468,8 +470,7 @@ class Forecaster:
         fitting) and ``y`` (the actual), only for periods that have an actual.
         Score it with :func:`workbench.forecast.metrics.evaluate`.
         """
-        levels = self._check_params()
-        del levels
+        self._check_params()
         data, freq = validate_series(df, id_col=self.id_col, time_col=self.time_col, target_col=self.target_col,
                                      freq=self.freq, allow_negative=self.allow_negative, owner=type(self).__name__)
         step = step_size or h
