@@ -438,6 +438,10 @@ class WinModel:
             return pd.DataFrame(columns=cols)
         X = rows.set_index("opportunity_id")[NUMERIC_FEATURES + CATEGORICAL_FEATURES]
         out = rows[["opportunity_id", "rep_id", "stage", "amount"]].copy()
+        if (out["stage"] == "unknown").any():  # no stage history: show the CRM's current stage
+            current = opps.set_index("opportunity_id")["stage"].astype(str)
+            unknown = out["stage"] == "unknown"
+            out.loc[unknown, "stage"] = out.loc[unknown, "opportunity_id"].map(current).to_numpy()
         out["p_won"] = self.model_.predict_proba(X)[:, 1]
         out["p_close_in_period"] = self.close_model_.predict_proba(X)[:, 1]
         out["p_won_in_period"] = out["p_won"] * out["p_close_in_period"]
