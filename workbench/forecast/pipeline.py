@@ -11,6 +11,10 @@ activities logged on it before ``as_of`` (total and last 30 days), the follow-up
 rep's win rate over deals closed before ``as_of``, shrunk toward the company rate
 (``(wins + k * p0) / (closed + k)``). Amount, product and source are fixed at creation.
 ``expected_close`` is not used because CRMs often overwrite it when a deal closes.
+Without a ``stage_history`` table the stage a closed deal had at a snapshot is unknown,
+so the stage feature is left out (``unknown`` for every deal; the output still shows
+each open deal's current stage); missing activities or touch times likewise drop
+those features rather than fail.
 Each snapshot is one row: the training population is "deals open at a month start",
 exactly the population scored later.
 
