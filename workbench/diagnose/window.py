@@ -1,0 +1,472 @@
+"""Prepare the analysis window: the per-deal, per-month and per-survey facts the drivers test.
+
+Everything the rules need is derived here once from the contract tables, keyed by
+``rep_id``; :func:`entity_frames` then re-keys it by team or region so one set of rules
+diagnoses every level.
+
+Window rule: the diagnosis looks at ``window`` whole months ending at the end of
+``period`` (default: 6 months, or the period itself when it is longer). Bookings,
+targets, funnel and behaviour are all measured over that same window, so the parts of
+the gap add up. Pass ``window=3`` with ``period="2026-Q1"`` to analyse exactly Q1.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from workbench.errors import DataError
+from workbench.periods import parse_period
+
+__all__ = ["Window", "Prepared", "prepare", "entity_frames", "resolve_window", "get_tables"]
+
+_TERMINAL = re.compile(r"(?:closed|won|lost|win|loss|赢单|输单|成交|丢单)", re.I)
+#: Pseudo-stage a won deal reaches after the last open stage.
+WON = "Won"
+
+
+@dataclass(frozen=True)
+class Window:
+    """The analysed months: ``[start, end)``, ``months`` long, ending with ``period``."""
+
+    start: pd.Timestamp
+    end: pd.Timestamp
+    months: int
+    period: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.start:%Y-%m}..{(self.end - pd.Timedelta(days=1)):%Y-%m}"
+
+
+def resolve_window(period, window: int | None, latest: pd.Timestamp | None = None) -> Window:
+    """Turn ``period`` (``2026-Q1``, ``2026-03``, …) and ``window`` (months) into a Window.
+
+    Examples
+    --------
+    >>> w = resolve_window("2026-Q1", None)
+    >>> (str(w.start.date()), str(w.end.date()), w.months)
+    ('2025-10-01', '2026-04-01', 6)
+    >>> resolve_window("2026-Q1", 3).label
+    '2026-01..2026-03'
+    """
+    if period is None:
+        if latest is None:
+            raise ValueError("Give a period (e.g. '2026-Q1') or data to infer the last full month from.")
+        last = pd.Timestamp(latest)
+        month_start = pd.Timestamp(last.year, last.month, 1)
+        # the last *full* month before the newest record
+        nxt = month_start + pd.DateOffset(months=1)
+        end = nxt if last >= nxt - pd.Timedelta(days=1) else month_start
+        p = parse_period(f"{(end - pd.Timedelta(days=1)):%Y-%m}")
+    else:
+        p = parse_period(period)
+    if p.freq == "W":
+        raise ValueError(f"Diagnosis works on months, quarters or years; got week {period!r}.")
+    period_months = {"M": 1, "Q": 3, "Y": 12}[p.freq]
+    months = int(window) if window is not None else max(6, period_months)
+    if months < 1:
+        raise ValueError(f"The 'window' parameter must be ≥ 1 month; got {window!r}.")
+    start = p.end - pd.DateOffset(months=months)
+    return Window(pd.Timestamp(start), pd.Timestamp(p.end), months, p.label)
+
+
+def get_tables(data) -> dict[str, pd.DataFrame]:
+    """The provided tables of a SalesData or a dict of DataFrames, plus the stage order."""
+    if hasattr(data, "tables") and hasattr(data, "has"):
+        tables = dict(data.tables)
+        stages = tuple(getattr(data, "stages", ()) or ())
+    elif isinstance(data, dict):
+        tables = {k: v for k, v in data.items() if isinstance(v, pd.DataFrame)}
+        raw = data.get("stages")
+        if isinstance(raw, pd.DataFrame):  # the sample generator's (stage, order) table
+            stages = tuple(raw.sort_values(raw.columns[-1])["stage"].astype(str)) if "stage" in raw else ()
+        else:
+            stages = tuple(raw or ())
+    else:
+        raise TypeError(
+            f"diagnose() needs a SalesData (from workbench.load) or a dict of DataFrames; "
+            f"got {type(data).__name__}."
+        )
+    for name, cols in {
+        "reps": ["rep_id", "team", "region"],
+        "opportunities": ["opportunity_id", "rep_id", "created_at", "amount", "outcome"],
+    }.items():
+        if name not in tables:
+            raise DataError(f"Table {name!r} is required for a diagnosis but is missing.", file=name)
+        missing = [c for c in cols if c not in tables[name].columns]
+        if missing:
+            raise DataError(
+                f"Table {name!r} lacks column(s) {missing} needed for a diagnosis.",
+                file=name,
+                column=missing[0],
+            )
+    tables["__stages__"] = stages
+    return tables
+
+
+def _col(frame: pd.DataFrame, name: str, default=np.nan) -> pd.Series:
+    if name in frame.columns:
+        return frame[name]
+    return pd.Series(default, index=frame.index)
+
+
+def _dt(series: pd.Series) -> pd.Series:
+    return pd.to_datetime(series, errors="coerce")
+
+
+def infer_stages(stage_history: pd.DataFrame | None, opportunities: pd.DataFrame) -> tuple:
+    """Open stages in funnel order: by median position of entry within each deal."""
+    if stage_history is None or stage_history.empty:
+        names = [s for s in pd.unique(opportunities["stage"].dropna()) if not _TERMINAL.search(str(s))]
+        return tuple(sorted(names))
+    sh = stage_history[~stage_history["stage"].astype(str).str.contains(_TERMINAL)]
+    sh = sh.sort_values(["opportunity_id", "entered_at"])
+    pos = sh.groupby("opportunity_id").cumcount()
+    order = pos.groupby(sh["stage"]).median().sort_values()
+    return tuple(order.index.astype(str))
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Facts of one window, all keyed by ``rep_id`` (internal to the diagnosis)."""
+
+    window: Window
+    reps: pd.DataFrame  # rep_id, team, region, active_months, workdays
+    stages: tuple
+    closed: pd.DataFrame  # deals decided in the window (not created while ramping up)
+    closed_with_ramp: pd.DataFrame  # every deal decided in the window: bookings, decomposition
+    created: pd.DataFrame  # deals created in the window (follow-up speed)
+    stage_days: pd.DataFrame  # rep_id, opportunity_id, stage, days (deals closed in window)
+    activity_months: pd.DataFrame | None  # rep_id, month, activities, workdays
+    surveys: pd.DataFrame | None  # rep_id, score
+    orders: pd.DataFrame | None  # rep_id, status, amount
+    open_pipeline: pd.Series  # rep_id -> open amount at window end
+    open_count: pd.Series  # rep_id -> number of open deals at window end
+    won_stage: str  # name of the stage a won deal ends in ("Closed Won"), for labels
+    targets: pd.DataFrame  # entity_type, entity_id, target (bookings over the window)
+    all_closed: pd.DataFrame  # every decided deal up to window end (regressions, trends)
+
+    @property
+    def has_stage_history(self) -> bool:
+        return bool(self.stages) and bool((self.closed["reached"] >= 0).any())
+
+
+def _workdays(start: pd.Timestamp, end: pd.Timestamp) -> int:
+    return int(np.busday_count(start.date(), end.date())) if end > start else 0
+
+
+def _targets(targets: pd.DataFrame | None, window: Window, reps: pd.DataFrame) -> pd.DataFrame:
+    cols = ["entity_type", "entity_id", "target"]
+    if targets is None or targets.empty or "metric" not in targets.columns:
+        return pd.DataFrame(columns=cols)
+    t = targets[targets["metric"].astype(str).str.lower() == "bookings"]
+    rows = []
+    for (etype, eid), grp in t.groupby(["entity_type", "entity_id"], sort=False):
+        best = None
+        for _, r in grp.iterrows():
+            try:
+                p = parse_period(r["period"])
+            except ValueError:
+                continue
+            if p.start >= window.start and p.end <= window.end:
+                months = {"M": 1, "Q": 3, "Y": 12, "W": 0.25}[p.freq]
+                best = best or {}
+                acc = best.setdefault(p.freq, [0.0, 0.0])
+                acc[0] += float(r["target"])
+                acc[1] += months
+        if not best:
+            continue
+        freq = max(best, key=lambda f: best[f][1])  # the granularity that covers most months
+        total, covered = best[freq]
+        rows.append((str(etype), str(eid), total * window.months / covered))
+    out = pd.DataFrame(rows, columns=cols)
+    # teams / regions without their own target: sum of their reps' targets when all have one
+    rep_t = out[out["entity_type"] == "rep"].set_index("entity_id")["target"]
+    for level in ("team", "region"):
+        have = set(out.loc[out["entity_type"] == level, "entity_id"])
+        for key, members in reps.groupby(level)["rep_id"]:
+            if str(key) in have or not len(members):
+                continue
+            if members.isin(rep_t.index).all():
+                out.loc[len(out)] = (level, str(key), float(rep_t.reindex(members).sum()))
+    return out
+
+
+def prepare(data, period=None, window: int | None = None, ramp_months: int = 0) -> Prepared:
+    """Derive every fact of the analysis window from the contract tables.
+
+    ``ramp_months``: the first months after a rep's hire date are left out of their
+    behaviour and funnel metrics (new reps ramp up; that is not a performance problem).
+    """
+    tables = get_tables(data)
+    opps = tables["opportunities"]
+    reps = tables["reps"]
+    created_at = _dt(opps["created_at"])
+    closed_at = _dt(_col(opps, "closed_at"))
+    if period is None:
+        latest = max(created_at.max(), closed_at.max())
+        win = resolve_window(None, window, latest)
+    else:
+        win = resolve_window(period, window)
+
+    # --- reps in scope: exposure (active months, workdays) -------------------------------
+    hire = _dt(_col(reps, "hire_date"))
+    rep_frame = pd.DataFrame(
+        {
+            "rep_id": reps["rep_id"].astype(str),
+            "team": reps["team"].astype(str),
+            "region": reps["region"].astype(str),
+            "hire_date": hire,
+        }
+    )
+    active_start = rep_frame["hire_date"].where(rep_frame["hire_date"] > win.start, win.start)
+    rep_frame["workdays"] = [
+        _workdays(s, win.end) if pd.notna(s) else _workdays(win.start, win.end) for s in active_start
+    ]
+    rep_frame["ramp_end"] = rep_frame["hire_date"] + pd.DateOffset(months=int(ramp_months))
+    rep_frame = rep_frame[rep_frame["workdays"] > 0].reset_index(drop=True)
+    known = set(rep_frame["rep_id"])
+    ramp_end = rep_frame.set_index("rep_id")["ramp_end"]
+
+    # --- deals ----------------------------------------------------------------------------
+    outcome = opps["outcome"].astype(str).str.lower()
+    deals = pd.DataFrame(
+        {
+            "opportunity_id": opps["opportunity_id"].astype(str),
+            "rep_id": opps["rep_id"].astype(str),
+            "product": _col(opps, "product", None).astype(object),
+            "source": _col(opps, "source", None).astype(object),
+            "amount": pd.to_numeric(opps["amount"], errors="coerce").astype(float),
+            "created_at": created_at,
+            "closed_at": closed_at,
+            "first_touch_at": _dt(_col(opps, "first_touch_at")),
+            "outcome": outcome,
+            "stage": _col(opps, "stage", None).astype(object),
+            "competitor": _col(opps, "competitor", None).astype(object),
+            "lost_reason": _col(opps, "lost_reason", None).astype(object),
+        }
+    )
+    deals = deals[deals["rep_id"].isin(known)]
+    if ramp_months:
+        # deals a rep created while ramping up are left out (bookings keep them: see below)
+        deals["ramping"] = deals["created_at"] < deals["rep_id"].map(ramp_end)
+    else:
+        deals["ramping"] = False
+    activities = tables.get("activities")
+    if activities is not None and not activities.empty:
+        act_at = _dt(activities["at"])
+        activities = pd.DataFrame(
+            {
+                "rep_id": activities["rep_id"].astype(str),
+                "opportunity_id": _col(activities, "opportunity_id", None).astype(object),
+                "at": act_at,
+            }
+        )
+    # follow-up speed: first touch, or else the first activity logged on the deal
+    touch = deals["first_touch_at"]
+    if activities is not None and touch.isna().any() and activities["opportunity_id"].notna().any():
+        first_act = activities.dropna(subset=["opportunity_id"]).groupby("opportunity_id")["at"].min()
+        touch = touch.fillna(deals["opportunity_id"].map(first_act))
+    hours = (touch - deals["created_at"]).dt.total_seconds() / 3600.0
+    deals["follow_up_hours"] = hours.clip(lower=0)
+    deals["cycle_days"] = (deals["closed_at"] - deals["created_at"]).dt.total_seconds() / 86400.0
+    deals["won"] = deals["outcome"] == "won"
+    decided = deals["outcome"].isin(["won", "lost"]) & deals["closed_at"].notna()
+
+    # --- funnel: the furthest open stage each decided deal reached ---------------------------
+    stage_history = tables.get("stage_history")
+    stages = tables["__stages__"] or infer_stages(stage_history, opps)
+    stages = tuple(s for s in stages if not _TERMINAL.search(str(s))) or tuple(stages)
+    stage_index = {s: i for i, s in enumerate(stages)}
+    reached = pd.Series(-1, index=deals.index, dtype=int)
+    stage_days = pd.DataFrame(columns=["rep_id", "opportunity_id", "stage", "days"])
+    if stage_history is not None and not stage_history.empty and stages:
+        sh = pd.DataFrame(
+            {
+                "opportunity_id": stage_history["opportunity_id"].astype(str),
+                "stage": stage_history["stage"].astype(str),
+                "entered_at": _dt(stage_history["entered_at"]),
+            }
+        )
+        sh = sh[sh["opportunity_id"].isin(deals.loc[decided, "opportunity_id"])]
+        sh["idx"] = sh["stage"].map(stage_index)
+        furthest = sh.groupby("opportunity_id")["idx"].max()
+        reached = deals["opportunity_id"].map(furthest).fillna(-1).astype(int)
+        # time spent in each open stage: until the next entry (or the close)
+        sh = sh.sort_values(["opportunity_id", "entered_at"])
+        nxt = sh.groupby("opportunity_id")["entered_at"].shift(-1)
+        close = sh["opportunity_id"].map(deals.set_index("opportunity_id")["closed_at"])
+        leave = nxt.fillna(close)
+        spent = sh.assign(days=(leave - sh["entered_at"]).dt.total_seconds() / 86400.0)
+        spent = spent[spent["idx"].notna() & spent["days"].notna() & (spent["days"] >= 0)]
+        rep_of = deals.set_index("opportunity_id")["rep_id"]
+        closed_in = deals.loc[
+            decided & ~deals["ramping"] & (deals["closed_at"] >= win.start) & (deals["closed_at"] < win.end),
+            "opportunity_id",
+        ]
+        spent = spent[spent["opportunity_id"].isin(closed_in)]
+        stage_days = pd.DataFrame(
+            {
+                "rep_id": spent["opportunity_id"].map(rep_of).to_numpy(),
+                "opportunity_id": spent["opportunity_id"].to_numpy(),
+                "stage": spent["stage"].to_numpy(),
+                "days": spent["days"].to_numpy(),
+            }
+        )
+    elif stages:
+        # no history: the current stage of a lost deal is where it was lost
+        reached = deals["stage"].map(stage_index).fillna(-1).astype(int)
+    reached = reached.where(~deals["won"], len(stages))
+    won_stage = WON
+    if stage_history is not None and not stage_history.empty:
+        won_ids = deals.loc[deals["won"], "opportunity_id"]
+        names = stage_history.loc[
+            stage_history["opportunity_id"].astype(str).isin(won_ids), "stage"
+        ].astype(str)
+        names = names[names.str.contains(_TERMINAL)]
+        if len(names):
+            won_stage = names.value_counts().index[0]
+    deals["reached"] = reached
+
+    all_closed = deals[decided & (deals["closed_at"] < win.end)].reset_index(drop=True)
+    in_window = (all_closed["closed_at"] >= win.start)
+    closed_with_ramp = all_closed[in_window].reset_index(drop=True)
+    closed = closed_with_ramp[~closed_with_ramp["ramping"]].reset_index(drop=True)
+    created = deals[
+        (deals["created_at"] >= win.start) & (deals["created_at"] < win.end) & ~deals["ramping"]
+    ].reset_index(drop=True)
+    is_open_at_end = (deals["created_at"] < win.end) & (
+        (deals["outcome"] == "open") | (deals["closed_at"] >= win.end)
+    )
+    open_deals = deals[is_open_at_end]
+    open_pipeline = open_deals.groupby("rep_id")["amount"].sum()
+    open_count = open_deals.groupby("rep_id").size()
+
+    # --- activity volume per rep-month -----------------------------------------------------
+    activity_months = None
+    if activities is not None:
+        a = activities[(activities["at"] >= win.start) & (activities["at"] < win.end)]
+        a = a[a["rep_id"].isin(known)]
+        month = a["at"].dt.to_period("M").dt.start_time
+        counts = (
+            pd.DataFrame({"rep_id": a["rep_id"], "month": month, "activities": 1,
+                          "prospecting": a["opportunity_id"].isna().astype(int)})
+            .groupby(["rep_id", "month"], as_index=False)[["activities", "prospecting"]].sum()
+        )
+        months = pd.date_range(win.start, periods=win.months, freq="MS")
+        grid = pd.MultiIndex.from_product([rep_frame["rep_id"], months], names=["rep_id", "month"])
+        am = pd.DataFrame(index=grid).reset_index()
+        am = am.merge(counts, on=["rep_id", "month"], how="left").fillna({"activities": 0, "prospecting": 0})
+        month_end = am["month"] + pd.DateOffset(months=1)
+        starts = am["rep_id"].map(rep_frame.set_index("rep_id")["hire_date"])
+        from_ = am["month"].where(~(starts > am["month"]), starts)
+        am["workdays"] = np.busday_count(
+            from_.to_numpy().astype("datetime64[D]"), month_end.to_numpy().astype("datetime64[D]")
+        ).clip(min=0)
+        ramp = am["rep_id"].map(ramp_end)
+        activity_months = am[(am["workdays"] >= 5) & ~(am["month"] < ramp)].reset_index(drop=True)
+
+    surveys = tables.get("surveys")
+    if surveys is not None and not surveys.empty:
+        at = _dt(surveys["at"])
+        s = surveys[(at >= win.start) & (at < win.end)]
+        surveys = pd.DataFrame({"rep_id": s["rep_id"].astype(str), "score": pd.to_numeric(s["score"], errors="coerce")})
+        surveys = surveys[surveys["rep_id"].isin(known) & surveys["score"].notna()].reset_index(drop=True)
+    else:
+        surveys = None
+    orders = tables.get("orders")
+    if orders is not None and not orders.empty:
+        at = _dt(orders["ordered_at"])
+        o = orders[(at >= win.start) & (at < win.end)]
+        orders = pd.DataFrame(
+            {
+                "rep_id": o["rep_id"].astype(str),
+                "status": o["status"].astype(str).str.lower(),
+                "amount": pd.to_numeric(o["amount"], errors="coerce").fillna(0.0),
+            }
+        )
+        orders = orders[orders["rep_id"].isin(known)].reset_index(drop=True)
+    else:
+        orders = None
+
+    return Prepared(
+        window=win,
+        reps=rep_frame,
+        stages=stages,
+        closed=closed,
+        closed_with_ramp=closed_with_ramp,
+        created=created,
+        stage_days=stage_days,
+        activity_months=activity_months,
+        surveys=surveys,
+        orders=orders,
+        open_pipeline=open_pipeline,
+        open_count=open_count,
+        won_stage=won_stage,
+        targets=_targets(tables.get("targets"), win, rep_frame),
+        all_closed=all_closed,
+    )
+
+
+def entity_frames(prep: Prepared, level: str) -> dict:
+    """The prepared facts re-keyed by entity (``rep``, ``team`` or ``region``).
+
+    Returns a dict with an ``entity`` column on every frame and ``entities``: one row per
+    entity with its peer-group keys (finest first) and its bookings target.
+    """
+    reps = prep.reps
+    if level == "rep":
+        key = reps.set_index("rep_id", drop=False)["rep_id"]
+        entities = reps.rename(columns={"rep_id": "entity"})[["entity", "team", "region", "workdays"]]
+        groups = ["team", "region"]
+    elif level == "team":
+        key = reps.set_index("rep_id")["team"]
+        entities = (
+            reps.groupby("team")
+            .agg(region=("region", lambda s: s.mode().iat[0]), workdays=("workdays", "sum"))
+            .reset_index()
+            .rename(columns={"team": "entity"})
+        )
+        groups = ["region"]
+    elif level == "region":
+        key = reps.set_index("rep_id")["region"]
+        entities = reps.groupby("region").agg(workdays=("workdays", "sum")).reset_index()
+        entities = entities.rename(columns={"region": "entity"})
+        groups = []
+    else:  # pragma: no cover - checked by the config
+        raise ValueError(f"Unknown entity level {level!r}.")
+    entities = entities.assign(company="company").set_index("entity", drop=False)
+    t = prep.targets
+    entities["target"] = (
+        t[t["entity_type"] == level].set_index("entity_id")["target"].reindex(entities.index)
+    )
+
+    def keyed(frame):
+        if frame is None:
+            return None
+        return frame.assign(entity=frame["rep_id"].map(key))
+
+    return {
+        "level": level,
+        "entities": entities,
+        "groups": [entities[g] for g in groups] + [entities["company"]],
+        "closed": keyed(prep.closed),
+        "closed_with_ramp": keyed(prep.closed_with_ramp),
+        "created": keyed(prep.created),
+        "stage_days": keyed(prep.stage_days),
+        "activity_months": (
+            None
+            if prep.activity_months is None
+            else keyed(prep.activity_months)
+            .groupby(["entity", "month"], as_index=False)[["activities", "prospecting", "workdays"]]
+            .sum()
+        ),
+        "surveys": keyed(prep.surveys),
+        "orders": keyed(prep.orders),
+        "open_pipeline": prep.open_pipeline.groupby(prep.open_pipeline.index.map(key)).sum(),
+        "open_count": prep.open_count.groupby(prep.open_count.index.map(key)).sum(),
+    }
