@@ -6,8 +6,9 @@
 """
 
 from workbench.errors import DataError
+from workbench.io.load import load
 from workbench.io.sales_data import SalesData
 
 __version__ = "0.1.0"
 
-__all__ = ["DataError", "SalesData", "__version__"]
+__all__ = ["DataError", "SalesData", "load", "__version__"]

@@ -1,6 +1,21 @@
 """Reading data into the workbench: loading, validation and quarantine, CRM import."""
 
 from workbench.errors import DataError
-from workbench.io.sales_data import QUARANTINE_COLUMNS, SalesData
+from workbench.io.load import load
+from workbench.io.parsing import parse_datetimes, parse_numbers
+from workbench.io.readers import read_csv_text, read_table_file
+from workbench.io.sales_data import CHECK_LABELS, QUARANTINE_COLUMNS, SalesData
+from workbench.io.validate import validate_tables
 
-__all__ = ["DataError", "SalesData", "QUARANTINE_COLUMNS"]
+__all__ = [
+    "DataError",
+    "SalesData",
+    "QUARANTINE_COLUMNS",
+    "CHECK_LABELS",
+    "load",
+    "validate_tables",
+    "read_table_file",
+    "read_csv_text",
+    "parse_datetimes",
+    "parse_numbers",
+]

@@ -1,0 +1,224 @@
+"""``workbench.load``: read a folder, a DuckDB / SQLite file, a workbook or dict into SalesData.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (folder / "reps.csv").write_text("rep_id,name,team,region\\nR1,Ann,East,North\\n")
+>>> _ = (folder / "Opportunities.csv").write_text(
+...     "opportunity_id,rep_id,created_at,stage,amount,closed_at,outcome\\n"
+...     "O1,R1,2026-01-05,Won,\\"1,200\\",2026-02-01,won\\n"
+...     "O2,R1,05/01/2026,Demo,-5,,open\\n")
+>>> data = load(folder)
+>>> data
+SalesData(reps=1, opportunities=1; quarantined=1)
+>>> data.quarantine[["table", "row", "column", "value", "reason"]]
+           table  row  column value           reason
+0  opportunities    3  amount    -5  negative amount
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Mapping
+from pathlib import Path
+
+import pandas as pd
+
+from workbench.contract import TABLES
+from workbench.errors import DataError
+from workbench.io.readers import EXCEL_EXTENSIONS, SUPPORTED_EXTENSIONS, read_table_file
+from workbench.io.sales_data import SalesData
+from workbench.io.validate import normalize_column_name, validate_tables
+
+__all__ = ["load", "DATABASE_EXTENSIONS"]
+
+#: File extensions read as a database holding one table per contract table.
+DATABASE_EXTENSIONS = (".duckdb", ".ddb", ".db", ".sqlite", ".sqlite3")
+_STAGE_NAMES = ("stages",)
+
+
+def _table_name(stem: str) -> str | None:
+    name = normalize_column_name(stem)
+    return name if name in TABLES else None
+
+
+def _load_folder(folder: Path, stages) -> SalesData:
+    found: dict[str, list[Path]] = {}
+    stage_files: list[Path] = []
+    ignored = []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith((".", "~$")) or not path.is_file():
+            continue
+        suffix = path.suffix.lower()
+        stem = normalize_column_name(path.name[: -len(path.suffix)] if path.suffix else path.name)
+        if stem in _STAGE_NAMES and suffix in (".csv", ".toml", ".txt", ".tsv", ".xlsx", ".parquet"):
+            stage_files.append(path)
+            continue
+        table = _table_name(stem)
+        if table is None or suffix not in SUPPORTED_EXTENSIONS:
+            ignored.append(path.name)
+            continue
+        found.setdefault(table, []).append(path)
+    for table, paths in found.items():
+        if len(paths) > 1:
+            raise DataError(
+                f"{folder}: two files for table {table!r}: {', '.join(p.name for p in paths)}; "
+                f"expected exactly one. Remove or rename the others.",
+                file=paths[1],
+            )
+    if len(stage_files) > 1:
+        raise DataError(f"{folder}: two stage configs: {', '.join(p.name for p in stage_files)}; expected one.",
+                        file=stage_files[1])
+    missing = [t for t, spec in TABLES.items() if spec.required and t not in found]
+    if missing:
+        table = missing[0]
+        present = ", ".join(sorted(p.name for ps in found.values() for p in ps)) or "no table files"
+        raise DataError(
+            f"{folder}: required table {table!r} is missing; expected a file named {table}.csv "
+            f"(or .parquet / .xlsx / .tsv) with columns {TABLES[table].required_columns}; found {present}.",
+            file=folder / f"{table}.csv",
+        )
+    frames, files = {}, {}
+    for table, (path,) in found.items():
+        frames[table] = read_table_file(path, table=table, expected_columns=TABLES[table].column_names)
+        files[table] = str(path)
+    if stages is None and stage_files:
+        stages = stage_files[0]
+    return validate_tables(frames, files=files, source=str(folder), stages=stages, ignored_sources=ignored)
+
+
+def _is_sqlite(path: Path) -> bool:
+    with open(path, "rb") as handle:
+        return handle.read(16) == b"SQLite format 3\x00"
+
+
+def _load_database(path: Path, stages) -> SalesData:
+    frames, files, ignored = {}, {}, []
+    stage_frame = None
+    if _is_sqlite(path):
+        try:
+            con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            names = [r[0] for r in con.execute(
+                "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') ORDER BY name")]
+            fetch = lambda name: pd.read_sql_query(f'SELECT * FROM "{name}"', con)  # noqa: E731
+        except sqlite3.Error as err:
+            raise DataError(f"{path}: cannot open the SQLite database: {err}", file=path) from None
+    else:
+        import duckdb
+
+        try:
+            con = duckdb.connect(str(path), read_only=True)
+            names = [r[0] for r in con.execute(
+                "SELECT DISTINCT table_name FROM information_schema.tables "
+                "WHERE table_schema = 'main' ORDER BY table_name").fetchall()]
+        except duckdb.Error as err:
+            raise DataError(f"{path}: cannot open the DuckDB database ({err}); expected a .duckdb file "
+                            f"holding tables named after the contract tables.", file=path) from None
+        fetch = lambda name: con.execute(f'SELECT * FROM "{name}"').df()  # noqa: E731
+    try:
+        by_table: dict[str, list[str]] = {}
+        for name in names:
+            key = normalize_column_name(name)
+            if key in _STAGE_NAMES:
+                stage_frame = fetch(name)
+            elif key in TABLES:
+                by_table.setdefault(key, []).append(name)
+            else:
+                ignored.append(name)
+        for table, sources in by_table.items():
+            if len(sources) > 1:
+                raise DataError(f"{path}: two tables for {table!r}: {', '.join(sources)}; expected one.",
+                                file=path)
+            frame = fetch(sources[0])
+            frame.index = pd.RangeIndex(1, len(frame) + 1, name="row")
+            frames[table] = frame
+            files[table] = f"{path}:{sources[0]}"
+    finally:
+        con.close()
+    if stages is None and stage_frame is not None:
+        stages = stage_frame
+    return validate_tables(frames, files=files, source=str(path), stages=stages, ignored_sources=ignored)
+
+
+def _load_workbook(path: Path, stages) -> SalesData:
+    """One workbook, one sheet per table (sheets named after the tables)."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        sheets = list(CalamineWorkbook.from_path(str(path)).sheet_names)
+    except Exception as err:
+        raise DataError(f"{path}: cannot open the workbook ({err}).", file=path) from None
+    frames, files, ignored = {}, {}, []
+    for sheet in sheets:
+        key = normalize_column_name(sheet)
+        if key in _STAGE_NAMES and stages is None:
+            stages = read_table_file(path, sheet=sheet)
+        elif key in TABLES:
+            frames[key] = read_table_file(path, sheet=sheet, expected_columns=TABLES[key].column_names)
+            files[key] = f"{path}[{sheet}]"
+        else:
+            ignored.append(f"sheet {sheet}")
+    return validate_tables(frames, files=files, source=str(path), stages=stages, ignored_sources=ignored)
+
+
+def load(source, *, stages=None) -> SalesData:
+    """Load and validate the contract tables from a source.
+
+    Parameters
+    ----------
+    source : str, Path, dict of DataFrames or SalesData
+        - a **folder** of files named after the tables (``reps.csv``,
+          ``opportunities.parquet``, ``Activities.xlsx``; names case-insensitive; CSV/TSV/
+          TXT in UTF-8 with or without BOM, GBK/GB18030 or UTF-16, any common delimiter;
+          XLSX/XLS/ODS read from the sheet named after the table or the first sheet),
+          plus an optional ``stages.csv`` / ``stages.toml``. Other files are listed in
+          the report as ignored;
+        - a **DuckDB** (``.duckdb``, ``.ddb``, ``.db``) or **SQLite** file with tables
+          named after the contract tables (and optionally a ``stages`` table);
+        - a **workbook** (``.xlsx``, ...) with one sheet per table;
+        - a **dict** of DataFrames keyed by table name (row numbers in the quarantine are
+          the index labels);
+        - a :class:`SalesData`, returned as is.
+    stages : optional
+        Open stages in funnel order (list, ``{pipeline: list}``, DataFrame or path to a
+        stage config); overrides a config found in the source. Inferred from
+        ``stage_history`` when there is none.
+
+    Returns
+    -------
+    SalesData
+        Validated tables, the quarantine of rejected rows and the data-quality report
+        (``data.summary()``, ``data.report()``).
+
+    Raises
+    ------
+    DataError
+        For file-level problems: missing source, unreadable or undecodable file, missing
+        required table or column, two files for one table. The message names the file,
+        the column and what was expected.
+    """
+    if isinstance(source, SalesData):
+        return source
+    if isinstance(source, Mapping):
+        return validate_tables(source, source="in-memory tables", stages=stages)
+    if not isinstance(source, (str, Path)):
+        raise TypeError(f"source must be a folder, a file path or a dict of DataFrames; got {type(source).__name__}.")
+    path = Path(source).expanduser()
+    if path.is_dir():
+        return _load_folder(path, stages)
+    if not path.exists():
+        raise DataError(f"{path}: no such file or folder; expected a folder of table files, a DuckDB "
+                        f"file or a workbook.", file=path)
+    suffix = path.suffix.lower()
+    if suffix in DATABASE_EXTENSIONS:
+        return _load_database(path, stages)
+    if suffix in EXCEL_EXTENSIONS:
+        return _load_workbook(path, stages)
+    table = _table_name(path.name[: -len(path.suffix)] if path.suffix else path.name)
+    raise DataError(
+        f"{path}: expected a folder holding reps/opportunities/... files, a .duckdb file or a "
+        f"workbook with one sheet per table"
+        + (f"; to load only {table!r}, put it in a folder with the other tables." if table else "."),
+        file=path,
+    )

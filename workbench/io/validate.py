@@ -1,0 +1,502 @@
+"""Validate raw tables against the data contract, quarantining bad rows.
+
+:func:`validate_tables` is the one gate every source passes through (folders, DuckDB
+files, in-memory frames, CRM importers). It
+
+1. matches source columns to contract columns (case, spaces and hyphens ignored:
+   ``Rep ID`` -> ``rep_id``); a missing **required table or column** is a file-level
+   problem and raises :class:`~workbench.errors.DataError` naming the file, the column
+   and what was expected;
+2. coerces each contract column to its type (text stripped, enum values lower-cased,
+   numbers and dates parsed with :mod:`workbench.io.parsing`, periods normalised to
+   ``2026-03`` / ``2026-Q1``);
+3. checks every row and moves failing rows to ``data.quarantine`` with the table, file,
+   source row number, column, original value and reason. The rest loads.
+
+Quarantine policy
+-----------------
+**One quarantine entry per rejected row**, carrying the *first* problem found, checks
+running in this order: malformed row, then per column in contract order (missing required
+value, unparseable date / number / period, unknown enum value, out of range), then
+closed_at before created_at, outcome inconsistent with closed_at, duplicate key (the first
+valid occurrence is kept), unknown reference (e.g. ``rep_id`` not in ``reps``), and
+cascade (the referenced row was itself quarantined). So for every table
+``rows read = rows loaded + len(quarantine[quarantine.table == t])``; this is checked
+inside the code on every call. Fix the first problem of a row and re-run to see the next.
+
+Referential checks run once the referenced table is validated (tables are processed in
+contract order: reps, opportunities, stage_history, activities, ...). They apply when
+the referenced table was provided: ``training_log.module_id`` is only checked against a
+provided ``training_catalog``.
+
+Row numbers: ``_source_row`` (int) and ``_source_file`` (str) helper columns, when
+present, say where each row came from; otherwise the frame's index label is used (the
+file readers set it to the row number a spreadsheet shows). Helper columns are never
+loaded. Source columns outside the contract are not loaded either; they are listed in
+``data.ignored_columns`` and in the report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+import numpy as np
+import pandas as pd
+
+from workbench.contract import OUTCOMES, TABLE_NAMES, TABLES, Column, Table
+from workbench.errors import DataError
+from workbench.io.parsing import STRICT_NA_TOKENS, _numbers_as_text, parse_datetimes, parse_numbers
+from workbench.io.sales_data import QUARANTINE_COLUMNS, SalesData
+from workbench.io.stages import resolve_stages
+from workbench.periods import parse_period, period_label
+
+__all__ = ["validate_tables", "normalize_column_name", "HELPER_COLUMNS"]
+
+#: Helper columns a source may add to say where rows came from; never loaded.
+HELPER_COLUMNS = ("_source_row", "_source_file", "_row_error")
+
+_CLOSED = ("won", "lost")
+_TEXT_DTYPE = "str"
+
+
+def normalize_column_name(name) -> str:
+    """The contract spelling of a source column name: lower case, spaces/hyphens -> ``_``.
+
+    >>> normalize_column_name(" Rep ID "), normalize_column_name("Created-At")
+    ('rep_id', 'created_at')
+    """
+    text = str(name).replace("\ufeff", "").strip().lower()
+    return "_".join(text.replace("-", " ").split())
+
+
+def _cell_text(values: pd.Series) -> np.ndarray:
+    """Cells as they were, as text for the quarantine (empty string for an empty cell)."""
+    if values.dtype.kind == "M" or isinstance(values.dtype, pd.DatetimeTZDtype):
+        text = values.astype("str")
+    elif pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
+        text = _numbers_as_text(values)
+    elif values.dtype == object:
+        text = values.map(lambda v: v if isinstance(v, str) else ("" if v is None or v is pd.NaT else str(v)))
+        text = text.where(values.notna(), "")
+    else:
+        text = values.astype("str")
+    return text.fillna("").astype(object).to_numpy()
+
+
+def _coerce_text(values: pd.Series) -> pd.Series:
+    """Any column as stripped text; empty / null markers -> missing (NaN)."""
+    if values.dtype.kind == "M" or isinstance(values.dtype, pd.DatetimeTZDtype):
+        text = values.astype("str").where(values.notna())
+    elif pd.api.types.is_bool_dtype(values.dtype):
+        text = values.astype("str").where(values.notna())
+    elif pd.api.types.is_numeric_dtype(values.dtype):
+        text = _numbers_as_text(values)
+    elif values.dtype == object:
+        kinds = values.map(type)
+        is_str = kinds.eq(str)
+        if is_str.all():
+            text = values.astype(_TEXT_DTYPE)
+        else:
+            is_num = kinds.isin([int, float, np.int64, np.float64, np.int32, np.float32]) & values.notna()
+            text = values.map(lambda v: None if v is None else str(v)).astype(object)
+            if is_num.any():
+                text[is_num] = _numbers_as_text(values[is_num]).to_numpy()
+            text = text.where(values.notna(), None)
+    else:
+        text = values
+    text = pd.Series(text, index=values.index).astype(_TEXT_DTYPE).str.strip()
+    missing = text.isna() | text.str.lower().isin(STRICT_NA_TOKENS)
+    return text.mask(missing)
+
+
+class _Problems:
+    """Collects row problems in check order; a row keeps only its first problem."""
+
+    def __init__(self, n_rows: int):
+        self.bad = np.zeros(n_rows, dtype=bool)
+        self.parts: list[tuple[str, str, np.ndarray, object, object]] = []
+
+    def add(self, check: str, column: str, mask, reason, values=None) -> None:
+        """Record ``check`` for rows in ``mask`` that have no problem yet.
+
+        ``reason`` is a string or an array aligned with the table's rows; ``values`` the
+        cells to quote (defaults to the raw column at record time).
+        """
+        mask = np.asarray(mask, dtype=bool)
+        new = mask & ~self.bad
+        if not new.any():
+            return
+        positions = np.flatnonzero(new)
+        if not isinstance(reason, str):
+            reason = np.asarray(reason, dtype=object)[positions]
+        if values is not None and not isinstance(values, str):
+            values = np.asarray(values, dtype=object)[positions]
+        self.parts.append((check, column, positions, reason, values))
+        self.bad |= new
+
+
+def _reason_array(prefix: str, values: pd.Series, suffix: str = "") -> np.ndarray:
+    return (prefix + values.astype(_TEXT_DTYPE).fillna("") + suffix).to_numpy(dtype=object)
+
+
+def _normalize_periods(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Period strings -> canonical labels (``2026/3`` -> ``2026-03``); invalid mask."""
+    uniq = text.dropna().unique()
+    mapping = {}
+    for value in uniq:
+        try:
+            period = parse_period(value)
+        except ValueError:
+            continue
+        mapping[value] = period_label(period.start, period.freq)
+    labels = text.map(mapping)
+    invalid = text.notna() & labels.isna()
+    return labels.astype(_TEXT_DTYPE), invalid
+
+
+def _empty_column(column: Column, n: int) -> pd.Series:
+    if column.dtype == "float":
+        return pd.Series(np.full(n, np.nan), dtype="float64")
+    if column.dtype in ("date", "datetime"):
+        return pd.Series(np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]"))
+    return pd.Series(np.full(n, np.nan), dtype=_TEXT_DTYPE)
+
+
+def _describe(file: str, table: str) -> str:
+    return f"{file} (table {table!r})" if file else f"table {table!r}"
+
+
+def _map_columns(table: Table, frame: pd.DataFrame, file: str) -> tuple[dict, list]:
+    """Contract column -> source column label; and the ignored source columns."""
+    mapping: dict[str, object] = {}
+    ignored = []
+    contract = set(table.column_names)
+    for label in frame.columns:
+        if label in HELPER_COLUMNS:
+            continue
+        key = normalize_column_name(label)
+        if key in contract:
+            if key in mapping:
+                raise DataError(
+                    f"{_describe(file, table.name)}: columns {mapping[key]!r} and {label!r} both "
+                    f"mean {key!r}; expected exactly one. Rename or drop one of them.",
+                    file=file or table.name, column=key,
+                )
+            mapping[key] = label
+        else:
+            ignored.append(label)
+    missing = [c for c in table.required_columns if c not in mapping]
+    if missing:
+        found = [str(c) for c in frame.columns if c not in HELPER_COLUMNS]
+        raise DataError(
+            f"{_describe(file, table.name)}: missing required column {missing[0]!r}"
+            + (f" (and {', '.join(map(repr, missing[1:]))})" if len(missing) > 1 else "")
+            + f"; expected columns {table.required_columns} "
+            f"(optional: {[c for c in table.column_names if c not in table.required_columns]}); "
+            f"found {found}.",
+            file=file or table.name, column=missing[0],
+        )
+    return mapping, ignored
+
+
+class _TableResult:
+    def __init__(self, loaded, quarantine, rows_read, ignored, key_info):
+        self.loaded = loaded
+        self.quarantine = quarantine
+        self.rows_read = rows_read
+        self.ignored = ignored
+        self.key_info = key_info  # {column: Series value -> "row N: reason"} of quarantined keys
+
+
+def _validate_table(table: Table, frame: pd.DataFrame, file: str, context: dict) -> _TableResult:
+    n = len(frame)
+    mapping, ignored = _map_columns(table, frame, file)
+    if "_source_row" in frame.columns:
+        rows = pd.to_numeric(frame["_source_row"], errors="coerce").to_numpy()
+        rows = np.where(np.isnan(rows.astype("float64")), -1, rows).astype("int64")
+    else:
+        rows = frame.index.to_numpy()
+    if "_source_file" in frame.columns:
+        files = frame["_source_file"].astype(_TEXT_DTYPE).fillna(file).to_numpy(dtype=object)
+    else:
+        files = None
+
+    raw = {c: frame[label].reset_index(drop=True) for c, label in mapping.items()}
+    problems = _Problems(n)
+    parsed: dict[str, pd.Series] = {}
+
+    if "_row_error" in frame.columns:
+        errors = frame["_row_error"].reset_index(drop=True).astype(_TEXT_DTYPE).fillna("")
+        problems.add("malformed_row", "", errors.ne("").to_numpy(), errors.to_numpy(dtype=object), "")
+
+    for column in table.columns:
+        name = column.name
+        if name not in raw:
+            parsed[name] = _empty_column(column, n)
+            continue
+        values = raw[name]
+        if column.dtype == "str":
+            text = _coerce_text(values)
+            if name == "entity_id" and "entity_type" in parsed:  # the company needs no id
+                is_company = parsed["entity_type"].eq("company").to_numpy(dtype=bool)
+                text = text.where(~(is_company & text.isna().to_numpy()), "company")
+            missing = text.isna()
+            if not column.nullable:
+                problems.add("missing_value", name, missing.to_numpy(), "missing required value")
+            if column.allowed is not None:
+                text = text.str.lower()
+                unknown = text.notna() & ~text.isin(column.allowed)
+                problems.add("unknown_value", name, unknown.to_numpy(),
+                             f"unknown {name} value; expected one of {', '.join(column.allowed)}")
+            elif name == "metric":
+                text = text.str.lower()
+            if name == "period":
+                text, invalid = _normalize_periods(text)
+                problems.add("unparseable_period", name, invalid.to_numpy(),
+                             "unparseable period; expected e.g. 2026-03 (month) or 2026-Q1 (quarter)")
+            parsed[name] = text.astype(_TEXT_DTYPE)
+        elif column.dtype == "float":
+            number, invalid = parse_numbers(values)
+            if not column.nullable:
+                problems.add("missing_value", name, (number.isna() & ~invalid).to_numpy(), "missing required value")
+            problems.add("unparseable_number", name, invalid.to_numpy(), "unparseable number")
+            if column.min_value is not None:
+                below = (number < column.min_value).to_numpy()
+                reason = (f"negative {name}" if column.min_value == 0
+                          else f"{name} below the minimum {column.min_value:g}")
+                problems.add("out_of_range", name, below, reason)
+            if column.max_value is not None:
+                problems.add("out_of_range", name, (number > column.max_value).to_numpy(),
+                             f"{name} above the maximum {column.max_value:g}")
+            parsed[name] = number.astype("float64")
+        else:  # date / datetime
+            stamps, invalid = parse_datetimes(values)
+            if not column.nullable:
+                problems.add("missing_value", name, (stamps.isna() & ~invalid).to_numpy(), "missing required value")
+            problems.add("unparseable_date", name, invalid.to_numpy(),
+                         "unparseable date; expected e.g. 2026-03-05 or 2026-03-05 14:30")
+            if column.dtype == "date":
+                stamps = stamps.dt.normalize()
+            parsed[name] = stamps.astype("datetime64[ns]")
+
+    if table.name == "opportunities":
+        created, closed, outcome = parsed["created_at"], parsed["closed_at"], parsed["outcome"]
+        problems.add("closed_before_created", "closed_at", (closed < created).to_numpy(),
+                     _reason_array("closed_at before created_at ", created.dt.strftime("%Y-%m-%d %H:%M")))
+        closed_outcome = outcome.isin(_CLOSED).to_numpy()
+        problems.add("outcome_inconsistent", "outcome", closed_outcome & closed.isna().to_numpy(),
+                     _reason_array("outcome ", outcome, " needs a closed_at date"))
+        problems.add("outcome_inconsistent", "outcome", outcome.eq(OUTCOMES[0]).to_numpy() & closed.notna().to_numpy(),
+                     _reason_array("outcome open but closed_at is ", closed.dt.strftime("%Y-%m-%d")))
+
+    row_labels = pd.Series(rows)
+    if table.key:
+        good = ~problems.bad
+        keys = pd.DataFrame({k: parsed[k] for k in table.key})[good]
+        if len(keys):
+            dup = keys.duplicated(keep="first").to_numpy()
+            if dup.any():
+                first_row = pd.Series(row_labels[good].to_numpy(), index=keys.index)
+                first_row = first_row.groupby([keys[k] for k in table.key], dropna=False, sort=False).transform("first")
+                mask = np.zeros(n, dtype=bool)
+                mask[np.flatnonzero(good)[dup]] = True
+                reason = np.empty(n, dtype=object)
+                key_name = table.key[0] if len(table.key) == 1 else "(" + ", ".join(table.key) + ")"
+                reason[np.flatnonzero(good)[dup]] = (
+                    f"duplicate {key_name}, first seen at row " + first_row[dup].astype(_TEXT_DTYPE)
+                ).to_numpy(dtype=object)
+                if len(table.key) == 1:
+                    problems.add("duplicate_key", table.key[0], mask, reason)
+                else:
+                    quoted = pd.Series("", index=range(n), dtype=object)
+                    for k in table.key:
+                        part = _cell_text(raw[k]) if k in raw else np.full(n, "", dtype=object)
+                        quoted = quoted + np.where(quoted.eq(""), "", ", ") + part
+                    problems.add("duplicate_key", ", ".join(table.key), mask, reason, quoted.to_numpy())
+
+    for column in table.columns:
+        if not column.references or column.name not in raw:
+            continue
+        ref_table, ref_column = column.references.split(".")
+        if ref_table not in context["loaded"]:
+            continue
+        values = parsed[column.name]
+        present = values.notna().to_numpy() & ~problems.bad
+        known = values.isin(context["loaded"][ref_table][ref_column]).to_numpy()
+        orphan = present & ~known
+        if not orphan.any():
+            continue
+        quarantined_info = context["key_info"].get(column.references)
+        if quarantined_info is not None and len(quarantined_info):
+            why = values.map(quarantined_info)
+            cascade = orphan & why.notna().to_numpy()
+            problems.add("cascade", column.name, cascade,
+                         _reason_array(f"{column.name} was quarantined from {ref_table} (", why, ")"))
+        problems.add("unknown_reference", column.name, orphan, f"{column.name} not in {ref_table}")
+
+    # ---- assemble the quarantine and the loaded table
+    parts = []
+    for check, column_name, positions, reason, cells in problems.parts:
+        if cells is None:
+            cells = _cell_text(raw[column_name].iloc[positions]) if column_name in raw else ""
+        parts.append(pd.DataFrame({
+            "table": table.name,
+            "file": files[positions] if files is not None else file,
+            "row": rows[positions],
+            "column": column_name,
+            "value": cells,
+            "reason": reason,
+            "check": check,
+        }))
+    quarantine = None
+    if parts:
+        positions = np.concatenate([p for _, _, p, _, _ in problems.parts])
+        order = np.argsort(positions, kind="stable")
+        quarantine = pd.concat(parts, ignore_index=True).iloc[order].reset_index(drop=True)
+    keep = ~problems.bad
+    loaded = pd.DataFrame({c.name: parsed[c.name][keep].reset_index(drop=True) for c in table.columns})
+
+    n_quarantined = 0 if quarantine is None else len(quarantine)
+    if len(loaded) + n_quarantined != n or n_quarantined != int(problems.bad.sum()):
+        raise AssertionError(
+            f"internal invariant broken for table {table.name!r}: read {n} rows, loaded "
+            f"{len(loaded)}, quarantined {n_quarantined}"
+        )
+
+    key_info = {}
+    if quarantine is not None:
+        positions = np.sort(np.concatenate([p for _, _, p, _, _ in problems.parts]))
+        described = ("row " + quarantine["row"].astype(_TEXT_DTYPE) + ": " + quarantine["reason"].astype(_TEXT_DTYPE))
+        for ref in context["referenced"]:
+            ref_table, ref_column = ref.split(".")
+            if ref_table != table.name:
+                continue
+            key_values = parsed[ref_column].to_numpy(dtype=object)[positions]
+            info = pd.Series(described.to_numpy(dtype=object), index=key_values)
+            info = info[pd.notna(info.index)]
+            key_info[ref] = info[~info.index.duplicated(keep="first")]
+    return _TableResult(loaded, quarantine, n, ignored, key_info)
+
+
+def _match_tables(frames: Mapping) -> tuple[dict, list, object]:
+    tables, ignored, stages = {}, [], None
+    for key, frame in frames.items():
+        name = normalize_column_name(key)
+        if name in ("stages", "stage_config", "pipeline_stages"):
+            stages = frame
+            continue
+        if name not in TABLES:
+            ignored.append(str(key))
+            continue
+        if name in tables:
+            raise DataError(f"two sources for table {name!r}: {tables[name][0]!r} and {key!r}; expected one.",
+                            file=str(key))
+        if frame is None:
+            continue
+        if not isinstance(frame, pd.DataFrame):
+            raise DataError(f"table {name!r}: expected a pandas DataFrame, got {type(frame).__name__}.",
+                            file=str(key))
+        tables[name] = (key, frame)
+    return tables, ignored, stages
+
+
+def validate_tables(frames: Mapping[str, pd.DataFrame], *, files: Mapping[str, str] | None = None,
+                    source: str = "", stages=None, ignored_sources=()) -> SalesData:
+    """Check raw tables against the contract and bundle them as :class:`SalesData`.
+
+    Parameters
+    ----------
+    frames : dict of str -> pandas.DataFrame
+        Tables by contract name (case-insensitive). Cells may be raw strings or typed
+        values. Optional helper columns ``_source_row`` / ``_source_file`` override the
+        row number / file recorded in the quarantine. Keys that are not contract tables
+        are ignored (and reported); a ``stages`` key is read as the stage config.
+    files : dict of str -> str, optional
+        The file each table came from, for messages and the quarantine.
+    source : str
+        Where the data came from, for the report.
+    stages : optional
+        Open stages in funnel order: a list, a ``{pipeline: [stages]}`` dict, a DataFrame
+        with ``stage``, ``order`` and optional ``pipeline`` columns, or a path to a
+        ``stages.csv`` / ``stages.toml``. Inferred from ``stage_history`` when omitted.
+    ignored_sources : sequence of str
+        Files the loader skipped, carried into the report.
+
+    Returns
+    -------
+    SalesData
+
+    Raises
+    ------
+    DataError
+        A required table or column is missing, or two columns mean the same contract
+        column. The message names the file/table, the column and what was expected.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> reps = pd.DataFrame({"rep_id": ["R1"], "name": ["Ann"], "team": ["East"], "region": ["North"]})
+    >>> deals = pd.DataFrame({
+    ...     "opportunity_id": ["O1", "O2", "O3"], "rep_id": ["R1", "R1", "R9"],
+    ...     "created_at": ["2026-01-05", "2026-01-06", "2026-01-07"], "stage": ["Won", "Demo", "Demo"],
+    ...     "amount": ["1,200", "-5", "300"], "closed_at": ["2026-02-01", "", ""],
+    ...     "outcome": ["Won", "open", "open"]})
+    >>> data = validate_tables({"reps": reps, "opportunities": deals})
+    >>> data.opportunities[["opportunity_id", "amount", "outcome"]]
+      opportunity_id  amount outcome
+    0             O1  1200.0     won
+    >>> data.quarantine[["table", "row", "column", "value", "reason"]]
+               table  row  column value           reason
+    0  opportunities    1  amount    -5  negative amount
+    1  opportunities    2  rep_id    R9  rep_id not in reps
+    """
+    files = dict(files or {})
+    matched, ignored_keys, stages_in_frames = _match_tables(frames)
+    ignored_sources = tuple(ignored_sources) + tuple(ignored_keys)
+    for required in (n for n in TABLE_NAMES if TABLES[n].required):
+        if required not in matched:
+            where = f"{source}: " if source else ""
+            raise DataError(
+                f"{where}required table {required!r} is missing; expected a table/file named "
+                f"{required!r} (e.g. {required}.csv) with columns {TABLES[required].required_columns}.",
+                file=source or required,
+            )
+    referenced = sorted({c.references for t in TABLES.values() for c in t.columns if c.references})
+    context = {"loaded": {}, "key_info": {}, "referenced": referenced}
+    tables, quarantines, rows_read, ignored_columns, table_files = {}, [], {}, {}, {}
+    for name in TABLE_NAMES:
+        if name not in matched:
+            tables[name] = None
+            continue
+        key, frame = matched[name]
+        file = str(files.get(name) or files.get(key) or frame.attrs.get("file") or "")
+        result = _validate_table(TABLES[name], frame, file, context)
+        tables[name] = result.loaded
+        context["loaded"][name] = result.loaded
+        context["key_info"].update(result.key_info)
+        rows_read[name] = result.rows_read
+        ignored_columns[name] = tuple(map(str, result.ignored))
+        table_files[name] = file
+        if result.quarantine is not None:
+            quarantines.append(result.quarantine)
+    if quarantines:
+        quarantine = pd.concat(quarantines, ignore_index=True)
+        quarantine["row"] = quarantine["row"] if quarantine["row"].dtype.kind in "iu" else quarantine["row"].astype(object)
+        for col in ("table", "file", "column", "value", "reason", "check"):
+            quarantine[col] = quarantine[col].astype(object).where(quarantine[col].notna(), "").astype(_TEXT_DTYPE)
+        quarantine = quarantine[QUARANTINE_COLUMNS]
+    else:
+        quarantine = SalesData.__dataclass_fields__["quarantine"].default_factory()
+    stage_order, pipelines = resolve_stages(stages if stages is not None else stages_in_frames, tables)
+    return SalesData(
+        _tables=MappingProxyType(tables),
+        quarantine=quarantine,
+        rows_read=MappingProxyType(rows_read),
+        stages=stage_order,
+        source=str(source),
+        pipelines=MappingProxyType(pipelines),
+        files=MappingProxyType(table_files),
+        ignored_columns=MappingProxyType(ignored_columns),
+        ignored_sources=tuple(ignored_sources),
+    )

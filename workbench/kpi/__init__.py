@@ -1,0 +1,28 @@
+"""KPIs per rep, team, region and company, computed in DuckDB through ibis.
+
+>>> from workbench.kpi import KPIS, kpi_label
+>>> "win_rate" in KPIS, kpi_label("bookings", lang="zh")
+(True, '签约额')
+
+See :func:`compute_kpis` for the tidy KPI table, :func:`kpi_wide` for one column per
+metric and :func:`to_series` for the forecasting format.
+"""
+
+from workbench.kpi.api import KPI_COLUMNS, KPIUnavailableWarning, compute_kpis, kpi_wide, to_series
+from workbench.kpi.engine import KPITables, connect, kpi_tables, kpi_tables_from_parquet
+from workbench.kpi.registry import KPI, KPIS, kpi_label
+
+__all__ = [
+    "KPI",
+    "KPIS",
+    "KPI_COLUMNS",
+    "KPITables",
+    "KPIUnavailableWarning",
+    "compute_kpis",
+    "connect",
+    "kpi_label",
+    "kpi_tables",
+    "kpi_tables_from_parquet",
+    "kpi_wide",
+    "to_series",
+]

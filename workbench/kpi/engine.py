@@ -1,0 +1,247 @@
+"""Where KPI expressions run: DuckDB in process by default, through ibis.
+
+The KPI expressions (:mod:`workbench.kpi.expressions`) take ibis tables, so they run on
+whatever backend holds the data. This module makes those tables:
+
+* :func:`kpi_tables` from a :class:`~workbench.io.SalesData` (or a dict of contract
+  DataFrames) in an in-memory DuckDB connection;
+* :func:`kpi_tables_from_parquet` from a folder of Parquet files, which DuckDB scans
+  directly — the raw events never pass through pandas, which is how 10 M activities fit
+  in a few hundred MB.
+
+Both return a :class:`KPITables` with every table conformed to the contract: missing
+nullable columns are added as typed nulls and columns are cast to the contract types.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from workbench.kpi.engine import fetch, kpi_tables
+>>> reps = pd.DataFrame({"rep_id": ["r1"], "name": ["Ann"], "team": ["East"], "region": ["North"]})
+>>> opps = pd.DataFrame({"opportunity_id": ["o1"], "rep_id": ["r1"], "stage": ["Won"],
+...     "created_at": pd.to_datetime(["2026-01-05"]), "amount": [100.0], "outcome": ["won"],
+...     "closed_at": pd.to_datetime(["2026-02-01"])})
+>>> tables = kpi_tables({"reps": reps, "opportunities": opps})
+>>> tables.has("activities"), fetch(tables, tables["opportunities"].count())
+(False, 1)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+
+import ibis
+import ibis.expr.datatypes as dt
+import pandas as pd
+import pyarrow as pa
+
+from workbench.contract import TABLES
+from workbench.errors import DataError
+
+__all__ = ["KPITables", "KPI_TABLE_NAMES", "connect", "fetch", "memtable", "kpi_tables", "kpi_tables_from_parquet"]
+
+#: Contract tables the KPI engine reads.
+KPI_TABLE_NAMES = (
+    "reps", "opportunities", "stage_history", "activities", "orders", "targets", "surveys", "market",
+)
+
+_IBIS_TYPES = {
+    "str": dt.string,
+    "float": dt.float64,
+    "datetime": dt.timestamp,
+    "date": dt.timestamp,
+}
+
+
+@dataclass(frozen=True, eq=False)
+class KPITables:
+    """The contract tables the KPI engine reads, as ibis tables on one backend.
+
+    Attributes
+    ----------
+    tables : Mapping[str, ibis.Table]
+        Provided tables by name (optional tables the source lacks are absent).
+    stages : tuple of str
+        Open pipeline stages in funnel order; empty when unknown.
+    backend : ibis backend
+        The connection the tables live on; expressions are executed there.
+    source : str
+        Where the tables came from, for messages.
+    """
+
+    tables: Mapping
+    stages: tuple = ()
+    backend: object = field(default=None, repr=False)
+    source: str = ""
+
+    def has(self, name: str) -> bool:
+        """Whether table ``name`` was provided."""
+        return name in self.tables
+
+    def __getitem__(self, name: str) -> ibis.Table:
+        try:
+            return self.tables[name]
+        except KeyError:
+            raise KeyError(f"Table {name!r} was not provided by {self.source or 'the source'}.") from None
+
+
+def memtable(frame: pd.DataFrame) -> ibis.Table:
+    """An ibis in-memory table from a pandas DataFrame, converted through Arrow (index dropped)."""
+    return ibis.memtable(pa.Table.from_pandas(frame, preserve_index=False))
+
+
+def fetch(tables: KPITables, expr):
+    """Run ``expr`` on the backend of ``tables``; a table comes back as a pandas DataFrame.
+
+    Goes through Arrow, so string columns arrive with pandas' ``str`` dtype and
+    timestamps keep microsecond precision. A scalar expression returns a Python value.
+    """
+    result = tables.backend.to_pyarrow(expr)
+    if isinstance(result, pa.Table):
+        return result.to_pandas()
+    return result.as_py()
+
+
+def connect(threads: int | None = None, memory_limit: str | None = None):
+    """An in-process DuckDB connection through ibis (no server).
+
+    Parameters
+    ----------
+    threads : int, optional
+        Worker threads DuckDB may use (default: all cores).
+    memory_limit : str, optional
+        e.g. ``"1GB"``; DuckDB spills to disk beyond it.
+    """
+    config = {}
+    if threads is not None:
+        config["threads"] = int(threads)
+    if memory_limit is not None:
+        config["memory_limit"] = str(memory_limit)
+    return ibis.duckdb.connect(**config)
+
+
+def conform(table: ibis.Table, name: str, source: str = "") -> ibis.Table:
+    """Select the contract columns of ``name`` from ``table``, typed as the contract says.
+
+    Missing nullable columns become typed nulls; a missing required column raises
+    :class:`~workbench.errors.DataError` naming the table and column.
+    """
+    spec = TABLES[name]
+    columns = {}
+    for column in spec.columns:
+        target = _IBIS_TYPES[column.dtype]
+        if column.name in table.columns:
+            expr = table[column.name]
+            if expr.type().is_null() or not _same_kind(expr.type(), target):
+                expr = expr.cast(target)
+            columns[column.name] = expr
+        elif column.nullable:
+            columns[column.name] = ibis.null().cast(target)
+        else:
+            where = f" in {source}" if source else ""
+            raise DataError(
+                f"Table {name!r}{where} has no column {column.name!r}, which KPIs need "
+                f"({column.description or column.dtype}). Columns present: {list(table.columns)}.",
+                file=name,
+                column=column.name,
+            )
+    return table.select(**columns)
+
+
+def _same_kind(actual: dt.DataType, target: dt.DataType) -> bool:
+    if target.is_string():
+        return actual.is_string()
+    if target.is_floating():
+        return actual.is_floating()
+    if target.is_timestamp():
+        return actual.is_timestamp() and actual.timezone is None
+    return actual == target
+
+
+def kpi_tables(data, backend=None) -> KPITables:
+    """Put a SalesData (or a dict of contract DataFrames) on a backend for KPI queries.
+
+    Parameters
+    ----------
+    data : SalesData, KPITables or Mapping[str, pandas.DataFrame]
+        The input. A :class:`KPITables` is returned unchanged.
+    backend : ibis backend, optional
+        Defaults to a fresh in-memory DuckDB connection (:func:`connect`).
+
+    Returns
+    -------
+    KPITables
+    """
+    if isinstance(data, KPITables):
+        return data
+    backend = backend if backend is not None else connect()
+    stages: tuple = ()
+    source = ""
+    if isinstance(data, Mapping):
+        frames = {n: data[n] for n in KPI_TABLE_NAMES if data.get(n) is not None}
+        stages = tuple(data.get("stages", ()) or ())
+    elif hasattr(data, "has") and hasattr(data, "stages"):
+        # A SalesData: its attributes hand out copies; _tables gives read-only access.
+        raw = getattr(data, "_tables", None)
+        getter = raw.get if raw is not None else (lambda n: data[n])
+        frames = {n: getter(n) for n in KPI_TABLE_NAMES if data.has(n)}
+        stages = tuple(data.stages or ())
+        source = getattr(data, "source", "") or ""
+    else:
+        raise TypeError(
+            "KPIs need a SalesData (from workbench.load), a dict of contract DataFrames or "
+            f"KPITables; got {type(data).__name__}."
+        )
+    for name in ("reps", "opportunities"):
+        if name not in frames:
+            raise DataError(f"KPIs need the {name!r} table; it is missing from the input.", file=name)
+    tables = {}
+    for name, frame in frames.items():
+        if not isinstance(frame, pd.DataFrame):
+            raise TypeError(f"Table {name!r} must be a pandas DataFrame; got {type(frame).__name__}.")
+        tables[name] = conform(memtable(frame), name, source)
+    return KPITables(MappingProxyType(tables), stages, backend, source)
+
+
+def kpi_tables_from_parquet(folder, stages=(), backend=None) -> KPITables:
+    """Open a folder of Parquet files for KPI queries without loading them into pandas.
+
+    Each table is ``<folder>/<table>.parquet`` or a folder ``<folder>/<table>/`` of Parquet
+    files. ``reps`` and ``opportunities`` are required; other tables are optional.
+
+    Parameters
+    ----------
+    folder : str or Path
+    stages : sequence of str, optional
+        Open stages in funnel order; inferred from ``stage_history`` when empty.
+    backend : ibis backend, optional
+        Defaults to a fresh in-memory DuckDB connection (:func:`connect`).
+
+    Returns
+    -------
+    KPITables
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise DataError(f"{folder} is not a folder of Parquet files.", file=folder)
+    backend = backend if backend is not None else connect()
+    tables = {}
+    for name in KPI_TABLE_NAMES:
+        single = folder / f"{name}.parquet"
+        many = folder / name
+        if single.is_file():
+            path = str(single)
+        elif many.is_dir() and any(many.glob("*.parquet")):
+            path = str(many / "*.parquet")
+        else:
+            continue
+        tables[name] = conform(backend.read_parquet(path, table_name=f"wb_{name}"), name, str(folder))
+    for name in ("reps", "opportunities"):
+        if name not in tables:
+            raise DataError(
+                f"{folder} has no {name}.parquet (or {name}/ folder of Parquet files); KPIs need it.",
+                file=folder / f"{name}.parquet",
+            )
+    return KPITables(MappingProxyType(tables), tuple(stages), backend, str(folder))
