@@ -16,6 +16,7 @@ __all__ = ["main", "build_parser"]
 #: Sub-command modules, in the order ``workbench --help`` lists them.
 COMMAND_MODULES = [
     "validate",
+    "diagnose",
 ]
 
 DESCRIPTION = """\

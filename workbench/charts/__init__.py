@@ -3,3 +3,5 @@
 Builders never display a chart and never recompute business numbers; they draw what
 the computing modules returned. Tests check ``chart.to_dict()``, not pixels.
 """
+
+from workbench.charts.diagnose import driver_waterfall, follow_up_curve, funnel_vs_peers  # noqa: E402,F401

@@ -403,7 +403,7 @@ def _coverage(ctx: Context) -> pd.DataFrame:
     if reference is None or pipeline.empty:
         return pd.DataFrame()
     months = ctx.frames["window_months"]
-    per_quarter = reference / months * 3.0
+    per_quarter = reference.astype(float) / months * 3.0
     coverage = (pipeline.reindex(ent.index).fillna(0.0) / per_quarter.where(per_quarter > 0)).dropna()
     if coverage.empty:
         return pd.DataFrame()

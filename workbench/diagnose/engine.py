@@ -231,8 +231,8 @@ def diagnose(
         The period the diagnosis ends with (``"2026-Q1"``, ``"2026-03"``); default: the last
         full month in the data.
     window : int, optional
-        Months analysed, ending at the period's end (default 6, or the period's length when
-        longer). Every entity is still benchmarked against all comparable peers.
+        Months analysed, ending at the period's end (default 12, or the period's length
+        when longer). Every entity is still benchmarked against all comparable peers.
     rep, team : str, optional
         Keep only the findings of this rep (or of this team and its reps).
     config : DiagnosisConfig, optional

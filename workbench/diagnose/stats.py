@@ -188,7 +188,7 @@ def robust_tau2(residuals: np.ndarray, sampling_var: np.ndarray, higher_is_worse
     >>> import numpy as np
     >>> r = np.r_[np.linspace(-1, 1, 101), [-5.0] * 20]
     >>> round(robust_tau2(r, np.zeros_like(r), higher_is_worse=False), 3)
-    0.564
+    0.791
     """
     r = np.asarray(residuals, float)
     s2 = np.asarray(sampling_var, float)
@@ -320,21 +320,23 @@ def hierarchical_fdr(p_values, families, q: float):
     ([True, True, False, False], [True, False, False, False])
     """
     p = np.asarray(p_values, float)
-    fam = pd.Series(pd.factorize(pd.Series(families, dtype=object))[0])
-    frame = pd.DataFrame({"p": p, "fam": fam})
-    valid = frame["p"].notna()
-    simes = pd.Series(np.nan, index=frame.index)
-    member_adj = pd.Series(np.nan, index=frame.index)
-    for _, grp in frame[valid].groupby("fam"):
-        ps = grp["p"].to_numpy()
-        order = np.sort(ps)
-        simes.loc[grp.index] = float(np.min(order * len(ps) / np.arange(1, len(ps) + 1)))
-        member_adj.loc[grp.index] = benjamini_hochberg(ps)
-    fam_p = simes.groupby(frame["fam"]).first()
-    fam_q = pd.Series(benjamini_hochberg(fam_p.to_numpy()), index=fam_p.index)
-    m = int(fam_p.notna().sum())
-    r = int((fam_q <= q).sum())
-    family_q = frame["fam"].map(fam_q).to_numpy()
+    fam_codes = pd.factorize(pd.Series(families, dtype=object))[0]
+    frame = pd.DataFrame({"p": p, "fam": fam_codes}).dropna(subset=["p"])
+    family_q = np.full(p.shape, np.nan)
+    member_q = np.full(p.shape, np.nan)
+    if frame.empty:
+        return family_q, member_q
+    frame = frame.sort_values(["fam", "p"])
+    size = frame.groupby("fam")["p"].transform("size").to_numpy()
+    rank = frame.groupby("fam").cumcount().to_numpy() + 1
+    scaled = frame["p"].to_numpy() * size / rank
+    frame["scaled"] = scaled
+    simes = frame.groupby("fam")["scaled"].min()
+    # within-family BH: running minimum from the largest p down
+    frame["adj"] = frame.iloc[::-1].groupby("fam")["scaled"].cummin().iloc[::-1].clip(upper=1.0)
+    fam_q = pd.Series(benjamini_hochberg(simes.to_numpy()), index=simes.index)
+    m, r = len(simes), int((fam_q <= q).sum())
     scale = m / r if r > 0 else np.inf
-    member_q = np.minimum(member_adj.to_numpy() * scale, 1.0)
+    family_q[frame.index] = frame["fam"].map(fam_q).to_numpy()
+    member_q[frame.index] = np.minimum(frame["adj"].to_numpy() * scale, 1.0)
     return family_q, member_q

@@ -5,7 +5,10 @@ Everything the rules need is derived here once from the contract tables, keyed b
 diagnoses every level.
 
 Window rule: the diagnosis looks at ``window`` whole months ending at the end of
-``period`` (default: 6 months, or the period itself when it is longer). Bookings,
+``period`` (default: 12 months, or the period itself when it is longer). Twelve months
+because a rep decides only a few deals a month: stage-level conversion and product win
+rates need about a year of deals to tell a real problem from noise, while a year is
+still recent enough to describe current behaviour. Bookings,
 targets, funnel and behaviour are all measured over that same window, so the parts of
 the gap add up. Pass ``window=3`` with ``period="2026-Q1"`` to analyse exactly Q1.
 """
@@ -49,7 +52,7 @@ def resolve_window(period, window: int | None, latest: pd.Timestamp | None = Non
     --------
     >>> w = resolve_window("2026-Q1", None)
     >>> (str(w.start.date()), str(w.end.date()), w.months)
-    ('2025-10-01', '2026-04-01', 6)
+    ('2025-04-01', '2026-04-01', 12)
     >>> resolve_window("2026-Q1", 3).label
     '2026-01..2026-03'
     """
@@ -67,7 +70,7 @@ def resolve_window(period, window: int | None, latest: pd.Timestamp | None = Non
     if p.freq == "W":
         raise ValueError(f"Diagnosis works on months, quarters or years; got week {period!r}.")
     period_months = {"M": 1, "Q": 3, "Y": 12}[p.freq]
-    months = int(window) if window is not None else max(6, period_months)
+    months = int(window) if window is not None else max(12, period_months)
     if months < 1:
         raise ValueError(f"The 'window' parameter must be ≥ 1 month; got {window!r}.")
     start = p.end - pd.DateOffset(months=months)
@@ -442,7 +445,7 @@ def entity_frames(prep: Prepared, level: str) -> dict:
     entities = entities.assign(company="company").set_index("entity", drop=False)
     t = prep.targets
     entities["target"] = (
-        t[t["entity_type"] == level].set_index("entity_id")["target"].reindex(entities.index)
+        t[t["entity_type"] == level].set_index("entity_id")["target"].reindex(entities.index).astype(float)
     )
 
     def keyed(frame):
