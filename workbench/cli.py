@@ -15,6 +15,7 @@ __all__ = ["main", "build_parser"]
 
 #: Sub-command modules, in the order ``workbench --help`` lists them.
 COMMAND_MODULES = [
+    "sample",
     "validate",
     "diagnose",
 ]

@@ -117,7 +117,7 @@ _DMY = re.compile(
 _COMPACT = re.compile(
     r"^(?P<year>\d{4})(?P<month>\d{2})(?P<day>\d{2})(?:[\sT]?(?P<hour>\d{2})(?P<minute>\d{2})(?P<second>\d{2})?)?$"
 )
-_SERIAL = re.compile(r"^\d{4,6}(?:\.\d+)?$")
+_SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
 _TZ_SUFFIX = re.compile(r"(?<=\d)\s*(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})$")
 
 

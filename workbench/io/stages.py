@@ -16,9 +16,11 @@ import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from workbench.errors import DataError
+from workbench.io._fast import isin
 
 __all__ = ["resolve_stages", "read_stage_config", "infer_stages"]
 
@@ -91,19 +93,25 @@ def infer_stages(stage_history: pd.DataFrame | None, opportunities: pd.DataFrame
     if stage_history is None or stage_history.empty:
         return ()
     history = stage_history[["opportunity_id", "stage", "entered_at"]].dropna(subset=["stage"])
-    history = history.sort_values(["opportunity_id", "entered_at"], kind="stable")
-    grouped = history.groupby("opportunity_id", sort=False)
-    position = grouped.cumcount()
-    is_last = position == grouped["stage"].transform("size") - 1
+    deal, deal_ids = pd.factorize(history["opportunity_id"])
+    entered = history["entered_at"].to_numpy(dtype="datetime64[ns]").astype("int64")
+    order = np.lexsort((entered, deal))  # by deal, then time entered
+    deal_sorted = deal[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(deal_sorted)) + 1]
+    sizes = np.diff(np.r_[starts, len(deal_sorted)])
+    position = np.arange(len(deal_sorted)) - np.repeat(starts, sizes)
+    is_last = position == np.repeat(sizes, sizes) - 1
     if opportunities is not None and "outcome" in opportunities:
-        closed_ids = opportunities.loc[opportunities["outcome"].isin(["won", "lost"]), "opportunity_id"]
-        closed = history["opportunity_id"].isin(closed_ids)
+        closed_ids = opportunities.loc[isin(opportunities["outcome"], ["won", "lost"]), "opportunity_id"]
+        closed = isin(pd.Series(deal_ids), closed_ids)[deal_sorted]
     else:
-        closed = pd.Series(False, index=history.index)
-    frame = pd.DataFrame({"stage": history["stage"], "position": position, "closing": is_last & closed})
+        closed = np.zeros(len(order), dtype=bool)
+    stage_code, stage_names = pd.factorize(history["stage"])
+    frame = pd.DataFrame({"stage": stage_code[order], "position": position, "closing": is_last & closed})
     stats = frame.groupby("stage").agg(median=("position", "median"), mean=("position", "mean"),
                                        terminal=("closing", "all"))
     stats = stats[~stats["terminal"]].reset_index()
+    stats["stage"] = np.asarray(stage_names, dtype=object)[stats["stage"].to_numpy()]
     stats = stats.sort_values(["median", "mean", "stage"], kind="stable")
     return tuple(stats["stage"].astype(str))
 

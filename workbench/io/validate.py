@@ -46,6 +46,7 @@ import pandas as pd
 
 from workbench.contract import OUTCOMES, TABLE_NAMES, TABLES, Column, Table
 from workbench.errors import DataError
+from workbench.io._fast import isin, token_variants
 from workbench.io.parsing import STRICT_NA_TOKENS, _numbers_as_text, parse_datetimes, parse_numbers
 from workbench.io.sales_data import QUARANTINE_COLUMNS, SalesData
 from workbench.io.stages import resolve_stages
@@ -84,6 +85,9 @@ def _cell_text(values: pd.Series) -> np.ndarray:
     return text.fillna("").astype(object).to_numpy()
 
 
+_NA_TEXT = token_variants(STRICT_NA_TOKENS)
+
+
 def _coerce_text(values: pd.Series) -> pd.Series:
     """Any column as stripped text; empty / null markers -> missing (NaN)."""
     if values.dtype.kind == "M" or isinstance(values.dtype, pd.DatetimeTZDtype):
@@ -93,11 +97,11 @@ def _coerce_text(values: pd.Series) -> pd.Series:
     elif pd.api.types.is_numeric_dtype(values.dtype):
         text = _numbers_as_text(values)
     elif values.dtype == object:
-        kinds = values.map(type)
-        is_str = kinds.eq(str)
-        if is_str.all():
-            text = values.astype(_TEXT_DTYPE)
+        kind = pd.api.types.infer_dtype(values, skipna=True)
+        if kind in ("string", "empty"):
+            text = values
         else:
+            kinds = values.map(type)
             is_num = kinds.isin([int, float, np.int64, np.float64, np.int32, np.float32]) & values.notna()
             text = values.map(lambda v: None if v is None else str(v)).astype(object)
             if is_num.any():
@@ -106,8 +110,20 @@ def _coerce_text(values: pd.Series) -> pd.Series:
     else:
         text = values
     text = pd.Series(text, index=values.index).astype(_TEXT_DTYPE).str.strip()
-    missing = text.isna() | text.str.lower().isin(STRICT_NA_TOKENS)
-    return text.mask(missing)
+    missing = text.isna().to_numpy() | isin(text, _NA_TEXT)
+    return text.mask(missing) if missing.any() else text
+
+
+def _lower_enum(text: pd.Series, allowed) -> tuple[pd.Series, np.ndarray]:
+    """Lower-case an enum column (touching only values not already allowed); unknown-value mask."""
+    ok = isin(text, list(allowed))
+    odd = ~ok & text.notna().to_numpy()
+    if not odd.any():
+        return text, odd
+    out = text.copy()
+    out[odd] = text[odd].str.lower()
+    unknown = odd & ~isin(out, list(allowed))
+    return out, unknown
 
 
 class _Problems:
@@ -120,24 +136,36 @@ class _Problems:
     def add(self, check: str, column: str, mask, reason, values=None) -> None:
         """Record ``check`` for rows in ``mask`` that have no problem yet.
 
-        ``reason`` is a string or an array aligned with the table's rows; ``values`` the
-        cells to quote (defaults to the raw column at record time).
+        ``reason`` is a string, an array aligned with the table's rows or a function of
+        the selected row positions returning one reason per position (so reasons are only
+        built for failing rows); ``values`` likewise gives the cells to quote (default:
+        the raw column).
         """
         mask = np.asarray(mask, dtype=bool)
         new = mask & ~self.bad
         if not new.any():
             return
         positions = np.flatnonzero(new)
+        if callable(reason):
+            reason = reason(positions)
         if not isinstance(reason, str):
-            reason = np.asarray(reason, dtype=object)[positions]
+            reason = np.asarray(reason, dtype=object)
+            reason = reason if len(reason) == len(positions) else reason[positions]
+        if callable(values):
+            values = values(positions)
         if values is not None and not isinstance(values, str):
-            values = np.asarray(values, dtype=object)[positions]
+            values = np.asarray(values, dtype=object)
+            values = values if len(values) == len(positions) else values[positions]
         self.parts.append((check, column, positions, reason, values))
         self.bad |= new
 
 
-def _reason_array(prefix: str, values: pd.Series, suffix: str = "") -> np.ndarray:
-    return (prefix + values.astype(_TEXT_DTYPE).fillna("") + suffix).to_numpy(dtype=object)
+def _reason_array(prefix: str, values: pd.Series, suffix: str = ""):
+    """A reason builder: ``prefix + value + suffix`` for the failing positions only."""
+    def build(positions):
+        part = values.iloc[positions].astype(_TEXT_DTYPE).fillna("")
+        return (prefix + part + suffix).to_numpy(dtype=object)
+    return build
 
 
 def _normalize_periods(text: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -245,9 +273,8 @@ def _validate_table(table: Table, frame: pd.DataFrame, file: str, context: dict)
             if not column.nullable:
                 problems.add("missing_value", name, missing.to_numpy(), "missing required value")
             if column.allowed is not None:
-                text = text.str.lower()
-                unknown = text.notna() & ~text.isin(column.allowed)
-                problems.add("unknown_value", name, unknown.to_numpy(),
+                text, unknown = _lower_enum(text, column.allowed)
+                problems.add("unknown_value", name, unknown,
                              f"unknown {name} value; expected one of {', '.join(column.allowed)}")
             elif name == "metric":
                 text = text.str.lower()
@@ -283,12 +310,14 @@ def _validate_table(table: Table, frame: pd.DataFrame, file: str, context: dict)
     if table.name == "opportunities":
         created, closed, outcome = parsed["created_at"], parsed["closed_at"], parsed["outcome"]
         problems.add("closed_before_created", "closed_at", (closed < created).to_numpy(),
-                     _reason_array("closed_at before created_at ", created.dt.strftime("%Y-%m-%d %H:%M")))
+                     lambda p: ("closed_at before created_at " + created.iloc[p].dt.strftime("%Y-%m-%d %H:%M")
+                                ).to_numpy(dtype=object))
         closed_outcome = outcome.isin(_CLOSED).to_numpy()
         problems.add("outcome_inconsistent", "outcome", closed_outcome & closed.isna().to_numpy(),
                      _reason_array("outcome ", outcome, " needs a closed_at date"))
         problems.add("outcome_inconsistent", "outcome", outcome.eq(OUTCOMES[0]).to_numpy() & closed.notna().to_numpy(),
-                     _reason_array("outcome open but closed_at is ", closed.dt.strftime("%Y-%m-%d")))
+                     lambda p: ("outcome open but closed_at is " + closed.iloc[p].dt.strftime("%Y-%m-%d")
+                                ).to_numpy(dtype=object))
 
     row_labels = pd.Series(rows)
     if table.key:
@@ -297,8 +326,12 @@ def _validate_table(table: Table, frame: pd.DataFrame, file: str, context: dict)
         if len(keys):
             dup = keys.duplicated(keep="first").to_numpy()
             if dup.any():
-                first_row = pd.Series(row_labels[good].to_numpy(), index=keys.index)
-                first_row = first_row.groupby([keys[k] for k in table.key], dropna=False, sort=False).transform("first")
+                # first occurrence of each duplicated key, looked up among the rows involved only
+                involved = keys.duplicated(keep=False).to_numpy()
+                sub = keys[involved]
+                first_row = pd.Series(row_labels[good].to_numpy()[involved], index=sub.index, dtype=object)
+                first_row = first_row.groupby([sub[k] for k in table.key], dropna=False, sort=False).transform("first")
+                first_row = first_row.reindex(keys.index).map(str, na_action="ignore")
                 mask = np.zeros(n, dtype=bool)
                 mask[np.flatnonzero(good)[dup]] = True
                 reason = np.empty(n, dtype=object)
@@ -309,11 +342,11 @@ def _validate_table(table: Table, frame: pd.DataFrame, file: str, context: dict)
                 if len(table.key) == 1:
                     problems.add("duplicate_key", table.key[0], mask, reason)
                 else:
-                    quoted = pd.Series("", index=range(n), dtype=object)
-                    for k in table.key:
-                        part = _cell_text(raw[k]) if k in raw else np.full(n, "", dtype=object)
-                        quoted = quoted + np.where(quoted.eq(""), "", ", ") + part
-                    problems.add("duplicate_key", ", ".join(table.key), mask, reason, quoted.to_numpy())
+                    def quoted(positions):
+                        cells = [_cell_text(raw[k].iloc[positions]) if k in raw else np.full(len(positions), "", dtype=object)
+                                 for k in table.key]
+                        return np.array([", ".join(map(str, t)) for t in zip(*cells)], dtype=object)
+                    problems.add("duplicate_key", ", ".join(table.key), mask, reason, quoted)
 
     for column in table.columns:
         if not column.references or column.name not in raw:
@@ -323,13 +356,14 @@ def _validate_table(table: Table, frame: pd.DataFrame, file: str, context: dict)
             continue
         values = parsed[column.name]
         present = values.notna().to_numpy() & ~problems.bad
-        known = values.isin(context["loaded"][ref_table][ref_column]).to_numpy()
+        known = isin(values, context["loaded"][ref_table][ref_column])
         orphan = present & ~known
         if not orphan.any():
             continue
         quarantined_info = context["key_info"].get(column.references)
         if quarantined_info is not None and len(quarantined_info):
-            why = values.map(quarantined_info)
+            why = pd.Series(np.nan, index=values.index, dtype=object)
+            why[orphan] = values[orphan].map(quarantined_info)
             cascade = orphan & why.notna().to_numpy()
             problems.add("cascade", column.name, cascade,
                          _reason_array(f"{column.name} was quarantined from {ref_table} (", why, ")"))
@@ -354,8 +388,9 @@ def _validate_table(table: Table, frame: pd.DataFrame, file: str, context: dict)
         positions = np.concatenate([p for _, _, p, _, _ in problems.parts])
         order = np.argsort(positions, kind="stable")
         quarantine = pd.concat(parts, ignore_index=True).iloc[order].reset_index(drop=True)
-    keep = ~problems.bad
-    loaded = pd.DataFrame({c.name: parsed[c.name][keep].reset_index(drop=True) for c in table.columns})
+    loaded = pd.DataFrame({c.name: parsed[c.name] for c in table.columns}, copy=False)
+    if problems.bad.any():  # one take for all columns (masking column by column is much slower)
+        loaded = loaded.take(np.flatnonzero(~problems.bad)).reset_index(drop=True)
 
     n_quarantined = 0 if quarantine is None else len(quarantine)
     if len(loaded) + n_quarantined != n or n_quarantined != int(problems.bad.sum()):
@@ -372,7 +407,7 @@ def _validate_table(table: Table, frame: pd.DataFrame, file: str, context: dict)
             ref_table, ref_column = ref.split(".")
             if ref_table != table.name:
                 continue
-            key_values = parsed[ref_column].to_numpy(dtype=object)[positions]
+            key_values = parsed[ref_column].iloc[positions].to_numpy(dtype=object)
             info = pd.Series(described.to_numpy(dtype=object), index=key_values)
             info = info[pd.notna(info.index)]
             key_info[ref] = info[~info.index.duplicated(keep="first")]

@@ -1,0 +1,118 @@
+"""Benchmark: workbench.load on a big Parquet folder vs plain pandas.read_parquet.
+
+Generates synthetic contract tables (default 1M opportunities, 10M activities, 2,000 reps,
+a few stage-history rows per deal and ~0.1 % bad rows of each kind), writes them as
+Parquet into a temporary folder, then times
+
+- baseline: ``pd.read_parquet`` of every file (no validation), and
+- ``workbench.load(folder)``: read + coerce + every row check + quarantine,
+
+and prints rows/s side by side. Usage::
+
+    python benchmarks/load_bench.py                # full size
+    python benchmarks/load_bench.py --scale 0.1    # 100k opportunities / 1M activities
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+import workbench
+
+
+def make_tables(n_opportunities: int, n_activities: int, n_reps: int = 2000, seed: int = 7) -> dict:
+    rng = np.random.default_rng(seed)
+    rep_ids = np.array([f"R{i:05d}" for i in range(n_reps)], dtype=object)
+    reps = pd.DataFrame({
+        "rep_id": rep_ids,
+        "name": [f"Rep {i}" for i in range(n_reps)],
+        "team": rng.choice([f"Team {i}" for i in range(40)], n_reps),
+        "region": rng.choice(["North", "South", "East", "West"], n_reps),
+        "manager_id": rng.choice(rep_ids[:50], n_reps),
+        "hire_date": pd.Timestamp("2018-01-01") + pd.to_timedelta(rng.integers(0, 2500, n_reps), unit="D"),
+    })
+    opp_ids = pd.Series(np.arange(n_opportunities)).map("O{:08d}".format)
+    created = pd.Timestamp("2023-01-01") + pd.to_timedelta(rng.integers(0, 3 * 365 * 24 * 60, n_opportunities), unit="min")
+    outcome = rng.choice(np.array(["open", "won", "lost"], dtype=object), n_opportunities, p=[0.3, 0.3, 0.4])
+    cycle = pd.to_timedelta(rng.integers(1, 180, n_opportunities), unit="D")
+    closed = pd.Series(created + cycle).where(outcome != "open")
+    amount = rng.lognormal(9, 1, n_opportunities).round(2)
+    # plant ~0.1 % bad rows of several kinds
+    bad = rng.random(n_opportunities)
+    amount[bad < 0.0005] *= -1
+    rep_of_deal = rng.choice(rep_ids, n_opportunities)
+    rep_of_deal[(bad >= 0.0005) & (bad < 0.001)] = "R99999"
+    opportunities = pd.DataFrame({
+        "opportunity_id": opp_ids,
+        "rep_id": rep_of_deal,
+        "account_id": pd.Series(rng.integers(0, 200_000, n_opportunities)).map("A{:06d}".format),
+        "product": rng.choice(["Basic", "Pro", "Enterprise"], n_opportunities),
+        "source": rng.choice(["web", "referral", "event", "outbound"], n_opportunities),
+        "created_at": created,
+        "first_touch_at": created + pd.to_timedelta(rng.integers(0, 72 * 60, n_opportunities), unit="min"),
+        "stage": np.where(outcome == "won", "Closed Won", np.where(outcome == "lost", "Closed Lost", "Proposal")),
+        "amount": amount,
+        "expected_close": (created + cycle).normalize(),
+        "closed_at": closed,
+        "outcome": outcome,
+        "lost_reason": np.where(outcome == "lost", "price", None),
+        "competitor": None,
+    })
+    n_history = 3 * n_opportunities
+    idx = np.repeat(np.arange(n_opportunities), 3)
+    stage_history = pd.DataFrame({
+        "opportunity_id": opp_ids.to_numpy()[idx],
+        "stage": np.tile(np.array(["Lead", "Qualified", "Proposal"], dtype=object), n_opportunities),
+        "entered_at": created[idx] + pd.to_timedelta(np.tile([0, 2, 5], n_opportunities), unit="D"),
+    })
+    assert len(stage_history) == n_history
+    act_opp = rng.integers(0, n_opportunities, n_activities)
+    activities = pd.DataFrame({
+        "activity_id": pd.Series(np.arange(n_activities)).map("A{:09d}".format),
+        "rep_id": rep_of_deal[act_opp],
+        "opportunity_id": opp_ids.to_numpy()[act_opp],
+        "account_id": None,
+        "type": rng.choice(np.array(["call", "email", "meeting", "demo", "visit", "other"], dtype=object), n_activities),
+        "at": created[act_opp] + pd.to_timedelta(rng.integers(0, 90 * 24 * 60, n_activities), unit="min"),
+    })
+    return {"reps": reps, "opportunities": opportunities, "stage_history": stage_history, "activities": activities}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", type=float, default=1.0, help="1.0 = 1M opportunities, 10M activities")
+    args = parser.parse_args()
+    n_opps, n_acts = int(1_000_000 * args.scale), int(10_000_000 * args.scale)
+    t0 = time.perf_counter()
+    tables = make_tables(n_opps, n_acts)
+    print(f"generated {n_opps:,} opportunities, {n_acts:,} activities in {time.perf_counter() - t0:.1f} s")
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        for name, frame in tables.items():
+            frame.to_parquet(folder / f"{name}.parquet", index=False)
+        del tables
+        total = 0
+        t0 = time.perf_counter()
+        for path in sorted(folder.glob("*.parquet")):
+            total += len(pd.read_parquet(path))
+        baseline = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        data = workbench.load(folder)
+        elapsed = time.perf_counter() - t0
+    loaded = sum(data.rows_loaded.values())
+    print(f"rows: {total:,} read, {loaded:,} loaded, {len(data.quarantine):,} quarantined")
+    print(f"{'':28} {'seconds':>8} {'rows/s':>14}")
+    print(f"{'pd.read_parquet (baseline)':28} {baseline:8.2f} {total / baseline:14,.0f}")
+    print(f"{'workbench.load (validated)':28} {elapsed:8.2f} {total / elapsed:14,.0f}")
+    print(f"validation overhead: x{elapsed / baseline:.1f} the plain read")
+    print(data.report()[["table", "check", "count"]].to_string(index=False))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,215 @@
+"""Realistic sample data: a causal simulation of a B2B sales team, with planted drivers.
+
+:func:`generate_sample` simulates a sales force month by month and returns every
+contract table, plus ``planted_drivers`` (the ground truth of which reps were given
+which underperformance driver) and ``stages`` (the funnel). :func:`write_sample`
+writes them to a folder.
+
+The simulation
+--------------
+*Calendar.* Reps work Mon-Fri 08:00-18:00; all durations are drawn in business hours.
+The data covers ``months`` calendar months ending on ``end`` (inclusive); the
+simulation starts 9 months earlier so the window opens with a mature pipeline (deals
+still open at the window start are reported with their history, deals closed before
+it are not). Nothing depends on today's date.
+
+*Sales force.* ``n_reps`` reps in teams of ~10 spread over up to four regions
+(North, South, East, West), one manager per team. Most reps are established (tenure
+drawn from 0.3 + Exp(3) years); ~6 % are hired during the window (at least 12 months
+before the end). New hires ramp from 35 % to full productivity over their first
+6 months (fewer touches and leads, lower conversion). Each rep has modest natural
+traits: general skill (conversion logit sd 0.1), territory (inbound leads, sd 12 %),
+activity rate (sd 7 %), follow-up speed (sd 15 %), deal size (sd 7 %), cycle length
+(sd 7 %), CSAT (sd 0.07 points), per-stage and per-product conversion (logit sd 0.06
+and 0.10). None of these makes a rep an outlier.
+
+*Leads and deals.* Each rep-month draws prospecting touches (~40 at full productivity,
+seasonal); 5.5 % of them become *outbound* deals. Inbound leads (~3.2 a month,
+growing 8 %/year, with a yearly seasonal profile) come from Inbound, Referral,
+Partner and Event sources in proportion to territory. A deal gets a product (regional
+mix), an account from the rep's book (some accounts buy repeatedly), a lumpy
+lognormal amount (product median x region price x source x 4 %/year price growth,
+sd 0.75 in logs, 4 % very large deals), a follow-up delay (median 6 business hours,
+sd 0.9 in logs) and an engagement level (activities per week on the deal).
+
+*Funnel.* Prospecting → Qualification → Proposal → Negotiation → Closed Won. At each
+transition the deal advances with a probability whose logit depends on the stage,
+product, source (first two transitions), rep skill and ramp, follow-up delay
+(Prospecting→Qualification: -0.40 per log unit), engagement (the two middle
+transitions: +0.45 per log unit), relative amount (the two late transitions: -0.15 per
+log unit; big deals are harder) and region x product segment effects. A deal that
+fails a transition is lost part-way through that stage. Stage durations are gamma
+draws around 7/14/20/16 days, scaled by product, rep cycle, and amount^0.12. Some wins
+that would land in the first 12 days of a quarter are pulled into the previous
+quarter end (quarter-end push). Deals not closed by ``end`` are open at their current
+stage with an expected close date after ``end``.
+
+*Activities.* Prospecting touches (no deal; 70 % with an account), one first-touch
+activity per deal at its first touch (the CRM field ``first_touch_at`` is left empty
+for ~7 % of deals), and deal activities between first touch and close at ~1.1 a week
+x engagement, with a type mix that depends on the stage.
+
+*After the sale.* Won deals produce an order shortly after closing (large deals a
+second instalment 40-120 days later); 3-6 % of orders are cancelled (by product),
+recent ones are pending. About 65 % of customers answer an onboarding survey 2-6 weeks
+after their first completed order (integer CSAT 1-5, mean ~4).
+
+*Plan and market.* See :mod:`workbench.sample.plan`. Skills and training: see
+:mod:`workbench.sample.people`.
+
+Planted drivers
+---------------
+With ``planted=True`` about 30 % of the reps with at least 18 months in the window
+get one driver (20 % of them a second one, with a different key). They act through
+the simulated process, from the window start (and burn-in) to the end:
+
+``slow_follow_up``
+    Follow-up delay x2.2-3.0 (median hours to first touch 2-3x peers). Causally lowers
+    Prospecting→Qualification conversion via the follow-up effect (about -8 % relative;
+    knock-on, not planted as a stage problem).
+``low_stage_conversion``
+    Probability of one transition x0.50-0.65 (35-50 % lower). ``detail`` names it:
+    early ``Prospecting→Qualification`` or ``Qualification→Proposal``; late
+    ``Proposal→Negotiation`` or ``Negotiation→Closed Won``. Knock-on: lower win rate
+    and bookings.
+``low_activity``
+    Prospecting touches x0.50-0.60 and engagement on deals x0.8: about 40-45 % fewer
+    activities a month. Knock-on: fewer outbound deals (so fewer opportunities and less
+    pipeline), and slightly lower Qualification→Proposal and Proposal→Negotiation
+    conversion (about -3 % relative each, through engagement).
+``small_deals``
+    Deal amounts x0.50-0.60. Knock-on: slightly *higher* late-stage conversion (smaller
+    deals are easier), lower bookings.
+``long_cycle``
+    Every stage lasts x1.6-2.0 longer. Knock-on: more open pipeline, fewer closes in the
+    first months, lower bookings; conversion unchanged.
+``low_csat``
+    CSAT lowered by 0.8-1.0 points. No knock-on.
+``weak_product``
+    Win probability on one product (``detail``; one of the three biggest) x0.25-0.35,
+    spread over the last three transitions. Knock-on: lower overall win rate.
+
+Each planted driver also lowers the matching assessed skill by 15-22 points
+(``catalog.DRIVER_SKILL``). ``planted_drivers`` lists root causes only. With
+``planted=False`` the same seed gives the same reps and traits with no drivers.
+
+Region x product segments (not rep drivers): East x Cloud Platform faces a rising
+competitor (Vandelay) from 2025 (late-stage logit down to -0.3) and a market growing
+24 %/year; South x Analytics Suite's market grows 20 %/year (our share falls in both);
+West sells few Security Add-ons but wins them often (+0.5 late-stage logit).
+
+Examples
+--------
+>>> from workbench.sample import generate_sample
+>>> data = generate_sample(n_reps=12, months=24, seed=3)
+>>> sorted(data)[:4]
+['activities', 'market', 'opportunities', 'orders']
+>>> data["opportunities"]["outcome"].isin(["open", "won", "lost"]).all()
+np.True_
+>>> len(data["planted_drivers"]) > 0, len(generate_sample(12, 24, seed=3, planted=False)["planted_drivers"])
+(True, 0)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from workbench.sample import catalog
+from workbench.sample.catalog import DRIVERS, STAGES, TRANSITIONS
+from workbench.sample.people import skills_and_training, training_catalog
+from workbench.sample.pipeline import simulate_deals, simulate_rep_months
+from workbench.sample.plan import market_table, targets_table
+from workbench.sample.roster import build_roster, build_world, no_effects, plant_drivers
+from workbench.sample.tables import activities_table, deal_tables, orders_table, surveys_table
+from workbench.sample.writer import write_tables
+
+__all__ = ["generate_sample", "write_sample", "DRIVERS", "STAGES", "TRANSITIONS", "catalog"]
+
+_STREAMS = ("roster", "plant", "months", "deals", "tables", "activities", "orders", "surveys", "people", "market")
+
+
+def _check(n_reps, months, seed, end):
+    if not isinstance(n_reps, (int, np.integer)) or n_reps < 1:
+        raise ValueError(f"The 'n_reps' parameter of generate_sample must be a positive integer; got {n_reps!r}.")
+    if not isinstance(months, (int, np.integer)) or months < 3:
+        raise ValueError(f"The 'months' parameter of generate_sample must be an integer >= 3; got {months!r}.")
+    if not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"The 'seed' parameter of generate_sample must be a non-negative integer; got {seed!r}.")
+    try:
+        return pd.Timestamp(end)
+    except (ValueError, TypeError):
+        raise ValueError(f"The 'end' parameter of generate_sample must be a date like '2026-10-31'; got {end!r}.") from None
+
+
+def generate_sample(n_reps: int = 80, months: int = 36, seed: int = 7, end="2026-10-31",
+                    planted: bool = True) -> dict[str, pd.DataFrame]:
+    """Simulate a B2B sales team and return every contract table.
+
+    Parameters
+    ----------
+    n_reps : int, default 80
+        Number of sales reps (teams of ~10, up to four regions).
+    months : int, default 36
+        Length of the reported window in calendar months (at least 3).
+    seed : int, default 7
+        Seed of every random draw: the same arguments give identical tables.
+    end : date-like, default "2026-10-31"
+        Last day of the data; open deals are open as of this day.
+    planted : bool, default True
+        Plant underperformance drivers on ~30 % of the reps.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        The contract tables ``reps``, ``opportunities``, ``stage_history``,
+        ``activities``, ``orders``, ``targets``, ``surveys``, ``skills``,
+        ``training_catalog``, ``training_log``, ``market`` (contract columns and
+        types; datetimes as ``datetime64[ns]``), plus ``planted_drivers``
+        (``rep_id, driver, detail``) and ``stages`` (``stage, order``: the open
+        stages in funnel order; terminal stages are ``Closed Won``/``Closed Lost``).
+    """
+    end = _check(n_reps, months, seed, end)
+    streams = dict(zip(_STREAMS, (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(len(_STREAMS)))))
+    world = build_world(int(months), end)
+    reps, traits = build_roster(int(n_reps), world, streams["roster"])
+    effects = plant_drivers(reps, traits, world, streams["plant"]) if planted else no_effects(len(reps))
+    rep_months = simulate_rep_months(world, traits, effects, streams["months"])
+    deals = simulate_deals(world, traits, effects, rep_months, streams["deals"])
+    dt = deal_tables(world, reps, deals, streams["tables"])
+    activities = activities_table(world, reps, traits, rep_months, deals, dt, streams["activities"])
+    orders, order_deal, order_hours = orders_table(world, reps, deals, dt, streams["orders"])
+    surveys = surveys_table(world, reps, traits, effects, deals, dt, order_deal, order_hours,
+                            orders["status"].to_numpy(dtype=object), streams["surveys"])
+    skills, training_log = skills_and_training(world, reps, traits, effects, streams["people"])
+    tables = {
+        "reps": reps,
+        "opportunities": dt.opportunities,
+        "stage_history": dt.stage_history,
+        "activities": activities,
+        "orders": orders,
+    }
+    tables["targets"] = targets_table(world, reps, traits, tables)
+    tables["surveys"] = surveys
+    tables["skills"] = skills
+    tables["training_catalog"] = training_catalog()
+    tables["training_log"] = training_log
+    tables["market"] = market_table(world, reps, dt.opportunities, streams["market"])
+    tables["planted_drivers"] = effects.planted.reset_index(drop=True)
+    tables["stages"] = pd.DataFrame({"stage": pd.array(list(STAGES), dtype="str"),
+                                     "order": np.arange(1, len(STAGES) + 1, dtype=np.int64)})
+    return tables
+
+
+def write_sample(out_dir, n_reps: int = 80, months: int = 36, seed: int = 7, end="2026-10-31",
+                 planted: bool = True) -> dict[str, Path]:
+    """Generate the sample (see :func:`generate_sample`) and write it to ``out_dir``.
+
+    Every table is written as ``<table>.csv`` except ``activities``
+    (``activities.parquet``, to keep the folder small); the same arguments write the
+    same bytes. Returns the written paths by table name.
+    """
+    tables = generate_sample(n_reps=n_reps, months=months, seed=seed, end=end, planted=planted)
+    return write_tables(tables, out_dir)
