@@ -28,6 +28,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
+from workbench.diagnose import stats
 from workbench.diagnose.scoring import score_means, score_rates
 from workbench.diagnose.window import WON
 
@@ -358,29 +359,17 @@ def _product(ctx: Context) -> pd.DataFrame:
         return pd.DataFrame()
     g = d.groupby(["entity", "product"])["won"].agg(["sum", "count"]).reset_index()
     g.columns = ["entity", "detail", "successes", "trials"]
-    # peer benchmark for the product, scaled by the rep's level on their *other* products,
-    # so a rep who converts poorly everywhere is not blamed on each product in turn
-    tot = g.groupby("entity")[["successes", "trials"]].transform("sum")
-    other_rate = (tot["successes"] - g["successes"]) / (tot["trials"] - g["trials"]).where(
-        tot["trials"] - g["trials"] > 0
+    # peer benchmark for the product, scaled by the rep's level on their *other* products
+    # (the median of their shrunken rate / benchmark ratios there), so a rep who converts
+    # poorly everywhere is not blamed on each product in turn, and one weak product does
+    # not distort the level read from the others
+    plain = score_rates(g, ctx.groups, higher_is_worse=False, **ctx.kw())
+    plain["ratio"] = plain["value"] / plain["benchmark"]
+    plain["level"] = plain.groupby("entity")["ratio"].transform(
+        lambda r: stats.loo_median(r.to_numpy()) if len(r) > 1 else np.full(len(r), 1.0)
     )
-    g["other_rate"] = other_rate
-    peers_other = []
-    for detail, grp in g.groupby("detail", sort=False):
-        scored = score_rates(
-            grp.assign(successes=tot.loc[grp.index, "successes"] - grp["successes"],
-                       trials=tot.loc[grp.index, "trials"] - grp["trials"]).query("trials > 0"),
-            ctx.groups, higher_is_worse=False, **ctx.kw(),
-        )
-        peers_other.append(scored.assign(detail=detail)[["entity", "detail", "value", "benchmark"]])
-    other = pd.concat(peers_other, ignore_index=True).rename(
-        columns={"value": "other_shrunk", "benchmark": "other_bench"}
-    )
-    g = g.merge(other, on=["entity", "detail"], how="left")
-    plain = score_rates(g[["entity", "detail", "successes", "trials"]], ctx.groups,
-                        higher_is_worse=False, **ctx.kw())
-    g = g.merge(plain[["entity", "detail", "benchmark"]], on=["entity", "detail"], how="left")
-    level_ratio = (g["other_shrunk"] / g["other_bench"]).clip(0.2, 5.0).fillna(1.0)
+    g = g.merge(plain[["entity", "detail", "benchmark", "level"]], on=["entity", "detail"], how="left")
+    level_ratio = g["level"].clip(0.2, 5.0).fillna(1.0)
     g["expected"] = (g["benchmark"] * level_ratio).clip(1e-3, 0.999)
     s = score_rates(g[["entity", "detail", "successes", "trials", "expected"]], ctx.groups,
                     higher_is_worse=False, **ctx.kw())

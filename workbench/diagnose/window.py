@@ -124,6 +124,8 @@ def _dt(series: pd.Series) -> pd.Series:
 def infer_stages(stage_history: pd.DataFrame | None, opportunities: pd.DataFrame) -> tuple:
     """Open stages in funnel order: by median position of entry within each deal."""
     if stage_history is None or stage_history.empty:
+        if "stage" not in opportunities.columns:
+            return ()
         names = [s for s in pd.unique(opportunities["stage"].dropna()) if not _TERMINAL.search(str(s))]
         return tuple(sorted(names))
     sh = stage_history[~stage_history["stage"].astype(str).str.contains(_TERMINAL)]
