@@ -169,25 +169,29 @@ def _targets(targets: pd.DataFrame | None, window: Window, reps: pd.DataFrame) -
     if targets is None or targets.empty or "metric" not in targets.columns:
         return pd.DataFrame(columns=cols)
     t = targets[targets["metric"].astype(str).str.lower() == "bookings"]
-    rows = []
-    for (etype, eid), grp in t.groupby(["entity_type", "entity_id"], sort=False):
-        best = None
-        for _, r in grp.iterrows():
-            try:
-                p = parse_period(r["period"])
-            except ValueError:
-                continue
-            if p.start >= window.start and p.end <= window.end:
-                months = {"M": 1, "Q": 3, "Y": 12, "W": 0.25}[p.freq]
-                best = best or {}
-                acc = best.setdefault(p.freq, [0.0, 0.0])
-                acc[0] += float(r["target"])
-                acc[1] += months
-        if not best:
+    parsed = {}
+    for text in pd.unique(t["period"].astype(str)):
+        try:
+            parsed[text] = parse_period(text)
+        except ValueError:
             continue
-        freq = max(best, key=lambda f: best[f][1])  # the granularity that covers most months
-        total, covered = best[freq]
-        rows.append((str(etype), str(eid), total * window.months / covered))
+    t = t.assign(period=t["period"].astype(str))
+    t = t[t["period"].isin(list(parsed))]
+    inside = {k: p for k, p in parsed.items() if p.start >= window.start and p.end <= window.end}
+    t = t[t["period"].isin(list(inside))]
+    months_of = {"M": 1, "Q": 3, "Y": 12, "W": 0.25}
+    t = t.assign(
+        freq=t["period"].map({k: p.freq for k, p in inside.items()}),
+        months=t["period"].map({k: months_of[p.freq] for k, p in inside.items()}),
+        target=pd.to_numeric(t["target"], errors="coerce"),
+    )
+    sums = t.groupby(["entity_type", "entity_id", "freq"], as_index=False)[["target", "months"]].sum()
+    # the granularity that covers most months of the window, per entity
+    sums = sums.sort_values("months").groupby(["entity_type", "entity_id"]).tail(1)
+    rows = [
+        (str(e), str(i), tot * window.months / cov)
+        for e, i, tot, cov in zip(sums["entity_type"], sums["entity_id"], sums["target"], sums["months"])
+    ]
     out = pd.DataFrame(rows, columns=cols)
     # teams / regions without their own target: sum of their reps' targets when all have one
     rep_t = out[out["entity_type"] == "rep"].set_index("entity_id")["target"]
@@ -356,7 +360,7 @@ def prepare(data, period=None, window: int | None = None, ramp_months: int = 0) 
     if activities is not None:
         a = activities[(activities["at"] >= win.start) & (activities["at"] < win.end)]
         a = a[a["rep_id"].isin(known)]
-        month = a["at"].dt.to_period("M").dt.start_time
+        month = pd.Series(a["at"].to_numpy().astype("datetime64[M]").astype("datetime64[us]"), index=a.index)
         counts = (
             pd.DataFrame({"rep_id": a["rep_id"], "month": month, "activities": 1,
                           "prospecting": a["opportunity_id"].isna().astype(int)})
