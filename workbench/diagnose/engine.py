@@ -247,11 +247,13 @@ def diagnose(
     Examples
     --------
     >>> from workbench.diagnose import diagnose
-    >>> from workbench.diagnose.synthetic import synthetic_sales
-    >>> data = synthetic_sales(n_reps=24, months=8, seed=1, planted={"R003": "small_deals"})
-    >>> result = diagnose(data, period="2026-03", window=6)
-    >>> result.for_entity("R003")[["driver", "entity_id"]].values.tolist()
-    [['small_deals', 'R003']]
+    >>> from workbench.sample import generate_sample
+    >>> data = generate_sample(n_reps=20, months=14, seed=3)
+    >>> result = diagnose(data, period="2026-10")
+    >>> list(result.findings.columns[:5])
+    ['entity_type', 'entity_id', 'driver', 'detail', 'value']
+    >>> result.window.label
+    '2025-11..2026-10'
     """
     config = config or DiagnosisConfig()
     if lang not in ("en", "zh"):
