@@ -45,11 +45,12 @@ def competition_analysis(prep) -> pd.DataFrame:
         keys = g.index.get_level_values(0)
         g["take_rate"] = g["losses_now"] / decided["now"].reindex(keys).to_numpy()
         g["prev_take_rate"] = g["losses_prev"] / decided["prev"].reindex(keys).replace(0, np.nan).to_numpy()
-        reasons = (
+        counted = (
             lost[lost["which"] == "now"].dropna(subset=["lost_reason"])
-            .groupby([dim, "competitor"])["lost_reason"]
-            .agg(lambda s: s.value_counts().index[0])
+            .groupby([dim, "competitor", "lost_reason"]).size().sort_values(ascending=False)
+            .reset_index()
         )
+        reasons = counted.drop_duplicates([dim, "competitor"]).set_index([dim, "competitor"])["lost_reason"]
         g = g.join(reasons.rename("top_lost_reason"))
         g = g.reset_index()
         rows.append(

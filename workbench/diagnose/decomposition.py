@@ -132,27 +132,34 @@ def decompose(frames: dict, stages: tuple, config, won_stage: str = "Won") -> pd
     peer_bookings = pd.Series(reference.to_numpy().prod(axis=1), index=idx)
     target = ent["target"]
     ref_total = target.fillna(peer_bookings)
-    rows = []
     level = frames["level"]
-    for i, e in enumerate(idx):
-        common = dict(
-            entity_type=level,
-            entity_id=e,
-            target=target.iat[i],
-            peer_bookings=peer_bookings.iat[i],
-            actual_bookings=bookings.iat[i],
-            reference="target" if pd.notna(target.iat[i]) else "peers",
-            gap=bookings.iat[i] - ref_total.iat[i],
-        )
-        if pd.notna(target.iat[i]):
-            rows.append(
-                dict(component="target_vs_peers", detail="", actual=target.iat[i],
-                     benchmark=peer_bookings.iat[i],
-                     contribution=peer_bookings.iat[i] - target.iat[i], **common)
-            )
-        for k, (component, detail) in enumerate(factors.columns):
-            rows.append(
-                dict(component=component, detail=detail, actual=factors.iat[i, k],
-                     benchmark=reference.iat[i, k], contribution=parts[i, k], **common)
-            )
-    return pd.DataFrame(rows, columns=DECOMPOSITION_COLUMNS)
+    n, k = parts.shape
+    has_target = target.notna().to_numpy()
+    common = pd.DataFrame(
+        {
+            "entity_type": level,
+            "entity_id": idx.to_numpy(),
+            "target": target.to_numpy(float),
+            "peer_bookings": peer_bookings.to_numpy(),
+            "actual_bookings": bookings.to_numpy(),
+            "reference": np.where(has_target, "target", "peers"),
+            "gap": (bookings - ref_total).to_numpy(),
+        }
+    )
+    first = common[has_target].assign(
+        component="target_vs_peers", detail="", actual=target[has_target].to_numpy(float),
+        benchmark=peer_bookings[has_target].to_numpy(),
+        contribution=(peer_bookings - target)[has_target].to_numpy(), order=-1,
+    )
+    body = common.loc[np.repeat(np.arange(n), k)].reset_index(drop=True).assign(
+        component=np.tile([c for c, _ in factors.columns], n),
+        detail=np.tile([d for _, d in factors.columns], n),
+        actual=factors.to_numpy().ravel(),
+        benchmark=reference.to_numpy().ravel(),
+        contribution=parts.ravel(),
+        order=np.tile(np.arange(k), n),
+    )
+    out = pd.concat([first, body], ignore_index=True)
+    out["entity_pos"] = out["entity_id"].map({e: i for i, e in enumerate(idx)})
+    out = out.sort_values(["entity_pos", "order"], kind="stable")
+    return out.reindex(columns=DECOMPOSITION_COLUMNS).reset_index(drop=True)

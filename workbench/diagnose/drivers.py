@@ -272,11 +272,16 @@ def _conversion(ctx: Context) -> pd.DataFrame:
     wins = closed.groupby("entity")["won"].sum()
     onward = s["entity"].map(wins) / s["successes"].where(s["successes"] > 0)
     # a stage nobody passed: the product of the later benchmarks instead
-    s = s.sort_values(["entity", "from_index"])
-    later = s.groupby("entity")["benchmark"].transform(
-        lambda b: b[::-1].cumprod()[::-1].shift(-1).fillna(1.0)
+    # product of the benchmarks of the later transitions, per entity
+    wide = s.pivot_table(index="entity", columns="from_index", values="benchmark", aggfunc="first")
+    wide = wide.reindex(columns=sorted(wide.columns)).fillna(1.0)
+    after = np.cumprod(wide.to_numpy()[:, ::-1], axis=1)[:, ::-1]
+    after = np.c_[after[:, 1:], np.ones(len(wide))]
+    later_map = pd.DataFrame(after, index=wide.index, columns=wide.columns).stack()
+    later = pd.Series(
+        later_map.reindex(pd.MultiIndex.from_arrays([s["entity"], s["from_index"]])).to_numpy(), index=s.index
     )
-    onward = onward.reindex(s.index).fillna(later)
+    onward = onward.fillna(later)
     avg_deal = s["entity"].map(ctx.funnel["avg_deal"])
     s["revenue_impact"] = s["n"] * (s["benchmark"] - s["value"]) * onward * avg_deal
     return s.drop(columns=["from_index"]).reset_index(drop=True)
@@ -365,9 +370,15 @@ def _product(ctx: Context) -> pd.DataFrame:
     # not distort the level read from the others
     plain = score_rates(g, ctx.groups, higher_is_worse=False, **ctx.kw())
     plain["ratio"] = plain["value"] / plain["benchmark"]
-    plain["level"] = plain.groupby("entity")["ratio"].transform(
-        lambda r: stats.loo_median(r.to_numpy()) if len(r) > 1 else np.full(len(r), 1.0)
-    )
+    wide = plain.pivot_table(index="entity", columns="detail", values="ratio", aggfunc="first")
+    arr = wide.to_numpy()
+    level = np.full(arr.shape, np.nan)
+    for j in range(arr.shape[1]):  # median over the entity's other products
+        others = np.delete(arr, j, axis=1)
+        has = (~np.isnan(others)).any(axis=1)
+        level[has, j] = np.nanmedian(others[has], axis=1)
+    level_map = pd.DataFrame(level, index=wide.index, columns=wide.columns).stack()
+    plain["level"] = level_map.reindex(pd.MultiIndex.from_arrays([plain["entity"], plain["detail"]])).to_numpy()
     g = g.merge(plain[["entity", "detail", "benchmark", "level"]], on=["entity", "detail"], how="left")
     level_ratio = g["level"].clip(0.2, 5.0).fillna(1.0)
     g["expected"] = (g["benchmark"] * level_ratio).clip(1e-3, 0.999)

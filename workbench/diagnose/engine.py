@@ -182,33 +182,34 @@ def _findings(tests: pd.DataFrame, prep, lang: str) -> pd.DataFrame:
 
 def _team_summary(prep, findings: pd.DataFrame, decomposition: pd.DataFrame) -> pd.DataFrame:
     reps = prep.reps
-    dec = decomposition.drop_duplicates(["entity_type", "entity_id"])
-    team_dec = dec[dec["entity_type"] == "team"].set_index("entity_id")
-    rep_f = findings[findings["entity_type"] == "rep"]
-    rows = []
-    for team, members in reps.groupby("team"):
-        tf = rep_f[rep_f["entity_id"].isin(members["rep_id"])]
-        by_driver = tf.groupby("driver")["revenue_impact"].sum().sort_values(ascending=False)
-        own = findings[(findings["entity_type"] == "team") & (findings["entity_id"] == team)]
-        d = team_dec.loc[team] if team in team_dec.index else None
-        rows.append(
-            {
-                "team": team,
-                "region": members["region"].mode().iat[0],
-                "reps": len(members),
-                "bookings": d["actual_bookings"] if d is not None else np.nan,
-                "target": d["target"] if d is not None else np.nan,
-                "peer_bookings": d["peer_bookings"] if d is not None else np.nan,
-                "gap": d["gap"] if d is not None else np.nan,
-                "attainment": (d["actual_bookings"] / d["target"]) if d is not None and d["target"] > 0 else np.nan,
-                "reps_with_findings": tf["entity_id"].nunique(),
-                "top_driver": by_driver.index[0] if len(by_driver) else "",
-                "top_driver_impact": float(by_driver.iloc[0]) if len(by_driver) else 0.0,
-                "revenue_at_stake": float(tf["revenue_impact"].sum()),
-                "team_findings": ", ".join(sorted(set(own["driver"]))),
-            }
-        )
-    return pd.DataFrame(rows).sort_values("revenue_at_stake", ascending=False).reset_index(drop=True)
+    teams = reps.groupby("team").agg(region=("region", lambda r: r.mode().iat[0]), reps=("rep_id", "size"))
+    dec = decomposition[decomposition["entity_type"] == "team"].drop_duplicates("entity_id").set_index("entity_id")
+    dec = dec.reindex(teams.index)
+    rep_f = findings[findings["entity_type"] == "rep"].copy()
+    rep_f["team"] = rep_f["entity_id"].map(reps.set_index("rep_id")["team"])
+    by_driver = rep_f.groupby(["team", "driver"])["revenue_impact"].sum().reset_index()
+    top = by_driver.sort_values("revenue_impact", ascending=False).drop_duplicates("team").set_index("team")
+    own = findings[findings["entity_type"] == "team"].groupby("entity_id")["driver"].agg(
+        lambda d: ", ".join(sorted(set(d)))
+    )
+    out = pd.DataFrame(
+        {
+            "team": teams.index,
+            "region": teams["region"].to_numpy(),
+            "reps": teams["reps"].to_numpy(),
+            "bookings": dec["actual_bookings"].to_numpy(),
+            "target": dec["target"].to_numpy(),
+            "peer_bookings": dec["peer_bookings"].to_numpy(),
+            "gap": dec["gap"].to_numpy(),
+        }
+    )
+    out["attainment"] = out["bookings"] / out["target"].where(out["target"] > 0)
+    out["reps_with_findings"] = out["team"].map(rep_f.groupby("team")["entity_id"].nunique()).fillna(0).astype(int)
+    out["top_driver"] = out["team"].map(top["driver"]).fillna("")
+    out["top_driver_impact"] = out["team"].map(top["revenue_impact"]).fillna(0.0)
+    out["revenue_at_stake"] = out["team"].map(rep_f.groupby("team")["revenue_impact"].sum()).fillna(0.0)
+    out["team_findings"] = out["team"].map(own).fillna("")
+    return out.sort_values("revenue_at_stake", ascending=False).reset_index(drop=True)
 
 
 def diagnose(
