@@ -228,9 +228,13 @@ def _stage_counts(closed: pd.DataFrame, stages: tuple, won_stage: str, mix: pd.D
     rows = []
     reached = closed["reached"].to_numpy()
     ent = closed["entity"].to_numpy()
-    cell = closed["source"].astype(object).fillna("∅").astype(str) + "|" + closed["product"].astype(object).fillna("∅").astype(str)
     if mix is not None:
-        mix_cell = mix["source"].astype(object).fillna("∅").astype(str) + "|" + mix["product"].astype(object).fillna("∅").astype(str)
+        # lead source × product cells as integer codes shared by both frames
+        both = pd.concat([mix[["source", "product"]], closed[["source", "product"]]], ignore_index=True)
+        src, _ = pd.factorize(both["source"], use_na_sentinel=False)
+        prd, prd_u = pd.factorize(both["product"], use_na_sentinel=False)
+        cells = src * (len(prd_u) + 1) + prd
+        mix_cell, cell = cells[: len(mix)], cells[len(mix):]
         mix_reached = mix["reached"].to_numpy()
     for i, label in transitions(stages, closed, won_stage):
         at = reached >= i
@@ -238,9 +242,12 @@ def _stage_counts(closed: pd.DataFrame, stages: tuple, won_stage: str, mix: pd.D
         frame = pd.DataFrame({"entity": ent, "at": at, "next": nxt})
         if mix is not None:
             m_at = mix_reached >= i
-            m_rate = pd.Series(mix_reached[m_at] >= i + 1).groupby(mix_cell[m_at].to_numpy()).mean()
+            size = int(cells.max()) + 1 if len(cells) else 1
+            n_at = np.bincount(mix_cell[m_at], minlength=size)
+            n_next = np.bincount(mix_cell[m_at], weights=mix_reached[m_at] >= i + 1, minlength=size)
             overall = float((mix_reached[m_at] >= i + 1).mean()) if m_at.any() else np.nan
-            frame["expected"] = np.where(at, cell.map(m_rate).fillna(overall).to_numpy(), 0.0)
+            rate = np.where(n_at > 0, n_next / np.maximum(n_at, 1), overall)
+            frame["expected"] = np.where(at, rate[cell], 0.0)
         cols = ["at", "next"] + (["expected"] if mix is not None else [])
         g = frame.groupby("entity")[cols].sum()
         out = pd.DataFrame(
@@ -322,7 +329,7 @@ def _cycle(ctx: Context) -> pd.DataFrame:
     if sd is not None and not sd.empty:
         # pace of every decided deal: its stage durations against the same stage and
         # product's typical duration (lost deals count too, up to where they were lost)
-        d = sd.merge(closed[["opportunity_id", "product"]], on="opportunity_id", how="left")
+        d = sd
         y = np.log1p(d["days"].astype(float))
         centre = y.groupby([d["stage"], d["product"].fillna("∅")]).transform("median")
         per_deal = (y - centre).rename("y").groupby([d["entity"], d["opportunity_id"]]).mean().reset_index()

@@ -309,7 +309,7 @@ def prepare(data, period=None, window: int | None = None, ramp_months: int = 0) 
     stages = tuple(s for s in stages if not _TERMINAL.search(str(s))) or tuple(stages)
     stage_index = {s: i for i, s in enumerate(stages)}
     reached = pd.Series(-1, index=deals.index, dtype=int)
-    stage_days = pd.DataFrame(columns=["rep_id", "opportunity_id", "stage", "days"])
+    stage_days = pd.DataFrame(columns=["rep_id", "opportunity_id", "stage", "product", "days"])
     won_stage = WON
     if stage_history is not None and not stage_history.empty and stages:
         # integer deal codes (hashed in Arrow) instead of string joins: 10× faster at scale
@@ -351,6 +351,7 @@ def prepare(data, period=None, window: int | None = None, ramp_months: int = 0) 
                 "rep_id": deals["rep_id"].to_numpy()[code[ok]],
                 "opportunity_id": deals["opportunity_id"].to_numpy()[code[ok]],
                 "stage": np.asarray(stages, dtype=object)[idx[ok]],
+                "product": deals["product"].to_numpy()[code[ok]],
                 "days": days[ok],
             }
         )
@@ -481,10 +482,15 @@ def entity_frames(prep: Prepared, level: str) -> dict:
         t[t["entity_type"] == level].set_index("entity_id")["target"].reindex(entities.index).astype(float)
     )
 
+    key_values = key.reindex(reps["rep_id"]).to_numpy()
+
     def keyed(frame):
         if frame is None:
             return None
-        return frame.assign(entity=frame["rep_id"].map(key))
+        if level == "rep":
+            return frame.assign(entity=frame["rep_id"])
+        code = _codes(frame["rep_id"], reps["rep_id"])
+        return frame.assign(entity=np.where(code >= 0, key_values[np.maximum(code, 0)], None))
 
     return {
         "level": level,
