@@ -329,11 +329,14 @@ def _cycle(ctx: Context) -> pd.DataFrame:
     if sd is not None and not sd.empty:
         # pace of every decided deal: its stage durations against the same stage and
         # product's typical duration (lost deals count too, up to where they were lost)
-        d = sd
-        y = np.log1p(d["days"].astype(float))
-        centre = y.groupby([d["stage"], d["product"].fillna("∅")]).transform("median")
-        per_deal = (y - centre).rename("y").groupby([d["entity"], d["opportunity_id"]]).mean().reset_index()
-        obs = pd.DataFrame({"entity": per_deal["entity"], "detail": "", "y": per_deal["y"]})
+        y = np.log1p(sd["days"].to_numpy(float))
+        stg, _ = pd.factorize(sd["stage"])
+        prd, prd_u = pd.factorize(sd["product"], use_na_sentinel=False)
+        centre = pd.Series(y).groupby(stg * (len(prd_u) + 1) + prd).transform("median").to_numpy()
+        deal, _ = pd.factorize(sd["opportunity_id"])
+        per_deal = pd.DataFrame({"deal": deal, "entity": sd["entity"].to_numpy(), "y": y - centre})
+        per_deal = per_deal.groupby("deal").agg(entity=("entity", "first"), y=("y", "mean"))
+        obs = pd.DataFrame({"entity": per_deal["entity"].to_numpy(), "detail": "", "y": per_deal["y"].to_numpy()})
     else:
         y = np.log1p(won["cycle_days"])
         centre = y.groupby(won["product"].fillna("∅")).transform("median")
@@ -452,37 +455,44 @@ def _stalled(ctx: Context) -> pd.DataFrame:
     sd = ctx.frames["stage_days"]
     if sd is None or sd.empty or sd["stage"].nunique() < 2:
         return pd.DataFrame()
-    y = np.log1p(sd["days"].astype(float))
+    y = np.log1p(sd["days"].to_numpy(float))
+    ent_code, ent_names = pd.factorize(sd["entity"])
+    stg_code, stg_names = pd.factorize(sd["stage"])
+    n_e, n_s = len(ent_names), len(stg_names)
+    cell = ent_code * n_s + stg_code
+    count = np.bincount(cell, minlength=n_e * n_s).reshape(n_e, n_s)
+    total = np.bincount(cell, weights=y, minlength=n_e * n_s).reshape(n_e, n_s)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        stage_mean = total / count
+    centre = pd.Series(y).groupby(stg_code).median().reindex(range(n_s)).to_numpy()
     # relative to how fast the same entity moves through its *other* stages, so a rep who is
     # slow everywhere shows a long cycle, not a stall in every stage
-    per = pd.DataFrame({"entity": sd["entity"], "stage": sd["stage"], "y": y})
-    stage_mean = per.groupby(["entity", "stage"])["y"].mean()
-    stage_centre = per.groupby("stage")["y"].median()
-    dev = (stage_mean - stage_mean.index.get_level_values("stage").map(stage_centre).to_numpy())
-    dev_tot = dev.groupby(level="entity").transform("sum")
-    dev_cnt = dev.groupby(level="entity").transform("count")
-    pace_other = ((dev_tot - dev) / (dev_cnt - 1).where(dev_cnt > 1)).fillna(0.0)
-    per["pace"] = pd.Series(pace_other.to_numpy(), index=pace_other.index).reindex(
-        pd.MultiIndex.from_arrays([per["entity"], per["stage"]])
-    ).to_numpy()
+    dev = stage_mean - centre[None, :]
+    dev_tot = np.nansum(dev, axis=1)[:, None]
+    dev_cnt = (~np.isnan(dev)).sum(axis=1)[:, None]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pace_other = np.where(dev_cnt > 1, (dev_tot - np.nan_to_num(dev)) / (dev_cnt - 1), 0.0)
     obs = pd.DataFrame(
-        {"entity": per["entity"], "detail": per["stage"],
-         "y": per["y"] - per["stage"].map(stage_centre) - per["pace"]}
+        {"entity": sd["entity"].to_numpy(), "detail": sd["stage"].to_numpy(),
+         "y": y - centre[stg_code] - pace_other[ent_code, stg_code]}
     )
     s = score_means(obs, ctx.groups, higher_is_worse=True, **ctx.kw())
     ratio = np.exp(s["value"] - s["benchmark"])
     s["gap"] = ratio - 1.0
-    typical = per.groupby(["entity", "stage"])["y"].median()
-    days = np.expm1(pd.Series(
-        [typical.get((e, st), np.nan) for e, st in zip(s["entity"], s["detail"])], index=s.index
-    ))
+    typical = pd.Series(y).groupby(cell).median()
+    e_pos = pd.Index(ent_names).get_indexer(s["entity"])
+    s_pos = pd.Index(stg_names).get_indexer(s["detail"])
+    days = np.expm1(typical.reindex(e_pos * n_s + s_pos).to_numpy())
     s["value"] = days
     s["benchmark"] = days / ratio
     for c in ("raw", "ci_low", "ci_high"):
         s[c] = np.exp(s[c])
-    cycle = sd.groupby(["entity", "opportunity_id"])["days"].sum().groupby("entity").median()
+    deal_code, _ = pd.factorize(sd["opportunity_id"])
+    per_deal = pd.DataFrame({"deal": deal_code, "entity": ent_code, "days": sd["days"].to_numpy(float)})
+    per_deal = per_deal.groupby("deal").agg(entity=("entity", "first"), days=("days", "sum"))
+    cycle = per_deal.groupby("entity")["days"].median().reindex(range(n_e)).to_numpy()
     excess = (s["value"] - s["benchmark"]).clip(lower=0)
-    cyc = s["entity"].map(cycle)
+    cyc = pd.Series(cycle[e_pos], index=s.index)
     # Little's law on the stage's share of the cycle
     s["revenue_impact"] = s["entity"].map(ctx.funnel["bookings"]) * (
         excess / (cyc - excess).where(cyc - excess > 0)
@@ -497,7 +507,7 @@ DRIVERS: dict[str, DriverRule] = {
         _R(
             "slow_follow_up", "Slow follow-up", "跟进慢",
             "typical hours from lead creation to first touch (mean of log1p hours of deals created in the window)",
-            "hours", "leave-one-out median of comparable peers", 0.5, "relative", True,
+            "hours", "leave-one-out median of comparable peers", 1.0, "relative", True,
             (), (),
             "expected extra bookings if the rep's follow-up times shifted to the peer level, "
             "from the company-wide win ~ log follow-up logistic regression",
