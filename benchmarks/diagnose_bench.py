@@ -25,15 +25,17 @@ def main(n_reps: int = 1000, months: int = 24) -> None:
     diagnose(data, period="2026-10", window=3, config=DiagnosisConfig(levels=("rep",)))  # warm imports
     runs = []
     for label, config in (("rep only (baseline)", DiagnosisConfig(levels=("rep",))), ("rep+team+region", DiagnosisConfig())):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         result = diagnose(data, period="2026-10", config=config)
-        total = time.perf_counter() - t0
-        runs.append((label, total, result))
-    for label, total, result in runs:
+        total, cpu = time.perf_counter() - t0, time.process_time() - c0
+        runs.append((label, total, cpu, result))
+    for label, total, cpu, result in runs:
         steps = ", ".join(f"{k} {v:.2f}s" for k, v in result.timings.items())
         reps = result.findings.loc[result.findings["entity_type"] == "rep", "entity_id"].nunique()
-        print(f"{label:<22} {total:6.2f} s  ({steps}); findings {len(result.findings)}, reps flagged {reps}")
-    print(f"goal: <= 5 s for the full diagnosis -> {'met' if runs[-1][1] <= 5 else 'NOT met'}")
+        print(f"{label:<22} wall {total:6.2f} s, cpu {cpu:6.2f} s  ({steps}); "
+              f"findings {len(result.findings)}, reps flagged {reps}")
+    print(f"goal: <= 5 s for the full diagnosis -> {'met' if runs[-1][1] <= 5 else 'NOT met'} "
+          f"(wall clock; compare cpu when the machine is shared)")
 
 
 if __name__ == "__main__":

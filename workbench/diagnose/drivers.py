@@ -399,9 +399,8 @@ def _product(ctx: Context) -> pd.DataFrame:
     size = won.groupby(["entity", "product"])["amount"].mean()
     product_size = won.groupby("product")["amount"].mean()
     avg = pd.Series(
-        [size.get((e, p), product_size.get(p, np.nan)) for e, p in zip(s["entity"], s["detail"])],
-        index=s.index,
-    )
+        size.reindex(pd.MultiIndex.from_arrays([s["entity"], s["detail"]])).to_numpy(), index=s.index
+    ).fillna(s["detail"].map(product_size))
     s["revenue_impact"] = s["n"] * (s["benchmark"] - s["value"]) * avg
     return s
 
