@@ -50,9 +50,9 @@ _TEMPLATES = {
     ),
     "low_activity": (
         "perday",
-        "{who} logs {v} activities per workday against {b} for comparable peers "
+        "{who} logs {v} {d_en} per workday against {b} for comparable peers "
         "(95% CI {lo}–{hi}, {n} months); at the peer level the funnel would bring about {imp} more.",
-        "{who} 每个工作日约 {v} 次销售活动，同类同事为 {b} 次（95% 置信区间 {lo}–{hi}，{n} 个月）；"
+        "{who} 每个工作日约 {v} 次{d_zh}，同类同事为 {b} 次（95% 置信区间 {lo}–{hi}，{n} 个月）；"
         "达到同事的活动量预计可多成交约 {imp}。",
     ),
     "low_stage_conversion": (
@@ -125,5 +125,7 @@ def sentence(row, lang: str = "en") -> str:
         hi=_num(row.get("ci_high"), unit),
         n=int(row["n"]) if row.get("n") == row.get("n") and row.get("n") is not None else "?",
         d=row.get("detail") or "",
+        d_en="prospecting activities" if row.get("detail") == "prospecting" else "activities",
+        d_zh="拓客活动" if row.get("detail") == "prospecting" else "销售活动",
         imp=_num(impact if impact == impact else 0.0, "currency"),
     )
