@@ -83,8 +83,13 @@ def score_rates(
         bench = bench.clip(1e-3, 1 - 1e-3)
         sampling = bench * (1 - bench) / n.where(n > 0)
         resid = (rate - bench)[eligible]
-        tau2_null = stats.robust_tau2(resid.to_numpy(), sampling[eligible].to_numpy(), higher_is_worse)
-        tau2_prior = max(stats.moment_tau2(resid.to_numpy(), sampling[eligible].to_numpy()), tau2_null)
+        # spread of typical entities on the arcsine-root scale, where binomial noise is
+        # symmetric with variance 1/(4n) whatever the rate; back on the rate scale by the
+        # delta method (d rate / d asin√rate = 2√(p(1-p)))
+        resid_as = (np.arcsin(np.sqrt(rate.clip(0, 1))) - np.arcsin(np.sqrt(bench)))[eligible]
+        tau2_as = stats.robust_tau2(resid_as.to_numpy(), (0.25 / n[eligible]).to_numpy(), higher_is_worse)
+        tau2_null = tau2_as * 4 * bench * (1 - bench)
+        tau2_prior = np.maximum(stats.moment_tau2(resid.to_numpy(), sampling[eligible].to_numpy()), tau2_null)
         # a pooled rate is about as precise as a mean of the peers' rates, a median less so
         factor = 1.0 if pooled is not None else _MEDIAN_VAR
         v_bench = (factor * (peer_sd**2) / n_peers.where(n_peers > 0)).fillna(0.0)
