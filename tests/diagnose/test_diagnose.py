@@ -267,6 +267,23 @@ def test_recall_on_sample_data_target(sample_recovery):
     assert recall >= 0.85, (recall, sorted(planted - found))
 
 
+@pytest.mark.skipif(not (SAMPLE / "reps.csv").exists(), reason="sample_data not generated")
+def test_opportunities_and_competition_on_sample_data():
+    import workbench
+
+    result = diagnose(workbench.load(SAMPLE), period="2026-09", config=DiagnosisConfig(levels=("rep",)))
+    opp = result.opportunities
+    losing = set(opp.loc[opp["reason"] == "growing_market_losing_share", "segment"])
+    assert "East × Cloud Platform" in losing  # the generator's rising competitor and growing market
+    assert (opp.loc[opp["reason"] == "growing_market_losing_share", "share_change"] < 0).all()
+    niche = set(opp.loc[opp["reason"] == "high_win_rate_low_volume", "segment"])
+    assert "West × Security Add-on" in niche  # sold rarely, won often
+    comp = result.competition
+    company = comp[comp["dimension"] == "company"].set_index("competitor")
+    assert company["change"].idxmax() == "Vandelay"  # the competitor on the rise
+    assert {"rep", "product", "region", "company"} <= set(comp["dimension"])
+
+
 def test_at_most_five_percent_of_reps_flagged_without_planted_drivers():
     from workbench.sample import generate_sample
 

@@ -4,7 +4,8 @@ Two kinds of segment are reported:
 
 ``growing_market_losing_share``
     region × product segments (needs the ``market`` table) whose market grew between the
-    previous window and this one while our share of it fell. ``potential_revenue`` is what
+    previous window and this one while our share of it fell by at least 10 % of itself
+    (:data:`MIN_SHARE_DROP`). ``potential_revenue`` is what
     we would have booked had we held the previous share of the current market.
 ``high_win_rate_low_volume``
     region × product and lead-source segments whose (shrunken) win rate is in the top
@@ -22,6 +23,9 @@ from workbench.diagnose import stats
 from workbench.periods import parse_period
 
 __all__ = ["find_opportunities", "OPPORTUNITY_COLUMNS"]
+
+#: A segment is "losing share" when our share fell by at least this fraction of itself.
+MIN_SHARE_DROP = 0.10
 
 OPPORTUNITY_COLUMNS = [
     "reason", "segment_type", "segment", "region", "product", "source", "deals", "win_rate",
@@ -71,7 +75,8 @@ def _market_segments(prep, market: pd.DataFrame | None) -> pd.DataFrame:
     prev_share = frame["prev_ours"] / frame["prev_market"].where(frame["prev_market"] > 0)
     frame["share_change"] = frame["share"] - prev_share
     frame["market_growth"] = frame["now_market"] / frame["prev_market"].where(frame["prev_market"] > 0) - 1
-    hit = frame[(frame["market_growth"] > 0) & (frame["share_change"] < 0)].reset_index()
+    relative_drop = -frame["share_change"] / (frame["share"] - frame["share_change"])
+    hit = frame[(frame["market_growth"] > 0) & (relative_drop >= MIN_SHARE_DROP)].reset_index()
     if hit.empty:
         return pd.DataFrame(columns=OPPORTUNITY_COLUMNS)
     if "product" not in hit:
