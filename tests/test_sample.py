@@ -326,10 +326,13 @@ def test_weak_product_signature(big):
     weak = planted[planted["driver"] == "weak_product"]
     assert len(weak) > 0
     peers = _peers(big)
+    ratios = []
     for _, row in weak.iterrows():
         product_rates = won.xs(row["detail"], level="product")
         peer_rate = product_rates[product_rates.index.isin(peers)].mean()
-        assert product_rates.loc[row["rep_id"]] < 0.6 * peer_rate, row.to_dict()
+        ratios.append(product_rates.loc[row["rep_id"]] / peer_rate)
+    assert max(ratios) < 0.75, ratios
+    assert np.median(ratios) < 0.4, ratios
 
 
 def test_no_planted_reps_are_not_outliers(clean):
@@ -385,3 +388,18 @@ def test_committed_sample_data_is_reproduced_byte_for_byte(tmp_path):
     for path in paths.values():
         assert path.read_bytes() == (SAMPLE_DATA / path.name).read_bytes(), path.name
     assert sum(p.stat().st_size for p in SAMPLE_DATA.iterdir()) < 6.5 * 2**20
+
+
+def test_committed_sample_data_loads_cleanly_and_matches_the_generator():
+    import workbench
+
+    loaded = workbench.load(str(SAMPLE_DATA))
+    assert len(loaded.quarantine) == 0
+    assert loaded.stages == STAGES
+    generated = generate_sample()
+    for name in TABLES:
+        frame = loaded[name]
+        assert frame is not None, name
+        expected = generated[name]
+        assert len(frame) == len(expected), name
+        pd.testing.assert_frame_equal(frame.reset_index(drop=True), expected, check_dtype=False, obj=name)

@@ -17,6 +17,8 @@ __all__ = ["main", "build_parser"]
 COMMAND_MODULES = [
     "sample",
     "validate",
+    "import_",
+    "kpi",
     "diagnose",
 ]
 

@@ -140,3 +140,21 @@ def test_parquet_keeps_types_and_numbers_rows_from_2(tmp_path):
     assert frame["amount"].dtype == "float64"
     assert frame["created_at"].dtype.kind == "M"
     assert frame.index.tolist() == [2, 3]
+
+
+@pytest.mark.parametrize(
+    "raw, rows",
+    [
+        (b"rep_id,name\r\nR1,Ann\r\n\r\nR2,Bo\r\n", [2, 4]),  # Windows line ends, blank line counted
+        (b"rep_id,name\rR1,Ann\rR2,Bo\r", [2, 3]),  # old Mac line ends
+        (b"rep_id,name,\nR1,Ann,\nR2,Bo,\n", [2, 3]),  # trailing delimiter: no phantom column
+        (b"\n\nrep_id,name\nR1,Ann\nR2,Bo", [4, 5]),  # blank lines above the header, no final newline
+    ],
+)
+def test_line_endings_and_trailing_delimiters(tmp_path, raw, rows):
+    path = tmp_path / "reps.csv"
+    path.write_bytes(raw)
+    frame = read_table_file(path)
+    assert frame.columns.tolist() == ["rep_id", "name"]
+    assert frame.index.tolist() == rows
+    assert frame["name"].tolist() == ["Ann", "Bo"]

@@ -348,3 +348,28 @@ def test_empty_tables_load(reps, opportunities):
     data = validate_tables({"reps": reps, "opportunities": opportunities.iloc[0:0]})
     assert len(data.opportunities) == 0 and data.rows_read["opportunities"] == 0
     assert isinstance(data, SalesData)
+
+
+def test_close_date_on_the_creation_day_is_not_before_creation(reps, opportunities):
+    deals = opportunities.copy()
+    deals.loc[0, ["created_at", "closed_at"]] = ["2026-01-05 14:30", "2026-01-05"]  # a date, same day: fine
+    deals.loc[2, ["created_at", "closed_at"]] = ["2026-01-12 14:30", "2026-01-12 09:00"]  # a time before: not
+    record = only(load_with(reps, deals).quarantine, table="opportunities")
+    assert (record["row"], record["check"]) == (2, "closed_before_created")
+
+
+@pytest.mark.parametrize("marker", ["", "  ", "NULL", "null", "None", "NaN", "#N/A", "(blank)"])
+def test_null_markers_in_text_columns_are_missing_values(reps, opportunities, marker):
+    deals = opportunities.copy()
+    deals.loc[1, "rep_id"] = marker
+    deals.loc[2, "product"] = marker  # nullable: just empty
+    data = load_with(reps, deals)
+    record = only(data.quarantine, table="opportunities")
+    assert (record["row"], record["column"], record["value"], record["check"]) == (1, "rep_id", marker, "missing_value")
+    assert data.opportunities.set_index("opportunity_id").loc["O3", "product"] is np.nan
+
+
+def test_na_is_a_region_not_a_missing_value(reps, opportunities):
+    regions = reps.copy()
+    regions["region"] = ["NA", "EMEA", "-"]
+    assert load_with(regions, opportunities).reps["region"].tolist() == ["NA", "EMEA", "-"]

@@ -162,7 +162,7 @@ def _load_workbook(path: Path, stages) -> SalesData:
     return validate_tables(frames, files=files, source=str(path), stages=stages, ignored_sources=ignored)
 
 
-def load(source, *, stages=None) -> SalesData:
+def load(source, *, stages=None, preset=None, mapping=None) -> SalesData:
     """Load and validate the contract tables from a source.
 
     Parameters
@@ -184,12 +184,20 @@ def load(source, *, stages=None) -> SalesData:
         Open stages in funnel order (list, ``{pipeline: list}``, DataFrame or path to a
         stage config); overrides a config found in the source. Inferred from
         ``stage_history`` when there is none.
+    preset : {"salesforce", "hubspot", "zoho", "jiandaoyun"}, optional
+        Read ``source`` as CRM export file(s) (a file, a list of files or a folder) with
+        this import preset; see :func:`workbench.io.importer.import_files`.
+    mapping : str or Path, optional
+        Read ``source`` as CRM export file(s) with your own mapping file (TOML).
 
     Returns
     -------
     SalesData
         Validated tables, the quarantine of rejected rows and the data-quality report
-        (``data.summary()``, ``data.report()``).
+        (``data.summary()``, ``data.report()``). Row numbers in the quarantine are those
+        a spreadsheet shows for CSV and workbooks (header = row 1, blank lines counted),
+        the record number + 1 for Parquet (as if opened under a header row), the 1-based
+        position for database tables and the index label for DataFrames.
 
     Raises
     ------
@@ -200,6 +208,10 @@ def load(source, *, stages=None) -> SalesData:
     """
     if isinstance(source, SalesData):
         return source
+    if preset is not None or mapping is not None:
+        from workbench.io.importer import import_files
+
+        return import_files(source, preset=preset, mapping=mapping, stages=stages).data
     if isinstance(source, Mapping):
         return validate_tables(source, source="in-memory tables", stages=stages)
     if not isinstance(source, (str, Path)):

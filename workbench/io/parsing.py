@@ -34,6 +34,10 @@ import re
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from workbench.io._fast import isin_short
 
 __all__ = [
     "parse_datetimes",
@@ -64,6 +68,31 @@ _NS_MIN = pd.Timestamp.min.as_unit("us")
 _NS_MAX = pd.Timestamp.max.as_unit("us")
 
 
+_FULLWIDTH_CLASS = "[" + "".join(chr(c) for c in _FULLWIDTH) + "]"
+
+
+def _arrow(series: pd.Series) -> pa.Array:
+    """A text Series as an Arrow large_string array (zero-copy for pandas' ``str`` dtype)."""
+    return pa.array(series, from_pandas=True, type=None).cast(pa.large_string())
+
+
+def _mask(arrow_bool) -> np.ndarray:
+    """An Arrow boolean array as a NumPy bool array (nulls -> False)."""
+    return arrow_bool.fill_null(False).to_numpy(zero_copy_only=False).astype(bool)
+
+
+def _text_series(arr: pa.Array, index) -> pd.Series:
+    return pd.Series(pd.array(arr, dtype="str"), index=index)
+
+
+def _extract(series: pd.Series, pattern: str) -> pd.DataFrame:
+    """Named groups of ``pattern`` (RE2) per cell; all-null rows where it does not match."""
+    struct = pc.extract_regex(_arrow(series), pattern=pattern)
+    names = [struct.type.field(i).name for i in range(struct.type.num_fields)]
+    return pd.DataFrame({n: _text_series(a, series.index) for n, a in zip(names, struct.flatten())},
+                        index=series.index)
+
+
 def normalize_text(series: pd.Series) -> pd.Series:
     """Strip cells and turn full-width digits / punctuation and odd spaces into ASCII.
 
@@ -79,12 +108,35 @@ def normalize_text(series: pd.Series) -> pd.Series:
             out = s.copy()
             out[is_str] = s[is_str].str.translate(_FULLWIDTH).str.strip()
             return out
-    s = s.astype("str") if s.dtype == object else s
-    out = s.str.strip()
-    # translate is the slow part; only run it when a non-ASCII character is present
-    if out.notna().any() and not out.str.isascii().fillna(True).all():
-        out = out.str.translate(_FULLWIDTH).str.strip()
+    s = s.astype("str")
+    arr = pc.utf8_trim_whitespace(_arrow(s))
+    special = _mask(pc.match_substring_regex(arr, _FULLWIDTH_CLASS))
+    out = _text_series(arr, s.index)
+    if special.any():  # rare: translate only the cells that need it
+        fixed = out[special].str.translate(_FULLWIDTH).str.strip()
+        out = out.copy()
+        out[special] = fixed
     return out
+
+
+def _lookup(values: pd.Series, uniq: pd.Series, parsed: np.ndarray) -> np.ndarray:
+    """Map each cell to the parsed value of its distinct value (Arrow ``index_in``)."""
+    positions = pc.index_in(_arrow(values), value_set=_arrow(uniq)).to_numpy(zero_copy_only=False)
+    return parsed[positions.astype("int64")]
+
+
+def _digits(series: pd.Series) -> pd.Series:
+    """Digit strings -> float (NaN for empty / missing / non-digit cells), via Arrow."""
+    arr = _arrow(series)
+    ok = _mask(pc.match_substring_regex(arr, r"^\d{1,18}$"))
+    out = np.full(len(series), np.nan)
+    if ok.any():
+        out[ok] = pc.cast(arr.filter(pa.array(ok)), pa.int64()).to_numpy(zero_copy_only=False)
+    return pd.Series(out, index=series.index)
+
+
+def _unique(values: pd.Series) -> pd.Series:
+    return _text_series(pc.unique(_arrow(values)), None).reset_index(drop=True)
 
 
 def missing_mask(series: pd.Series, tokens=NA_TOKENS) -> pd.Series:
@@ -93,12 +145,11 @@ def missing_mask(series: pd.Series, tokens=NA_TOKENS) -> pd.Series:
     >>> missing_mask(pd.Series(["", " NULL ", "x", None])).tolist()
     [True, True, False, True]
     """
-    na = series.isna()
+    na = series.isna().to_numpy(dtype=bool)
     if series.dtype == object or pd.api.types.is_string_dtype(series.dtype):
         text = series.where(series.map(type).eq(str), None) if series.dtype == object else series
-        text = text.astype("str").str.strip().str.lower()
-        na = na | text.isin(tokens).fillna(False).astype(bool)
-    return na.astype(bool)
+        na = na | isin_short(text.astype("str"), tokens)
+    return pd.Series(na, index=series.index)
 
 
 # ----------------------------------------------------------------------------- dates
@@ -108,17 +159,12 @@ _TIME = (
     r"(?:[:分](?P<second>\d{1,2})(?:[.,](?P<frac>\d{1,9}))?秒?)?\s*(?P<ampm2>AM|PM|am|pm|a\.m\.|p\.m\.)?)?"
 )
 _TZ = r"\s*(?:Z|UTC|GMT|CST|[+-]\d{2}:?\d{2})?"
-_YMD = re.compile(
-    r"^(?P<year>\d{4})\s*[-/.年]\s*(?P<month>\d{1,2})\s*[-/.月]\s*(?P<day>\d{1,2})\s*日?" + _TIME + _TZ + r"$"
-)
-_DMY = re.compile(
-    r"^(?P<first>\d{1,2})[-/.](?P<second_field>\d{1,2})[-/.](?P<year>\d{4}|\d{2})" + _TIME + _TZ + r"$"
-)
-_COMPACT = re.compile(
-    r"^(?P<year>\d{4})(?P<month>\d{2})(?P<day>\d{2})(?:[\sT]?(?P<hour>\d{2})(?P<minute>\d{2})(?P<second>\d{2})?)?$"
-)
-_SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
-_TZ_SUFFIX = re.compile(r"(?<=\d)\s*(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})$")
+_YMD = r"^(?P<year>\d{4})\s*[-/.年]\s*(?P<month>\d{1,2})\s*[-/.月]\s*(?P<day>\d{1,2})\s*日?" + _TIME + _TZ + r"$"
+_DMY = r"^(?P<first>\d{1,2})[-/.](?P<second_field>\d{1,2})[-/.](?P<year>\d{4}|\d{2})" + _TIME + _TZ + r"$"
+_COMPACT = (r"^(?P<year>\d{4})(?P<month>\d{2})(?P<day>\d{2})"
+            r"(?:[\sT]?(?P<hour>\d{2})(?P<minute>\d{2})(?P<second>\d{2})?)?$")
+_SERIAL = r"^\d{5}(?:\.\d+)?$"
+_TZ_SUFFIX = r"^(.*\d)\s*(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})$"
 
 
 def _full_year(year: pd.Series) -> pd.Series:
@@ -128,14 +174,15 @@ def _full_year(year: pd.Series) -> pd.Series:
 
 def _assemble(parts: pd.DataFrame) -> pd.Series:
     """Build datetimes from year/month/day/hour/minute/second/frac/ampm columns (NaT when invalid)."""
-    num = {k: pd.to_numeric(parts[k], errors="coerce") for k in ("year", "month", "day")}
-    hour = pd.to_numeric(parts.get("hour"), errors="coerce") if "hour" in parts else None
+    num = {k: _digits(parts[k]) for k in ("year", "month", "day")}
+    hour = _digits(parts["hour"]) if "hour" in parts else None
     frame = pd.DataFrame({"year": _full_year(num["year"]), "month": num["month"], "day": num["day"]})
     if hour is not None:
         ampm = pd.Series("", index=parts.index, dtype="str")
         for col in ("ampm1", "ampm2"):
             if col in parts:
-                ampm = ampm.where(parts[col].isna(), parts[col].astype("str"))
+                given = parts[col].fillna("").astype("str")
+                ampm = ampm.where(given.eq(""), given)
         ampm = ampm.str.lower().str.replace(".", "", regex=False)
         pm = ampm.isin(["pm", "下午"])
         am = ampm.isin(["am", "上午"])
@@ -144,11 +191,11 @@ def _assemble(parts: pd.DataFrame) -> pd.Series:
         hour = hour.where(~(am & (hour == 12)), 0)
         hour = hour.where(~(pm & (hour < 12)), hour + 12)
         frame["hour"] = hour.fillna(0)
-        frame["minute"] = pd.to_numeric(parts["minute"], errors="coerce").fillna(0)
-        frame["second"] = pd.to_numeric(parts.get("second"), errors="coerce").fillna(0) if "second" in parts else 0
+        frame["minute"] = _digits(parts["minute"]).fillna(0)
+        frame["second"] = _digits(parts["second"]).fillna(0) if "second" in parts else 0
         if "frac" in parts:
             frac = parts["frac"].fillna("0").astype("str").str.ljust(9, "0").str[:9]
-            frame["nanosecond"] = pd.to_numeric(frac, errors="coerce").fillna(0)
+            frame["nanosecond"] = _digits(frac).fillna(0)
     else:
         bad_ampm = pd.Series(False, index=parts.index)
     if frame.empty:
@@ -194,11 +241,11 @@ def _as_ns(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 def _resolve_dayfirst(first: pd.Series, second: pd.Series, dayfirst: bool | None) -> bool:
     if dayfirst is not None:
         return bool(dayfirst)
-    if (first > 12).any():
-        return True
-    if (second > 12).any():
-        return False
-    return False
+    # evidence: values only readable one way (25/03 is day-first, 03/25 month-first);
+    # the side with more evidence wins, so one stray value cannot flip a whole column
+    day_evidence = int(((first > 12) & (second <= 12)).sum())
+    month_evidence = int(((second > 12) & (first <= 12)).sum())
+    return day_evidence > 0 and day_evidence >= month_evidence  # a tie reads day-first
 
 
 def _parse_date_strings(uniq: pd.Series, dayfirst: bool | None) -> pd.Series:
@@ -206,32 +253,38 @@ def _parse_date_strings(uniq: pd.Series, dayfirst: bool | None) -> pd.Series:
     out = pd.Series(pd.NaT, index=uniq.index, dtype="datetime64[ns]")
     todo = pd.Series(True, index=uniq.index)
 
-    m = uniq.str.extract(_YMD)
-    hit = m["year"].notna()
-    if hit.any():
-        out[hit] = _assemble(m[hit])
-        todo &= ~hit
+    arr = _arrow(uniq)
+    # route each value by its first characters (a cheap match) before the full extraction
+    ymd_like = _mask(pc.match_substring_regex(arr, r"^\d{4}\s*[-/.年]"))
+    dmy_like = _mask(pc.match_substring_regex(arr, r"^\d{1,2}[-/.]"))
 
-    m = uniq[todo].str.extract(_DMY)
+    if ymd_like.any():
+        m = _extract(uniq[ymd_like], _YMD)
+        hit = m["year"].notna()
+        if hit.any():
+            out[m.index[hit]] = _assemble(m[hit])
+            todo[m.index[hit]] = False
+
+    m = _extract(uniq[todo & dmy_like], _DMY)
     hit = m["year"].notna()
     if hit.any():
         m = m[hit]
-        first = pd.to_numeric(m["first"], errors="coerce")
-        second = pd.to_numeric(m["second_field"], errors="coerce")
+        first = _digits(m["first"])
+        second = _digits(m["second_field"])
         day_first = _resolve_dayfirst(first, second, dayfirst)
         m = m.assign(day=m["first"] if day_first else m["second_field"],
                      month=m["second_field"] if day_first else m["first"])
         out[m.index] = _assemble(m)
         todo[m.index] = False
 
-    m = uniq[todo].str.extract(_COMPACT)
+    m = _extract(uniq[todo], _COMPACT)
     hit = m["year"].notna()
     if hit.any():
         out[m.index[hit]] = _assemble(m[hit])
         todo[m.index[hit]] = False
 
     rest = uniq[todo]
-    serial = rest[rest.str.fullmatch(_SERIAL).fillna(False).astype(bool)]
+    serial = rest[_mask(pc.match_substring_regex(_arrow(rest), _SERIAL))]
     if len(serial):
         number = pd.to_numeric(serial, errors="coerce")
         in_range = number.between(1, 2958465)  # Excel's 1900-01-01 .. 9999-12-31
@@ -242,7 +295,7 @@ def _parse_date_strings(uniq: pd.Series, dayfirst: bool | None) -> pd.Series:
     # Month names ("05-Mar-2026", "Mar 5, 2026", "Thu, 05 Mar 2026 14:30:00 +0800"):
     # dateutil reads these well; used only for strings with ASCII letters.
     rest = uniq[todo]
-    words = rest[rest.str.contains(r"[A-Za-z]{3}", regex=True).fillna(False).astype(bool)]
+    words = rest[_mask(pc.match_substring_regex(_arrow(rest), r"[A-Za-z]{3}"))]
     if len(words):
         from dateutil import parser as _dateparser
 
@@ -304,9 +357,9 @@ def parse_datetimes(series, formats=None, *, dayfirst: bool | None = None) -> tu
         built-in rules.
     dayfirst : bool, optional
         How to read ``05/03/2026``. By default it is decided **per column**: day-first
-        when any value's first field is above 12, else month-first when any value's
-        second field is above 12, else month-first (the Excel-US / pandas convention).
-        Values that contradict the column's decision (``13/13/2026``) are invalid.
+        when at least as many distinct values can only be read day-first (first field
+        above 12) as only month-first (second field above 12), and there is at least one;
+        else month-first (the Excel-US / pandas convention). Values that contradict the column's decision are invalid.
 
     Returns
     -------
@@ -396,13 +449,20 @@ def _parse_text_dates(text: pd.Series, formats, dayfirst) -> tuple[pd.Series, pd
         candidates = text[todo]
         # A bare year or year-month is a period, not a date: leave it to the strict rules.
         short = candidates.str.len() <= 7
-        candidates = candidates[~short | candidates.str.fullmatch(r"\d{5,7}(?:\.\d+)?").fillna(False)]
-        candidates = candidates[~candidates.str.fullmatch(_SERIAL).fillna(False).astype(bool)]
+        candidates = candidates[~short.to_numpy(dtype=bool)]
+        sample = candidates.iloc[:1000]
+        try:
+            looks_iso = pd.to_datetime(sample, format="ISO8601", errors="coerce").notna().any()
+        except ValueError:  # mixed offsets: ISO indeed
+            looks_iso = True
+        if not looks_iso:  # e.g. a column of 05/03/2026: skip a pass that would fail on every value
+            candidates = candidates.iloc[:0]
         try:
             parsed = pd.to_datetime(candidates, format="ISO8601", errors="coerce")
         except ValueError:  # mixed offsets / naive and aware values: drop offsets (wall time)
             parsed = pd.to_datetime(
-                candidates.str.replace(_TZ_SUFFIX, "", regex=True), format="ISO8601", errors="coerce"
+                _text_series(pc.replace_substring_regex(_arrow(candidates), _TZ_SUFFIX, r"\1"), candidates.index),
+                format="ISO8601", errors="coerce",
             )
         parsed, out_of_range = _as_ns(parsed)
         result[parsed.index] = parsed
@@ -412,20 +472,20 @@ def _parse_text_dates(text: pd.Series, formats, dayfirst) -> tuple[pd.Series, pd
 
     if todo.any():
         rest = text[todo]
-        uniq = pd.Series(rest.unique()).astype("str")
+        uniq = _unique(rest)
         parsed_uniq = _parse_date_strings(uniq, dayfirst)
-        lookup = pd.Series(parsed_uniq.to_numpy(), index=uniq.to_numpy())
-        result[rest.index] = lookup.reindex(rest.to_numpy()).to_numpy()
+        result[rest.index] = _lookup(rest, uniq, parsed_uniq.to_numpy())
     invalid = ~missing & result.isna()
     return result, invalid.astype(bool)
 
 
 # --------------------------------------------------------------------------- numbers
 
-_CURRENCY = re.compile(
+_CURRENCY = (
     r"(?i)(?:US\$|HK\$|NT\$|A\$|C\$|S\$|RMB|CNY|USD|EUR|GBP|HKD|JPY|TWD|SGD|AUD|CAD|CHF|INR|KRW|"
     r"人民币|美元|欧元|港币|港元|元|块|[¥￥$€£₩₹])"
 )
+_PLAIN_NUMBER = r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$"
 _MULTIPLIERS = {"万": 1e4, "萬": 1e4, "亿": 1e8, "億": 1e8, "k": 1e3, "K": 1e3}
 
 
@@ -492,15 +552,18 @@ def parse_numbers(series, *, percent: bool = False) -> tuple[pd.Series, pd.Serie
     missing = missing_mask(text) & ~result.notna()
     todo = ~missing & text.notna()
     if todo.any():
-        fast = pd.to_numeric(text[todo], errors="coerce")
-        result[fast.index] = fast
-        todo &= result.isna()
+        candidates = text[todo]
+        arr = _arrow(candidates)
+        plain = _mask(pc.match_substring_regex(arr, _PLAIN_NUMBER))
+        if plain.any():
+            fast = pc.cast(arr.filter(pa.array(plain)), pa.float64()).to_numpy(zero_copy_only=False)
+            result[candidates.index[plain]] = fast
+            todo[candidates.index[plain]] = False
     if todo.any():
         rest = text[todo]
-        uniq = pd.Series(rest.unique()).astype("str")
+        uniq = _unique(rest)
         parsed = _parse_number_strings(uniq, percent)
-        lookup = pd.Series(parsed.to_numpy(), index=uniq.to_numpy())
-        result[rest.index] = lookup.reindex(rest.to_numpy()).to_numpy()
+        result[rest.index] = _lookup(rest, uniq, parsed.to_numpy())
     infinite = np.isinf(result.to_numpy())
     result[infinite] = np.nan
     invalid = (~missing & result.isna()) | other
@@ -509,44 +572,55 @@ def parse_numbers(series, *, percent: bool = False) -> tuple[pd.Series, pd.Serie
 
 
 def _parse_number_strings(uniq: pd.Series, percent: bool) -> pd.Series:
-    """Parse distinct formatted number strings (vectorised over the distinct values)."""
-    t = uniq.str.replace(_CURRENCY, "", regex=True).str.replace(r"[\s'’_]", "", regex=True)
-    negative = pd.Series(False, index=t.index)
-    paren = t.str.fullmatch(r"\(.*\)").fillna(False).astype(bool)
-    t = t.where(~paren, t.str.slice(1, -1))
-    negative |= paren
-    trailing_minus = t.str.fullmatch(r"[\d.,]+-").fillna(False).astype(bool)
-    t = t.where(~trailing_minus, t.str.slice(0, -1))
-    negative |= trailing_minus
-    lead = t.str.match(r"^[-+]").fillna(False).astype(bool)
-    negative |= t.str.startswith("-").fillna(False).astype(bool)
-    t = t.where(~lead, t.str.slice(1))
-    has_pct = t.str.endswith("%").fillna(False).astype(bool)
-    t = t.where(~has_pct, t.str.slice(0, -1))
-    scale = pd.Series(1.0, index=t.index)
-    for suffix, factor in _MULTIPLIERS.items():
-        hit = t.str.endswith(suffix).fillna(False).astype(bool) & t.str.len().gt(1)
-        scale = scale.where(~hit, factor)
-        t = t.where(~hit, t.str.slice(0, -1))
-    shape_ok = t.str.fullmatch(r"\d[\d.,]*|[.,]\d+").fillna(False).astype(bool)
+    """Parse distinct formatted number strings (vectorised with Arrow over the distinct values)."""
+    def match(arr, pattern):
+        return _mask(pc.match_substring_regex(arr, pattern))
 
-    # decide the decimal mark for the column
-    both = t.str.contains(",", regex=False) & t.str.contains(".", regex=False)
-    comma_last = both & (t.str.rfind(",") > t.str.rfind("."))
+    def where(mask, if_true, if_false):
+        return pc.if_else(pa.array(mask), if_true, if_false)
+
+    t = pc.replace_substring_regex(_arrow(uniq), _CURRENCY, "")
+    t = pc.replace_substring_regex(t, r"[\s'’_]", "")
+    paren = match(t, r"^\(.*\)$")
+    t = where(paren, pc.utf8_slice_codeunits(t, 1, -1), t)
+    trailing_minus = match(t, r"^[\d.,]+-$")
+    t = where(trailing_minus, pc.utf8_slice_codeunits(t, 0, -1), t)
+    lead_minus = match(t, r"^-")
+    lead_sign = match(t, r"^[-+]")
+    t = where(lead_sign, pc.utf8_slice_codeunits(t, 1), t)
+    negative = paren | trailing_minus | lead_minus
+    has_pct = match(t, r"%$")
+    t = where(has_pct, pc.utf8_slice_codeunits(t, 0, -1), t)
+    scale = np.ones(len(uniq))
+    for suffix, factor in _MULTIPLIERS.items():
+        hit = match(t, "^.+" + re.escape(suffix) + "$")
+        scale[hit] = factor
+        t = where(hit, pc.utf8_slice_codeunits(t, 0, -1), t)
+    shape_ok = match(t, r"^(?:\d[\d.,]*|[.,]\d+)$")
+
+    # which mark is the decimal one: per value when unambiguous, per column otherwise
+    has_comma, has_dot = match(t, ","), match(t, r"\.")
+    both = has_comma & has_dot
+    comma_last = both & match(t, r",[^.]*$")
     dot_last = both & ~comma_last
-    only_comma = t.str.contains(",", regex=False) & ~both
-    only_dot = t.str.contains(".", regex=False) & ~both
-    grouped_comma = t.str.fullmatch(r"\d{1,3}(?:,\d{3})+").fillna(False).astype(bool)
-    grouped_dot = t.str.fullmatch(r"\d{1,3}(?:\.\d{3})+").fillna(False).astype(bool)
-    n_commas, n_dots = t.str.count(","), t.str.count(r"\.")
-    ambiguous = (only_comma & grouped_comma & n_commas.eq(1)) | (only_dot & grouped_dot & n_dots.eq(1))
-    comma_decimal = comma_last | (only_comma & ~grouped_comma) | (only_dot & n_dots.gt(1))
-    dot_decimal = dot_last | (only_dot & ~grouped_dot) | (only_comma & n_commas.gt(1))
+    only_comma = has_comma & ~both
+    only_dot = has_dot & ~both
+    n_commas = pc.count_substring(t, ",").to_numpy(zero_copy_only=False)
+    n_dots = pc.count_substring(t, ".").to_numpy(zero_copy_only=False)
+    grouped_comma = match(t, r"^\d{1,3}(?:,\d{3})+$")
+    grouped_dot = match(t, r"^\d{1,3}(?:\.\d{3})+$")
+    ambiguous = (only_comma & grouped_comma & (n_commas == 1)) | (only_dot & grouped_dot & (n_dots == 1))
+    comma_decimal = comma_last | (only_comma & ~grouped_comma) | (only_dot & (n_dots > 1))
+    dot_decimal = dot_last | (only_dot & ~grouped_dot) | (only_comma & (n_commas > 1))
     column_comma = bool((comma_decimal & ~ambiguous).any() and not (dot_decimal & ~ambiguous).any())
     comma_decimal = (comma_decimal & ~ambiguous) | (ambiguous & column_comma)
-    european = t.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
-    cleaned = t.str.replace(",", "", regex=False).where(~comma_decimal, european)
-    value = pd.to_numeric(cleaned.where(shape_ok, None), errors="coerce")
-    value = value.where(~negative, -value) * scale
-    value = value.where(~has_pct, value / 100.0 if percent else np.nan)
-    return value.astype("float64")
+    european = pc.replace_substring(pc.replace_substring(t, ".", ""), ",", ".")
+    english = pc.replace_substring(t, ",", "")
+    cleaned = where(comma_decimal, european, english)
+    valid = shape_ok & match(cleaned, r"^(?:\d+\.?\d*|\.\d+)$")
+    value = np.full(len(uniq), np.nan)
+    if valid.any():
+        value[valid] = pc.cast(cleaned.filter(pa.array(valid)), pa.float64()).to_numpy(zero_copy_only=False)
+    value = np.where(negative, -value, value) * scale
+    value = np.where(has_pct, value / 100.0 if percent else np.nan, value)
+    return pd.Series(value, index=uniq.index, dtype="float64")

@@ -146,6 +146,8 @@ def _clean_header(names) -> list[str]:
     for i, name in enumerate(names):
         text = "" if name is None or (isinstance(name, float) and np.isnan(name)) else str(name)
         text = text.replace("\ufeff", "").strip()
+        if re.fullmatch(r"Unnamed: \d+(?:_level_\d+)?", text):  # pandas' name for an empty header cell
+            text = ""
         cleaned.append(text if text else f"unnamed_{i + 1}")
     return cleaned
 
@@ -193,8 +195,15 @@ def _norm(name) -> str:
     return re.sub(r"[\s\-]+", "_", str(name).replace("\ufeff", "").strip().lower())
 
 
+def _header_index(path, header_row, skip: int = 0) -> int:
+    if not isinstance(header_row, int) or header_row - 1 - skip < 0:
+        raise DataError(f"{path}: header_row must be a row number from {skip + 1} (the first line) on; "
+                        f"got {header_row!r}.", file=path)
+    return header_row - 1 - skip
+
+
 def read_csv_text(path, *, encoding: str | None = None, delimiter: str | None = None,
-                  expected_columns=None) -> pd.DataFrame:
+                  expected_columns=None, header_row: int | None = None) -> pd.DataFrame:
     """Read a delimited text file as strings.
 
     Parameters
@@ -209,6 +218,8 @@ def read_csv_text(path, *, encoding: str | None = None, delimiter: str | None = 
         Column names the file should have. When given and the first line does not name
         them (a title or export banner above the header), the header is looked for in
         the first 30 lines.
+    header_row : int, optional
+        The spreadsheet row (1 = first line) that holds the header; overrides the search.
 
     Returns
     -------
@@ -236,9 +247,12 @@ def read_csv_text(path, *, encoding: str | None = None, delimiter: str | None = 
         delimiter = sniff_delimiter(body)
     lines = sample.splitlines()[skip:skip + 30]
     rows = list(csv.reader(lines, delimiter=delimiter)) if lines else []
-    header_at = _find_header(rows, expected_columns)
-    while header_at < len(rows) and not any(c.strip() for c in rows[header_at]):
-        header_at += 1  # blank lines above the header
+    if header_row is not None:
+        header_at = _header_index(path, header_row, skip)
+    else:
+        header_at = _find_header(rows, expected_columns)
+        while header_at < len(rows) and not any(c.strip() for c in rows[header_at]):
+            header_at += 1  # blank lines above the header
     try:
         frame = pd.read_csv(
             path,
@@ -268,7 +282,8 @@ def read_csv_text(path, *, encoding: str | None = None, delimiter: str | None = 
     frame = _drop_unnamed_empty_columns(_drop_empty_rows(frame))
     frame = _strip_excel_text_guard(frame)
     frame.index.name = "row"
-    frame.attrs.update({"file": str(path), "encoding": encoding, "delimiter": delimiter})
+    frame.attrs.update({"file": str(path), "encoding": encoding, "delimiter": delimiter,
+                        "header_row": skip + header_at + 1})
     return frame
 
 
@@ -313,7 +328,8 @@ def _excel_cell_text(value) -> str:
     return str(value)
 
 
-def _read_excel(path: Path, *, sheet: str | None, table: str | None, expected_columns) -> pd.DataFrame:
+def _read_excel(path: Path, *, sheet: str | None, table: str | None, expected_columns,
+                header_row: int | None = None) -> pd.DataFrame:
     try:
         from python_calamine import CalamineWorkbook
     except ImportError:  # pragma: no cover - dependency declared in pyproject
@@ -345,9 +361,12 @@ def _read_excel(path: Path, *, sheet: str | None, table: str | None, expected_co
         raise DataError(f"{path}: sheet {chosen!r} is empty; expected a header row with column names.",
                         file=path)
     text_rows = [[_excel_cell_text(v) for v in row] for row in rows]
-    header_at = _find_header(text_rows[:30], expected_columns)
-    while header_at < len(text_rows) and not any(c.strip() for c in text_rows[header_at]):
-        header_at += 1
+    if header_row is not None:
+        header_at = _header_index(path, header_row)
+    else:
+        header_at = _find_header(text_rows[:30], expected_columns)
+        while header_at < len(text_rows) and not any(c.strip() for c in text_rows[header_at]):
+            header_at += 1
     if header_at >= len(text_rows):
         raise DataError(f"{path}: sheet {chosen!r} is empty; expected a header row with column names.",
                         file=path)
@@ -364,7 +383,7 @@ def _read_excel(path: Path, *, sheet: str | None, table: str | None, expected_co
     frame = _drop_unnamed_empty_columns(_drop_empty_rows(frame))
     frame = _strip_excel_text_guard(frame)
     frame.index.name = "row"
-    frame.attrs.update({"file": str(path), "sheet": chosen})
+    frame.attrs.update({"file": str(path), "sheet": chosen, "header_row": header_at + 1})
     return frame
 
 
@@ -383,7 +402,7 @@ def _read_parquet(path: Path) -> pd.DataFrame:
 
 def read_table_file(path, *, table: str | None = None, sheet: str | None = None,
                     encoding: str | None = None, delimiter: str | None = None,
-                    expected_columns=None) -> pd.DataFrame:
+                    expected_columns=None, header_row: int | None = None) -> pd.DataFrame:
     """Read one table file, whatever its format.
 
     Parameters
@@ -400,6 +419,9 @@ def read_table_file(path, *, table: str | None = None, sheet: str | None = None,
         For text files: skip detection.
     expected_columns : list of str, optional
         Column names the file should have; used to find the header row below a banner.
+    header_row : int, optional
+        Text files and workbooks: the spreadsheet row (1 = first) holding the header;
+        overrides the search.
 
     Returns
     -------
@@ -419,11 +441,12 @@ def read_table_file(path, *, table: str | None = None, sheet: str | None = None,
     suffix = path.suffix.lower()
     if suffix in TEXT_EXTENSIONS:
         return read_csv_text(path, encoding=encoding, delimiter=delimiter or ("\t" if suffix == ".tsv" else None),
-                             expected_columns=expected_columns)
+                             expected_columns=expected_columns, header_row=header_row)
     if suffix in PARQUET_EXTENSIONS:
         return _read_parquet(path)
     if suffix in EXCEL_EXTENSIONS:
-        return _read_excel(path, sheet=sheet, table=table, expected_columns=expected_columns)
+        return _read_excel(path, sheet=sheet, table=table, expected_columns=expected_columns,
+                           header_row=header_row)
     raise DataError(
         f"{path}: unsupported file type {suffix!r}; expected one of {', '.join(SUPPORTED_EXTENSIONS)}.",
         file=path,

@@ -46,7 +46,7 @@ import pandas as pd
 
 from workbench.contract import OUTCOMES, TABLE_NAMES, TABLES, Column, Table
 from workbench.errors import DataError
-from workbench.io._fast import isin, token_variants
+from workbench.io._fast import filter_rows, isin, isin_short, null_text
 from workbench.io.parsing import STRICT_NA_TOKENS, _numbers_as_text, parse_datetimes, parse_numbers
 from workbench.io.sales_data import QUARANTINE_COLUMNS, SalesData
 from workbench.io.stages import resolve_stages
@@ -85,9 +85,6 @@ def _cell_text(values: pd.Series) -> np.ndarray:
     return text.fillna("").astype(object).to_numpy()
 
 
-_NA_TEXT = token_variants(STRICT_NA_TOKENS)
-
-
 def _coerce_text(values: pd.Series) -> pd.Series:
     """Any column as stripped text; empty / null markers -> missing (NaN)."""
     if values.dtype.kind == "M" or isinstance(values.dtype, pd.DatetimeTZDtype):
@@ -98,7 +95,9 @@ def _coerce_text(values: pd.Series) -> pd.Series:
         text = _numbers_as_text(values)
     elif values.dtype == object:
         kind = pd.api.types.infer_dtype(values, skipna=True)
-        if kind in ("string", "empty"):
+        if kind == "empty":
+            return null_text(len(values)).set_axis(values.index)
+        if kind == "string":
             text = values
         else:
             kinds = values.map(type)
@@ -110,7 +109,7 @@ def _coerce_text(values: pd.Series) -> pd.Series:
     else:
         text = values
     text = pd.Series(text, index=values.index).astype(_TEXT_DTYPE).str.strip()
-    missing = text.isna().to_numpy() | isin(text, _NA_TEXT)
+    missing = text.isna().to_numpy() | isin_short(text, STRICT_NA_TOKENS)
     return text.mask(missing) if missing.any() else text
 
 
@@ -188,7 +187,7 @@ def _empty_column(column: Column, n: int) -> pd.Series:
         return pd.Series(np.full(n, np.nan), dtype="float64")
     if column.dtype in ("date", "datetime"):
         return pd.Series(np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]"))
-    return pd.Series(np.full(n, np.nan), dtype=_TEXT_DTYPE)
+    return null_text(n)
 
 
 def _describe(file: str, table: str) -> str:
@@ -309,7 +308,9 @@ def _validate_table(table: Table, frame: pd.DataFrame, file: str, context: dict)
 
     if table.name == "opportunities":
         created, closed, outcome = parsed["created_at"], parsed["closed_at"], parsed["outcome"]
-        problems.add("closed_before_created", "closed_at", (closed < created).to_numpy(),
+        # A close *date* (midnight) on the day the deal was created is not "before" it.
+        date_only_same_day = (closed == closed.dt.normalize()) & (closed == created.dt.normalize())
+        problems.add("closed_before_created", "closed_at", ((closed < created) & ~date_only_same_day).to_numpy(),
                      lambda p: ("closed_at before created_at " + created.iloc[p].dt.strftime("%Y-%m-%d %H:%M")
                                 ).to_numpy(dtype=object))
         closed_outcome = outcome.isin(_CLOSED).to_numpy()
@@ -322,7 +323,8 @@ def _validate_table(table: Table, frame: pd.DataFrame, file: str, context: dict)
     row_labels = pd.Series(rows)
     if table.key:
         good = ~problems.bad
-        keys = pd.DataFrame({k: parsed[k] for k in table.key})[good]
+        keys = pd.DataFrame({k: parsed[k] for k in table.key}, copy=False)
+        keys = keys if good.all() else filter_rows(keys, good)
         if len(keys):
             dup = keys.duplicated(keep="first").to_numpy()
             if dup.any():
@@ -389,8 +391,8 @@ def _validate_table(table: Table, frame: pd.DataFrame, file: str, context: dict)
         order = np.argsort(positions, kind="stable")
         quarantine = pd.concat(parts, ignore_index=True).iloc[order].reset_index(drop=True)
     loaded = pd.DataFrame({c.name: parsed[c.name] for c in table.columns}, copy=False)
-    if problems.bad.any():  # one take for all columns (masking column by column is much slower)
-        loaded = loaded.take(np.flatnonzero(~problems.bad)).reset_index(drop=True)
+    if problems.bad.any():
+        loaded = filter_rows(loaded, ~problems.bad)
 
     n_quarantined = 0 if quarantine is None else len(quarantine)
     if len(loaded) + n_quarantined != n or n_quarantined != int(problems.bad.sum()):

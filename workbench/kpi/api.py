@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import ibis
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from workbench.contract import ENTITY_TYPES
 from workbench.kpi import expressions as ex
@@ -108,9 +109,7 @@ def compute_kpis(
     ...              metrics=["win_rate"]).value.tolist()   # January: nothing closed
     [nan, 0.6666666666666666]
     """
-    levels = _check_levels(by)
-    freq = normalize_freq(freq)
-    requested = _check_metrics(metrics)
+    levels, freq, requested = check_arguments(by, freq, metrics)
     tables = kpi_tables(data)
     available = _available_metrics(tables, requested)
     stages = _stages(tables) if "stage_conversion" in available else ()
@@ -126,7 +125,7 @@ def compute_kpis(
     if periods.empty or not available:
         return _empty()
     reps = fetch(tables, tables["reps"].select("rep_id", "team", "region"))
-    targets = _bookings_targets(tables, reps, freq) if _needs(available, "targets") else None
+    targets = _bookings_targets(tables, freq) if _needs(available, "targets") else None
     market = _market_sizes(tables, freq) if "market_share" in available else None
     frames = []
     for level in levels:
@@ -253,6 +252,15 @@ def _empty() -> pd.DataFrame:
     })
 
 
+def check_arguments(by, freq, metrics) -> tuple[list[str], str, list[str]]:
+    """Validate the ``by``, ``freq`` and ``metrics`` arguments of :func:`compute_kpis`.
+
+    Returns the levels, the canonical frequency code and the metric keys in registry
+    order; raises ``ValueError`` naming the bad value and the allowed ones.
+    """
+    return _check_levels(by), normalize_freq(freq), _check_metrics(metrics)
+
+
 def _check_levels(by) -> list[str]:
     levels = [by] if isinstance(by, str) else list(by)
     bad = [lv for lv in levels if lv not in ENTITY_TYPES]
@@ -351,6 +359,7 @@ def _period_grid(tables: KPITables, freq: str, start, end) -> tuple[pd.DataFrame
     grid["workdays"] = np.busday_count(
         grid["period"].to_numpy().astype("datetime64[D]"), grid["period_end"].to_numpy().astype("datetime64[D]")
     ).astype("int64")
+    grid["period_key"] = ex.period_keys(grid["period"], freq)
     return grid, first, last
 
 
@@ -370,28 +379,26 @@ def _spread_to_freq(frame: pd.DataFrame, keys: list[str], value: str, freq: str)
     if frame.empty:
         empty = pd.DataFrame(columns=[*keys, "period", value])
         return empty.astype({"period": "datetime64[us]", value: "float64"})
-    parsed = {p: parse_period(p) for p in frame["period"].astype(str).unique()}
-    rows = []
-    for record in frame.itertuples(index=False):
-        p = parsed[str(getattr(record, "period"))]
-        base = {k: getattr(record, k) for k in keys}
-        amount = getattr(record, value)
+    mapping = []
+    for text in frame["period"].astype(str).unique():
+        p = parse_period(text)
         order = _FREQ_ORDER[p.freq] - _FREQ_ORDER[freq]
         if order <= 0:
             start = period_start(pd.Series([p.start]), freq).iloc[0]
-            rows.append({**base, "period": start, value: amount, "_rank": 0 if order == 0 else 1})
+            mapping.append((text, start, 1.0, 0 if order == 0 else 1))
         else:
             starts = pd.date_range(p.start, p.end - pd.Timedelta(microseconds=1), freq=pandas_freq(freq))
-            for start in starts:
-                rows.append({**base, "period": start, value: amount / len(starts), "_rank": 2})
-    spread = pd.DataFrame(rows)
+            mapping.extend((text, start, 1.0 / len(starts), 2) for start in starts)
+    mapping = pd.DataFrame(mapping, columns=["_text", "_period", "_weight", "_rank"])
+    spread = frame.assign(_text=frame["period"].astype(str)).merge(mapping, on="_text")
+    spread = spread.assign(period=spread["_period"], **{value: spread[value] * spread["_weight"]})
     spread["period"] = spread["period"].astype("datetime64[us]")
     best = spread.groupby([*keys, "period"])["_rank"].transform("min")
     spread = spread[spread["_rank"] == best]
     return spread.groupby([*keys, "period"], as_index=False)[value].sum()
 
 
-def _bookings_targets(tables: KPITables, reps: pd.DataFrame, freq: str) -> pd.DataFrame:
+def _bookings_targets(tables: KPITables, freq: str) -> pd.DataFrame:
     """Bookings targets per (entity_type, entity_id, period) at ``freq``, own targets only."""
     t = tables["targets"]
     targets = fetch(tables, 
@@ -452,6 +459,7 @@ def _level_grid(reps, level, periods, targets, market) -> pd.DataFrame:
         "period": np.tile(periods["period"].to_numpy(), len(entities)),
         "period_end": np.tile(periods["period_end"].to_numpy(), len(entities)),
         "workdays": np.tile(periods["workdays"].to_numpy(), len(entities)),
+        "period_key": np.tile(periods["period_key"].to_numpy(), len(entities)),
     })
     if targets is not None:
         own = _level_targets(targets, reps, level)
@@ -471,8 +479,8 @@ def _level_grid(reps, level, periods, targets, market) -> pd.DataFrame:
 def _level_wide(tables, reps, level, freq, periods, metrics, stages, targets, market) -> pd.DataFrame:
     """The wide KPI frame (entity_id, period, metric columns) of one level, executed."""
     members = ex.membership(tables["reps"], level)
-    opps = ex.attribute(tables["opportunities"], members)
-    periods_t = memtable(periods[["period", "period_end"]])
+    opps = ex.attribute(tables["opportunities"], members, level)
+    periods_t = memtable(periods[["period_key", "period_end"]])
     need = set(metrics)
     families = []
     closed_metrics = {"bookings", "bookings_growth_pop", "bookings_growth_yoy", "quota_attainment",
@@ -480,23 +488,23 @@ def _level_wide(tables, reps, level, freq, periods, metrics, stages, targets, ma
     if need & closed_metrics:
         families.append(ex.closed_deals(opps, freq))
     if need & {"pipeline_created", "follow_up_hours_median", "touched_within_24h_share"}:
-        first = ex.first_activity(tables["activities"]) if tables.has("activities") else None
+        first = ex.first_activity(tables["activities"], opps) if tables.has("activities") else None
         families.append(ex.created_deals(opps, freq, first))
     if need & {"open_pipeline", "pipeline_coverage"}:
-        families.append(ex.open_pipeline(opps, periods_t))
+        families.append(ex.pipeline_flow(opps, freq))
     if "activities_per_workday" in need:
-        families.append(ex.activity_counts(ex.attribute(tables["activities"], members), freq))
+        families.append(ex.activity_counts(ex.attribute(tables["activities"], members, level), freq))
         families.append(ex.active_reps(members, periods_t))
     if "order_completion_rate" in need:
-        families.append(ex.order_counts(ex.attribute(tables["orders"], members), freq))
+        families.append(ex.order_counts(ex.attribute(tables["orders"], members, level), freq))
     if need & {"csat_mean", "csat_responses"}:
-        families.append(ex.survey_stats(ex.attribute(tables["surveys"], members), freq))
+        families.append(ex.survey_stats(ex.attribute(tables["surveys"], members, level), freq))
     if "new_accounts" in need:
         families.append(ex.new_account_counts(opps, freq))
     pairs = []
     if "stage_conversion" in need:
         entries = ex.stage_entries(tables["stage_history"], opps, stages)
-        families.append(ex.stage_conversion_counts(entries, len(stages), freq))
+        families.extend(ex.stage_conversion_counts(entries, len(stages), freq))
         pairs = [f"{a}→{b}" for a, b in zip(stages, [*stages[1:], "won"])]
     grid = _level_grid(reps, level, periods, targets, market)
     if grid.empty:
@@ -511,15 +519,30 @@ def _level_wide(tables, reps, level, freq, periods, metrics, stages, targets, ma
 
 
 def _melt(wide: pd.DataFrame, level: str) -> pd.DataFrame:
-    """Wide (entity_id, period, metric columns) to the tidy long table, keeping row order."""
+    """Wide (entity_id, period, metric columns) to the tidy long table, keeping row order.
+
+    String columns are built with Arrow kernels (take / dictionary decode), which is
+    several times faster than going through Python string objects at a million rows.
+    """
     columns = [c for c in wide.columns if c not in ("entity_id", "period")]
     parsed = [parse_wide_column(c) for c in columns]
     n_rows, n_cols = len(wide), len(columns)
+    row_of = np.repeat(np.arange(n_rows), n_cols)
+    col_of = pa.array(np.tile(np.arange(n_cols, dtype=np.int32), n_rows))
+
+    def repeated(values) -> pd.api.extensions.ExtensionArray:
+        return pd.array(pa.array(values, type=pa.string()).take(pa.array(row_of)), dtype="str")
+
+    def tiled(values) -> pd.api.extensions.ExtensionArray:
+        names = pa.array(values, type=pa.string())
+        return pd.array(pa.DictionaryArray.from_arrays(col_of, names).cast(pa.string()), dtype="str")
+
+    level_codes = pa.array(np.zeros(n_rows * n_cols, dtype=np.int32))
     return pd.DataFrame({
-        "entity_type": pd.array(np.full(n_rows * n_cols, level, dtype=object), dtype="str"),
-        "entity_id": pd.array(np.repeat(wide["entity_id"].to_numpy(dtype=object), n_cols), dtype="str"),
+        "entity_type": pd.array(pa.array([level], type=pa.string()).take(level_codes), dtype="str"),
+        "entity_id": repeated(wide["entity_id"].astype(str).tolist()),
         "period": np.repeat(wide["period"].to_numpy(), n_cols),
-        "metric": pd.array(np.tile(np.array([m for m, _ in parsed], dtype=object), n_rows), dtype="str"),
-        "detail": pd.array(np.tile(np.array([d for _, d in parsed], dtype=object), n_rows), dtype="str"),
+        "metric": tiled([m for m, _ in parsed]),
+        "detail": tiled([d for _, d in parsed]),
         "value": wide[columns].to_numpy(dtype="float64").reshape(-1),
     })

@@ -183,10 +183,8 @@ def kpi_tables(data, backend=None) -> KPITables:
         frames = {n: data[n] for n in KPI_TABLE_NAMES if data.get(n) is not None}
         stages = tuple(data.get("stages", ()) or ())
     elif hasattr(data, "has") and hasattr(data, "stages"):
-        # A SalesData: its attributes hand out copies; _tables gives read-only access.
-        raw = getattr(data, "_tables", None)
-        getter = raw.get if raw is not None else (lambda n: data[n])
-        frames = {n: getter(n) for n in KPI_TABLE_NAMES if data.has(n)}
+        # A SalesData: its tables are handed out as cheap copy-on-write copies.
+        frames = {n: data[n] for n in KPI_TABLE_NAMES if data.has(n)}
         stages = tuple(data.stages or ())
         source = getattr(data, "source", "") or ""
     else:

@@ -2,8 +2,11 @@
 
 Every function takes ibis tables (conformed to the contract by
 :mod:`workbench.kpi.engine`) and returns an ibis table keyed by ``entity_id`` and
-``period`` (the period start). Nothing here executes a query or knows which engine runs
-it: the same expressions run on DuckDB in process or where big data lives.
+``period_key``, an integer that numbers calendar periods (see :func:`period_of`;
+:func:`period_keys` gives the same numbers for period starts in pandas). Grouping by an
+integer is cheaper than by a truncated timestamp, which matters at 10 M rows. Nothing
+here executes a query or knows which engine runs it: the same expressions run on DuckDB
+in process or where big data lives.
 
 The entity of a row comes from a *membership* table ``(rep_id, entity_id)`` built by
 :func:`membership` for the level (rep, team, region or company); facts are attributed
@@ -19,25 +22,29 @@ Examples
 ...     "closed_at": pd.to_datetime(["2026-02-10", "2026-02-11"])}))
 >>> reps = ibis.memtable(pd.DataFrame({"rep_id": ["r1"], "team": ["East"], "region": ["N"]}))
 >>> closed = closed_deals(attribute(opps, membership(reps, "team")), "M")
->>> closed.select("entity_id", "bookings", "deals_won", "deals_lost").to_pyarrow().to_pandas()
-  entity_id  bookings  deals_won  deals_lost
-0      East     100.0          1           1
+>>> closed.select("entity_id", "period_key", "bookings", "deals_won").to_pyarrow().to_pandas()
+  entity_id  period_key  bookings  deals_won
+0      East       24313     100.0          1
+>>> period_keys(pd.Series(pd.to_datetime(["2026-02-01"])), "M").tolist()
+[24313]
 """
 
 from __future__ import annotations
 
 import ibis
 import ibis.expr.datatypes as dt
+import pandas as pd
 
 __all__ = [
     "TRUNCATE_UNITS",
     "membership",
     "attribute",
     "period_of",
+    "period_keys",
+    "pipeline_flow",
     "closed_deals",
     "created_deals",
     "first_activity",
-    "open_pipeline",
     "activity_counts",
     "active_reps",
     "order_counts",
@@ -58,7 +65,9 @@ YEAR_LAGS = {"W": 52, "M": 12, "Q": 4, "Y": 1}
 #: Stage names that mark a closed deal; ignored when inferring the open-stage funnel.
 CLOSED_STAGE_WORDS = ("closed", "won", "lost")
 
-KEYS = ("entity_id", "period")
+KEYS = ("entity_id", "period_key")
+#: 1970-01-05 was a Monday: weeks are numbered from it.
+_FIRST_MONDAY_DAYS = 4
 
 
 def membership(reps: ibis.Table, level: str) -> ibis.Table:
@@ -77,16 +86,48 @@ def membership(reps: ibis.Table, level: str) -> ibis.Table:
     return reps.select(**columns).filter(ibis._.entity_id.notnull())
 
 
-def attribute(facts: ibis.Table, members: ibis.Table) -> ibis.Table:
-    """``facts`` with the ``entity_id`` of their rep (facts of unknown reps are dropped)."""
+def attribute(facts: ibis.Table, members: ibis.Table, level: str = "") -> ibis.Table:
+    """``facts`` with the ``entity_id`` of their rep (facts of unknown reps are dropped).
+
+    At the rep level the rep id is the entity id, so no join is needed (facts of reps
+    missing from ``reps`` find no row in the reporting grid and drop out there).
+    """
+    if level == "rep":
+        return facts.mutate(entity_id=facts.rep_id)
     m = members.select(_m_rep=members.rep_id, entity_id=members.entity_id)
     joined = facts.join(m, facts.rep_id == m._m_rep)
     return joined.drop("_m_rep")
 
 
 def period_of(column: ibis.Value, freq: str) -> ibis.Value:
-    """The start of the calendar period (``freq``) containing each timestamp."""
-    return column.truncate(TRUNCATE_UNITS[freq]).cast(dt.timestamp)
+    """Integer number of the calendar period (``freq``) containing each timestamp.
+
+    Months are ``year * 12 + month - 1``, quarters ``year * 4 + quarter - 1``, years the
+    year, weeks (from Monday) the weeks since Monday 1970-01-05.
+    """
+    if freq == "M":
+        return column.year() * 12 + column.month() - 1
+    if freq == "Q":
+        return column.year() * 4 + column.quarter() - 1
+    if freq == "Y":
+        return column.year().cast(dt.int64)
+    days = (column.epoch_seconds() / 86400.0).floor()
+    return ((days - _FIRST_MONDAY_DAYS) / 7.0).floor().cast(dt.int64)
+
+
+def period_keys(starts: pd.Series, freq: str) -> pd.Series:
+    """The :func:`period_of` numbers of period starts (pandas datetimes), as int64."""
+    starts = pd.to_datetime(starts)
+    if freq == "M":
+        keys = starts.dt.year * 12 + starts.dt.month - 1
+    elif freq == "Q":
+        keys = starts.dt.year * 4 + (starts.dt.month - 1) // 3
+    elif freq == "Y":
+        keys = starts.dt.year
+    else:
+        days = (starts - pd.Timestamp("1970-01-01")).dt.days
+        keys = (days - _FIRST_MONDAY_DAYS) // 7
+    return keys.astype("int64")
 
 
 def ratio(numerator: ibis.Value, denominator: ibis.Value) -> ibis.Value:
@@ -107,7 +148,7 @@ def closed_deals(opps: ibis.Table, freq: str) -> ibis.Table:
     closed = opps.filter(opps.closed_at.notnull() & opps.outcome.isin(("won", "lost")))
     won = closed.outcome == "won"
     cycle_days = (closed.closed_at.epoch_seconds() - closed.created_at.epoch_seconds()) / 86400.0
-    return closed.group_by(entity_id=closed.entity_id, period=period_of(closed.closed_at, freq)).agg(
+    return closed.group_by(entity_id=closed.entity_id, period_key=period_of(closed.closed_at, freq)).agg(
         bookings=closed.amount.sum(where=won),
         deals_won=won.sum(),
         deals_lost=(~won).sum(),
@@ -116,9 +157,16 @@ def closed_deals(opps: ibis.Table, freq: str) -> ibis.Table:
     )
 
 
-def first_activity(activities: ibis.Table) -> ibis.Table:
-    """``(opportunity_id, first_activity_at)``: the earliest activity logged on each opportunity."""
+def first_activity(activities: ibis.Table, opps: ibis.Table | None = None) -> ibis.Table:
+    """``(opportunity_id, first_activity_at)``: the earliest activity logged on each opportunity.
+
+    With ``opps``, only opportunities without ``first_touch_at`` are looked up (the
+    others never fall back to activities), which keeps the aggregation small.
+    """
     on_deal = activities.filter(activities.opportunity_id.notnull())
+    if opps is not None:
+        untouched = opps.filter(opps.first_touch_at.isnull()).select(_u_opp=opps.opportunity_id)
+        on_deal = on_deal.semi_join(untouched, on_deal.opportunity_id == untouched._u_opp)
     return on_deal.group_by(opportunity_id=on_deal.opportunity_id).agg(first_activity_at=on_deal.at.min())
 
 
@@ -140,7 +188,7 @@ def created_deals(opps: ibis.Table, freq: str, first_activities: ibis.Table | No
     gap = _hours_between(opps.created_at, touch)
     hours = ibis.ifelse(gap < 0.0, 0.0, gap)  # stays missing when there is no touch
     known = touch.notnull()
-    return opps.group_by(entity_id=opps.entity_id, period=period_of(opps.created_at, freq)).agg(
+    return opps.group_by(entity_id=opps.entity_id, period_key=period_of(opps.created_at, freq)).agg(
         pipeline_created=opps.amount.sum(),
         follow_up_hours_median=hours.median(),
         touched_known=known.sum(),
@@ -148,40 +196,51 @@ def created_deals(opps: ibis.Table, freq: str, first_activities: ibis.Table | No
     )
 
 
-def open_pipeline(opps: ibis.Table, periods: ibis.Table) -> ibis.Table:
-    """Amount of deals open at each period end: created before it, not closed before it.
+def pipeline_flow(opps: ibis.Table, freq: str) -> ibis.Table:
+    """Net change of the open pipeline per entity and period: ``pipeline_change``.
 
-    ``periods`` has ``period`` and ``period_end`` (exclusive) columns.
+    A deal adds its amount in the period it was created and removes it in the period it
+    closed (or, for a close dated before creation, the creation period), so the running
+    sum over periods is the amount open at each period end — created before the end and
+    not closed before it. Amounts are summed as DECIMAL(38, 6) so the running sum is exact.
     """
-    p = periods.select(period=periods.period, _end=periods.period_end)
-    still_open = (opps.created_at < p._end) & (opps.closed_at.isnull() | (opps.closed_at >= p._end))
-    joined = opps.join(p, still_open)
-    return joined.group_by(entity_id=joined.entity_id, period=joined.period).agg(
-        open_pipeline=joined.amount.sum()
+    money = dt.Decimal(38, 6)
+    opened = opps.select(
+        entity_id=opps.entity_id, period_key=period_of(opps.created_at, freq), change=opps.amount.cast(money)
     )
+    closed = opps.filter(opps.closed_at.notnull() & opps.amount.notnull())
+    closing_at = ibis.greatest(closed.closed_at, closed.created_at)
+    shut = closed.select(
+        entity_id=closed.entity_id, period_key=period_of(closing_at, freq), change=-closed.amount.cast(money)
+    )
+    flows = opened.union(shut)
+    return flows.group_by("entity_id", "period_key").agg(pipeline_change=flows.change.sum())
 
 
 def activity_counts(activities: ibis.Table, freq: str) -> ibis.Table:
     """Activities per entity and period (by activity date): column ``activities``."""
-    return activities.group_by(entity_id=activities.entity_id, period=period_of(activities.at, freq)).agg(
+    return activities.group_by(entity_id=activities.entity_id, period_key=period_of(activities.at, freq)).agg(
         activities=activities.count()
     )
 
 
 def active_reps(members: ibis.Table, periods: ibis.Table) -> ibis.Table:
-    """Reps of each entity hired before each period ends (or with no hire date): ``active_reps``."""
-    p = periods.select(period=periods.period, _end=periods.period_end)
+    """Reps of each entity hired before each period ends (or with no hire date): ``active_reps``.
+
+    ``periods`` has ``period_key`` and ``period_end`` (exclusive) columns.
+    """
+    p = periods.select(period_key=periods.period_key, _end=periods.period_end)
     if "hire_date" in members.columns:
         on_roster = members.hire_date.isnull() | (members.hire_date < p._end)
         joined = members.join(p, on_roster)
     else:
         joined = members.cross_join(p)
-    return joined.group_by(entity_id=joined.entity_id, period=joined.period).agg(active_reps=joined.count())
+    return joined.group_by("entity_id", "period_key").agg(active_reps=joined.count())
 
 
 def order_counts(orders: ibis.Table, freq: str) -> ibis.Table:
     """Orders per entity and period (by ``ordered_at``): ``orders_completed``, ``orders_cancelled``."""
-    return orders.group_by(entity_id=orders.entity_id, period=period_of(orders.ordered_at, freq)).agg(
+    return orders.group_by(entity_id=orders.entity_id, period_key=period_of(orders.ordered_at, freq)).agg(
         orders_completed=(orders.status == "completed").sum(),
         orders_cancelled=(orders.status == "cancelled").sum(),
     )
@@ -190,7 +249,7 @@ def order_counts(orders: ibis.Table, freq: str) -> ibis.Table:
 def survey_stats(surveys: ibis.Table, freq: str) -> ibis.Table:
     """Surveys per entity and period (by survey date): ``csat_mean``, ``csat_responses``."""
     scored = surveys.filter(surveys.score.notnull())
-    return scored.group_by(entity_id=scored.entity_id, period=period_of(scored.at, freq)).agg(
+    return scored.group_by(entity_id=scored.entity_id, period_key=period_of(scored.at, freq)).agg(
         csat_mean=scored.score.mean(),
         csat_responses=scored.count(),
     )
@@ -206,50 +265,52 @@ def new_account_counts(opps: ibis.Table, freq: str) -> ibis.Table:
     order = ibis.window(group_by=won.account_id, order_by=[won.closed_at, won.opportunity_id])
     ranked = won.mutate(_nth=ibis.row_number().over(order))
     firsts = ranked.filter(ranked._nth == 0)
-    return firsts.group_by(entity_id=firsts.entity_id, period=period_of(firsts.closed_at, freq)).agg(
+    return firsts.group_by(entity_id=firsts.entity_id, period_key=period_of(firsts.closed_at, freq)).agg(
         new_accounts=firsts.count()
     )
 
 
 def stage_entries(history: ibis.Table, opps: ibis.Table, stages: tuple[str, ...]) -> ibis.Table:
-    """First entry of each deal into each open stage, with how far the deal got.
+    """Per deal: when it first entered each open stage, and how far it got.
 
-    Returns ``(opportunity_id, entity_id, stage_index, entered_at, reached)`` where
-    ``stage_index`` is the position of the stage in ``stages`` and ``reached`` is the
-    furthest stage index the deal ever entered, or ``len(stages)`` for a won deal
-    (a won deal has passed every open stage). Stages not in ``stages`` are ignored.
+    Returns ``opportunity_id, entity_id, entered_0 … entered_<n-1>, reached`` where
+    ``entered_i`` is the first time the deal entered ``stages[i]`` (missing if never)
+    and ``reached`` is the furthest stage index it ever entered, or ``len(stages)`` for
+    a won deal (a won deal has passed every open stage). Stages not in ``stages`` are
+    ignored.
     """
     n = len(stages)
-    index = ibis.cases(*[(history.stage == s, i) for i, s in enumerate(stages)], else_=None)
-    known = history.mutate(stage_index=index).filter(ibis._.stage_index.notnull())
-    firsts = known.group_by(opportunity_id=known.opportunity_id, stage_index=known.stage_index).agg(
-        entered_at=known.entered_at.min()
-    )
+    known = history.filter(history.stage.isin(stages))
+    index = ibis.cases(*[(known.stage == s, i) for i, s in enumerate(stages)], else_=None)
+    firsts = {f"entered_{i}": known.entered_at.min(where=known.stage == s) for i, s in enumerate(stages)}
+    per_deal = known.group_by(opportunity_id=known.opportunity_id).agg(furthest=index.max(), **firsts)
     deals = opps.select(_o_opp=opps.opportunity_id, entity_id=opps.entity_id, _won=opps.outcome == "won")
-    joined = firsts.join(deals, firsts.opportunity_id == deals._o_opp)
-    furthest = joined.stage_index.max().over(group_by=joined.opportunity_id)
-    reached = ibis.ifelse(joined._won, n, furthest)
+    joined = per_deal.join(deals, per_deal.opportunity_id == deals._o_opp)
     return joined.select(
-        opportunity_id=joined.opportunity_id,
-        entity_id=joined.entity_id,
-        stage_index=joined.stage_index,
-        entered_at=joined.entered_at,
-        reached=reached,
+        "opportunity_id",
+        "entity_id",
+        *[f"entered_{i}" for i in range(n)],
+        reached=ibis.ifelse(joined._won, n, joined.furthest),
     )
 
 
-def stage_conversion_counts(entries: ibis.Table, n_stages: int, freq: str) -> ibis.Table:
-    """Per entity and period of entering stage i: ``stage_entered_<i>`` and ``stage_converted_<i>``.
+def stage_conversion_counts(entries: ibis.Table, n_stages: int, freq: str) -> list[ibis.Table]:
+    """For each open stage i, per entity and period of first entering it:
+    ``stage_entered_<i>`` and ``stage_converted_<i>`` (one table per stage).
 
     A deal that entered stage i converted if it ever reached stage i + 1 or later
     (``reached > i``); stage ``n_stages`` stands for won.
     """
-    aggs = {}
+    counts = []
     for i in range(n_stages):
-        entered = entries.stage_index == i
-        aggs[f"stage_entered_{i}"] = entered.sum()
-        aggs[f"stage_converted_{i}"] = (entered & (entries.reached > i)).sum()
-    return entries.group_by(entity_id=entries.entity_id, period=period_of(entries.entered_at, freq)).agg(**aggs)
+        entered_at = entries[f"entered_{i}"]
+        entered = entries.filter(entered_at.notnull())
+        counts.append(
+            entered.group_by(entity_id=entered.entity_id, period_key=period_of(entered[f"entered_{i}"], freq)).agg(
+                **{f"stage_entered_{i}": entered.count(), f"stage_converted_{i}": (entered.reached > i).sum()}
+            )
+        )
+    return counts
 
 
 def infer_stages(history: ibis.Table) -> ibis.Table:
@@ -267,17 +328,23 @@ def infer_stages(history: ibis.Table) -> ibis.Table:
     return open_only.group_by("stage").agg(position=open_only.position.mean()).order_by(["position", "stage"])
 
 
-def _attach(left: ibis.Table, right: ibis.Table) -> ibis.Table:
-    """Left-join a family (keyed by entity_id, period) onto the grid."""
-    r = right.rename(_k_entity="entity_id", _k_period="period")
-    joined = left.left_join(r, [left.entity_id == r._k_entity, left.period == r._k_period])
-    return joined.drop("_k_entity", "_k_period")
+def _attach_all(grid: ibis.Table, families: list[ibis.Table]) -> ibis.Table:
+    """Left-join every family (keyed by entity_id, period_key) onto the grid, in one join chain.
+
+    One chain compiles to a single SELECT with n joins, which ibis translates much faster
+    than n nested joins.
+    """
+    t = grid
+    for i, family in enumerate(families):
+        on = [grid.entity_id == family.entity_id, grid.period_key == family.period_key]
+        t = t.left_join(family, on, rname=f"{{name}}__key{i}")
+    return t.select(*[c for c in t.columns if "__key" not in c])
 
 
 #: Family columns that are counts or sums: a missing row means 0.
 _ZERO_FILLED = (
     "bookings", "deals_won", "deals_lost", "closed_amount", "pipeline_created", "touched_known",
-    "touched_24h", "open_pipeline", "activities", "active_reps", "orders_completed",
+    "touched_24h", "pipeline_change", "activities", "active_reps", "orders_completed",
     "orders_cancelled", "csat_responses", "new_accounts",
 )
 
@@ -294,12 +361,12 @@ def assemble(
     Parameters
     ----------
     grid : ibis.Table
-        Every ``(entity_id, period)`` to report, with ``workdays`` (Mon-Fri days in the
+        Every ``(entity_id, period, period_key)`` to report, with ``workdays`` (Mon-Fri days in the
         period) and, when targets or market sizes are known, ``bookings_target``,
         ``next_bookings_target`` and ``market_size``. The grid must hold every period
         between the first and the last one (growth looks back by position).
     families : list of ibis.Table
-        Outputs of the family functions above, keyed by ``entity_id, period``.
+        Outputs of the family functions above, keyed by ``entity_id, period_key``.
     metrics : list of str
         Metric keys to output, in order. ``stage_conversion`` expands to one column per
         entry of ``stage_pairs``, named ``stage_conversion[<from>→<to>]``.
@@ -311,12 +378,11 @@ def assemble(
     ibis.Table
         ``entity_id, period`` and one float column per metric (wide view column names).
     """
-    t = grid
-    for family in families:
-        t = _attach(t, family)
+    t = _attach_all(grid, families)
     fills = {c: t[c].fill_null(0) for c in _ZERO_FILLED if c in t.columns}
     t = t.mutate(**fills)
-    by_entity = ibis.window(group_by=t.entity_id, order_by=t.period)
+    by_entity = ibis.window(group_by=t.entity_id, order_by=t.period_key)
+    running = ibis.window(group_by=t.entity_id, order_by=t.period_key, rows=(None, 0))
     derived = {
         "bookings": lambda: t.bookings,
         "bookings_growth_pop": lambda: ratio(t.bookings, t.bookings.lag(1).over(by_entity)) - 1.0,
@@ -330,8 +396,8 @@ def assemble(
         "touched_within_24h_share": lambda: ratio(t.touched_24h, t.touched_known),
         "activities_per_workday": lambda: ratio(t.activities, t.workdays * t.active_reps),
         "pipeline_created": lambda: t.pipeline_created,
-        "open_pipeline": lambda: t.open_pipeline,
-        "pipeline_coverage": lambda: ratio(t.open_pipeline, t.next_bookings_target),
+        "open_pipeline": lambda: t.pipeline_change.sum().over(running),
+        "pipeline_coverage": lambda: ratio(t.pipeline_change.sum().over(running), t.next_bookings_target),
         "order_completion_rate": lambda: ratio(t.orders_completed, t.orders_completed + t.orders_cancelled),
         "csat_mean": lambda: t.csat_mean,
         "csat_responses": lambda: t.csat_responses,

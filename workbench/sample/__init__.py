@@ -18,18 +18,19 @@ it are not). Nothing depends on today's date.
 drawn from 0.3 + Exp(3) years); ~6 % are hired during the window (at least 12 months
 before the end). New hires ramp from 35 % to full productivity over their first
 6 months (fewer touches and leads, lower conversion). Each rep has modest natural
-traits: general skill (conversion logit sd 0.1), territory (inbound leads, sd 12 %),
-activity rate (sd 7 %), follow-up speed (sd 15 %), deal size (sd 7 %), cycle length
-(sd 7 %), CSAT (sd 0.07 points), per-stage and per-product conversion (logit sd 0.06
-and 0.10). None of these makes a rep an outlier.
+traits, each a normal truncated at 2 sd: general skill (conversion logit sd 0.1),
+territory (inbound leads and account book, sd 12 %), activity rate (sd 7 %), follow-up
+speed (sd 12 %), deal size (sd 7 %), cycle length (sd 5 %), CSAT (sd 0.07 points),
+per-stage and per-product conversion (logit sd 0.06 and 0.10). None of these makes a
+rep an outlier.
 
-*Leads and deals.* Each rep-month draws prospecting touches (~40 at full productivity,
-seasonal); 5.5 % of them become *outbound* deals. Inbound leads (~3.2 a month,
+*Leads and deals.* Each rep-month draws prospecting touches (~32 at full productivity,
+seasonal); 7 % of them become *outbound* deals. Inbound leads (~3.2 a month,
 growing 8 %/year, with a yearly seasonal profile) come from Inbound, Referral,
 Partner and Event sources in proportion to territory. A deal gets a product (regional
 mix), an account from the rep's book (some accounts buy repeatedly), a lumpy
 lognormal amount (product median x region price x source x 4 %/year price growth,
-sd 0.75 in logs, 4 % very large deals), a follow-up delay (median 6 business hours,
+sd 0.7 in logs, 3 % very large deals), a follow-up delay (median 8 business hours,
 sd 0.9 in logs) and an engagement level (activities per week on the deal).
 
 *Funnel.* Prospecting → Qualification → Proposal → Negotiation → Closed Won. At each
@@ -39,10 +40,15 @@ product, source (first two transitions), rep skill and ramp, follow-up delay
 transitions: +0.45 per log unit), relative amount (the two late transitions: -0.15 per
 log unit; big deals are harder) and region x product segment effects. A deal that
 fails a transition is lost part-way through that stage. Stage durations are gamma
-draws around 7/14/20/16 days, scaled by product, rep cycle, and amount^0.12. Some wins
-that would land in the first 12 days of a quarter are pulled into the previous
-quarter end (quarter-end push). Deals not closed by ``end`` are open at their current
-stage with an expected close date after ``end``.
+draws around 7/14/20/16 days, scaled by product, rep cycle, and amount^0.12. Wins that
+would land in the first three weeks of a quarter are often pulled into the previous
+quarter end (quarter-end push; stronger at year end). Deals not closed by ``end``
+are open at their current stage with an expected close date after ``end``.
+``stage_history`` has one row per
+stage entered (Prospecting at ``created_at``), and closed deals a final ``Closed Won``
+or ``Closed Lost`` row at ``closed_at``; a lost deal's last open stage is the one it
+died in. Deals still open at the window start keep their earlier history (and their
+deal activities); deals closed before the window are not reported.
 
 *Activities.* Prospecting touches (no deal; 70 % with an account), one first-touch
 activity per deal at its first touch (the CRM field ``first_touch_at`` is left empty
@@ -52,7 +58,8 @@ x engagement, with a type mix that depends on the stage.
 *After the sale.* Won deals produce an order shortly after closing (large deals a
 second instalment 40-120 days later); 3-6 % of orders are cancelled (by product),
 recent ones are pending. About 65 % of customers answer an onboarding survey 2-6 weeks
-after their first completed order (integer CSAT 1-5, mean ~4).
+after their first completed order, and ~1 relationship check-in during the following
+year (integer CSAT 1-5, mean ~4).
 
 *Plan and market.* See :mod:`workbench.sample.plan`. Skills and training: see
 :mod:`workbench.sample.people`.
@@ -60,38 +67,52 @@ after their first completed order (integer CSAT 1-5, mean ~4).
 Planted drivers
 ---------------
 With ``planted=True`` about 30 % of the reps with at least 18 months in the window
-get one driver (20 % of them a second one, with a different key). They act through
-the simulated process, from the window start (and burn-in) to the end:
+(never in-window hires) get one driver (20 % of them a second one, with a different
+key). They act through the simulated process over the whole simulation. Measured on
+400 reps x 36 months (planted rep median / peer median):
 
 ``slow_follow_up``
-    Follow-up delay x2.2-3.0 (median hours to first touch 2-3x peers). Causally lowers
-    Prospecting→Qualification conversion via the follow-up effect (about -8 % relative;
-    knock-on, not planted as a stage problem).
+    Follow-up delay x2.0-2.6 in business hours, i.e. median calendar hours from
+    creation to first touch ~2.3-3.2x peers (peers ~23 h: usually the next
+    morning). Nights and weekends make calendar delays lumpy, so the mean of log
+    hours per rep is a steadier statistic than the median. Causally lowers
+    Prospecting→Qualification conversion through the follow-up effect (-6 to -8 %
+    relative); win rate a little lower. Not planted as a stage problem.
 ``low_stage_conversion``
-    Probability of one transition x0.50-0.65 (35-50 % lower). ``detail`` names it:
-    early ``Prospecting→Qualification`` or ``Qualification→Proposal``; late
-    ``Proposal→Negotiation`` or ``Negotiation→Closed Won``. Knock-on: lower win rate
-    and bookings.
+    Probability of one transition x0.50-0.65 (measured: ~43 % lower). ``detail`` names
+    it: early ``Prospecting→Qualification`` or ``Qualification→Proposal``; late
+    ``Proposal→Negotiation`` or ``Negotiation→Closed Won``. Knock-on: win rate ~-40 %,
+    lower bookings.
 ``low_activity``
-    Prospecting touches x0.50-0.60 and engagement on deals x0.8: about 40-45 % fewer
-    activities a month. Knock-on: fewer outbound deals (so fewer opportunities and less
-    pipeline), and slightly lower Qualification→Proposal and Proposal→Negotiation
-    conversion (about -3 % relative each, through engagement).
+    Prospecting touches x0.45-0.55 and activity per deal x0.65: total activities a
+    month ~-45 % (prospecting touches without a deal ~-50 %). Knock-on: ~15 % fewer
+    opportunities (outbound deals come from prospecting), so less pipeline and a
+    higher inbound share (slightly larger median deal); Qualification→Proposal and
+    Proposal→Negotiation ~-7 to -10 % (engagement effect); win rate ~-15 %.
 ``small_deals``
-    Deal amounts x0.50-0.60. Knock-on: slightly *higher* late-stage conversion (smaller
-    deals are easier), lower bookings.
+    Deal amounts x0.50-0.60 within every product (median deal ~-40 %). Knock-on:
+    slightly higher late-stage conversion (smaller deals are easier), lower bookings.
 ``long_cycle``
-    Every stage lasts x1.6-2.0 longer. Knock-on: more open pipeline, fewer closes in the
-    first months, lower bookings; conversion unchanged.
+    Every stage lasts x1.6-2.0 longer (median won cycle ~1.6x). Knock-on: ~30 % more
+    activities a month (deals live longer and keep being worked), more open pipeline,
+    bookings delayed; conversion unchanged.
 ``low_csat``
-    CSAT lowered by 0.8-1.0 points. No knock-on.
+    CSAT lowered by 0.8-1.0 points (measured ~-0.9 on the 1-5 scale). No knock-on.
 ``weak_product``
-    Win probability on one product (``detail``; one of the three biggest) x0.25-0.35,
-    spread over the last three transitions. Knock-on: lower overall win rate.
+    Win probability on one product x0.10-0.20 (``detail``; Analytics Suite or Data
+    Connectors, the products that bring most wins), spread evenly over the four
+    transitions of that product's deals. Knock-on: overall win rate ~-25 %, each
+    stage's overall conversion ~-5 to -9 %; the mix of won deals shifts towards the
+    rep's other products (e.g. longer median cycle when Data Connectors is weak).
 
 Each planted driver also lowers the matching assessed skill by 15-22 points
 (``catalog.DRIVER_SKILL``). ``planted_drivers`` lists root causes only. With
 ``planted=False`` the same seed gives the same reps and traits with no drivers.
+
+Tips for a diagnosis: compare reps in their ramped months (hire + 6 months); compare
+deal sizes and cycles within product; the pipeline knock-ons above are smaller than
+the planted effects (e.g. a stage converting 35-50 % less is planted, 5-10 % less is
+a knock-on).
 
 Region x product segments (not rep drivers): East x Cloud Platform faces a rising
 competitor (Vandelay) from 2025 (late-stage logit down to -0.3) and a market growing

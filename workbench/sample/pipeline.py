@@ -18,8 +18,10 @@ from workbench.sample import catalog as cat
 from workbench.sample.clock import calendar_days_to_hours
 from workbench.sample.roster import Effects, Traits, World
 
-__all__ = ["RepMonths", "simulate_rep_months", "Deals", "simulate_deals"]
+__all__ = ["RepMonths", "simulate_rep_months", "Deals", "simulate_deals", "SOURCE_NAMES"]
 
+#: Lead sources: the inbound ones, then outbound.
+SOURCE_NAMES = tuple(cat.INBOUND_SOURCES) + (cat.OUTBOUND_SOURCE,)
 #: Prospecting touches per rep per month at full productivity.
 PROSPECTING_PER_MONTH = 32.0
 #: Share of prospecting touches that become an outbound deal.
@@ -34,7 +36,7 @@ BASE_CONVERSION = np.array([0.72, 0.66, 0.70, 0.72])
 #: Mean calendar days spent in each open stage by an average deal.
 STAGE_DAYS = np.array([7.0, 14.0, 20.0, 16.0])
 #: Median business hours from lead creation to first touch.
-FOLLOW_UP_HOURS = 6.0
+FOLLOW_UP_HOURS = 8.0
 #: Logit effect per unit of log follow-up delay (on Prospecting→Qualification).
 FOLLOW_UP_LOGIT = -0.40
 #: Logit effect per unit of log engagement (on Qualification→Proposal and Proposal→Negotiation).
@@ -85,7 +87,7 @@ class Deals:
     created: np.ndarray      # business hours
     first_touch: np.ndarray  # business hours (always drawn; the CRM field may be missing)
     touch_recorded: np.ndarray  # whether first_touch_at is filled in the CRM
-    source: np.ndarray       # source name
+    source: np.ndarray       # source index into SOURCE_NAMES
     product: np.ndarray      # product index
     account: np.ndarray      # account number
     amount: np.ndarray
@@ -160,9 +162,8 @@ def simulate_deals(world: World, traits: Traits, eff: Effects, months: RepMonths
     inbound_names = list(cat.INBOUND_SOURCES)
     inbound_p = np.array(list(cat.INBOUND_SOURCES.values()))
     src_idx = _choice(rng, np.broadcast_to(inbound_p, (n, len(inbound_p))))
-    source_names = inbound_names + [cat.OUTBOUND_SOURCE]
+    source_names = list(SOURCE_NAMES)
     src_idx = np.where(is_outbound, len(inbound_names), src_idx)
-    source = np.array(source_names)[src_idx]
     src_logit = np.array([cat.SOURCE_LOGIT[s] for s in source_names])[src_idx]
     src_amount = np.array([cat.SOURCE_AMOUNT[s] for s in source_names])[src_idx]
 
@@ -180,9 +181,9 @@ def simulate_deals(world: World, traits: Traits, eff: Effects, months: RepMonths
     # Amount: lumpy lognormal around the product's median, a few very large deals.
     median = np.array([p.median_amount for p in cat.PRODUCTS])[product]
     price = np.array([cat.REGION_PRICE[r] for r in regions])[region_idx]
-    lump = np.where(rng.random(n) < 0.04, rng.uniform(2.5, 6.0, n), 1.0)
+    lump = np.where(rng.random(n) < 0.03, rng.uniform(2.0, 4.0, n), 1.0)
     raw = (median * price * traits.deal_size[rep] * eff.amount[rep] * src_amount
-           * (1 + PRICE_GROWTH) ** years * np.exp(rng.normal(0.0, 0.75, n)) * lump)
+           * (1 + PRICE_GROWTH) ** years * np.exp(rng.normal(0.0, 0.70, n)) * lump)
     amount = np.maximum(500.0, np.round(raw / 50.0) * 50.0)
     rel_amount = amount / (median * (1 + PRICE_GROWTH) ** years)
 
@@ -209,8 +210,7 @@ def simulate_deals(world: World, traits: Traits, eff: Effects, months: RepMonths
         mask = (region == reg) & (product == product_names.index(prod))
         logit[mask, 2:] += bonus
     logit[:, 2:] += _pressure(world, region, product, created)[0][:, None]
-    prob = _sigmoid(logit) * eff.transition[rep]
-    prob[:, 1:] *= (eff.product[rep, product] ** (1.0 / 3.0))[:, None]
+    prob = _sigmoid(logit) * eff.transition[rep] * (eff.product[rep, product] ** (1.0 / k))[:, None]
     advance = rng.random((n, k)) < prob
     passed = np.cumprod(advance, axis=1).sum(axis=1)
 
@@ -241,18 +241,27 @@ def simulate_deals(world: World, traits: Traits, eff: Effects, months: RepMonths
                             world.end_hours + rng.uniform(1.0, 40.0, n))
     expected = np.where(open_at_end, reestimate, estimate)
 
-    return Deals(rep, created, first_touch, touch_recorded, source, product, account, amount,
+    return Deals(rep, created, first_touch, touch_recorded, src_idx, product, account, amount,
                  engagement, passed, entered, closes, expected, region)
 
 
 def _quarter_end_push(world: World, closes, negotiation_entered, won, rng):
-    """Pull some wins that would land early in a quarter back to the previous quarter end."""
+    """Pull wins that would land early in a quarter back to the previous quarter end.
+
+    Reps and buyers push to sign before quarter end: a win that would fall in the first
+    three weeks of a quarter is signed in the last days of the previous one with
+    probability 0.55 (0.65 at year end, four weeks), provided the deal was already in
+    Negotiation by then.
+    """
     dates = world.clock.dates(closes).astype("datetime64[D]")
     months = dates.astype("datetime64[M]")
     month_num = months.astype(np.int64) % 12  # 0 = January
     quarter_start = months - (month_num % 3).astype("timedelta64[M]")
     day_in_quarter = (dates - quarter_start.astype("datetime64[D]")).astype(np.int64)
-    candidate = won & (day_in_quarter < 12) & (rng.random(len(closes)) < 0.45)
+    january = (month_num == 0) & (day_in_quarter < 28)
+    window = np.where(january, 28, 21)
+    chance = np.where(january, 0.65, 0.55)
+    candidate = won & (day_in_quarter < window) & (rng.random(len(closes)) < chance)
     target = world.clock.hours_at(quarter_start.astype("datetime64[D]")) - rng.uniform(0.5, 40.0, len(closes))
     ok = candidate & (target > negotiation_entered + 2.0)
     return np.where(ok, target, closes)

@@ -1,8 +1,9 @@
 """The sales plan (targets) and the market-size table.
 
 Targets are set the way a planning team does it: each year's bookings target is the
-prior-year run-rate (half the rep's own, half the team median, so targets stretch weak
-reps) times 10 % growth, spread over the months by a seasonal profile and rounded.
+prior-year run-rate (a quarter the rep's own, three quarters the team's median per
+account times the size of the rep's account book) times 10 % growth, spread over the
+months by a seasonal profile and rounded.
 New hires get ramped targets. Planted reps therefore tend to miss, while others beat
 or miss by chance. Targets also exist for the months up to the end of the quarter
 after the data ends, for pipeline coverage and forecasting.
@@ -40,16 +41,26 @@ def _month_matrix(world: World, rep_idx: np.ndarray, months: pd.Series, values: 
     return out
 
 
-def _run_rates(actual: np.ndarray, ramped: np.ndarray, cols: np.ndarray, team: np.ndarray) -> np.ndarray:
-    """Monthly run-rate per rep: half own (ramped months only), half team median."""
-    own_n = ramped[:, cols].sum(axis=1)
-    own = np.where(own_n >= 4, (actual[:, cols] * ramped[:, cols]).sum(axis=1) / np.maximum(own_n, 1), np.nan)
+def _run_rates(actual: np.ndarray, ramped: np.ndarray, cols: np.ndarray, team: np.ndarray,
+               book: np.ndarray) -> np.ndarray:
+    """Monthly run-rate per rep: a quarter the rep's own (ramped months only), three
+    quarters the team median per account times the size of the rep's account book."""
+    ramped = ramped[:, cols]
+    if not ramped.any():  # a very short window: use every month
+        ramped = np.ones_like(ramped)
+    own_n = ramped.sum(axis=1)
+    enough = own_n >= min(4, len(cols))
+    own = np.full(len(own_n), np.nan)
+    own[enough] = (actual[:, cols] * ramped).sum(axis=1)[enough] / own_n[enough]
+    per_account = own / book
+    company = np.nanmedian(per_account) if np.isfinite(per_account).any() else 0.0
     rate = np.empty(len(own))
     for t in np.unique(team):
         members = team == t
-        median = np.nanmedian(own[members]) if np.isfinite(own[members]).any() else np.nanmedian(own)
-        rate[members] = np.where(np.isfinite(own[members]), 0.5 * own[members] + 0.5 * median, median)
-    return np.nan_to_num(rate)
+        team_rate = np.nanmedian(per_account[members]) if np.isfinite(per_account[members]).any() else company
+        median = team_rate * book[members]
+        rate[members] = np.where(np.isfinite(own[members]), 0.25 * own[members] + 0.75 * median, median)
+    return rate
 
 
 def targets_table(world: World, reps: pd.DataFrame, traits: Traits, tables: dict) -> pd.DataFrame:
@@ -86,6 +97,7 @@ def targets_table(world: World, reps: pd.DataFrame, traits: Traits, tables: dict
     ramp = np.clip(0.35 + 0.65 * tenure_months / RAMP_MONTHS, 0.35, 1.0) * employed
     ramped_window = (tenure_months[:, : len(window)] >= RAMP_MONTHS)
     team = reps["team"].to_numpy()
+    book = traits.account_pool.astype(float)  # territory size, known to the planners
 
     season = BOOKINGS_SEASON / BOOKINGS_SEASON.mean()
     rounding = {"bookings": 100.0, "orders": 0.1, "new_accounts": 0.1, "activities": 5.0}
@@ -97,45 +109,40 @@ def targets_table(world: World, reps: pd.DataFrame, traits: Traits, tables: dict
         if len(prior) < 12:
             prior = np.arange(min(12, len(window)))
         for metric, step in rounding.items():
-            rate = _run_rates(actual[metric], ramped_window, prior, team) * growth[metric]
+            rate = _run_rates(actual[metric], ramped_window, prior, team, book) * growth[metric]
             shape = season[plan_months.month[cols_plan] - 1] if metric == "bookings" else \
                 np.asarray(cat.ACTIVITY_SEASON)[plan_months.month[cols_plan] - 1] if metric == "activities" else 1.0
             value = rate[:, None] * shape * ramp[:, cols_plan]
             monthly[metric][:, cols_plan] = np.round(value / step) * step
-    monthly["csat"] = np.where(employed, CSAT_TARGET, 0.0)
+    monthly["csat"] = np.zeros((n, len(plan_months)))  # placeholder: CSAT targets are a level, not a sum
 
-    frames = []
-    month_labels = [period_label(m, "M") for m in plan_months]
+    # Periods: every planned month, then every full quarter; ``select`` sums months into periods.
     quarters = plan_months.to_period("Q")
-    full_quarters = [q for q in quarters.unique() if q.start_time >= plan_months[0] and (quarters == q).sum() == 3]
-    rep_ids = reps["rep_id"].to_numpy()
-    entities = [("rep", rep_ids, np.arange(n))]
-    for level in ("team", "region"):
-        names = reps[level].to_numpy()
-        entities.append((level, names, names))
-    entities.append(("company", np.full(n, "company"), np.zeros(n, dtype=int)))
-    for metric, values in monthly.items():
-        for level, labels, _ in entities:
-            if level != "rep" and metric == "csat":
-                agg = pd.DataFrame(np.where(employed, CSAT_TARGET, np.nan)).groupby(labels).max()
-            else:
-                agg = pd.DataFrame(values).groupby(labels).sum()
-            ids = agg.index.to_numpy(dtype=object)
-            mat = agg.to_numpy()
-            for j, label in enumerate(month_labels if metric != "csat" else []):  # CSAT: quarterly only
-                frames.append((level, ids, label, metric, mat[:, j], employed_any(level, labels, employed, j, ids)))
-            for q in full_quarters:
-                cols = np.flatnonzero(quarters == q)
-                qv = mat[:, cols].mean(axis=1) if metric == "csat" else mat[:, cols].sum(axis=1)
-                frames.append((level, ids, period_label(q.start_time, "Q"), metric, qv,
-                               employed_any(level, labels, employed, cols, ids)))
+    full_quarters = [q for q in quarters.unique() if (quarters == q).sum() == 3]
+    labels = np.array([period_label(m, "M") for m in plan_months] + [period_label(q.start_time, "Q") for q in full_quarters])
+    is_month = np.arange(len(labels)) < len(plan_months)
+    select = np.concatenate([np.eye(len(plan_months)),
+                             np.stack([(quarters == q) for q in full_quarters], axis=1).astype(float).reshape(len(plan_months), -1)],
+                            axis=1)
+    levels = [("rep", reps["rep_id"].to_numpy(dtype=object))]
+    levels += [(level, reps[level].to_numpy(dtype=object)) for level in ("team", "region")]
+    levels.append(("company", np.full(n, "company", dtype=object)))
     parts = []
-    for level, ids, label, metric, vals, active in frames:
-        ok = active & np.isfinite(vals)
-        if metric != "csat":
-            ok &= vals > 0
-        parts.append(pd.DataFrame({"entity_type": level, "entity_id": ids[ok], "period": label,
-                                   "metric": metric, "target": np.round(vals[ok].astype(float), 2)}))
+    for level, labels_of_rep in levels:
+        ids, member_of = np.unique(labels_of_rep, return_inverse=True)
+        member = np.zeros((len(ids), n))
+        member[member_of, np.arange(n)] = 1.0
+        active = (member @ employed.astype(float) @ select) > 0
+        for metric, values in monthly.items():
+            if metric == "csat":  # a rate, set per quarter only
+                value = np.where(active, CSAT_TARGET, np.nan)
+                keep = active & ~is_month[None, :]
+            else:
+                value = member @ values @ select
+                keep = active & (value > 0)
+            row, col = np.nonzero(keep)
+            parts.append(pd.DataFrame({"entity_type": level, "entity_id": ids[row], "period": labels[col],
+                                       "metric": metric, "target": np.round(value[row, col], 2)}))
     out = pd.concat(parts, ignore_index=True)
     out["_level"] = out["entity_type"].map({e: i for i, e in enumerate(ENTITY_TYPES)})
     out = out.sort_values(["_level", "entity_id", "period", "metric"], kind="stable", ignore_index=True)
@@ -143,13 +150,6 @@ def targets_table(world: World, reps: pd.DataFrame, traits: Traits, tables: dict
     for col in ("entity_type", "entity_id", "period", "metric"):
         out[col] = out[col].astype("str")
     return out
-
-
-def employed_any(level, labels, employed, cols, ids) -> np.ndarray:
-    """Whether each entity has at least one rep employed in the month(s) ``cols``."""
-    active = employed[:, cols] if np.ndim(cols) else employed[:, [cols]]
-    frame = pd.DataFrame(active.any(axis=1)).groupby(labels).max()
-    return frame.reindex(ids).to_numpy()[:, 0].astype(bool)
 
 
 def market_table(world: World, reps: pd.DataFrame, opportunities: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:

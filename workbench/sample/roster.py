@@ -132,25 +132,29 @@ def build_roster(n_reps: int, world: World, rng: np.random.Generator) -> tuple[p
         new = rng.choice(n_reps, n_new, replace=False)
         hire_month = rng.uniform(2, window_months - 12, n_new)
         tenure[new] = -hire_month / 12.0
-    tenure = np.minimum(tenure, 15.0)
+    tenure = np.where(tenure > 15.0, rng.uniform(10.0, 15.0, n_reps), tenure)  # few veterans beyond 15 years
     hire_day = (world.window_start - pd.to_timedelta(np.round(tenure * 365.25), unit="D")).values.astype("datetime64[D]")
     hire_day = np.busday_offset(hire_day, 0, roll="forward")
     hire_hours = world.clock.hours_at(hire_day)
 
-    skill = rng.standard_normal(n_reps)
+    def spread(sd, size=n_reps):
+        """Natural variation: normal, truncated at two standard deviations."""
+        return sd * np.clip(rng.standard_normal(size), -2.0, 2.0)
+
+    skill = spread(1.0)
     traits = Traits(
         region=region,
         hire_hours=hire_hours,
         tenure_years=tenure,
         skill=skill,
-        territory=np.exp(rng.normal(0.0, 0.12, n_reps)),
-        activity=np.exp(rng.normal(0.0, 0.07, n_reps)),
-        follow_up=np.exp(rng.normal(0.0, 0.15, n_reps)),
-        deal_size=np.exp(rng.normal(0.0, 0.07, n_reps)),
-        cycle=np.exp(rng.normal(0.0, 0.07, n_reps)),
-        csat=rng.normal(0.0, 0.07, n_reps),
-        stage_logit=0.10 * skill[:, None] + rng.normal(0.0, 0.06, (n_reps, len(cat.TRANSITIONS))),
-        product_logit=rng.normal(0.0, 0.10, (n_reps, len(cat.PRODUCTS))),
+        territory=np.exp(spread(0.12)),
+        activity=np.exp(spread(0.07)),
+        follow_up=np.exp(spread(0.12)),
+        deal_size=np.exp(spread(0.07)),
+        cycle=np.exp(spread(0.05)),
+        csat=spread(0.07),
+        stage_logit=0.10 * skill[:, None] + spread(0.06, (n_reps, len(cat.TRANSITIONS))),
+        product_logit=spread(0.10, (n_reps, len(cat.PRODUCTS))),
         account_offset=np.zeros(n_reps, dtype=np.int64),
         account_pool=np.zeros(n_reps, dtype=np.int64),
     )
@@ -230,7 +234,8 @@ def plant_drivers(reps: pd.DataFrame, traits: Traits, world: World, rng: np.rand
     rows = []
     skill_index = {s: i for i, s in enumerate(cat.SKILLS)}
     product_names = [p.name for p in cat.PRODUCTS]
-    big_products = [i for i, p in enumerate(cat.PRODUCTS) if p.lead_share >= 0.2]
+    # A weak product is one that normally brings many wins, so the weakness costs a lot.
+    big_products = [i for i, p in enumerate(cat.PRODUCTS) if p.lead_share >= 0.2 and p.conversion_logit >= 0]
     for pos, rep in enumerate(chosen):
         variants = [_VARIANTS[first[pos]]]
         if rng.random() < second_share:
@@ -241,9 +246,9 @@ def plant_drivers(reps: pd.DataFrame, traits: Traits, world: World, rng: np.rand
             driver = variant.split(":")[0]
             skill = cat.DRIVER_SKILL.get(driver)
             if variant == "slow_follow_up":
-                f = rng.uniform(2.2, 3.0)
+                f = rng.uniform(2.0, 2.6)
                 eff.follow_up[rep] = f
-                detail = f"first touch about {f:.1f}x slower than peers"
+                detail = f"time to first touch about {f:.1f}x peers (business hours)"
             elif variant.startswith("low_stage_conversion"):
                 pool = cat.EARLY_TRANSITIONS if variant.endswith("early") else cat.LATE_TRANSITIONS
                 k = cat.TRANSITIONS.index(pool[int(rng.integers(len(pool)))])
@@ -254,7 +259,7 @@ def plant_drivers(reps: pd.DataFrame, traits: Traits, world: World, rng: np.rand
             elif variant == "low_activity":
                 f = rng.uniform(0.45, 0.55)
                 eff.prospecting[rep] = f
-                eff.engagement[rep] = 0.75
+                eff.engagement[rep] = 0.65
                 detail = f"prospecting activity about {100 * (1 - f):.0f}% below peers"
             elif variant == "small_deals":
                 f = rng.uniform(0.50, 0.60)
@@ -270,7 +275,7 @@ def plant_drivers(reps: pd.DataFrame, traits: Traits, world: World, rng: np.rand
                 detail = f"CSAT about {f:.1f} points below peers"
             else:  # weak_product
                 p = big_products[int(rng.integers(len(big_products)))]
-                f = rng.uniform(0.18, 0.28)
+                f = rng.uniform(0.10, 0.20)
                 eff.product[rep, p] = f
                 detail = product_names[p]
             eff.skill_penalty[rep, skill_index[skill]] = rng.uniform(15.0, 22.0)

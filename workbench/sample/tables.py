@@ -12,10 +12,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from workbench.sample import catalog as cat
 from workbench.sample.clock import calendar_days_to_hours
-from workbench.sample.pipeline import Deals, RepMonths, _choice, _pressure
+from workbench.sample.pipeline import SOURCE_NAMES, Deals, RepMonths, _choice, _pressure
 from workbench.sample.roster import Effects, Traits, World
 
 __all__ = ["DealTables", "deal_tables", "activities_table", "orders_table", "surveys_table", "account_ids"]
@@ -34,24 +36,34 @@ _FIRST_TOUCH_MIX = np.array([[0.55, 0.40, 0.05, 0.00, 0.00, 0.00]])
 _TYPES = np.array(["call", "email", "meeting", "demo", "visit", "other"])
 
 
-def _ids(prefix: str, n: int, width: int) -> np.ndarray:
+def _ids(prefix: str, n: int, width: int) -> pa.Array:
+    """Sequential ids ``<prefix>000001`` ... (wider when ``n`` needs it), as an Arrow array."""
     width = max(width, len(str(n)))
-    return np.char.add(prefix, np.char.zfill(np.arange(1, n + 1).astype(str), width)) if n else np.array([], dtype=str)
+    numbers = pc.cast(pa.array(np.arange(1, n + 1, dtype=np.int64)), pa.string())
+    return pc.binary_join_element_wise(prefix, pc.utf8_lpad(numbers, width, padding="0"), "")
 
 
-def account_ids(numbers: np.ndarray) -> np.ndarray:
+def _take(names, codes) -> pd.api.extensions.ExtensionArray:
+    """Strings ``names[codes]`` as a pandas ``str`` array; negative codes give missing values."""
+    names = names if isinstance(names, pa.Array) else pa.array(list(names), type=pa.string())
+    codes = np.asarray(codes, dtype=np.int64)
+    return pd.array(names.take(pa.array(codes, mask=codes < 0)), dtype="str")
+
+
+def account_ids(numbers: np.ndarray) -> pd.api.extensions.ExtensionArray:
     """Account ids (``ACC000123``) of account numbers; negative numbers give missing ids."""
     numbers = np.asarray(numbers, dtype=np.int64)
-    out = np.char.add("ACC", np.char.zfill(np.maximum(numbers, 0).astype(str), 6)).astype(object)
-    out[numbers < 0] = None
-    return out
+    unique, inverse = np.unique(numbers, return_inverse=True)
+    labels = [None if u < 0 else f"ACC{u:06d}" for u in unique]
+    codes = inverse.reshape(numbers.shape)
+    return _take(labels, np.where(numbers < 0, -1, codes))
 
 
 def _timestamps(world: World, hours) -> pd.Series:
     return pd.Series(world.clock.timestamps(hours)).astype("datetime64[ns]")
 
 
-def _strings(values) -> pd.array:
+def _strings(values) -> pd.api.extensions.ExtensionArray:
     return pd.array(np.asarray(values, dtype=object), dtype="str")
 
 
@@ -60,7 +72,7 @@ class DealTables:
     """The reported deals and their tables."""
 
     keep: np.ndarray            # positions (in Deals) of reported deals, in id order
-    opportunity_ids: np.ndarray
+    opportunity_ids: pa.Array
     opportunities: pd.DataFrame
     stage_history: pd.DataFrame
 
@@ -76,6 +88,7 @@ def deal_tables(world: World, reps: pd.DataFrame, deals: Deals, rng: np.random.G
     keep = keep[np.lexsort((deals.rep[keep], deals.created[keep]))]
     n = len(keep)
     ids = _ids("OP", n, 6)
+    rep_ids = pa.array(reps["rep_id"].to_numpy(dtype=object), type=pa.string())
     rep = deals.rep[keep]
     passed = deals.passed[keep]
     closes = deals.closes[keep]
@@ -97,18 +110,18 @@ def deal_tables(world: World, reps: pd.DataFrame, deals: Deals, rng: np.random.G
 
     products = np.array([p.name for p in cat.PRODUCTS])
     opportunities = pd.DataFrame({
-        "opportunity_id": _strings(ids),
-        "rep_id": _strings(reps["rep_id"].to_numpy()[rep]),
-        "account_id": _strings(account_ids(deals.account[keep])),
-        "product": _strings(products[deals.product[keep]]),
-        "source": _strings(deals.source[keep]),
+        "opportunity_id": pd.array(ids, dtype="str"),
+        "rep_id": _take(rep_ids, rep),
+        "account_id": account_ids(deals.account[keep]),
+        "product": _take(products, deals.product[keep]),
+        "source": _take(SOURCE_NAMES, deals.source[keep]),
         "created_at": _timestamps(world, deals.created[keep]),
         "first_touch_at": _timestamps(world, first_touch),
-        "stage": _strings(stage_names[stage_idx]),
+        "stage": _take(stage_names, stage_idx),
         "amount": deals.amount[keep].astype(float),
         "expected_close": pd.Series(expected).astype("datetime64[ns]"),
         "closed_at": _timestamps(world, np.where(closed, closes, np.nan)),
-        "outcome": _strings(np.where(won, "won", np.where(lost, "lost", "open"))),
+        "outcome": _take(["open", "won", "lost"], np.where(won, 1, np.where(lost, 2, 0))),
         "lost_reason": _strings(lost_reason),
         "competitor": _strings(competitor),
     })
@@ -120,8 +133,8 @@ def deal_tables(world: World, reps: pd.DataFrame, deals: Deals, rng: np.random.G
     has = np.isfinite(times) & (times < end)
     row_deal = np.broadcast_to(np.arange(n)[:, None], times.shape)[has]
     history = pd.DataFrame({
-        "opportunity_id": _strings(ids[row_deal]),
-        "stage": _strings(stage_names[names[has]]),
+        "opportunity_id": _take(ids, row_deal),
+        "stage": _take(stage_names, names[has]),
         "entered_at": _timestamps(world, times[has]),
     })
     return DealTables(keep, ids, opportunities, history)
@@ -220,13 +233,12 @@ def activities_table(world: World, reps: pd.DataFrame, traits: Traits, months: R
     stamp = world.clock.timestamps(at)
     order = np.lexsort((deal, rep, stamp))
     rep, deal, account, kind, stamp = rep[order], deal[order], account[order], kind[order], stamp[order]
-    opp_ids = np.asarray(dt.opportunity_ids, dtype=object)
     return pd.DataFrame({
-        "activity_id": _strings(_ids("ACT", len(order), 7)),
-        "rep_id": _strings(reps["rep_id"].to_numpy()[rep]),
-        "opportunity_id": _strings(np.where(deal >= 0, opp_ids[np.maximum(deal, 0)] if len(opp_ids) else None, None)),
-        "account_id": _strings(account_ids(account)),
-        "type": _strings(_TYPES[kind]),
+        "activity_id": pd.array(_ids("ACT", len(order), 7), dtype="str"),
+        "rep_id": _take(reps["rep_id"].to_numpy(dtype=object), rep),
+        "opportunity_id": _take(dt.opportunity_ids, deal),
+        "account_id": account_ids(account),
+        "type": _take(_TYPES, kind),
         "at": pd.Series(stamp).astype("datetime64[ns]"),
     })
 
@@ -263,10 +275,10 @@ def orders_table(world: World, reps: pd.DataFrame, deals: Deals, dt: DealTables,
     deal, at, value, status, stamp = deal[order], at[order], value[order], status[order], stamp[order]
     products = np.array([p.name for p in cat.PRODUCTS])
     frame = pd.DataFrame({
-        "order_id": _strings(_ids("ORD", len(deal), 6)),
-        "rep_id": _strings(reps["rep_id"].to_numpy()[deals.rep[keep][deal]]),
-        "account_id": _strings(account_ids(deals.account[keep][deal])),
-        "product": _strings(products[deals.product[keep][deal]]),
+        "order_id": pd.array(_ids("ORD", len(deal), 6), dtype="str"),
+        "rep_id": _take(reps["rep_id"].to_numpy(dtype=object), deals.rep[keep][deal]),
+        "account_id": account_ids(deals.account[keep][deal]),
+        "product": _take(products, deals.product[keep][deal]),
         "ordered_at": pd.Series(stamp).astype("datetime64[ns]"),
         "amount": value.astype(float),
         "status": _strings(status),
@@ -310,9 +322,9 @@ def surveys_table(world: World, reps: pd.DataFrame, traits: Traits, eff: Effects
     order = np.lexsort((deal, stamp))
     rep, deal, score, stamp = rep[order], deal[order], score[order], stamp[order]
     return pd.DataFrame({
-        "survey_id": _strings(_ids("SV", len(deal), 6)),
-        "rep_id": _strings(reps["rep_id"].to_numpy()[rep]),
-        "account_id": _strings(account_ids(deals.account[dt.keep][deal])),
+        "survey_id": pd.array(_ids("SV", len(deal), 6), dtype="str"),
+        "rep_id": _take(reps["rep_id"].to_numpy(dtype=object), rep),
+        "account_id": account_ids(deals.account[dt.keep][deal]),
         "at": pd.Series(stamp).astype("datetime64[ns]"),
         "score": score.astype(float),
     })

@@ -62,7 +62,7 @@ def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
         fields.append(pa.field(col, arr.type))
         arrays.append(arr)
     table = pa.Table.from_arrays(arrays, schema=pa.schema(fields))
-    pq.write_table(table, path, compression="zstd", compression_level=9, row_group_size=_ROW_GROUP,
+    pq.write_table(table, path, compression="zstd", compression_level=3, row_group_size=_ROW_GROUP,
                    use_dictionary=True, write_statistics=True, store_schema=False)
 
 

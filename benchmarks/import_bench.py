@@ -1,0 +1,90 @@
+"""Import speed: a Salesforce opportunity report export of N rows, through the preset.
+
+Baseline (same run, same file): what a hand-written script does — ``pandas.read_csv``,
+rename the columns, ``pd.to_datetime`` with the known format, strip thousands
+separators, map two stage names to outcomes — with none of the checks (no footer
+handling, no quarantine, no ids, no reps table, no report).
+
+Run: ``.venv/bin/python benchmarks/import_bench.py [rows]``
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from workbench.io.importer import import_files
+
+HEADER = ["Opportunity Owner", "Opportunity Name", "Account Name", "Stage", "Amount Currency", "Amount",
+          "Probability (%)", "Close Date", "Created Date", "Lead Source", "Type"]
+STAGES = ["Prospecting", "Qualification", "Proposal/Price Quote", "Negotiation/Review", "Closed Won", "Closed Lost"]
+
+
+def make_export(path: Path, rows: int, seed: int = 7) -> None:
+    rng = np.random.default_rng(seed)
+    owners = np.array([f"Rep {i:03d}" for i in range(200)])
+    created = pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 700, rows), unit="D")
+    closed = created + pd.to_timedelta(rng.integers(5, 120, rows), unit="D")
+    amount = rng.gamma(2.0, 8000.0, rows).round(2)
+    frame = pd.DataFrame({
+        "Opportunity Owner": owners[rng.integers(0, len(owners), rows)],
+        "Opportunity Name": [f"Deal {i}" for i in range(rows)],
+        "Account Name": [f"Account {i % 5000}" for i in range(rows)],
+        "Stage": np.array(STAGES)[rng.integers(0, len(STAGES), rows)],
+        "Amount Currency": "USD",
+        "Amount": [f"{a:,.2f}" for a in amount],
+        "Probability (%)": "50",
+        "Close Date": [f"{d.month}/{d.day}/{d.year}" for d in closed],
+        "Created Date": [f"{d.month}/{d.day}/{d.year}" for d in created],
+        "Lead Source": "Web",
+        "Type": "New Business",
+    })
+    text = frame.to_csv(index=False, quoting=1, lineterminator="\r\n")
+    footer = ('\r\n"Grand Totals ({} records)"\r\n\r\n"Confidential Information - Do Not Distribute"\r\n'
+              '"Copyright (c) 2000-2026 salesforce.com, inc. All rights reserved."\r\n').format(rows)
+    path.write_bytes(("\ufeff" + text + footer).encode("utf-8"))
+
+
+def baseline(path: Path) -> pd.DataFrame:
+    raw = pd.read_csv(path, dtype=str, encoding="utf-8-sig")
+    raw = raw[raw["Stage"].notna()]  # drops the footer lines
+    out = pd.DataFrame({
+        "rep_id": raw["Opportunity Owner"],
+        "stage": raw["Stage"],
+        "amount": pd.to_numeric(raw["Amount"].str.replace(",", "", regex=False), errors="coerce"),
+        "created_at": pd.to_datetime(raw["Created Date"], format="%m/%d/%Y", errors="coerce"),
+        "close": pd.to_datetime(raw["Close Date"], format="%m/%d/%Y", errors="coerce"),
+    })
+    out["outcome"] = out["stage"].map({"Closed Won": "won", "Closed Lost": "lost"}).fillna("open")
+    return out
+
+
+def main(rows: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "report1712345678901.csv"
+        make_export(path, rows)
+        size = path.stat().st_size / 1e6
+        t0 = time.perf_counter()
+        base = baseline(path)
+        t_base = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        result = import_files([path], preset="salesforce")
+        t_import = time.perf_counter() - t0
+    data = result.data
+    assert len(data.opportunities) == rows, (len(data.opportunities), rows)
+    won_import = data.opportunities.loc[data.opportunities["outcome"] == "won", "amount"].sum()
+    won_base = base.loc[base["outcome"] == "won", "amount"].sum()
+    print(f"Salesforce export, {rows:,} rows ({size:.1f} MB)")
+    print(f"  hand-written pandas script (baseline): {t_base:6.2f} s   won amount {won_base:,.2f}")
+    print(f"  workbench import --preset salesforce : {t_import:6.2f} s   won amount {won_import:,.2f}"
+          f"   ({rows / t_import:,.0f} rows/s; footer lines skipped: "
+          f"{(result.skipped['reason'] == 'footer line').sum()}, quarantined: {len(data.quarantine)})")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000)

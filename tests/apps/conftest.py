@@ -1,0 +1,97 @@
+"""Fixtures that serve the Voila apps and drive them in headless Chromium.
+
+Browser tests fail (not skip) when ``CI=true`` and no Chromium is available, so a CI
+machine that lost its browser cannot pass silently.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def _chromium_path() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Launch Debian's Chromium (Playwright cannot download its own browser here)."""
+    path = _chromium_path()
+    if path is None:
+        message = "Chromium is not installed (apt-get install chromium); browser tests need it."
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return {**browser_type_launch_args, "executable_path": path, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def voila_server(tmp_path_factory):
+    """Serve ``apps/`` with Voila on a free port; yields the base URL."""
+    runtime = tmp_path_factory.mktemp("voila")
+    port = _free_port()
+    env = {
+        **os.environ,
+        "JUPYTER_DATA_DIR": str(runtime / "data"),
+        "JUPYTER_RUNTIME_DIR": str(runtime / "runtime"),
+        "WORKBENCH_DATA": str(ROOT / "sample_data"),
+    }
+    log = open(runtime / "voila.log", "w")
+    proc = subprocess.Popen(
+        [
+            sys.executable, "-m", "voila", str(ROOT / "apps"), "--no-browser", f"--port={port}",
+            "--Voila.ip=127.0.0.1", f"--Voila.connection_dir_root={runtime}",
+        ],
+        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/voila/static/voila.js", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail(f"Voila did not start; log:\n{(runtime / 'voila.log').read_text()[-3000:]}")
+        time.sleep(0.3)
+    yield base
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+    log.close()

@@ -1,0 +1,131 @@
+"""The KPI scorecard panel: pick a level, frequency and period; see every entity's KPIs."""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+import pandas as pd
+import traitlets
+
+from workbench.apps.common import ErrorBox, chart_widget
+from workbench.charts.kpi import kpi_bar_chart, kpi_trend_chart
+from workbench.kpi import compute_kpis
+from workbench.kpi.registry import KPIS
+from workbench.kpi.scorecard import SCORECARD_METRICS, format_value, scorecard
+from workbench.periods import period_label
+
+__all__ = ["KpiScorecard"]
+
+_LEVELS = [("Rep", "rep"), ("Team", "team"), ("Region", "region"), ("Company", "company")]
+_FREQS = [("Month", "M"), ("Quarter", "Q")]
+
+
+class KpiScorecard(widgets.VBox):
+    """A scorecard of KPIs per rep, team, region or company, with a trend chart.
+
+    Parameters
+    ----------
+    data : SalesData
+        Loaded data (see :func:`workbench.load`).
+    lang : {"en", "zh"}
+        Label language.
+
+    Notes
+    -----
+    KPI tables are computed once per (level, frequency) and cached; changing the
+    period or metric only re-draws.
+    """
+
+    level = traitlets.Unicode("rep")
+    freq = traitlets.Unicode("M")
+    period = traitlets.Unicode(None, allow_none=True)
+    metric = traitlets.Unicode("bookings")
+
+    def __init__(self, data, lang: str = "en", **kwargs):
+        super().__init__(**kwargs)
+        self.data = data
+        self.lang = lang
+        self._cache: dict[tuple[str, str], pd.DataFrame] = {}
+        self.level_picker = widgets.Dropdown(options=_LEVELS, value="rep", description="Level")
+        self.freq_picker = widgets.Dropdown(options=_FREQS, value="M", description="Frequency")
+        self.period_picker = widgets.Dropdown(options=[], description="Period")
+        self.metric_picker = widgets.Dropdown(
+            options=[(self._label(m), m) for m in SCORECARD_METRICS], value="bookings", description="Chart"
+        )
+        for picker, trait in [
+            (self.level_picker, "level"),
+            (self.freq_picker, "freq"),
+            (self.period_picker, "period"),
+            (self.metric_picker, "metric"),
+        ]:
+            widgets.link((picker, "value"), (self, trait))
+        self.error = ErrorBox()
+        self.status = widgets.HTML()
+        self.table = widgets.HTML(layout=widgets.Layout(overflow="auto", max_height="420px"))
+        self.bar = None
+        self.trend = None
+        self.charts = widgets.VBox()
+        self.observe(self._on_level, names=["level", "freq"])
+        self.observe(self._redraw, names=["period", "metric"])
+        self.children = [
+            widgets.HTML("<h2>KPI scorecard</h2>"),
+            widgets.HBox([self.level_picker, self.freq_picker, self.period_picker, self.metric_picker]),
+            self.error,
+            self.status,
+            self.table,
+            self.charts,
+        ]
+        self._on_level()
+
+    def _label(self, metric: str) -> str:
+        return KPIS[metric].label_zh if self.lang == "zh" else KPIS[metric].label_en
+
+    @property
+    def kpis(self) -> pd.DataFrame:
+        """The tidy KPI table for the current level and frequency."""
+        key = (self.level, self.freq)
+        if key not in self._cache:
+            self._cache[key] = compute_kpis(self.data, by=self.level, freq=self.freq)
+        return self._cache[key]
+
+    def _on_level(self, change=None):
+        try:
+            kpis = self.kpis
+            booked = kpis[(kpis["metric"] == "bookings") & kpis["value"].notna()]
+            periods = sorted(pd.to_datetime(booked["period"]).unique())
+            options = [(period_label(p, self.freq), pd.Timestamp(p).strftime("%Y-%m-%d")) for p in periods]
+            with self.hold_trait_notifications():
+                self.period_picker.options = options
+                if options:
+                    self.period_picker.value = options[-1][1]
+            self._redraw()
+        except Exception as exc:  # shown to the viewer instead of a hidden traceback
+            self.error.show(exc)
+
+    def _redraw(self, change=None):
+        try:
+            self.error.clear()
+            if not self.period:
+                self.status.value = "No bookings in the data yet."
+                return
+            kpis = self.kpis
+            table = scorecard(kpis, self.period, lang=self.lang)
+            units = {self._label(m): KPIS[m].unit for m in SCORECARD_METRICS}
+            shown = table.copy()
+            for column in shown.columns:
+                shown[column] = [format_value(v, units.get(column, "")) for v in table[column]]
+            self.status.value = (
+                f"<b>{len(table)}</b> {self.level}s · {period_label(self.period, self.freq)}"
+            )
+            self.table.value = shown.to_html(classes="wb-scorecard", border=0)
+            label = self._label(self.metric)
+            bar = kpi_bar_chart(table, label, unit=KPIS[self.metric].unit,
+                                reference=1.0 if self.metric == "quota_attainment" else None)
+            entities = table[label].dropna().sort_values(ascending=False).index[:8].tolist()
+            trend = kpi_trend_chart(kpis, self.metric, entities=entities, lang=self.lang)
+            if self.bar is None:
+                self.bar, self.trend = chart_widget(bar), chart_widget(trend)
+                self.charts.children = [self.bar, self.trend]
+            else:
+                self.bar.chart, self.trend.chart = bar, trend
+        except Exception as exc:
+            self.error.show(exc)

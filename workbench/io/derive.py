@@ -1,0 +1,146 @@
+"""Stable ids and the vendor-neutral rules the importer falls back on.
+
+Ids derived from names must not change between two exports of the same CRM, so they
+are pure functions of the text:
+
+* ``slug``: NFKC-normalised, case-folded, every run of characters that are not letters
+  or digits replaced by ``-`` (Chinese characters are letters and are kept):
+  ``"Jane  O'Neil"`` → ``jane-o-neil``, ``"张伟"`` → ``张伟``. Text with no letter or
+  digit falls back to ``hash``.
+* ``hash``: the first 12 hex digits of the SHA-1 of the parts, each trimmed and
+  case-folded, joined by U+001F: the same deal exported twice gets the same id.
+
+Examples
+--------
+>>> slug_id("Jane  O'Neil"), slug_id("张伟"), slug_id("Ｊａｎｅ Doe", prefix="rep-")
+('jane-o-neil', '张伟', 'rep-jane-doe')
+>>> hash_id(["Acme - 200 units", "Acme Corp", "2026-03-05"])
+'9029e7c43dd3'
+>>> generic_outcome("Closed Won"), generic_outcome("closedlost"), generic_outcome("赢单"), generic_outcome("Proposal")
+('won', 'lost', 'won', 'open')
+>>> generic_activity_type("Outbound call"), generic_activity_type("拜访"), generic_activity_type("Task")
+('call', 'visit', 'other')
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+import pandas as pd
+
+__all__ = ["slug_id", "hash_id", "hash_ids", "make_ids", "generic_outcome", "generic_activity_type"]
+
+_NOT_WORD = re.compile(r"[^\w]+|_+", re.UNICODE)
+
+#: Fallback stage → outcome rules (used when a mapping's value map leaves a stage unmatched).
+_WON = re.compile(r"^(closed[\s_-]*won|won|win|赢单|成交|已成交|签约|已签约|已赢单)\b|^(赢单|成交|已成交|签约|已签约)", re.I)
+_LOST = re.compile(
+    r"^(closed[\s_-]*lost|lost|loss|输单|丢单|已输单|已丢单|失败|已失败)\b|^(输单|丢单|已输单|已丢单|失败)", re.I
+)
+
+#: Fallback activity type rules, first match wins.
+_ACTIVITY_TYPES = (
+    ("demo", re.compile(r"demo|演示|试用", re.I)),
+    ("visit", re.compile(r"visit|on[\s-]?site|拜访|上门|面访|走访|实地", re.I)),
+    ("meeting", re.compile(r"meeting|event|会议|会面|面谈|见面|视频", re.I)),
+    ("call", re.compile(r"call|phone|电话|致电|通话", re.I)),
+    ("email", re.compile(r"e-?mail|mail|邮件|微信|短信|wechat|sms|message", re.I)),
+)
+
+
+def _clean(text) -> str:
+    return " ".join(unicodedata.normalize("NFKC", str(text)).split()).casefold()
+
+
+def _part_text(part) -> str:
+    """One hash part as text: '' when missing, timestamps as 2026-03-05T14:07:00."""
+    if part is None or part is pd.NaT or (isinstance(part, float) and part != part):
+        return ""
+    if isinstance(part, (pd.Timestamp,)):
+        return part.strftime(_ISO)
+    return _clean(part)
+
+
+_ISO = "%Y-%m-%dT%H:%M:%S"
+
+
+def hash_id(parts, prefix: str = "") -> str:
+    """Stable 12-hex-digit id from text parts (see the module docstring)."""
+    joined = "\x1f".join(_part_text(p) for p in parts)
+    return prefix + hashlib.sha1(joined.encode("utf-8")).hexdigest()[:12]
+
+
+def _column_text(values: pd.Series) -> pd.Series:
+    if values.dtype.kind == "M":
+        return values.dt.strftime(_ISO).fillna("").astype("object")
+    distinct = pd.unique(values.dropna())
+    lookup = {v: _part_text(v) for v in distinct}  # each distinct value is cleaned once
+    return values.map(lookup).fillna("").astype("object")
+
+
+def hash_ids(columns, prefix: str = "") -> pd.Series:
+    """:func:`hash_id` of each row of several aligned Series, vectorised.
+
+    Examples
+    --------
+    >>> ids = hash_ids([pd.Series(["Acme - 200 units"]), pd.Series(["Acme Corp"]), pd.Series(["2026-03-05"])])
+    >>> ids.iloc[0] == hash_id(["Acme - 200 units", "Acme Corp", "2026-03-05"])
+    True
+    """
+    columns = list(columns)
+    joined = _column_text(columns[0])
+    for column in columns[1:]:
+        joined = joined + "\x1f" + _column_text(column)
+    digests = [prefix + hashlib.sha1(text.encode("utf-8")).hexdigest()[:12] for text in joined]
+    return pd.Series(digests, index=columns[0].index, dtype="object")
+
+
+def slug_id(text, prefix: str = "") -> str:
+    """Readable stable id from a name (see the module docstring)."""
+    slug = _NOT_WORD.sub("-", _clean(text)).strip("-")
+    return prefix + (slug if slug else hash_id([text]))
+
+
+def make_ids(values: pd.Series, method: str, prefix: str = "") -> pd.Series:
+    """Ids for a Series of names with ``slug``, ``hash`` or ``as_is``; NA stays NA.
+
+    Each distinct name is converted once.
+    """
+    out = pd.Series(pd.NA, index=values.index, dtype="object")
+    present = values.notna()
+    if not present.any():
+        return out
+    distinct = pd.unique(values[present])
+    if method == "slug":
+        ids = {v: slug_id(v, prefix) for v in distinct}
+    elif method == "hash":
+        ids = {v: hash_id([v], prefix) for v in distinct}
+    elif method == "as_is":
+        ids = {v: prefix + " ".join(str(v).split()) for v in distinct}
+    else:
+        raise ValueError(f"The 'method' parameter of make_ids must be 'slug', 'hash' or 'as_is'; got {method!r} instead.")
+    out[present] = values[present].map(ids)
+    return out
+
+
+def generic_outcome(stage) -> str:
+    """``won``/``lost``/``open`` from a stage name by the usual CRM conventions."""
+    text = _clean(stage)
+    if _WON.search(text):
+        return "won"
+    if _LOST.search(text):
+        return "lost"
+    return "open"
+
+
+def generic_activity_type(text) -> str:
+    """``call``/``email``/``meeting``/``demo``/``visit``/``other`` from an activity label."""
+    text = _clean(text)
+    if text in ("call", "email", "meeting", "demo", "visit", "other"):
+        return text
+    for kind, pattern in _ACTIVITY_TYPES:
+        if pattern.search(text):
+            return kind
+    return "other"

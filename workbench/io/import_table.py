@@ -1,0 +1,265 @@
+"""One table of an import: export columns → typed, mapped fields.
+
+:func:`build_table` takes the files assigned to one contract table and applies the
+table's mapping: pick each field's column (first candidate header found, ``occurrence``
+among duplicates), trim and blank out null markers, set constants, apply value maps,
+parse numbers and dates (rows whose *required* value cannot be read are quarantined
+here, with the header named), fill defaults and run the mapping's derivations.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from workbench.contract import TABLES
+from workbench.io.derive import hash_ids, make_ids
+from workbench.io.exports import ExportTable, normalize_header
+from workbench.io.mapping import ColumnSpec, Mapping, MappingError, TableMapping, allowed_fields, did_you_mean
+from workbench.io.parsing import parse_datetimes, parse_numbers
+
+__all__ = ["TableWork", "build_table", "fill", "missing_message", "SRC_FILE", "SRC_ROW"]
+
+SRC_FILE, SRC_ROW = "_source_file", "_source_row"
+_CODE = re.compile(r"^\s*([A-Z]{3})\s+(.+)$|^(.+?)\s+([A-Z]{3})\s*$")
+
+
+@dataclass
+class TableWork:
+    """Working state of one table while it is being imported."""
+
+    table: str
+    data: pd.DataFrame  # one column per field (object dtype), plus _source_file/_source_row
+    found: dict  # field -> "header" or description, for the report
+    quarantine: list = field(default_factory=list)  # dicts with QUARANTINE_COLUMNS
+    dropped: set = field(default_factory=set)  # index labels quarantined by the importer
+    rows_read: int = 0
+
+
+def _strings(series: pd.Series, nulls) -> pd.Series:
+    """Trimmed text, None for empty cells and null markers (object dtype)."""
+    missing = series.isna()
+    text = series.fillna("").astype("str").str.strip()
+    null = missing | text.str.casefold().isin(list(nulls))
+    return text.astype("object").where(~null, None)
+
+
+def _extract(tm: TableMapping, exports: list[ExportTable], m: Mapping, warnings: list):
+    """Pull each field's text out of each file; report missing/duplicate headers."""
+    parts, found, usage = [], {}, []
+    missing_everywhere = set(tm.columns)
+    for export in exports:
+        cols = {}
+        for fld, spec in tm.columns.items():
+            chosen = None
+            for header in spec.headers:
+                positions = export.positions(header)
+                if len(positions) >= spec.occurrence:
+                    chosen = (header, positions)
+                    break
+            if chosen is None:
+                continue
+            header, positions = chosen
+            pos = positions[spec.occurrence - 1]
+            written = export.headers[pos]
+            if len(positions) > 1 and spec.occurrence == 1:
+                warnings.append(
+                    f"{export.file}: header {written!r} occurs {len(positions)} times (columns "
+                    f"{', '.join(str(p + 1) for p in positions)}); {tm.name}.{fld} uses column {pos + 1}. "
+                    f"Set occurrence = 2 in {spec.key or f'[tables.{tm.name}.columns]'} to use the next one."
+                )
+            cols[fld] = export.data[pos]
+            found[fld] = written
+            usage.append({"table": tm.name, "field": fld, "file": export.file, "header": written, "column": pos + 1})
+            missing_everywhere.discard(fld)
+        frame = pd.DataFrame(cols, index=export.data.index).astype("object")
+        frame[SRC_FILE] = export.file
+        frame[SRC_ROW] = export.data.index.to_numpy()
+        parts.append(frame)
+    data = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    return data, found, usage, missing_everywhere
+
+
+def missing_message(m: Mapping, tm: TableMapping, fld: str, exports) -> str:
+    spec = tm.columns[fld]
+    headers = [h for e in exports for h in e.headers]
+    wanted = list(spec.headers)
+    hints = set()
+    for w in wanted:
+        norm = {normalize_header(h): h for h in headers}
+        close = did_you_mean(normalize_header(w), list(norm))
+        if close:
+            hints.add(norm[close.split("'")[1]])
+    files = ", ".join(e.file for e in exports)
+    refers = f"column {wanted[0]!r}" if len(wanted) == 1 else f"columns {wanted}"
+    text = (
+        f"{m.source}: {spec.key or f'[tables.{tm.name}.columns] {fld!r}'} refers to {refers}, which "
+        f"{'is' if len(wanted) == 1 else 'are'} not in {files}; columns found: {', '.join(map(repr, dict.fromkeys(headers)))}"
+    )
+    if hints:
+        text += f" (did you mean {' or '.join(map(repr, sorted(hints)))}?)"
+    return text
+
+
+def _currency_in_cells(text: pd.Series, symbols: dict) -> pd.Series:
+    """ISO code or symbol written in the amount cells ('EUR 1,200.00', '￥1,234.50')."""
+    cells = text.astype("str").where(text.notna(), "")
+    found = cells.str.extract(_CODE)
+    code = found[0].where(found[0].notna(), found[3])
+    for sym, iso in symbols.items():
+        code = code.where(code.notna() | ~cells.str.contains(sym, regex=False), iso)
+    return code.astype("object").where(code.notna(), None)
+
+
+def _parse_field(work: TableWork, fld: str, spec: ColumnSpec | None, ftype: str, m: Mapping, warnings, header):
+    text = work.data[fld]
+    if ftype == "number":
+        values, invalid = parse_numbers(text.where(text.notna(), None).astype("object"))
+    elif ftype in ("date", "datetime"):
+        formats = list(spec.formats if spec and spec.formats else m.parse.date_formats) or None
+        dayfirst = spec.day_first if spec and spec.day_first is not None else m.parse.day_first
+        values, invalid = parse_datetimes(text.astype("object"), formats, dayfirst=dayfirst)
+        if ftype == "date":
+            values = values.dt.normalize()
+    else:
+        return
+    invalid = invalid & text.notna()
+    if invalid.any():
+        contract = TABLES[work.table]
+        required = fld in contract.column_names and not contract.column(fld).nullable
+        kind = "a number" if ftype == "number" else "a date"
+        where = work.data.loc[invalid]
+        if required:
+            for idx, row in where.iterrows():
+                work.quarantine.append(
+                    {"table": work.table, "file": row[SRC_FILE], "row": int(row[SRC_ROW]), "column": fld,
+                     "value": str(row[fld]), "reason": f"cannot read {row[fld]!r} in column {header!r} as {kind}",
+                     "check": "unparseable_number" if ftype == "number" else "unparseable_date"}
+                )
+                work.dropped.add(idx)
+        else:
+            sample = ", ".join(f"{r[SRC_FILE]} row {int(r[SRC_ROW])}: {r[fld]!r}" for _, r in where.head(3).iterrows())
+            warnings.append(
+                f"{work.table}.{fld}: {int(invalid.sum())} value(s) in column {header!r} could not be read as "
+                f"{kind} and were left empty ({sample}{', ...' if invalid.sum() > 3 else ''})"
+                + ("; set formats = [...] for this column" if ftype != "number" else "")
+            )
+    work.data[fld] = values
+
+
+def _default_value(value, ftype):
+    if ftype == "number":
+        return float(value)
+    if ftype in ("date", "datetime"):
+        parsed, bad = parse_datetimes(pd.Series([str(value)], dtype="object"))
+        return parsed.iloc[0]
+    return str(value)
+
+
+def _apply_values(work: TableWork, tm: TableMapping, report: list):
+    for fld, vm in tm.values.items():
+        if vm.source not in work.data:
+            report.append(f"{tm.name}.{fld}: {vm.key} reads {vm.source!r}, which no column of the file provides; "
+                          "the value map was not applied")
+            continue
+        src = work.data[vm.source]
+        distinct = pd.unique(src[src.notna()])
+        lookup = {v: vm.lookup(v) for v in distinct}
+        mapped = src.map(lambda v: None if v is None else lookup.get(v))
+        if fld in work.data and fld != vm.source:
+            mapped = mapped.where(mapped.notna(), work.data[fld])
+        elif fld == vm.source:
+            mapped = mapped.where(mapped.notna(), src)  # unmatched values stay as written
+        work.data[fld] = mapped
+        work.found[fld] = f"{vm.source} through {vm.key}"
+        unmatched = sorted(str(v) for v, out in lookup.items() if out is None)
+        if unmatched:
+            report.append(
+                f"{tm.name}.{fld}: values of {vm.source} not matched by {vm.key}: "
+                f"{', '.join(map(repr, unmatched[:10]))}{' ...' if len(unmatched) > 10 else ''}"
+            )
+
+
+def _derive(work: TableWork, tm: TableMapping, m: Mapping):
+    for fld, d in tm.derive.items():
+        sources = [work.data[s] if s in work.data else pd.Series(None, index=work.data.index, dtype="object") for s in d.sources]
+        if d.method == "coalesce":
+            value = pd.Series(None, index=work.data.index, dtype="object")
+            for s in sources:
+                value = value.where(value.notna(), s)
+        else:
+            present = pd.concat(sources, axis=1).notna().any(axis=1)
+            if d.method == "slug":
+                joined = sources[0].astype("object").where(sources[0].notna(), "").astype("str")
+                for extra in sources[1:]:
+                    joined = joined + " " + extra.astype("object").where(extra.notna(), "").astype("str")
+                value = make_ids(joined.str.strip().astype("object").where(present, None), "slug", d.prefix)
+            else:
+                value = hash_ids(sources, d.prefix).where(present, None)
+        how = f"{d.method} of {', '.join(d.sources)}"
+        if fld in work.data and d.when == "missing":
+            value = work.data[fld].where(work.data[fld].notna(), value)
+            work.found[fld] = f"{work.found[fld]}, else {how}" if fld in work.found else how
+        else:
+            work.found[fld] = how
+        work.data[fld] = value
+
+
+def fill(work: TableWork, fld: str, value: pd.Series):
+    """Fill the empty cells of ``fld`` with ``value`` (creating the field if absent)."""
+    if fld in work.data:
+        work.data[fld] = work.data[fld].where(work.data[fld].notna(), value)
+    else:
+        work.data[fld] = value
+
+
+def build_table(tm: TableMapping, exports, m: Mapping, warnings: list, notes: list) -> tuple[TableWork, list]:
+    data, found, usage, missing = _extract(tm, exports, m, warnings)
+    work = TableWork(tm.name, data, dict(found), rows_read=len(data))
+    for fld in sorted(missing):
+        spec = tm.columns[fld]
+        if spec.required:
+            raise MappingError(missing_message(m, tm, fld, exports), file=m.source, key=spec.key)
+    nulls = set(m.parse.null_values)
+    for fld, spec in tm.columns.items():
+        if fld in work.data:
+            work.data[fld] = _strings(work.data[fld], nulls)
+            if spec.fill_down:  # grouped reports write a group's value on its first row only
+                blank = work.data[fld].isna()
+                work.data[fld] = work.data.groupby(SRC_FILE)[fld].ffill().astype("object")
+                filled = int((blank & work.data[fld].notna()).sum())
+                if filled:
+                    notes.append(f"{tm.name}.{fld}: {filled} empty cell(s) filled down from the row above (fill_down)")
+    for fld, value in tm.constants.items():
+        work.data[fld] = value if not hasattr(value, "isoformat") else pd.Timestamp(value)
+        work.found[fld] = f"constant {value!r}"
+    _apply_values(work, tm, notes)
+    types = allowed_fields(tm.name)
+    # amounts written with a currency ('EUR 1,200', '¥1,234.50'): remember the currency
+    if "amount" in work.data and "currency" in types:
+        in_cells = _currency_in_cells(work.data["amount"], dict(m.currency.symbols))
+        fill(work, "currency", in_cells)
+    for fld in list(work.data.columns):
+        if fld in (SRC_FILE, SRC_ROW) or fld in tm.constants:
+            continue
+        spec = tm.columns.get(fld)
+        ftype = spec.type if spec else types.get(fld, "str")
+        _parse_field(work, fld, spec, ftype, m, warnings, work.found.get(fld, fld))
+    for fld, spec in tm.columns.items():
+        if spec.default is not None:
+            default = _default_value(spec.default, spec.type)
+            live = ~work.data.index.isin(list(work.dropped))
+            before = int((work.data[fld].isna() & live).sum()) if fld in work.data else int(live.sum())
+            fill(work, fld, pd.Series([default] * len(work.data), index=work.data.index, dtype="object"))
+            if before:
+                notes.append(f"{tm.name}.{fld}: default {spec.default!r} used in {before} row(s)")
+            work.found.setdefault(fld, f"default {spec.default!r}")
+    _derive(work, tm, m)
+    return work, usage
+
+
+# ----------------------------------------------------------------------------- built-ins
+
+

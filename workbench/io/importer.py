@@ -1,0 +1,443 @@
+"""Import CRM exports through a mapping: files → contract tables → validated SalesData.
+
+:func:`import_files` applies a :class:`~workbench.io.mapping.Mapping` (a preset or your
+own TOML file) to export files and returns an :class:`ImportResult`: the validated
+:class:`~workbench.io.sales_data.SalesData`, the lines that were not data, and a report
+of what was matched, derived and rejected.
+
+Steps, per contract table of the mapping:
+
+1. **Files**: each file goes to the table whose ``files`` globs match its name, else to
+   the table whose headers it matches best (``tables=`` forces it).
+2. **Lines**: blank, summary ("Grand Totals", 合计) and footer lines are skipped and
+   listed (:mod:`workbench.io.exports`).
+3. **Columns**: each field takes the first candidate header found (case, spacing and
+   punctuation ignored); ``occurrence`` picks among duplicate headers.
+4. **Constants**, **value maps** (e.g. stage → outcome), **parsing** (numbers with
+   currency symbols and thousands separators, dates in the mapping's formats or any
+   common format), **defaults**, **derivations** (``slug``/``hash``/``coalesce``).
+5. **Built-in derivations** for fields still empty: ``rep_id`` from ``owner``,
+   ``account_id`` from ``account_name``, ``opportunity_id`` as a hash of deal name,
+   account, owner and created date, ``outcome`` from the stage name, ``closed_at``
+   from ``close_date`` for won/lost deals and ``expected_close`` for open ones,
+   ``activity_id`` as a hash, ``activities.opportunity_id`` from the deal name,
+   ``first_touch_at`` as the deal's earliest activity, and the ``reps`` table from the
+   owners (team/region from ``owner_team``/``owner_region`` or ``[reps]`` defaults).
+6. **Currency**: amounts are converted to ``[currency] reporting`` with ``rates``.
+7. **Validation** by :func:`workbench.io.validate.validate_tables`; rows the importer
+   itself could not read (an unreadable required date, an amount in a currency with no
+   rate) join the same quarantine, so rows read = rows loaded + rows quarantined.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import fnmatch
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+
+import pandas as pd
+
+from workbench.contract import TABLES
+from workbench.errors import DataError
+from workbench.io.derive import make_ids
+from workbench.io.exports import DEFAULT_SKIP_PATTERNS, ExportTable, normalize_header, read_export
+from workbench.io.import_rules import (
+    convert_currency,
+    derive_activities,
+    derive_opportunities,
+    derive_reps,
+    link_to_opportunities,
+    set_first_touch,
+)
+from workbench.io.import_table import SRC_FILE, SRC_ROW, TableWork, build_table, fill, missing_message
+from workbench.io.mapping import Mapping, MappingError, TableMapping, did_you_mean, load_mapping, load_preset
+from workbench.io.sales_data import QUARANTINE_COLUMNS, SalesData
+
+__all__ = ["ImportResult", "import_files", "resolve_mapping", "SKIPPED_COLUMNS"]
+
+#: Columns of :attr:`ImportResult.skipped`.
+SKIPPED_COLUMNS = ["file", "row", "reason", "text"]
+_FILE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls")
+_TABLE_SUFFIXES = _FILE_SUFFIXES + (".parquet", ".pq", ".ods", ".toml")
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import produced.
+
+    Attributes
+    ----------
+    data : SalesData
+        The validated tables and the quarantine.
+    skipped : pandas.DataFrame
+        Lines that were not data (``file``, ``row``, ``reason``, ``text``): blank,
+        title, summary and footer lines.
+    columns : pandas.DataFrame
+        Which header fed each field: ``table``, ``field``, ``file``, ``header``,
+        ``column`` (1-based position).
+    missing_columns : pandas.DataFrame
+        Fields the mapping lists but no file had a header for: ``table``, ``field``,
+        ``headers`` (the candidates looked for, joined by `` | ``).
+    warnings : tuple of str
+        Things the user should know (columns not found, unmapped stages, mixed
+        currencies, activities whose deal was not found, ...).
+    report : str
+        The human-readable import and data-quality report.
+    """
+
+    data: SalesData
+    skipped: pd.DataFrame
+    columns: pd.DataFrame
+    warnings: tuple
+    report: str
+    mapping_name: str = ""
+    missing_columns: pd.DataFrame = dataclasses.field(
+        default_factory=lambda: pd.DataFrame(columns=["table", "field", "headers"]))
+
+    def write(self, out_dir) -> list[Path]:
+        """Write the contract tables as CSV files (and ``stages.csv``, the funnel order,
+        when known) plus ``quality_report.txt``, ``quarantine.csv`` and
+        ``skipped_rows.csv`` to ``out_dir``; returns the paths written.
+
+        ``workbench.load(out_dir)`` reads the folder back.
+        """
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        ours = {f"{name}.csv" for name in self.data.tables} | ({"stages.csv"} if self.data.stages else set())
+        stale = sorted(
+            p.name for p in out.iterdir()
+            if p.is_file() and p.name not in ours and p.suffix.lower() in _TABLE_SUFFIXES
+            and p.stem.strip().lower() in set(TABLES) | {"stages"}
+        )
+        if stale:
+            raise DataError(
+                f"{out}: already holds {', '.join(stale)}, which this import does not write; "
+                f"workbench.load({str(out)!r}) would mix {'it' if len(stale) == 1 else 'them'} in. "
+                "Write to an empty folder, or remove those files first.",
+                file=out,
+            )
+        written = []
+        for name, frame in self.data.tables.items():
+            path = out / f"{name}.csv"
+            frame.to_csv(path, index=False, date_format="%Y-%m-%d %H:%M:%S")
+            written.append(path)
+        if self.data.stages:
+            stages = pd.DataFrame({"stage": list(self.data.stages), "order": range(1, len(self.data.stages) + 1)})
+            stages.to_csv(out / "stages.csv", index=False)
+            written.append(out / "stages.csv")
+        for name, frame in (("quarantine.csv", self.data.quarantine), ("skipped_rows.csv", self.skipped)):
+            frame.to_csv(out / name, index=False)
+            written.append(out / name)
+        (out / "quality_report.txt").write_text(self.report, encoding="utf-8")
+        written.append(out / "quality_report.txt")
+        return written
+
+
+def resolve_mapping(preset=None, mapping=None) -> Mapping:
+    """The :class:`Mapping` for ``preset`` (a name) or ``mapping`` (a path or Mapping)."""
+    if (preset is None) == (mapping is None):
+        raise MappingError("give exactly one of preset=... (salesforce, hubspot, zoho, jiandaoyun) or mapping=... (a TOML file)")
+    if preset is not None:
+        return load_preset(preset)
+    if isinstance(mapping, Mapping):
+        return mapping
+    return load_mapping(mapping)
+
+
+# ----------------------------------------------------------------------------- files
+
+
+def _expand(files) -> list[Path]:
+    if isinstance(files, (str, Path)):
+        files = [files]
+    out = []
+    for f in files:
+        p = Path(f)
+        if p.is_dir():
+            out.extend(sorted(q for q in p.iterdir() if q.suffix.lower() in _FILE_SUFFIXES))
+        else:
+            out.append(p)
+    if not out:
+        raise DataError("no export files given (expected .csv, .txt, .tsv or .xlsx files or a folder of them)")
+    return out
+
+
+def _patterns(m: Mapping, table: str) -> tuple:
+    opts = m.read_options(table)
+    return (DEFAULT_SKIP_PATTERNS if opts.skip_default_patterns else ()) + tuple(opts.skip_rows_matching)
+
+
+def _read(path: Path, m: Mapping, table: str | None, expected) -> ExportTable:
+    opts = m.read_options(table) if table else m.read
+    return read_export(
+        path,
+        expected_headers=expected,
+        encoding=None if opts.encoding == "auto" else opts.encoding,
+        delimiter=None if opts.delimiter == "auto" else opts.delimiter,
+        sheet=opts.sheet,
+        header_row=None if opts.header_row == "auto" else opts.header_row,
+        skip_patterns=_patterns(m, table) if table else (DEFAULT_SKIP_PATTERNS + tuple(opts.skip_rows_matching)),
+        footer=opts.footer,
+    )
+
+
+def _score(export: ExportTable, tm: TableMapping) -> int:
+    present = {normalize_header(h) for h in export.headers}
+    return sum(1 for spec in tm.columns.values() if any(normalize_header(h) in present for h in spec.headers))
+
+
+def _globbed(name: str, m: Mapping) -> list[str]:
+    """Tables whose ``files`` globs match ``name``; when several do, those whose matching
+    glob is the most specific (most literal characters) win."""
+    best, tables = -1, []
+    for table, tm in m.tables.items():
+        lengths = [len(g.replace("*", "").replace("?", "")) for g in tm.files
+                   if fnmatch.fnmatch(name.lower(), g.lower())]
+        if not lengths:
+            continue
+        if max(lengths) > best:
+            best, tables = max(lengths), [table]
+        elif max(lengths) == best:
+            tables.append(table)
+    return tables
+
+
+def _assign(paths, m: Mapping, forced: dict) -> dict[str, list[ExportTable]]:
+    assigned: dict[str, list[ExportTable]] = {t: [] for t in m.tables}
+    forced_paths = []
+    for table, fs in (forced or {}).items():
+        if table not in m.tables:
+            raise MappingError(
+                f"{m.source}: files were given for table {table!r}, which the mapping does not map"
+                f"{did_you_mean(table, m.tables)}; it maps: {', '.join(m.tables)}",
+                file=m.source,
+            )
+        forced_paths.extend((f, table) for f in _expand(fs))
+    for path, table in forced_paths:
+        assigned[table].append(_read(path, m, table, m.tables[table].candidate_headers))
+    all_headers = [h for tm in m.tables.values() for h in tm.candidate_headers]
+    claimed = {p for p, _ in forced_paths}
+    for path in [p for p in paths if p not in claimed]:
+        if len(m.tables) == 1:  # one table: every file feeds it, and a bad header is reported per column
+            table = next(iter(m.tables))
+            assigned[table].append(_read(path, m, table, m.tables[table].candidate_headers))
+            continue
+        export = _read(path, m, None, all_headers)
+        scores = {t: _score(export, m.tables[t]) for t in m.tables}
+        # the file name decides among tables whose headers it has; otherwise the headers do
+        candidates = [t for t in _globbed(path.name, m) if scores[t] > 0] or list(m.tables)
+        best = max(candidates, key=lambda t: (scores[t], -candidates.index(t)))
+        if scores[best] == 0:
+            expected = {t: [s.headers[0] for s in tm.columns.values() if s.headers][:8] for t, tm in m.tables.items()}
+            raise MappingError(
+                f"{m.source}: {path.name} does not look like any table of mapping {m.name!r}: none of its "
+                f"headers {list(export.headers)[:15]} is a header the mapping knows. Expected e.g. "
+                + "; ".join(f"{t}: {', '.join(h)}" for t, h in expected.items())
+                + ". Check the file (is it the right export?) or the mapping's column headers.",
+                file=path,
+            )
+        if m.read_options(best) != m.read:
+            export = _read(path, m, best, m.tables[best].candidate_headers)
+        assigned[best].append(export)
+    return {t: e for t, e in assigned.items() if e}
+
+
+# ----------------------------------------------------------------------------- fields
+
+
+def _contract_frame(work: TableWork) -> pd.DataFrame:
+    contract = TABLES[work.table]
+    d = work.data.drop(index=list(work.dropped)) if work.dropped else work.data
+    cols = [c for c in contract.column_names if c in d.columns]
+    out = d[cols + [SRC_FILE, SRC_ROW]].copy()
+    for col in cols:
+        dtype = contract.column(col).dtype
+        if dtype in ("date", "datetime"):
+            out[col] = pd.to_datetime(out[col], errors="coerce")
+        elif dtype == "float":
+            out[col] = pd.to_numeric(out[col], errors="coerce")
+        else:
+            out[col] = out[col].astype("object").where(out[col].notna(), None)
+    return out.reset_index(drop=True)
+
+
+def import_files(files, *, preset=None, mapping=None, tables=None, stages=None) -> ImportResult:
+    """Import CRM export files into validated contract tables.
+
+    Parameters
+    ----------
+    files : path, or list of paths
+        Export files (CSV/TXT/TSV in UTF-8 with or without BOM, GBK or UTF-16; XLSX) or
+        folders of them.
+    preset : {"salesforce", "hubspot", "zoho", "jiandaoyun"}, optional
+        A mapping shipped with the package.
+    mapping : path or Mapping, optional
+        Your own mapping file (see ``docs/mapping_example.toml``). Give exactly one of
+        ``preset`` and ``mapping``.
+    tables : dict, optional
+        Force files to a table, e.g. ``{"activities": ["follow_ups.xlsx"]}``; other
+        files are assigned by the mapping's ``files`` globs, else by their headers.
+    stages : optional
+        Open stages in funnel order (anything :func:`workbench.load` accepts);
+        overrides the mapping's ``stages``.
+
+    Returns
+    -------
+    ImportResult
+
+    Raises
+    ------
+    MappingError
+        If the mapping is invalid or a required column is not in the files (the
+        message names the mapping key, the file, the columns found, and the nearest).
+    DataError
+        If a file cannot be read.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "deals.csv").write_text(
+    ...     "Record ID,Deal Name,Deal Stage,Amount,Close Date,Create Date,Deal owner\\n"
+    ...     "101,Acme renewal,Closed won,\\"12,000\\",2026-03-05,2026-01-10,Jane Doe\\n"
+    ...     "102,Beta pilot,Appointment scheduled,3000,2026-05-01,2026-02-01,Li Lei\\n",
+    ...     encoding="utf-8-sig")
+    >>> result = import_files([folder / "deals.csv"], preset="hubspot")
+    >>> result.data.opportunities[["opportunity_id", "rep_id", "outcome", "amount"]]
+      opportunity_id    rep_id outcome   amount
+    0            101  jane-doe     won  12000.0
+    1            102    li-lei    open   3000.0
+    """
+    m = resolve_mapping(preset, mapping)
+    paths = _expand(files) if files else []
+    assigned = _assign(paths, m, tables or {})
+    if "opportunities" not in assigned and "opportunities" in m.tables:
+        raise DataError(
+            f"no opportunities export among the files ({', '.join(p.name for p in paths)}); "
+            f"mapping {m.name!r} needs one with headers like "
+            f"{[s.headers[0] for s in m.tables['opportunities'].columns.values()][:6]}"
+        )
+    warnings: list[str] = [
+        f"{e.file}: no data rows below the header (is it the right export, or an empty report?)"
+        for exports in assigned.values() for e in exports if e.data.empty
+    ]
+    notes: list[str] = []
+    works: dict[str, TableWork] = {}
+    usage: list = []
+    for table in TABLES:  # contract order: reps, opportunities, ..., activities
+        if table not in assigned:
+            continue
+        work, used = build_table(m.tables[table], assigned[table], m, warnings, notes)
+        works[table] = work
+        usage.extend(used)
+    if "opportunities" in works:
+        derive_opportunities(works["opportunities"], m, notes, warnings)
+    if "activities" in works:
+        derive_activities(works["activities"], m, works.get("opportunities"), warnings)
+        if "opportunities" in works:
+            set_first_touch(works["opportunities"], works["activities"], notes)
+    for table in ("orders", "surveys"):
+        if table in works and "owner" in works[table].data:
+            fill(works[table], "rep_id", make_ids(works[table].data["owner"], m.reps.id, m.reps.prefix))
+    if "stage_history" in works:
+        link_to_opportunities(works["stage_history"], works.get("opportunities"), warnings)
+    for work in works.values():
+        convert_currency(work, m, warnings, notes)
+        _check_required(work, m, assigned[work.table])
+
+    frames = {t: _contract_frame(w) for t, w in works.items()}
+    derived_reps = derive_reps(works, m, notes, from_ids="reps" not in works)
+    if derived_reps is not None:
+        if "reps" in frames:
+            known = set(frames["reps"]["rep_id"].dropna())
+            extra = derived_reps[~derived_reps["rep_id"].isin(known)]
+            if len(extra):
+                extra = extra.assign(**{SRC_FILE: "(derived from owners)", SRC_ROW: range(1, len(extra) + 1)})
+                frames["reps"] = pd.concat([frames["reps"], extra], ignore_index=True)
+                notes.append(f"reps: {len(extra)} owner(s) not in the reps file were added")
+        else:
+            frames["reps"] = derived_reps
+    if stages is None:
+        stages = _stages(m, frames.get("opportunities")) or None
+    from workbench.io.validate import validate_tables
+
+    files = {t: ", ".join(e.file for e in exports) for t, exports in assigned.items()}
+    if "reps" not in assigned and "reps" in frames:
+        files["reps"] = "(derived from owner names)"
+    every = list(dict.fromkeys(e.file for exports in assigned.values() for e in exports))
+    data = validate_tables(frames, files=files, source=f"{m.name} import of {', '.join(every)}", stages=stages)
+    data = _merge_quarantine(data, works)
+    skipped = pd.DataFrame(
+        [dataclasses.astuple(s) for es in assigned.values() for e in es for s in e.skipped], columns=SKIPPED_COLUMNS
+    )
+    columns = pd.DataFrame(usage, columns=["table", "field", "file", "header", "column"])
+    from workbench.io.import_report import render_report
+
+    report = render_report(m, assigned, works, data, skipped, warnings, notes)
+    missing = pd.DataFrame(
+        [{"table": t, "field": f, "headers": " | ".join(spec.headers)}
+         for t, work in works.items() for f, spec in m.tables[t].columns.items()
+         if spec.headers and not set(columns.loc[columns["table"] == t, "field"]) & {f}],
+        columns=["table", "field", "headers"],
+    )
+    return ImportResult(data, skipped, columns, tuple(warnings), report, m.name, missing)
+
+
+_HOW_DERIVED = {
+    ("opportunities", "opportunity_id"): "or it is derived from 'name' (+ account_name, owner, created_at)",
+    ("opportunities", "rep_id"): "or it is derived from 'owner' (the owner's name)",
+    ("opportunities", "outcome"): "or it is derived from 'stage'",
+    ("activities", "rep_id"): "or it is derived from 'owner'",
+    ("activities", "activity_id"): "or it is derived as a hash of rep, time and type",
+}
+
+
+def _check_required(work: TableWork, m: Mapping, exports):
+    """Every required contract column must come from somewhere: say where it could.
+
+    All missing columns are reported at once: first those whose headers were not found
+    (usually a typo or a renamed column), then those the mapping does not mention.
+    """
+    tm = m.tables[work.table]
+    missing = [c for c in TABLES[work.table].required_columns if c not in work.data]
+    if not missing:
+        return
+    problems = []
+    for column in missing:
+        if column in tm.columns:
+            problems.append(missing_message(m, tm, column, exports).split(": ", 1)[1] + "; this column is required")
+    headers = ", ".join(repr(h) for h in dict.fromkeys(h for e in exports for h in e.headers))
+    for column in missing:
+        if column not in tm.columns:
+            hint = _HOW_DERIVED.get((work.table, column), "")
+            problems.append(
+                f"[tables.{work.table}.columns] has no entry for the required column {column!r}"
+                f"{' (' + hint + ')' if hint else ''}; add e.g. {column} = [\"<header in your file>\"] "
+                f"or a constant under [tables.{work.table}.constants]. Columns found: {headers}"
+            )
+    text = problems[0] if len(problems) == 1 else f"{len(problems)} problems:\n  - " + "\n  - ".join(problems)
+    first = next((c for c in missing if c in tm.columns), None)
+    raise MappingError(f"{m.source}: {text}", file=m.source, problems=problems,
+                       key=tm.columns[first].key if first else f"tables.{work.table}.columns")
+
+
+def _stages(m: Mapping, opps: pd.DataFrame | None) -> tuple:
+    if not m.stages or opps is None or "stage" not in opps:
+        return ()
+    open_stages = set(opps.loc[opps.get("outcome").eq("open"), "stage"].dropna()) if "outcome" in opps else set()
+    listed = [s for s in m.stages if s in open_stages]
+    return tuple(listed) if listed and len(listed) == len(open_stages) else ()
+
+
+def _merge_quarantine(data: SalesData, works: dict) -> SalesData:
+    own = [q for w in works.values() for q in w.quarantine]
+    if not own:
+        return data
+    extra = pd.DataFrame(own, columns=QUARANTINE_COLUMNS)
+    quarantine = pd.concat([data.quarantine, extra], ignore_index=True) if len(data.quarantine) else extra
+    rows_read = dict(data.rows_read)
+    for w in works.values():
+        rows_read[w.table] = rows_read.get(w.table, 0) + len(w.dropped)
+    return dataclasses.replace(data, quarantine=quarantine, rows_read=MappingProxyType(rows_read))
