@@ -299,9 +299,12 @@ def _deal_size(ctx: Context) -> pd.DataFrame:
     d = closed[closed["amount"] > 0]
     if d.empty:
         return pd.DataFrame()
-    # compared within product: log amount relative to the product's typical deal
+    # compared within product × lead source: log amount relative to the typical deal of
+    # the same kind, so a rep is not judged on their mix of products and leads
     log_amount = np.log(d["amount"])
-    centre = log_amount.groupby(d["product"].fillna("∅")).transform("median")
+    src, _ = pd.factorize(d["source"], use_na_sentinel=False)
+    prd, prd_u = pd.factorize(d["product"], use_na_sentinel=False)
+    centre = log_amount.groupby(src * (len(prd_u) + 1) + prd).transform("median")
     obs = pd.DataFrame({"entity": d["entity"], "detail": "", "y": log_amount - centre})
     s = score_means(obs, ctx.groups, higher_is_worse=False, **ctx.kw())
     ratio = np.exp(s["value"] - s["benchmark"])  # rep deal size / peer deal size
@@ -506,7 +509,7 @@ DRIVERS: dict[str, DriverRule] = {
         _R(
             "slow_follow_up", "Slow follow-up", "跟进慢",
             "typical hours from lead creation to first touch (mean of log1p hours of deals created in the window)",
-            "hours", "leave-one-out median of comparable peers", 1.0, "relative", True,
+            "hours", "leave-one-out median of comparable peers", 0.5, "relative", True,
             (), (),
             "expected extra bookings if the rep's follow-up times shifted to the peer level, "
             "from the company-wide win ~ log follow-up logistic regression",
@@ -531,7 +534,7 @@ DRIVERS: dict[str, DriverRule] = {
         ),
         _R(
             "small_deals", "Small deals", "单笔金额小",
-            "deal size relative to the same product's typical deal (mean log amount of decided deals)",
+            "deal size relative to the typical deal of the same product and lead source (mean log amount of decided deals)",
             "currency", "leave-one-out median of comparable peers", 0.2, "relative", False,
             (), (),
             "the same wins at the benchmark size",
