@@ -257,11 +257,11 @@ def test_precision_on_sample_data(sample_recovery):
 
 def test_recall_on_sample_data_regression(sample_recovery):
     _, recall, found, planted = sample_recovery
-    assert recall >= 0.7, (recall, sorted(planted - found))
+    assert recall >= 0.8, (recall, sorted(planted - found))
 
 
-@pytest.mark.xfail(strict=False, reason="measured recall 24/33 = 0.73: three weak products, five stage "
-                   "conversions and one small-deals rep stay below the FDR bar at this deal volume")
+@pytest.mark.xfail(strict=False, reason="measured recall 28/33 = 0.848: two weak products and three "
+                   "stage conversions stay below the FDR bar at this deal volume")
 def test_recall_on_sample_data_target(sample_recovery):
     _, recall, found, planted = sample_recovery
     assert recall >= 0.85, (recall, sorted(planted - found))

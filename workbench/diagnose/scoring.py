@@ -87,7 +87,9 @@ def score_rates(
         # symmetric with variance 1/(4n) whatever the rate; back on the rate scale by the
         # delta method (d rate / d asin√rate = 2√(p(1-p)))
         resid_as = (np.arcsin(np.sqrt(rate.clip(0, 1))) - np.arcsin(np.sqrt(bench)))[eligible]
-        tau2_as = stats.robust_tau2(resid_as.to_numpy(), (0.25 / n[eligible]).to_numpy(), higher_is_worse)
+        tau2_as = stats.robust_tau2(
+            resid_as.to_numpy(), (0.25 / n[eligible]).to_numpy(), higher_is_worse, trim=pooled is None
+        )
         tau2_null = tau2_as * 4 * bench * (1 - bench)
         tau2_prior = np.maximum(stats.moment_tau2(resid.to_numpy(), sampling[eligible].to_numpy()), tau2_null)
         # a pooled rate is about as precise as a mean of the peers' rates, a median less so
