@@ -13,7 +13,7 @@ from workbench.diagnose import stats
 from workbench.diagnose.competition import competition_analysis
 from workbench.diagnose.config import DiagnosisConfig
 from workbench.diagnose.decomposition import DECOMPOSITION_COLUMNS, decompose
-from workbench.diagnose.drivers import DRIVERS, Context
+from workbench.diagnose.drivers import DRIVERS, Context, transitions
 from workbench.diagnose.evidence import sentence
 from workbench.diagnose.follow_up import FollowUpEffect, fit_follow_up_effect
 from workbench.diagnose.opportunities import find_opportunities
@@ -148,10 +148,14 @@ def _evaluate_level(prep, level: str, config: DiagnosisConfig, follow_up, select
     tests = _decide(tests, config, reference)
     tests["raised"] = tests["significant"] & tests["material"]
     # root causes: a finding explained by an upstream finding of the same entity is a knock-on
+    # (slow follow-up loses deals at the first step only: later stages are not its knock-on)
     found = tests[tests["raised"]].groupby("entity")["driver"].agg(set).to_dict()
+    first_step = transitions(prep.stages, frames["closed"], prep.won_stage)[0][1]
     suppressed = []
-    for entity, driver, raised in zip(tests["entity"], tests["driver"], tests["raised"]):
+    for entity, driver, detail, raised in zip(tests["entity"], tests["driver"], tests["detail"], tests["raised"]):
         by = [u for u in DRIVERS[driver].upstream if u in found.get(entity, ())] if raised else []
+        if driver == "low_stage_conversion" and detail != first_step:
+            by = [u for u in by if u != "slow_follow_up"]
         suppressed.append(",".join(by) if (by and config.root_cause) else "")
     tests["suppressed_by"] = suppressed
     tests["finding"] = tests["raised"] & (tests["suppressed_by"] == "")
