@@ -28,7 +28,6 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from workbench.diagnose import stats
 from workbench.diagnose.scoring import score_means, score_rates
 from workbench.diagnose.window import WON
 

@@ -33,10 +33,6 @@ def _empty():
     return pd.DataFrame(columns=SCORE_COLUMNS)
 
 
-def _groups_for(entities: pd.DataFrame, groups: list[pd.Series], index) -> list[pd.Series]:
-    return [g.reindex(index) for g in groups]
-
-
 def score_rates(
     counts: pd.DataFrame,
     groups: list[pd.Series],
@@ -151,7 +147,7 @@ def score_means(
         if not eligible.any():
             eligible = n >= 1
         bench, n_peers, peer_sd = stats.peer_benchmark(
-            mean, eligible, _groups_for(None, groups, mean.index), min_peers
+            mean, eligible, groups, min_peers
         )
         resid = (mean - bench)[eligible]
         tau2_null = stats.robust_tau2(resid.to_numpy(), sampling[eligible].to_numpy(), higher_is_worse)
