@@ -6,6 +6,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from workbench.cli import main
@@ -342,10 +344,12 @@ def test_no_planted_reps_are_not_outliers(clean):
     opp = clean["opportunities"]
     opp = opp[opp["rep_id"].isin(established)]
     hours = (opp["first_touch_at"] - opp["created_at"]).dt.total_seconds() / 3600
-    fu = hours.groupby(opp["rep_id"]).median()
-    assert fu.max() < 1.6 * fu.median()
-    amount = opp.groupby("rep_id")["amount"].median()
-    assert amount.min() > 0.7 * amount.median()
+    typical_hours = np.exp(np.log1p(hours).groupby(opp["rep_id"]).mean())
+    assert typical_hours.max() < 1.6 * typical_hours.median()
+    # deal size relative to the same product's median (a rep's product mix varies by chance)
+    relative = np.log(opp["amount"] / opp.groupby("product")["amount"].transform("median"))
+    size = np.exp(relative.groupby(opp["rep_id"]).median())
+    assert size.min() > 0.75 * size.median()
     csat = clean["surveys"].groupby("rep_id")["score"].mean().loc[sorted(established)]
     assert csat.min() > csat.median() - 0.5
 
@@ -386,8 +390,17 @@ def test_committed_sample_data_is_reproduced_byte_for_byte(tmp_path):
     committed = sorted(p.name for p in SAMPLE_DATA.iterdir())
     assert committed == sorted(p.name for p in paths.values())
     for path in paths.values():
-        assert path.read_bytes() == (SAMPLE_DATA / path.name).read_bytes(), path.name
+        committed_file = SAMPLE_DATA / path.name
+        if path.suffix == ".parquet" and not _same_parquet_writer(committed_file):
+            # another pyarrow version encodes differently: compare the contents instead
+            assert pq.read_table(path).equals(pq.read_table(committed_file)), path.name
+            continue
+        assert path.read_bytes() == committed_file.read_bytes(), path.name
     assert sum(p.stat().st_size for p in SAMPLE_DATA.iterdir()) < 6.5 * 2**20
+
+
+def _same_parquet_writer(path: Path) -> bool:
+    return pq.read_metadata(path).created_by.endswith(f"version {pa.__version__}")
 
 
 def test_committed_sample_data_loads_cleanly_and_matches_the_generator():
@@ -403,3 +416,51 @@ def test_committed_sample_data_loads_cleanly_and_matches_the_generator():
         expected = generated[name]
         assert len(frame) == len(expected), name
         pd.testing.assert_frame_equal(frame.reset_index(drop=True), expected, check_dtype=False, obj=name)
+
+
+def test_competitor_landscape_changes_over_time(data):
+    lost = data["opportunities"]
+    lost = lost[lost["outcome"] == "lost"]
+    vandelay = lost["competitor"] == "Vandelay"
+    assert not vandelay[lost["closed_at"] < "2025-01-01"].any()
+    assert vandelay[lost["closed_at"] >= "2026-01-01"].mean() > 0.01
+
+
+def test_our_share_falls_where_the_market_outgrows_us(big):
+    region_of = big["reps"].set_index("rep_id")["region"]
+    won = big["opportunities"]
+    won = won[won["outcome"] == "won"]
+    segment = won[(won["rep_id"].map(region_of) == "East") & (won["product"] == "Cloud Platform")]
+    market = big["market"]
+    size = market[(market["region"] == "East") & (market["product"] == "Cloud Platform")].set_index("period")["market_size"]
+    ours = segment.groupby(segment["closed_at"].dt.strftime("%Y-%m"))["amount"].sum().reindex(size.index, fill_value=0)
+    first, last = size.index[:12], size.index[-12:]
+    assert ours[last].sum() / size[last].sum() < 0.9 * ours[first].sum() / size[first].sum()
+
+
+def test_series_have_trend_and_yearly_seasonality(big):
+    opp = big["opportunities"]
+    opp = opp[opp["created_at"] >= WINDOW_START]
+    created = opp.groupby(opp["created_at"].dt.to_period("M")).size()
+    # more leads in year two than in year one (inbound growth; reps hired in the window)
+    assert created.iloc[12:].sum() > 1.04 * created.iloc[:12].sum()
+    by_month = created.groupby(created.index.month).mean()
+    assert by_month.loc[[3, 10]].mean() > 1.15 * by_month.loc[[8, 12]].mean()  # busy spring/autumn, quiet Aug/Dec
+    won = big["opportunities"]
+    won = won[(won["outcome"] == "won") & (won["closed_at"] >= WINDOW_START)]
+    bookings = won.groupby(won["closed_at"].dt.to_period("M"))["amount"].sum()
+    quarter_end = bookings[bookings.index.month.isin([3, 6, 9, 12])].mean()
+    quarter_start = bookings[bookings.index.month.isin([1, 4, 7, 10])].mean()
+    assert quarter_end > 1.15 * quarter_start  # quarter-end push
+
+
+def test_new_hires_ramp_up(big):
+    reps = big["reps"]
+    hires = reps[reps["hire_date"] > WINDOW_START]
+    assert 0 < len(hires) < 0.15 * len(reps)
+    assert not big["planted_drivers"]["rep_id"].isin(hires["rep_id"]).any()
+    act = big["activities"].merge(hires[["rep_id", "hire_date"]], on="rep_id")
+    tenure_months = (act["at"] - act["hire_date"]).dt.days // 30
+    assert tenure_months.min() >= 0  # nobody works before being hired
+    monthly = act.groupby([act["rep_id"], tenure_months]).size().unstack()
+    assert (monthly[[0, 1]].mean(axis=1) < 0.8 * monthly[[8, 9]].mean(axis=1)).all()

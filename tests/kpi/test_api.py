@@ -21,18 +21,12 @@ from workbench.kpi import (
 )
 
 
-def test_inputs_are_not_mutated():
+def test_dict_input_is_not_mutated_and_matches_sales_data():
     frames = {name: contract_frame(name, rows) for name, rows in ALL_TABLES.items()}
     before = {name: frame.copy(deep=True) for name, frame in frames.items()}
-    data = {**frames, "stages": list(STAGES)}
-    compute_kpis(data, by="team")
+    from_dict = compute_kpis({**frames, "stages": list(STAGES)}, by="team")
     for name, frame in frames.items():
         pd.testing.assert_frame_equal(frame, before[name], obj=name)
-
-
-def test_dict_input_gives_the_same_table_as_sales_data():
-    frames = {name: contract_frame(name, rows) for name, rows in ALL_TABLES.items()}
-    from_dict = compute_kpis({**frames, "stages": STAGES}, by="team")
     pd.testing.assert_frame_equal(from_dict, handmade_kpis("team"))
 
 
@@ -133,12 +127,10 @@ def test_to_series_gives_the_forecasting_long_format():
 
 
 def test_parquet_folder_gives_the_same_table_as_in_memory(tmp_path):
-    data = handmade_data()
-    for name, frame in data.tables.items():
+    for name, frame in handmade_data().tables.items():
         frame.to_parquet(tmp_path / f"{name}.parquet")
-    from_files = compute_kpis(kpi_tables_from_parquet(tmp_path, stages=STAGES), by=["rep", "region"])
-    in_memory = compute_kpis(data, by=["rep", "region"])
-    pd.testing.assert_frame_equal(from_files, in_memory)
+    from_files = compute_kpis(kpi_tables_from_parquet(tmp_path, stages=STAGES), by="region")
+    pd.testing.assert_frame_equal(from_files, handmade_kpis("region"))
 
 
 def test_parquet_folder_without_opportunities_is_a_clear_error(tmp_path):
@@ -156,3 +148,10 @@ def test_values_are_never_infinite_even_with_zero_targets_everywhere():
                             metrics=["quota_attainment", "pipeline_coverage"])
     assert kpis["value"].isna().all()
     assert not np.isinf(kpis["value"]).any()
+
+
+def test_unreadable_target_period_names_table_and_value():
+    tables = dict(ALL_TABLES)
+    tables["targets"] = {**ALL_TABLES["targets"], "period": ["March"] + ALL_TABLES["targets"]["period"][1:]}
+    with pytest.raises(DataError, match="Table 'targets', column 'period': Cannot read period 'March'"):
+        compute_kpis(make_sales_data(tables, stages=STAGES), by="rep", metrics=["quota_attainment"])

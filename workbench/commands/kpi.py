@@ -164,19 +164,22 @@ def run(args) -> int:
         check_arguments(levels, args.freq, metrics)  # before loading: fail fast on a typo
     except ValueError as err:
         return _fail(str(err))
+    if args.direct and not source.is_dir():
+        return _fail(f"--direct needs a folder of Parquet files; {source} is not a folder")
     try:
         data = _load(args, source)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             kpis = compute_kpis(data, by=levels, freq=args.freq, metrics=metrics, start=args.start, end=args.end)
     except DataError as err:
-        return _fail(str(err), 1)
+        hint = " (--direct reads Parquet files only; leave it out to read CSV or Excel)" if args.direct else ""
+        return _fail(f"{err}{hint}", 1)
     except ValueError as err:
         return _fail(str(err))
     for note in caught:
         print(f"note: {note.message}", file=sys.stderr)
     table = _labelled(kpis, args.wide, args.lang)
-    entities = kpis.groupby("entity_type")["entity_id"].nunique()
+    entities = kpis.groupby("entity_type", sort=False)["entity_id"].nunique()
     summary = (f"{len(table):,} rows: {', '.join(f'{n} {lv}' for lv, n in entities.items())} x "
                f"{kpis['period'].nunique()} periods x {kpis['metric'].nunique()} KPIs")
     if output is None:

@@ -16,6 +16,7 @@ import pandas as pd
 import pyarrow as pa
 
 from workbench.contract import ENTITY_TYPES
+from workbench.errors import DataError
 from workbench.kpi import expressions as ex
 from workbench.kpi.engine import KPITables, fetch, kpi_tables, memtable
 from workbench.kpi.registry import KPIS, parse_wide_column, wide_column
@@ -369,7 +370,7 @@ def _next_start(ts: pd.Timestamp, freq: str) -> pd.Timestamp:
     return ts + pd.DateOffset(**{"M": {"months": 1}, "Q": {"months": 3}, "Y": {"years": 1}}[freq])
 
 
-def _spread_to_freq(frame: pd.DataFrame, keys: list[str], value: str, freq: str) -> pd.DataFrame:
+def _spread_to_freq(frame: pd.DataFrame, keys: list[str], value: str, freq: str, table: str) -> pd.DataFrame:
     """Map values given per period string to periods of ``freq``.
 
     Values of the same frequency map directly; values of a shorter period are summed into
@@ -381,7 +382,10 @@ def _spread_to_freq(frame: pd.DataFrame, keys: list[str], value: str, freq: str)
         return empty.astype({"period": "datetime64[us]", value: "float64"})
     mapping = []
     for text in frame["period"].astype(str).unique():
-        p = parse_period(text)
+        try:
+            p = parse_period(text)
+        except ValueError as err:
+            raise DataError(f"Table {table!r}, column 'period': {err}", file=table, column="period") from None
         order = _FREQ_ORDER[p.freq] - _FREQ_ORDER[freq]
         if order <= 0:
             start = period_start(pd.Series([p.start]), freq).iloc[0]
@@ -407,7 +411,7 @@ def _bookings_targets(tables: KPITables, freq: str) -> pd.DataFrame:
     )
     targets["entity_type"] = targets["entity_type"].astype(str).str.strip().str.lower()
     targets.loc[targets["entity_type"] == "company", "entity_id"] = "company"
-    return _spread_to_freq(targets, ["entity_type", "entity_id"], "target", freq)
+    return _spread_to_freq(targets, ["entity_type", "entity_id"], "target", freq, "targets")
 
 
 def _level_targets(targets: pd.DataFrame, reps: pd.DataFrame, level: str) -> pd.DataFrame:
@@ -441,7 +445,7 @@ def _market_sizes(tables: KPITables, freq: str) -> pd.DataFrame:
     has_total = market.groupby(["period", "region"])["_total"].transform("any")
     market = market[market["_total"] == has_total]
     per_region = market.groupby(["period", "region"], as_index=False)["market_size"].sum()
-    return _spread_to_freq(per_region, ["region"], "market_size", freq)
+    return _spread_to_freq(per_region, ["region"], "market_size", freq, "market")
 
 
 def _entities(reps: pd.DataFrame, level: str) -> np.ndarray:

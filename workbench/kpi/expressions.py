@@ -5,8 +5,8 @@ Every function takes ibis tables (conformed to the contract by
 ``period_key``, an integer that numbers calendar periods (see :func:`period_of`;
 :func:`period_keys` gives the same numbers for period starts in pandas). Grouping by an
 integer is cheaper than by a truncated timestamp, which matters at 10 M rows. Nothing
-here executes a query or knows which engine runs it: the same expressions run on DuckDB
-in process or where big data lives.
+here executes a query or knows which engine runs it; they are tested on DuckDB in process
+and written to be pointed at another ibis backend where big data lives.
 
 The entity of a row comes from a *membership* table ``(rep_id, entity_id)`` built by
 :func:`membership` for the level (rep, team, region or company); facts are attributed
@@ -36,7 +36,6 @@ import ibis.expr.datatypes as dt
 import pandas as pd
 
 __all__ = [
-    "TRUNCATE_UNITS",
     "membership",
     "attribute",
     "period_of",
@@ -58,14 +57,11 @@ __all__ = [
     "YEAR_LAGS",
 ]
 
-#: ibis ``truncate`` unit for each frequency code.
-TRUNCATE_UNITS = {"W": "W", "M": "M", "Q": "Q", "Y": "Y"}
 #: How many periods back "the same period a year earlier" is.
 YEAR_LAGS = {"W": 52, "M": 12, "Q": 4, "Y": 1}
 #: Stage names that mark a closed deal; ignored when inferring the open-stage funnel.
 CLOSED_STAGE_WORDS = ("closed", "won", "lost")
 
-KEYS = ("entity_id", "period_key")
 #: 1970-01-05 was a Monday: weeks are numbered from it.
 _FIRST_MONDAY_DAYS = 4
 
@@ -143,7 +139,7 @@ def closed_deals(opps: ibis.Table, freq: str) -> ibis.Table:
     """Deals closed per entity and period (by ``closed_at``).
 
     Columns: ``bookings`` (won amount), ``deals_won``, ``deals_lost``,
-    ``closed_amount`` (won + lost amount), ``cycle_days_median`` (won deals).
+    ``cycle_days_median`` (won deals).
     """
     closed = opps.filter(opps.closed_at.notnull() & opps.outcome.isin(("won", "lost")))
     won = closed.outcome == "won"
@@ -152,7 +148,6 @@ def closed_deals(opps: ibis.Table, freq: str) -> ibis.Table:
         bookings=closed.amount.sum(where=won),
         deals_won=won.sum(),
         deals_lost=(~won).sum(),
-        closed_amount=closed.amount.sum(),
         cycle_days_median=cycle_days.median(where=won),
     )
 
@@ -343,7 +338,7 @@ def _attach_all(grid: ibis.Table, families: list[ibis.Table]) -> ibis.Table:
 
 #: Family columns that are counts or sums: a missing row means 0.
 _ZERO_FILLED = (
-    "bookings", "deals_won", "deals_lost", "closed_amount", "pipeline_created", "touched_known",
+    "bookings", "deals_won", "deals_lost", "pipeline_created", "touched_known",
     "touched_24h", "pipeline_change", "activities", "active_reps", "orders_completed",
     "orders_cancelled", "csat_responses", "new_accounts",
 )

@@ -20,12 +20,12 @@ before the end). New hires ramp from 35 % to full productivity over their first
 6 months (fewer touches and leads, lower conversion). Each rep has modest natural
 traits, each a normal truncated at 2 sd: general skill (conversion logit sd 0.1),
 territory (inbound leads and account book, sd 12 %), activity rate (sd 7 %), follow-up
-speed (sd 12 %), deal size (sd 7 %), cycle length (sd 5 %), CSAT (sd 0.07 points),
+speed (sd 8 %), deal size (sd 7 %), cycle length (sd 5 %), CSAT (sd 0.07 points),
 per-stage and per-product conversion (logit sd 0.06 and 0.10). None of these makes a
 rep an outlier.
 
-*Leads and deals.* Each rep-month draws prospecting touches (~32 at full productivity,
-seasonal); 7 % of them become *outbound* deals. Inbound leads (~3.2 a month,
+*Leads and deals.* Each rep-month draws prospecting touches (~26 at full productivity,
+seasonal); 8.5 % of them become *outbound* deals. Inbound leads (~3.7 a month,
 growing 8 %/year, with a yearly seasonal profile) come from Inbound, Referral,
 Partner and Event sources in proportion to territory. A deal gets a product (regional
 mix), an account from the rep's book (some accounts buy repeatedly), a lumpy
@@ -44,11 +44,12 @@ draws around 7/14/20/16 days, scaled by product, rep cycle, and amount^0.12. Win
 would land in the first three weeks of a quarter are often pulled into the previous
 quarter end (quarter-end push; stronger at year end). Deals not closed by ``end``
 are open at their current stage with an expected close date after ``end``.
-``stage_history`` has one row per
-stage entered (Prospecting at ``created_at``), and closed deals a final ``Closed Won``
-or ``Closed Lost`` row at ``closed_at``; a lost deal's last open stage is the one it
-died in. Deals still open at the window start keep their earlier history (and their
-deal activities); deals closed before the window are not reported.
+``stage_history`` has one row per stage entered (Prospecting at ``created_at``), and
+closed deals a final ``Closed Won`` or ``Closed Lost`` row at ``closed_at``; a lost
+deal's last open stage is the one it died in. Deals still open at the window start
+keep their earlier history (and their deal activities); deals closed before the window
+are not reported, so series by *creation* month are complete only from the window
+start (the first month of ``targets`` and ``market``).
 
 *Activities.* Prospecting touches (no deal; 70 % with an account), one first-touch
 activity per deal at its first touch (the CRM field ``first_touch_at`` is left empty
@@ -61,39 +62,46 @@ recent ones are pending. About 65 % of customers answer an onboarding survey 2-6
 after their first completed order, and ~1 relationship check-in during the following
 year (integer CSAT 1-5, mean ~4).
 
-*Plan and market.* See :mod:`workbench.sample.plan`. Skills and training: see
-:mod:`workbench.sample.people`.
+*Skills and training.* Semi-annual assessments of seven skills reflect the same traits
+(and planted drivers) that drive behaviour; low scorers are often sent to a matching
+module and ~60 % of them gain 4-9 points, which also improves the matching behaviour
+by ~1 % a point from the completion date (see :mod:`workbench.sample.people`). The
+training schedule is drawn first, from the traits alone, so the pipeline can react.
+
+*Plan and market.* See :mod:`workbench.sample.plan`.
 
 Planted drivers
 ---------------
 With ``planted=True`` about 30 % of the reps with at least 18 months in the window
 (never in-window hires) get one driver (20 % of them a second one, with a different
 key). They act through the simulated process over the whole simulation. Measured on
-400 reps x 36 months (planted rep median / peer median):
+400 reps x 36 months, seed 3 (planted rep median / peer median):
 
 ``slow_follow_up``
     Follow-up delay x2.0-2.6 in business hours, i.e. median calendar hours from
     creation to first touch ~2.3-3.2x peers (peers ~23 h: usually the next
     morning). Nights and weekends make calendar delays lumpy, so the mean of log
     hours per rep is a steadier statistic than the median. Causally lowers
-    Prospecting→Qualification conversion through the follow-up effect (-6 to -8 %
-    relative); win rate a little lower. Not planted as a stage problem.
+    Prospecting→Qualification conversion through the follow-up effect (~-10 %
+    relative; win rate a little lower), and a deal cannot leave Prospecting before its first
+    touch, so the median won cycle is ~5-15 % longer. Neither is planted as a stage or
+    cycle problem.
 ``low_stage_conversion``
-    Probability of one transition x0.50-0.65 (measured: ~43 % lower). ``detail`` names
-    it: early ``Prospecting→Qualification`` or ``Qualification→Proposal``; late
+    Probability of one transition x0.50-0.60 (measured: ~40-45 % lower). ``detail``
+    names it: early ``Prospecting→Qualification`` or ``Qualification→Proposal``; late
     ``Proposal→Negotiation`` or ``Negotiation→Closed Won``. Knock-on: win rate ~-40 %,
     lower bookings.
 ``low_activity``
     Prospecting touches x0.45-0.55 and activity per deal x0.65: total activities a
-    month ~-45 % (prospecting touches without a deal ~-50 %). Knock-on: ~15 % fewer
-    opportunities (outbound deals come from prospecting), so less pipeline and a
-    higher inbound share (slightly larger median deal); Qualification→Proposal and
-    Proposal→Negotiation ~-7 to -10 % (engagement effect); win rate ~-15 %.
+    month ~-45 % (prospecting touches without a deal ~-50 %). Knock-on: ~20 % fewer
+    opportunities (outbound deals come from prospecting), so less pipeline;
+    Qualification→Proposal and Proposal→Negotiation ~-5 % (engagement effect); win
+    rate a little lower.
 ``small_deals``
     Deal amounts x0.50-0.60 within every product (median deal ~-40 %). Knock-on:
     slightly higher late-stage conversion (smaller deals are easier), lower bookings.
 ``long_cycle``
-    Every stage lasts x1.6-2.0 longer (median won cycle ~1.6x). Knock-on: ~30 % more
+    Every stage lasts x1.6-2.0 longer (median won cycle ~1.75x). Knock-on: ~35 % more
     activities a month (deals live longer and keep being worked), more open pipeline,
     bookings delayed; conversion unchanged.
 ``low_csat``
@@ -101,9 +109,10 @@ key). They act through the simulated process over the whole simulation. Measured
 ``weak_product``
     Win probability on one product x0.10-0.20 (``detail``; Analytics Suite or Data
     Connectors, the products that bring most wins), spread evenly over the four
-    transitions of that product's deals. Knock-on: overall win rate ~-25 %, each
-    stage's overall conversion ~-5 to -9 %; the mix of won deals shifts towards the
-    rep's other products (e.g. longer median cycle when Data Connectors is weak).
+    transitions of that product's deals. Knock-on: overall win rate ~-15 to -25 %, the
+    rep's overall conversion ~-10 % at the first two stages; the mix of won deals
+    shifts towards the rep's other products (e.g. longer median cycle when Data
+    Connectors is weak).
 
 Each planted driver also lowers the matching assessed skill by 15-22 points
 (``catalog.DRIVER_SKILL``). ``planted_drivers`` lists root causes only. With
@@ -116,7 +125,7 @@ a knock-on).
 
 Region x product segments (not rep drivers): East x Cloud Platform faces a rising
 competitor (Vandelay) from 2025 (late-stage logit down to -0.3) and a market growing
-24 %/year; South x Analytics Suite's market grows 20 %/year (our share falls in both);
+28 %/year; South x Analytics Suite's market grows 32 %/year (our share falls in both);
 West sells few Security Add-ons but wins them often (+0.5 late-stage logit).
 
 Examples
@@ -197,14 +206,14 @@ def generate_sample(n_reps: int = 80, months: int = 36, seed: int = 7, end="2026
     world = build_world(int(months), end)
     reps, traits = build_roster(int(n_reps), world, streams["roster"])
     effects = plant_drivers(reps, traits, world, streams["plant"]) if planted else no_effects(len(reps))
-    rep_months = simulate_rep_months(world, traits, effects, streams["months"])
-    deals = simulate_deals(world, traits, effects, rep_months, streams["deals"])
+    skills, training_log, gains = skills_and_training(world, reps, traits, effects, streams["people"])
+    rep_months = simulate_rep_months(world, traits, effects, streams["months"], gains)
+    deals = simulate_deals(world, traits, effects, rep_months, streams["deals"], gains)
     dt = deal_tables(world, reps, deals, streams["tables"])
     activities = activities_table(world, reps, traits, rep_months, deals, dt, streams["activities"])
     orders, order_deal, order_hours = orders_table(world, reps, deals, dt, streams["orders"])
     surveys = surveys_table(world, reps, traits, effects, deals, dt, order_deal, order_hours,
-                            orders["status"].to_numpy(dtype=object), streams["surveys"])
-    skills, training_log = skills_and_training(world, reps, traits, effects, streams["people"])
+                            orders["status"].to_numpy(dtype=object), streams["surveys"], gains)
     tables = {
         "reps": reps,
         "opportunities": dt.opportunities,

@@ -26,6 +26,17 @@ __all__ = [
     "DRIVER_SKILL",
     "TRAINING_MODULES",
     "COMPETITORS",
+    "SOURCE_AMOUNT",
+    "EARLY_LOST_REASONS",
+    "LATE_LOST_REASONS",
+    "LEAD_SEASON",
+    "ACTIVITY_SEASON",
+    "REGION_PRODUCT_MIX",
+    "REGION_PRICE",
+    "SEGMENT_WIN_LOGIT",
+    "COMPETITIVE_PRESSURE",
+    "MARKET_GROWTH",
+    "MARKET_GROWTH_OVERRIDE",
 ]
 
 #: Open pipeline stages in funnel order.
@@ -189,4 +200,4 @@ MARKET_GROWTH = {
     "Security Add-on": 0.09,
     "Support Plus": 0.05,
 }
-MARKET_GROWTH_OVERRIDE = {("East", "Cloud Platform"): 0.24, ("South", "Analytics Suite"): 0.20}
+MARKET_GROWTH_OVERRIDE = {("East", "Cloud Platform"): 0.28, ("South", "Analytics Suite"): 0.32}

@@ -149,7 +149,7 @@ def build_roster(n_reps: int, world: World, rng: np.random.Generator) -> tuple[p
         skill=skill,
         territory=np.exp(spread(0.12)),
         activity=np.exp(spread(0.07)),
-        follow_up=np.exp(spread(0.12)),
+        follow_up=np.exp(spread(0.08)),
         deal_size=np.exp(spread(0.07)),
         cycle=np.exp(spread(0.05)),
         csat=spread(0.07),
@@ -252,7 +252,7 @@ def plant_drivers(reps: pd.DataFrame, traits: Traits, world: World, rng: np.rand
             elif variant.startswith("low_stage_conversion"):
                 pool = cat.EARLY_TRANSITIONS if variant.endswith("early") else cat.LATE_TRANSITIONS
                 k = cat.TRANSITIONS.index(pool[int(rng.integers(len(pool)))])
-                f = rng.uniform(0.50, 0.65)
+                f = rng.uniform(0.50, 0.60)
                 eff.transition[rep, k] = f
                 detail = cat.TRANSITIONS[k]
                 skill = cat.DRIVER_SKILL[detail]

@@ -159,7 +159,9 @@ def _loss_details(world: World, deals: Deals, keep: np.ndarray, lost: np.ndarray
     late_pick = np.array(late_names, dtype=object)[_choice(rng, np.broadcast_to(late_p, (len(idx), len(late_p))))]
     _, extra_share, rival = _pressure(world, region, product, at)
     to_competitor = late & (rng.random(len(idx)) < 0.40 + extra_share)
-    to_rival = to_competitor & (rival >= 0) & (rng.random(len(idx)) < extra_share / (0.40 + extra_share + 1e-12) + 0.15)
+    # In a pressured segment the rising competitor takes its extra share plus part of the rest.
+    rival_share = np.clip(1.6 * extra_share / (0.40 + extra_share), 0.0, 0.9)
+    to_rival = to_competitor & (rival >= 0) & (rng.random(len(idx)) < rival_share)
     chosen = np.where(late, late_pick, early_pick)
     chosen = np.where(to_competitor, "Lost to competitor", chosen)
 
@@ -292,7 +294,7 @@ CSAT_MEAN = 4.05
 
 def surveys_table(world: World, reps: pd.DataFrame, traits: Traits, eff: Effects, deals: Deals,
                   dt: DealTables, order_deal: np.ndarray, order_hours: np.ndarray,
-                  order_status: np.ndarray, rng: np.random.Generator) -> pd.DataFrame:
+                  order_status: np.ndarray, rng: np.random.Generator, gains=None) -> pd.DataFrame:
     """CSAT surveys: onboarding after a deal's first completed order, then check-ins.
 
     About 65 % of customers answer the onboarding survey 2-6 weeks after their first
@@ -316,7 +318,8 @@ def surveys_table(world: World, reps: pd.DataFrame, traits: Traits, eff: Effects
     rep = deals.rep[dt.keep][deal]
     product = deals.product[dt.keep][deal]
     effect = np.array([p.csat_effect for p in cat.PRODUCTS])[product]
-    latent = CSAT_MEAN + traits.csat[rep] + eff.csat[rep] + effect + rng.normal(0.0, 0.75, len(deal))
+    care = gains.at("customer_care", rep, at) if gains is not None else 0.0
+    latent = CSAT_MEAN + traits.csat[rep] + eff.csat[rep] + effect + 0.015 * care + rng.normal(0.0, 0.75, len(deal))
     score = np.clip(np.round(latent), 1.0, 5.0)
     stamp = world.clock.timestamps(at)
     order = np.lexsort((deal, stamp))

@@ -1,9 +1,10 @@
 """Write generated tables to a folder, byte-for-byte reproducibly.
 
-Every table goes to ``<table>.csv`` (UTF-8, ``\\n`` line ends, ISO dates, floats with
-two decimals, empty cells for missing values) except ``activities``, which goes to
-``activities.parquet`` (zstd, fixed row-group size, no pandas metadata) to keep the
-folder small. The same pyarrow version writes the same bytes.
+Every table goes to ``<table>.csv`` (UTF-8, ``\\n`` line ends, ISO dates
+``2026-03-02`` and times ``2026-03-02 09:15``, floats with two decimals, empty cells
+for missing values) except ``activities`` and ``stage_history``, which go to Parquet
+(zstd, fixed row-group size, no pandas metadata) to keep the folder small. The same
+pyarrow version writes the same bytes.
 """
 
 from __future__ import annotations
@@ -38,7 +39,9 @@ def _csv_frame(name: str, frame: pd.DataFrame) -> pd.DataFrame:
         if kind == "date" or (not kind and pd.api.types.is_datetime64_any_dtype(s) and (s.dropna().dt.normalize() == s.dropna()).all()):
             out[col] = s.dt.strftime("%Y-%m-%d")
         elif pd.api.types.is_datetime64_any_dtype(s):
-            out[col] = s.dt.strftime("%Y-%m-%d %H:%M:%S")
+            # The simulation works to the minute; write seconds only when a frame has them.
+            whole_minutes = bool((s.dropna().dt.second == 0).all())
+            out[col] = s.dt.strftime("%Y-%m-%d %H:%M" if whole_minutes else "%Y-%m-%d %H:%M:%S")
         else:
             out[col] = s
     return pd.DataFrame(out)
