@@ -255,14 +255,7 @@ def test_precision_on_sample_data(sample_recovery):
     assert precision >= 0.9, (precision, sorted(found - planted))
 
 
-def test_recall_on_sample_data_regression(sample_recovery):
-    _, recall, found, planted = sample_recovery
-    assert recall >= 0.8, (recall, sorted(planted - found))
-
-
-@pytest.mark.xfail(strict=False, reason="measured recall 28/33 = 0.848: two weak products and three "
-                   "stage conversions stay below the FDR bar at this deal volume")
-def test_recall_on_sample_data_target(sample_recovery):
+def test_recall_on_sample_data(sample_recovery):
     _, recall, found, planted = sample_recovery
     assert recall >= 0.85, (recall, sorted(planted - found))
 
