@@ -190,6 +190,25 @@ def test_no_findings_without_planted_drivers():
     assert result.findings[result.findings["entity_type"] == "rep"]["entity_id"].nunique() <= 2
 
 
+@pytest.mark.parametrize("case", ["minimal", "no_history", "no_product_source_touch", "one_team"])
+def test_degrades_gracefully_with_missing_tables_and_columns(case):
+    base = make_sales(n_reps=24, months=9, seed=5, effects={"R002": "small_deals"}, deals_per_month=12)
+    data = {
+        "minimal": {k: base[k] for k in ("reps", "opportunities")},
+        "no_history": {k: v for k, v in base.items() if k != "stage_history"},
+        "no_product_source_touch": {
+            **base, "opportunities": base["opportunities"].drop(columns=["product", "source", "first_touch_at"])
+        },
+        "one_team": {**base, "reps": base["reps"].assign(team="All", region="All")},
+    }[case]
+    result = diagnose(data, period="2026-03", window=9)
+    assert set(result.findings["driver"]) <= set(DRIVERS)
+    assert len(result.decomposition) and len(result.team_summary)
+    if case == "minimal":  # only the drivers that need nothing but deals can run
+        assert set(result.tests["driver"]) <= {"low_stage_conversion", "small_deals", "long_cycle",
+                                                "weak_product", "low_pipeline_coverage", "slow_follow_up"}
+
+
 def test_inputs_not_mutated(handmade):
     before = {k: v.copy() for k, v in handmade.items() if isinstance(v, pd.DataFrame)}
     diagnose(handmade, period="2026-03", window=6, config=DiagnosisConfig(levels=("rep",)))

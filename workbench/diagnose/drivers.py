@@ -279,6 +279,8 @@ def _conversion(ctx: Context) -> pd.DataFrame:
     onward = s["entity"].map(wins) / s["successes"].where(s["successes"] > 0)
     # a stage nobody passed: the product of the later benchmarks instead
     # product of the benchmarks of the later transitions, per entity
+    if s["benchmark"].notna().sum() == 0:  # no peers to compare with
+        return pd.DataFrame()
     wide = s.pivot_table(index="entity", columns="from_index", values="benchmark", aggfunc="first")
     wide = wide.reindex(columns=sorted(wide.columns)).fillna(1.0)
     after = np.cumprod(wide.to_numpy()[:, ::-1], axis=1)[:, ::-1]

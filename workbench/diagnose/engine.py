@@ -98,6 +98,9 @@ def _reference_bookings(frames: dict, ctx: Context, config: DiagnosisConfig) -> 
 
 def _decide(tests: pd.DataFrame, config: DiagnosisConfig, reference: pd.Series) -> pd.DataFrame:
     t = tests.copy()
+    if t.empty:  # e.g. a level with a single entity: nothing to compare
+        return t.assign(q_value=pd.Series(dtype=float), significant=pd.Series(dtype=bool),
+                        material=pd.Series(dtype=bool), confidence=pd.Series(dtype=float))
     families = t["entity"].astype(str) + "|" + t["driver"].astype(str)
     family_q, member_q = stats.hierarchical_fdr(t["p_value"].to_numpy(float), families, config.fdr)
     t["q_value"] = np.fmax(family_q, member_q)
@@ -127,6 +130,8 @@ def _evaluate_level(prep, level: str, config: DiagnosisConfig, follow_up, select
         return out[out["p_value"].notna()]
 
     results = []
+    if len(frames["entities"]) < 2:  # a single team or region has no peers to compare with
+        selected = []
     if "weak_product" in selected:
         weak = run("weak_product")
         if weak is not None:
