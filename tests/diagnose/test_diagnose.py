@@ -263,8 +263,9 @@ def sample_recovery():
         pytest.skip("sample_data not generated")
     data = workbench.load(SAMPLE)
     truth = pd.read_csv(SAMPLE / "planted_drivers.csv")
-    # the whole history (36 months) up to the last full month: the drivers act all along
-    result = diagnose(data, window=36, config=DiagnosisConfig(levels=("rep",)))
+    # defaults: the last full month, all the history before it (at most 36 months)
+    result = diagnose(data, config=DiagnosisConfig(levels=("rep",)))
+    assert result.window.months >= 24
     found, planted = _pairs(result), set(zip(truth["rep_id"], truth["driver"]))
     return len(found & planted) / len(found), len(found & planted) / len(planted), found, planted
 

@@ -19,8 +19,9 @@ products, thin pipeline, cancellations, stalled stages), what each costs in book
 how sure we are. A finding is raised only when it is both statistically significant
 (Benjamini-Hochberg FDR across all tests) and material.
 
-The analysis window is WINDOW months ending with PERIOD (default: 12 months, or the
-period itself when longer). Prints a short summary; -o writes every finding.
+The analysis window is WINDOW months ending with PERIOD (default: all the history up to
+PERIOD, at most 36 months; use --window 12 to judge only the last year). Prints a short
+summary; -o writes every finding.
 
 Examples:
   workbench diagnose sample_data --period 2026-Q3
@@ -38,7 +39,7 @@ def register(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--period", metavar="PERIOD",
                         help="last period analysed: 2026-Q1 or 2026-03 (default: the last full month)")
     parser.add_argument("--window", type=int, metavar="MONTHS",
-                        help="months analysed, ending with PERIOD (default 12, or the period when longer)")
+                        help="months analysed, ending with PERIOD (default: all history, at most 36)")
     parser.add_argument("--rep", metavar="ID", help="only show the findings of this rep")
     parser.add_argument("--team", metavar="TEAM", help="only show this team and its reps")
     parser.add_argument("--lang", choices=["en", "zh"], default="en", help="language of the evidence (default en)")

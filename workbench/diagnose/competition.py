@@ -3,10 +3,13 @@
 Uses the ``competitor`` (and, for the reason, ``lost_reason``) columns of lost deals. For
 every dimension (``company``, ``rep``, ``product``, ``region``) and key, each competitor's
 ``take_rate`` is the share of that key's decided deals lost to it, in this window and in
-the previous window of the same length; ``change`` is the difference (in rate points).
+the last 12 months of the window and in the 12 months before them; ``change`` is the
+difference (in rate points).
 """
 
 from __future__ import annotations
+
+from workbench.diagnose.window import recent_window
 
 import numpy as np
 import pandas as pd
@@ -24,7 +27,7 @@ def competition_analysis(prep) -> pd.DataFrame:
     deals = prep.all_closed
     if deals.empty or deals["competitor"].isna().all():
         return pd.DataFrame(columns=COMPETITION_COLUMNS)
-    win = prep.window
+    win = recent_window(prep.window)
     prev_start = win.start - pd.DateOffset(months=win.months)
     d = deals[deals["closed_at"] >= prev_start].merge(prep.reps[["rep_id", "region"]], on="rep_id")
     d["which"] = np.where(d["closed_at"] >= win.start, "now", "prev")

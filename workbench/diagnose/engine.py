@@ -241,8 +241,9 @@ def diagnose(
         The period the diagnosis ends with (``"2026-Q1"``, ``"2026-03"``); default: the last
         full month in the data.
     window : int, optional
-        Months analysed, ending at the period's end (default 12, or the period's length
-        when longer). Every entity is still benchmarked against all comparable peers.
+        Months analysed, ending at the period's end. Default: all the history in the data
+        up to then, at most 36 months (drivers are persistent causes and per-rep samples
+        are small); pass 12 to judge only the last year. Every entity is still benchmarked against all comparable peers.
     rep, team : str, optional
         Keep only the findings of this rep (or of this team and its reps).
     config : DiagnosisConfig, optional
@@ -263,7 +264,7 @@ def diagnose(
     >>> list(result.findings.columns[:5])
     ['entity_type', 'entity_id', 'driver', 'detail', 'value']
     >>> result.window.label
-    '2025-11..2026-10'
+    '2025-09..2026-10'
     """
     config = config or DiagnosisConfig()
     if lang not in ("en", "zh"):

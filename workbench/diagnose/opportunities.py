@@ -4,7 +4,7 @@ Two kinds of segment are reported:
 
 ``growing_market_losing_share``
     region × product segments (needs the ``market`` table) whose market grew between the
-    previous window and this one while our share of it fell by at least 10 % of itself
+    previous 12 months and the last 12 months of the window while our share of it fell by at least 10 % of itself
     (:data:`MIN_SHARE_DROP`). ``potential_revenue`` is what
     we would have booked had we held the previous share of the current market.
 ``high_win_rate_low_volume``
@@ -15,6 +15,8 @@ Two kinds of segment are reported:
 """
 
 from __future__ import annotations
+
+from workbench.diagnose.window import recent_window
 
 import numpy as np
 import pandas as pd
@@ -36,7 +38,7 @@ OPPORTUNITY_COLUMNS = [
 def _market_segments(prep, market: pd.DataFrame | None) -> pd.DataFrame:
     if market is None or market.empty or "region" not in market.columns:
         return pd.DataFrame(columns=OPPORTUNITY_COLUMNS)
-    win = prep.window
+    win = recent_window(prep.window)
     prev_start = win.start - pd.DateOffset(months=win.months)
     m = market.copy()
     starts, ends = [], []

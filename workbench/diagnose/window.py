@@ -5,12 +5,13 @@ Everything the rules need is derived here once from the contract tables, keyed b
 diagnoses every level.
 
 Window rule: the diagnosis looks at ``window`` whole months ending at the end of
-``period`` (default: 12 months, or the period itself when it is longer). Twelve months
-because a rep decides only a few deals a month: stage-level conversion and product win
-rates need about a year of deals to tell a real problem from noise, while a year is
-still recent enough to describe current behaviour. Bookings,
-targets, funnel and behaviour are all measured over that same window, so the parts of
-the gap add up. Pass ``window=3`` with ``period="2026-Q1"`` to analyse exactly Q1.
+``period``. By default it uses all the history the data holds up to that point (whole
+months from the first decided deal), at most :data:`MAX_DEFAULT_WINDOW` (36) months and at least
+the period itself: the drivers are persistent causes and a rep decides only a few deals a
+month, so stage-level conversion and product win rates need years of deals to tell a real
+problem from noise. Pass ``window=12`` (or ``--window 12``) to judge only recent behaviour,
+``window=3`` with ``period="2026-Q1"`` to analyse exactly Q1. Bookings, targets, funnel
+and behaviour are all measured over that same window, so the parts of the gap add up.
 """
 
 from __future__ import annotations
@@ -24,7 +25,10 @@ import pandas as pd
 from workbench.errors import DataError
 from workbench.periods import parse_period
 
-__all__ = ["Window", "Prepared", "prepare", "entity_frames", "resolve_window", "get_tables"]
+__all__ = ["Window", "Prepared", "prepare", "entity_frames", "resolve_window", "recent_window", "get_tables"]
+
+#: Longest default window, in months (when the data holds that much history).
+MAX_DEFAULT_WINDOW = 36
 
 _TERMINAL = re.compile(r"(?:closed|won|lost|win|loss|赢单|输单|成交|丢单)", re.I)
 #: Pseudo-stage a won deal reaches after the last open stage.
@@ -45,14 +49,19 @@ class Window:
         return f"{self.start:%Y-%m}..{(self.end - pd.Timedelta(days=1)):%Y-%m}"
 
 
-def resolve_window(period, window: int | None, latest: pd.Timestamp | None = None) -> Window:
+def resolve_window(
+    period, window: int | None, latest: pd.Timestamp | None = None, earliest: pd.Timestamp | None = None
+) -> Window:
     """Turn ``period`` (``2026-Q1``, ``2026-03``, …) and ``window`` (months) into a Window.
+
+    Without ``window``: every whole month from ``earliest`` (the first decided deal) to the
+    period's end, at most 36 and at least the period's own length.
 
     Examples
     --------
-    >>> w = resolve_window("2026-Q1", None)
+    >>> w = resolve_window("2026-Q1", None, earliest=pd.Timestamp("2025-06-20"))
     >>> (str(w.start.date()), str(w.end.date()), w.months)
-    ('2025-04-01', '2026-04-01', 12)
+    ('2025-07-01', '2026-04-01', 9)
     >>> resolve_window("2026-Q1", 3).label
     '2026-01..2026-03'
     """
@@ -70,11 +79,32 @@ def resolve_window(period, window: int | None, latest: pd.Timestamp | None = Non
     if p.freq == "W":
         raise ValueError(f"Diagnosis works on months, quarters or years; got week {period!r}.")
     period_months = {"M": 1, "Q": 3, "Y": 12}[p.freq]
-    months = int(window) if window is not None else max(12, period_months)
+    if window is not None:
+        months = int(window)
+    else:
+        available = MAX_DEFAULT_WINDOW
+        if earliest is not None and pd.notna(earliest):
+            first = pd.Timestamp(earliest)
+            first_full = pd.Timestamp(first.year, first.month, 1)
+            if first.normalize() > first_full:  # starts mid-month: that month is partial
+                first_full += pd.DateOffset(months=1)
+            available = (p.end.year - first_full.year) * 12 + (p.end.month - first_full.month)
+        months = max(period_months, min(MAX_DEFAULT_WINDOW, available))
     if months < 1:
         raise ValueError(f"The 'window' parameter must be ≥ 1 month; got {window!r}.")
     start = p.end - pd.DateOffset(months=months)
     return Window(pd.Timestamp(start), pd.Timestamp(p.end), months, p.label)
+
+
+def recent_window(window: Window, months: int = 12) -> Window:
+    """The last ``months`` (at most the window's length) of a window: trends compare it
+    with the same number of months just before it (year over year by default).
+
+    >>> recent_window(resolve_window("2026-Q1", 24)).label
+    '2025-04..2026-03'
+    """
+    n = min(months, window.months)
+    return Window(pd.Timestamp(window.end - pd.DateOffset(months=n)), window.end, n, window.period)
 
 
 def get_tables(data) -> dict[str, pd.DataFrame]:
@@ -230,11 +260,13 @@ def prepare(data, period=None, window: int | None = None, ramp_months: int = 0) 
     reps = tables["reps"]
     created_at = _dt(opps["created_at"])
     closed_at = _dt(_col(opps, "closed_at"))
+    # history starts with the first decided deal (exports often hold older open deals only)
+    earliest = closed_at.min() if closed_at.notna().any() else created_at.min()
     if period is None:
         latest = max(created_at.max(), closed_at.max())
-        win = resolve_window(None, window, latest)
+        win = resolve_window(None, window, latest, earliest)
     else:
-        win = resolve_window(period, window)
+        win = resolve_window(period, window, earliest=earliest)
 
     # --- reps in scope: exposure (active months, workdays) -------------------------------
     hire = _dt(_col(reps, "hire_date"))
@@ -405,7 +437,10 @@ def prepare(data, period=None, window: int | None = None, ramp_months: int = 0) 
             from_.to_numpy().astype("datetime64[D]"), month_end.to_numpy().astype("datetime64[D]")
         ).clip(min=0)
         ramp = am["rep_id"].map(ramp_end)
-        activity_months = am[(am["workdays"] >= 5) & ~(am["month"] < ramp)].reset_index(drop=True)
+        # months before the first logged activity are missing data, not zero activity
+        first_logged = pd.Timestamp(activities["at"].min())
+        logged = am["month"] >= pd.Timestamp(first_logged.year, first_logged.month, 1)
+        activity_months = am[(am["workdays"] >= 5) & ~(am["month"] < ramp) & logged].reset_index(drop=True)
 
     surveys = tables.get("surveys")
     if surveys is not None and not surveys.empty:
