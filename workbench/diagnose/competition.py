@@ -2,8 +2,8 @@
 
 Uses the ``competitor`` (and, for the reason, ``lost_reason``) columns of lost deals. For
 every dimension (``company``, ``rep``, ``product``, ``region``) and key, each competitor's
-``take_rate`` is the share of that key's decided deals lost to it, in this window and in
-the last 12 months of the window and in the 12 months before them; ``change`` is the
+``take_rate`` is the share of that key's decided deals lost to it in the last 12 months of
+the window, ``prev_take_rate`` the same in the 12 months before them; ``change`` is the
 difference (in rate points).
 """
 
