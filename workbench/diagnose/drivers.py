@@ -179,8 +179,12 @@ def _follow_up(ctx: Context) -> pd.DataFrame:
         closed = closed[closed["follow_up_hours"].notna() & (closed["amount"] > 0)]
         shift = (s.set_index("entity")["benchmark"] - s.set_index("entity")["value"]).clip(upper=0)
         deal_shift = closed["entity"].map(shift).fillna(0.0).to_numpy()
-        p0 = effect.win_probability(closed)
-        p1 = effect.win_probability(closed, deal_shift)
+        if "follow_up_eta" in closed.columns:  # log-odds computed once for all levels
+            eta = closed["follow_up_eta"].to_numpy(float)
+        else:
+            eta = effect.linear_predictor(closed)
+        p0 = 1.0 / (1.0 + np.exp(-eta))
+        p1 = 1.0 / (1.0 + np.exp(-(eta + effect.coef * deal_shift)))
         uplift = pd.Series((p1 - p0) * closed["amount"].to_numpy(), index=closed.index)
         impact = s["entity"].map(uplift.groupby(closed["entity"]).sum()).fillna(0.0)
     s = _finish(s, log_scale=True, higher_is_worse=True, kind="relative")
@@ -264,10 +268,8 @@ def _conversion(ctx: Context) -> pd.DataFrame:
     if closed.empty:
         return pd.DataFrame()
     if ctx.excluded_products:
-        drop = pd.Series(
-            [p in ctx.excluded_products.get(e, ()) for e, p in zip(closed["entity"], closed["product"])],
-            index=closed.index,
-        )
+        pairs = [(e, p) for e, products in ctx.excluded_products.items() for p in products]
+        drop = pd.MultiIndex.from_arrays([closed["entity"], closed["product"]]).isin(pairs)
         closed = closed[~drop]
     counts = _stage_counts(closed, ctx.stages, ctx.won_stage, mix=ctx.frames["closed"])
     counts = counts[counts["trials"] > 0]

@@ -3,6 +3,7 @@ test materiality, attribute root causes and assemble the result."""
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass, field
 
@@ -276,6 +277,11 @@ def diagnose(
 
     t0 = time.perf_counter()
     follow_up = fit_follow_up_effect(prep.closed, stage_control=config.follow_up_stage_control, level=config.level)
+    if follow_up is not None:
+        usable = prep.closed["follow_up_hours"].notna() & (prep.closed["amount"] > 0)
+        eta = pd.Series(np.nan, index=prep.closed.index)
+        eta[usable] = follow_up.linear_predictor(prep.closed[usable])
+        prep = dataclasses.replace(prep, closed=prep.closed.assign(follow_up_eta=eta))
     timings["follow_up_regression"] = time.perf_counter() - t0
 
     selected = [k for k in DRIVERS if config.drivers is None or k in config.drivers]

@@ -58,11 +58,13 @@ class FollowUpEffect:
         """Whether the confidence interval excludes zero."""
         return bool(self.ci_high < 0 or self.ci_low > 0)
 
+    def linear_predictor(self, deals: pd.DataFrame) -> np.ndarray:
+        """Log-odds of winning for each deal (compute once, shift cheaply)."""
+        return _design(deals, self._levels, self._columns).to_numpy(float) @ self._params
+
     def win_probability(self, deals: pd.DataFrame, hours_shift: np.ndarray | float = 0.0) -> np.ndarray:
         """Predicted win probability of ``deals``, with ``log1p(hours)`` shifted by ``hours_shift``."""
-        X = _design(deals, self._levels, self._columns)
-        X["log_follow_up"] = X["log_follow_up"] + hours_shift
-        eta = X.to_numpy(float) @ self._params
+        eta = self.linear_predictor(deals) + self.coef * np.asarray(hours_shift, dtype=float)
         return 1.0 / (1.0 + np.exp(-eta))
 
     def summary(self) -> pd.DataFrame:
