@@ -157,11 +157,15 @@ def _evaluate_level(prep, level: str, config: DiagnosisConfig, follow_up, select
     # (slow follow-up loses deals at the first step only: later stages are not its knock-on)
     found = tests[tests["raised"]].groupby("entity")["driver"].agg(set).to_dict()
     first_step = transitions(prep.stages, frames["closed"], prep.won_stage)[0][1]
+    raised_rows = tests[tests["raised"] & (tests["driver"] == "low_activity")]
+    prospecting = set(zip(raised_rows["entity"], raised_rows["detail"]))
     suppressed = []
     for entity, driver, detail, raised in zip(tests["entity"], tests["driver"], tests["detail"], tests["raised"]):
         by = [u for u in DRIVERS[driver].upstream if u in found.get(entity, ())] if raised else []
         if driver == "low_stage_conversion" and detail != first_step:
             by = [u for u in by if u != "slow_follow_up"]
+        if driver == "low_activity" and detail == "all" and raised and (entity, "prospecting") in prospecting:
+            by.append("low_activity:prospecting")  # one finding: the narrower root cause
         suppressed.append(",".join(by) if (by and config.root_cause) else "")
     tests["suppressed_by"] = suppressed
     tests["finding"] = tests["raised"] & (tests["suppressed_by"] == "")
