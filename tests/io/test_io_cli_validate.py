@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from conftest import OPPORTUNITIES_CSV
+from io_tables import OPPORTUNITIES_CSV
 from workbench.cli import main
 
 
@@ -56,3 +56,19 @@ def test_help_mentions_exit_codes(capsys):
     with pytest.raises(SystemExit):
         main(["validate", "--help"])
     assert "Exit status: 0 when the data loaded" in capsys.readouterr().out
+
+
+def test_crm_export_with_a_preset(capsys):
+    from pathlib import Path
+
+    export = Path(__file__).parent / "fixtures" / "salesforce_opportunities.csv"
+    assert main(["validate", str(export), "--preset", "salesforce"]) == 0
+    out = capsys.readouterr().out
+    assert "Data-quality report" in out
+    line = next(l for l in out.splitlines() if l.startswith("opportunities"))
+    assert int(line.split()[1].replace(",", "")) > 0
+
+
+def test_unknown_preset_exits_1(valid_folder, capsys):
+    assert main(["validate", str(valid_folder), "--preset", "no-such-crm"]) == 1
+    assert "no-such-crm" in capsys.readouterr().err

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import workbench
-from conftest import OPPORTUNITIES_CSV, REPS_CSV, STAGE_HISTORY_CSV, assert_no_row_lost, frame
+from io_tables import OPPORTUNITIES_CSV, REPS_CSV, STAGE_HISTORY_CSV, assert_no_row_lost, frame
 from workbench.errors import DataError
 from workbench.io import SalesData, load
 
@@ -199,3 +199,68 @@ def test_missing_and_unsupported_sources(tmp_path):
         load(single)
     with pytest.raises(TypeError):
         load(42)
+
+
+def test_bad_stage_config_is_a_file_level_error(valid_folder):
+    (valid_folder / "stages.csv").write_text("stage,order\nLead,1\nDemo,second\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"stages.csv: column 'order' must be a number on every row; row 3 is 'second'"):
+        load(valid_folder)
+    (valid_folder / "stages.csv").write_text("name,order\nLead,1\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"stages.csv: missing required column 'stage'"):
+        load(valid_folder)
+
+
+def test_quarantine_row_numbers_are_integers_for_files(valid_folder):
+    (valid_folder / "reps.csv").write_text(REPS_CSV.replace("R3,Cy Diaz,West,South", "R3,Cy Diaz,West,"),
+                                           encoding="utf-8")
+    data = load(valid_folder)
+    assert data.quarantine["row"].dtype == "int64"
+    assert data.quarantine["row"].tolist()[0] == 4
+    assert data.report()["count"].sum() == len(data.quarantine)
+
+
+def test_clean_source_has_an_empty_report(valid_folder):
+    data = load(valid_folder)
+    assert data.report().empty
+    assert list(data.report().columns) == ["table", "check", "label", "count", "examples"]
+    assert data.rows_quarantined == {"reps": 0, "opportunities": 0, "stage_history": 0}
+
+
+def test_messy_crm_export_end_to_end(tmp_path):
+    """A GBK, semicolon-separated export with a banner, local formats, markers and a total row."""
+    folder = tmp_path / "crm"
+    folder.mkdir()
+    reps_text = (
+        "销售人员导出;;;;\n"
+        "Rep ID;Name;Team;Region;Phone\n"
+        "R1;张三;华东;North;138\n"
+        "R2;李四;华东;North;139\n"
+        "R3;王五;华南;NULL;137\n"
+    )
+    (folder / "reps.csv").write_bytes(reps_text.encode("gbk"))
+    deals_text = (
+        "opportunity_id;rep_id;created_at;stage;amount;closed_at;outcome;competitor\n"
+        "O1;R1;2026年1月5日 上午9:30;赢单;￥1.234,50;2026/2/1;Won;无\n"
+        "O2;R2;05/01/2026;Demo;\"800\";;open;-\n"
+        "O3;R3;2026-01-12;Demo;500;;open;\n"
+        "O4;R1;2026.01.20;Lost;(300);2026-02-20;lost;X\n"
+        "O5;R2;31/01/2026;Demo;2.000,00;;Open;\n"
+        "合计;;;;￥3.734,50;;;\n"
+    )
+    (folder / "opportunities.csv").write_bytes(deals_text.encode("gbk"))
+    data = load(folder)
+    assert_no_row_lost(data)
+    assert data.reps["name"].tolist() == ["张三", "李四"]
+    assert data.ignored_columns["reps"] == ("Phone",)
+    deals = data.opportunities.set_index("opportunity_id")
+    assert deals.index.tolist() == ["O1", "O2", "O5"]
+    assert deals.loc["O1", "created_at"] == pd.Timestamp("2026-01-05 09:30")
+    assert deals.loc["O2", "created_at"] == pd.Timestamp("2026-01-05")  # day-first: 31/01 in the column
+    assert deals["amount"].tolist() == [1234.5, 800.0, 2000.0]
+    assert deals.loc["O5", "outcome"] == "open"
+    assert deals["competitor"].isna().tolist() == [False, False, True]  # "无" is kept as text, "-" too
+    q = data.quarantine.set_index(["table", "row"])
+    assert q.loc[("reps", 5), "reason"] == "missing required value"  # R3 region NULL (banner -> header on row 2)
+    assert q.loc[("opportunities", 4), "check"] == "cascade"  # O3 belongs to R3
+    assert q.loc[("opportunities", 5), "reason"] == "negative amount"
+    assert q.loc[("opportunities", 7), "reason"] == "missing required value"  # the total row

@@ -158,3 +158,10 @@ def test_line_endings_and_trailing_delimiters(tmp_path, raw, rows):
     assert frame.columns.tolist() == ["rep_id", "name"]
     assert frame.index.tolist() == rows
     assert frame["name"].tolist() == ["Ann", "Bo"]
+
+
+def test_unknown_sheet_lists_the_sheets(tmp_path):
+    path = tmp_path / "book.xlsx"
+    pd.DataFrame({"a": [1]}).to_excel(path, sheet_name="Deals", index=False)
+    with pytest.raises(DataError, match=r"book.xlsx: no sheet named 'Reps'; sheets are \['Deals'\]"):
+        read_table_file(path, sheet="Reps")

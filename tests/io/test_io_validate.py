@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import assert_no_row_lost
+from io_tables import assert_no_row_lost
 from workbench.contract import TABLES
 from workbench.errors import DataError
 from workbench.io import CHECK_LABELS, QUARANTINE_COLUMNS, SalesData, validate_tables
@@ -373,3 +373,16 @@ def test_na_is_a_region_not_a_missing_value(reps, opportunities):
     regions = reps.copy()
     regions["region"] = ["NA", "EMEA", "-"]
     assert load_with(regions, opportunities).reps["region"].tolist() == ["NA", "EMEA", "-"]
+
+
+def test_ids_written_as_floats_match_their_integer_form(reps, opportunities):
+    deals = opportunities.copy()
+    deals["opportunity_id"] = ["101.0", "102.0", "103.0", "104.0"]
+    history = pd.DataFrame({"opportunity_id": [101, 102], "stage": ["Lead", "Lead"],
+                            "entered_at": ["2026-01-05", "2026-01-10"]})
+    data = load_with(reps, deals, stage_history=history)
+    assert data.quarantine.empty
+    assert data.opportunities["opportunity_id"].tolist() == ["101", "102", "103", "104"]
+    mixed = opportunities.copy()
+    mixed["account_id"] = ["A1.0", "2.0", "3", None]  # not all integers: left as written
+    assert load_with(reps, mixed).opportunities["account_id"].tolist()[:3] == ["A1.0", "2.0", "3"]

@@ -13,8 +13,9 @@ __all__ = ["register", "run"]
 HELP = "check a data source and print a data-quality report"
 DESCRIPTION = """\
 Load SOURCE (a folder of reps.csv / opportunities.parquet / ... files, a .duckdb
-file or a workbook with one sheet per table), validate every row against the data
-contract and print what was read, loaded and quarantined, with examples per reason.
+file or a workbook with one sheet per table; or CRM export files with --preset /
+--mapping), validate every row against the data contract and print what was read,
+loaded and quarantined, with examples per reason.
 
 Exit status: 0 when the data loaded (even if some rows were quarantined), 1 when a
 file-level problem stops loading (missing table or column, undecodable file), 2 on
@@ -34,6 +35,10 @@ def register(subparsers) -> argparse.ArgumentParser:
                         help="stage config (stages.csv with stage,order[,pipeline] or stages.toml)")
     parser.add_argument("--examples", type=int, default=3, metavar="N",
                         help="examples shown per table and reason (default 3)")
+    crm = parser.add_mutually_exclusive_group()
+    crm.add_argument("--preset", metavar="NAME",
+                     help="read SOURCE as a CRM export with this import preset (see `workbench import --list-presets`)")
+    crm.add_argument("--mapping", metavar="FILE.toml", help="read SOURCE as a CRM export with this mapping file")
     parser.set_defaults(func=run)
     return parser
 
@@ -50,7 +55,10 @@ def run(args) -> int:
         print("workbench validate: error: --examples must be 0 or more", file=sys.stderr)
         return 2
     try:
-        data = load(source, stages=args.stages)
+        if args.preset or args.mapping:
+            data = load(source, stages=args.stages, preset=args.preset, mapping=args.mapping)
+        else:
+            data = load(source, stages=args.stages)
     except DataError as err:
         print(f"workbench validate: {err}", file=sys.stderr)
         return 1

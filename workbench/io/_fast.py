@@ -31,11 +31,12 @@ def isin(values: pd.Series, candidates) -> np.ndarray:
         return np.asarray(values.isin(list(pd.Series(candidates).dropna().unique())), dtype=bool)
 
 
-def isin_short(values: pd.Series, tokens) -> np.ndarray:
+def isin_short(values: pd.Series, tokens, *, stripped: bool = False) -> np.ndarray:
     """Cells equal to one of a few short ``tokens``, ignoring case and surrounding spaces.
 
-    Only cells no longer than the longest token are lower-cased and hashed, so checking
-    ten million long ids for ``null`` / ``NA`` markers costs one length scan.
+    Only short cells starting like a token are lower-cased and hashed, so checking ten
+    million ids for ``null`` / ``NA`` markers costs one anchored regex pass. Pass
+    ``stripped=True`` when the cells are already stripped.
 
     >>> isin_short(pd.Series(["R00001", " NaN ", None, "Null"]), ["null", "nan"]).tolist()
     [False, True, False, True]
@@ -48,8 +49,14 @@ def isin_short(values: pd.Series, tokens) -> np.ndarray:
             return np.zeros(len(values), dtype=bool)
         if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
             raise TypeError("not text")
-        arr = pc.utf8_trim_whitespace(arr.cast(pa.large_string()))
-        short = pc.less_equal(pc.binary_length(arr), longest).fill_null(False).to_numpy(zero_copy_only=False)
+        arr = arr.cast(pa.large_string())
+        if not stripped:
+            arr = pc.utf8_trim_whitespace(arr)
+        # one cheap anchored pass: empty, or short and starting like one of the tokens
+        firsts = sorted({c for t in tokens if t for c in (t[0].lower(), t[0].upper())})
+        pattern = ("^(?:$|[" + "".join("\\" + c if c in "\\^-]" else c for c in firsts) + "]"
+                   + ".{0,%d}$)" % max(longest - 1, 0))
+        short = pc.match_substring_regex(arr, pattern).fill_null(False).to_numpy(zero_copy_only=False)
         out = np.zeros(len(values), dtype=bool)
         if short.any():
             positions = np.flatnonzero(short)

@@ -514,10 +514,11 @@ def parse_numbers(series, *, percent: bool = False) -> tuple[pd.Series, pd.Serie
     (``¥ ￥ $ € £ RMB CNY USD 元`` ...), accounting negatives ``(123)``, trailing minus
     ``123-``, full-width digits, Chinese ``万`` / ``亿`` and a ``k`` suffix.
 
-    Decimal comma or point is decided **per column**: comma when some value can only be
-    read that way (``1.234,50``, ``12,5``) and none can only be read the other way
-    (``1,234.50``, ``12.5``). A lone ``1,234`` therefore reads as 1234 unless the column
-    shows it writes decimals with a comma.
+    The decimal mark is read **per value** when the value shows it (``1,234.50``,
+    ``1.234,50``, ``12,5``, ``1.234.567``). Only values that fit both readings
+    (``1,234``, ``1.234``) follow the **column**: decimal comma when some value of the
+    column can only be read that way and none the other way, else decimal point. So a
+    lone ``1,234`` reads as 1234 unless the column writes decimals with a comma.
 
     Examples
     --------

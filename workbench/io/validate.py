@@ -43,11 +43,13 @@ from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from workbench.contract import OUTCOMES, TABLE_NAMES, TABLES, Column, Table
 from workbench.errors import DataError
 from workbench.io._fast import filter_rows, isin, isin_short, null_text
-from workbench.io.parsing import STRICT_NA_TOKENS, _numbers_as_text, parse_datetimes, parse_numbers
+from workbench.io.parsing import STRICT_NA_TOKENS, _mask, _numbers_as_text, parse_datetimes, parse_numbers
 from workbench.io.sales_data import QUARANTINE_COLUMNS, SalesData
 from workbench.io.stages import resolve_stages
 from workbench.periods import parse_period, period_label
@@ -109,8 +111,27 @@ def _coerce_text(values: pd.Series) -> pd.Series:
     else:
         text = values
     text = pd.Series(text, index=values.index).astype(_TEXT_DTYPE).str.strip()
-    missing = text.isna().to_numpy() | isin_short(text, STRICT_NA_TOKENS)
+    missing = text.isna().to_numpy() | isin_short(text, STRICT_NA_TOKENS, stripped=True)
     return text.mask(missing) if missing.any() else text
+
+
+def _tidy_numeric_ids(text: pd.Series) -> pd.Series:
+    """Ids written as floats by a spreadsheet or pandas (``1001.0``) -> ``1001``.
+
+    Applied only when *every* id of the column is an integer written with a ``.0``
+    tail or without one, so real ids that contain dots are never touched.
+
+    >>> _tidy_numeric_ids(pd.Series(["1001.0", "1002", None], dtype="str")).tolist()
+    ['1001', '1002', nan]
+    """
+    arr = pa.array(text, from_pandas=True)
+    if not _mask(pc.ends_with(arr, ".0")).any():  # cheap trigger: how floats are printed
+        return text
+    present = text.notna().to_numpy()
+    integer_like = _mask(pc.match_substring_regex(arr, r"^-?\d+(?:\.0+)?$"))
+    if not integer_like[present].all():
+        return text
+    return text.str.replace(r"\.0+$", "", regex=True)
 
 
 def _lower_enum(text: pd.Series, allowed) -> tuple[pd.Series, np.ndarray]:
@@ -265,6 +286,8 @@ def _validate_table(table: Table, frame: pd.DataFrame, file: str, context: dict)
         values = raw[name]
         if column.dtype == "str":
             text = _coerce_text(values)
+            if name.endswith("_id"):
+                text = _tidy_numeric_ids(text)
             if name == "entity_id" and "entity_type" in parsed:  # the company needs no id
                 is_company = parsed["entity_type"].eq("company").to_numpy(dtype=bool)
                 text = text.where(~(is_company & text.isna().to_numpy()), "company")
