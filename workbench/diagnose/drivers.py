@@ -520,7 +520,8 @@ DRIVERS: dict[str, DriverRule] = {
         ),
         _R(
             "low_activity", "Low activity", "活动量低",
-            "activities per workday (mean over months of log activities per workday)",
+            "activities per workday (mean over months of log activities per workday, company-wide "
+            "month effects removed); detail 'all' or 'prospecting' (activities not tied to a deal)",
             "activities/day", "leave-one-out median of comparable peers", 0.2, "relative", False,
             ("activities",), (),
             "bookings × (benchmark / actual − 1): deals scale with activity, deals per activity held",
@@ -530,7 +531,8 @@ DRIVERS: dict[str, DriverRule] = {
             "low_stage_conversion", "Low stage conversion", "阶段转化率低",
             "share of decided deals that reach the next stage (detail = 'from→to'), "
             "leaving out products already found weak",
-            "rate", "leave-one-out median of comparable peers", 0.2, "relative", False,
+            "rate", "peers' observed / expected ratio (expected at company rates for each deal's "
+            "lead source × product) applied to the entity's own mix", 0.2, "relative", False,
             (), ("slow_follow_up",),
             "deals at the stage × conversion shortfall × onward conversion × average won deal",
             _conversion,
@@ -545,7 +547,8 @@ DRIVERS: dict[str, DriverRule] = {
         ),
         _R(
             "long_cycle", "Long sales cycle", "销售周期长",
-            "days from creation to win, relative to the product's typical cycle (mean log1p days)",
+            "pace: each decided deal's stage durations against the typical duration of the same "
+            "stage and product (mean log1p days; without stage history, days from creation to win)",
             "days", "leave-one-out median of comparable peers", 0.25, "relative", True,
             (), ("stalled_stage",),
             "Little's law: bookings × (cycle / benchmark cycle − 1)",
@@ -563,7 +566,8 @@ DRIVERS: dict[str, DriverRule] = {
             "weak_product", "Weak product", "产品弱项",
             "win rate on one product (detail), against peers on that product scaled by the rep's "
             "level on their other products",
-            "rate", "peers' win rate on the product × the rep's relative level elsewhere", 0.25,
+            "rate", "peers' win rate on the product × the rep's level on other products "
+            "(median of their shrunken rate / benchmark ratios there)", 0.25,
             "relative", False, (), (),
             "decided deals of the product × win-rate shortfall × the rep's average deal of the product",
             _product,
@@ -579,7 +583,7 @@ DRIVERS: dict[str, DriverRule] = {
         _R(
             "order_cancellations", "Order cancellations", "订单取消多",
             "share of completed or cancelled orders that were cancelled",
-            "rate", "leave-one-out median of comparable peers", 0.5, "relative", True,
+            "rate", "leave-one-out pooled rate of comparable peers (rare events)", 0.5, "relative", True,
             ("orders",), ("low_csat",),
             "cancellation excess × ordered amount",
             _cancellations,
