@@ -255,7 +255,8 @@ def normal_shrink(y, sampling_var, prior_mean, prior_var, level: float = 0.95):
     s2 = np.asarray(sampling_var, float)
     m = np.asarray(prior_mean, float)
     t2 = np.asarray(prior_var, float)
-    weight = np.where(t2 + s2 > 0, t2 / (t2 + s2), 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        weight = np.where(t2 + s2 > 0, t2 / (t2 + s2), 0.0)
     post = m + weight * (y - m)
     post_sd = np.sqrt(weight * s2)
     zc = sps.norm.ppf(0.5 + level / 2)
