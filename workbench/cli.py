@@ -20,6 +20,7 @@ COMMAND_MODULES = [
     "import_",
     "kpi",
     "forecast",
+    "diagnose",
 ]
 
 DESCRIPTION = """\

@@ -4,7 +4,17 @@ Builders never display a chart and never recompute business numbers; they draw w
 the computing modules returned. Tests check ``chart.to_dict()``, not pixels.
 """
 
+from workbench.charts.diagnose import driver_waterfall, follow_up_curve, funnel_vs_peers
 from workbench.charts.forecast import backtest_accuracy_chart, calibration_chart, forecast_fan_chart
 from workbench.charts.kpi import kpi_bar_chart, kpi_trend_chart
 
-__all__ = ["kpi_bar_chart", "kpi_trend_chart", "forecast_fan_chart", "backtest_accuracy_chart", "calibration_chart"]
+__all__ = [
+    "kpi_bar_chart",
+    "kpi_trend_chart",
+    "forecast_fan_chart",
+    "backtest_accuracy_chart",
+    "calibration_chart",
+    "driver_waterfall",
+    "follow_up_curve",
+    "funnel_vs_peers",
+]

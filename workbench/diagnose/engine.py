@@ -1,0 +1,337 @@
+"""The diagnosis engine: run every rule on every entity level, control false discoveries,
+test materiality, attribute root causes and assemble the result."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from workbench.diagnose import stats
+from workbench.diagnose.competition import competition_analysis
+from workbench.diagnose.config import DiagnosisConfig
+from workbench.diagnose.decomposition import DECOMPOSITION_COLUMNS, decompose
+from workbench.diagnose.drivers import DRIVERS, Context, transitions
+from workbench.diagnose.evidence import sentence
+from workbench.diagnose.follow_up import FollowUpEffect, fit_follow_up_effect
+from workbench.diagnose.opportunities import find_opportunities
+from workbench.diagnose.window import Window, entity_frames, get_tables, prepare
+
+__all__ = ["diagnose", "Diagnosis", "FINDING_COLUMNS"]
+
+#: Columns of ``Diagnosis.findings`` (the first eleven are the public contract).
+FINDING_COLUMNS = [
+    "entity_type", "entity_id", "driver", "detail", "value", "benchmark", "gap",
+    "revenue_impact", "confidence", "evidence", "evidence_zh",
+    "team", "region", "n", "ci_low", "ci_high", "p_value", "q_value", "unit", "label",
+]
+_TEST_COLUMNS = [
+    "entity", "detail", "n", "raw", "value", "benchmark", "ci_low", "ci_high", "gap",
+    "p_value", "revenue_impact",
+]
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """Result of :func:`diagnose` (compute once, draw separately).
+
+    Attributes
+    ----------
+    findings : DataFrame
+        One row per entity × driver × detail that is both significant (BH q ≤ ``fdr``)
+        and material, after root-cause attribution; sorted by revenue impact (largest
+        first). Columns: see :data:`FINDING_COLUMNS`.
+    team_summary : DataFrame
+        One row per team: bookings, target, gap, reps with findings, top driver and the
+        revenue at stake.
+    decomposition : DataFrame
+        LMDI parts of each entity's gap; per entity the ``contribution`` column sums to
+        ``actual_bookings − (target, else peer_bookings)``.
+    follow_up_effect : FollowUpEffect or None
+        The company-wide effect of follow-up speed on winning.
+    opportunities : DataFrame
+        Segments worth attacking (see :mod:`workbench.diagnose.opportunities`).
+    competition : DataFrame
+        Losses to competitors by rep, product and region, and how they changed.
+    tests : DataFrame
+        Every test that was run, with q-values and the reasons a finding was or was not
+        raised (``significant``, ``material``, ``suppressed_by``): the audit trail.
+    window : Window
+        The months analysed.
+    timings : dict
+        Seconds spent per step.
+    """
+
+    findings: pd.DataFrame
+    team_summary: pd.DataFrame
+    decomposition: pd.DataFrame
+    follow_up_effect: FollowUpEffect | None
+    opportunities: pd.DataFrame
+    competition: pd.DataFrame
+    tests: pd.DataFrame = field(repr=False)
+    window: Window = None
+    config: DiagnosisConfig = field(default_factory=DiagnosisConfig, repr=False)
+    timings: dict = field(default_factory=dict, repr=False)
+
+    def for_entity(self, entity_id: str, entity_type: str = "rep") -> pd.DataFrame:
+        """Findings of one entity."""
+        f = self.findings
+        return f[(f["entity_type"] == entity_type) & (f["entity_id"] == str(entity_id))].reset_index(drop=True)
+
+    def __repr__(self) -> str:
+        reps = self.findings.loc[self.findings["entity_type"] == "rep", "entity_id"].nunique()
+        return (
+            f"Diagnosis(window={self.window.label if self.window else None}, "
+            f"findings={len(self.findings)}, reps_with_findings={reps})"
+        )
+
+
+def _reference_bookings(frames: dict, ctx: Context, config: DiagnosisConfig) -> pd.Series:
+    f = ctx.funnel
+    eligible = f["decided"] >= config.min_observations
+    peer, _, _ = stats.peer_benchmark(f["bookings"], eligible, frames["groups"], config.min_peers)
+    peer = peer.fillna(f["bookings"].median())
+    return frames["entities"]["target"].fillna(peer)
+
+
+def _decide(tests: pd.DataFrame, config: DiagnosisConfig, reference: pd.Series) -> pd.DataFrame:
+    t = tests.copy()
+    if t.empty:  # e.g. a level with a single entity: nothing to compare
+        return t.assign(q_value=pd.Series(dtype=float), significant=pd.Series(dtype=bool),
+                        material=pd.Series(dtype=bool), confidence=pd.Series(dtype=float))
+    families = t["entity"].astype(str) + "|" + t["driver"].astype(str)
+    family_q, member_q = stats.hierarchical_fdr(t["p_value"].to_numpy(float), families, config.fdr)
+    t["q_value"] = np.fmax(family_q, member_q)
+    t["significant"] = t["q_value"] <= config.fdr
+    thresholds = t["driver"].map(config.threshold)
+    floor = np.maximum(config.min_revenue_impact, config.min_impact_share * t["entity"].map(reference).fillna(0.0))
+    impact = t["revenue_impact"].astype(float)
+    t["material"] = (t["gap"] >= thresholds) & (impact.isna() | (impact >= floor))
+    t["confidence"] = 1.0 - t["q_value"]
+    return t
+
+
+def _evaluate_level(prep, level: str, config: DiagnosisConfig, follow_up, selected):
+    frames = entity_frames(prep, level)
+    frames["window_months"] = prep.window.months
+    ctx = Context(frames=frames, stages=prep.stages, config=config, follow_up=follow_up,
+                  won_stage=prep.won_stage)
+    reference = _reference_bookings(frames, ctx, config)
+    frames["reference_bookings"] = reference
+    decomposition = decompose(frames, prep.stages, config, prep.won_stage)
+
+    def run(key):
+        out = DRIVERS[key].evaluate(ctx)
+        if out is None or out.empty:
+            return None
+        out = out.reindex(columns=_TEST_COLUMNS).assign(driver=key)
+        return out[out["p_value"].notna()]
+
+    results = []
+    if len(frames["entities"]) < 2:  # a single team or region has no peers to compare with
+        selected = []
+    if "weak_product" in selected:
+        weak = run("weak_product")
+        if weak is not None:
+            results.append(weak)
+            # deals of products found weak for a rep are left out of that rep's funnel test
+            pre = _decide(weak, config, reference)
+            hit = pre[pre["significant"] & pre["material"]]
+            ctx.excluded_products = hit.groupby("entity")["detail"].agg(set).to_dict()
+    for key in selected:
+        if key == "weak_product":
+            continue
+        out = run(key)
+        if out is not None:
+            results.append(out)
+    if results:
+        tests = pd.concat(results, ignore_index=True)
+    else:
+        tests = pd.DataFrame(columns=_TEST_COLUMNS + ["driver"])
+    tests = _decide(tests, config, reference)
+    tests["raised"] = tests["significant"] & tests["material"]
+    # root causes: a finding explained by an upstream finding of the same entity is a knock-on
+    # (slow follow-up loses deals at the first step only: later stages are not its knock-on)
+    found = tests[tests["raised"]].groupby("entity")["driver"].agg(set).to_dict()
+    first_step = transitions(prep.stages, frames["closed"], prep.won_stage)[0][1]
+    raised_rows = tests[tests["raised"] & (tests["driver"] == "low_activity")]
+    prospecting = set(zip(raised_rows["entity"], raised_rows["detail"]))
+    suppressed = []
+    for entity, driver, detail, raised in zip(tests["entity"], tests["driver"], tests["detail"], tests["raised"]):
+        by = [u for u in DRIVERS[driver].upstream if u in found.get(entity, ())] if raised else []
+        if driver == "low_stage_conversion" and detail != first_step:
+            by = [u for u in by if u != "slow_follow_up"]
+        if driver == "low_activity" and detail == "all" and raised and (entity, "prospecting") in prospecting:
+            by.append("low_activity:prospecting")  # one finding: the narrower root cause
+        suppressed.append(",".join(by) if (by and config.root_cause) else "")
+    tests["suppressed_by"] = suppressed
+    tests["finding"] = tests["raised"] & (tests["suppressed_by"] == "")
+    tests.insert(0, "entity_type", level)
+    return tests, decomposition, frames
+
+
+def _findings(tests: pd.DataFrame, prep, lang: str) -> pd.DataFrame:
+    f = tests[tests["finding"]].rename(columns={"entity": "entity_id"}).copy()
+    reps = prep.reps.set_index("rep_id")
+    team_of = {**{t: t for t in reps["team"]}, **reps["team"].to_dict()}
+    region_of = {**reps["region"].to_dict(), **{r: r for r in reps["region"]}}
+    region_of.update(reps.groupby("team")["region"].agg(lambda s: s.mode().iat[0]).to_dict())
+    f["team"] = [team_of.get(e) if t in ("rep", "team") else None for e, t in zip(f["entity_id"], f["entity_type"])]
+    f["region"] = [region_of.get(e) for e in f["entity_id"]]
+    f["unit"] = f["driver"].map({k: r.unit for k, r in DRIVERS.items()})
+    f["label"] = f["driver"].map({k: (r.label_zh if lang == "zh" else r.label_en) for k, r in DRIVERS.items()})
+    records = f.to_dict("records")
+    en = [sentence(r, "en") for r in records]
+    zh = [sentence(r, "zh") for r in records]
+    f["evidence"] = en
+    f["evidence_zh"] = zh
+    if lang == "zh":
+        f["evidence"], f["evidence_zh"] = zh, zh
+    f = f.sort_values("revenue_impact", ascending=False, na_position="last")
+    return f.reindex(columns=FINDING_COLUMNS).reset_index(drop=True)
+
+
+def _team_summary(prep, findings: pd.DataFrame, decomposition: pd.DataFrame) -> pd.DataFrame:
+    reps = prep.reps
+    teams = reps.groupby("team").agg(region=("region", lambda r: r.mode().iat[0]), reps=("rep_id", "size"))
+    dec = decomposition[decomposition["entity_type"] == "team"].drop_duplicates("entity_id").set_index("entity_id")
+    dec = dec.reindex(teams.index)
+    rep_f = findings[findings["entity_type"] == "rep"].copy()
+    rep_f["team"] = rep_f["entity_id"].map(reps.set_index("rep_id")["team"])
+    by_driver = rep_f.groupby(["team", "driver"])["revenue_impact"].sum().reset_index()
+    top = by_driver.sort_values("revenue_impact", ascending=False).drop_duplicates("team").set_index("team")
+    own = findings[findings["entity_type"] == "team"].groupby("entity_id")["driver"].agg(
+        lambda d: ", ".join(sorted(set(d)))
+    )
+    out = pd.DataFrame(
+        {
+            "team": teams.index,
+            "region": teams["region"].to_numpy(),
+            "reps": teams["reps"].to_numpy(),
+            "bookings": dec["actual_bookings"].to_numpy(),
+            "target": dec["target"].to_numpy(),
+            "peer_bookings": dec["peer_bookings"].to_numpy(),
+            "gap": dec["gap"].to_numpy(),
+        }
+    )
+    out["attainment"] = out["bookings"] / out["target"].where(out["target"] > 0)
+    out["reps_with_findings"] = out["team"].map(rep_f.groupby("team")["entity_id"].nunique()).fillna(0).astype(int)
+    out["top_driver"] = out["team"].map(top["driver"]).fillna("")
+    out["top_driver_impact"] = out["team"].map(top["revenue_impact"]).fillna(0.0)
+    out["revenue_at_stake"] = out["team"].map(rep_f.groupby("team")["revenue_impact"].sum()).fillna(0.0)
+    out["team_findings"] = out["team"].map(own).fillna("")
+    return out.sort_values("revenue_at_stake", ascending=False).reset_index(drop=True)
+
+
+def diagnose(
+    data,
+    period=None,
+    window: int | None = None,
+    rep: str | None = None,
+    team: str | None = None,
+    config: DiagnosisConfig | None = None,
+    lang: str = "en",
+) -> Diagnosis:
+    """Diagnose why reps, teams and regions fall short: findings with revenue at stake.
+
+    Parameters
+    ----------
+    data : SalesData or dict of DataFrames
+        Contract tables; ``reps`` and ``opportunities`` are required, every other table
+        adds the drivers that need it (activities, surveys, orders, stage_history, market).
+    period : str, optional
+        The period the diagnosis ends with (``"2026-Q1"``, ``"2026-03"``); default: the last
+        full month in the data.
+    window : int, optional
+        Months analysed, ending at the period's end. Default: all the history in the data
+        up to then, at most 36 months (drivers are persistent causes and per-rep samples
+        are small); pass 12 to judge only the last year. Every entity is still benchmarked against all comparable peers.
+    rep, team : str, optional
+        Keep only the findings of this rep (or of this team and its reps).
+    config : DiagnosisConfig, optional
+        Thresholds, FDR level, levels and drivers to run.
+    lang : {"en", "zh"}
+        Language of the ``evidence`` column (``evidence_zh`` always holds Chinese).
+
+    Returns
+    -------
+    Diagnosis
+
+    Examples
+    --------
+    >>> from workbench.diagnose import diagnose
+    >>> from workbench.sample import generate_sample
+    >>> data = generate_sample(n_reps=20, months=14, seed=3)
+    >>> result = diagnose(data, period="2026-10")
+    >>> list(result.findings.columns[:5])
+    ['entity_type', 'entity_id', 'driver', 'detail', 'value']
+    >>> result.window.label
+    '2025-09..2026-10'
+    """
+    config = config or DiagnosisConfig()
+    if lang not in ("en", "zh"):
+        raise ValueError(f"The 'lang' parameter of diagnose must be 'en' or 'zh'; got {lang!r} instead.")
+    timings = {}
+    t0 = time.perf_counter()
+    prep = prepare(data, period, window, ramp_months=config.ramp_months)
+    timings["prepare"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    follow_up = fit_follow_up_effect(prep.closed, stage_control=config.follow_up_stage_control, level=config.level)
+    if follow_up is not None:
+        usable = prep.closed["follow_up_hours"].notna() & (prep.closed["amount"] > 0)
+        eta = pd.Series(np.nan, index=prep.closed.index)
+        eta[usable] = follow_up.linear_predictor(prep.closed[usable])
+        prep = dataclasses.replace(prep, closed=prep.closed.assign(follow_up_eta=eta))
+    timings["follow_up_regression"] = time.perf_counter() - t0
+
+    selected = [k for k in DRIVERS if config.drivers is None or k in config.drivers]
+    all_tests, all_dec = [], []
+    for level in config.levels:
+        t0 = time.perf_counter()
+        tests, dec, _ = _evaluate_level(prep, level, config, follow_up, selected)
+        all_tests.append(tests)
+        all_dec.append(dec)
+        timings[f"drivers_{level}"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    tests = pd.concat(all_tests, ignore_index=True)
+    decomposition = pd.concat(all_dec, ignore_index=True).reindex(columns=DECOMPOSITION_COLUMNS)
+    findings = _findings(tests, prep, lang)
+    team_summary = _team_summary(prep, findings, decomposition)
+    tables = get_tables(data)
+    opportunities = find_opportunities(prep, tables.get("market"))
+    competition = competition_analysis(prep)
+    timings["assemble"] = time.perf_counter() - t0
+
+    if rep is not None or team is not None:
+        keep_rep = {str(rep)} if rep is not None else set(prep.reps.loc[prep.reps["team"] == str(team), "rep_id"])
+        if rep is not None and str(rep) not in set(prep.reps["rep_id"]):
+            raise ValueError(f"Rep {rep!r} is not in the reps table.")
+        if team is not None and not keep_rep:
+            raise ValueError(f"Team {team!r} has no reps in the reps table.")
+
+        def keep(frame, col="entity_id"):
+            is_rep = (frame["entity_type"] == "rep") & frame[col].isin(keep_rep)
+            is_team = (frame["entity_type"] == "team") & frame[col].isin([team] if team else [])
+            return frame[is_rep | is_team].reset_index(drop=True)
+
+        findings = keep(findings)
+        decomposition = keep(decomposition)
+        if team is not None:
+            team_summary = team_summary[team_summary["team"] == str(team)].reset_index(drop=True)
+    return Diagnosis(
+        findings=findings,
+        team_summary=team_summary,
+        decomposition=decomposition,
+        follow_up_effect=follow_up,
+        opportunities=opportunities,
+        competition=competition,
+        tests=tests,
+        window=prep.window,
+        config=config,
+        timings=timings,
+    )

@@ -1,0 +1,131 @@
+"""One plain sentence of evidence per finding, in English and in Chinese.
+
+Examples
+--------
+>>> from workbench.diagnose.evidence import sentence
+>>> row = dict(entity_type="rep", entity_id="R007", driver="small_deals", detail="",
+...            value=8000.0, benchmark=12000.0, ci_low=7000.0, ci_high=9000.0, n=40,
+...            revenue_impact=52000.0, confidence=0.99)
+>>> sentence(row, "en")
+'Rep R007 closes deals of about 8,000 against 12,000 for comparable peers (95% CI 7,000–9,000, 40 deals); at the peer size the same wins would bring about 52,000 more.'
+>>> sentence(row, "zh")
+'销售 R007 的单笔成交金额约 8,000，同类同事为 12,000（95% 置信区间 7,000–9,000，40 个商机）；按同事的金额水平，同样的赢单可多带来约 52,000。'
+"""
+
+from __future__ import annotations
+
+import math
+
+__all__ = ["sentence", "ENTITY_NAMES"]
+
+ENTITY_NAMES = {
+    "en": {"rep": "Rep", "team": "Team", "region": "Region"},
+    "zh": {"rep": "销售", "team": "团队", "region": "区域"},
+}
+
+
+def _num(x, unit: str) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "n/a"
+    if unit == "rate":
+        return f"{100 * x:.0f}%"
+    if unit == "hours":
+        return f"{x:.1f}"
+    if unit == "days":
+        return f"{x:.0f}"
+    if unit == "points":
+        return f"{x:.2f}"
+    if unit in ("perday", "x"):
+        return f"{x:.1f}"
+    return f"{x:,.0f}"
+
+
+_TEMPLATES = {
+    "slow_follow_up": (
+        "hours",
+        "{who} takes {v} h to first touch a new lead against {b} h for comparable peers "
+        "(95% CI {lo}–{hi} h, {n} leads); following up at the peer pace would add about {imp} in bookings.",
+        "{who} 首次跟进新线索约需 {v} 小时，同类同事为 {b} 小时（95% 置信区间 {lo}–{hi}，{n} 条线索）；"
+        "若跟进速度达到同事水平，预计可多成交约 {imp}。",
+    ),
+    "low_activity": (
+        "perday",
+        "{who} logs {v} {d_en} per workday against {b} for comparable peers "
+        "(95% CI {lo}–{hi}, {n} months); at the peer level the funnel would bring about {imp} more.",
+        "{who} 每个工作日约 {v} 次{d_zh}，同类同事为 {b} 次（95% 置信区间 {lo}–{hi}，{n} 个月）；"
+        "达到同事的活动量预计可多成交约 {imp}。",
+    ),
+    "low_stage_conversion": (
+        "rate",
+        "{who} converts {v} of deals at {d} against {b} for comparable peers "
+        "(95% CI {lo}–{hi}, {n} deals); converting like peers would add about {imp} in bookings.",
+        "{who} 在 {d} 阶段的转化率为 {v}，同类同事为 {b}（95% 置信区间 {lo}–{hi}，{n} 个商机）；"
+        "达到同事的转化率预计可多成交约 {imp}。",
+    ),
+    "small_deals": (
+        "currency",
+        "{who} closes deals of about {v} against {b} for comparable peers "
+        "(95% CI {lo}–{hi}, {n} deals); at the peer size the same wins would bring about {imp} more.",
+        "{who} 的单笔成交金额约 {v}，同类同事为 {b}（95% 置信区间 {lo}–{hi}，{n} 个商机）；"
+        "按同事的金额水平，同样的赢单可多带来约 {imp}。",
+    ),
+    "long_cycle": (
+        "days",
+        "{who} needs {v} days to win a deal against {b} for comparable peers "
+        "({n} won deals); at the peer pace the same pipeline would close about {imp} more in the window.",
+        "{who} 赢单平均需 {v} 天，同类同事为 {b} 天（{n} 个赢单）；按同事的速度，同样的管道在此期间可多成交约 {imp}。",
+    ),
+    "low_csat": (
+        "points",
+        "{who} scores {v} in customer satisfaction against {b} for comparable peers "
+        "(95% CI {lo}–{hi}, {n} surveys); about {imp} of bookings is at risk.",
+        "{who} 的客户满意度为 {v} 分，同类同事为 {b} 分（95% 置信区间 {lo}–{hi}，{n} 份问卷）；约 {imp} 的业绩面临流失风险。",
+    ),
+    "weak_product": (
+        "rate",
+        "{who} wins {v} of {d} deals against {b} expected from peers on {d} "
+        "(95% CI {lo}–{hi}, {n} deals); winning like peers would add about {imp}.",
+        "{who} 在产品 {d} 上的赢单率为 {v}，按同事水平应为 {b}（95% 置信区间 {lo}–{hi}，{n} 个商机）；"
+        "达到同事水平预计可多成交约 {imp}。",
+    ),
+    "low_pipeline_coverage": (
+        "x",
+        "{who} holds {v}× a quarter's reference bookings in open pipeline against {b}× for comparable peers; "
+        "the missing pipeline is worth about {imp} at the current win rate.",
+        "{who} 的在手管道约为一个季度参考业绩的 {v} 倍，同类同事为 {b} 倍；按当前赢单率，缺口约值 {imp}。",
+    ),
+    "order_cancellations": (
+        "rate",
+        "{who} sees {v} of orders cancelled against {b} for comparable peers "
+        "(95% CI {lo}–{hi}, {n} orders); the excess cancellations cost about {imp}.",
+        "{who} 的订单取消率为 {v}，同类同事为 {b}（95% 置信区间 {lo}–{hi}，{n} 笔订单）；多出的取消约损失 {imp}。",
+    ),
+    "stalled_stage": (
+        "days",
+        "{who}'s deals wait {v} days in {d} against {b} for comparable peers "
+        "({n} deals); moving at the peer pace would close about {imp} more in the window.",
+        "{who} 的商机在 {d} 阶段停留约 {v} 天，同类同事为 {b} 天（{n} 个商机）；按同事的速度，此期间可多成交约 {imp}。",
+    ),
+}
+
+
+def sentence(row, lang: str = "en") -> str:
+    """The evidence sentence of one finding (a mapping with the findings columns)."""
+    if lang not in ("en", "zh"):
+        raise ValueError(f"The 'lang' parameter must be 'en' or 'zh'; got {lang!r} instead.")
+    unit, en, zh = _TEMPLATES[row["driver"]]
+    who = f"{ENTITY_NAMES[lang][row['entity_type']]} {row['entity_id']}"
+    text = en if lang == "en" else zh
+    impact = row.get("revenue_impact")
+    return text.format(
+        who=who,
+        v=_num(row["value"], unit),
+        b=_num(row["benchmark"], unit),
+        lo=_num(row.get("ci_low"), unit),
+        hi=_num(row.get("ci_high"), unit),
+        n=int(row["n"]) if row.get("n") == row.get("n") and row.get("n") is not None else "?",
+        d=row.get("detail") or "",
+        d_en="prospecting activities" if row.get("detail") == "prospecting" else "activities",
+        d_zh="拓客活动" if row.get("detail") == "prospecting" else "销售活动",
+        imp=_num(impact if impact == impact else 0.0, "currency"),
+    )

@@ -1,0 +1,177 @@
+"""Score one metric for every entity against its peers: benchmark, shrinkage, p-value.
+
+Two families share one recipe (see :mod:`workbench.diagnose.stats`):
+
+``score_rates``
+    counts ``successes`` out of ``trials`` (win rate, stage conversion, cancellations):
+    beta-binomial test and shrinkage.
+``score_means``
+    per-observation values ``y`` already on the scale where differences are compared
+    (log hours, log deal size, CSAT points): normal-normal test and shrinkage.
+
+Both return one row per entity × detail with ``raw``, ``value`` (shrunken), ``benchmark``,
+``ci_low``/``ci_high``, ``n``, ``p_value`` and ``n_peers``, all on the metric's own scale.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from workbench.diagnose import stats
+
+__all__ = ["score_rates", "score_means", "SCORE_COLUMNS"]
+
+SCORE_COLUMNS = [
+    "entity", "detail", "n", "raw", "value", "benchmark", "ci_low", "ci_high",
+    "p_value", "n_peers", "sampling_var",
+]
+_MEDIAN_VAR = np.pi / 2  # variance of a sample median relative to the mean's (normal data)
+
+
+def _empty():
+    return pd.DataFrame(columns=SCORE_COLUMNS)
+
+
+def score_rates(
+    counts: pd.DataFrame,
+    groups: list[pd.Series],
+    *,
+    higher_is_worse: bool,
+    min_peers: int,
+    min_observations: int,
+    level: float,
+) -> pd.DataFrame:
+    """Score rates ``successes / trials`` per ``entity`` × ``detail``.
+
+    An optional ``expected`` column in ``counts`` replaces the peer benchmark by an
+    entity-specific expectation (e.g. a product benchmark adjusted to the rep's overall
+    level); the between-entity spread is then estimated around it.
+    """
+    if counts.empty:
+        return _empty()
+    out = []
+    for detail, grp in counts.groupby("detail", sort=False):
+        grp = grp.set_index("entity")
+        n = grp["trials"].astype(float)
+        k = grp["successes"].astype(float)
+        rate = k / n.where(n > 0)
+        eligible = n >= min_observations
+        # the median of peers' rates resists peers with a problem of their own; for rare
+        # events (most peers with no event at all) the pooled rate is used instead
+        overall = k[eligible].sum() / max(n[eligible].sum(), 1)
+        events = (n[eligible] * min(overall, 1 - overall)).median() if eligible.any() else 0
+        pooled = (k, n) if not events >= 5 else None
+        if "expected_successes" in grp.columns:
+            # mix-adjusted: peers' observed / expected ratio, applied to this entity's mix
+            expected_rate = grp["expected_successes"].astype(float) / n.where(n > 0)
+            ratio = k / grp["expected_successes"].astype(float).where(lambda e: e > 0)
+            ratio_bench, n_peers, ratio_sd = stats.peer_benchmark(
+                ratio, eligible, groups, min_peers,
+                pooled=(k, grp["expected_successes"].astype(float)) if pooled is not None else None,
+            )
+            bench = ratio_bench * expected_rate
+            peer_sd = ratio_sd * expected_rate
+        else:
+            bench, n_peers, peer_sd = stats.peer_benchmark(rate, eligible, groups, min_peers, pooled=pooled)
+        if "expected" in grp.columns:
+            bench = grp["expected"].astype(float).fillna(bench)
+        bench = bench.clip(1e-3, 1 - 1e-3)
+        sampling = bench * (1 - bench) / n.where(n > 0)
+        resid = (rate - bench)[eligible]
+        # spread of typical entities on the arcsine-root scale, where binomial noise is
+        # symmetric with variance 1/(4n) whatever the rate; back on the rate scale by the
+        # delta method (d rate / d asin√rate = 2√(p(1-p)))
+        resid_as = (np.arcsin(np.sqrt(rate.clip(0, 1))) - np.arcsin(np.sqrt(bench)))[eligible]
+        tau2_as = stats.robust_tau2(
+            resid_as.to_numpy(), (0.25 / n[eligible]).to_numpy(), higher_is_worse, trim=pooled is None
+        )
+        tau2_null = tau2_as * 4 * bench * (1 - bench)
+        tau2_prior = np.maximum(stats.moment_tau2(resid.to_numpy(), sampling[eligible].to_numpy()), tau2_null)
+        # a pooled rate is about as precise as a mean of the peers' rates, a median less so
+        factor = 1.0 if pooled is not None else _MEDIAN_VAR
+        v_bench = (factor * (peer_sd**2) / n_peers.where(n_peers > 0)).fillna(0.0)
+        p = stats.beta_binomial_pvalue(k, n, bench, tau2_null + v_bench, higher_is_worse)
+        post, lo, hi = stats.beta_shrink(k, n, bench, tau2_prior, level)
+        limited = stats.limit_translation(rate, post, np.sqrt(sampling))
+        lo, hi, post = lo + (limited - post), hi + (limited - post), limited
+        out.append(
+            pd.DataFrame(
+                {
+                    "entity": grp.index,
+                    "detail": detail,
+                    "n": n.to_numpy(),
+                    "successes": k.to_numpy(),
+                    "raw": rate.to_numpy(),
+                    "value": post,
+                    "benchmark": bench.to_numpy(),
+                    "ci_low": lo,
+                    "ci_high": hi,
+                    "p_value": np.where(n_peers.to_numpy() > 0, p, np.nan),
+                    "n_peers": n_peers.to_numpy(),
+                    "sampling_var": sampling.to_numpy(),
+                }
+            )
+        )
+    return pd.concat(out, ignore_index=True)
+
+
+def score_means(
+    observations: pd.DataFrame,
+    groups: list[pd.Series],
+    *,
+    higher_is_worse: bool,
+    min_peers: int,
+    min_observations: int,
+    level: float,
+) -> pd.DataFrame:
+    """Score the mean of ``y`` per ``entity`` × ``detail`` (normal-normal).
+
+    Sampling variance of an entity's mean is the pooled within-entity variance divided by
+    its number of observations; entities with a single observation per detail (e.g. one
+    pipeline snapshot) get the between-entity spread only.
+    """
+    if observations.empty:
+        return _empty()
+    out = []
+    for detail, grp in observations.groupby("detail", sort=False):
+        agg = grp.groupby("entity")["y"].agg(["mean", "count", "var"])
+        n = agg["count"].astype(float)
+        mean = agg["mean"]
+        dof = (n - 1).clip(lower=0)
+        within = float((agg["var"].fillna(0) * dof).sum() / dof.sum()) if dof.sum() > 0 else 0.0
+        sampling = within / n
+        if "sampling_var" in grp.columns:  # known measurement noise of single observations
+            sampling = grp.groupby("entity")["sampling_var"].mean() / n
+        eligible = n >= min_observations
+        if not eligible.any():
+            eligible = n >= 1
+        bench, n_peers, peer_sd = stats.peer_benchmark(
+            mean, eligible, groups, min_peers
+        )
+        resid = (mean - bench)[eligible]
+        tau2_null = stats.robust_tau2(resid.to_numpy(), sampling[eligible].to_numpy(), higher_is_worse)
+        tau2_prior = max(stats.moment_tau2(resid.to_numpy(), sampling[eligible].to_numpy()), tau2_null)
+        v_bench = (_MEDIAN_VAR * (peer_sd**2) / n_peers.where(n_peers > 0)).fillna(0.0)
+        p = stats.normal_outlier_pvalue(mean, sampling, bench, tau2_null + v_bench, higher_is_worse)
+        post, lo, hi = stats.normal_shrink(mean, sampling, bench, tau2_prior, level)
+        limited = stats.limit_translation(mean, post, np.sqrt(sampling))
+        lo, hi, post = lo + (limited - post), hi + (limited - post), limited
+        out.append(
+            pd.DataFrame(
+                {
+                    "entity": mean.index,
+                    "detail": detail,
+                    "n": n.to_numpy(),
+                    "raw": mean.to_numpy(),
+                    "value": post,
+                    "benchmark": bench.to_numpy(),
+                    "ci_low": lo,
+                    "ci_high": hi,
+                    "p_value": np.where(n_peers.to_numpy() > 0, p, np.nan),
+                    "n_peers": n_peers.to_numpy(),
+                    "sampling_var": sampling.to_numpy(),
+                }
+            )
+        )
+    return pd.concat(out, ignore_index=True)

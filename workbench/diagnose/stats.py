@@ -1,0 +1,365 @@
+"""Statistics for the diagnosis: peer benchmarks, empirical-Bayes shrinkage, tests, FDR.
+
+Two questions are kept apart on purpose:
+
+* **How good is this rep really?** An empirical-Bayes *shrunken* estimate whose prior is
+  the whole population of comparable entities (its spread ``tau2_prior`` is a plain
+  method-of-moments estimate, outliers included), so a rep with three deals is pulled
+  almost all the way to the benchmark, while a rep with two hundred keeps their own rate.
+* **Is this rep outside the normal range of peers?** A one-sided test whose null
+  distribution is a *typical* peer: benchmark ± the between-rep spread of typical reps
+  (``tau2_null``, a robust MAD estimate that planted outliers cannot inflate) ± the
+  sampling noise of the rep's own numbers ± the noise of the benchmark itself. Natural
+  differences between reps are therefore not findings; only outliers are.
+
+Rates (win rate, stage conversion, cancellation rate) use the beta-binomial family;
+means of per-deal values (log follow-up hours, log deal size, log cycle days, CSAT)
+use the normal-normal family.
+
+Examples
+--------
+>>> import numpy as np
+>>> from workbench.diagnose.stats import benjamini_hochberg, loo_median
+>>> benjamini_hochberg(np.array([0.01, 0.04, 0.03, 0.5])).round(3).tolist()
+[0.04, 0.053, 0.053, 0.5]
+>>> loo_median(np.array([1.0, 2.0, 3.0, 10.0])).tolist()
+[3.0, 3.0, 2.0, 2.0]
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats as sps
+
+__all__ = [
+    "MAD_TO_SD",
+    "benjamini_hochberg",
+    "loo_median",
+    "peer_benchmark",
+    "robust_tau2",
+    "moment_tau2",
+    "normal_outlier_pvalue",
+    "normal_shrink",
+    "beta_binomial_pvalue",
+    "beta_shrink",
+    "limit_translation",
+    "hierarchical_fdr",
+]
+
+#: Factor turning a median absolute deviation into a standard deviation (normal data).
+MAD_TO_SD = 1.4826
+_TRIM_Z = 2.5
+#: variance of a standard normal truncated to ±2.5: 1 − 2kφ(k) / (2Φ(k) − 1)
+_TRIM_FACTOR = float(1 - 2 * _TRIM_Z * sps.norm.pdf(_TRIM_Z) / (2 * sps.norm.cdf(_TRIM_Z) - 1))
+
+
+def benjamini_hochberg(p_values: np.ndarray) -> np.ndarray:
+    """Benjamini–Hochberg adjusted p-values (q-values); NaN stays NaN.
+
+    A test is a discovery at false-discovery rate ``q`` when its adjusted value is ≤ q.
+    """
+    p = np.asarray(p_values, dtype=float)
+    q = np.full(p.shape, np.nan)
+    ok = ~np.isnan(p)
+    m = int(ok.sum())
+    if m == 0:
+        return q
+    pv = p[ok]
+    order = np.argsort(pv)
+    ranked = pv[order] * m / np.arange(1, m + 1)
+    ranked = np.minimum.accumulate(ranked[::-1])[::-1]
+    adjusted = np.empty(m)
+    adjusted[order] = np.minimum(ranked, 1.0)
+    q[ok] = adjusted
+    return q
+
+
+def loo_median(values: np.ndarray) -> np.ndarray:
+    """Leave-one-out medians: for each element, the median of all the *other* elements.
+
+    Vectorised with one sort (O(n log n)); NaN where fewer than one other value exists.
+    """
+    v = np.asarray(values, dtype=float)
+    n = v.size
+    if n < 2:
+        return np.full(n, np.nan)
+    order = np.argsort(v, kind="mergesort")
+    s = v[order]
+    rank = np.empty(n, dtype=int)
+    rank[order] = np.arange(n)
+    m = n - 1  # size of each leave-one-out sample
+
+    def kth(pos):  # the pos-th order statistic of s with element `rank` removed
+        return np.where(pos < rank, s[np.minimum(pos, n - 1)], s[np.minimum(pos + 1, n - 1)])
+
+    if m % 2 == 1:
+        return kth(np.full(n, m // 2))
+    return 0.5 * (kth(np.full(n, m // 2 - 1)) + kth(np.full(n, m // 2)))
+
+
+def peer_benchmark(
+    values: pd.Series,
+    eligible: pd.Series,
+    groups: list[pd.Series],
+    min_peers: int,
+    pooled: tuple[pd.Series, pd.Series] | None = None,
+) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Leave-one-out peer median of ``values`` within the finest comparable group.
+
+    With ``pooled=(successes, trials)`` the benchmark is instead the peers' pooled rate
+    ``Σ successes / Σ trials`` (leave-one-out), which stays informative for rare events
+    (a median of cancellation rates is 0 when most reps have none).
+
+    Parameters
+    ----------
+    values : Series
+        One value per entity (index = entity id).
+    eligible : Series of bool
+        Which entities have enough data to serve as peers.
+    groups : list of Series
+        Grouping keys from the finest (e.g. team) to the coarsest (e.g. company), each
+        indexed like ``values``. An entity is compared with the finest group that holds
+        at least ``min_peers`` *other* eligible entities.
+    min_peers : int
+        Minimum number of peers.
+
+    Returns
+    -------
+    benchmark, n_peers, peer_sd : Series
+        The leave-one-out peer median, how many peers it used, and the robust spread
+        (MAD × 1.4826) of those peers' values.
+    """
+    idx = values.index
+    n = len(idx)
+    bench = np.full(n, np.nan)
+    n_peers = np.zeros(n, dtype=int)
+    spread = np.full(n, np.nan)
+    todo = np.ones(n, dtype=bool)
+    v = values.to_numpy(dtype=float)
+    ok = eligible.reindex(idx).fillna(False).to_numpy(dtype=bool) & ~np.isnan(v)
+    if pooled is not None:
+        k_all = pooled[0].reindex(idx).to_numpy(dtype=float)
+        n_all = pooled[1].reindex(idx).to_numpy(dtype=float)
+    for level, keys in enumerate(groups):
+        last = level == len(groups) - 1
+        codes, _ = pd.factorize(keys.reindex(idx).astype(object).fillna("∅"))
+        for key in np.unique(codes[todo]):
+            in_group = codes == key
+            members = np.flatnonzero(in_group & todo)
+            peers_pos = np.flatnonzero(in_group & ok)
+            own = ok[members]
+            count = peers_pos.size - own.astype(int)
+            use = count >= (1 if last else min_peers)
+            if not use.any():
+                continue
+            peer_vals = v[peers_pos]
+            full_median = np.median(peer_vals) if peers_pos.size else np.nan
+            mad = MAD_TO_SD * np.median(np.abs(peer_vals - full_median)) if peers_pos.size else np.nan
+            if pooled is not None:
+                k_sum, n_sum = k_all[peers_pos].sum(), n_all[peers_pos].sum()
+                loo = (k_sum - k_all[peers_pos]) / np.maximum(n_sum - n_all[peers_pos], 1e-9)
+                full_median = k_sum / n_sum if n_sum > 0 else np.nan
+            else:
+                loo = loo_median(peer_vals)
+            own_pos = np.searchsorted(peers_pos, members)  # valid where own
+            values_for_members = np.where(
+                own, loo[np.minimum(own_pos, max(peers_pos.size - 1, 0))] if peers_pos.size else np.nan,
+                full_median,
+            )
+            chosen = members[use]
+            bench[chosen] = values_for_members[use]
+            n_peers[chosen] = count[use]
+            spread[chosen] = mad
+            todo[chosen] = False
+    return (
+        pd.Series(bench, index=idx),
+        pd.Series(n_peers, index=idx),
+        pd.Series(spread, index=idx),
+    )
+
+
+def robust_tau2(
+    residuals: np.ndarray, sampling_var: np.ndarray, higher_is_worse: bool | None = None, trim: bool = True
+) -> float:
+    """Between-entity variance of *typical* entities: (1.4826·MAD)² minus median sampling variance.
+
+    Robust to a minority of outliers (e.g. reps with a real problem), so they cannot
+    widen the null distribution they are tested against. With ``higher_is_worse`` given,
+    the spread is read from the *good* side of the median only (a half-MAD): problems,
+    and their knock-on effects on other metrics, push entities to the bad side, while
+    natural differences are symmetric. The estimate is then refined by trimming entities
+    beyond ±2.5 typical standard deviations (on either side) and re-estimating the
+    variance of the rest, corrected for the truncation (``trim=False`` skips this, for
+    rare-event rates whose noise is too skewed for a normal truncation).
+
+    The 20 outliers at −5 do not widen the spread of the 101 typical values (variance 0.34):
+
+    >>> import numpy as np
+    >>> r = np.r_[np.linspace(-1, 1, 101), [-5.0] * 20]
+    >>> round(robust_tau2(r, np.zeros_like(r), higher_is_worse=False), 3)
+    0.373
+    """
+    r = np.asarray(residuals, float)
+    s2 = np.asarray(sampling_var, float)
+    ok = ~np.isnan(r) & ~np.isnan(s2)
+    if ok.sum() < 3:
+        return 0.0
+    r, s2 = r[ok], s2[ok]
+    centre = np.median(r)
+    if higher_is_worse is None:
+        dev, s2_used = np.abs(r - centre), s2
+    else:
+        good = r <= centre if higher_is_worse else r >= centre
+        dev, s2_used = np.abs(r[good] - centre), s2[good]
+    mad = MAD_TO_SD * np.median(dev)
+    tau2 = float(max(mad**2 - np.median(s2_used), 0.0))
+    # refine by trimming: entities beyond ±2.5 sd of the typical spread (problems on the bad
+    # side, knock-on effects of problems on the good side) are left out and the variance of
+    # the rest, corrected for the truncation, is re-estimated (a few fixed-point steps)
+    k = _TRIM_Z
+    for _ in range(3 if trim else 0):
+        keep = np.abs(r - centre) <= k * np.sqrt(tau2 + s2)
+        if keep.sum() < 5:
+            break
+        kept = r[keep]
+        var = np.mean((kept - np.mean(kept)) ** 2) / _TRIM_FACTOR
+        tau2 = float(max(var - np.mean(s2[keep]), 0.0))
+    return tau2
+
+
+def moment_tau2(residuals: np.ndarray, sampling_var: np.ndarray) -> float:
+    """Between-entity variance of *all* entities (method of moments), the shrinkage prior."""
+    r = np.asarray(residuals, float)
+    s2 = np.asarray(sampling_var, float)
+    ok = ~np.isnan(r) & ~np.isnan(s2)
+    if ok.sum() < 3:
+        return 0.0
+    r, s2 = r[ok], s2[ok]
+    return float(max(np.mean((r - np.mean(r)) ** 2) - np.mean(s2), 0.0))
+
+
+def normal_outlier_pvalue(y, sampling_var, benchmark, null_var, higher_is_worse: bool):
+    """One-sided p-value that ``y`` is this far from ``benchmark`` in the bad direction.
+
+    Null: ``y ~ Normal(benchmark, null_var + sampling_var)``.
+    """
+    sd = np.sqrt(np.asarray(null_var, float) + np.asarray(sampling_var, float))
+    z = (np.asarray(y, float) - np.asarray(benchmark, float)) / np.where(sd > 0, sd, np.nan)
+    return sps.norm.sf(z) if higher_is_worse else sps.norm.cdf(z)
+
+
+def normal_shrink(y, sampling_var, prior_mean, prior_var, level: float = 0.95):
+    """Normal-normal posterior mean and credible interval of each entity's true mean."""
+    y = np.asarray(y, float)
+    s2 = np.asarray(sampling_var, float)
+    m = np.asarray(prior_mean, float)
+    t2 = np.asarray(prior_var, float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        weight = np.where(t2 + s2 > 0, t2 / (t2 + s2), 0.0)
+    post = m + weight * (y - m)
+    post_sd = np.sqrt(weight * s2)
+    zc = sps.norm.ppf(0.5 + level / 2)
+    return post, post - zc * post_sd, post + zc * post_sd
+
+
+def _beta_params(mean, tau2):
+    mean = np.clip(np.asarray(mean, float), 1e-4, 1 - 1e-4)
+    tau2 = np.asarray(tau2, float)
+    # tau2 = mean(1-mean)/(a+b+1); tiny tau2 means (almost) a plain binomial
+    concentration = np.where(tau2 > 1e-9, mean * (1 - mean) / np.maximum(tau2, 1e-9) - 1, 1e7)
+    concentration = np.clip(concentration, 1e-2, 1e7)
+    return mean * concentration, (1 - mean) * concentration
+
+
+def beta_binomial_pvalue(successes, trials, mean, tau2, higher_is_worse: bool):
+    """One-sided p-value of a count under BetaBinomial(trials, mean, between-entity var tau2).
+
+    ``higher_is_worse=False`` (e.g. win rates) gives P(K ≤ k); ``True`` gives P(K ≥ k).
+    The null already contains the natural spread of typical reps and the small-sample
+    noise, so three deals can never make a finding.
+    """
+    k = np.asarray(successes, float)
+    n = np.asarray(trials, float)
+    a, b = _beta_params(mean, tau2)
+    n_int = n.astype(int)
+    if higher_is_worse:
+        p = sps.betabinom.sf(k - 1, n_int, a, b)
+    else:
+        p = sps.betabinom.cdf(k, n_int, a, b)
+    return np.where(n > 0, p, np.nan)
+
+
+def beta_shrink(successes, trials, prior_mean, prior_tau2, level: float = 0.95):
+    """Beta-binomial posterior mean and credible interval of each entity's true rate."""
+    k = np.asarray(successes, float)
+    n = np.asarray(trials, float)
+    a, b = _beta_params(prior_mean, prior_tau2)
+    a_post, b_post = a + k, b + n - k
+    post = a_post / (a_post + b_post)
+    lo = sps.beta.ppf((1 - level) / 2, a_post, b_post)
+    hi = sps.beta.ppf(0.5 + level / 2, a_post, b_post)
+    return post, lo, hi
+
+
+def limit_translation(raw, shrunk, sampling_sd, limit: float = 1.0):
+    """Efron–Morris limited translation: shrinkage moves an estimate by at most ``limit`` SEs.
+
+    A normal prior fitted to a population where most entities are typical shrinks a rare
+    real outlier almost all the way back; limiting the move to one standard error keeps
+    the protection for small samples (their SE is large) without erasing large, well
+    measured gaps.
+
+    >>> limit_translation([0.3], [0.6], [0.1]).round(2).tolist()
+    [0.4]
+    """
+    raw = np.asarray(raw, float)
+    shrunk = np.asarray(shrunk, float)
+    bound = limit * np.asarray(sampling_sd, float)
+    move = np.clip(shrunk - raw, -bound, bound)
+    return np.where(np.isnan(bound), shrunk, raw + move)
+
+
+def hierarchical_fdr(p_values, families, q: float):
+    """Two-level FDR control (Benjamini & Bogomolov 2014) for entity × driver × detail tests.
+
+    Tests are grouped into families (one per entity × driver; the details of a driver,
+    e.g. its stages or products, are the members). Each family gets a Simes p-value;
+    Benjamini–Hochberg at level ``q`` selects families; inside each of the ``R`` selected
+    families out of ``m``, members are tested by BH at level ``q · R / m``.
+
+    Returns
+    -------
+    family_q : ndarray
+        BH-adjusted Simes p-value of each test's family.
+    member_q : ndarray
+        Within-family BH-adjusted p-value rescaled to the ``q`` scale (``× m / R``), so a
+        test is a discovery when both ``family_q ≤ q`` and ``member_q ≤ q``.
+
+    Examples
+    --------
+    >>> fq, mq = hierarchical_fdr([0.001, 0.2, 0.5, 0.9], ["a", "a", "b", "c"], 0.05)
+    >>> (fq <= 0.05).tolist(), (mq <= 0.05).tolist()
+    ([True, True, False, False], [True, False, False, False])
+    """
+    p = np.asarray(p_values, float)
+    fam_codes = pd.factorize(pd.Series(families, dtype=object))[0]
+    frame = pd.DataFrame({"p": p, "fam": fam_codes}).dropna(subset=["p"])
+    family_q = np.full(p.shape, np.nan)
+    member_q = np.full(p.shape, np.nan)
+    if frame.empty:
+        return family_q, member_q
+    frame = frame.sort_values(["fam", "p"])
+    size = frame.groupby("fam")["p"].transform("size").to_numpy()
+    rank = frame.groupby("fam").cumcount().to_numpy() + 1
+    scaled = frame["p"].to_numpy() * size / rank
+    frame["scaled"] = scaled
+    simes = frame.groupby("fam")["scaled"].min()
+    # within-family BH: running minimum from the largest p down
+    frame["adj"] = frame.iloc[::-1].groupby("fam")["scaled"].cummin().iloc[::-1].clip(upper=1.0)
+    fam_q = pd.Series(benjamini_hochberg(simes.to_numpy()), index=simes.index)
+    m, r = len(simes), int((fam_q <= q).sum())
+    scale = m / r if r > 0 else np.inf
+    family_q[frame.index] = frame["fam"].map(fam_q).to_numpy()
+    member_q[frame.index] = np.minimum(frame["adj"].to_numpy() * scale, 1.0)
+    return family_q, member_q
