@@ -3,7 +3,9 @@ import pandas as pd
 import pytest
 
 from tests.forecast.helpers import FAST_MODELS, monthly_series
-from workbench.forecast import Forecaster, aggregate_hierarchy, hierarchy_tags, reconcile, summing_matrix
+from workbench.forecast import (
+    Forecaster, aggregate_hierarchy, coherence_table, hierarchy_tags, reconcile, summing_matrix,
+)
 
 REPS = pd.DataFrame({"rep_id": ["R00", "R01", "R02", "R03"], "team": ["A", "A", "B", "C"],
                      "region": ["East", "East", "East", "West"]})
@@ -65,3 +67,17 @@ def test_reconcile_does_not_mutate(hierarchy):
     before = base.copy()
     reconcile(base, tags, method="ols")
     pd.testing.assert_frame_equal(base, before)
+
+
+def test_coherence_table_finds_gaps_only_before_reconciling(hierarchy):
+    tags, _, f, base = hierarchy
+    original = base.copy()
+    before = coherence_table(base, tags)
+    pd.testing.assert_frame_equal(base, original)  # input not mutated
+    assert set(before["level"]) == {"team", "region", "company"}
+    assert len(before) == (3 + 2 + 1) * base["ds"].nunique()
+    assert before["gap"].abs().max() > 1e-6  # independent base forecasts do not add up
+    after = coherence_table(reconcile(base, tags, method="ols"), tags)
+    assert np.allclose(after["gap"], 0.0, atol=1e-6)
+    team_a = after[after["unique_id"] == "team:A"]
+    assert (team_a["children"] == 2).all()

@@ -4,12 +4,15 @@
 * :func:`sales_series` — KPI series per rep / team / region / company (via the KPI engine);
 * :class:`Forecaster` — per-series model choice/combination with calibrated intervals;
 * :func:`reconcile`, :func:`aggregate_hierarchy`, :func:`hierarchy_tags` — rep → team → region → company;
+  :func:`coherence_table` checks that children add up to parents;
 * :func:`evaluate`, :func:`summarize` and the metric functions in :mod:`workbench.forecast.metrics`;
 * :class:`WinModel` — calibrated win probability of open deals with reasons;
 * :func:`simulate_pipeline` — Monte Carlo bookings P10/P50/P90 and chance of reaching target.
 """
 
-from workbench.forecast.hierarchy import aggregate_hierarchy, hierarchy_tags, reconcile, summing_matrix
+from workbench.forecast.hierarchy import (
+    aggregate_hierarchy, coherence_table, hierarchy_tags, reconcile, summing_matrix,
+)
 from workbench.forecast.metrics import (
     accuracy_by_cutoff, bias, coverage, crm_accuracy, evaluate, mase, summarize, wape, winkler,
 )
@@ -20,7 +23,7 @@ from workbench.forecast.timeseries import Forecaster
 from workbench.forecast.workflow import EntityForecast, forecast_entities
 
 __all__ = [
-    "Forecaster", "reconcile", "aggregate_hierarchy", "hierarchy_tags", "summing_matrix",
+    "Forecaster", "reconcile", "coherence_table", "aggregate_hierarchy", "hierarchy_tags", "summing_matrix",
     "evaluate", "summarize", "accuracy_by_cutoff", "mase", "wape", "bias", "coverage", "winkler", "crm_accuracy",
     "sales_series", "rep_groups", "forecast_entities", "EntityForecast",
     "WinModel", "calibration_table", "deal_snapshots", "simulate_pipeline",

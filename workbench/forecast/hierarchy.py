@@ -25,7 +25,7 @@ import pandas as pd
 from workbench.contract import ENTITY_TYPES
 
 __all__ = ["entity_uid", "hierarchy_tags", "summing_matrix", "aggregate_hierarchy", "reconcile",
-           "RECONCILE_METHODS"]
+           "coherence_table", "RECONCILE_METHODS"]
 
 RECONCILE_METHODS = ("bottom_up", "ols", "wls_struct", "mint_shrink")
 
@@ -204,4 +204,49 @@ def reconcile(forecasts: pd.DataFrame, tags: pd.DataFrame, method: str = "mint_s
     for c in lo_cols:
         out[c] = np.minimum(out[c], out[column])
     out.attrs["reconcile_method"] = used
+    return out
+
+
+def coherence_table(forecasts: pd.DataFrame, tags: pd.DataFrame, *, column: str = "forecast",
+                    id_col: str = "unique_id", time_col: str = "ds") -> pd.DataFrame:
+    """Check that children add up to their parent: one row per parent series and period.
+
+    Parameters
+    ----------
+    forecasts : DataFrame
+        Forecasts (or actuals) of every level, e.g. the output of :func:`reconcile`.
+    tags : DataFrame
+        From :func:`hierarchy_tags`.
+    column : str
+        The value column to check.
+
+    Returns
+    -------
+    DataFrame
+        ``level, unique_id, ds, children`` (how many), ``value``, ``children_sum`` and
+        ``gap`` (``value - children_sum``; 0 when coherent). Children without a row
+        count as 0.
+
+    Examples
+    --------
+    >>> reps = pd.DataFrame({"rep_id": ["r1", "r2"], "team": ["A", "A"], "region": ["E", "E"]})
+    >>> fc = pd.DataFrame({"unique_id": ["rep:r1", "rep:r2", "team:A", "region:E", "company:company"],
+    ...                    "ds": pd.Timestamp("2026-01-01"), "forecast": [10.0, 20.0, 30.0, 30.0, 31.0]})
+    >>> coherence_table(fc, hierarchy_tags(reps))[["unique_id", "gap"]].to_dict("records")[-1]
+    {'unique_id': 'company:company', 'gap': 1.0}
+    """
+    levels = tags.columns.tolist()
+    values = forecasts.set_index([id_col, time_col])[column]
+    periods = sorted(forecasts[time_col].unique())
+    rows = []
+    for child_level, parent_level in zip(levels[:-1], levels[1:]):
+        pairs = tags[[parent_level, child_level]].drop_duplicates()
+        for parent, kids in pairs.groupby(parent_level, sort=True)[child_level]:
+            for ds in periods:
+                kid_values = [values.get((kid, ds), 0.0) for kid in kids]
+                rows.append({"level": parent_level, id_col: parent, time_col: ds, "children": len(kids),
+                             "value": float(values.get((parent, ds), np.nan)),
+                             "children_sum": float(np.nansum(kid_values))})
+    out = pd.DataFrame(rows, columns=["level", id_col, time_col, "children", "value", "children_sum"])
+    out["gap"] = out["value"] - out["children_sum"]
     return out

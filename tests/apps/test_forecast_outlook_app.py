@@ -1,0 +1,36 @@
+"""The forecast outlook app, served by Voila and driven in headless Chromium."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+
+def _chart_text_contains(page, text: str, timeout: int) -> None:
+    page.wait_for_function(
+        "t => [...document.querySelectorAll('.vega-embed svg.marks')].some(s => s.textContent.includes(t))",
+        arg=text, timeout=timeout,
+    )
+
+
+def test_forecast_app_renders_and_follows_entity_and_level(voila_server, page):
+    page.goto(f"{voila_server}/voila/render/forecast_outlook.ipynb", timeout=150_000)
+    accuracy = page.locator(".wb-accuracy")
+    accuracy.wait_for(timeout=150_000)
+    page.locator(".vega-embed svg.marks").first.wait_for(timeout=90_000)
+    text = accuracy.inner_text()
+    assert "CRM-style accuracy" in text and "MASE" in text and "80% interval coverage" in text
+    assert page.locator("table.wb-odds").is_visible()
+    assert page.locator("table.wb-deals tbody tr").count() > 0
+    assert page.locator(".wb-error").count() == 0
+
+    teams = sorted(pd.read_csv("sample_data/reps.csv")["team"].unique())
+    _chart_text_contains(page, f"{teams[0]}: bookings forecast", 30_000)
+    selects = page.locator(".widget-dropdown select")  # level, entity, frequency, horizon
+    selects.nth(1).select_option(label=teams[1])
+    _chart_text_contains(page, f"{teams[1]}: bookings forecast", 30_000)
+
+    selects.nth(0).select_option(label="Rep")  # computed on demand: allow for the rep-level backtest
+    _chart_text_contains(page, "R001", 120_000)
+    assert "R001" in page.locator(".widget-dropdown select").nth(1).input_value()
+    assert page.locator(".wb-accuracy").is_visible()
+    assert page.locator(".wb-error").count() == 0

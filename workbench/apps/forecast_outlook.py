@@ -1,0 +1,339 @@
+"""The forecast outlook panel: "will we hit target?" for a rep, team, region or the company.
+
+For the entity picked, it draws the bookings forecast as a fan chart (history, forecast,
+80% / 95% intervals) and states next to it how accurate that forecast was in its
+backtest. Below, the pipeline view for the next period: P10 / P50 / P90 bookings from a
+Monte Carlo of the open deals (:class:`~workbench.forecast.WinModel`,
+:func:`~workbench.forecast.simulate_pipeline`), the target and the chance of reaching
+it, and the entity's biggest open deals with their win probability and its reasons.
+"""
+
+from __future__ import annotations
+
+import html
+import time
+
+import ipywidgets as widgets
+import pandas as pd
+import traitlets
+
+from workbench.apps.common import ErrorBox, chart_widget
+from workbench.charts.forecast import forecast_fan_chart
+from workbench.forecast import WinModel, forecast_entities, simulate_pipeline
+from workbench.forecast.hierarchy import entity_uid
+
+__all__ = ["ForecastOutlook", "accuracy_html"]
+
+_LEVELS = [("Rep", "rep"), ("Team", "team"), ("Region", "region"), ("Company", "company")]
+_FREQS = [("Month", "M"), ("Quarter", "Q")]
+_MAX_H = {"M": 6, "Q": 4}
+_DEFAULT_H = {"M": 3, "Q": 2}
+_TABLE_STYLE = ("<style>.wb-odds th, .wb-odds td, .wb-deals th, .wb-deals td "
+                "{padding: 2px 10px; text-align: right} .wb-deals td:last-child {text-align: left}</style>")
+_UNIT = {"M": ("month", "months", "same month last year"), "Q": ("quarter", "quarters", "same quarter last year")}
+
+
+def _money(value) -> str:
+    return "–" if value is None or pd.isna(value) else f"{value:,.0f}"
+
+
+def _pct(value) -> str:
+    return "–" if value is None or pd.isna(value) else f"{value:.0%}"
+
+
+def accuracy_html(row: pd.Series | None, freq: str, h: int, n_cutoffs: int) -> str:
+    """The backtest track record of one entity's forecast, in plain words.
+
+    Parameters
+    ----------
+    row : Series or None
+        A row of :attr:`EntityForecast.forecast` (its ``backtest_*`` columns), or None
+        when the entity has no forecast.
+    freq : {"M", "Q"}
+    h : int
+        Periods ahead the backtest forecast at each cutoff.
+    n_cutoffs : int
+        Backtest cutoffs that scored this entity.
+
+    Examples
+    --------
+    >>> row = pd.Series({"backtest_accuracy": 0.82, "backtest_mase": 0.74, "backtest_coverage": 0.78})
+    >>> text = accuracy_html(row, "M", 3, 3)
+    >>> "82%" in text and "0.74" in text and "26% smaller" in text and "78%" in text
+    True
+    """
+    one, many, naive = _UNIT[freq]
+    acc, mase, cov = (row.get(c) if row is not None else float("nan")
+                      for c in ("backtest_accuracy", "backtest_mase", "backtest_coverage"))
+    head = '<div class="wb-accuracy"><b>How accurate is this forecast?</b><br>'
+    if all(pd.isna(v) for v in (acc, mase, cov)):
+        return head + ("No backtest yet: there is too little history to re-run this forecast on past "
+                       f"{many} and compare it with what happened.</div>")
+    span = f"{h} {one if h == 1 else many}"
+    lines = [f"Re-run at {n_cutoffs} past cutoff{'s' if n_cutoffs != 1 else ''}, {span} ahead each:"]
+    lines.append(f"CRM-style accuracy <b>{_pct(acc)}</b> (1 − |actual − forecast| / actual, averaged).")
+    if pd.isna(mase):
+        lines.append("MASE: not available (no full season of history to compare with).")
+    else:
+        change = abs(1 - mase)
+        verdict = (f"errors {change:.0%} smaller than" if mase < 1 else
+                   f"errors {change:.0%} larger than" if mase > 1 else "errors as large as")
+        lines.append(f"MASE <b>{mase:.2f}</b>: {verdict} the seasonal naive forecast ({naive}).")
+    lines.append(f"80% interval coverage <b>{_pct(cov)}</b>: share of actuals inside the 80% band "
+                 "(near 80% means the band can be trusted).")
+    return head + "<br>".join(lines) + "</div>"
+
+
+class ForecastOutlook(widgets.VBox):
+    """A manager's "will we hit target?" panel over a bookings forecast and the open pipeline.
+
+    Parameters
+    ----------
+    data : SalesData
+        Loaded data (see :func:`workbench.load`).
+    level : {"rep", "team", "region", "company"}
+        Level shown first. Team by default: a rep-level forecast of many reps takes
+        seconds and is computed only when the viewer picks it.
+    n_windows : int
+        Backtest cutoffs behind the accuracy figures.
+    n_sims : int
+        Monte Carlo simulations of the pipeline.
+    top_deals : int
+        Open deals listed for the entity.
+
+    Notes
+    -----
+    Forecasts are computed once per (level, frequency, horizon); the win model, the
+    scored deals and the pipeline simulation once per frequency. Changing the entity
+    only re-draws. ``timings_`` records the seconds each computation took.
+    """
+
+    level = traitlets.Unicode("team")
+    entity = traitlets.Unicode(None, allow_none=True)
+    freq = traitlets.Unicode("M")
+    horizon = traitlets.Int(3)
+
+    def __init__(self, data, level: str = "team", *, n_windows: int = 3, n_sims: int = 2000,
+                 top_deals: int = 10, **kwargs):
+        super().__init__(**kwargs)
+        self.data = data
+        self.n_windows = n_windows
+        self.n_sims = n_sims
+        self.top_deals = top_deals
+        self.timings_: dict[str, float] = {}
+        self._forecasts: dict = {}
+        self._win: dict = {}
+        self._odds: dict = {}
+        self._updating = False
+        self.level_picker = widgets.Dropdown(options=_LEVELS, value=level, description="Level")
+        self.entity_picker = widgets.Dropdown(options=[], description="Entity")
+        self.freq_picker = widgets.Dropdown(options=_FREQS, value="M", description="Frequency")
+        self.horizon_picker = widgets.Dropdown(options=self._horizons("M"), value=3, description="Horizon")
+        self.level = level
+        for picker, trait in [(self.level_picker, "level"), (self.entity_picker, "entity"),
+                              (self.freq_picker, "freq"), (self.horizon_picker, "horizon")]:
+            widgets.link((picker, "value"), (self, trait))
+        self.error = ErrorBox()
+        self.pipeline_error = ErrorBox()
+        self.status = widgets.HTML()
+        self.accuracy = widgets.HTML(layout=widgets.Layout(width="360px", padding="0 0 0 12px"))
+        self.fan = None
+        self.chart_box = widgets.HBox([self.accuracy])
+        self.odds_html = widgets.HTML()
+        self.deals_html = widgets.HTML(layout=widgets.Layout(overflow="auto", max_height="360px"))
+        self.observe(self._on_level, names=["level"])
+        self.observe(self._on_freq, names=["freq"])
+        self.observe(self._on_entity, names=["entity", "horizon"])
+        self.children = [
+            widgets.HTML("<h2>Forecast outlook: will we hit target?</h2>"),
+            widgets.HBox([self.level_picker, self.entity_picker, self.freq_picker, self.horizon_picker]),
+            self.error,
+            self.status,
+            self.chart_box,
+            widgets.HTML("<h3>Next period: pipeline odds</h3>"),
+            self.pipeline_error,
+            self.odds_html,
+            self.deals_html,
+        ]
+        self._on_level()
+
+    # ---------------------------------------------------------------- computations (cached)
+    def forecast_for(self, level: str, freq: str, h: int):
+        """The :class:`~workbench.forecast.EntityForecast` of a level (computed once)."""
+        key = (level, freq, int(h))
+        if key not in self._forecasts:
+            started = time.perf_counter()
+            self._forecasts[key] = forecast_entities(self.data, level=level, freq=freq, h=int(h),
+                                                     n_windows=self.n_windows)
+            self.timings_[f"forecast {level} {freq} h={h}"] = time.perf_counter() - started
+        return self._forecasts[key]
+
+    @property
+    def entity_forecast(self):
+        """The forecast shown now (level, frequency and horizon of the pickers)."""
+        return self.forecast_for(self.level, self.freq, self.horizon)
+
+    def win_model(self, freq: str) -> tuple[WinModel, pd.DataFrame]:
+        """The fitted win model for ``freq`` and the open deals it scored (computed once)."""
+        if freq not in self._win:
+            started = time.perf_counter()
+            model = WinModel(freq=freq).fit(self.data)
+            self._win[freq] = (model, model.predict(self.data))
+            self.timings_[f"win model {freq}"] = time.perf_counter() - started
+        return self._win[freq]
+
+    def pipeline_odds(self, freq: str, period: str) -> pd.DataFrame:
+        """``simulate_pipeline`` for every entity of every level in ``period`` (computed once)."""
+        key = (freq, period)
+        if key not in self._odds:
+            _, deals = self.win_model(freq)
+            started = time.perf_counter()
+            self._odds[key] = simulate_pipeline(deals, self.data, period, n_sims=self.n_sims, seed=0)
+            self.timings_[f"simulation {period}"] = time.perf_counter() - started
+        return self._odds[key]
+
+    def entity_deals(self, level: str, entity: str, freq: str) -> pd.DataFrame:
+        """The entity's open deals, biggest expected bookings first."""
+        _, deals = self.win_model(freq)
+        reps = self.data.reps
+        if level == "company":
+            mine = deals
+        else:
+            column = "rep_id" if level == "rep" else level
+            members = set(reps.loc[reps[column].astype(str) == entity, "rep_id"].astype(str))
+            mine = deals[deals["rep_id"].astype(str).isin(members)]
+        return mine.sort_values("expected_bookings", ascending=False).head(self.top_deals)
+
+    # ---------------------------------------------------------------- pickers
+    @staticmethod
+    def _horizons(freq: str):
+        return list(range(1, _MAX_H[freq] + 1))
+
+    def _entity_options(self, level: str):
+        reps = self.data.reps
+        if level == "company":
+            return [("Company", "company")]
+        if level == "rep":
+            names = reps["name"].astype(str) if "name" in reps.columns else reps["rep_id"].astype(str)
+            pairs = sorted(zip(reps["rep_id"].astype(str), names))
+            return [(f"{rid} · {name}" if name != rid else rid, rid) for rid, name in pairs]
+        return [(v, v) for v in sorted(reps[level].dropna().astype(str).unique())]
+
+    def _on_level(self, change=None):
+        try:
+            options = self._entity_options(self.level)
+            self._updating = True
+            try:
+                self.entity_picker.options = options
+                self.entity_picker.value = options[0][1] if options else None
+            finally:
+                self._updating = False
+        except Exception as exc:
+            self.error.show(exc)
+            return
+        self._redraw()
+
+    def _on_freq(self, change=None):
+        self._updating = True
+        try:
+            self.horizon_picker.options = self._horizons(self.freq)
+            self.horizon_picker.value = _DEFAULT_H[self.freq]
+        finally:
+            self._updating = False
+        self._redraw()
+
+    def _on_entity(self, change=None):
+        if not self._updating:
+            self._redraw()
+
+    # ---------------------------------------------------------------- drawing
+    def _redraw(self, change=None):
+        self.error.clear()
+        if not self.entity:
+            self.status.value = "No entities at this level."
+            return
+        key = (self.level, self.freq, int(self.horizon))
+        if key not in self._forecasts:
+            self.status.value = (f'<span class="wb-computing">Computing the {self.level} forecast and its '
+                                 "backtest… (once; later changes are instant)</span>")
+        try:
+            ef = self.entity_forecast
+            self._draw_forecast(ef)
+        except Exception as exc:  # shown to the viewer instead of a hidden traceback
+            self.status.value = ""
+            self.error.show(exc)
+            return
+        self._draw_pipeline(ef)
+
+    def _draw_forecast(self, ef):
+        uid = entity_uid(self.level, self.entity)
+        rows = ef.forecast[ef.forecast["unique_id"] == uid]
+        one, many, _ = _UNIT[self.freq]
+        label = next((text for text, value in self.entity_picker.options if value == self.entity), self.entity)
+        if rows.empty:
+            self.status.value = f"No bookings history for {html.escape(str(label))}: nothing to forecast."
+            self.accuracy.value = accuracy_html(None, self.freq, int(self.horizon), 0)
+            return
+        chart = forecast_fan_chart(ef.history, ef.forecast, uid, title=f"{label}: bookings forecast")
+        if self.fan is None:
+            self.fan = chart_widget(chart)
+            self.chart_box.children = [self.fan, self.accuracy]
+        else:
+            self.fan.chart = chart
+        cutoffs = ef.backtest.loc[ef.backtest["unique_id"] == uid, "cutoff"].nunique() if len(ef.backtest) else 0
+        self.accuracy.value = accuracy_html(rows.iloc[0], self.freq, int(self.horizon), int(cutoffs))
+        first = rows.iloc[0]
+        note = f" · {html.escape(str(first['note']))}" if "note" in rows and pd.notna(first.get("note")) \
+            and str(first.get("note")) else ""
+        self.status.value = (f"<b>{html.escape(str(label))}</b> · {first['period']}: forecast "
+                             f"<b>{_money(first['forecast'])}</b> (80% range {_money(first['forecast-lo-80'])}"
+                             f" – {_money(first['forecast-hi-80'])}) · {int(self.horizon)} "
+                             f"{one if int(self.horizon) == 1 else many} ahead{note}")
+
+    def _draw_pipeline(self, ef):
+        self.pipeline_error.clear()
+        try:
+            if ef.forecast.empty:
+                raise ValueError("No forecast periods: the data has no bookings history.")
+            period = str(ef.forecast["period"].min())
+            if (self.freq, period) not in self._odds:
+                self.odds_html.value = '<span class="wb-computing">Scoring open deals and simulating…</span>'
+            odds = self.pipeline_odds(self.freq, period)
+            row = odds[(odds["entity_type"] == self.level) & (odds["entity_id"].astype(str) == self.entity)]
+            if row.empty:
+                raise ValueError(f"No pipeline simulation for {self.level} {self.entity!r} in {period}.")
+            r = row.iloc[0]
+            table = pd.DataFrame([{
+                "Period": period, "Booked so far": _money(r["booked_to_date"]),
+                "Expected from open deals": _money(r["expected_pipeline"]),
+                "Expected from deals not created yet": _money(r["expected_run_rate"]),
+                "P10": _money(r["p10"]), "P50": _money(r["p50"]), "P90": _money(r["p90"]),
+                "Target": _money(r["target"]), "P(reach target)": _pct(r["p_reach_target"]),
+            }])
+            if pd.isna(r["target"]):
+                verdict = f"No bookings target is set for {period}."
+            else:
+                verdict = (f"Chance of reaching the {period} target of <b>{_money(r['target'])}</b>: "
+                           f"<b>{_pct(r['p_reach_target'])}</b>.")
+            self.odds_html.value = (
+                f"<p>{verdict} Bookings will land between <b>{_money(r['p10'])}</b> (P10) and "
+                f"<b>{_money(r['p90'])}</b> (P90) in 8 of 10 simulated outcomes; P50 {_money(r['p50'])}.</p>"
+                + _TABLE_STYLE + table.to_html(index=False, classes="wb-odds", border=0))
+            deals = self.entity_deals(self.level, self.entity, self.freq)
+            if deals.empty:
+                self.deals_html.value = "<p>No open deals.</p>"
+                return
+            shown = pd.DataFrame({
+                "Deal": deals["opportunity_id"].astype(str), "Rep": deals["rep_id"].astype(str),
+                "Stage": deals["stage"].astype(str), "Amount": [_money(v) for v in deals["amount"]],
+                "P(won)": [_pct(v) for v in deals["p_won"]],
+                "P(won this period)": [_pct(v) for v in deals["p_won_in_period"]],
+                "Expected": [_money(v) for v in deals["expected_bookings"]],
+                "Why (top factors)": deals["top_factors"].astype(str),
+            })
+            self.deals_html.value = (f"<p><b>Top {len(shown)} open deals</b> by expected bookings this period</p>"
+                                     + shown.to_html(index=False, classes="wb-deals", border=0))
+        except Exception as exc:
+            self.odds_html.value = ""
+            self.deals_html.value = ""
+            self.pipeline_error.show(exc)
