@@ -75,6 +75,7 @@ def test_entity_change_redraws_chart_and_deals(panel, data):
     assert odds["P10"] <= odds["P50"] <= odds["P90"]
 
 
+@pytest.mark.filterwarnings("ignore:The least populated class")  # the win model's calibration on tiny data
 def test_frequency_change_resets_horizon_and_uses_quarters(panel):
     panel.level = "company"
     panel.freq = "Q"
@@ -92,22 +93,27 @@ def _odds_table_period(panel) -> str:
 
 
 def test_forecasts_are_cached_per_level_frequency_and_horizon(data, monkeypatch):
-    calls = []
+    calls, status_while_computing, holder = [], [], {}
     import workbench.apps.forecast_outlook as module
 
     real = module.forecast_entities
 
     def counting(*args, **kwargs):
         calls.append((kwargs["level"], kwargs["freq"], kwargs["h"]))
+        if "panel" in holder:  # the status a viewer sees while the forecast is computed
+            status_while_computing.append(holder["panel"].status.value)
         return real(*args, **kwargs)
 
     monkeypatch.setattr(module, "forecast_entities", counting)
-    panel = ForecastOutlook(data, level="company", n_sims=200)
+    panel = holder["panel"] = ForecastOutlook(data, level="company", n_sims=200)
     panel.horizon = 2
     panel.horizon = 3
     panel.level = "region"
     panel.level = "company"
     assert calls == [("company", "M", 3), ("company", "M", 2), ("region", "M", 3)]
+    assert len(status_while_computing) == 2
+    assert all("Computing" in text for text in status_while_computing)
+    assert "Computing" not in panel.status.value
 
 
 def test_errors_are_shown_not_raised(data, monkeypatch):
