@@ -7,5 +7,6 @@ browser.
 
 from workbench.apps.common import ErrorBox, chart_widget, default_data_source
 from workbench.apps.kpi_scorecard import KpiScorecard
+from workbench.apps.team_diagnosis import TeamDiagnosis
 
-__all__ = ["ErrorBox", "KpiScorecard", "chart_widget", "default_data_source"]
+__all__ = ["ErrorBox", "KpiScorecard", "TeamDiagnosis", "chart_widget", "default_data_source"]
