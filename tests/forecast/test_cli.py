@@ -51,5 +51,5 @@ def test_forecast_command_pipeline_odds(sample_dir, tmp_path, capsys):
 def test_forecast_command_usage_errors(tmp_path, capsys):
     assert main(["forecast", str(tmp_path / "missing")]) == 2
     assert "no such file" in capsys.readouterr().err
-    assert main(["forecast", str(tmp_path), "-o", str(tmp_path / "fc.xlsx")]) == 2
-    assert ".csv or .parquet" in capsys.readouterr().err
+    assert main(["forecast", str(tmp_path), "-o", str(tmp_path / "fc.json")]) == 2
+    assert ".csv, .parquet or .xlsx" in capsys.readouterr().err

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from workbench.errors import DataError
+from workbench.io.export import write_result
 
 __all__ = ["register", "run"]
 
@@ -54,23 +55,16 @@ def register(subparsers) -> argparse.ArgumentParser:
 
 
 def _write(result, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        result.findings.to_csv(path, index=False)
-    elif suffix == ".parquet":
-        result.findings.to_parquet(path, index=False)
-    elif suffix == ".xlsx":
-        import pandas as pd
-
-        with pd.ExcelWriter(path) as xl:
-            result.findings.to_excel(xl, sheet_name="findings", index=False)
-            result.team_summary.to_excel(xl, sheet_name="team_summary", index=False)
-            result.decomposition.to_excel(xl, sheet_name="decomposition", index=False)
-            result.opportunities.to_excel(xl, sheet_name="opportunities", index=False)
-            result.competition.to_excel(xl, sheet_name="competition", index=False)
-    else:
-        raise ValueError(f"Cannot write {path.name}: use a .csv, .parquet or .xlsx file name.")
+    write_result(
+        {
+            "findings": result.findings,
+            "team_summary": result.team_summary,
+            "decomposition": result.decomposition,
+            "opportunities": result.opportunities,
+            "competition": result.competition,
+        },
+        path,
+    )
 
 
 def summary_text(result, top: int = 10, lang: str = "en") -> str:

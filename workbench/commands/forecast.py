@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from workbench.errors import DataError
+from workbench.io.export import OUTPUT_SUFFIXES, write_result
 
 __all__ = ["register", "run"]
 
@@ -45,11 +46,11 @@ def register(subparsers) -> argparse.ArgumentParser:
                         help="forecast every level and make them add up")
     parser.add_argument("--windows", type=int, default=3, metavar="N", help="backtest windows (default 3)")
     parser.add_argument("--stages", metavar="FILE", help="stage config for the loader")
-    parser.add_argument("-o", "--output", metavar="FILE", help="write the forecast to .csv or .parquet")
+    parser.add_argument("-o", "--output", metavar="FILE", help="write the forecast to .csv, .parquet or .xlsx")
     parser.add_argument("--pipeline-out", metavar="FILE",
                         help="also score the open deals (calibrated win model) and simulate the first forecast "
                              "period: P10/P50/P90 bookings and the chance of reaching target per entity, "
-                             "written to this .csv or .parquet")
+                             "written to this .csv, .parquet or .xlsx")
     parser.set_defaults(func=run)
     return parser
 
@@ -70,8 +71,8 @@ def run(args) -> int:
         print(f"{prog}: error: --h and --windows must be at least 1", file=sys.stderr)
         return 2
     for opt, value in (("--output", args.output), ("--pipeline-out", args.pipeline_out)):
-        if value and Path(value).suffix.lower() not in (".csv", ".parquet"):
-            print(f"{prog}: error: {opt} must end in .csv or .parquet", file=sys.stderr)
+        if value and Path(value).suffix.lower() not in OUTPUT_SUFFIXES:
+            print(f"{prog}: error: {opt} must end in .csv, .parquet or .xlsx", file=sys.stderr)
             return 2
     if args.pipeline_out and args.freq == "W":
         print(f"{prog}: error: --pipeline-out needs --freq M or Q", file=sys.stderr)
@@ -98,7 +99,7 @@ def run(args) -> int:
         print("\nForecast (80% interval; backtest_accuracy = mean of max(0, 1 - |actual - forecast| / actual)):")
         print(show.head(30).to_string(index=False))
     if args.output:
-        _write(fc, args.output)
+        _report_written(write_result({"forecast": fc}, args.output), fc)
     if args.pipeline_out:
         from workbench.forecast import WinModel, simulate_pipeline
 
@@ -118,15 +119,9 @@ def run(args) -> int:
             print(f"Pipeline forecast for {period} (Monte Carlo of open deals + deals not created yet):")
             print(shown[["entity_type", "entity_id", "p10", "p50", "p90", "target", "p_reach_target"]]
                   .head(30).to_string(index=False))
-        _write(odds, args.pipeline_out)
+        _report_written(write_result({"pipeline_odds": odds}, args.pipeline_out), odds)
     return 0
 
 
-def _write(frame, path) -> None:
-    out = Path(path).expanduser()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if out.suffix.lower() == ".parquet":
-        frame.to_parquet(out, index=False)
-    else:
-        frame.to_csv(out, index=False)
-    print(f"\n{len(frame):,} rows written to {out}")
+def _report_written(path, frame) -> None:
+    print(f"\n{len(frame):,} rows written to {path}")

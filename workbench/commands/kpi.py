@@ -8,11 +8,12 @@ import warnings
 from pathlib import Path
 
 from workbench.errors import DataError
+from workbench.io.export import OUTPUT_SUFFIXES, write_result
 
 __all__ = ["register", "run", "OUTPUT_FORMATS"]
 
 #: File extensions ``-o`` understands.
-OUTPUT_FORMATS = (".csv", ".parquet", ".xlsx")
+OUTPUT_FORMATS = OUTPUT_SUFFIXES
 
 HELP = "compute KPIs per rep, team, region or company and month or quarter"
 DESCRIPTION = """\
@@ -126,19 +127,6 @@ def _labelled(kpis, wide: bool, lang: str | None):
     return kpis
 
 
-def write_table(table, path: Path) -> None:
-    """Write ``table`` to ``path`` in the format its extension names."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        out = table.assign(period=table["period"].dt.strftime("%Y-%m-%d"))
-        out.to_csv(path, index=False, encoding="utf-8-sig")  # BOM: Excel shows Chinese labels
-    elif suffix == ".parquet":
-        table.to_parquet(path, index=False)
-    else:
-        table.to_excel(path, index=False, sheet_name="kpis")
-
-
 def run(args) -> int:
     """Compute the KPIs and write or preview them; return the exit code."""
     if args.list:
@@ -190,7 +178,7 @@ def run(args) -> int:
         print(f"\n{summary}. Write everything with -o kpis.csv (or .parquet / .xlsx).")
         return 0
     try:
-        write_table(table, output)
+        write_result({"kpis": table}, output)
     except OSError as err:
         return _fail(f"cannot write {output}: {err}", 1)
     print(f"Wrote {summary} to {output}")

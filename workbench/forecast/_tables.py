@@ -30,13 +30,10 @@ def get_table(data, name: str, required: bool = True) -> pd.DataFrame | None:
 def as_sales_data(data):
     """A :class:`~workbench.io.sales_data.SalesData` from a SalesData or a dict of contract tables.
 
-    A dict may carry extra keys (e.g. the sample's ``planted_drivers``); a ``stages`` entry
-    is passed to :func:`workbench.load` as the stage configuration.
+    Delegates to :func:`workbench.load`, which validates a dict (extra keys such as the
+    sample's ``planted_drivers`` are reported as ignored; a ``stages`` entry is the stage
+    configuration) and returns a SalesData unchanged.
     """
-    from workbench.contract import TABLE_NAMES
     from workbench.io import load
 
-    if not isinstance(data, dict):
-        return data
-    tables = {k: v for k, v in data.items() if k in TABLE_NAMES and v is not None}
-    return load(tables, stages=data.get("stages"))
+    return load(data)
