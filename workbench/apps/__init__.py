@@ -2,19 +2,24 @@
 
 Each app notebook is a few cells that import a panel from here, connect it to data
 and display it; all behaviour lives in these classes so it can be tested without a
-browser. :class:`ForecastOutlook` is imported on first use, so apps that do not
-forecast do not pay for loading the forecasting libraries.
+browser. :class:`ForecastOutlook` and :class:`TeamDiagnosis` are imported on first
+use, so an app does not pay for loading the libraries only another app needs.
 """
+
+import importlib
 
 from workbench.apps.common import ErrorBox, chart_widget, default_data_source
 from workbench.apps.kpi_scorecard import KpiScorecard
 
-__all__ = ["ErrorBox", "ForecastOutlook", "KpiScorecard", "chart_widget", "default_data_source"]
+__all__ = ["ErrorBox", "ForecastOutlook", "KpiScorecard", "TeamDiagnosis", "chart_widget", "default_data_source"]
+
+_LAZY = {
+    "ForecastOutlook": "workbench.apps.forecast_outlook",
+    "TeamDiagnosis": "workbench.apps.team_diagnosis",
+}
 
 
 def __getattr__(name):
-    if name == "ForecastOutlook":
-        from workbench.apps.forecast_outlook import ForecastOutlook
-
-        return ForecastOutlook
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

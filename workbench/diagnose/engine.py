@@ -18,6 +18,7 @@ from workbench.diagnose.drivers import DRIVERS, Context, transitions
 from workbench.diagnose.evidence import sentence
 from workbench.diagnose.follow_up import FollowUpEffect, fit_follow_up_effect
 from workbench.diagnose.opportunities import find_opportunities
+from workbench.diagnose.selection import select
 from workbench.diagnose.window import Window, entity_frames, get_tables, prepare
 
 __all__ = ["diagnose", "Diagnosis", "FINDING_COLUMNS"]
@@ -250,7 +251,8 @@ def diagnose(
         up to then, at most 36 months (drivers are persistent causes and per-rep samples
         are small); pass 12 to judge only the last year. Every entity is still benchmarked against all comparable peers.
     rep, team : str, optional
-        Keep only the findings of this rep (or of this team and its reps).
+        Keep only the findings of this rep (or of this team and its reps); see
+        :func:`workbench.diagnose.selection.select`, which also filters a computed result.
     config : DiagnosisConfig, optional
         Thresholds, FDR level, levels and drivers to run.
     lang : {"en", "zh"}
@@ -307,23 +309,7 @@ def diagnose(
     competition = competition_analysis(prep)
     timings["assemble"] = time.perf_counter() - t0
 
-    if rep is not None or team is not None:
-        keep_rep = {str(rep)} if rep is not None else set(prep.reps.loc[prep.reps["team"] == str(team), "rep_id"])
-        if rep is not None and str(rep) not in set(prep.reps["rep_id"]):
-            raise ValueError(f"Rep {rep!r} is not in the reps table.")
-        if team is not None and not keep_rep:
-            raise ValueError(f"Team {team!r} has no reps in the reps table.")
-
-        def keep(frame, col="entity_id"):
-            is_rep = (frame["entity_type"] == "rep") & frame[col].isin(keep_rep)
-            is_team = (frame["entity_type"] == "team") & frame[col].isin([team] if team else [])
-            return frame[is_rep | is_team].reset_index(drop=True)
-
-        findings = keep(findings)
-        decomposition = keep(decomposition)
-        if team is not None:
-            team_summary = team_summary[team_summary["team"] == str(team)].reset_index(drop=True)
-    return Diagnosis(
+    result = Diagnosis(
         findings=findings,
         team_summary=team_summary,
         decomposition=decomposition,
@@ -335,3 +321,4 @@ def diagnose(
         config=config,
         timings=timings,
     )
+    return select(result, prep.reps, team=team, rep=rep)

@@ -1,0 +1,52 @@
+"""Render times of the team diagnosis panel on the committed sample (80 reps × 36 months).
+
+Baseline, measured in the same run: ``diagnose(data, period)`` alone, which the panel runs
+once per period. Run: ``.venv/bin/python benchmarks/team_diagnosis_bench.py``.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import workbench
+from workbench.apps import TeamDiagnosis
+from workbench.diagnose import diagnose, diagnosis_periods
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _time(fn):
+    t0 = time.perf_counter()
+    out = fn()
+    return time.perf_counter() - t0, out
+
+
+def main() -> None:
+    data = workbench.load(ROOT / "sample_data")
+    period = diagnosis_periods(data)[0]
+    base, _ = _time(lambda: diagnose(data, period=period))
+    first, panel = _time(lambda: TeamDiagnosis(data))
+    assert panel.error.value == "", panel.error.value
+    full = panel.diagnosis.findings
+    rep = full.loc[full["entity_type"] == "rep", "entity_id"].iloc[0]
+    team = str(full.loc[full["entity_type"] == "rep", "team"].iloc[0])
+    steps = [
+        ("team (first chart: offline Vega bundle)", lambda: setattr(panel, "team", team)),
+        ("rep", lambda: setattr(panel, "rep", rep)),
+        ("language → 中文", lambda: setattr(panel, "lang", "zh")),
+        ("all teams", lambda: setattr(panel, "team", "")),
+        ("new period (diagnose again)", lambda: setattr(panel, "period", panel.period_picker.options[1])),
+        ("back to a cached period", lambda: setattr(panel, "period", period)),
+    ]
+    print(f"sample: {len(data.reps)} reps, period {period}, window {panel.diagnosis.window.label}")
+    print(f"{'diagnose() alone (baseline)':45s} {base:6.2f} s")
+    print(f"{'panel first render (incl. diagnose)':45s} {first:6.2f} s")
+    for name, step in steps:
+        seconds, _ = _time(step)
+        print(f"{name:45s} {seconds:6.2f} s")
+    assert panel.error.value == "", panel.error.value
+
+
+if __name__ == "__main__":
+    main()

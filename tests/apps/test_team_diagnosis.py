@@ -1,0 +1,162 @@
+"""The team diagnosis panel, driven through its traitlets without a browser."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+
+from workbench import DataError, load
+from workbench.apps import TeamDiagnosis
+from workbench.sample import generate_sample
+
+# 20 reps make two teams (12 would all sit in one team, leaving the team filter untested)
+N_REPS, MONTHS, SEED = 20, 24, 3
+
+
+@pytest.fixture(scope="module")
+def data():
+    tables = generate_sample(n_reps=N_REPS, months=MONTHS, seed=SEED)
+    return load({name: frame for name, frame in tables.items() if name != "planted_drivers"})
+
+
+@pytest.fixture(scope="module")
+def panel(data):
+    """One panel for the module (the diagnosis is computed once); tests reset the selection."""
+    return TeamDiagnosis(data)
+
+
+@pytest.fixture
+def fresh(panel):
+    panel.lang = "en"
+    panel.team = ""
+    panel.rep = ""
+    return panel
+
+
+def _rows(table_html: str) -> list[list[str]]:
+    """Cell texts of the body rows of an HTML table written by ``DataFrame.to_html``."""
+    if "<tbody>" not in table_html:
+        return []
+    body = table_html.split("<tbody>")[1].split("</tbody>")[0]
+    return [
+        [html.unescape(cell.strip()) for cell in re.findall(r"<td>(.*?)</td>", row, flags=re.S)]
+        for row in re.findall(r"<tr>(.*?)</tr>", body, flags=re.S)
+    ]
+
+
+def _evidence_cells(panel) -> list[str]:
+    return [row[-1] for row in _rows(panel.table.value)]
+
+
+def test_first_render_shows_the_newest_period_for_everyone(fresh, data):
+    panel = fresh
+    assert panel.error.value == ""
+    assert panel.period == panel.period_picker.options[0] == "2026-Q3"
+    findings = panel.diagnosis.findings
+    assert len(findings) > 0
+    assert len(_rows(panel.table.value)) == len(findings)
+    assert "Company" in panel.summary.value
+    assert "wb-team-table" in panel.summary.value
+    assert panel.waterfall is None or panel.charts.children == ()
+    assert "Window" in panel.status.value
+    titles = [panel.tabs.get_title(i) for i in range(3)]
+    assert titles == ["Findings", "Market opportunities", "Competition"]
+    assert "wb-opportunities" in panel.opportunities_table.value
+    assert "wb-competition" in panel.competition_table.value
+
+
+def test_team_filter_matches_the_diagnosis(fresh, data):
+    panel = fresh
+    full = panel.diagnosis.findings
+    teams = sorted(data.reps["team"].unique())
+    assert len(teams) == 2
+    for team in teams:
+        panel.team = team
+        members = set(data.reps.loc[data.reps["team"] == team, "rep_id"])
+        expected = full[
+            ((full["entity_type"] == "rep") & full["entity_id"].isin(members))
+            | ((full["entity_type"] == "team") & (full["entity_id"] == team))
+        ]
+        if expected.empty:
+            assert "wb-no-findings" in panel.table.value
+        else:
+            assert _evidence_cells(panel) == expected["evidence"].tolist()
+        assert {value for _, value in panel.rep_picker.options} == {""} | members
+        summary = panel.selection.team_summary
+        assert summary["team"].tolist() == [team]
+        assert f"Team {team}" in panel.summary.value
+        assert panel.waterfall is not None and panel.charts.children  # the team's waterfall
+    panel.team = ""
+    assert len(_rows(panel.table.value)) == len(full)
+
+
+def test_rep_filter_draws_waterfall_and_funnel(fresh, data):
+    panel = fresh
+    full = panel.diagnosis.findings
+    rep = full.loc[full["entity_type"] == "rep", "entity_id"].iloc[0]
+    team = data.reps.set_index("rep_id").loc[rep, "team"]
+    panel.team = team
+    panel.rep = rep
+    assert panel.error.value == ""
+    expected = panel.diagnosis.for_entity(rep)
+    assert _evidence_cells(panel) == expected["evidence"].tolist()
+    assert "wb-team-table" not in panel.summary.value
+    assert f"Rep {rep}" in panel.summary.value
+    waterfall = panel.waterfall.chart.to_dict()
+    assert rep in waterfall["title"]
+    steps = waterfall["datasets"][waterfall["data"]["name"]]
+    assert [steps[0]["step"], steps[-1]["step"]] == ["Target", "Actual"]
+    assert rep in panel.funnel.chart.to_dict()["title"]
+    assert list(panel.charts.children) == [panel.waterfall, panel.funnel]
+    comp = panel.selection.competition
+    assert set(comp.loc[comp["dimension"] == "rep", "key"]) <= {rep}
+    # another team drops the rep, and the rep's charts give way to the team's
+    other = next(t for t in sorted(data.reps["team"].unique()) if t != team)
+    panel.team = other
+    assert panel.rep == ""
+    assert other in panel.waterfall.chart.to_dict()["title"]
+
+
+def test_language_switch_changes_evidence_and_labels(fresh):
+    panel = fresh
+    findings = panel.diagnosis.findings
+    english = _evidence_cells(panel)
+    panel.lang = "zh"
+    chinese = _evidence_cells(panel)
+    assert chinese == findings["evidence_zh"].tolist()
+    assert chinese != english
+    assert "依据" in panel.table.value and "诊断发现" == panel.tabs.get_title(0)
+    assert panel.team_picker.options[0] == ("全部团队", "")
+    assert panel.team == "" and panel.period == "2026-Q3"
+    panel.lang = "en"
+    assert _evidence_cells(panel) == english
+
+
+def test_other_period_is_computed_once_and_cached(fresh):
+    panel = fresh
+    first = panel.diagnosis
+    panel.period = panel.period_picker.options[1]
+    assert panel.diagnosis.window.period == panel.period
+    assert panel.error.value == ""
+    panel.period = panel.period_picker.options[0]
+    assert panel.diagnosis is first
+
+
+def test_errors_are_shown_not_raised(data, monkeypatch):
+    def broken(*args, **kwargs):
+        raise DataError("stage_history.parquet: column 'entered_at' expected dates")
+
+    monkeypatch.setattr("workbench.apps.team_diagnosis.diagnose", broken)
+    panel = TeamDiagnosis(data)
+    assert "wb-error" in panel.error.value
+    assert "stage_history.parquet" in panel.error.value
+    panel.team = sorted(data.reps["team"].unique())[0]  # still no exception
+    assert "wb-error" in panel.error.value
+
+
+def test_missing_table_is_shown_not_raised(data):
+    panel = TeamDiagnosis({"reps": data.reps})
+    assert "opportunities" in panel.error.value
+    assert panel.period is None

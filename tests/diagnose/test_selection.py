@@ -1,0 +1,76 @@
+"""Selecting a team's or rep's part of a computed diagnosis, and its headline figures."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from workbench.diagnose import diagnose, diagnosis_periods, select
+from workbench.diagnose.selection import driver_totals, headline
+from workbench.sample import generate_sample
+
+
+@pytest.fixture(scope="module")
+def tables():
+    return generate_sample(n_reps=20, months=24, seed=3)
+
+
+@pytest.fixture(scope="module")
+def result(tables):
+    return diagnose(tables, period="2026-Q3")
+
+
+def test_periods_are_complete_quarters_then_months(tables):
+    periods = diagnosis_periods(tables, quarters=3, months=4)
+    assert periods == ["2026-Q3", "2026-Q2", "2026-Q1", "2026-09", "2026-08", "2026-07", "2026-06"]
+
+
+def test_team_selection_keeps_the_team_and_its_reps(tables, result):
+    reps = tables["reps"]
+    before = result.findings.copy()
+    for team in reps["team"].unique():
+        members = set(reps.loc[reps["team"] == team, "rep_id"])
+        part = select(result, reps, team=team)
+        f = result.findings
+        expected = f[((f["entity_type"] == "rep") & f["entity_id"].isin(members))
+                     | ((f["entity_type"] == "team") & (f["entity_id"] == team))]
+        pd.testing.assert_frame_equal(part.findings, expected.reset_index(drop=True))
+        assert set(part.decomposition["entity_id"]) == members | {team}
+        assert part.team_summary["team"].tolist() == [team]
+        comp = part.competition
+        assert set(comp.loc[comp["dimension"] == "rep", "key"]) <= members
+        assert (comp["dimension"] != "rep").sum() == (result.competition["dimension"] != "rep").sum()
+    pd.testing.assert_frame_equal(result.findings, before)  # the input is not changed
+    assert select(result, reps) is result
+
+
+def test_rep_selection_and_errors(tables, result):
+    rep = result.findings.loc[result.findings["entity_type"] == "rep", "entity_id"].iloc[0]
+    part = select(result, tables["reps"], rep=rep)
+    pd.testing.assert_frame_equal(part.findings, result.for_entity(rep))
+    assert set(part.decomposition["entity_id"]) == {rep}
+    with pytest.raises(ValueError, match="Rep 'R999'"):
+        select(result, tables["reps"], rep="R999")
+    with pytest.raises(ValueError, match="Team 'Nowhere'"):
+        select(result, tables["reps"], team="Nowhere")
+
+
+def test_headline_uses_the_diagnosis_figures(tables, result):
+    reps = tables["reps"]
+    team = result.team_summary["team"].iloc[0]
+    row = result.team_summary.iloc[0]
+    h = headline(select(result, reps, team=team), team=team)
+    assert h["entity_type"] == "team"
+    assert h["gap"] == pytest.approx(row["gap"])
+    assert h["revenue_at_stake"] == pytest.approx(row["revenue_at_stake"])
+    assert h["reps_with_findings"] == row["reps_with_findings"]
+    rep = result.findings.loc[result.findings["entity_type"] == "rep", "entity_id"].iloc[0]
+    h = headline(select(result, reps, rep=rep), rep=rep)
+    dec = result.decomposition
+    gap = dec.loc[(dec["entity_type"] == "rep") & (dec["entity_id"] == rep), "gap"].iloc[0]
+    assert h["gap"] == pytest.approx(gap)
+    company = headline(result)
+    assert company["revenue_at_stake"] == pytest.approx(result.team_summary["revenue_at_stake"].sum())
+    totals = driver_totals(result.findings)
+    assert totals["revenue_impact"].sum() == pytest.approx(company["revenue_at_stake"])
+    assert totals["revenue_impact"].is_monotonic_decreasing

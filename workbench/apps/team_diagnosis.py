@@ -1,0 +1,446 @@
+"""The team diagnosis panel: why is my team missing its target, and what is it worth?
+
+A manager picks a period, a team (or all), optionally one of its reps, and a language;
+the panel shows the gap to target with the drivers costing the most, the findings behind
+it (sorted by revenue at stake), the rep's (or team's) waterfall from target to actual
+and funnel against peers, and tabs with market opportunities and competitor losses.
+
+The diagnosis is computed once per period for the whole company
+(:func:`workbench.diagnose.diagnose`) and cached; team, rep and language only select and
+re-draw (:mod:`workbench.diagnose.selection`), so every number shown is the package's.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import ipywidgets as widgets
+import pandas as pd
+import traitlets
+
+from workbench.apps.common import ErrorBox, chart_widget
+from workbench.charts.diagnose import driver_waterfall, funnel_vs_peers
+from workbench.diagnose import DRIVERS, diagnose
+from workbench.diagnose.selection import diagnosis_periods, driver_totals, headline, select
+
+__all__ = ["TeamDiagnosis"]
+
+_LANGS = [("English", "en"), ("中文", "zh")]
+
+_TEXT = {
+    "en": {
+        "title": "Team diagnosis: why are we missing target?",
+        "period": "Period", "team": "Team", "rep": "Rep", "lang": "Language",
+        "all_teams": "All teams", "no_rep": "— none —",
+        "computing": "Diagnosing {period} (all reps, teams and regions)…",
+        "computed": "Window {window} · {findings} findings · diagnosed in {seconds:.1f} s",
+        "company": "Company", "bookings": "Bookings", "target": "Target", "gap": "Gap to target",
+        "attainment": "Attainment", "at_stake": "Revenue at stake", "reps_flagged": "Reps with findings",
+        "top_drivers": "Top drivers", "no_findings": "No significant and material findings for this selection.",
+        "entity": "Who", "driver": "Driver", "detail": "Detail", "value": "Value", "benchmark": "Peers",
+        "impact": "Revenue impact", "confidence": "Confidence", "evidence": "Evidence",
+        "reps": "Reps", "findings": "Findings", "team_findings": "Team-level findings",
+        "pick_rep": "Pick a team or a rep to see the waterfall from target to actual and the funnel against peers.",
+        "tab_findings": "Findings", "tab_opps": "Market opportunities", "tab_comp": "Competition",
+        "no_opps": "No market opportunities found.", "no_comp": "No losses to competitors recorded.",
+        "reason": "Reason", "segment": "Segment", "deals": "Deals", "win_rate": "Win rate",
+        "growth": "Market growth", "share_change": "Share change", "potential": "Potential revenue",
+        "note": "Note", "dimension": "By", "key": "Of", "competitor": "Competitor", "losses": "Losses",
+        "lost_amount": "Lost amount", "take_rate": "Take rate (12 m)", "prev_take_rate": "Take rate (prior 12 m)",
+        "change": "Change", "top_lost_reason": "Top loss reason",
+    },
+    "zh": {
+        "title": "团队诊断：为什么没有完成目标？",
+        "period": "期间", "team": "团队", "rep": "销售", "lang": "语言",
+        "all_teams": "全部团队", "no_rep": "— 无 —",
+        "computing": "正在诊断 {period}（全部销售、团队和区域）…",
+        "computed": "窗口 {window} · {findings} 项发现 · 用时 {seconds:.1f} 秒",
+        "company": "公司", "bookings": "成交额", "target": "目标", "gap": "与目标差距",
+        "attainment": "达成率", "at_stake": "涉及收入", "reps_flagged": "有发现的销售",
+        "top_drivers": "主要原因", "no_findings": "所选范围内没有显著且重要的发现。",
+        "entity": "对象", "driver": "原因", "detail": "细项", "value": "数值", "benchmark": "同事水平",
+        "impact": "收入影响", "confidence": "置信度", "evidence": "依据",
+        "reps": "销售人数", "findings": "发现", "team_findings": "团队层面发现",
+        "pick_rep": "选择团队或销售，查看从目标到实际的瀑布图和与同事的漏斗对比。",
+        "tab_findings": "诊断发现", "tab_opps": "市场机会", "tab_comp": "竞争",
+        "no_opps": "未发现市场机会。", "no_comp": "没有输给竞争对手的记录。",
+        "reason": "类型", "segment": "细分", "deals": "商机数", "win_rate": "赢单率",
+        "growth": "市场增长", "share_change": "份额变化", "potential": "潜在收入",
+        "note": "说明", "dimension": "维度", "key": "对象", "competitor": "竞争对手", "losses": "输单数",
+        "lost_amount": "输单金额", "take_rate": "抢单率（近12月）", "prev_take_rate": "抢单率（前12月）",
+        "change": "变化", "top_lost_reason": "主要输单原因",
+    },
+}
+
+_ENTITY = {"en": {"rep": "Rep", "team": "Team", "region": "Region"}, "zh": {"rep": "销售", "team": "团队", "region": "区域"}}
+
+
+def _is_missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
+
+
+def _fmt(value, unit: str = "") -> str:
+    """Write a number for people, by the unit the diagnosis gives it."""
+    if _is_missing(value):
+        return "–"
+    value = float(value)
+    if unit in ("rate", "share"):
+        return f"{value:.0%}"
+    if unit == "rate1":
+        return f"{value:.1%}"
+    if unit == "pp":
+        return f"{value * 100:+.1f} pp"
+    if unit == "signed_share":
+        return f"{value:+.0%}"
+    if unit in ("currency", "count"):
+        return f"{value:,.0f}"
+    if unit == "days":
+        return f"{value:,.0f} d"
+    if unit == "hours":
+        return f"{value:,.1f} h"
+    if unit == "×":
+        return f"{value:.2f}×"
+    return f"{value:,.2f}"
+
+
+def _html_table(frame: pd.DataFrame, css_class: str) -> str:
+    return frame.to_html(index=False, border=0, escape=True, classes=css_class)
+
+
+class TeamDiagnosis(widgets.VBox):
+    """A manager's "why is my team missing target?" panel over :func:`~workbench.diagnose.diagnose`.
+
+    Parameters
+    ----------
+    data : SalesData or dict of DataFrames
+        Loaded data (see :func:`workbench.load`).
+    lang : {"en", "zh"}
+        Initial language of labels and evidence sentences.
+    period : str, optional
+        Initial period (default: the newest complete quarter, else month).
+    config : DiagnosisConfig, optional
+        Passed to :func:`~workbench.diagnose.diagnose`.
+
+    Attributes
+    ----------
+    period, team, rep, lang : traitlets
+        Linked to the dropdowns; ``team == ""`` means all teams, ``rep == ""`` no rep.
+    diagnosis : Diagnosis
+        The company-wide diagnosis of the current period (computed once, cached).
+    selection : Diagnosis
+        Its part for the current team / rep.
+    last_compute_seconds : float
+        Time the last (uncached) diagnosis took.
+    """
+
+    period = traitlets.Unicode(None, allow_none=True)
+    team = traitlets.Unicode("")
+    rep = traitlets.Unicode("")
+    lang = traitlets.Unicode("en")
+
+    def __init__(self, data, lang: str = "en", period: str | None = None, config=None, **kwargs):
+        super().__init__(**kwargs)
+        self.data = data
+        self.config = config
+        self._cache: dict[str, object] = {}
+        self._quiet = False
+        self._labels_lang = None
+        self.last_compute_seconds = float("nan")
+        self.error = ErrorBox()
+        self.status = widgets.HTML()
+        self.period_picker = widgets.Dropdown(options=[], description="Period")
+        self.team_picker = widgets.Dropdown(options=[("All teams", "")], value="", description="Team")
+        self.rep_picker = widgets.Dropdown(options=[("— none —", "")], value="", description="Rep")
+        self.lang_picker = widgets.Dropdown(options=_LANGS, value="en", description="Language")
+        self.title = widgets.HTML()
+        self.summary = widgets.HTML()
+        self.table = widgets.HTML(layout=widgets.Layout(overflow="auto", max_height="460px"))
+        self.chart_note = widgets.HTML()
+        self.waterfall = None
+        self.funnel = None
+        self.charts = widgets.HBox()
+        self.opportunities_table = widgets.HTML(layout=widgets.Layout(overflow="auto", max_height="460px"))
+        self.competition_table = widgets.HTML(layout=widgets.Layout(overflow="auto", max_height="460px"))
+        self.tabs = widgets.Tab(
+            children=[
+                widgets.VBox([self.table, self.chart_note, self.charts]),
+                self.opportunities_table,
+                self.competition_table,
+            ]
+        )
+        self.children = [
+            self.title,
+            widgets.HBox([self.period_picker, self.team_picker, self.rep_picker, self.lang_picker]),
+            self.error,
+            self.status,
+            self.summary,
+            self.tabs,
+        ]
+        try:
+            self._reps = self._reps_table(data)
+            periods = diagnosis_periods(data)
+        except Exception as exc:  # shown to the viewer instead of a hidden traceback
+            self._reps = pd.DataFrame({"rep_id": [], "team": []})
+            self.error.show(exc)
+            periods = []
+        teams = sorted(self._reps["team"].astype(str).unique())
+        self._quiet = True
+        try:
+            self.team_picker.options = [("All teams", ""), *[(t, t) for t in teams]]
+            self.period_picker.options = periods
+            self.lang_picker.value = lang
+            for picker, trait in [
+                (self.period_picker, "period"),
+                (self.team_picker, "team"),
+                (self.rep_picker, "rep"),
+                (self.lang_picker, "lang"),
+            ]:
+                widgets.link((picker, "value"), (self, trait))
+            self._set_rep_options()
+        finally:
+            self._quiet = False
+        self.observe(self._on_period, names=["period"])
+        self.observe(self._on_team, names=["team"])
+        self.observe(self._redraw, names=["rep", "lang"])
+        self._apply_language()
+        if not periods:
+            if not self.error.value:
+                self.status.value = "No complete month of decided deals in the data yet."
+            return
+        start = period if period is not None else periods[0]
+        if self.period == start:
+            self._on_period()
+        else:
+            self.period = start  # triggers _on_period
+
+    # -- data ---------------------------------------------------------------------------
+    @staticmethod
+    def _reps_table(data) -> pd.DataFrame:
+        reps = data["reps"] if isinstance(data, dict) else data.reps
+        return reps[["rep_id", "team"]].astype(str).sort_values(["team", "rep_id"]).reset_index(drop=True)
+
+    @property
+    def diagnosis(self):
+        """The company-wide diagnosis for the current period (cached per period)."""
+        if self.period not in self._cache:
+            t0 = time.perf_counter()
+            self._cache[self.period] = diagnose(self.data, period=self.period, config=self.config)
+            self.last_compute_seconds = time.perf_counter() - t0
+        return self._cache[self.period]
+
+    @property
+    def selection(self):
+        """The diagnosis of the selected team and rep."""
+        return select(self.diagnosis, self._reps, team=self.team or None, rep=self.rep or None)
+
+    # -- events -------------------------------------------------------------------------
+    def _t(self, key: str) -> str:
+        return _TEXT[self.lang][key]
+
+    def _set_rep_options(self) -> None:
+        reps = self._reps if not self.team else self._reps[self._reps["team"] == self.team]
+        options = [(self._t("no_rep"), ""), *[(r, r) for r in reps["rep_id"]]]
+        keep = self.rep if self.rep in set(reps["rep_id"]) else ""
+        with self.hold_trait_notifications():
+            self.rep_picker.options = options
+            self.rep_picker.value = keep
+        self.rep = keep
+
+    def _apply_language(self) -> None:
+        self._labels_lang = self.lang
+        quiet, self._quiet = self._quiet, True
+        try:  # relabel "all teams" / "none" without changing the selection
+            team, rep = self.team, self.rep
+            self.team_picker.options = [(self._t("all_teams"), ""), *self.team_picker.options[1:]]
+            self.team_picker.value = team
+            self._set_rep_options()
+            self.rep_picker.value = rep
+        finally:
+            self._quiet = quiet
+        self.title.value = f"<h2>{self._t('title')}</h2>"
+        self.period_picker.description = self._t("period")
+        self.team_picker.description = self._t("team")
+        self.rep_picker.description = self._t("rep")
+        self.lang_picker.description = self._t("lang")
+        for i, key in enumerate(["tab_findings", "tab_opps", "tab_comp"]):
+            self.tabs.set_title(i, self._t(key))
+
+    def _on_period(self, change=None):
+        if self._quiet or not self.period:
+            return
+        try:
+            self.error.clear()
+            if self.period not in self._cache:
+                self.status.value = f"<i>{self._t('computing').format(period=self.period)}</i>"
+            self.diagnosis  # noqa: B018 - computes and caches
+            self._redraw()
+        except Exception as exc:
+            self.status.value = ""
+            self.error.show(exc)
+
+    def _on_team(self, change=None):
+        if self._quiet:
+            return
+        self._quiet = True
+        try:
+            self._set_rep_options()
+        finally:
+            self._quiet = False
+        self._redraw()
+
+    def _redraw(self, change=None):
+        if self._quiet or not self.period:
+            return
+        try:
+            self.error.clear()
+            if self._labels_lang != self.lang:
+                self._apply_language()
+            full = self.diagnosis
+            sel = self.selection
+            self.status.value = self._t("computed").format(
+                window=full.window.label, findings=len(sel.findings), seconds=self.last_compute_seconds
+            )
+            self.summary.value = self._summary_html(sel)
+            self.table.value = self._findings_html(sel.findings)
+            self.opportunities_table.value = self._opportunities_html(sel.opportunities)
+            self.competition_table.value = self._competition_html(sel.competition)
+            self._draw_charts(sel)
+        except Exception as exc:
+            self.error.show(exc)
+
+    # -- rendering ----------------------------------------------------------------------
+    def _driver_label(self, driver: str) -> str:
+        rule = DRIVERS.get(driver)
+        if rule is None:
+            return driver
+        return rule.label_zh if self.lang == "zh" else rule.label_en
+
+    def _summary_html(self, sel) -> str:
+        h = headline(sel, team=self.team or None, rep=self.rep or None)
+        if h["entity_type"] == "company":
+            name = self._t("company")
+        else:
+            name = f"{_ENTITY[self.lang][h['entity_type']]} {h['entity_id']}"
+        gap = h["gap"]
+        gap_color = "#8a1c1c" if not _is_missing(gap) and gap < 0 else "#1c6b2a"
+        cells = [
+            (self._t("bookings"), _fmt(h["bookings"], "currency")),
+            (self._t("target"), _fmt(h["target"], "currency")),
+            (self._t("gap"), f'<span style="color:{gap_color}">{_fmt(gap, "currency")}</span>'),
+            (self._t("attainment"), _fmt(h["attainment"], "rate")),
+            (self._t("at_stake"), _fmt(h["revenue_at_stake"], "currency")),
+            (self._t("reps_flagged"), str(h["reps_with_findings"])),
+        ]
+        stats = "".join(
+            f'<div style="margin-right:24px"><div style="color:#666;font-size:90%">{k}</div>'
+            f'<div style="font-size:130%;font-weight:600">{v}</div></div>'
+            for k, v in cells
+        )
+        totals = driver_totals(sel.findings).head(3)
+        drivers = ", ".join(
+            f"{self._driver_label(r.driver)} ({_fmt(r.revenue_impact, 'currency')}, {r.reps} {self._t('reps').lower() if self.lang == 'en' else '人'})"
+            for r in totals.itertuples()
+        ) or "–"
+        html = (
+            f'<div class="wb-team-summary"><h3>{name} · {self.period}</h3>'
+            f'<div style="display:flex;flex-wrap:wrap">{stats}</div>'
+            f"<p><b>{self._t('top_drivers')}:</b> {drivers}</p>"
+        )
+        if not self.rep:
+            html += self._team_table_html(sel.team_summary)
+        return html + "</div>"
+
+    def _team_table_html(self, summary: pd.DataFrame) -> str:
+        if summary.empty:
+            return ""
+        shown = pd.DataFrame(
+            {
+                self._t("team"): summary["team"],
+                self._t("reps"): summary["reps"],
+                self._t("bookings"): [_fmt(v, "currency") for v in summary["bookings"]],
+                self._t("target"): [_fmt(v, "currency") for v in summary["target"]],
+                self._t("gap"): [_fmt(v, "currency") for v in summary["gap"]],
+                self._t("attainment"): [_fmt(v, "rate") for v in summary["attainment"]],
+                self._t("reps_flagged"): summary["reps_with_findings"],
+                self._t("top_drivers"): [self._driver_label(d) if d else "–" for d in summary["top_driver"]],
+                self._t("at_stake"): [_fmt(v, "currency") for v in summary["revenue_at_stake"]],
+            }
+        )
+        return _html_table(shown, "wb-team-table")
+
+    def _findings_html(self, findings: pd.DataFrame) -> str:
+        if findings.empty:
+            return f"<p class='wb-no-findings'>{self._t('no_findings')}</p>"
+        f = findings.sort_values("revenue_impact", ascending=False, na_position="last", kind="stable")
+        evidence = f["evidence_zh"] if self.lang == "zh" else f["evidence"]
+        shown = pd.DataFrame(
+            {
+                self._t("entity"): [f"{_ENTITY[self.lang].get(t, t)} {e}" for t, e in zip(f["entity_type"], f["entity_id"])],
+                self._t("driver"): [self._driver_label(d) for d in f["driver"]],
+                self._t("detail"): f["detail"].fillna("").astype(str),
+                self._t("value"): [_fmt(v, u) for v, u in zip(f["value"], f["unit"])],
+                self._t("benchmark"): [_fmt(v, u) for v, u in zip(f["benchmark"], f["unit"])],
+                self._t("impact"): [_fmt(v, "currency") for v in f["revenue_impact"]],
+                self._t("confidence"): [_fmt(v, "rate") for v in f["confidence"]],
+                self._t("evidence"): evidence.astype(str),
+            }
+        )
+        return _html_table(shown, "wb-findings")
+
+    def _opportunities_html(self, opps: pd.DataFrame) -> str:
+        if opps is None or opps.empty:
+            return f"<p>{self._t('no_opps')}</p>"
+        shown = pd.DataFrame(
+            {
+                self._t("segment"): opps["segment"].astype(str),
+                self._t("deals"): [_fmt(v, "count") for v in opps["deals"]],
+                self._t("win_rate"): [_fmt(v, "rate") for v in opps["win_rate"]],
+                self._t("growth"): [_fmt(v, "signed_share") for v in opps["market_growth"]],
+                self._t("share_change"): [_fmt(v, "pp") for v in opps["share_change"]],
+                self._t("potential"): [_fmt(v, "currency") for v in opps["potential_revenue"]],
+                self._t("note"): (opps["note_zh"] if self.lang == "zh" else opps["note"]).astype(str),
+            }
+        )
+        return _html_table(shown, "wb-opportunities")
+
+    def _competition_html(self, comp: pd.DataFrame) -> str:
+        if comp is None or comp.empty:
+            return f"<p>{self._t('no_comp')}</p>"
+        shown = pd.DataFrame(
+            {
+                self._t("dimension"): comp["dimension"].astype(str),
+                self._t("key"): comp["key"].astype(str),
+                self._t("competitor"): comp["competitor"].astype(str),
+                self._t("losses"): [_fmt(v, "count") for v in comp["losses"]],
+                self._t("lost_amount"): [_fmt(v, "currency") for v in comp["lost_amount"]],
+                self._t("take_rate"): [_fmt(v, "rate1") for v in comp["take_rate"]],
+                self._t("prev_take_rate"): [_fmt(v, "rate1") for v in comp["prev_take_rate"]],
+                self._t("change"): [_fmt(v, "pp") for v in comp["change"]],
+                self._t("top_lost_reason"): comp["top_lost_reason"].fillna("").astype(str),
+            }
+        )
+        return _html_table(shown, "wb-competition")
+
+    def _draw_charts(self, sel) -> None:
+        if self.rep:
+            entity, entity_type = self.rep, "rep"
+        elif self.team:
+            entity, entity_type = self.team, "team"
+        else:
+            self.charts.children = []
+            self.chart_note.value = f"<p>{self._t('pick_rep')}</p>"
+            return
+        try:
+            waterfall = driver_waterfall(sel.decomposition, entity, entity_type)
+            funnel = funnel_vs_peers(sel.decomposition, entity, entity_type)
+        except ValueError as exc:  # e.g. a rep with no deals in the window
+            self.charts.children = []
+            self.chart_note.value = f"<p>{exc}</p>"
+            return
+        self.chart_note.value = ""
+        if self.waterfall is None:
+            self.waterfall, self.funnel = chart_widget(waterfall), chart_widget(funnel)
+        else:
+            self.waterfall.chart, self.funnel.chart = waterfall, funnel
+        self.charts.children = [self.waterfall, self.funnel]
