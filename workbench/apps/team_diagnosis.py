@@ -12,7 +12,6 @@ re-draw (:mod:`workbench.diagnose.selection`), so every number shown is the pack
 
 from __future__ import annotations
 
-import math
 import time
 
 import ipywidgets as widgets
@@ -23,6 +22,7 @@ from workbench.apps.common import ErrorBox, chart_widget
 from workbench.charts.diagnose import driver_waterfall, funnel_vs_peers
 from workbench.diagnose import DRIVERS, diagnose
 from workbench.diagnose.selection import diagnosis_periods, driver_totals, headline, select
+from workbench.formatting import format_value, is_missing
 
 __all__ = ["TeamDiagnosis"]
 
@@ -74,34 +74,6 @@ _TEXT = {
 }
 
 _ENTITY = {"en": {"rep": "Rep", "team": "Team", "region": "Region"}, "zh": {"rep": "销售", "team": "团队", "region": "区域"}}
-
-
-def _is_missing(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
-
-
-def _fmt(value, unit: str = "") -> str:
-    """Write a number for people, by the unit the diagnosis gives it."""
-    if _is_missing(value):
-        return "–"
-    value = float(value)
-    if unit in ("rate", "share"):
-        return f"{value:.0%}"
-    if unit == "rate1":
-        return f"{value:.1%}"
-    if unit == "pp":
-        return f"{value * 100:+.1f} pp"
-    if unit == "signed_share":
-        return f"{value:+.0%}"
-    if unit in ("currency", "count"):
-        return f"{value:,.0f}"
-    if unit == "days":
-        return f"{value:,.0f} d"
-    if unit == "hours":
-        return f"{value:,.1f} h"
-    if unit == "×":
-        return f"{value:.2f}×"
-    return f"{value:,.2f}"
 
 
 def _html_table(frame: pd.DataFrame, css_class: str) -> str:
@@ -323,13 +295,13 @@ class TeamDiagnosis(widgets.VBox):
         else:
             name = f"{_ENTITY[self.lang][h['entity_type']]} {h['entity_id']}"
         gap = h["gap"]
-        gap_color = "#8a1c1c" if not _is_missing(gap) and gap < 0 else "#1c6b2a"
+        gap_color = "#8a1c1c" if not is_missing(gap) and gap < 0 else "#1c6b2a"
         cells = [
-            (self._t("bookings"), _fmt(h["bookings"], "currency")),
-            (self._t("target"), _fmt(h["target"], "currency")),
-            (self._t("gap"), f'<span style="color:{gap_color}">{_fmt(gap, "currency")}</span>'),
-            (self._t("attainment"), _fmt(h["attainment"], "rate")),
-            (self._t("at_stake"), _fmt(h["revenue_at_stake"], "currency")),
+            (self._t("bookings"), format_value(h["bookings"], "currency")),
+            (self._t("target"), format_value(h["target"], "currency")),
+            (self._t("gap"), f'<span style="color:{gap_color}">{format_value(gap, "currency")}</span>'),
+            (self._t("attainment"), format_value(h["attainment"], "rate")),
+            (self._t("at_stake"), format_value(h["revenue_at_stake"], "currency")),
             (self._t("reps_flagged"), str(h["reps_with_findings"])),
         ]
         stats = "".join(
@@ -339,7 +311,7 @@ class TeamDiagnosis(widgets.VBox):
         )
         totals = driver_totals(sel.findings).head(3)
         drivers = ", ".join(
-            f"{self._driver_label(r.driver)} ({_fmt(r.revenue_impact, 'currency')}, {r.reps} {self._t('reps').lower() if self.lang == 'en' else '人'})"
+            f"{self._driver_label(r.driver)} ({format_value(r.revenue_impact, 'currency')}, {r.reps} {self._t('reps').lower() if self.lang == 'en' else '人'})"
             for r in totals.itertuples()
         ) or "–"
         html = (
@@ -358,13 +330,13 @@ class TeamDiagnosis(widgets.VBox):
             {
                 self._t("team"): summary["team"],
                 self._t("reps"): summary["reps"],
-                self._t("bookings"): [_fmt(v, "currency") for v in summary["bookings"]],
-                self._t("target"): [_fmt(v, "currency") for v in summary["target"]],
-                self._t("gap"): [_fmt(v, "currency") for v in summary["gap"]],
-                self._t("attainment"): [_fmt(v, "rate") for v in summary["attainment"]],
+                self._t("bookings"): [format_value(v, "currency") for v in summary["bookings"]],
+                self._t("target"): [format_value(v, "currency") for v in summary["target"]],
+                self._t("gap"): [format_value(v, "currency") for v in summary["gap"]],
+                self._t("attainment"): [format_value(v, "rate") for v in summary["attainment"]],
                 self._t("reps_flagged"): summary["reps_with_findings"],
                 self._t("top_drivers"): [self._driver_label(d) if d else "–" for d in summary["top_driver"]],
-                self._t("at_stake"): [_fmt(v, "currency") for v in summary["revenue_at_stake"]],
+                self._t("at_stake"): [format_value(v, "currency") for v in summary["revenue_at_stake"]],
             }
         )
         return _html_table(shown, "wb-team-table")
@@ -379,10 +351,10 @@ class TeamDiagnosis(widgets.VBox):
                 self._t("entity"): [f"{_ENTITY[self.lang].get(t, t)} {e}" for t, e in zip(f["entity_type"], f["entity_id"])],
                 self._t("driver"): [self._driver_label(d) for d in f["driver"]],
                 self._t("detail"): f["detail"].fillna("").astype(str),
-                self._t("value"): [_fmt(v, u) for v, u in zip(f["value"], f["unit"])],
-                self._t("benchmark"): [_fmt(v, u) for v, u in zip(f["benchmark"], f["unit"])],
-                self._t("impact"): [_fmt(v, "currency") for v in f["revenue_impact"]],
-                self._t("confidence"): [_fmt(v, "rate") for v in f["confidence"]],
+                self._t("value"): [format_value(v, u) for v, u in zip(f["value"], f["unit"])],
+                self._t("benchmark"): [format_value(v, u) for v, u in zip(f["benchmark"], f["unit"])],
+                self._t("impact"): [format_value(v, "currency") for v in f["revenue_impact"]],
+                self._t("confidence"): [format_value(v, "rate") for v in f["confidence"]],
                 self._t("evidence"): evidence.astype(str),
             }
         )
@@ -394,11 +366,11 @@ class TeamDiagnosis(widgets.VBox):
         shown = pd.DataFrame(
             {
                 self._t("segment"): opps["segment"].astype(str),
-                self._t("deals"): [_fmt(v, "count") for v in opps["deals"]],
-                self._t("win_rate"): [_fmt(v, "rate") for v in opps["win_rate"]],
-                self._t("growth"): [_fmt(v, "signed_share") for v in opps["market_growth"]],
-                self._t("share_change"): [_fmt(v, "pp") for v in opps["share_change"]],
-                self._t("potential"): [_fmt(v, "currency") for v in opps["potential_revenue"]],
+                self._t("deals"): [format_value(v, "count") for v in opps["deals"]],
+                self._t("win_rate"): [format_value(v, "rate") for v in opps["win_rate"]],
+                self._t("growth"): [format_value(v, "signed_share") for v in opps["market_growth"]],
+                self._t("share_change"): [format_value(v, "pp") for v in opps["share_change"]],
+                self._t("potential"): [format_value(v, "currency") for v in opps["potential_revenue"]],
                 self._t("note"): (opps["note_zh"] if self.lang == "zh" else opps["note"]).astype(str),
             }
         )
@@ -412,11 +384,11 @@ class TeamDiagnosis(widgets.VBox):
                 self._t("dimension"): comp["dimension"].astype(str),
                 self._t("key"): comp["key"].astype(str),
                 self._t("competitor"): comp["competitor"].astype(str),
-                self._t("losses"): [_fmt(v, "count") for v in comp["losses"]],
-                self._t("lost_amount"): [_fmt(v, "currency") for v in comp["lost_amount"]],
-                self._t("take_rate"): [_fmt(v, "rate1") for v in comp["take_rate"]],
-                self._t("prev_take_rate"): [_fmt(v, "rate1") for v in comp["prev_take_rate"]],
-                self._t("change"): [_fmt(v, "pp") for v in comp["change"]],
+                self._t("losses"): [format_value(v, "count") for v in comp["losses"]],
+                self._t("lost_amount"): [format_value(v, "currency") for v in comp["lost_amount"]],
+                self._t("take_rate"): [format_value(v, "rate1") for v in comp["take_rate"]],
+                self._t("prev_take_rate"): [format_value(v, "rate1") for v in comp["prev_take_rate"]],
+                self._t("change"): [format_value(v, "pp") for v in comp["change"]],
                 self._t("top_lost_reason"): comp["top_lost_reason"].fillna("").astype(str),
             }
         )

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.errors import DataError
+from workbench.io.stages import infer_stages
 from workbench.periods import parse_period
 
 __all__ = ["Window", "Prepared", "prepare", "entity_frames", "resolve_window", "recent_window", "get_tables"]
@@ -149,20 +150,6 @@ def _col(frame: pd.DataFrame, name: str, default=np.nan) -> pd.Series:
 
 def _dt(series: pd.Series) -> pd.Series:
     return pd.to_datetime(series, errors="coerce")
-
-
-def infer_stages(stage_history: pd.DataFrame | None, opportunities: pd.DataFrame) -> tuple:
-    """Open stages in funnel order: by median position of entry within each deal."""
-    if stage_history is None or stage_history.empty:
-        if "stage" not in opportunities.columns:
-            return ()
-        names = [s for s in pd.unique(opportunities["stage"].dropna()) if not _TERMINAL.search(str(s))]
-        return tuple(sorted(names))
-    sh = stage_history[~stage_history["stage"].astype(str).str.contains(_TERMINAL)]
-    sh = sh.sort_values(["opportunity_id", "entered_at"])
-    pos = sh.groupby("opportunity_id").cumcount()
-    order = pos.groupby(sh["stage"]).median().sort_values()
-    return tuple(order.index.astype(str))
 
 
 @dataclass(frozen=True)

@@ -17,10 +17,9 @@ r2           250.0       NaN
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 
+from workbench.formatting import format_value
 from workbench.kpi.registry import KPIS
 from workbench.periods import parse_period
 
@@ -90,18 +89,3 @@ def _period_start(period) -> pd.Timestamp:
         return parse_period(period).start
     except ValueError:
         return pd.Timestamp(period)
-
-
-def format_value(value: float, unit: str) -> str:
-    """Write a KPI value for people: ``1,234``, ``45%``, ``3.2 h``; missing as an en dash."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    if unit in ("share", "percent"):
-        return f"{value:.0%}"
-    if unit in ("currency", "count"):
-        return f"{value:,.0f}"
-    if unit == "days":
-        return f"{value:,.0f} d"
-    if unit == "hours":
-        return f"{value:,.1f} h"
-    return f"{value:,.2f}"
