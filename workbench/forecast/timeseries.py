@@ -225,7 +225,9 @@ class Forecaster:
                     for cv, b in cv_frames]
         # calibration uses cross-fitted combinations: each window combined with weights learned
         # on the other windows, so the selection step does not make the errors look small
-        honest = [self._cross_fitted(cv, b).assign(unique_id=cv["unique_id"].to_numpy()) for cv, b in cv_frames]
+        # (the cross-fitted rows come grouped by cutoff: label them through the index, not by position)
+        honest = [part.assign(unique_id=cv.loc[part.index, "unique_id"].to_numpy())
+                  for part, cv in ((self._cross_fitted(cv, b), cv) for cv, b in cv_frames)]
         zero_share = data.groupby("unique_id")["y"].agg(lambda s: float((s == 0).mean()))
         self.demand_class_ = pd.Series(np.where(zero_share >= 0.3, "intermittent", "regular"), index=zero_share.index)
         self.interval_scale_ = {lev: 1.0 for lev in levels}
