@@ -74,3 +74,24 @@ def test_headline_uses_the_diagnosis_figures(tables, result):
     totals = driver_totals(result.findings)
     assert totals["revenue_impact"].sum() == pytest.approx(company["revenue_at_stake"])
     assert totals["revenue_impact"].is_monotonic_decreasing
+
+
+def test_driver_recovery_counts_rep_pairs_only():
+    import pandas as pd
+
+    from workbench.diagnose import driver_recovery
+
+    findings = pd.DataFrame({
+        "entity_type": ["rep", "rep", "rep", "team"],
+        "entity_id": ["R1", "R1", "R2", "T1"],
+        "driver": ["low_csat", "long_cycle", "small_deals", "low_activity"],
+    })
+    planted = pd.DataFrame({"rep_id": ["R1", "R2", "R3"], "driver": ["low_csat", "small_deals", "low_activity"]})
+    result = driver_recovery(findings, planted)
+    # found {(R1, low_csat), (R1, long_cycle), (R2, small_deals)}; truth has 3 pairs; 2 hits
+    assert result.precision == pytest.approx(2 / 3)
+    assert result.recall == pytest.approx(2 / 3)
+    assert result.missed["rep_id"].tolist() == ["R3"]
+    assert result.extra["driver"].tolist() == ["long_cycle"]
+    empty = driver_recovery(findings.iloc[0:0], planted)
+    assert pd.isna(empty.precision) and empty.recall == 0

@@ -12,9 +12,12 @@ from workbench.diagnose.decomposition import lmdi
 from workbench.diagnose.drivers import DRIVERS, DriverRule
 from workbench.diagnose.engine import FINDING_COLUMNS, Diagnosis, diagnose
 from workbench.diagnose.follow_up import FollowUpEffect, fit_follow_up_effect
+from workbench.diagnose.recovery import DriverRecovery, driver_recovery
 from workbench.diagnose.selection import diagnosis_periods, select
 
 __all__ = [
+    "DriverRecovery",
+    "driver_recovery",
     "diagnose",
     "diagnosis_periods",
     "select",
