@@ -179,6 +179,14 @@ def peer_benchmark(
     )
 
 
+def _known_pairs(residuals, sampling_var) -> tuple[np.ndarray, np.ndarray]:
+    """Residuals and sampling variances as float arrays, without entities missing either."""
+    r = np.asarray(residuals, float)
+    s2 = np.asarray(sampling_var, float)
+    ok = ~np.isnan(r) & ~np.isnan(s2)
+    return r[ok], s2[ok]
+
+
 def robust_tau2(
     residuals: np.ndarray, sampling_var: np.ndarray, higher_is_worse: bool | None = None, trim: bool = True
 ) -> float:
@@ -200,12 +208,9 @@ def robust_tau2(
     >>> round(robust_tau2(r, np.zeros_like(r), higher_is_worse=False), 3)
     0.373
     """
-    r = np.asarray(residuals, float)
-    s2 = np.asarray(sampling_var, float)
-    ok = ~np.isnan(r) & ~np.isnan(s2)
-    if ok.sum() < 3:
+    r, s2 = _known_pairs(residuals, sampling_var)
+    if len(r) < 3:
         return 0.0
-    r, s2 = r[ok], s2[ok]
     centre = np.median(r)
     if higher_is_worse is None:
         dev, s2_used = np.abs(r - centre), s2
@@ -230,12 +235,9 @@ def robust_tau2(
 
 def moment_tau2(residuals: np.ndarray, sampling_var: np.ndarray) -> float:
     """Between-entity variance of *all* entities (method of moments), the shrinkage prior."""
-    r = np.asarray(residuals, float)
-    s2 = np.asarray(sampling_var, float)
-    ok = ~np.isnan(r) & ~np.isnan(s2)
-    if ok.sum() < 3:
+    r, s2 = _known_pairs(residuals, sampling_var)
+    if len(r) < 3:
         return 0.0
-    r, s2 = r[ok], s2[ok]
     return float(max(np.mean((r - np.mean(r)) ** 2) - np.mean(s2), 0.0))
 
 
