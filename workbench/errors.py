@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["DataError", "NotFittedError"]
+__all__ = ["DataError", "NotFittedError", "UnknownKPIError"]
 
 
 class DataError(ValueError):
@@ -32,3 +32,12 @@ class DataError(ValueError):
 
 class NotFittedError(RuntimeError):
     """An estimator was used before ``fit`` was called."""
+
+
+class UnknownKPIError(ValueError):
+    """A metric key that is not in the KPI registry (:data:`workbench.kpi.KPIS`).
+
+    Raised with the same message wherever a KPI key is accepted (``compute_kpis``,
+    ``to_series``, ``kpi_label``, forecasts, the CLI): the unknown keys, the closest known
+    key and where to see them all.
+    """

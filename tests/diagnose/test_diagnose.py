@@ -12,7 +12,7 @@ from tests.diagnose.handmade import make_sales
 from workbench.diagnose import DRIVERS, DiagnosisConfig, diagnose, fit_follow_up_effect, lmdi
 from workbench.diagnose import stats
 from workbench.diagnose.drivers import Context
-from workbench.diagnose.window import entity_frames, prepare
+from workbench.diagnose.facts import entity_frames, prepare
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "sample_data"
@@ -73,20 +73,26 @@ def test_decomposition_tiny_hand_case():
         for k in range(8):
             won = k < wins
             rows.append((f"{rep}{k}", rep, pd.Timestamp("2026-01-05"), 100.0, "won" if won else "lost",
-                         pd.Timestamp("2026-02-01")))
-    opps = pd.DataFrame(rows, columns=["opportunity_id", "rep_id", "created_at", "amount", "outcome", "closed_at"])
+                         pd.Timestamp("2026-02-01"), "Closed Won" if won else "Closed Lost"))
+    opps = pd.DataFrame(rows, columns=["opportunity_id", "rep_id", "created_at", "amount", "outcome", "closed_at",
+                                       "stage"])
     targets = pd.DataFrame({"entity_type": "rep", "entity_id": ["A", "B"], "period": "2026-Q1",
                             "metric": "bookings", "target": [400.0, 400.0]})
     result = diagnose({"reps": reps, "opportunities": opps, "targets": targets}, period="2026-Q1", window=3,
-                      config=DiagnosisConfig(min_peers=1, min_observations=1, levels=("rep",)))
+                      config=DiagnosisConfig(min_peers=1, min_observations=1, by=("rep",)))
     dec = result.decomposition.set_index(["entity_id", "component"])
     # B: bookings 200 against target 400; its only peer A books 400 (8 deals, 50 %, 100)
     assert dec.loc[("B", "target_vs_peers"), "contribution"] == pytest.approx(0.0)
     assert dec.loc[("B", "opportunities"), "contribution"] == pytest.approx(0.0)
     assert dec.loc[("B", "avg_deal_size"), "contribution"] == pytest.approx(0.0)
-    assert dec.loc[("B", "stage_conversion"), "contribution"] == pytest.approx(-200.0)
-    assert dec.loc[("B", "stage_conversion"), "actual"] == pytest.approx(0.25)
-    assert dec.loc[("B", "stage_conversion"), "benchmark"] == pytest.approx(0.5)
+    # no stage history: the funnel step is the win rate, not an invented stage
+    assert not dec.index.get_level_values("component").isin(["stage_pass_rate", "stage_conversion"]).any()
+    assert dec.loc[("B", "win_rate"), "contribution"] == pytest.approx(-200.0)
+    assert dec.loc[("B", "win_rate"), "actual"] == pytest.approx(0.25)
+    assert dec.loc[("B", "win_rate"), "benchmark"] == pytest.approx(0.5)
+    untested = result.not_tested.set_index("driver")["reason"]
+    assert "stage_history" in untested["low_stage_conversion"]
+    assert "activities" in untested["low_activity"] and "surveys" in untested["low_csat"]
 
 
 # --- statistics ------------------------------------------------------------------------
@@ -146,7 +152,7 @@ def test_each_rule_singles_out_its_planted_rep(handmade, key):
     frames = entity_frames(prep, "rep")
     frames["window_months"] = prep.window.months
     frames["reference_bookings"] = pd.Series(1e6, index=frames["entities"].index)
-    ctx = Context(frames=frames, stages=prep.stages, config=DiagnosisConfig(), won_stage=prep.won_stage,
+    ctx = Context(frames=frames, stages=prep.stages, config=DiagnosisConfig(), measured=prep.has_stage_history,
                   follow_up=fit_follow_up_effect(prep.closed))
     out = DRIVERS[key].evaluate(ctx)
     for col in ("entity", "detail", "n", "value", "benchmark", "ci_low", "ci_high", "gap", "p_value", "revenue_impact"):
@@ -211,7 +217,7 @@ def test_degrades_gracefully_with_missing_tables_and_columns(case):
 
 def test_inputs_not_mutated(handmade):
     before = {k: v.copy() for k, v in handmade.items() if isinstance(v, pd.DataFrame)}
-    diagnose(handmade, period="2026-03", window=6, config=DiagnosisConfig(levels=("rep",)))
+    diagnose(handmade, period="2026-03", window=6, config=DiagnosisConfig(by=("rep",)))
     for k, v in before.items():
         pd.testing.assert_frame_equal(handmade[k], v)
 
@@ -264,7 +270,7 @@ def sample_recovery():
     data = workbench.load(SAMPLE)
     truth = pd.read_csv(SAMPLE / "planted_drivers.csv")
     # defaults: the last full month, all the history before it (at most 36 months)
-    result = diagnose(data, config=DiagnosisConfig(levels=("rep",)))
+    result = diagnose(data, config=DiagnosisConfig(by=("rep",)))
     assert result.window.months >= 24
     found, planted = _pairs(result), set(zip(truth["rep_id"], truth["driver"]))
     return len(found & planted) / len(found), len(found & planted) / len(planted), found, planted
@@ -284,7 +290,7 @@ def test_recall_on_sample_data(sample_recovery):
 def test_opportunities_and_competition_on_sample_data():
     import workbench
 
-    result = diagnose(workbench.load(SAMPLE), period="2026-09", config=DiagnosisConfig(levels=("rep",)))
+    result = diagnose(workbench.load(SAMPLE), period="2026-09", config=DiagnosisConfig(by=("rep",)))
     opp = result.opportunities
     losing = set(opp.loc[opp["reason"] == "growing_market_losing_share", "segment"])
     assert "East × Cloud Platform" in losing  # the generator's rising competitor and growing market
@@ -301,7 +307,7 @@ def test_at_most_five_percent_of_reps_flagged_without_planted_drivers():
     from workbench.sample import generate_sample
 
     data = generate_sample(planted=False, seed=7)
-    result = diagnose(data, period="2026-10", config=DiagnosisConfig(levels=("rep",)))
+    result = diagnose(data, period="2026-10", config=DiagnosisConfig(by=("rep",)))
     flagged = result.findings.loc[result.findings["entity_type"] == "rep", "entity_id"].nunique()
     assert flagged <= 0.05 * len(data["reps"])
 

@@ -7,6 +7,7 @@ import pytest
 
 from workbench.diagnose import diagnose, diagnosis_periods, select
 from workbench.diagnose.selection import driver_totals, headline
+from workbench.kpi import compute_kpis
 from workbench.sample import generate_sample
 
 
@@ -55,25 +56,44 @@ def test_rep_selection_and_errors(tables, result):
         select(result, tables["reps"], team="Nowhere")
 
 
-def test_headline_uses_the_diagnosis_figures(tables, result):
+def test_headline_shows_the_labelled_period_as_the_kpi_table_does(tables, result):
     reps = tables["reps"]
+    kpis = compute_kpis(tables, by=["rep", "team", "company"], freq="Q", start="2026-Q3", end="2026-Q3",
+                        metrics=["bookings", "bookings_target", "quota_attainment"])
+
+    def kpi(level, entity, metric):
+        row = kpis[(kpis.entity_type == level) & (kpis.entity_id == entity) & (kpis.metric == metric)]
+        return float(row["value"].iloc[0])
+
     team = result.team_summary["team"].iloc[0]
     row = result.team_summary.iloc[0]
     h = headline(select(result, reps, team=team), team=team)
-    assert h["entity_type"] == "team"
+    assert (h["entity_type"], h["period"]) == ("team", "2026-Q3")
+    assert h["bookings"] == pytest.approx(kpi("team", team, "bookings")) == pytest.approx(row["bookings"])
+    assert h["target"] == pytest.approx(kpi("team", team, "bookings_target")) == pytest.approx(row["target"])
+    assert h["attainment"] == pytest.approx(kpi("team", team, "quota_attainment"))
     assert h["gap"] == pytest.approx(row["gap"])
     assert h["revenue_at_stake"] == pytest.approx(row["revenue_at_stake"])
     assert h["reps_with_findings"] == row["reps_with_findings"]
     rep = result.findings.loc[result.findings["entity_type"] == "rep", "entity_id"].iloc[0]
     h = headline(select(result, reps, rep=rep), rep=rep)
-    dec = result.decomposition
-    gap = dec.loc[(dec["entity_type"] == "rep") & (dec["entity_id"] == rep), "gap"].iloc[0]
-    assert h["gap"] == pytest.approx(gap)
+    assert h["bookings"] == pytest.approx(kpi("rep", rep, "bookings"))
+    assert h["gap"] == pytest.approx(kpi("rep", rep, "bookings") - kpi("rep", rep, "bookings_target"))
     company = headline(result)
+    assert company["bookings"] == pytest.approx(kpi("company", "company", "bookings"))
+    assert company["attainment"] == pytest.approx(kpi("company", "company", "quota_attainment"))
     assert company["revenue_at_stake"] == pytest.approx(result.team_summary["revenue_at_stake"].sum())
     totals = driver_totals(result.findings)
     assert totals["revenue_impact"].sum() == pytest.approx(company["revenue_at_stake"])
     assert totals["revenue_impact"].is_monotonic_decreasing
+
+
+def test_team_summary_window_figures_are_the_decomposition(result):
+    dec = result.decomposition[result.decomposition["entity_type"] == "team"].drop_duplicates("entity_id")
+    dec = dec.set_index("entity_id")
+    for row in result.team_summary.itertuples():
+        assert row.window_bookings == pytest.approx(dec.loc[row.team, "actual_bookings"])
+        assert row.window_gap == pytest.approx(dec.loc[row.team, "gap"])
 
 
 def test_driver_recovery_counts_rep_pairs_only():

@@ -112,8 +112,10 @@ REP_MONTH = [
     ("r2", "2026-01-01", "pipeline_created", 40.0),
     ("r2", "2026-01-01", "follow_up_hours_median", 0.0),  # touch before creation counts as 0 h
     ("r2", "2026-01-01", "touched_within_24h_share", 1.0),
-    ("r2", "2026-01-01", "quota_attainment", 0.0),  # 0 / 30
-    ("r2", "2026-01-01", "pipeline_coverage", 40 / 30),  # o5 open at Jan end / Feb target 30
+    # r2's target is 90 for 2026-Q1 (90 days): 1 a day, so 31 in January, 28 in February, 31 in March.
+    ("r2", "2026-01-01", "bookings_target", 31.0),
+    ("r2", "2026-01-01", "quota_attainment", 0.0),  # 0 / 31
+    ("r2", "2026-01-01", "pipeline_coverage", 40 / 28),  # o5 open at Jan end / Feb target 28
     ("r2", "2026-01-01", "activities_per_workday", 0.0),  # no hire date: always on the roster
     ("r2", "2026-01-01", "stage_conversion", 1.0, LEAD_DEMO),  # o5 entered Lead in Jan, won
     ("r2", "2026-02-01", "bookings", 30.0),
@@ -121,9 +123,10 @@ REP_MONTH = [
     ("r2", "2026-02-01", "cycle_days_median", 18.0),  # Feb 2 -> Feb 20
     ("r2", "2026-02-01", "follow_up_hours_median", NAN),  # o3 never touched
     ("r2", "2026-02-01", "touched_within_24h_share", NAN),  # no known touch: 0 / 0
-    ("r2", "2026-02-01", "quota_attainment", 1.0),  # 30 / 30
+    ("r2", "2026-02-01", "bookings_target", 28.0),
+    ("r2", "2026-02-01", "quota_attainment", 30 / 28),
     ("r2", "2026-02-01", "open_pipeline", 40.0),  # o5
-    ("r2", "2026-02-01", "pipeline_coverage", 40 / 30),
+    ("r2", "2026-02-01", "pipeline_coverage", 40 / 31),  # o5 / March target 31
     ("r2", "2026-02-01", "order_completion_rate", NAN),  # only a pending order
     ("r2", "2026-02-01", "csat_mean", 3.0),
     ("r2", "2026-02-01", "new_accounts", 1.0),  # a2
@@ -136,7 +139,7 @@ REP_MONTH = [
     ("r2", "2026-03-01", "cycle_days_median", 54.0),  # Jan 10 -> Mar 5 = 21 + 28 + 5 days
     ("r2", "2026-03-01", "follow_up_hours_median", 36.0),  # o6: x3 at Mar 11 21:00
     ("r2", "2026-03-01", "touched_within_24h_share", 0.0),
-    ("r2", "2026-03-01", "quota_attainment", 40 / 30),
+    ("r2", "2026-03-01", "quota_attainment", 40 / 31),
     ("r2", "2026-03-01", "activities_per_workday", 2 / 22),  # x3, x4
     ("r2", "2026-03-01", "order_completion_rate", 1.0),
     ("r2", "2026-03-01", "new_accounts", 0.0),  # o5 is a1's second win
@@ -177,21 +180,23 @@ ROLLUPS = [
     ("team", "East", "2026-01-01", "pipeline_created", 190.0),  # o1 100 + o2 50 + o5 40
     ("team", "East", "2026-01-01", "follow_up_hours_median", 1.0),  # median(24, 1, 0)
     ("team", "East", "2026-01-01", "activities_per_workday", 4 / (22 * 2)),  # 2 reps on the roster
-    ("team", "East", "2026-01-01", "quota_attainment", 0.0),  # 0 / (200 + 30)
-    ("team", "East", "2026-01-01", "pipeline_coverage", 190 / 230),  # Feb: 200 + 30
+    ("team", "East", "2026-01-01", "bookings_target", 231.0),  # r1 200 + r2 31
+    ("team", "East", "2026-01-01", "quota_attainment", 0.0),  # 0 / 231
+    ("team", "East", "2026-01-01", "pipeline_coverage", 190 / 228),  # Feb: 200 + 28
     ("team", "East", "2026-02-01", "bookings", 130.0),
     ("team", "East", "2026-02-01", "win_rate", 2 / 3),  # o1, o3 won; o2 lost
     ("team", "East", "2026-02-01", "avg_deal_size", 65.0),
     ("team", "East", "2026-02-01", "cycle_days_median", 27.0),  # median(36, 18)
-    ("team", "East", "2026-02-01", "quota_attainment", 130 / 230),
-    ("team", "East", "2026-02-01", "pipeline_coverage", 40 / 30),  # o5 / March (0 + 30)
+    ("team", "East", "2026-02-01", "quota_attainment", 130 / 228),
+    ("team", "East", "2026-02-01", "pipeline_coverage", 40 / 31),  # o5 / March (0 + 31)
     ("team", "East", "2026-02-01", "bookings_growth_yoy", 130 / 50 - 1),
     ("team", "East", "2026-02-01", "csat_mean", 4.0),  # 4, 5, 3
     ("team", "East", "2026-02-01", "csat_responses", 3.0),
     ("team", "East", "2026-02-01", "new_accounts", 2.0),  # a1, a2
     ("team", "East", "2026-03-01", "bookings_growth_pop", 40 / 130 - 1),
-    ("team", "East", "2026-03-01", "quota_attainment", 40 / 30),  # r1's target 0 still counts
+    ("team", "East", "2026-03-01", "quota_attainment", 40 / 31),  # r1's target 0 still counts
     ("team", "West", "2026-01-01", "quota_attainment", NAN),  # no own target, no rep targets
+    ("team", "West", "2026-01-01", "bookings_target", NAN),
     ("team", "West", "2026-01-01", "pipeline_coverage", 0.0),  # nothing open / own Feb target 50
     ("team", "West", "2026-01-01", "activities_per_workday", 0.0),  # r4 on the roster, r3 not yet
     ("team", "West", "2026-02-01", "activities_per_workday", 1 / (20 * 2)),
@@ -207,9 +212,11 @@ ROLLUPS = [
     ("region", "South", "2026-01-01", "pipeline_coverage", NAN),
     ("company", "company", "2025-02-01", "new_accounts", 1.0),
     ("company", "company", "2026-01-01", "activities_per_workday", 4 / (22 * 3)),  # r3 not hired yet
-    ("company", "company", "2026-01-01", "pipeline_coverage", 190 / 200),  # own 600 a quarter
+    # the company's own target (written for "ACME") is 600 for 2026-Q1: 600 / 90 a day
+    ("company", "company", "2026-01-01", "bookings_target", 600 * 31 / 90),
+    ("company", "company", "2026-01-01", "pipeline_coverage", 190 / (600 * 28 / 90)),
     ("company", "company", "2026-02-01", "activities_per_workday", 1 / (20 * 4)),
-    ("company", "company", "2026-02-01", "quota_attainment", 130 / 200),
+    ("company", "company", "2026-02-01", "quota_attainment", 130 / (600 * 28 / 90)),
     ("company", "company", "2026-02-01", "market_share", 0.1),  # 130 / (1000 + 300)
     ("company", "company", "2026-02-01", "new_accounts", 2.0),
     ("company", "company", "2026-03-01", "order_completion_rate", 1.0),
@@ -244,7 +251,11 @@ QUARTERS = [
     ("company", "company", "2026-01-01", "stage_conversion", 1.0, LEAD_DEMO),
     ("company", "company", "2026-01-01", "stage_conversion", 0.25, DEMO_PROPOSAL),
     ("company", "company", "2026-01-01", "stage_conversion", 1.0, PROPOSAL_WON),  # o1, o5
-    ("team", "West", "2026-01-01", "quota_attainment", 0.0),  # 0 / (50 + 100)
+    # West has own targets for February and March only: the quarter's target is not known
+    # (a partial sum would overstate attainment), and r3, r4 have no targets to roll up.
+    ("team", "West", "2026-01-01", "bookings_target", NAN),
+    ("team", "West", "2026-01-01", "quota_attainment", NAN),
+    ("rep", "r1", "2026-01-01", "bookings_target", 400.0),
 ]
 
 

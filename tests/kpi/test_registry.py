@@ -6,9 +6,10 @@ from tests.kpi.handmade import handmade_kpis
 from workbench.contract import ENTITY_TYPES, TABLE_NAMES
 from workbench.kpi import KPIS, kpi_label
 from workbench.kpi.registry import UNITS, parse_wide_column, wide_column
+from workbench.errors import UnknownKPIError
 
 ISSUE_KEYS = [
-    "bookings", "bookings_growth_pop", "bookings_growth_yoy", "quota_attainment", "deals_won", "win_rate",
+    "bookings", "bookings_growth_pop", "bookings_growth_yoy", "bookings_target", "quota_attainment", "deals_won", "win_rate",
     "avg_deal_size", "cycle_days_median", "follow_up_hours_median", "touched_within_24h_share",
     "activities_per_workday", "stage_conversion", "pipeline_created", "open_pipeline", "pipeline_coverage",
     "order_completion_rate", "csat_mean", "csat_responses", "market_share", "new_accounts",
@@ -52,7 +53,7 @@ def test_labels_for_wide_columns_and_unknown_keys():
     assert wide_column("stage_conversion", "Lead→Demo") == "stage_conversion[Lead→Demo]"
     assert parse_wide_column("stage_conversion[Lead→Demo]") == ("stage_conversion", "Lead→Demo")
     assert kpi_label("stage_conversion[Lead→Demo]") == "Stage conversion (Lead→Demo)"
-    with pytest.raises(KeyError, match="Unknown KPI 'bookingz'"):
+    with pytest.raises(UnknownKPIError, match="Unknown KPI 'bookingz'"):
         kpi_label("bookingz")
     with pytest.raises(ValueError, match="'lang'"):
         KPIS["bookings"].label("fr")

@@ -101,16 +101,9 @@ def _load(args, source: Path):
         from workbench.io.load import load
 
         return load(source, stages=args.stages)
-    from workbench.io.stages import read_stage_config
     from workbench.kpi import kpi_tables_from_parquet
 
-    config = Path(args.stages) if args.stages else next(
-        (p for p in (source / "stages.csv", source / "stages.toml") if p.is_file()), None)
-    stages = ()
-    if config is not None:
-        pipelines = read_stage_config(config)
-        stages = pipelines.get("default") or next(iter(pipelines.values()), ())
-    return kpi_tables_from_parquet(source, stages=stages)
+    return kpi_tables_from_parquet(source, stages=args.stages)
 
 
 def _labelled(kpis, wide: bool, lang: str | None):

@@ -33,7 +33,7 @@ class DiagnosisConfig:
         ``{"small_deals": 0.3}``. Defaults are in :data:`workbench.diagnose.DRIVERS`.
     drivers : tuple of str, optional
         Only evaluate these driver keys (default: all registered drivers).
-    levels : tuple of str
+    by : tuple of str
         Entity levels to diagnose: any of ``"rep"``, ``"team"``, ``"region"``.
     root_cause : bool
         Suppress a finding whose declared upstream driver is also found for the same
@@ -65,7 +65,7 @@ class DiagnosisConfig:
     min_revenue_impact: float = 0.0
     thresholds: dict = field(default_factory=dict)
     drivers: tuple | None = None
-    levels: tuple = ("rep", "team", "region")
+    by: tuple = ("rep", "team", "region")
     root_cause: bool = True
     follow_up_stage_control: bool = False
     level: float = 0.95
@@ -92,8 +92,8 @@ class DiagnosisConfig:
             value = getattr(self, name)
             if not isinstance(value, (int, float)) or value < 0:
                 bad(name, "a number ≥ 0")
-        if not set(self.levels) <= {"rep", "team", "region"} or not self.levels:
-            bad("levels", "a non-empty tuple of 'rep', 'team', 'region'")
+        if isinstance(self.by, str) or not set(self.by) <= {"rep", "team", "region"} or not self.by:
+            bad("by", "a non-empty tuple of 'rep', 'team', 'region'")
         from workbench.diagnose.drivers import DRIVERS  # late import: registry needs config
 
         unknown = set(self.thresholds) | set(self.drivers or ())

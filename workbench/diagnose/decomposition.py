@@ -2,10 +2,12 @@
 
 The funnel identity of an entity over the window is exact::
 
-    bookings = activities × (decided deals / activity) × Π_stages (conversion) × average won deal
+    bookings = activities × (decided deals / activity) × Π_steps (pass rate) × average won deal
 
 (``activities`` and the deals-per-activity factor collapse into ``opportunities`` when there
-is no activity table; the conversions multiply to the win rate). Comparing an entity with
+is no activity table; the pass rates of the funnel steps multiply to the win rate, and
+without stage history the win rate is the single step). The factors are declared in
+:mod:`workbench.diagnose.funnel`. Comparing an entity with
 a reference funnel (the leave-one-out median of each factor over comparable peers), the
 LMDI weights ``L(V1, V0) = (V1 − V0) / (ln V1 − ln V0)`` give each factor the part
 ``L · ln(x1 / x0)``; the parts add up to ``V1 − V0`` exactly. When a target exists, one
@@ -32,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.diagnose import stats
-from workbench.diagnose.drivers import transitions
+from workbench.diagnose.funnel import funnel_steps
 
 __all__ = ["lmdi", "funnel_factors", "decompose", "DECOMPOSITION_COLUMNS"]
 
@@ -75,9 +77,10 @@ def lmdi(actual: np.ndarray, reference: np.ndarray) -> np.ndarray:
 
 
 def funnel_factors(
-    closed: pd.DataFrame, stages: tuple, activities: pd.Series | None, index, won_stage: str = "Won"
+    closed: pd.DataFrame, stages: tuple, activities: pd.Series | None, index, measured: bool = True
 ) -> pd.DataFrame:
-    """Funnel factors per entity; columns are ``(component, detail)`` in funnel order.
+    """Funnel factors per entity; columns are ``(component, detail)`` in funnel order
+    (see :data:`workbench.diagnose.funnel.COMPONENTS`).
 
     Factors whose value is undefined (0/0) are NaN; the caller fills them with the reference.
     """
@@ -93,24 +96,24 @@ def funnel_factors(
     else:
         cols[("opportunities", "")] = decided
     reached = closed["reached"]
-    for i, label in transitions(stages, closed, won_stage):
+    for i, component, label in funnel_steps(stages, closed, measured):
         at = (reached >= i).groupby(closed["entity"]).sum().reindex(index).fillna(0.0)
         nxt = (reached >= i + 1).groupby(closed["entity"]).sum().reindex(index).fillna(0.0)
-        cols[("stage_conversion", label)] = nxt / at.where(at > 0)
+        cols[(component, label)] = nxt / at.where(at > 0)
     cols[("avg_deal_size", "")] = bookings / wins.where(wins > 0)
     frame = pd.DataFrame(cols)
     frame.attrs["bookings"] = bookings
     return frame
 
 
-def decompose(frames: dict, stages: tuple, config, won_stage: str = "Won") -> pd.DataFrame:
+def decompose(frames: dict, stages: tuple, config, measured: bool = True) -> pd.DataFrame:
     """Decompose each entity's gap (to target, else to peer-typical bookings) along the funnel."""
     ent = frames["entities"]
     idx = ent.index
     closed = frames["closed_with_ramp"]
     am = frames.get("activity_months")
     acts = am.groupby("entity")["activities"].sum() if am is not None else None
-    factors = funnel_factors(closed, stages, acts, idx, won_stage)
+    factors = funnel_factors(closed, stages, acts, idx, measured)
     bookings = factors.attrs["bookings"]
     decided = closed.groupby("entity").size().reindex(idx).fillna(0.0)
     eligible = decided >= config.min_observations

@@ -28,10 +28,10 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
+from workbench.diagnose.funnel import funnel_steps
 from workbench.diagnose.scoring import score_means, score_rates
-from workbench.diagnose.window import WON
 
-__all__ = ["DriverRule", "DRIVERS", "Context", "transitions"]
+__all__ = ["DriverRule", "DRIVERS", "Context", "untested_reason"]
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,7 @@ class Context:
     stages: tuple
     config: object
     follow_up: object = None
-    won_stage: str = WON
+    measured: bool = True  # funnel steps measured from stage_history
     excluded_products: dict = field(default_factory=dict)  # entity -> products to leave out
 
     @property
@@ -129,21 +129,6 @@ class Context:
             f["avg_deal"] = f["avg_deal"].fillna(company_avg)
             self.frames["_funnel"] = f
         return self.frames["_funnel"]
-
-
-def transitions(stages: tuple, closed: pd.DataFrame, won_stage: str = WON) -> list[tuple[int, str]]:
-    """Funnel transitions as ``(from_index, "<from>→<to>")``; ``-1`` is the opportunity itself.
-
-    >>> import pandas as pd
-    >>> transitions(("Qualification", "Proposal"), pd.DataFrame({"reached": [0, 2]}), "Closed Won")
-    [(0, 'Qualification→Proposal'), (1, 'Proposal→Closed Won')]
-    """
-    names = list(stages) + [won_stage]
-    out = []
-    if (closed["reached"] < 0).any() or not stages:
-        out.append((-1, f"Opportunity→{names[0]}"))
-    out += [(i, f"{names[i]}→{names[i + 1]}") for i in range(len(stages))]
-    return out
 
 
 def _finish(scored: pd.DataFrame, *, log_scale: bool, higher_is_worse: bool, kind: str) -> pd.DataFrame:
@@ -221,8 +206,8 @@ def _activity(ctx: Context) -> pd.DataFrame:
     return s
 
 
-def _stage_counts(closed: pd.DataFrame, stages: tuple, won_stage: str, mix: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Deals at each transition and deals that passed it, per entity.
+def _stage_counts(closed: pd.DataFrame, stages: tuple, measured: bool, mix: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Deals at each funnel step and deals that passed it, per entity.
 
     With ``mix`` (the company's deals), each count also gets ``expected``: the successes the
     entity would have had at the company's rate for each deal's lead source × product
@@ -239,7 +224,7 @@ def _stage_counts(closed: pd.DataFrame, stages: tuple, won_stage: str, mix: pd.D
         cells = src * (len(prd_u) + 1) + prd
         mix_cell, cell = cells[: len(mix)], cells[len(mix):]
         mix_reached = mix["reached"].to_numpy()
-    for i, label in transitions(stages, closed, won_stage):
+    for i, _, label in funnel_steps(stages, closed, measured):
         at = reached >= i
         nxt = reached >= i + 1
         frame = pd.DataFrame({"entity": ent, "at": at, "next": nxt})
@@ -271,7 +256,9 @@ def _conversion(ctx: Context) -> pd.DataFrame:
         pairs = [(e, p) for e, products in ctx.excluded_products.items() for p in products]
         drop = pd.MultiIndex.from_arrays([closed["entity"], closed["product"]]).isin(pairs)
         closed = closed[~drop]
-    counts = _stage_counts(closed, ctx.stages, ctx.won_stage, mix=ctx.frames["closed"])
+    if not ctx.measured:  # without stage history there are no stages to test
+        return pd.DataFrame()
+    counts = _stage_counts(closed, ctx.stages, ctx.measured, mix=ctx.frames["closed"])
     counts = counts[counts["trials"] > 0]
     s = score_rates(counts, ctx.groups, higher_is_worse=False, **ctx.kw())
     s = _finish(s, log_scale=False, higher_is_worse=False, kind="relative")
@@ -598,3 +585,38 @@ DRIVERS: dict[str, DriverRule] = {
         ),
     ]
 }
+
+
+def _has_rows(frame) -> bool:
+    return frame is not None and len(frame) > 0
+
+
+#: Why a driver produced no test on a level, checked in order; the first that holds is the reason.
+_UNTESTED = {
+    "slow_follow_up": [
+        (lambda c: not _has_rows(c.frames["created"]), "no deal was created in the window"),
+        (lambda c: c.frames["created"]["follow_up_hours"].isna().all(),
+         "no deal created in the window has a known first touch (first_touch_at, or an activity logged on it)"),
+    ],
+    "low_activity": [(lambda c: not _has_rows(c.frames["activity_months"]),
+                      "no activities logged in the window (or no activities table)")],
+    "low_stage_conversion": [(lambda c: not c.measured,
+                              "needs stage_history (when each deal entered each stage) and a stage order")],
+    "small_deals": [(lambda c: not (c.frames["closed"]["amount"] > 0).any(), "no decided deal with an amount in the window")],
+    "long_cycle": [(lambda c: not c.frames["closed"]["won"].any(), "no deal won in the window")],
+    "low_csat": [(lambda c: not _has_rows(c.frames["surveys"]), "no surveys answered in the window (or no surveys table)")],
+    "weak_product": [(lambda c: c.frames["closed"]["product"].nunique() < 2,
+                      "needs decided deals of at least two products")],
+    "low_pipeline_coverage": [(lambda c: c.frames["open_pipeline"].empty, "no open pipeline at the window end")],
+    "order_cancellations": [(lambda c: not _has_rows(c.frames["orders"]), "no orders placed in the window (or no orders table)")],
+    "stalled_stage": [(lambda c: not _has_rows(c.frames["stage_days"]) or c.frames["stage_days"]["stage"].nunique() < 2,
+                       "needs stage_history with time spent in at least two stages")],
+}
+
+
+def untested_reason(key: str, ctx: Context) -> str:
+    """Why driver ``key`` produced no test for the entities of ``ctx`` (for the audit trail)."""
+    for failed, reason in _UNTESTED.get(key, []):
+        if failed(ctx):
+            return reason
+    return "too little data to compare entities with their peers"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -14,14 +15,19 @@ from workbench.diagnose import stats
 from workbench.diagnose.competition import competition_analysis
 from workbench.diagnose.config import DiagnosisConfig
 from workbench.diagnose.decomposition import DECOMPOSITION_COLUMNS, decompose
-from workbench.diagnose.drivers import DRIVERS, Context, transitions
+from workbench.diagnose.drivers import DRIVERS, Context, untested_reason
 from workbench.diagnose.evidence import sentence
+from workbench.diagnose.facts import entity_frames, prepare
 from workbench.diagnose.follow_up import FollowUpEffect, fit_follow_up_effect
+from workbench.diagnose.funnel import funnel_steps
 from workbench.diagnose.opportunities import find_opportunities
 from workbench.diagnose.selection import select
-from workbench.diagnose.window import Window, entity_frames, get_tables, prepare
+from workbench.diagnose.window import Window
+from workbench.io.load import as_sales_data
+from workbench.kpi import KPIUnavailableWarning, compute_kpis, kpi_tables
+from workbench.periods import parse_period
 
-__all__ = ["diagnose", "Diagnosis", "FINDING_COLUMNS"]
+__all__ = ["diagnose", "Diagnosis", "FINDING_COLUMNS", "PERIOD_FIGURE_COLUMNS", "NOT_TESTED_COLUMNS"]
 
 #: Columns of ``Diagnosis.findings`` (the first eleven are the public contract).
 FINDING_COLUMNS = [
@@ -29,6 +35,10 @@ FINDING_COLUMNS = [
     "revenue_impact", "confidence", "evidence", "evidence_zh",
     "team", "region", "n", "ci_low", "ci_high", "p_value", "q_value", "unit", "label",
 ]
+#: Columns of ``Diagnosis.period_figures``: the labelled period's KPIs per entity.
+PERIOD_FIGURE_COLUMNS = ["entity_type", "entity_id", "period", "bookings", "bookings_target", "quota_attainment"]
+#: Columns of ``Diagnosis.not_tested``: drivers that could not be tested, and why.
+NOT_TESTED_COLUMNS = ["entity_type", "driver", "label", "reason"]
 _TEST_COLUMNS = [
     "entity", "detail", "n", "raw", "value", "benchmark", "ci_low", "ci_high", "gap",
     "p_value", "revenue_impact",
@@ -46,8 +56,19 @@ class Diagnosis:
         and material, after root-cause attribution; sorted by revenue impact (largest
         first). Columns: see :data:`FINDING_COLUMNS`.
     team_summary : DataFrame
-        One row per team: bookings, target, gap, reps with findings, top driver and the
-        revenue at stake.
+        One row per team: the period's ``bookings``, ``target``, ``gap`` and
+        ``attainment`` (the KPIs of the labelled period, see ``period_figures``), the
+        window's ``window_bookings``, ``window_target``, ``window_gap`` and
+        ``peer_bookings`` (what the decomposition explains), reps with findings, top
+        driver and the revenue at stake.
+    period_figures : DataFrame
+        The labelled period's ``bookings``, ``bookings_target`` and ``quota_attainment``
+        per rep, team, region and company: exactly the KPI table's values
+        (:func:`workbench.kpi.compute_kpis`). Headlines show these.
+    not_tested : DataFrame
+        Drivers that could not be tested on a level, with the reason (a missing table,
+        no stage history, a single team with no peers, …): ``entity_type, driver, label,
+        reason``.
     decomposition : DataFrame
         LMDI parts of each entity's gap; per entity the ``contribution`` column sums to
         ``actual_bookings − (target, else peer_bookings)``.
@@ -74,6 +95,9 @@ class Diagnosis:
     competition: pd.DataFrame
     tests: pd.DataFrame = field(repr=False)
     window: Window = None
+    period_figures: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PERIOD_FIGURE_COLUMNS),
+                                         repr=False)
+    not_tested: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=NOT_TESTED_COLUMNS), repr=False)
     config: DiagnosisConfig = field(default_factory=DiagnosisConfig, repr=False)
     timings: dict = field(default_factory=dict, repr=False)
 
@@ -119,20 +143,24 @@ def _evaluate_level(prep, level: str, config: DiagnosisConfig, follow_up, select
     frames = entity_frames(prep, level)
     frames["window_months"] = prep.window.months
     ctx = Context(frames=frames, stages=prep.stages, config=config, follow_up=follow_up,
-                  won_stage=prep.won_stage)
+                  measured=prep.has_stage_history)
     reference = _reference_bookings(frames, ctx, config)
     frames["reference_bookings"] = reference
-    decomposition = decompose(frames, prep.stages, config, prep.won_stage)
+    decomposition = decompose(frames, prep.stages, config, prep.has_stage_history)
+    untested = []
 
     def run(key):
         out = DRIVERS[key].evaluate(ctx)
+        out = None if out is None or out.empty else out.reindex(columns=_TEST_COLUMNS).assign(driver=key)
+        out = None if out is None else out[out["p_value"].notna()]
         if out is None or out.empty:
+            untested.append((key, untested_reason(key, ctx)))
             return None
-        out = out.reindex(columns=_TEST_COLUMNS).assign(driver=key)
-        return out[out["p_value"].notna()]
+        return out
 
     results = []
     if len(frames["entities"]) < 2:  # a single team or region has no peers to compare with
+        untested.extend((key, f"only one {level} in the data: no peers to compare with") for key in selected)
         selected = []
     if "weak_product" in selected:
         weak = run("weak_product")
@@ -157,7 +185,7 @@ def _evaluate_level(prep, level: str, config: DiagnosisConfig, follow_up, select
     # root causes: a finding explained by an upstream finding of the same entity is a knock-on
     # (slow follow-up loses deals at the first step only: later stages are not its knock-on)
     found = tests[tests["raised"]].groupby("entity")["driver"].agg(set).to_dict()
-    first_step = transitions(prep.stages, frames["closed"], prep.won_stage)[0][1]
+    first_step = funnel_steps(prep.stages, frames["closed"], prep.has_stage_history)[0][2]
     raised_rows = tests[tests["raised"] & (tests["driver"] == "low_activity")]
     prospecting = set(zip(raised_rows["entity"], raised_rows["detail"]))
     suppressed = []
@@ -171,7 +199,10 @@ def _evaluate_level(prep, level: str, config: DiagnosisConfig, follow_up, select
     tests["suppressed_by"] = suppressed
     tests["finding"] = tests["raised"] & (tests["suppressed_by"] == "")
     tests.insert(0, "entity_type", level)
-    return tests, decomposition, frames
+    not_tested = pd.DataFrame(
+        [(level, key, DRIVERS[key].label_en, reason) for key, reason in untested], columns=NOT_TESTED_COLUMNS
+    )
+    return tests, decomposition, not_tested
 
 
 def _findings(tests: pd.DataFrame, prep, lang: str) -> pd.DataFrame:
@@ -195,11 +226,42 @@ def _findings(tests: pd.DataFrame, prep, lang: str) -> pd.DataFrame:
     return f.reindex(columns=FINDING_COLUMNS).reset_index(drop=True)
 
 
-def _team_summary(prep, findings: pd.DataFrame, decomposition: pd.DataFrame) -> pd.DataFrame:
+def period_figures(data, period: str) -> pd.DataFrame:
+    """The labelled period's bookings, target and attainment per entity, from the KPI table.
+
+    Parameters
+    ----------
+    data : SalesData or KPITables
+    period : str
+        A month, quarter or year label (``2026-09``, ``2026-Q3``, ``2026``).
+
+    Returns
+    -------
+    DataFrame
+        :data:`PERIOD_FIGURE_COLUMNS`, one row per rep, team, region and the company.
+    """
+    p = parse_period(period)
+    with warnings.catch_warnings():  # without a targets table the target is simply missing
+        warnings.simplefilter("ignore", KPIUnavailableWarning)
+        kpis = compute_kpis(data, by=["rep", "team", "region", "company"], freq=p.freq, start=p.label,
+                            end=p.label, metrics=["bookings", "bookings_target", "quota_attainment"])
+    if kpis.empty:
+        return pd.DataFrame(columns=PERIOD_FIGURE_COLUMNS)
+    wide = kpis.pivot(index=["entity_type", "entity_id", "period"], columns="metric", values="value").reset_index()
+    wide.columns.name = None
+    order = {level: i for i, level in enumerate(["rep", "team", "region", "company"])}
+    wide = wide.sort_values(["entity_type", "entity_id"], key=lambda c: c.map(order) if c.name == "entity_type" else c,
+                            kind="stable").reset_index(drop=True)
+    return wide.reindex(columns=PERIOD_FIGURE_COLUMNS).astype(
+        {"bookings": float, "bookings_target": float, "quota_attainment": float})
+
+
+def _team_summary(prep, findings: pd.DataFrame, decomposition: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
     reps = prep.reps
     teams = reps.groupby("team").agg(region=("region", lambda r: r.mode().iat[0]), reps=("rep_id", "size"))
     dec = decomposition[decomposition["entity_type"] == "team"].drop_duplicates("entity_id").set_index("entity_id")
     dec = dec.reindex(teams.index)
+    fig = figures[figures["entity_type"] == "team"].set_index("entity_id").reindex(teams.index)
     rep_f = findings[findings["entity_type"] == "rep"].copy()
     rep_f["team"] = rep_f["entity_id"].map(reps.set_index("rep_id")["team"])
     by_driver = rep_f.groupby(["team", "driver"])["revenue_impact"].sum().reset_index()
@@ -212,13 +274,16 @@ def _team_summary(prep, findings: pd.DataFrame, decomposition: pd.DataFrame) -> 
             "team": teams.index,
             "region": teams["region"].to_numpy(),
             "reps": teams["reps"].to_numpy(),
-            "bookings": dec["actual_bookings"].to_numpy(),
-            "target": dec["target"].to_numpy(),
+            "bookings": fig["bookings"].to_numpy(float),
+            "target": fig["bookings_target"].to_numpy(float),
+            "attainment": fig["quota_attainment"].to_numpy(float),
+            "window_bookings": dec["actual_bookings"].to_numpy(),
+            "window_target": dec["target"].to_numpy(),
             "peer_bookings": dec["peer_bookings"].to_numpy(),
-            "gap": dec["gap"].to_numpy(),
+            "window_gap": dec["gap"].to_numpy(),
         }
     )
-    out["attainment"] = out["bookings"] / out["target"].where(out["target"] > 0)
+    out.insert(5, "gap", out["bookings"] - out["target"])
     out["reps_with_findings"] = out["team"].map(rep_f.groupby("team")["entity_id"].nunique()).fillna(0).astype(int)
     out["top_driver"] = out["team"].map(top["driver"]).fillna("")
     out["top_driver_impact"] = out["team"].map(top["revenue_impact"]).fillna(0.0)
@@ -240,12 +305,14 @@ def diagnose(
 
     Parameters
     ----------
-    data : SalesData or dict of DataFrames
-        Contract tables; ``reps`` and ``opportunities`` are required, every other table
-        adds the drivers that need it (activities, surveys, orders, stage_history, market).
+    data : SalesData, path or dict of DataFrames
+        Contract tables (through :func:`workbench.io.load.as_sales_data`); ``reps`` and
+        ``opportunities`` are required, every other table adds the drivers that need it
+        (activities, surveys, orders, stage_history, market). Drivers that cannot be
+        tested are listed in ``Diagnosis.not_tested`` with the reason.
     period : str, optional
         The period the diagnosis ends with (``"2026-Q1"``, ``"2026-03"``); default: the last
-        full month in the data.
+        full month in the data. A period starting after the data ends is an error.
     window : int, optional
         Months analysed, ending at the period's end. Default: all the history in the data
         up to then, at most 36 months (drivers are persistent causes and per-rep samples
@@ -278,7 +345,10 @@ def diagnose(
         raise ValueError(f"The 'lang' parameter of diagnose must be 'en' or 'zh'; got {lang!r} instead.")
     timings = {}
     t0 = time.perf_counter()
-    prep = prepare(data, period, window, ramp_months=config.ramp_months)
+    data = as_sales_data(data, caller="diagnose")
+    tables = kpi_tables(data)
+    prep = prepare(data, period, window, ramp_months=config.ramp_months, tables=tables)
+    figures = period_figures(tables, prep.window.period)
     timings["prepare"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
@@ -291,21 +361,21 @@ def diagnose(
     timings["follow_up_regression"] = time.perf_counter() - t0
 
     selected = [k for k in DRIVERS if config.drivers is None or k in config.drivers]
-    all_tests, all_dec = [], []
-    for level in config.levels:
+    all_tests, all_dec, all_untested = [], [], []
+    for level in config.by:
         t0 = time.perf_counter()
-        tests, dec, _ = _evaluate_level(prep, level, config, follow_up, selected)
+        tests, dec, untested = _evaluate_level(prep, level, config, follow_up, selected)
         all_tests.append(tests)
         all_dec.append(dec)
+        all_untested.append(untested)
         timings[f"drivers_{level}"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
     tests = pd.concat(all_tests, ignore_index=True)
     decomposition = pd.concat(all_dec, ignore_index=True).reindex(columns=DECOMPOSITION_COLUMNS)
     findings = _findings(tests, prep, lang)
-    team_summary = _team_summary(prep, findings, decomposition)
-    tables = get_tables(data)
-    opportunities = find_opportunities(prep, tables.get("market"))
+    team_summary = _team_summary(prep, findings, decomposition, figures)
+    opportunities = find_opportunities(prep, data.market)
     competition = competition_analysis(prep)
     timings["assemble"] = time.perf_counter() - t0
 
@@ -318,6 +388,8 @@ def diagnose(
         competition=competition,
         tests=tests,
         window=prep.window,
+        period_figures=figures,
+        not_tested=pd.concat(all_untested, ignore_index=True).reindex(columns=NOT_TESTED_COLUMNS),
         config=config,
         timings=timings,
     )

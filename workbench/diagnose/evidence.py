@@ -7,9 +7,9 @@ Examples
 ...            value=8000.0, benchmark=12000.0, ci_low=7000.0, ci_high=9000.0, n=40,
 ...            revenue_impact=52000.0, confidence=0.99)
 >>> sentence(row, "en")
-'Rep R007 closes deals of about 8,000 against 12,000 for comparable peers (95% CI 7,000–9,000, 40 deals); at the peer size the same wins would bring about 52,000 more.'
+'Rep R007 closes deals of about 8,000 against 12,000 for comparable peers (95% CI 7,000–9,000, 40 decided deals); at the peer size the same wins would bring about 52,000 more.'
 >>> sentence(row, "zh")
-'销售 R007 的单笔成交金额约 8,000，同类同事为 12,000（95% 置信区间 7,000–9,000，40 个商机）；按同事的金额水平，同样的赢单可多带来约 52,000。'
+'销售 R007 的单笔成交金额约 8,000，同类同事为 12,000（95% 置信区间 7,000–9,000，40 个已决商机）；按同事的金额水平，同样的赢单可多带来约 52,000。'
 """
 
 from __future__ import annotations
@@ -44,8 +44,9 @@ _TEMPLATES = {
     "slow_follow_up": (
         "hours",
         "{who} takes {v} h to first touch a new lead against {b} h for comparable peers "
-        "(95% CI {lo}–{hi} h, {n} leads); following up at the peer pace would add about {imp} in bookings.",
-        "{who} 首次跟进新线索约需 {v} 小时，同类同事为 {b} 小时（95% 置信区间 {lo}–{hi}，{n} 条线索）；"
+        "(95% CI {lo}–{hi} h, {n} new deals with a known first touch); following up at the peer pace would add "
+        "about {imp} in bookings.",
+        "{who} 首次跟进新线索约需 {v} 小时，同类同事为 {b} 小时（95% 置信区间 {lo}–{hi}，{n} 个有首次跟进记录的新商机）；"
         "若跟进速度达到同事水平，预计可多成交约 {imp}。",
     ),
     "low_activity": (
@@ -57,23 +58,24 @@ _TEMPLATES = {
     ),
     "low_stage_conversion": (
         "rate",
-        "{who} converts {v} of deals at {d} against {b} for comparable peers "
-        "(95% CI {lo}–{hi}, {n} deals); converting like peers would add about {imp} in bookings.",
-        "{who} 在 {d} 阶段的转化率为 {v}，同类同事为 {b}（95% 置信区间 {lo}–{hi}，{n} 个商机）；"
+        "{who} passes {v} of decided deals through {d} against {b} for comparable peers "
+        "(95% CI {lo}–{hi}, {n} decided deals reached it); passing like peers would add about {imp} in bookings.",
+        "{who} 在 {d} 这一步的通过率为 {v}，同类同事为 {b}（95% 置信区间 {lo}–{hi}，{n} 个已决商机到达此步）；"
         "达到同事的转化率预计可多成交约 {imp}。",
     ),
     "small_deals": (
         "currency",
         "{who} closes deals of about {v} against {b} for comparable peers "
-        "(95% CI {lo}–{hi}, {n} deals); at the peer size the same wins would bring about {imp} more.",
-        "{who} 的单笔成交金额约 {v}，同类同事为 {b}（95% 置信区间 {lo}–{hi}，{n} 个商机）；"
+        "(95% CI {lo}–{hi}, {n} decided deals); at the peer size the same wins would bring about {imp} more.",
+        "{who} 的单笔成交金额约 {v}，同类同事为 {b}（95% 置信区间 {lo}–{hi}，{n} 个已决商机）；"
         "按同事的金额水平，同样的赢单可多带来约 {imp}。",
     ),
     "long_cycle": (
         "days",
         "{who} needs {v} days to win a deal against {b} for comparable peers "
-        "({n} won deals); at the peer pace the same pipeline would close about {imp} more in the window.",
-        "{who} 赢单平均需 {v} 天，同类同事为 {b} 天（{n} 个赢单）；按同事的速度，同样的管道在此期间可多成交约 {imp}。",
+        "(pace measured on {n} decided deals); at the peer pace the same pipeline would close about {imp} more "
+        "in the window.",
+        "{who} 赢单平均需 {v} 天，同类同事为 {b} 天（按 {n} 个已决商机衡量节奏）；按同事的速度，同样的管道在此期间可多成交约 {imp}。",
     ),
     "low_csat": (
         "points",
@@ -84,8 +86,8 @@ _TEMPLATES = {
     "weak_product": (
         "rate",
         "{who} wins {v} of {d} deals against {b} expected from peers on {d} "
-        "(95% CI {lo}–{hi}, {n} deals); winning like peers would add about {imp}.",
-        "{who} 在产品 {d} 上的赢单率为 {v}，按同事水平应为 {b}（95% 置信区间 {lo}–{hi}，{n} 个商机）；"
+        "(95% CI {lo}–{hi}, {n} decided deals); winning like peers would add about {imp}.",
+        "{who} 在产品 {d} 上的赢单率为 {v}，按同事水平应为 {b}（95% 置信区间 {lo}–{hi}，{n} 个已决商机）；"
         "达到同事水平预计可多成交约 {imp}。",
     ),
     "low_pipeline_coverage": (
@@ -103,8 +105,8 @@ _TEMPLATES = {
     "stalled_stage": (
         "days",
         "{who}'s deals wait {v} days in {d} against {b} for comparable peers "
-        "({n} deals); moving at the peer pace would close about {imp} more in the window.",
-        "{who} 的商机在 {d} 阶段停留约 {v} 天，同类同事为 {b} 天（{n} 个商机）；按同事的速度，此期间可多成交约 {imp}。",
+        "({n} decided deals passed through it); moving at the peer pace would close about {imp} more in the window.",
+        "{who} 的商机在 {d} 阶段停留约 {v} 天，同类同事为 {b} 天（{n} 个已决商机经过此阶段）；按同事的速度，此期间可多成交约 {imp}。",
     ),
 }
 

@@ -13,7 +13,8 @@ Examples
 >>> opps = pd.DataFrame({"opportunity_id": ["o1", "o2"], "rep_id": "R1", "amount": 1.0,
 ...     "outcome": "won", "created_at": pd.to_datetime(["2025-11-03", "2026-02-10"]),
 ...     "closed_at": pd.to_datetime(["2025-12-01", "2026-04-15"])})
->>> reps = pd.DataFrame({"rep_id": ["R1"], "team": ["T"], "region": ["N"]})
+>>> opps["stage"] = "Closed Won"
+>>> reps = pd.DataFrame({"rep_id": ["R1"], "name": ["Ann"], "team": ["T"], "region": ["N"]})
 >>> diagnosis_periods({"reps": reps, "opportunities": opps})
 ['2026-Q1', '2026-03', '2026-02', '2026-01', '2025-12']
 """
@@ -24,7 +25,8 @@ import dataclasses
 
 import pandas as pd
 
-from workbench.diagnose.window import _col, _dt, get_tables, resolve_window
+from workbench.diagnose.window import data_span, resolve_window
+from workbench.io.load import as_sales_data
 from workbench.periods import period_label
 
 __all__ = ["diagnosis_periods", "driver_totals", "headline", "select"]
@@ -39,7 +41,7 @@ def diagnosis_periods(data, quarters: int = 8, months: int = 12) -> list[str]:
 
     Parameters
     ----------
-    data : SalesData or dict of DataFrames
+    data : SalesData, path or dict of DataFrames
         Needs the ``reps`` and ``opportunities`` tables.
     quarters, months : int
         How many of the newest complete quarters and months to list.
@@ -49,12 +51,8 @@ def diagnosis_periods(data, quarters: int = 8, months: int = 12) -> list[str]:
     list of str
         Quarter labels (``2026-Q3``) first, then month labels (``2026-09``), each newest first.
     """
-    tables = get_tables(data)
-    opps = tables["opportunities"]
-    created_at = _dt(opps["created_at"])
-    closed_at = _dt(_col(opps, "closed_at"))
-    earliest = closed_at.min() if closed_at.notna().any() else created_at.min()
-    latest = max(created_at.max(), closed_at.max())
+    span = data_span(as_sales_data(data, caller="diagnosis_periods").opportunities)
+    earliest, latest = span.earliest, span.latest
     if pd.isna(latest):
         return []
     last = resolve_window(None, 1, latest)  # the last full month
@@ -171,43 +169,43 @@ def driver_totals(findings: pd.DataFrame) -> pd.DataFrame:
 def headline(diagnosis, team: str | None = None, rep: str | None = None) -> dict:
     """Bookings, target, gap and revenue at stake of the selected rep, team or company.
 
-    ``diagnosis`` should already be selected (see :func:`select`). For a rep the figures
-    come from the rep's decomposition, for a team from ``team_summary``; for the whole
-    company they are the totals over all teams. ``revenue_at_stake`` sums the revenue
-    impact of the rep findings in the selection (the same definition as
-    ``team_summary.revenue_at_stake``); ``gap`` is ``bookings − target`` (negative: short).
+    ``diagnosis`` should already be selected (see :func:`select`). Bookings, target and
+    attainment are those of the labelled period (``diagnosis.window.period``), taken from
+    ``diagnosis.period_figures``, i.e. the KPI table's ``bookings``, ``bookings_target``
+    and ``quota_attainment``; ``gap`` is ``bookings − target`` (negative: short).
+    ``revenue_at_stake`` sums the revenue impact of the rep findings in the selection (the
+    same definition as ``team_summary.revenue_at_stake``), over the analysis window.
 
     Returns
     -------
     dict
-        ``entity_type, entity_id, bookings, target, gap, attainment, reps_with_findings,
-        revenue_at_stake``; NaN where the data lacks the figure (e.g. no target).
+        ``entity_type, entity_id, period, bookings, target, gap, attainment,
+        reps_with_findings, revenue_at_stake``; NaN where the data lacks the figure
+        (e.g. no target).
     """
     nan = float("nan")
     findings = diagnosis.findings
     rep_findings = findings[findings["entity_type"] == "rep"]
     if rep is not None:
-        d = diagnosis.decomposition
-        d = d[(d["entity_type"] == "rep") & (d["entity_id"].astype(str) == str(rep))]
-        first = d.iloc[0] if len(d) else None
         entity_type, entity_id = "rep", str(rep)
-        bookings = float(first["actual_bookings"]) if first is not None else nan
-        target = float(first["target"]) if first is not None else nan
         rep_findings = rep_findings[rep_findings["entity_id"].astype(str) == str(rep)]
+    elif team is not None:
+        entity_type, entity_id = "team", str(team)
     else:
-        summary = diagnosis.team_summary
-        if team is not None:
-            summary = summary[summary["team"].astype(str) == str(team)]
-        entity_type, entity_id = ("team", str(team)) if team is not None else ("company", "company")
-        bookings = float(summary["bookings"].sum(min_count=1))
-        target = float(summary["target"].sum(min_count=1))
+        entity_type, entity_id = "company", "company"
+    figures = diagnosis.period_figures
+    row = figures[(figures["entity_type"] == entity_type) & (figures["entity_id"].astype(str) == entity_id)]
+    bookings = float(row["bookings"].iloc[0]) if len(row) else nan
+    target = float(row["bookings_target"].iloc[0]) if len(row) else nan
+    attainment = float(row["quota_attainment"].iloc[0]) if len(row) else nan
     return {
         "entity_type": entity_type,
         "entity_id": entity_id,
+        "period": diagnosis.window.period if diagnosis.window is not None else "",
         "bookings": bookings,
         "target": target,
         "gap": bookings - target,
-        "attainment": bookings / target if target and target > 0 else nan,
+        "attainment": attainment,
         "reps_with_findings": int(rep_findings["entity_id"].nunique()),
         "revenue_at_stake": float(rep_findings["revenue_impact"].sum()),
     }

@@ -49,7 +49,7 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from workbench.errors import DataError, NotFittedError
-from workbench.forecast._tables import get_table
+from workbench.io.load import as_sales_data
 from workbench.forecast._validate import check_param
 from workbench.periods import normalize_freq
 
@@ -90,9 +90,8 @@ def deal_snapshots(data, as_of=None, *, deals: str = "closed", data_end=None, pr
         ``opportunity_id, rep_id, as_of, amount, outcome, closed_at, weight`` plus
         the feature columns.
     """
-    opps = get_table(data, "opportunities")
-    history = get_table(data, "stage_history", required=False)
-    activities = get_table(data, "activities", required=False)
+    data = as_sales_data(data, caller="deal_snapshots")
+    opps, history, activities = data.opportunities, data.stage_history, data.activities
     if data_end is None:
         data_end = pd.concat([opps["created_at"], opps["closed_at"]]).max()
     data_end = pd.Timestamp(data_end)
@@ -315,7 +314,8 @@ class WinModel:
         """Train on closed deals with a time-based split; see the module docstring."""
         self._check()
         horizon = 1 if normalize_freq(self.freq) == "M" else 3
-        opps = get_table(data, "opportunities")
+        data = as_sales_data(data, caller=f"{type(self).__name__}.fit")
+        opps = data.opportunities
         data_end = pd.concat([opps["created_at"], opps["closed_at"]]).max()
         closed_deals = opps[opps["outcome"].isin(["won", "lost"]) & opps["closed_at"].notna()]
         cycle = (closed_deals["closed_at"] - closed_deals["created_at"]).dt.days
@@ -432,7 +432,8 @@ class WinModel:
             their contribution, e.g. ``stage=Negotiation (+1.10)``).
         """
         self._require_fitted()
-        opps = get_table(data, "opportunities")
+        data = as_sales_data(data, caller=f"{type(self).__name__}.predict")
+        opps = data.opportunities
         data_end = pd.concat([opps["created_at"], opps["closed_at"]]).max()
         t = pd.Timestamp(as_of) if as_of is not None else data_end
         rows = deal_snapshots(data, as_of=t, data_end=max(t, data_end), prior_strength=self.prior_strength)

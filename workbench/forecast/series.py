@@ -5,14 +5,14 @@ from __future__ import annotations
 import pandas as pd
 
 from workbench.contract import ENTITY_TYPES
-from workbench.forecast._tables import as_sales_data, get_table
+from workbench.io.load import as_sales_data
 from workbench.forecast.hierarchy import hierarchy_tags
 from workbench.periods import normalize_freq, pandas_freq
 
 __all__ = ["sales_series", "rep_groups"]
 
 
-def sales_series(data, level="rep", freq: str = "M", metric: str = "bookings", *, trim_leading_zeros: bool = True,
+def sales_series(data, by="rep", freq: str = "M", metric: str = "bookings", *, trim_leading_zeros: bool = True,
                  drop_partial: bool = True) -> pd.DataFrame:
     """One KPI per entity and period as long series ``unique_id, ds, y``.
 
@@ -21,8 +21,8 @@ def sales_series(data, level="rep", freq: str = "M", metric: str = "bookings", *
 
     Parameters
     ----------
-    data : SalesData or dict of DataFrames
-    level : str or list of str
+    data : SalesData, path or dict of DataFrames
+    by : str or list of str
         ``rep``, ``team``, ``region``, ``company``, a list of them, or ``"all"``.
     freq : {"W", "M", "Q"}
     metric : str
@@ -36,12 +36,12 @@ def sales_series(data, level="rep", freq: str = "M", metric: str = "bookings", *
     """
     from workbench.kpi import compute_kpis
 
-    levels = list(ENTITY_TYPES) if level == "all" else ([level] if isinstance(level, str) else list(level))
+    levels = list(ENTITY_TYPES) if by == "all" else ([by] if isinstance(by, str) else list(by))
     bad = [lv for lv in levels if lv not in ENTITY_TYPES]
     if bad:
         raise ValueError(f"Unknown level(s) {bad}; choose from {list(ENTITY_TYPES)} or 'all'.")
     code = normalize_freq(freq)
-    data = as_sales_data(data)
+    data = as_sales_data(data, caller="sales_series")
     kpis = compute_kpis(data, by=levels, freq=code, metrics=[metric])
     k = kpis[(kpis["metric"] == metric) & (kpis["detail"].fillna("") == "")]
     out = pd.DataFrame({
@@ -51,7 +51,7 @@ def sales_series(data, level="rep", freq: str = "M", metric: str = "bookings", *
     }).sort_values(["unique_id", "ds"]).reset_index(drop=True)
     dropped = None
     if drop_partial and len(out):
-        opps = get_table(data, "opportunities")
+        opps = data.opportunities
         data_end = pd.concat([opps["created_at"], opps["closed_at"]]).max()
         last = out["ds"].max()
         period_end = last + pd.tseries.frequencies.to_offset(pandas_freq(code))
@@ -70,5 +70,5 @@ def sales_series(data, level="rep", freq: str = "M", metric: str = "bookings", *
 
 def rep_groups(data) -> pd.Series:
     """``rep:<id> -> team:<team>`` for borrowing strength between reps of a team."""
-    tags = hierarchy_tags(get_table(data, "reps"))
+    tags = hierarchy_tags(as_sales_data(data, caller="rep_groups").reps)
     return pd.Series(tags["team"].to_numpy(), index=tags["rep"].to_numpy())

@@ -31,7 +31,7 @@ from workbench.io.readers import EXCEL_EXTENSIONS, SUPPORTED_EXTENSIONS, read_ta
 from workbench.io.sales_data import SalesData
 from workbench.io.validate import normalize_column_name, validate_tables
 
-__all__ = ["load", "DATABASE_EXTENSIONS"]
+__all__ = ["load", "as_sales_data", "DATABASE_EXTENSIONS"]
 
 #: File extensions read as a database holding one table per contract table.
 DATABASE_EXTENSIONS = (".duckdb", ".ddb", ".db", ".sqlite", ".sqlite3")
@@ -233,4 +233,51 @@ def load(source, *, stages=None, preset=None, mapping=None) -> SalesData:
         f"workbook with one sheet per table"
         + (f"; to load only {table!r}, put it in a folder with the other tables." if table else "."),
         file=path,
+    )
+
+
+def as_sales_data(data, *, caller: str = "this function", stages=None) -> SalesData:
+    """The one way in: every public entry point turns its ``data`` argument into SalesData here.
+
+    A :class:`SalesData` is returned as it is; a path (folder, DuckDB / SQLite file,
+    workbook) or a dict of DataFrames (e.g. :func:`workbench.sample.generate_sample`'s
+    output, whose ``stages`` entry is the stage config) goes through :func:`load`, so
+    every caller sees the same typed tables, quarantine, stage order and targets.
+
+    Parameters
+    ----------
+    data : SalesData, str, Path or dict of DataFrames
+    caller : str
+        The public function asking, for the error message.
+    stages : optional
+        Stage config overriding the source's (see :func:`load`).
+
+    Raises
+    ------
+    TypeError
+        For anything else, naming ``caller`` and what it accepts.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> reps = pd.DataFrame({"rep_id": ["r1"], "name": ["Ann"], "team": ["East"], "region": ["N"]})
+    >>> deals = pd.DataFrame({"opportunity_id": ["o1"], "rep_id": ["r1"], "created_at": ["2026-01-05"],
+    ...                       "stage": ["Won"], "amount": [100.0], "outcome": ["won"], "closed_at": ["2026-02-01"]})
+    >>> data = as_sales_data({"reps": reps, "opportunities": deals})
+    >>> as_sales_data(data) is data
+    True
+    >>> as_sales_data([1, 2], caller="compute_kpis")
+    Traceback (most recent call last):
+    ...
+    TypeError: compute_kpis needs a SalesData (from workbench.load), a path to a data folder or file, or a dict of DataFrames; got list.
+    """
+    if isinstance(data, SalesData) and stages is None:
+        return data
+    if isinstance(data, SalesData):
+        return load(dict(data.tables), stages=stages)
+    if isinstance(data, (Mapping, str, Path)):
+        return load(data, stages=stages)
+    raise TypeError(
+        f"{caller} needs a SalesData (from workbench.load), a path to a data folder or file, or a dict "
+        f"of DataFrames; got {type(data).__name__}."
     )

@@ -1,28 +1,99 @@
-"""Pipeline stages in funnel order: from a config, or inferred from stage_history.
+"""The one stage resolver: open pipeline stages in funnel order, closed-stage names, step labels.
+
+Everything in the workbench that needs to know the funnel asks this module: loading
+(:func:`resolve_stages`, called by :func:`workbench.load`), the KPI engine including its
+Parquet-direct path (:func:`stage_statistics` runs on any ibis backend), the diagnosis
+and the CRM import (:func:`stage_outcome` reads won / lost from a stage name).
+
+Rules
+-----
+* **Order.** From a stage config when given (``stages.csv`` / ``stages.toml``, a list, a
+  ``{pipeline: [...]}`` dict, a DataFrame); else inferred from ``stage_history``: each
+  stage's position in a deal is its rank in that deal's history by ``entered_at``
+  (0 = first stage entered; ties by stage name), and stages are ordered by their median
+  position, ties broken by mean position and then name.
+* **Terminal stages are not open stages.** A stage is terminal when its name reads as a
+  closed outcome (:func:`stage_outcome`: ``Closed Won``, ``closedlost``, ``赢单``, ``输单``,
+  …) or, when inferring, when every entry into it is the last entry of a closed (won or
+  lost) deal. Terminal stages are left out of configs and inferred orders alike.
+* **Steps.** The funnel steps are ``<stage>→<next stage>`` and, after the last open stage,
+  ``<stage>→won`` (:func:`stage_steps`); KPIs and diagnoses label steps this way.
 
 Examples
 --------
 >>> import pandas as pd
->>> resolve_stages(["Lead", "Demo", "Proposal"], {})
+>>> resolve_stages(["Lead", "Demo", "Proposal", "Closed Won"], {})
 (('Lead', 'Demo', 'Proposal'), {'default': ('Lead', 'Demo', 'Proposal')})
 >>> config = pd.DataFrame({"stage": ["Demo", "Lead"], "order": [2, 1]})
 >>> resolve_stages(config, {})[0]
 ('Lead', 'Demo')
+>>> stage_steps(("Lead", "Demo"))
+['Lead→Demo', 'Demo→won']
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
+import unicodedata
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-import numpy as np
+import ibis
 import pandas as pd
+import pyarrow as pa
 
 from workbench.errors import DataError
-from workbench.io._fast import isin
 
-__all__ = ["resolve_stages", "read_stage_config", "infer_stages"]
+__all__ = [
+    "WON_STEP",
+    "resolve_stages",
+    "read_stage_config",
+    "infer_stages",
+    "stage_statistics",
+    "open_stages",
+    "stage_outcome",
+    "stage_steps",
+]
+
+#: Where the last open stage leads for a won deal, in step labels (``Negotiation→won``).
+WON_STEP = "won"
+
+#: Stage names that mean the deal was won / lost (anchored at the start of the name).
+_WON_NAME = re.compile(
+    r"^(closed[\s_-]*won|won|win|赢单|成交|已成交|签约|已签约|已赢单)\b|^(赢单|成交|已成交|签约|已签约)", re.I
+)
+_LOST_NAME = re.compile(
+    r"^(closed[\s_-]*lost|lost|loss|输单|丢单|已输单|已丢单|失败|已失败)\b|^(输单|丢单|已输单|已丢单|失败)", re.I
+)
+
+
+def _clean(text) -> str:
+    return " ".join(unicodedata.normalize("NFKC", str(text)).split()).casefold()
+
+
+def stage_outcome(stage) -> str:
+    """``won`` / ``lost`` / ``open`` from a stage name, by the usual CRM conventions.
+
+    >>> stage_outcome("Closed Won"), stage_outcome("closedlost"), stage_outcome("赢单"), stage_outcome("Proposal")
+    ('won', 'lost', 'won', 'open')
+    """
+    text = _clean(stage)
+    if _WON_NAME.search(text):
+        return "won"
+    if _LOST_NAME.search(text):
+        return "lost"
+    return "open"
+
+
+def stage_steps(stages: Sequence[str]) -> list[str]:
+    """The funnel steps of open ``stages``: ``<stage>→<next>``, the last one ``<stage>→won``."""
+    stages = list(stages)
+    return [f"{a}→{b}" for a, b in zip(stages, [*stages[1:], WON_STEP])]
+
+
+def _drop_closed(stages) -> tuple[str, ...]:
+    return tuple(s for s in dict.fromkeys(map(str, stages)) if stage_outcome(s) == "open")
 
 
 def _from_frame(frame: pd.DataFrame, origin: str) -> dict[str, tuple[str, ...]]:
@@ -54,7 +125,8 @@ def read_stage_config(path) -> dict[str, tuple[str, ...]]:
     """Read ``stages.csv`` (``stage``, ``order``, optional ``pipeline``) or ``stages.toml``.
 
     A TOML file holds ``stages = ["Lead", ...]`` or a ``[pipelines]`` table of lists.
-    Returns stages per pipeline in funnel order (one pipeline is called ``default``).
+    Returns stages per pipeline as written (one pipeline is called ``default``);
+    :func:`resolve_stages` then leaves closed stages out.
     """
     path = Path(path)
     if path.suffix.lower() == ".toml":
@@ -72,58 +144,98 @@ def read_stage_config(path) -> dict[str, tuple[str, ...]]:
     return _from_frame(read_table_file(path), str(path))
 
 
-def infer_stages(stage_history: pd.DataFrame | None, opportunities: pd.DataFrame | None) -> tuple[str, ...]:
+def stage_statistics(history: ibis.Table, opportunities: ibis.Table | None = None) -> ibis.Table:
+    """Per stage of ``history``: its median and mean position in deals and whether it is terminal by data.
+
+    The ibis expression behind :func:`infer_stages`; it runs wherever the tables live
+    (DuckDB in process, a Parquet scan, a warehouse). ``opportunities`` (``opportunity_id``,
+    ``outcome``) tells which deals are closed; without it no stage is terminal by data.
+
+    Returns
+    -------
+    ibis.Table
+        ``stage, median_position, mean_position, closing_only`` (``closing_only``: every
+        entry into the stage is the last entry of a closed deal). Pass the executed
+        result to :func:`open_stages`.
+    """
+    h = history.select("opportunity_id", "stage", "entered_at")
+    h = h.filter(h.stage.notnull() & h.opportunity_id.notnull())
+    by_deal = ibis.window(group_by=h.opportunity_id, order_by=[h.entered_at, h.stage])
+    ranked = h.mutate(position=ibis.row_number().over(by_deal),
+                      entries=h.opportunity_id.count().over(ibis.window(group_by=h.opportunity_id)))
+    if opportunities is not None:
+        o = opportunities
+        closed = o.filter(o.outcome.isin(("won", "lost"))).select(_closed_id=o.opportunity_id).distinct()
+        ranked = ranked.left_join(closed, ranked.opportunity_id == closed._closed_id)
+        closing = (ranked.position == ranked.entries - 1) & ranked._closed_id.notnull()
+    else:
+        closing = ibis.literal(False)
+    ranked = ranked.mutate(_closing=closing)
+    return ranked.group_by("stage").agg(
+        median_position=ranked.position.median(),
+        mean_position=ranked.position.mean(),
+        closing_only=ranked._closing.all(),
+    )
+
+
+def open_stages(statistics: pd.DataFrame) -> tuple[str, ...]:
+    """Open stages in funnel order from executed :func:`stage_statistics`.
+
+    Leaves out stages that are terminal by data (``closing_only``) or by name
+    (:func:`stage_outcome`), then sorts by median position, mean position and name.
+    """
+    if statistics is None or statistics.empty:
+        return ()
+    stats = statistics.assign(stage=statistics["stage"].astype(str))
+    keep = ~stats["closing_only"].fillna(False).astype(bool) & stats["stage"].map(stage_outcome).eq("open")
+    stats = stats[keep].sort_values(["median_position", "mean_position", "stage"], kind="stable")
+    return tuple(stats["stage"])
+
+
+def _memtable(frame: pd.DataFrame, columns) -> ibis.Table:
+    part = frame[list(columns)]
+    return ibis.memtable(pa.Table.from_pandas(part, preserve_index=False))
+
+
+def infer_stages(stage_history, opportunities=None) -> tuple[str, ...]:
     """Open stages in funnel order, inferred from the stage histories of deals.
 
-    Each stage's position in a deal is its rank in that deal's history by ``entered_at``
-    (0 = first stage entered). Stages are ordered by their median position, ties broken
-    by mean position and then name. A stage is **terminal** (won / lost, not an open
-    stage) when every entry into it is the last entry of a closed (won or lost) deal;
-    terminal stages are left out.
+    See the module rules. Accepts pandas DataFrames (run in an in-process DuckDB) or ibis
+    tables (run on their backend).
 
     >>> import pandas as pd
     >>> history = pd.DataFrame({
     ...     "opportunity_id": ["A", "A", "A", "B", "B"],
-    ...     "stage": ["Lead", "Demo", "Closed Won", "Lead", "Demo"],
+    ...     "stage": ["Lead", "Demo", "Signed", "Lead", "Demo"],
     ...     "entered_at": pd.to_datetime(["2026-01-01", "2026-01-05", "2026-02-01", "2026-01-02", "2026-01-09"])})
     >>> deals = pd.DataFrame({"opportunity_id": ["A", "B"], "outcome": ["won", "open"]})
     >>> infer_stages(history, deals)
     ('Lead', 'Demo')
     """
-    if stage_history is None or stage_history.empty:
+    if stage_history is None:
         return ()
-    history = stage_history[["opportunity_id", "stage", "entered_at"]].dropna(subset=["stage"])
-    deal, deal_ids = pd.factorize(history["opportunity_id"])
-    entered = history["entered_at"].to_numpy(dtype="datetime64[ns]").astype("int64")
-    order = np.lexsort((entered, deal))  # by deal, then time entered
-    deal_sorted = deal[order]
-    starts = np.r_[0, np.flatnonzero(np.diff(deal_sorted)) + 1]
-    sizes = np.diff(np.r_[starts, len(deal_sorted)])
-    position = np.arange(len(deal_sorted)) - np.repeat(starts, sizes)
-    is_last = position == np.repeat(sizes, sizes) - 1
-    if opportunities is not None and "outcome" in opportunities:
-        closed_ids = opportunities.loc[isin(opportunities["outcome"], ["won", "lost"]), "opportunity_id"]
-        closed = isin(pd.Series(deal_ids), closed_ids)[deal_sorted]
+    if isinstance(stage_history, pd.DataFrame):
+        if stage_history.empty:
+            return ()
+        history = _memtable(stage_history, ["opportunity_id", "stage", "entered_at"])
+        opps = None
+        if opportunities is not None and "outcome" in opportunities:
+            opps = _memtable(opportunities, ["opportunity_id", "outcome"])
     else:
-        closed = np.zeros(len(order), dtype=bool)
-    stage_code, stage_names = pd.factorize(history["stage"])
-    frame = pd.DataFrame({"stage": stage_code[order], "position": position, "closing": is_last & closed})
-    stats = frame.groupby("stage").agg(median=("position", "median"), mean=("position", "mean"),
-                                       terminal=("closing", "all"))
-    stats = stats[~stats["terminal"]].reset_index()
-    stats["stage"] = np.asarray(stage_names, dtype=object)[stats["stage"].to_numpy()]
-    stats = stats.sort_values(["median", "mean", "stage"], kind="stable")
-    return tuple(stats["stage"].astype(str))
+        history, opps = stage_history, opportunities
+    statistics = stage_statistics(history, opps).to_pyarrow().to_pandas()
+    return open_stages(statistics)
 
 
 def resolve_stages(stages, tables: Mapping) -> tuple[tuple[str, ...], dict[str, tuple[str, ...]]]:
-    """Stages in funnel order and stages per pipeline, from a config or inferred.
+    """Open stages in funnel order and open stages per pipeline, from a config or inferred.
 
     ``stages`` may be None (infer from ``tables['stage_history']``), a list of names, a
     ``{pipeline: [names]}`` dict, a DataFrame (``stage``, ``order``, optional
-    ``pipeline``) or a path to ``stages.csv`` / ``stages.toml``.
+    ``pipeline``) or a path to ``stages.csv`` / ``stages.toml``; an empty config counts as
+    none. Stage names that read as a closed outcome (``Closed Won``, ``赢单``, …) are left out.
     """
-    if stages is None:
+    if stages is None or (not isinstance(stages, (str, Path)) and len(stages) == 0):
         inferred = infer_stages(tables.get("stage_history"), tables.get("opportunities"))
         return inferred, ({"default": inferred} if inferred else {})
     if isinstance(stages, (str, Path)):
@@ -136,5 +248,6 @@ def resolve_stages(stages, tables: Mapping) -> tuple[tuple[str, ...], dict[str, 
         pipelines = {"default": tuple(map(str, stages))}
     else:
         raise TypeError(f"stages must be a list, a dict, a DataFrame or a path; got {type(stages).__name__}.")
+    pipelines = {name: _drop_closed(names) for name, names in pipelines.items()}
     first = next(iter(pipelines.values()), ())
     return tuple(first), pipelines

@@ -15,11 +15,14 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from workbench.contract import ENTITY_TYPES
 from workbench.errors import DataError
 from workbench.kpi import expressions as ex
+from workbench.io.load import as_sales_data
+from workbench.io.stages import stage_steps
 from workbench.kpi.engine import KPITables, fetch, kpi_tables, memtable
-from workbench.kpi.registry import KPIS, parse_wide_column, wide_column
+from workbench.kpi.targets import period_targets
+from workbench.kpi.registry import KPIS, check_kpis, parse_wide_column, wide_column
+from workbench.params import check_by
 from workbench.periods import normalize_freq, pandas_freq, parse_period, period_start
 
 __all__ = ["compute_kpis", "kpi_wide", "to_series", "KPI_COLUMNS", "KPIUnavailableWarning"]
@@ -111,9 +114,9 @@ def compute_kpis(
     [nan, 0.6666666666666666]
     """
     levels, freq, requested = check_arguments(by, freq, metrics)
-    tables = kpi_tables(data)
+    tables = data if isinstance(data, KPITables) else kpi_tables(as_sales_data(data, caller="compute_kpis"))
     available = _available_metrics(tables, requested)
-    stages = _stages(tables) if "stage_conversion" in available else ()
+    stages = tuple(tables.stages) if "stage_conversion" in available else ()
     if "stage_conversion" in available and not stages:
         warnings.warn(
             "stage_conversion skipped: no stage order is configured and none could be "
@@ -125,8 +128,8 @@ def compute_kpis(
     periods, first, last = _period_grid(tables, freq, start, end)
     if periods.empty or not available:
         return _empty()
-    reps = fetch(tables, tables["reps"].select("rep_id", "team", "region"))
-    targets = _bookings_targets(tables, freq) if _needs(available, "targets") else None
+    reps = fetch(tables, tables["reps"].select("rep_id", "team", "region", "hire_date"))
+    targets = _bookings_targets(tables, reps, freq, levels, periods) if _needs(available, "targets") else None
     market = _market_sizes(tables, freq) if "market_share" in available else None
     frames = []
     for level in levels:
@@ -221,8 +224,7 @@ def to_series(
     _check_kpi_frame(kpis, "to_series")
     metric, wide_detail = parse_wide_column(metric)
     detail = detail or wide_detail
-    if metric not in KPIS:
-        raise ValueError(f"Unknown metric {metric!r}; known metrics are {list(KPIS)}.")
+    check_kpis(metric)
     rows = kpis[(kpis["metric"] == metric) & (kpis["detail"].fillna("") == detail)]
     if rows.empty:
         present = sorted({wide_column(m, d) for m, d in zip(kpis["metric"], kpis["detail"].fillna(""))})
@@ -257,32 +259,16 @@ def check_arguments(by, freq, metrics) -> tuple[list[str], str, list[str]]:
     """Validate the ``by``, ``freq`` and ``metrics`` arguments of :func:`compute_kpis`.
 
     Returns the levels, the canonical frequency code and the metric keys in registry
-    order; raises ``ValueError`` naming the bad value and the allowed ones.
+    order; raises ``ValueError`` naming the bad value and the allowed ones
+    (:class:`~workbench.errors.UnknownKPIError` for a metric key).
     """
-    return _check_levels(by), normalize_freq(freq), _check_metrics(metrics)
-
-
-def _check_levels(by) -> list[str]:
-    levels = [by] if isinstance(by, str) else list(by)
-    bad = [lv for lv in levels if lv not in ENTITY_TYPES]
-    if bad or not levels:
-        raise ValueError(
-            f"The 'by' parameter of compute_kpis must be one of {list(ENTITY_TYPES)} or a list "
-            f"of them; got {by!r} instead."
-        )
-    return list(dict.fromkeys(levels))
+    return check_by("compute_kpis", by), normalize_freq(freq), _check_metrics(metrics)
 
 
 def _check_metrics(metrics) -> list[str]:
     if metrics is None:
         return list(KPIS)
-    metrics = [metrics] if isinstance(metrics, str) else list(metrics)
-    unknown = [m for m in metrics if m not in KPIS]
-    if unknown:
-        raise ValueError(
-            f"Unknown metric(s) {unknown} in the 'metrics' parameter of compute_kpis; "
-            f"known metrics are {list(KPIS)}."
-        )
+    metrics = check_kpis(metrics)
     return [m for m in KPIS if m in metrics]
 
 
@@ -312,13 +298,6 @@ def _available_metrics(tables: KPITables, requested: list[str]) -> list[str]:
 
 def _needs(metrics, table) -> bool:
     return any(table in KPIS[m].needs for m in metrics)
-
-
-def _stages(tables: KPITables) -> tuple[str, ...]:
-    if tables.stages:
-        return tuple(tables.stages)
-    inferred = fetch(tables, ex.infer_stages(tables["stage_history"]))
-    return tuple(inferred["stage"].astype(str))
 
 
 def _to_timestamp(value, freq) -> pd.Timestamp:
@@ -402,37 +381,12 @@ def _spread_to_freq(frame: pd.DataFrame, keys: list[str], value: str, freq: str,
     return spread.groupby([*keys, "period"], as_index=False)[value].sum()
 
 
-def _bookings_targets(tables: KPITables, freq: str) -> pd.DataFrame:
-    """Bookings targets per (entity_type, entity_id, period) at ``freq``, own targets only."""
+def _bookings_targets(tables: KPITables, reps: pd.DataFrame, freq: str, levels, periods) -> pd.DataFrame:
+    """Bookings targets per (entity_type, entity_id, period) of the grid and the period after it."""
     t = tables["targets"]
-    targets = fetch(tables, 
-        t.filter((t.metric.lower().strip() == "bookings") & t.target.notnull())
-        .select("entity_type", "entity_id", "period", "target")
-    )
-    targets["entity_type"] = targets["entity_type"].astype(str).str.strip().str.lower()
-    targets.loc[targets["entity_type"] == "company", "entity_id"] = "company"
-    return _spread_to_freq(targets, ["entity_type", "entity_id"], "target", freq, "targets")
-
-
-def _level_targets(targets: pd.DataFrame, reps: pd.DataFrame, level: str) -> pd.DataFrame:
-    """(entity_id, period, target) for ``level``: own targets, else the sum of its reps'."""
-    own = targets.loc[targets["entity_type"] == level, ["entity_id", "period", "target"]]
-    if level == "rep":
-        return own
-    rep_targets = targets.loc[targets["entity_type"] == "rep", ["entity_id", "period", "target"]]
-    if level == "company":
-        members = reps.assign(_entity="company")
-    else:
-        members = reps.assign(_entity=reps[level])
-    rolled = (
-        rep_targets.merge(members[["rep_id", "_entity"]], left_on="entity_id", right_on="rep_id")
-        .dropna(subset=["_entity"])
-        .groupby(["_entity", "period"], as_index=False)["target"].sum()
-        .rename(columns={"_entity": "entity_id"})
-    )
-    combined = pd.concat([own.assign(_own=1), rolled.assign(_own=0)], ignore_index=True)
-    combined = combined[combined["_own"] == combined.groupby(["entity_id", "period"])["_own"].transform("max")]
-    return combined[["entity_id", "period", "target"]]
+    targets = fetch(tables, t.select("entity_type", "entity_id", "period", "metric", "target"))
+    starts = [*periods["period"], periods["period_end"].iloc[-1]]
+    return period_targets(targets, reps, "bookings", freq, by=levels, periods=starts)
 
 
 def _market_sizes(tables: KPITables, freq: str) -> pd.DataFrame:
@@ -466,8 +420,7 @@ def _level_grid(reps, level, periods, targets, market) -> pd.DataFrame:
         "period_key": np.tile(periods["period_key"].to_numpy(), len(entities)),
     })
     if targets is not None:
-        own = _level_targets(targets, reps, level)
-        own = own.assign(entity_id=own["entity_id"].astype(str))
+        own = targets.loc[targets["entity_type"] == level, ["entity_id", "period", "target"]]
         grid = grid.merge(own.rename(columns={"target": "bookings_target"}), on=["entity_id", "period"], how="left")
         nxt = own.rename(columns={"period": "period_end", "target": "next_bookings_target"})
         grid = grid.merge(nxt, on=["entity_id", "period_end"], how="left")
@@ -488,6 +441,7 @@ def _level_wide(tables, reps, level, freq, periods, metrics, stages, targets, ma
     need = set(metrics)
     families = []
     closed_metrics = {"bookings", "bookings_growth_pop", "bookings_growth_yoy", "quota_attainment",
+                      "bookings_target",
                       "deals_won", "win_rate", "avg_deal_size", "cycle_days_median", "market_share"}
     if need & closed_metrics:
         families.append(ex.closed_deals(opps, freq))
@@ -509,12 +463,12 @@ def _level_wide(tables, reps, level, freq, periods, metrics, stages, targets, ma
     if "stage_conversion" in need:
         entries = ex.stage_entries(tables["stage_history"], opps, stages)
         families.extend(ex.stage_conversion_counts(entries, len(stages), freq))
-        pairs = [f"{a}→{b}" for a, b in zip(stages, [*stages[1:], "won"])]
+        pairs = stage_steps(stages)
     grid = _level_grid(reps, level, periods, targets, market)
     if grid.empty:
         return pd.DataFrame(columns=["entity_id", "period"])
     grid_t = memtable(grid.drop(columns=["period_end"]))
-    if need & {"quota_attainment", "pipeline_coverage"} and "bookings_target" not in grid.columns:
+    if need & {"bookings_target", "quota_attainment", "pipeline_coverage"} and "bookings_target" not in grid.columns:
         grid_t = grid_t.mutate(bookings_target=ibis.null(float), next_bookings_target=ibis.null(float))
     wide = ex.assemble(grid_t, families, list(metrics), freq, pairs).order_by(["entity_id", "period"])
     result = fetch(tables, wide)

@@ -39,6 +39,8 @@ import pyarrow as pa
 
 from workbench.contract import TABLES
 from workbench.errors import DataError
+from workbench.io.load import as_sales_data
+from workbench.io.stages import resolve_stages
 
 __all__ = ["KPITables", "KPI_TABLE_NAMES", "connect", "fetch", "memtable", "kpi_tables", "kpi_tables_from_parquet"]
 
@@ -168,59 +170,70 @@ def _same_kind(actual: dt.DataType, target: dt.DataType) -> bool:
 
 
 def kpi_tables(data, backend=None) -> KPITables:
-    """Put a SalesData (or a dict of contract DataFrames) on a backend for KPI queries.
+    """Put sales data on a backend for KPI queries.
 
     Parameters
     ----------
-    data : SalesData, KPITables or Mapping[str, pandas.DataFrame]
-        The input. A :class:`KPITables` is returned unchanged.
+    data : SalesData, KPITables, path or dict of DataFrames
+        Anything :func:`workbench.io.load.as_sales_data` accepts (the one way in, so a
+        dict and ``load(dict)`` give identical KPIs); a :class:`KPITables` is returned
+        unchanged.
     backend : ibis backend, optional
         Defaults to a fresh in-memory DuckDB connection (:func:`connect`).
 
     Returns
     -------
     KPITables
+        With the stage order of the SalesData (:mod:`workbench.io.stages`).
     """
     if isinstance(data, KPITables):
         return data
+    data = as_sales_data(data, caller="kpi_tables")
     backend = backend if backend is not None else connect()
-    stages: tuple = ()
-    source = ""
-    if isinstance(data, Mapping):
-        frames = {n: data[n] for n in KPI_TABLE_NAMES if data.get(n) is not None}
-        stages = tuple(data.get("stages", ()) or ())
-    elif hasattr(data, "has") and hasattr(data, "stages"):
-        # A SalesData: its tables are handed out as cheap copy-on-write copies.
-        frames = {n: data[n] for n in KPI_TABLE_NAMES if data.has(n)}
-        stages = tuple(data.stages or ())
-        source = getattr(data, "source", "") or ""
-    else:
-        raise TypeError(
-            "KPIs need a SalesData (from workbench.load), a dict of contract DataFrames or "
-            f"KPITables; got {type(data).__name__}."
-        )
-    for name in ("reps", "opportunities"):
-        if name not in frames:
-            raise DataError(f"KPIs need the {name!r} table; it is missing from the input.", file=name)
-    tables = {}
-    for name, frame in frames.items():
-        if not isinstance(frame, pd.DataFrame):
-            raise TypeError(f"Table {name!r} must be a pandas DataFrame; got {type(frame).__name__}.")
-        tables[name] = conform(memtable(frame), name, source)
-    return KPITables(MappingProxyType(tables), stages, backend, source)
+    source = data.source or ""
+    tables = _ConformedFrames(data, [n for n in KPI_TABLE_NAMES if data.has(n)], source)
+    return KPITables(tables, tuple(data.stages or ()), backend, source)
 
 
-def kpi_tables_from_parquet(folder, stages=(), backend=None) -> KPITables:
+class _ConformedFrames(Mapping):
+    """The SalesData's tables as conformed ibis tables, each converted on first use.
+
+    A query that needs only deals and reps never pays for turning millions of activities
+    into an Arrow table.
+    """
+
+    def __init__(self, data, names, source):
+        self._data, self._names, self._source, self._done = data, tuple(names), source, {}
+
+    def __getitem__(self, name):
+        if name not in self._names:
+            raise KeyError(name)
+        if name not in self._done:
+            self._done[name] = conform(memtable(self._data[name]), name, self._source)
+        return self._done[name]
+
+    def __iter__(self):
+        return iter(self._names)
+
+    def __len__(self):
+        return len(self._names)
+
+
+def kpi_tables_from_parquet(folder, stages=None, backend=None) -> KPITables:
     """Open a folder of Parquet files for KPI queries without loading them into pandas.
 
     Each table is ``<folder>/<table>.parquet`` or a folder ``<folder>/<table>/`` of Parquet
-    files. ``reps`` and ``opportunities`` are required; other tables are optional.
+    files. ``reps`` and ``opportunities`` are required; other tables are optional. Rows are
+    not validated (use :func:`workbench.load` for that).
 
     Parameters
     ----------
     folder : str or Path
-    stages : sequence of str, optional
-        Open stages in funnel order; inferred from ``stage_history`` when empty.
+    stages : optional
+        Stage config (list, dict, DataFrame or path to ``stages.csv`` / ``stages.toml``);
+        default: the folder's ``stages.csv`` / ``stages.toml``, else inferred from
+        ``stage_history`` where it lies (:func:`workbench.io.stages.resolve_stages`, the
+        same resolver :func:`workbench.load` uses).
     backend : ibis backend, optional
         Defaults to a fresh in-memory DuckDB connection (:func:`connect`).
 
@@ -249,4 +262,7 @@ def kpi_tables_from_parquet(folder, stages=(), backend=None) -> KPITables:
                 f"{folder} has no {name}.parquet (or {name}/ folder of Parquet files); KPIs need it.",
                 file=folder / f"{name}.parquet",
             )
-    return KPITables(MappingProxyType(tables), tuple(stages), backend, str(folder))
+    if stages is None:
+        stages = next((p for p in (folder / "stages.csv", folder / "stages.toml") if p.is_file()), None)
+    order, _ = resolve_stages(stages, tables)
+    return KPITables(MappingProxyType(tables), order, backend, str(folder))

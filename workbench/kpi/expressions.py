@@ -43,6 +43,7 @@ __all__ = [
     "pipeline_flow",
     "closed_deals",
     "created_deals",
+    "with_follow_up_hours",
     "first_activity",
     "activity_counts",
     "active_reps",
@@ -51,7 +52,6 @@ __all__ = [
     "new_account_counts",
     "stage_entries",
     "stage_conversion_counts",
-    "infer_stages",
     "ratio",
     "assemble",
     "YEAR_LAGS",
@@ -59,8 +59,6 @@ __all__ = [
 
 #: How many periods back "the same period a year earlier" is.
 YEAR_LAGS = {"W": 52, "M": 12, "Q": 4, "Y": 1}
-#: Stage names that mark a closed deal; ignored when inferring the open-stage funnel.
-CLOSED_STAGE_WORDS = ("closed", "won", "lost")
 
 #: 1970-01-05 was a Monday: weeks are numbered from it.
 _FIRST_MONDAY_DAYS = 4
@@ -165,13 +163,12 @@ def first_activity(activities: ibis.Table, opps: ibis.Table | None = None) -> ib
     return on_deal.group_by(opportunity_id=on_deal.opportunity_id).agg(first_activity_at=on_deal.at.min())
 
 
-def created_deals(opps: ibis.Table, freq: str, first_activities: ibis.Table | None = None) -> ibis.Table:
-    """Deals created per entity and period (by ``created_at``), with follow-up speed.
+def with_follow_up_hours(opps: ibis.Table, first_activities: ibis.Table | None = None) -> ibis.Table:
+    """``opps`` with ``follow_up_hours``: the one definition of a deal's follow-up time.
 
     The first touch is ``first_touch_at``, else ``first_activity_at`` from
     ``first_activities`` (see :func:`first_activity`); a touch before ``created_at``
-    counts as 0 hours. Columns: ``pipeline_created``, ``follow_up_hours_median``,
-    ``touched_known`` (deals with a known touch), ``touched_24h`` (of those, within 24 h).
+    counts as 0 hours; a deal never touched has none (missing).
     """
     if first_activities is not None:
         fa = first_activities.select(_fa_opp=first_activities.opportunity_id,
@@ -181,8 +178,20 @@ def created_deals(opps: ibis.Table, freq: str, first_activities: ibis.Table | No
     else:
         touch = opps.first_touch_at
     gap = _hours_between(opps.created_at, touch)
-    hours = ibis.ifelse(gap < 0.0, 0.0, gap)  # stays missing when there is no touch
-    known = touch.notnull()
+    opps = opps.mutate(follow_up_hours=ibis.ifelse(gap < 0.0, 0.0, gap))  # stays missing when never touched
+    return opps.drop("first_activity_at") if first_activities is not None else opps
+
+
+def created_deals(opps: ibis.Table, freq: str, first_activities: ibis.Table | None = None) -> ibis.Table:
+    """Deals created per entity and period (by ``created_at``), with follow-up speed.
+
+    Follow-up hours as in :func:`with_follow_up_hours`. Columns: ``pipeline_created``,
+    ``follow_up_hours_median``, ``touched_known`` (deals with a known touch),
+    ``touched_24h`` (of those, within 24 h).
+    """
+    opps = with_follow_up_hours(opps, first_activities)
+    hours = opps.follow_up_hours
+    known = hours.notnull()
     return opps.group_by(entity_id=opps.entity_id, period_key=period_of(opps.created_at, freq)).agg(
         pipeline_created=opps.amount.sum(),
         follow_up_hours_median=hours.median(),
@@ -308,21 +317,6 @@ def stage_conversion_counts(entries: ibis.Table, n_stages: int, freq: str) -> li
     return counts
 
 
-def infer_stages(history: ibis.Table) -> ibis.Table:
-    """Open stages ordered by their average position in deals' stage sequences.
-
-    Returns ``(stage, position)`` sorted by position; stage names containing
-    "closed", "won" or "lost" are left out.
-    """
-    firsts = history.group_by(["opportunity_id", "stage"]).agg(entered_at=history.entered_at.min())
-    position = ibis.row_number().over(group_by=firsts.opportunity_id, order_by=[firsts.entered_at, firsts.stage])
-    ranked = firsts.mutate(position=position)
-    lowered = ranked.stage.lower()
-    closed = ibis.or_(*[lowered.contains(w) for w in CLOSED_STAGE_WORDS])
-    open_only = ranked.filter(~closed)
-    return open_only.group_by("stage").agg(position=open_only.position.mean()).order_by(["position", "stage"])
-
-
 def _attach_all(grid: ibis.Table, families: list[ibis.Table]) -> ibis.Table:
     """Left-join every family (keyed by entity_id, period_key) onto the grid, in one join chain.
 
@@ -380,6 +374,7 @@ def assemble(
     running = ibis.window(group_by=t.entity_id, order_by=t.period_key, rows=(None, 0))
     derived = {
         "bookings": lambda: t.bookings,
+        "bookings_target": lambda: t.bookings_target,
         "bookings_growth_pop": lambda: ratio(t.bookings, t.bookings.lag(1).over(by_entity)) - 1.0,
         "bookings_growth_yoy": lambda: ratio(t.bookings, t.bookings.lag(YEAR_LAGS[freq]).over(by_entity)) - 1.0,
         "quota_attainment": lambda: ratio(t.bookings, t.bookings_target),

@@ -18,12 +18,15 @@ Examples
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from types import MappingProxyType
 
 from workbench.contract import ENTITY_TYPES
+from workbench.errors import UnknownKPIError
+from workbench.params import check_lang
 
-__all__ = ["KPI", "KPIS", "UNITS", "kpi_label", "wide_column", "parse_wide_column"]
+__all__ = ["KPI", "KPIS", "UNITS", "check_kpis", "kpi_label", "wide_column", "parse_wide_column"]
 
 #: Units a KPI value can be in.
 UNITS = ("currency", "share", "ratio", "days", "hours", "count", "score")
@@ -64,8 +67,7 @@ class KPI:
 
     def label(self, lang: str = "en") -> str:
         """The label in ``lang`` (``"en"`` or ``"zh"``)."""
-        if lang not in ("en", "zh"):
-            raise ValueError(f"The 'lang' parameter must be 'en' or 'zh'; got {lang!r} instead.")
+        check_lang("KPI.label", lang)
         return self.label_zh if lang == "zh" else self.label_en
 
 
@@ -90,12 +92,18 @@ _KPI_LIST = [
         "ratio", True,
     ),
     KPI(
+        "bookings_target", "Bookings target", "签约额目标",
+        "The bookings target of the period (targets rows with metric 'bookings'), by the rules "
+        "of workbench.kpi.targets: a target is spread evenly over the days of its period and a "
+        "period gets the sum over its days (where targets of several lengths cover a day, the "
+        "shortest counts); a team, region or company without its own target uses the sum of "
+        "its reps' targets; missing unless every day of the period (from the entity's first "
+        "hire date) has a target.",
+        "currency", True, ("opportunities", "targets"),
+    ),
+    KPI(
         "quota_attainment", "Quota attainment", "配额完成率",
-        "bookings / bookings target for the period (targets rows with metric 'bookings'). "
-        "The target is the entity's own; a team, region or company without its own target "
-        "uses the sum of its reps' targets. Monthly targets are summed to quarters; a target "
-        "for a longer period is split evenly over the shorter periods it contains. Missing "
-        "when there is no target or it is 0.",
+        "bookings / bookings_target of the period. Missing when the target is missing or 0.",
         "share", True, ("opportunities", "targets"),
     ),
     KPI(
@@ -166,8 +174,8 @@ _KPI_LIST = [
     ),
     KPI(
         "pipeline_coverage", "Pipeline coverage", "商机覆盖率",
-        "open_pipeline at the period end / bookings target of the NEXT period (target as for "
-        "quota attainment). Missing when the next period has no target or it is 0.",
+        "open_pipeline at the period end / bookings_target of the NEXT period. Missing when "
+        "the next period's target is missing or 0.",
         "ratio", True, ("opportunities", "targets"),
     ),
     KPI(
@@ -208,6 +216,28 @@ _KPI_LIST = [
 KPIS: MappingProxyType = MappingProxyType({k.key: k for k in _KPI_LIST})
 
 
+def check_kpis(keys) -> list[str]:
+    """The metric keys ``keys`` (one key or a list), or :class:`~workbench.errors.UnknownKPIError`.
+
+    Every entry point that takes a KPI key checks it here, so an unknown key reads the
+    same everywhere.
+
+    >>> check_kpis("win_rate")
+    ['win_rate']
+    >>> check_kpis(["bookingz"])
+    Traceback (most recent call last):
+    ...
+    workbench.errors.UnknownKPIError: Unknown KPI 'bookingz' (did you mean 'bookings'?); `workbench kpi --list` lists every KPI.
+    """
+    keys = [keys] if isinstance(keys, str) else list(keys)
+    unknown = [k for k in keys if k not in KPIS]
+    if unknown:
+        hints = [difflib.get_close_matches(str(k), list(KPIS), n=1) for k in unknown]
+        named = ", ".join(f"{k!r}" + (f" (did you mean {h[0]!r}?)" if h else "") for k, h in zip(unknown, hints))
+        raise UnknownKPIError(f"Unknown KPI {named}; `workbench kpi --list` lists every KPI.")
+    return keys
+
+
 def kpi_label(key: str, lang: str = "en", detail: str = "") -> str:
     """The display label of a metric key, with its detail (stage pair) if any.
 
@@ -227,8 +257,7 @@ def kpi_label(key: str, lang: str = "en", detail: str = "") -> str:
     """
     metric, wide_detail = parse_wide_column(key)
     detail = detail or wide_detail
-    if metric not in KPIS:
-        raise KeyError(f"Unknown KPI {key!r}; known KPIs are {list(KPIS)}.")
+    check_kpis(metric)
     label = KPIS[metric].label(lang)
     return f"{label} ({detail})" if detail else label
 
