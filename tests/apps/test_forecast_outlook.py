@@ -31,7 +31,7 @@ def _odds_numbers(panel) -> dict[str, float]:
 
 def test_first_render_shows_team_forecast_accuracy_and_odds(panel, data):
     assert panel.error.value == "" and panel.pipeline_error.value == ""
-    assert panel.level == "team"
+    assert panel.by == "team"
     assert panel.entity == sorted(data.reps["team"].unique())[0]
     assert panel.fan is not None
     spec = panel.fan.chart.to_dict()
@@ -46,7 +46,7 @@ def test_first_render_shows_team_forecast_accuracy_and_odds(panel, data):
 
 
 def test_accuracy_text_matches_the_entity_forecast(panel, data):
-    panel.level = "rep"
+    panel.by = "rep"
     panel.entity = "R002"
     expected = panel.forecast_for("rep", "M", 3)
     assert panel.entity_forecast is expected
@@ -61,7 +61,7 @@ def test_accuracy_text_matches_the_entity_forecast(panel, data):
 
 
 def test_entity_change_redraws_chart_and_deals(panel, data):
-    panel.level = "rep"
+    panel.by = "rep"
     panel.entity = "R001"
     title_before = panel.fan.chart.to_dict()["title"]
     deals_before = panel.deals_html.value
@@ -77,7 +77,7 @@ def test_entity_change_redraws_chart_and_deals(panel, data):
 
 @pytest.mark.filterwarnings("ignore:The least populated class")  # the win model's calibration on tiny data
 def test_frequency_change_resets_horizon_and_uses_quarters(panel):
-    panel.level = "company"
+    panel.by = "company"
     panel.freq = "Q"
     assert panel.horizon == 2
     assert list(panel.horizon_picker.options) == [1, 2, 3, 4]
@@ -99,17 +99,17 @@ def test_forecasts_are_cached_per_level_frequency_and_horizon(data, monkeypatch)
     real = module.forecast_entities
 
     def counting(*args, **kwargs):
-        calls.append((kwargs["level"], kwargs["freq"], kwargs["h"]))
+        calls.append((kwargs["by"], kwargs["freq"], kwargs["h"]))
         if "panel" in holder:  # the status a viewer sees while the forecast is computed
             status_while_computing.append(holder["panel"].status.value)
         return real(*args, **kwargs)
 
     monkeypatch.setattr(module, "forecast_entities", counting)
-    panel = holder["panel"] = ForecastOutlook(data, level="company", n_sims=200)
+    panel = holder["panel"] = ForecastOutlook(data, by="company", n_sims=200)
     panel.horizon = 2
     panel.horizon = 3
-    panel.level = "region"
-    panel.level = "company"
+    panel.by = "region"
+    panel.by = "company"
     assert calls == [("company", "M", 3), ("company", "M", 2), ("region", "M", 3)]
     assert len(status_while_computing) == 2
     assert all("Computing" in text for text in status_while_computing)
@@ -117,14 +117,14 @@ def test_forecasts_are_cached_per_level_frequency_and_horizon(data, monkeypatch)
 
 
 def test_errors_are_shown_not_raised(data, monkeypatch):
-    panel = ForecastOutlook(data, level="company", n_sims=200)
+    panel = ForecastOutlook(data, by="company", n_sims=200)
 
     def broken(*args, **kwargs):
         raise DataError("opportunities.csv: column 'amount' expected numbers")
 
     monkeypatch.setattr("workbench.apps.forecast_outlook.forecast_entities", broken)
     monkeypatch.setattr("workbench.apps.forecast_outlook.WinModel.fit", broken)
-    panel.level = "region"
+    panel.by = "region"
     assert "wb-error" in panel.error.value
     assert "opportunities.csv" in panel.error.value
     panel.freq = "Q"  # still shown, not raised, after another change
@@ -136,7 +136,7 @@ def test_pipeline_failure_keeps_the_forecast(data, monkeypatch):
         raise DataError("WinModel: too little closed history")
 
     monkeypatch.setattr("workbench.apps.forecast_outlook.WinModel.fit", broken)
-    panel = ForecastOutlook(data, level="company", n_sims=200)
+    panel = ForecastOutlook(data, by="company", n_sims=200)
     assert panel.error.value == ""
     assert panel.fan is not None
     assert "too little closed history" in panel.pipeline_error.value

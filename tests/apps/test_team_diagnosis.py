@@ -60,7 +60,7 @@ def test_first_render_shows_the_newest_period_for_everyone(fresh, data):
     assert "Company" in panel.summary.value
     assert "wb-team-table" in panel.summary.value
     assert panel.waterfall is None or panel.charts.children == ()
-    assert "Window" in panel.status.value
+    assert "window" in panel.status.value and "up to 2026-Q3" in panel.status.value
     titles = [panel.tabs.get_title(i) for i in range(3)]
     assert titles == ["Findings", "Market opportunities", "Competition"]
     assert "wb-opportunities" in panel.opportunities_table.value

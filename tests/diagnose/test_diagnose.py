@@ -319,7 +319,7 @@ def test_cli(tmp_path, capsys):
     out = tmp_path / "findings.csv"
     assert main(["diagnose", str(SAMPLE), "--period", "2026-Q3", "-o", str(out)]) == 0
     printed = capsys.readouterr().out
-    assert "Top findings" in printed and "Teams:" in printed
+    assert "Top findings" in printed and "Teams, 2026-Q3" in printed and "Company, 2026-Q3: bookings" in printed
     findings = pd.read_csv(out)
     assert {"entity_type", "entity_id", "driver", "revenue_impact", "evidence"} <= set(findings.columns)
     assert main(["diagnose", str(SAMPLE), "--period", "2026-13"]) == 2

@@ -14,7 +14,7 @@ def sample_dir(tmp_path_factory):
 
 def test_forecast_command_writes_forecast_with_accuracy(sample_dir, tmp_path, capsys):
     target = tmp_path / "forecast.csv"
-    code = main(["forecast", str(sample_dir), "--level", "team", "--freq", "M", "--h", "2", "--windows", "1",
+    code = main(["forecast", str(sample_dir), "--by", "team", "--freq", "M", "--h", "2", "--windows", "1",
                  "--models", "naive,seasonal_naive,ets_ann", "-o", str(target)])
     assert code == 0
     printed = capsys.readouterr().out
@@ -29,7 +29,7 @@ def test_forecast_command_writes_forecast_with_accuracy(sample_dir, tmp_path, ca
 
 def test_forecast_command_reconciles_quarters(sample_dir, tmp_path):
     target = tmp_path / "fc.parquet"
-    code = main(["forecast", str(sample_dir), "--level", "all", "--freq", "Q", "--h", "1", "--windows", "1",
+    code = main(["forecast", str(sample_dir), "--by", "all", "--freq", "Q", "--h", "1", "--windows", "1",
                  "--models", "naive,ets_ann", "--reconcile", "bottom_up", "-o", str(target)])
     assert code == 0
     out = pd.read_parquet(target)

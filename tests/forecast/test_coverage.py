@@ -24,7 +24,7 @@ def team_backtests():
     frames = []
     for seed in range(4):
         data = load(sample.generate_sample(n_reps=20, months=36, seed=seed))
-        history = sales_series(data, level="team", freq="M")
+        history = sales_series(data, by="team", freq="M")
         bt = Forecaster(level=[80, 95]).backtest(history, h=3, n_windows=6, groups=rep_groups(data))
         frames.append(bt.assign(seed=seed))
     return pd.concat(frames, ignore_index=True)

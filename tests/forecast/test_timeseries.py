@@ -116,7 +116,7 @@ def test_default_beats_seasonal_naive_on_the_sample(sample_tables):
     from workbench.forecast import evaluate, summarize
     from workbench.forecast.series import rep_groups, sales_series
 
-    history = sales_series(sample_tables, level="rep", freq="M")
+    history = sales_series(sample_tables, by="rep", freq="M")
     bt = Forecaster(level=[80]).backtest(history, h=3, n_windows=3, groups=rep_groups(sample_tables))
     summary = summarize(evaluate(bt, history, season_length=12)).set_index("model")
     print(summary[["mase", "wape", "coverage", "accuracy"]])

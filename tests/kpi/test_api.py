@@ -10,9 +10,8 @@ import pytest
 
 from tests.kpi.handmade import ALL_TABLES, STAGES, handmade_data, handmade_kpis
 from tests.kpi.helpers import contract_frame, make_sales_data
-from workbench.errors import DataError
+from workbench.errors import DataError, UnknownKPIError
 from workbench.kpi import (
-from workbench.errors import UnknownKPIError
     KPIS,
     KPIUnavailableWarning,
     compute_kpis,

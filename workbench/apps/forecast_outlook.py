@@ -21,6 +21,7 @@ from workbench.apps.common import ErrorBox, chart_widget
 from workbench.charts.forecast import forecast_fan_chart
 from workbench.forecast import WinModel, forecast_entities, simulate_pipeline
 from workbench.forecast.hierarchy import entity_uid
+from workbench.periods import period_label
 
 __all__ = ["ForecastOutlook", "accuracy_html"]
 
@@ -91,8 +92,8 @@ class ForecastOutlook(widgets.VBox):
     ----------
     data : SalesData
         Loaded data (see :func:`workbench.load`).
-    level : {"rep", "team", "region", "company"}
-        Level shown first. Team by default: a rep-level forecast of many reps takes
+    by : {"rep", "team", "region", "company"}
+        Entity level shown first. Team by default: a rep-level forecast of many reps takes
         seconds and is computed only when the viewer picks it.
     n_windows : int
         Backtest cutoffs behind the accuracy figures.
@@ -103,17 +104,17 @@ class ForecastOutlook(widgets.VBox):
 
     Notes
     -----
-    Forecasts are computed once per (level, frequency, horizon); the win model, the
+    Forecasts are computed once per (entity level, frequency, horizon); the win model, the
     scored deals and the pipeline simulation once per frequency. Changing the entity
     only re-draws. ``timings_`` records the seconds each computation took.
     """
 
-    level = traitlets.Unicode("team")
+    by = traitlets.Unicode("team")
     entity = traitlets.Unicode(None, allow_none=True)
     freq = traitlets.Unicode("M")
     horizon = traitlets.Int(3)
 
-    def __init__(self, data, level: str = "team", *, n_windows: int = 3, n_sims: int = 2000,
+    def __init__(self, data, by: str = "team", *, n_windows: int = 3, n_sims: int = 2000,
                  top_deals: int = 10, **kwargs):
         super().__init__(**kwargs)
         self.data = data
@@ -125,12 +126,12 @@ class ForecastOutlook(widgets.VBox):
         self._win: dict = {}
         self._odds: dict = {}
         self._updating = False
-        self.level_picker = widgets.Dropdown(options=_LEVELS, value=level, description="Level")
+        self.by_picker = widgets.Dropdown(options=_LEVELS, value=by, description="Level")
         self.entity_picker = widgets.Dropdown(options=[], description="Entity")
         self.freq_picker = widgets.Dropdown(options=_FREQS, value="M", description="Frequency")
         self.horizon_picker = widgets.Dropdown(options=self._horizons("M"), value=3, description="Horizon")
-        self.level = level
-        for picker, trait in [(self.level_picker, "level"), (self.entity_picker, "entity"),
+        self.by = by
+        for picker, trait in [(self.by_picker, "by"), (self.entity_picker, "entity"),
                               (self.freq_picker, "freq"), (self.horizon_picker, "horizon")]:
             widgets.link((picker, "value"), (self, trait))
         self.error = ErrorBox()
@@ -141,12 +142,12 @@ class ForecastOutlook(widgets.VBox):
         self.chart_box = widgets.HBox([self.accuracy])
         self.odds_html = widgets.HTML()
         self.deals_html = widgets.HTML(layout=widgets.Layout(overflow="auto", max_height="360px"))
-        self.observe(self._on_level, names=["level"])
+        self.observe(self._on_by, names=["by"])
         self.observe(self._on_freq, names=["freq"])
         self.observe(self._on_entity, names=["entity", "horizon"])
         self.children = [
             widgets.HTML("<h2>Forecast outlook: will we hit target?</h2>"),
-            widgets.HBox([self.level_picker, self.entity_picker, self.freq_picker, self.horizon_picker]),
+            widgets.HBox([self.by_picker, self.entity_picker, self.freq_picker, self.horizon_picker]),
             self.error,
             self.status,
             self.chart_box,
@@ -155,23 +156,23 @@ class ForecastOutlook(widgets.VBox):
             self.odds_html,
             self.deals_html,
         ]
-        self._on_level()
+        self._on_by()
 
     # ---------------------------------------------------------------- computations (cached)
-    def forecast_for(self, level: str, freq: str, h: int):
-        """The :class:`~workbench.forecast.EntityForecast` of a level (computed once)."""
-        key = (level, freq, int(h))
+    def forecast_for(self, by: str, freq: str, h: int):
+        """The :class:`~workbench.forecast.EntityForecast` of an entity level (computed once)."""
+        key = (by, freq, int(h))
         if key not in self._forecasts:
             started = time.perf_counter()
-            self._forecasts[key] = forecast_entities(self.data, level=level, freq=freq, h=int(h),
+            self._forecasts[key] = forecast_entities(self.data, by=by, freq=freq, h=int(h),
                                                      n_windows=self.n_windows)
-            self.timings_[f"forecast {level} {freq} h={h}"] = time.perf_counter() - started
+            self.timings_[f"forecast {by} {freq} h={h}"] = time.perf_counter() - started
         return self._forecasts[key]
 
     @property
     def entity_forecast(self):
-        """The forecast shown now (level, frequency and horizon of the pickers)."""
-        return self.forecast_for(self.level, self.freq, self.horizon)
+        """The forecast shown now (entity level, frequency and horizon of the pickers)."""
+        return self.forecast_for(self.by, self.freq, self.horizon)
 
     def win_model(self, freq: str) -> tuple[WinModel, pd.DataFrame]:
         """The fitted win model for ``freq`` and the open deals it scored (computed once)."""
@@ -192,14 +193,14 @@ class ForecastOutlook(widgets.VBox):
             self.timings_[f"simulation {period}"] = time.perf_counter() - started
         return self._odds[key]
 
-    def entity_deals(self, level: str, entity: str, freq: str) -> pd.DataFrame:
+    def entity_deals(self, by: str, entity: str, freq: str) -> pd.DataFrame:
         """The entity's open deals, biggest expected bookings first."""
         _, deals = self.win_model(freq)
         reps = self.data.reps
-        if level == "company":
+        if by == "company":
             mine = deals
         else:
-            column = "rep_id" if level == "rep" else level
+            column = "rep_id" if by == "rep" else by
             members = set(reps.loc[reps[column].astype(str) == entity, "rep_id"].astype(str))
             mine = deals[deals["rep_id"].astype(str).isin(members)]
         return mine.sort_values("expected_bookings", ascending=False).head(self.top_deals)
@@ -209,19 +210,19 @@ class ForecastOutlook(widgets.VBox):
     def _horizons(freq: str):
         return list(range(1, _MAX_H[freq] + 1))
 
-    def _entity_options(self, level: str):
+    def _entity_options(self, by: str):
         reps = self.data.reps
-        if level == "company":
+        if by == "company":
             return [("Company", "company")]
-        if level == "rep":
+        if by == "rep":
             names = reps["name"].astype(str) if "name" in reps.columns else reps["rep_id"].astype(str)
             pairs = sorted(zip(reps["rep_id"].astype(str), names))
             return [(f"{rid} · {name}" if name != rid else rid, rid) for rid, name in pairs]
-        return [(v, v) for v in sorted(reps[level].dropna().astype(str).unique())]
+        return [(v, v) for v in sorted(reps[by].dropna().astype(str).unique())]
 
-    def _on_level(self, change=None):
+    def _on_by(self, change=None):
         try:
-            options = self._entity_options(self.level)
+            options = self._entity_options(self.by)
             self._updating = True
             try:
                 self.entity_picker.options = options
@@ -252,9 +253,9 @@ class ForecastOutlook(widgets.VBox):
         if not self.entity:
             self.status.value = "No entities at this level."
             return
-        key = (self.level, self.freq, int(self.horizon))
+        key = (self.by, self.freq, int(self.horizon))
         if key not in self._forecasts:
-            self.status.value = (f'<span class="wb-computing">Computing the {self.level} forecast and its '
+            self.status.value = (f'<span class="wb-computing">Computing the {self.by} forecast and its '
                                  "backtest… (once; later changes are instant)</span>")
         try:
             ef = self.entity_forecast
@@ -266,7 +267,7 @@ class ForecastOutlook(widgets.VBox):
         self._draw_pipeline(ef)
 
     def _draw_forecast(self, ef):
-        uid = entity_uid(self.level, self.entity)
+        uid = entity_uid(self.by, self.entity)
         rows = ef.forecast[ef.forecast["unique_id"] == uid]
         one, many, _ = _UNIT[self.freq]
         label = next((text for text, value in self.entity_picker.options if value == self.entity), self.entity)
@@ -285,7 +286,7 @@ class ForecastOutlook(widgets.VBox):
         first = rows.iloc[0]
         note = f" · {html.escape(str(first['note']))}" if "note" in rows and pd.notna(first.get("note")) \
             and str(first.get("note")) else ""
-        self.status.value = (f"<b>{html.escape(str(label))}</b> · {first['period']}: forecast "
+        self.status.value = (f"<b>{html.escape(str(label))}</b> · {period_label(first['period'], self.freq)}: forecast "
                              f"<b>{_money(first['forecast'])}</b> (80% range {_money(first['forecast-lo-80'])}"
                              f" – {_money(first['forecast-hi-80'])}) · {int(self.horizon)} "
                              f"{one if int(self.horizon) == 1 else many} ahead{note}")
@@ -295,13 +296,13 @@ class ForecastOutlook(widgets.VBox):
         try:
             if ef.forecast.empty:
                 raise ValueError("No forecast periods: the data has no bookings history.")
-            period = str(ef.forecast["period"].min())
+            period = period_label(ef.forecast["period"].min(), self.freq)
             if (self.freq, period) not in self._odds:
                 self.odds_html.value = '<span class="wb-computing">Scoring open deals and simulating…</span>'
             odds = self.pipeline_odds(self.freq, period)
-            row = odds[(odds["entity_type"] == self.level) & (odds["entity_id"].astype(str) == self.entity)]
+            row = odds[(odds["entity_type"] == self.by) & (odds["entity_id"].astype(str) == self.entity)]
             if row.empty:
-                raise ValueError(f"No pipeline simulation for {self.level} {self.entity!r} in {period}.")
+                raise ValueError(f"No pipeline simulation for {self.by} {self.entity!r} in {period}.")
             r = row.iloc[0]
             table = pd.DataFrame([{
                 "Period": period, "Booked so far": _money(r["booked_to_date"]),
@@ -319,7 +320,7 @@ class ForecastOutlook(widgets.VBox):
                 f"<p>{verdict} Bookings will land between <b>{_money(r['p10'])}</b> (P10) and "
                 f"<b>{_money(r['p90'])}</b> (P90) in 8 of 10 simulated outcomes; P50 {_money(r['p50'])}.</p>"
                 + _TABLE_STYLE + table.to_html(index=False, classes="wb-odds", border=0))
-            deals = self.entity_deals(self.level, self.entity, self.freq)
+            deals = self.entity_deals(self.by, self.entity, self.freq)
             if deals.empty:
                 self.deals_html.value = "<p>No open deals.</p>"
                 return

@@ -12,6 +12,7 @@ re-draw (:mod:`workbench.diagnose.selection`), so every number shown is the pack
 
 from __future__ import annotations
 
+import html
 import time
 
 import ipywidgets as widgets
@@ -34,7 +35,8 @@ _TEXT = {
         "period": "Period", "team": "Team", "rep": "Rep", "lang": "Language",
         "all_teams": "All teams", "no_rep": "— none —",
         "computing": "Diagnosing {period} (all reps, teams and regions)…",
-        "computed": "Window {window} · {findings} findings · diagnosed in {seconds:.1f} s",
+        "computed": "Findings over the window {window} ({months} months up to {period}) · {findings} findings · "
+                    "diagnosed in {seconds:.1f} s",
         "company": "Company", "bookings": "Bookings", "target": "Target", "gap": "Gap to target",
         "attainment": "Attainment", "at_stake": "Revenue at stake", "reps_flagged": "Reps with findings",
         "top_drivers": "Top drivers", "no_findings": "No significant and material findings for this selection.",
@@ -44,6 +46,8 @@ _TEXT = {
         "pick_rep": "Pick a team or a rep to see the waterfall from target to actual and the funnel against peers.",
         "tab_findings": "Findings", "tab_opps": "Market opportunities", "tab_comp": "Competition",
         "no_opps": "No market opportunities found.", "no_comp": "No losses to competitors recorded.",
+        "window_bookings": "Bookings (window)", "window_gap": "Gap (window)",
+        "not_tested": "Not tested", "at_stake_note": "revenue at stake is over the window {window}",
         "reason": "Reason", "segment": "Segment", "deals": "Deals", "win_rate": "Win rate",
         "growth": "Market growth", "share_change": "Share change", "potential": "Potential revenue",
         "note": "Note", "dimension": "By", "key": "Of", "competitor": "Competitor", "losses": "Losses",
@@ -55,7 +59,7 @@ _TEXT = {
         "period": "期间", "team": "团队", "rep": "销售", "lang": "语言",
         "all_teams": "全部团队", "no_rep": "— 无 —",
         "computing": "正在诊断 {period}（全部销售、团队和区域）…",
-        "computed": "窗口 {window} · {findings} 项发现 · 用时 {seconds:.1f} 秒",
+        "computed": "诊断窗口 {window}（截至 {period} 的 {months} 个月）· {findings} 项发现 · 用时 {seconds:.1f} 秒",
         "company": "公司", "bookings": "成交额", "target": "目标", "gap": "与目标差距",
         "attainment": "达成率", "at_stake": "涉及收入", "reps_flagged": "有发现的销售",
         "top_drivers": "主要原因", "no_findings": "所选范围内没有显著且重要的发现。",
@@ -65,6 +69,8 @@ _TEXT = {
         "pick_rep": "选择团队或销售，查看从目标到实际的瀑布图和与同事的漏斗对比。",
         "tab_findings": "诊断发现", "tab_opps": "市场机会", "tab_comp": "竞争",
         "no_opps": "未发现市场机会。", "no_comp": "没有输给竞争对手的记录。",
+        "window_bookings": "成交额（窗口）", "window_gap": "差距（窗口）",
+        "not_tested": "未检验", "at_stake_note": "涉及收入按诊断窗口 {window} 计",
         "reason": "类型", "segment": "细分", "deals": "商机数", "win_rate": "赢单率",
         "growth": "市场增长", "share_change": "份额变化", "potential": "潜在收入",
         "note": "说明", "dimension": "维度", "key": "对象", "competitor": "竞争对手", "losses": "输单数",
@@ -74,6 +80,10 @@ _TEXT = {
 }
 
 _ENTITY = {"en": {"rep": "Rep", "team": "Team", "region": "Region"}, "zh": {"rep": "销售", "team": "团队", "region": "区域"}}
+
+
+def _escape(text) -> str:
+    return html.escape(str(text))
 
 
 def _html_table(frame: pd.DataFrame, css_class: str) -> str:
@@ -271,7 +281,8 @@ class TeamDiagnosis(widgets.VBox):
             full = self.diagnosis
             sel = self.selection
             self.status.value = self._t("computed").format(
-                window=full.window.label, findings=len(sel.findings), seconds=self.last_compute_seconds
+                window=full.window.label, months=full.window.months, period=full.window.period,
+                findings=len(sel.findings), seconds=self.last_compute_seconds,
             )
             self.summary.value = self._summary_html(sel)
             self.table.value = self._findings_html(sel.findings)
@@ -314,10 +325,13 @@ class TeamDiagnosis(widgets.VBox):
             f"{self._driver_label(r.driver)} ({format_value(r.revenue_impact, 'currency')}, {r.reps} {self._t('reps').lower() if self.lang == 'en' else '人'})"
             for r in totals.itertuples()
         ) or "–"
+        window = sel.window.label if sel.window is not None else ""
         html = (
-            f'<div class="wb-team-summary"><h3>{name} · {self.period}</h3>'
+            f'<div class="wb-team-summary"><h3>{_escape(name)} · {_escape(self.period)}</h3>'
             f'<div style="display:flex;flex-wrap:wrap">{stats}</div>'
-            f"<p><b>{self._t('top_drivers')}:</b> {drivers}</p>"
+            f"<p><b>{self._t('top_drivers')}:</b> {_escape(drivers)} "
+            f"<span style='color:#666'>({self._t('at_stake_note').format(window=window)})</span></p>"
+            + self._not_tested_html(sel.not_tested)
         )
         if not self.rep:
             html += self._team_table_html(sel.team_summary)
@@ -334,12 +348,24 @@ class TeamDiagnosis(widgets.VBox):
                 self._t("target"): [format_value(v, "currency") for v in summary["target"]],
                 self._t("gap"): [format_value(v, "currency") for v in summary["gap"]],
                 self._t("attainment"): [format_value(v, "rate") for v in summary["attainment"]],
+                self._t("window_bookings"): [format_value(v, "currency") for v in summary["window_bookings"]],
+                self._t("window_gap"): [format_value(v, "currency") for v in summary["window_gap"]],
                 self._t("reps_flagged"): summary["reps_with_findings"],
                 self._t("top_drivers"): [self._driver_label(d) if d else "–" for d in summary["top_driver"]],
                 self._t("at_stake"): [format_value(v, "currency") for v in summary["revenue_at_stake"]],
             }
         )
         return _html_table(shown, "wb-team-table")
+
+    def _not_tested_html(self, not_tested: pd.DataFrame) -> str:
+        if not_tested is None or not_tested.empty:
+            return ""
+        reasons = not_tested.drop_duplicates(["driver", "reason"])
+        items = "".join(
+            f"<li>{_escape(self._driver_label(r.driver))} ({_escape(r.entity_type)}): {_escape(r.reason)}</li>"
+            for r in reasons.itertuples()
+        )
+        return f"<details class='wb-not-tested'><summary>{self._t('not_tested')} ({len(reasons)})</summary><ul>{items}</ul></details>"
 
     def _findings_html(self, findings: pd.DataFrame) -> str:
         if findings.empty:
@@ -408,7 +434,7 @@ class TeamDiagnosis(widgets.VBox):
             funnel = funnel_vs_peers(sel.decomposition, entity, entity_type)
         except ValueError as exc:  # e.g. a rep with no deals in the window
             self.charts.children = []
-            self.chart_note.value = f"<p>{exc}</p>"
+            self.chart_note.value = f"<p>{_escape(exc)}</p>"
             return
         self.chart_note.value = ""
         if self.waterfall is None:

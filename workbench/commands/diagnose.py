@@ -68,36 +68,55 @@ def _write(result, path: Path) -> None:
 
 
 def summary_text(result, top: int = 10, lang: str = "en") -> str:
-    """A short readable summary of a Diagnosis."""
+    """A short readable summary of a Diagnosis.
+
+    Bookings, targets and attainment are those of the labelled period (the KPI table's);
+    findings and their revenue at stake are measured over the analysis window, and say so.
+    """
     f = result.findings
+    w = result.window
     reps = f.loc[f["entity_type"] == "rep", "entity_id"].nunique()
     lines = [
-        f"Diagnosis {result.window.label} ({result.window.months} months): "
+        f"Diagnosis of {w.period}: findings over the window {w.label} ({w.months} months up to {w.period}): "
         f"{len(f)} findings, {reps} reps with at least one.",
     ]
+    company = result.period_figures
+    company = company[company["entity_type"] == "company"]
+    if len(company):
+        c = company.iloc[0]
+        att = f"{c.quota_attainment:.0%}" if c.quota_attainment == c.quota_attainment else "n/a (no target)"
+        target = f"{c.bookings_target:,.0f}" if c.bookings_target == c.bookings_target else "n/a"
+        lines.append(f"Company, {w.period}: bookings {c.bookings:,.0f}, target {target}, attainment {att}.")
     eff = result.follow_up_effect
     if eff is not None:
         lines.append(
-            f"Follow-up effect: odds of winning x{eff.odds_ratio_per_doubling:.2f} per doubling of "
+            f"Follow-up effect (window): odds of winning x{eff.odds_ratio_per_doubling:.2f} per doubling of "
             f"follow-up time (log-odds {eff.coef:+.3f}, 95% CI {eff.ci_low:+.3f}..{eff.ci_high:+.3f}, "
             f"{eff.n_deals:,} deals)."
         )
     if len(f):
         lines.append("")
-        lines.append("Top findings by revenue at stake:")
+        lines.append(f"Top findings by revenue at stake over the window {w.label}:")
         for row in f.head(top).itertuples(index=False):
             text = row.evidence if lang == "en" else row.evidence_zh
             lines.append(f"  {row.revenue_impact:>12,.0f}  {row.driver:<22} {text}")
     ts = result.team_summary
     if len(ts):
         lines.append("")
-        lines.append("Teams:")
+        lines.append(f"Teams, {w.period} (attainment of the period; revenue at stake over the window):")
         for row in ts.itertuples(index=False):
             att = f"{row.attainment:.0%}" if row.attainment == row.attainment else "n/a"
             lines.append(
                 f"  {row.team:<12} attainment {att:>5}  reps with findings {row.reps_with_findings:>2}/{row.reps:<3}"
                 f" top driver {row.top_driver or '-':<22} at stake {row.revenue_at_stake:,.0f}"
             )
+    untested = result.not_tested
+    if len(untested):
+        lines.append("")
+        lines.append("Not tested:")
+        for (driver, reason), part in untested.groupby(["driver", "reason"], sort=False):
+            levels = ", ".join(dict.fromkeys(part["entity_type"]))
+            lines.append(f"  {driver:<22} ({levels}): {reason}")
     return "\n".join(lines)
 
 

@@ -21,9 +21,9 @@ when a short-history fallback was used, and the entity's backtest accuracy
 (backtest_mase, backtest_wape, backtest_bias, backtest_accuracy, backtest_coverage).
 
 Examples:
-  workbench forecast sample_data --level team --freq M --h 3 -o forecast.csv
-  workbench forecast crm.duckdb --level rep --freq Q --h 2 --reconcile mint_shrink -o fc.parquet
-  workbench forecast sample_data --level team --h 1 --pipeline-out odds.csv
+  workbench forecast sample_data --by team --freq M --h 3 -o forecast.csv
+  workbench forecast crm.duckdb --by rep --freq Q --h 2 --reconcile mint_shrink -o fc.parquet
+  workbench forecast sample_data --by team --h 1 --pipeline-out odds.csv
 """
 
 
@@ -33,8 +33,10 @@ def register(subparsers) -> argparse.ArgumentParser:
         "forecast", help=HELP, description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("source", metavar="SOURCE", help="folder of table files, .duckdb file or workbook")
-    parser.add_argument("--level", default="team", choices=["rep", "team", "region", "company", "all"],
-                        help="entity level to forecast (default team)")
+    parser.add_argument("--by", default="team", choices=["rep", "team", "region", "company", "all"],
+                        help="entity level to forecast (default team), as in `workbench kpi --by`")
+    parser.add_argument("--level", dest="by", choices=["rep", "team", "region", "company", "all"],
+                        help=argparse.SUPPRESS)  # the earlier name of --by, still accepted
     parser.add_argument("--freq", default="M", choices=["W", "M", "Q"], help="period: week, month, quarter")
     parser.add_argument("--h", type=int, default=3, metavar="N", help="periods ahead (default 3)")
     parser.add_argument("--metric", default="bookings", help="KPI to forecast (default bookings)")
@@ -59,8 +61,9 @@ def run(args) -> int:
     """Load, forecast, print the accuracy and write the output; return the exit code."""
     import pandas as pd
 
-    from workbench.io.load import load
     from workbench.forecast.workflow import forecast_entities
+    from workbench.io.load import load
+    from workbench.periods import period_label
 
     prog = "workbench forecast"
     source = Path(args.source).expanduser()
@@ -80,7 +83,7 @@ def run(args) -> int:
     try:
         data = load(source, stages=args.stages)
         models = [m.strip() for m in args.models.split(",") if m.strip()] if args.models else None
-        result = forecast_entities(data, level=args.level, freq=args.freq, h=args.h, metric=args.metric,
+        result = forecast_entities(data, by=args.by, freq=args.freq, h=args.h, metric=args.metric,
                                    models=models, method=args.method, reconcile=args.reconcile,
                                    n_windows=args.windows, progress=True)
     except (DataError, ValueError) as err:
@@ -94,7 +97,7 @@ def run(args) -> int:
         else:
             print("  not enough history for a backtest")
     show = fc[["entity_type", "entity_id", "period", "forecast", "forecast-lo-80", "forecast-hi-80",
-               "backtest_accuracy", "note"]]
+               "backtest_accuracy", "note"]].assign(period=[period_label(p, args.freq) for p in fc["period"]])
     with pd.option_context("display.width", 160, "display.max_rows", 30, "display.float_format", "{:,.2f}".format):
         print("\nForecast (80% interval; backtest_accuracy = mean of max(0, 1 - |actual - forecast| / actual)):")
         print(show.head(30).to_string(index=False))
@@ -103,7 +106,7 @@ def run(args) -> int:
     if args.pipeline_out:
         from workbench.forecast import WinModel, simulate_pipeline
 
-        period = fc["period"].min()
+        period = period_label(fc["period"].min(), args.freq)
         try:
             win = WinModel(freq=args.freq).fit(data)
             odds = simulate_pipeline(win.predict(data), data, period, seed=0)
@@ -114,7 +117,7 @@ def run(args) -> int:
         last_month = r["test_end"] - pd.DateOffset(months=1)
         print(f"\nWin model, held-out months {r['test_start']:%Y-%m} to {last_month:%Y-%m}: AUC {r['auc']:.3f} "
               f"(stage only {r['auc_stage_only']:.3f}), Brier {r['brier']:.3f}")
-        shown = odds if args.level == "all" else odds[odds["entity_type"] == args.level]
+        shown = odds if args.by == "all" else odds[odds["entity_type"] == args.by]
         with pd.option_context("display.width", 160, "display.max_rows", 30, "display.float_format", "{:,.2f}".format):
             print(f"Pipeline forecast for {period} (Monte Carlo of open deals + deals not created yet):")
             print(shown[["entity_type", "entity_id", "p10", "p50", "p90", "target", "p_reach_target"]]

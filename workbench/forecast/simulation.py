@@ -16,8 +16,10 @@ import numpy as np
 import pandas as pd
 
 from workbench.contract import ENTITY_TYPES
-from workbench.forecast._tables import get_table
 from workbench.forecast.hierarchy import hierarchy_tags, summing_matrix
+from workbench.io.load import as_sales_data
+from workbench.kpi.targets import period_targets
+from workbench.params import check_by
 from workbench.periods import parse_period
 
 __all__ = ["simulate_pipeline"]
@@ -70,7 +72,7 @@ def _shift_period(start, end, k):
 
 
 def simulate_pipeline(deals: pd.DataFrame, data, period, *, as_of=None, n_sims: int = 5000, seed: int = 0,
-                      levels=ENTITY_TYPES, history_periods: int = 6, prior_periods: float = 2.0,
+                      by=ENTITY_TYPES, history_periods: int = 6, prior_periods: float = 2.0,
                       metric: str = "bookings") -> pd.DataFrame:
     """Bookings distribution per rep, team, region and company for one period.
 
@@ -79,10 +81,10 @@ def simulate_pipeline(deals: pd.DataFrame, data, period, *, as_of=None, n_sims: 
     deals : DataFrame
         Scored open deals from :meth:`WinModel.predict` (``rep_id``, ``amount``,
         ``p_won_in_period``).
-    data : SalesData or dict of DataFrames
+    data : SalesData, path or dict of DataFrames
         For the reps, past deals (run rate, booked to date) and ``targets``.
     period : str
-        The period, e.g. ``"2026-11"`` or ``"2026-Q4"``.
+        The period label, e.g. ``"2026-11"`` or ``"2026-Q4"``.
     as_of : date-like, optional
         When the deals were scored; defaults to ``deals.attrs["as_of"]`` or the period start.
     n_sims, seed : int
@@ -93,16 +95,21 @@ def simulate_pipeline(deals: pd.DataFrame, data, period, *, as_of=None, n_sims: 
     Returns
     -------
     DataFrame
-        ``entity_type, entity_id, period, booked_to_date, expected_pipeline,
-        expected_run_rate, mean, p10, p50, p90, target, p_reach_target``
-        (``target`` / ``p_reach_target`` are NaN without a matching ``targets`` row).
+        ``entity_type, entity_id, period`` (the period start, as in KPI tables),
+        ``booked_to_date, expected_pipeline, expected_run_rate, mean, p10, p50, p90,
+        target, p_reach_target``. ``target`` is the period's target by the rules of
+        :mod:`workbench.kpi.targets` (the ``bookings_target`` KPI: own, else the sum of the
+        reps'); ``target`` / ``p_reach_target`` are NaN when it is not known.
     """
     p = parse_period(period)
     start, end = p.start, p.end
     as_of = pd.Timestamp(as_of if as_of is not None else deals.attrs.get("as_of", start))
     as_of = min(max(as_of, start), end)
-    reps = get_table(data, "reps")
-    opps = get_table(data, "opportunities")
+    data = as_sales_data(data, caller="simulate_pipeline")
+    levels = check_by("simulate_pipeline", by)
+    if levels[0] != "rep":
+        levels = ["rep", *[lv for lv in levels if lv != "rep"]]
+    reps, opps = data.reps, data.opportunities
     tags = hierarchy_tags(reps, levels)
     rep_ids = reps["rep_id"].astype(str).tolist()
     rep_index = {r: i for i, r in enumerate(rep_ids)}
@@ -143,27 +150,17 @@ def simulate_pipeline(deals: pd.DataFrame, data, period, *, as_of=None, n_sims: 
     q = np.percentile(all_draws, [10, 50, 90], axis=1)
     uid = S.index.to_series().str.split(":", n=1)
     out = pd.DataFrame({
-        "entity_type": uid.str[0].to_numpy(), "entity_id": uid.str[1].to_numpy(), "period": p.label,
+        "entity_type": uid.str[0].to_numpy(), "entity_id": uid.str[1].to_numpy(), "period": p.start,
         "booked_to_date": booked_all, "expected_pipeline": pipe_all, "expected_run_rate": run_all,
         "mean": all_draws.mean(axis=1), "p10": q[0], "p50": q[1], "p90": q[2],
     })
-    targets = get_table(data, "targets", required=False)
-    out["target"] = np.nan
+    # the period's target by the one targets rule (workbench.kpi.targets): own, else the reps' sum
+    targets = period_targets(data.targets, reps, metric, p.freq, by=levels, periods=[p.start])
+    target = targets.set_index(["entity_type", "entity_id"])["target"]
+    out["target"] = target.reindex(pd.MultiIndex.from_frame(out[["entity_type", "entity_id"]])).to_numpy(float)
     out["p_reach_target"] = np.nan
-    if targets is not None and len(targets):
-        t = targets[targets["metric"].astype(str) == metric].copy()
-        keep = []
-        for per in t["period"].astype(str):
-            try:
-                tp = parse_period(per)
-                keep.append(tp.start == start and tp.end == end)
-            except ValueError:
-                keep.append(False)
-        t = t[np.asarray(keep, dtype=bool)]
-        tmap = {(str(a), str(b)): float(v) for a, b, v in zip(t["entity_type"], t["entity_id"], t["target"])}
-        out["target"] = [tmap.get((a, b), np.nan) for a, b in zip(out["entity_type"], out["entity_id"])]
-        has = out["target"].notna().to_numpy()
-        out.loc[has, "p_reach_target"] = (all_draws[has] >= out.loc[has, "target"].to_numpy()[:, None]).mean(axis=1)
+    has = out["target"].notna().to_numpy()
+    out.loc[has, "p_reach_target"] = (all_draws[has] >= out.loc[has, "target"].to_numpy()[:, None]).mean(axis=1)
     order = {lvl: i for i, lvl in enumerate(levels)}
     out = out.sort_values(["entity_type", "entity_id"], key=lambda s: s.map(order) if s.name == "entity_type" else s)
     return out.reset_index(drop=True)

@@ -6,12 +6,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from workbench.forecast._tables import as_sales_data, get_table
+from workbench.io.load import as_sales_data
 from workbench.forecast.hierarchy import hierarchy_tags, reconcile as reconcile_forecasts
 from workbench.forecast.metrics import evaluate, summarize
 from workbench.forecast.series import rep_groups, sales_series
 from workbench.forecast.timeseries import Forecaster
-from workbench.periods import period_label
 
 __all__ = ["EntityForecast", "forecast_entities", "ACCURACY_COLUMNS"]
 
@@ -26,7 +25,8 @@ class EntityForecast:
     Attributes
     ----------
     forecast : DataFrame
-        ``entity_type, entity_id, period`` (label), the Forecaster columns, and the
+        ``entity_type, entity_id, period`` (period start, as in KPI tables), the
+        Forecaster columns (``unique_id``, ``ds``, one column per model), and the
         series' backtest accuracy (:data:`ACCURACY_COLUMNS`).
     backtest : DataFrame
         Backtest forecasts with ``cutoff`` and the actual ``y``.
@@ -45,15 +45,15 @@ class EntityForecast:
     history: pd.DataFrame
 
 
-def forecast_entities(data, level: str = "team", freq: str = "M", h: int = 3, *, metric: str = "bookings",
+def forecast_entities(data, by: str = "team", freq: str = "M", h: int = 3, *, metric: str = "bookings",
                       models=None, method: str = "combine", reconcile: str | None = None,
                       n_windows: int = 3, intervals=(80, 95), progress: bool = False) -> EntityForecast:
     """Forecast a KPI per entity, backtest it and attach the accuracy to every row.
 
     Parameters
     ----------
-    data : SalesData or dict of DataFrames
-    level : {"rep", "team", "region", "company", "all"}
+    data : SalesData, path or dict of DataFrames
+    by : {"rep", "team", "region", "company", "all"}
     freq : {"M", "Q", "W"}
     h : int
         Periods ahead.
@@ -62,7 +62,7 @@ def forecast_entities(data, level: str = "team", freq: str = "M", h: int = 3, *,
     models, method :
         Passed to :class:`Forecaster`.
     reconcile : {None, "bottom_up", "ols", "wls_struct", "mint_shrink"}
-        Forecast every level and make them add up before keeping ``level``. The
+        Forecast every level and make them add up before keeping ``by``. The
         accuracy columns are those of the base (unreconciled) forecasts.
     n_windows : int
         Backtest windows of ``h`` periods each.
@@ -71,9 +71,8 @@ def forecast_entities(data, level: str = "team", freq: str = "M", h: int = 3, *,
     progress : bool
         Show a progress bar (it appears only when the work takes over two seconds).
     """
-    data = as_sales_data(data)
-    series_level = "all" if reconcile else level
-    history = sales_series(data, level=series_level, freq=freq, metric=metric)
+    data = as_sales_data(data, caller="forecast_entities")
+    history = sales_series(data, by="all" if reconcile else by, freq=freq, metric=metric)
     groups = rep_groups(data)
     forecaster = Forecaster(models=models, method=method, level=list(intervals))
     try:
@@ -83,11 +82,11 @@ def forecast_entities(data, level: str = "team", freq: str = "M", h: int = 3, *,
     forecaster.fit(history, groups=groups)
     fc = forecaster.predict(h)
     if reconcile:
-        tags = hierarchy_tags(get_table(data, "reps"))
+        tags = hierarchy_tags(data.reps)
         fc = reconcile_forecasts(fc, tags, method=reconcile, residuals=forecaster.cv_)
-        if level != "all":
-            fc = fc[fc["unique_id"].str.startswith(f"{level}:")]
-            history = history[history["unique_id"].str.startswith(f"{level}:")]
+        if by != "all":
+            fc = fc[fc["unique_id"].str.startswith(f"{by}:")]
+            history = history[history["unique_id"].str.startswith(f"{by}:")]
     backtest = backtest[backtest["unique_id"].isin(fc["unique_id"])]
     scores = evaluate(backtest, history, season_length=forecaster.season_length_, level=int(intervals[0])) \
         if len(backtest) else evaluate(backtest.assign(cutoff=pd.NaT), None)
@@ -97,7 +96,7 @@ def forecast_entities(data, level: str = "team", freq: str = "M", h: int = 3, *,
     parts = out["unique_id"].str.split(":", n=1)
     out.insert(0, "entity_type", parts.str[0])
     out.insert(1, "entity_id", parts.str[1])
-    out.insert(2, "period", [period_label(d, forecaster.freq_) for d in out["ds"]])
+    out.insert(2, "period", out["ds"])  # the period start, as in every table
     for col, src in zip(ACCURACY_COLUMNS, ["mase", "wape", "bias", "accuracy", "coverage"]):
         out[col] = out["unique_id"].map(acc[src]) if len(acc) else float("nan")
     return EntityForecast(out.reset_index(drop=True), backtest, scores, summary, history)
