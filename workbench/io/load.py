@@ -209,7 +209,7 @@ def load(source, *, stages=None, preset=None, mapping=None) -> SalesData:
     if isinstance(source, SalesData):
         return source
     if preset is not None or mapping is not None:
-        from workbench.io.importer import import_files
+        from workbench.io.crm import import_files
 
         return import_files(source, preset=preset, mapping=mapping, stages=stages).data
     if isinstance(source, Mapping):

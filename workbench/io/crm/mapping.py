@@ -5,7 +5,7 @@ export headers hold each field (lists of candidate headers, matched ignoring cas
 spacing and punctuation), constants and defaults, value maps (which stages mean won or
 lost, which follow-up types are calls or visits), date formats, currency handling and
 derived ids. The presets for Salesforce, HubSpot, Zoho CRM and Jiandaoyun are mapping
-files shipped in ``workbench/io/presets``; a mapping you write works exactly like one.
+files shipped in ``workbench/io/crm/presets``; a mapping you write works exactly like one.
 
 The full reference is in ``README.md`` ("Importing CRM exports") and the commented
 example ``docs/mapping_example.toml``. Parsing checks everything that can be checked
@@ -34,7 +34,7 @@ Examples
 >>> parse_mapping('[tables.opportunities.colums]\\nstage = "Stage"')
 Traceback (most recent call last):
 ...
-workbench.io.mapping.MappingError: <mapping>: [tables.opportunities] unknown key 'colums' (did you mean 'columns'?); allowed keys: columns, constants, derive, files, read, values
+workbench.io.crm.mapping.MappingError: <mapping>: [tables.opportunities] unknown key 'colums' (did you mean 'columns'?); allowed keys: columns, constants, derive, files, read, values
 """
 
 from __future__ import annotations
@@ -835,7 +835,7 @@ def preset_names() -> list[str]:
     >>> preset_names()
     ['hubspot', 'jiandaoyun', 'salesforce', 'zoho']
     """
-    folder = resources.files("workbench.io") / "presets"
+    folder = resources.files("workbench.io.crm") / "presets"
     return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".toml"))
 
 
@@ -848,7 +848,7 @@ def preset_path(name: str):
             f"unknown preset {name!r}{did_you_mean(key, names)}; presets: {', '.join(names)} "
             "(or write a mapping file and pass mapping=...)",
         )
-    return resources.files("workbench.io") / "presets" / f"{key}.toml"
+    return resources.files("workbench.io.crm") / "presets" / f"{key}.toml"
 
 
 def load_preset(name: str) -> Mapping:

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import workbench
-import workbench.io.importer
+import workbench.io.crm.importer
 from workbench.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -97,7 +97,7 @@ def test_stage_history_report_and_forced_tables(tmp_path):
 
 
 def test_history_file_is_recognised_by_its_name():
-    result = workbench.io.importer.import_files(
+    result = workbench.io.crm.importer.import_files(
         [FIXTURES / "salesforce_opportunities.csv", FIXTURES / "salesforce_opportunity_history.csv"], preset="salesforce")
     assert result.data.rows_read == {"reps": 3, "opportunities": 10, "stage_history": 5}
 

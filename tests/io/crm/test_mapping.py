@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from workbench.io.mapping import (
+from workbench.io.crm.mapping import (
     MappingError,
     allowed_fields,
     load_mapping,
