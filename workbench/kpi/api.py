@@ -16,7 +16,7 @@ import pandas as pd
 import pyarrow as pa
 
 from workbench.contract import ENTITY_TYPES
-from workbench.errors import DataError
+from workbench.errors import DataError, KPIUnavailableWarning
 from workbench.kpi import expressions as ex
 from workbench.kpi.engine import KPITables, fetch, kpi_tables, memtable
 from workbench.kpi.registry import KPIS, parse_wide_column, wide_column
@@ -36,10 +36,6 @@ _EVENT_DATES = {
     "surveys": ("at",),
 }
 _FREQ_ORDER = {"W": 0, "M": 1, "Q": 2, "Y": 3}
-
-
-class KPIUnavailableWarning(UserWarning):
-    """Some requested KPIs were skipped because a table they need is missing."""
 
 
 def compute_kpis(

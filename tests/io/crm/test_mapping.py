@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from workbench.errors import MappingError
 from workbench.io.crm.mapping import (
-    MappingError,
     allowed_fields,
     load_mapping,
     load_preset,

@@ -12,8 +12,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from workbench.errors import MappingError
 from workbench.io.crm.importer import import_files
-from workbench.io.crm.mapping import MappingError
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -20,7 +20,8 @@ file) becomes the contract tables in these steps, one module each:
 ['hubspot', 'jiandaoyun', 'salesforce', 'zoho']
 """
 
+from workbench.errors import MappingError
 from workbench.io.crm.importer import ImportResult, import_files
-from workbench.io.crm.mapping import MappingError, load_mapping, load_preset, preset_names
+from workbench.io.crm.mapping import load_mapping, load_preset, preset_names
 
 __all__ = ["import_files", "ImportResult", "load_mapping", "load_preset", "preset_names", "MappingError"]

@@ -40,10 +40,10 @@ from types import MappingProxyType
 import pandas as pd
 
 from workbench.contract import TABLES
-from workbench.errors import DataError
+from workbench.errors import DataError, MappingError
 from workbench.io.crm.derive import make_ids
 from workbench.io.crm.files import DEFAULT_SKIP_PATTERNS, ExportTable, normalize_header, read_export
-from workbench.io.crm.mapping import Mapping, MappingError, TableMapping, did_you_mean, load_mapping, load_preset
+from workbench.io.crm.mapping import Mapping, TableMapping, did_you_mean, load_mapping, load_preset
 from workbench.io.crm.rules import (
     convert_currency,
     derive_activities,
