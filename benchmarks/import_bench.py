@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from workbench.io.importer import import_files
+from workbench.io.crm import import_files
 
 HEADER = ["Opportunity Owner", "Opportunity Name", "Account Name", "Stage", "Amount Currency", "Amount",
           "Probability (%)", "Close Date", "Created Date", "Lead Source", "Type"]

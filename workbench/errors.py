@@ -1,8 +1,16 @@
-"""Exceptions raised by the workbench."""
+"""Every exception and warning type of the workbench, in one place.
+
+A newcomer looking for what can go wrong finds it here; modules raise these types and
+define none of their own (``tests/test_errors.py`` checks it).
+
+>>> from workbench.errors import DataError, MappingError
+>>> issubclass(MappingError, DataError) and issubclass(DataError, ValueError)
+True
+"""
 
 from __future__ import annotations
 
-__all__ = ["DataError", "NotFittedError", "UnknownKPIError"]
+__all__ = ["DataError", "MappingError", "NotFittedError", "KPIUnavailableWarning", "UnknownKPIError"]
 
 
 class DataError(ValueError):
@@ -30,8 +38,56 @@ class DataError(ValueError):
         self.row = row
 
 
+class MappingError(DataError):
+    """A mapping file is invalid, or does not fit the files it is applied to.
+
+    Raised by :mod:`workbench.io.crm` (mapping files, presets, imports). The message names
+    the mapping file and the TOML key path (``[tables.x.columns] 'amount'``) and says
+    what was expected; a file with several problems reports them all at once.
+
+    Parameters
+    ----------
+    message : str
+        Human-readable explanation, starting with the mapping file's name.
+    file : str, optional
+        The mapping file (or ``preset NAME.toml``) the problem is in.
+    key : str, optional
+        The TOML key concerned, when one key is to blame.
+    problems : sequence of str, optional
+        Every problem found, one line each (the message shows them too).
+
+    Examples
+    --------
+    >>> error = MappingError("acme.toml: 2 problems", file="acme.toml", problems=["a", "b"])
+    >>> error.file, error.problems, isinstance(error, DataError)
+    ('acme.toml', ('a', 'b'), True)
+    """
+
+    def __init__(self, message: str, *, file=None, key=None, problems=()):
+        super().__init__(message, file=file)
+        self.key = key
+        self.problems = tuple(problems)
+
+
 class NotFittedError(RuntimeError):
     """An estimator was used before ``fit`` was called."""
+
+
+class KPIUnavailableWarning(UserWarning):
+    """Some requested KPIs were skipped because a table they need is missing.
+
+    Issued by :func:`workbench.kpi.compute_kpis` (and the scorecards built on it); the
+    message names the KPIs and the missing table. The other KPIs are still computed.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warnings.warn("KPIs csat_mean skipped: table 'surveys' is missing from the data.", KPIUnavailableWarning)
+    >>> caught[0].category.__name__
+    'KPIUnavailableWarning'
+    """
 
 
 class UnknownKPIError(ValueError):

@@ -3,6 +3,7 @@
 import pytest
 
 from tests.forecast.helpers import monthly_series
+from workbench.sample import generate_sample
 
 
 @pytest.fixture(scope="session")
@@ -12,8 +13,7 @@ def series():
 
 @pytest.fixture(scope="session")
 def sample_tables():
-    sample = pytest.importorskip("workbench.sample", reason="needs the sample generator (branch sample)")
-    return sample.generate_sample(n_reps=20, months=36, seed=1)
+    return generate_sample(n_reps=20, months=36, seed=1)
 
 
 @pytest.fixture(scope="session")

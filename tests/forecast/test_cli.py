@@ -2,13 +2,13 @@ import pandas as pd
 import pytest
 
 from workbench.cli import main
+from workbench.sample import write_sample
 
 
 @pytest.fixture(scope="module")
 def sample_dir(tmp_path_factory):
-    sample = pytest.importorskip("workbench.sample", reason="needs the sample generator (branch sample)")
     out = tmp_path_factory.mktemp("sample")
-    sample.write_sample(out, n_reps=6, months=27, seed=2)
+    write_sample(out, n_reps=6, months=27, seed=2)
     return out
 
 

@@ -8,6 +8,8 @@ import pytest
 
 from workbench.forecast import Forecaster
 from workbench.forecast.series import rep_groups, sales_series
+from workbench.io.load import load
+from workbench.sample import generate_sample
 
 #: Pooled over four generated samples (2 teams x 6 windows x 3 months each = 144 actuals) the
 #: binomial standard error alone is ~0.035 and the months of one team are correlated, so the
@@ -18,12 +20,9 @@ COVERAGE_80_RANGE = (0.70, 0.90)
 
 @pytest.fixture(scope="module")
 def team_backtests():
-    sample = pytest.importorskip("workbench.sample", reason="needs the sample generator")
-    from workbench.io.load import load
-
     frames = []
     for seed in range(4):
-        data = load(sample.generate_sample(n_reps=20, months=36, seed=seed))
+        data = load(generate_sample(n_reps=20, months=36, seed=seed))
         history = sales_series(data, by="team", freq="M")
         bt = Forecaster(level=[80, 95]).backtest(history, h=3, n_windows=6, groups=rep_groups(data))
         frames.append(bt.assign(seed=seed))

@@ -61,7 +61,7 @@ def test_help_mentions_exit_codes(capsys):
 def test_crm_export_with_a_preset(capsys):
     from pathlib import Path
 
-    export = Path(__file__).parent / "fixtures" / "salesforce_opportunities.csv"
+    export = Path(__file__).parent / "crm" / "fixtures" / "salesforce_opportunities.csv"
     assert main(["validate", str(export), "--preset", "salesforce"]) == 0
     out = capsys.readouterr().out
     assert "Data-quality report" in out

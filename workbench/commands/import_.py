@@ -50,8 +50,7 @@ def register(subparsers) -> None:
 
 def run(args) -> int:
     """Run the import; returns 0 on success, 1 on a data or mapping problem, 2 on bad usage."""
-    from workbench.io.importer import import_files
-    from workbench.io.mapping import load_preset, preset_names
+    from workbench.io.crm import import_files, load_preset, preset_names
 
     if args.list_presets:
         for name in preset_names():

@@ -8,7 +8,7 @@ import warnings
 from pathlib import Path
 
 from workbench.errors import DataError
-from workbench.io.export import OUTPUT_SUFFIXES, write_result
+from workbench.io.results import OUTPUT_SUFFIXES, write_result
 
 __all__ = ["register", "run", "OUTPUT_FORMATS"]
 

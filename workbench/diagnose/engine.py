@@ -23,8 +23,9 @@ from workbench.diagnose.funnel import funnel_steps
 from workbench.diagnose.opportunities import find_opportunities
 from workbench.diagnose.selection import select
 from workbench.diagnose.window import Window
+from workbench.errors import KPIUnavailableWarning
 from workbench.io.load import as_sales_data
-from workbench.kpi import KPIUnavailableWarning, compute_kpis, kpi_tables
+from workbench.kpi import compute_kpis, kpi_tables
 from workbench.periods import parse_period
 
 __all__ = ["diagnose", "Diagnosis", "FINDING_COLUMNS", "PERIOD_FIGURE_COLUMNS", "NOT_TESTED_COLUMNS"]

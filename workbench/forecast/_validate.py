@@ -8,18 +8,12 @@ import pandas as pd
 from workbench.errors import DataError
 from workbench.periods import normalize_freq, pandas_freq
 
-__all__ = ["validate_series", "infer_freq", "SEASON_LENGTHS", "check_param"]
+__all__ = ["validate_series", "infer_freq", "SEASON_LENGTHS"]
 
 #: Default season length for each canonical frequency.
 SEASON_LENGTHS = {"W": 52, "M": 12, "Q": 4, "Y": 1}
 
 _MAX_IDS = 5
-
-
-def check_param(owner: str, name: str, value, allowed_text: str, ok: bool) -> None:
-    """Raise the one standard parameter error when ``ok`` is false."""
-    if not ok:
-        raise ValueError(f"The {name!r} parameter of {owner} must be {allowed_text}; got {value!r} instead.")
 
 
 def _ids(ids) -> str:

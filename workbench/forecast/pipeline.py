@@ -50,7 +50,7 @@ from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from workbench.errors import DataError, NotFittedError
 from workbench.io.load import as_sales_data
-from workbench.forecast._validate import check_param
+from workbench.params import check_param
 from workbench.periods import normalize_freq
 
 __all__ = ["WinModel", "deal_snapshots", "calibration_table", "NUMERIC_FEATURES", "CATEGORICAL_FEATURES"]

@@ -14,8 +14,9 @@ from statsforecast.models import Naive
 
 from workbench.errors import NotFittedError
 from workbench.forecast import fallbacks
-from workbench.forecast._validate import SEASON_LENGTHS, check_param, validate_series
+from workbench.forecast._validate import SEASON_LENGTHS, validate_series
 from workbench.forecast.models import DEFAULT_MODELS, build_models, has_native_intervals
+from workbench.params import check_param
 from workbench.periods import pandas_freq
 
 __all__ = ["Forecaster"]

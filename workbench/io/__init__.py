@@ -1,9 +1,8 @@
 """Reading data into the workbench: loading, validation and quarantine, CRM import."""
 
 from workbench.errors import DataError
-from workbench.io.importer import ImportResult, import_files
+from workbench.io.crm import ImportResult, MappingError, import_files, load_mapping, load_preset, preset_names
 from workbench.io.load import load
-from workbench.io.mapping import MappingError, load_mapping, load_preset, preset_names
 from workbench.io.parsing import parse_datetimes, parse_numbers
 from workbench.io.readers import read_csv_text, read_table_file
 from workbench.io.sales_data import CHECK_LABELS, QUARANTINE_COLUMNS, SalesData

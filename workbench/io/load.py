@@ -186,7 +186,7 @@ def load(source, *, stages=None, preset=None, mapping=None) -> SalesData:
         ``stage_history`` when there is none.
     preset : {"salesforce", "hubspot", "zoho", "jiandaoyun"}, optional
         Read ``source`` as CRM export file(s) (a file, a list of files or a folder) with
-        this import preset; see :func:`workbench.io.importer.import_files`.
+        this import preset; see :func:`workbench.io.crm.import_files`.
     mapping : str or Path, optional
         Read ``source`` as CRM export file(s) with your own mapping file (TOML).
 
@@ -209,7 +209,7 @@ def load(source, *, stages=None, preset=None, mapping=None) -> SalesData:
     if isinstance(source, SalesData):
         return source
     if preset is not None or mapping is not None:
-        from workbench.io.importer import import_files
+        from workbench.io.crm import import_files
 
         return import_files(source, preset=preset, mapping=mapping, stages=stages).data
     if isinstance(source, Mapping):

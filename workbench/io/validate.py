@@ -258,8 +258,30 @@ class _TableResult:
 
 
 def _validate_table(table: Table, frame: pd.DataFrame, file: str, context: dict) -> _TableResult:
+    """One source table through the contract: type and check every row, quarantine, load the rest."""
     n = len(frame)
     mapping, ignored = _map_columns(table, frame, file)
+    rows, files = _source_rows(frame, file)
+    raw = {c: frame[label].reset_index(drop=True) for c, label in mapping.items()}
+    problems = _Problems(n)
+    # The checks run in the order of the quarantine policy: a row keeps its first problem.
+    _check_malformed_rows(frame, problems)
+    parsed = _type_columns(table, raw, n, problems)
+    if table.name == "opportunities":
+        _check_date_order(parsed, problems)
+        _check_outcome_dates(parsed, problems)
+    _check_duplicate_keys(table, parsed, raw, rows, problems)
+    _check_references(table, parsed, raw, context, problems)
+
+    quarantine = _quarantine(table, problems, raw, rows, files, file)
+    loaded = _loaded_rows(table, parsed, problems.bad)
+    _check_row_count(table, n, loaded, quarantine, problems.bad)
+    key_info = _quarantined_keys(table, parsed, quarantine, problems, context["referenced"])
+    return _TableResult(loaded, quarantine, n, ignored, key_info)
+
+
+def _source_rows(frame: pd.DataFrame, file: str) -> tuple[np.ndarray, np.ndarray | None]:
+    """Each row's source row number (``_source_row`` or the index label) and file (``_source_file``)."""
     if "_source_row" in frame.columns:
         rows = pd.to_numeric(frame["_source_row"], errors="coerce").to_numpy()
         rows = np.where(np.isnan(rows.astype("float64")), -1, rows).astype("int64")
@@ -269,132 +291,208 @@ def _validate_table(table: Table, frame: pd.DataFrame, file: str, context: dict)
         files = frame["_source_file"].astype(_TEXT_DTYPE).fillna(file).to_numpy(dtype=object)
     else:
         files = None
+    return rows, files
 
-    raw = {c: frame[label].reset_index(drop=True) for c, label in mapping.items()}
-    problems = _Problems(n)
-    parsed: dict[str, pd.Series] = {}
 
+def _check_malformed_rows(frame: pd.DataFrame, problems: _Problems) -> None:
+    """Flag rows a reader could not split into cells (their ``_row_error`` says why)."""
     if "_row_error" in frame.columns:
         errors = frame["_row_error"].reset_index(drop=True).astype(_TEXT_DTYPE).fillna("")
         problems.add("malformed_row", "", errors.ne("").to_numpy(), errors.to_numpy(dtype=object), "")
 
+
+def _type_columns(table: Table, raw: dict, n: int, problems: _Problems) -> dict[str, pd.Series]:
+    """Every contract column typed, in contract order (absent columns empty), each checked as it is typed."""
+    parsed: dict[str, pd.Series] = {}
     for column in table.columns:
-        name = column.name
-        if name not in raw:
-            parsed[name] = _empty_column(column, n)
-            continue
-        values = raw[name]
-        if column.dtype == "str":
-            text = _coerce_text(values)
-            if name.endswith("_id"):
-                text = _tidy_numeric_ids(text)
-            if name == "entity_id" and "entity_type" in parsed:  # the company needs no id
-                is_company = parsed["entity_type"].eq("company").to_numpy(dtype=bool)
-                text = text.where(~(is_company & text.isna().to_numpy()), "company")
-            missing = text.isna()
-            if not column.nullable:
-                problems.add("missing_value", name, missing.to_numpy(), "missing required value")
-            if column.allowed is not None:
-                text, unknown = _lower_enum(text, column.allowed)
-                problems.add("unknown_value", name, unknown,
-                             f"unknown {name} value; expected one of {', '.join(column.allowed)}")
-            elif name == "metric":
-                text = text.str.lower()
-            if name == "period":
-                text, invalid = _normalize_periods(text)
-                problems.add("unparseable_period", name, invalid.to_numpy(),
-                             "unparseable period; expected e.g. 2026-03 (month) or 2026-Q1 (quarter)")
-            parsed[name] = text.astype(_TEXT_DTYPE)
+        if column.name not in raw:
+            parsed[column.name] = _empty_column(column, n)
+        elif column.dtype == "str":
+            parsed[column.name] = _text_column(column, raw[column.name], parsed, problems)
         elif column.dtype == "float":
-            number, invalid = parse_numbers(values)
-            if not column.nullable:
-                problems.add("missing_value", name, (number.isna() & ~invalid).to_numpy(), "missing required value")
-            problems.add("unparseable_number", name, invalid.to_numpy(), "unparseable number")
-            if column.min_value is not None:
-                below = (number < column.min_value).to_numpy()
-                reason = (f"negative {name}" if column.min_value == 0
-                          else f"{name} below the minimum {column.min_value:g}")
-                problems.add("out_of_range", name, below, reason)
-            if column.max_value is not None:
-                problems.add("out_of_range", name, (number > column.max_value).to_numpy(),
-                             f"{name} above the maximum {column.max_value:g}")
-            parsed[name] = number.astype("float64")
+            parsed[column.name] = _number_column(column, raw[column.name], problems)
         else:  # date / datetime
-            stamps, invalid = parse_datetimes(values)
-            if not column.nullable:
-                problems.add("missing_value", name, (stamps.isna() & ~invalid).to_numpy(), "missing required value")
-            problems.add("unparseable_date", name, invalid.to_numpy(),
-                         "unparseable date; expected e.g. 2026-03-05 or 2026-03-05 14:30")
-            if column.dtype == "date":
-                stamps = stamps.dt.normalize()
-            parsed[name] = stamps.astype("datetime64[ns]")
+            parsed[column.name] = _date_column(column, raw[column.name], problems)
+    return parsed
 
-    if table.name == "opportunities":
-        created, closed, outcome = parsed["created_at"], parsed["closed_at"], parsed["outcome"]
-        # A close *date* (midnight) on the day the deal was created is not "before" it.
-        date_only_same_day = (closed == closed.dt.normalize()) & (closed == created.dt.normalize())
-        problems.add("closed_before_created", "closed_at", ((closed < created) & ~date_only_same_day).to_numpy(),
-                     lambda p: ("closed_at before created_at " + created.iloc[p].dt.strftime("%Y-%m-%d %H:%M")
-                                ).to_numpy(dtype=object))
-        closed_outcome = outcome.isin(_CLOSED).to_numpy()
-        problems.add("outcome_inconsistent", "outcome", closed_outcome & closed.isna().to_numpy(),
-                     _reason_array("outcome ", outcome, " needs a closed_at date"))
-        problems.add("outcome_inconsistent", "outcome", outcome.eq(OUTCOMES[0]).to_numpy() & closed.notna().to_numpy(),
-                     lambda p: ("outcome open but closed_at is " + closed.iloc[p].dt.strftime("%Y-%m-%d")
-                                ).to_numpy(dtype=object))
 
-    row_labels = pd.Series(rows)
-    if table.key:
-        good = ~problems.bad
-        keys = pd.DataFrame({k: parsed[k] for k in table.key}, copy=False)
-        keys = keys if good.all() else filter_rows(keys, good)
-        if len(keys):
-            dup = keys.duplicated(keep="first").to_numpy()
-            if dup.any():
-                # first occurrence of each duplicated key, looked up among the rows involved only
-                involved = keys.duplicated(keep=False).to_numpy()
-                sub = keys[involved]
-                first_row = pd.Series(row_labels[good].to_numpy()[involved], index=sub.index, dtype=object)
-                first_row = first_row.groupby([sub[k] for k in table.key], dropna=False, sort=False).transform("first")
-                first_row = first_row.reindex(keys.index).map(str, na_action="ignore")
-                mask = np.zeros(n, dtype=bool)
-                mask[np.flatnonzero(good)[dup]] = True
-                reason = np.empty(n, dtype=object)
-                key_name = table.key[0] if len(table.key) == 1 else "(" + ", ".join(table.key) + ")"
-                reason[np.flatnonzero(good)[dup]] = (
-                    f"duplicate {key_name}, first seen at row " + first_row[dup].astype(_TEXT_DTYPE)
-                ).to_numpy(dtype=object)
-                if len(table.key) == 1:
-                    problems.add("duplicate_key", table.key[0], mask, reason)
-                else:
-                    def quoted(positions):
-                        cells = [_cell_text(raw[k].iloc[positions]) if k in raw else np.full(len(positions), "", dtype=object)
-                                 for k in table.key]
-                        return np.array([", ".join(map(str, t)) for t in zip(*cells)], dtype=object)
-                    problems.add("duplicate_key", ", ".join(table.key), mask, reason, quoted)
+def _text_column(column: Column, values: pd.Series, parsed: dict, problems: _Problems) -> pd.Series:
+    """A text column stripped and checked: required value, enum value, period label."""
+    name = column.name
+    text = _coerce_text(values)
+    if name.endswith("_id"):
+        text = _tidy_numeric_ids(text)
+    if name == "entity_id" and "entity_type" in parsed:
+        text = _company_entity_ids(text, parsed["entity_type"])
+    _check_required(column, text.isna().to_numpy(), problems)
+    if column.allowed is not None:
+        text = _check_enum(column, text, problems)
+    elif name == "metric":
+        text = text.str.lower()
+    if name == "period":
+        text = _check_periods(text, problems)
+    return text.astype(_TEXT_DTYPE)
 
+
+def _company_entity_ids(entity_ids: pd.Series, entity_types: pd.Series) -> pd.Series:
+    """A missing ``entity_id`` of a ``company`` row becomes ``company`` (the company needs no id)."""
+    is_company = entity_types.eq("company").to_numpy(dtype=bool)
+    return entity_ids.where(~(is_company & entity_ids.isna().to_numpy()), "company")
+
+
+def _number_column(column: Column, values: pd.Series, problems: _Problems) -> pd.Series:
+    """A number column parsed and checked: required value, parseable number, range."""
+    number, invalid = parse_numbers(values)
+    _check_required(column, (number.isna() & ~invalid).to_numpy(), problems)
+    problems.add("unparseable_number", column.name, invalid.to_numpy(), "unparseable number")
+    _check_range(column, number, problems)
+    return number.astype("float64")
+
+
+def _date_column(column: Column, values: pd.Series, problems: _Problems) -> pd.Series:
+    """A date or datetime column parsed and checked: required value, parseable date."""
+    stamps, invalid = parse_datetimes(values)
+    _check_required(column, (stamps.isna() & ~invalid).to_numpy(), problems)
+    problems.add("unparseable_date", column.name, invalid.to_numpy(),
+                 "unparseable date; expected e.g. 2026-03-05 or 2026-03-05 14:30")
+    if column.dtype == "date":
+        stamps = stamps.dt.normalize()
+    return stamps.astype("datetime64[ns]")
+
+
+def _check_required(column: Column, missing: np.ndarray, problems: _Problems) -> None:
+    """Flag rows with no value in a column that is not nullable."""
+    if not column.nullable:
+        problems.add("missing_value", column.name, missing, "missing required value")
+
+
+def _check_enum(column: Column, text: pd.Series, problems: _Problems) -> pd.Series:
+    """Flag values outside the column's allowed values; returns the column lower-cased."""
+    text, unknown = _lower_enum(text, column.allowed)
+    problems.add("unknown_value", column.name, unknown,
+                 f"unknown {column.name} value; expected one of {', '.join(column.allowed)}")
+    return text
+
+
+def _check_periods(text: pd.Series, problems: _Problems) -> pd.Series:
+    """Flag unparseable periods; returns the canonical period labels."""
+    labels, invalid = _normalize_periods(text)
+    problems.add("unparseable_period", "period", invalid.to_numpy(),
+                 "unparseable period; expected e.g. 2026-03 (month) or 2026-Q1 (quarter)")
+    return labels
+
+
+def _check_range(column: Column, number: pd.Series, problems: _Problems) -> None:
+    """Flag numbers below the column's minimum or above its maximum."""
+    name = column.name
+    if column.min_value is not None:
+        below = (number < column.min_value).to_numpy()
+        reason = (f"negative {name}" if column.min_value == 0
+                  else f"{name} below the minimum {column.min_value:g}")
+        problems.add("out_of_range", name, below, reason)
+    if column.max_value is not None:
+        problems.add("out_of_range", name, (number > column.max_value).to_numpy(),
+                     f"{name} above the maximum {column.max_value:g}")
+
+
+def _check_date_order(parsed: dict, problems: _Problems) -> None:
+    """Flag deals closed before they were created."""
+    created, closed = parsed["created_at"], parsed["closed_at"]
+    # A close *date* (midnight) on the day the deal was created is not "before" it.
+    date_only_same_day = (closed == closed.dt.normalize()) & (closed == created.dt.normalize())
+    problems.add("closed_before_created", "closed_at", ((closed < created) & ~date_only_same_day).to_numpy(),
+                 lambda p: ("closed_at before created_at " + created.iloc[p].dt.strftime("%Y-%m-%d %H:%M")
+                            ).to_numpy(dtype=object))
+
+
+def _check_outcome_dates(parsed: dict, problems: _Problems) -> None:
+    """Flag won/lost deals without a ``closed_at`` and open deals with one."""
+    closed, outcome = parsed["closed_at"], parsed["outcome"]
+    closed_outcome = outcome.isin(_CLOSED).to_numpy()
+    problems.add("outcome_inconsistent", "outcome", closed_outcome & closed.isna().to_numpy(),
+                 _reason_array("outcome ", outcome, " needs a closed_at date"))
+    problems.add("outcome_inconsistent", "outcome", outcome.eq(OUTCOMES[0]).to_numpy() & closed.notna().to_numpy(),
+                 lambda p: ("outcome open but closed_at is " + closed.iloc[p].dt.strftime("%Y-%m-%d")
+                            ).to_numpy(dtype=object))
+
+
+def _check_duplicate_keys(table: Table, parsed: dict, raw: dict, rows: np.ndarray, problems: _Problems) -> None:
+    """Flag each repeat of a key among the rows still valid; the first occurrence stays."""
+    if not table.key:
+        return
+    good = ~problems.bad
+    keys = pd.DataFrame({k: parsed[k] for k in table.key}, copy=False)
+    keys = keys if good.all() else filter_rows(keys, good)
+    if not len(keys):
+        return
+    dup = keys.duplicated(keep="first").to_numpy()
+    if not dup.any():
+        return
+    first_row = _first_seen_rows(keys, rows[good])
+    repeats = np.flatnonzero(good)[dup]
+    mask = np.zeros(len(good), dtype=bool)
+    mask[repeats] = True
+    reason = np.empty(len(good), dtype=object)
+    key_name = table.key[0] if len(table.key) == 1 else "(" + ", ".join(table.key) + ")"
+    reason[repeats] = (
+        f"duplicate {key_name}, first seen at row " + first_row[dup].astype(_TEXT_DTYPE)
+    ).to_numpy(dtype=object)
+    if len(table.key) == 1:
+        problems.add("duplicate_key", table.key[0], mask, reason)
+    else:
+        problems.add("duplicate_key", ", ".join(table.key), mask, reason, _key_cells(raw, table.key))
+
+
+def _first_seen_rows(keys: pd.DataFrame, rows: np.ndarray) -> pd.Series:
+    """Per row of ``keys``, the source row where its key first appears, as text (NaN if not repeated)."""
+    # looked up among the rows involved in a duplicate only
+    involved = keys.duplicated(keep=False).to_numpy()
+    sub = keys[involved]
+    first_row = pd.Series(rows[involved], index=sub.index, dtype=object)
+    first_row = first_row.groupby([sub[k] for k in keys.columns], dropna=False, sort=False).transform("first")
+    return first_row.reindex(keys.index).map(str, na_action="ignore")
+
+
+def _key_cells(raw: dict, key) -> object:
+    """A builder quoting a composite key's source cells (``a, b``) at the failing positions."""
+    def quoted(positions):
+        cells = [_cell_text(raw[k].iloc[positions]) if k in raw else np.full(len(positions), "", dtype=object)
+                 for k in key]
+        return np.array([", ".join(map(str, t)) for t in zip(*cells)], dtype=object)
+    return quoted
+
+
+def _check_references(table: Table, parsed: dict, raw: dict, context: dict, problems: _Problems) -> None:
+    """Flag ids missing from the provided table they reference, in contract column order."""
     for column in table.columns:
         if not column.references or column.name not in raw:
             continue
         ref_table, ref_column = column.references.split(".")
         if ref_table not in context["loaded"]:
             continue
-        values = parsed[column.name]
-        present = values.notna().to_numpy() & ~problems.bad
-        known = isin(values, context["loaded"][ref_table][ref_column])
-        orphan = present & ~known
-        if not orphan.any():
-            continue
-        quarantined_info = context["key_info"].get(column.references)
-        if quarantined_info is not None and len(quarantined_info):
-            why = pd.Series(np.nan, index=values.index, dtype=object)
-            why[orphan] = values[orphan].map(quarantined_info)
-            cascade = orphan & why.notna().to_numpy()
-            problems.add("cascade", column.name, cascade,
-                         _reason_array(f"{column.name} was quarantined from {ref_table} (", why, ")"))
-        problems.add("unknown_reference", column.name, orphan, f"{column.name} not in {ref_table}")
+        _check_reference(column, parsed[column.name], context["loaded"][ref_table][ref_column],
+                         context["key_info"].get(column.references), problems)
 
-    # ---- assemble the quarantine and the loaded table
+
+def _check_reference(column: Column, values: pd.Series, known_ids: pd.Series, quarantined_info,
+                     problems: _Problems) -> None:
+    """Flag one column's unknown ids: ``cascade`` if the referenced row was quarantined, else unknown."""
+    ref_table = column.references.split(".")[0]
+    present = values.notna().to_numpy() & ~problems.bad
+    orphan = present & ~isin(values, known_ids)
+    if not orphan.any():
+        return
+    if quarantined_info is not None and len(quarantined_info):
+        why = pd.Series(np.nan, index=values.index, dtype=object)
+        why[orphan] = values[orphan].map(quarantined_info)
+        cascade = orphan & why.notna().to_numpy()
+        problems.add("cascade", column.name, cascade,
+                     _reason_array(f"{column.name} was quarantined from {ref_table} (", why, ")"))
+    problems.add("unknown_reference", column.name, orphan, f"{column.name} not in {ref_table}")
+
+
+def _quarantine(table: Table, problems: _Problems, raw: dict, rows: np.ndarray, files, file: str):
+    """The table's quarantine entries, one per rejected row in row order; None when every row passed."""
     parts = []
     for check, column_name, positions, reason, cells in problems.parts:
         if cells is None:
@@ -408,35 +506,45 @@ def _validate_table(table: Table, frame: pd.DataFrame, file: str, context: dict)
             "reason": reason,
             "check": check,
         }))
-    quarantine = None
-    if parts:
-        positions = np.concatenate([p for _, _, p, _, _ in problems.parts])
-        order = np.argsort(positions, kind="stable")
-        quarantine = pd.concat(parts, ignore_index=True).iloc[order].reset_index(drop=True)
-    loaded = pd.DataFrame({c.name: parsed[c.name] for c in table.columns}, copy=False)
-    if problems.bad.any():
-        loaded = filter_rows(loaded, ~problems.bad)
+    if not parts:
+        return None
+    positions = np.concatenate([p for _, _, p, _, _ in problems.parts])
+    order = np.argsort(positions, kind="stable")
+    return pd.concat(parts, ignore_index=True).iloc[order].reset_index(drop=True)
 
+
+def _loaded_rows(table: Table, parsed: dict, bad: np.ndarray) -> pd.DataFrame:
+    """The typed contract columns of the rows that passed every check."""
+    loaded = pd.DataFrame({c.name: parsed[c.name] for c in table.columns}, copy=False)
+    return filter_rows(loaded, ~bad) if bad.any() else loaded
+
+
+def _check_row_count(table: Table, n: int, loaded: pd.DataFrame, quarantine, bad: np.ndarray) -> None:
+    """Assert the invariant rows read = rows loaded + rows quarantined (one entry per rejected row)."""
     n_quarantined = 0 if quarantine is None else len(quarantine)
-    if len(loaded) + n_quarantined != n or n_quarantined != int(problems.bad.sum()):
+    if len(loaded) + n_quarantined != n or n_quarantined != int(bad.sum()):
         raise AssertionError(
             f"internal invariant broken for table {table.name!r}: read {n} rows, loaded "
             f"{len(loaded)}, quarantined {n_quarantined}"
         )
 
+
+def _quarantined_keys(table: Table, parsed: dict, quarantine, problems: _Problems, referenced) -> dict:
+    """For each key of this table that others reference: quarantined key value -> ``row N: reason``."""
+    if quarantine is None:
+        return {}
     key_info = {}
-    if quarantine is not None:
-        positions = np.sort(np.concatenate([p for _, _, p, _, _ in problems.parts]))
-        described = ("row " + quarantine["row"].astype(_TEXT_DTYPE) + ": " + quarantine["reason"].astype(_TEXT_DTYPE))
-        for ref in context["referenced"]:
-            ref_table, ref_column = ref.split(".")
-            if ref_table != table.name:
-                continue
-            key_values = parsed[ref_column].iloc[positions].to_numpy(dtype=object)
-            info = pd.Series(described.to_numpy(dtype=object), index=key_values)
-            info = info[pd.notna(info.index)]
-            key_info[ref] = info[~info.index.duplicated(keep="first")]
-    return _TableResult(loaded, quarantine, n, ignored, key_info)
+    positions = np.sort(np.concatenate([p for _, _, p, _, _ in problems.parts]))
+    described = ("row " + quarantine["row"].astype(_TEXT_DTYPE) + ": " + quarantine["reason"].astype(_TEXT_DTYPE))
+    for ref in referenced:
+        ref_table, ref_column = ref.split(".")
+        if ref_table != table.name:
+            continue
+        key_values = parsed[ref_column].iloc[positions].to_numpy(dtype=object)
+        info = pd.Series(described.to_numpy(dtype=object), index=key_values)
+        info = info[pd.notna(info.index)]
+        key_info[ref] = info[~info.index.duplicated(keep="first")]
+    return key_info
 
 
 def _match_tables(frames: Mapping) -> tuple[dict, list, object]:

@@ -8,7 +8,8 @@ See :func:`compute_kpis` for the tidy KPI table, :func:`kpi_wide` for one column
 metric and :func:`to_series` for the forecasting format.
 """
 
-from workbench.kpi.api import KPI_COLUMNS, KPIUnavailableWarning, compute_kpis, kpi_wide, to_series
+from workbench.errors import KPIUnavailableWarning
+from workbench.kpi.api import KPI_COLUMNS, compute_kpis, kpi_wide, to_series
 from workbench.kpi.engine import KPITables, connect, kpi_tables, kpi_tables_from_parquet
 from workbench.kpi.registry import KPI, KPIS, kpi_label
 

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from workbench.errors import DataError
+from workbench.errors import DataError, KPIUnavailableWarning
 from workbench.kpi import expressions as ex
 from workbench.io.load import as_sales_data
 from workbench.io.stages import stage_steps
@@ -25,7 +25,7 @@ from workbench.kpi.registry import KPIS, check_kpis, parse_wide_column, wide_col
 from workbench.params import check_by
 from workbench.periods import normalize_freq, pandas_freq, parse_period, period_start
 
-__all__ = ["compute_kpis", "kpi_wide", "to_series", "KPI_COLUMNS", "KPIUnavailableWarning"]
+__all__ = ["compute_kpis", "kpi_wide", "to_series", "KPI_COLUMNS"]
 
 #: Columns of the tidy KPI table.
 KPI_COLUMNS = ["entity_type", "entity_id", "period", "metric", "detail", "value"]
@@ -39,10 +39,6 @@ _EVENT_DATES = {
     "surveys": ("at",),
 }
 _FREQ_ORDER = {"W": 0, "M": 1, "Q": 2, "Y": 3}
-
-
-class KPIUnavailableWarning(UserWarning):
-    """Some requested KPIs were skipped because a table they need is missing."""
 
 
 def compute_kpis(

@@ -1,6 +1,6 @@
 """Import CRM exports through a mapping: files → contract tables → validated SalesData.
 
-:func:`import_files` applies a :class:`~workbench.io.mapping.Mapping` (a preset or your
+:func:`import_files` applies a :class:`~workbench.io.crm.mapping.Mapping` (a preset or your
 own TOML file) to export files and returns an :class:`ImportResult`: the validated
 :class:`~workbench.io.sales_data.SalesData`, the lines that were not data, and a report
 of what was matched, derived and rejected.
@@ -10,7 +10,7 @@ Steps, per contract table of the mapping:
 1. **Files**: each file goes to the table whose ``files`` globs match its name, else to
    the table whose headers it matches best (``tables=`` forces it).
 2. **Lines**: blank, summary ("Grand Totals", 合计) and footer lines are skipped and
-   listed (:mod:`workbench.io.exports`).
+   listed (:mod:`workbench.io.crm.files`).
 3. **Columns**: each field takes the first candidate header found (case, spacing and
    punctuation ignored); ``occurrence`` picks among duplicate headers.
 4. **Constants**, **value maps** (e.g. stage → outcome), **parsing** (numbers with
@@ -40,10 +40,11 @@ from types import MappingProxyType
 import pandas as pd
 
 from workbench.contract import TABLES
-from workbench.errors import DataError
-from workbench.io.derive import make_ids
-from workbench.io.exports import DEFAULT_SKIP_PATTERNS, ExportTable, normalize_header, read_export
-from workbench.io.import_rules import (
+from workbench.errors import DataError, MappingError
+from workbench.io.crm.derive import make_ids
+from workbench.io.crm.files import DEFAULT_SKIP_PATTERNS, ExportTable, normalize_header, read_export
+from workbench.io.crm.mapping import Mapping, TableMapping, did_you_mean, load_mapping, load_preset
+from workbench.io.crm.rules import (
     convert_currency,
     derive_activities,
     derive_opportunities,
@@ -51,8 +52,7 @@ from workbench.io.import_rules import (
     link_to_opportunities,
     set_first_touch,
 )
-from workbench.io.import_table import SRC_FILE, SRC_ROW, TableWork, build_table, fill, missing_message
-from workbench.io.mapping import Mapping, MappingError, TableMapping, did_you_mean, load_mapping, load_preset
+from workbench.io.crm.table import SRC_FILE, SRC_ROW, TableWork, build_table, fill, missing_message
 from workbench.io.sales_data import QUARANTINE_COLUMNS, SalesData
 
 __all__ = ["ImportResult", "import_files", "resolve_mapping", "SKIPPED_COLUMNS"]
@@ -373,7 +373,7 @@ def import_files(files, *, preset=None, mapping=None, tables=None, stages=None) 
         [dataclasses.astuple(s) for es in assigned.values() for e in es for s in e.skipped], columns=SKIPPED_COLUMNS
     )
     columns = pd.DataFrame(usage, columns=["table", "field", "file", "header", "column"])
-    from workbench.io.import_report import render_report
+    from workbench.io.crm.report import render_report
 
     report = render_report(m, assigned, works, data, skipped, warnings, notes)
     missing = pd.DataFrame(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from workbench.io.mapping import (
-    MappingError,
+from workbench.errors import MappingError
+from workbench.io.crm.mapping import (
     allowed_fields,
     load_mapping,
     load_preset,

@@ -30,15 +30,11 @@ import unicodedata
 
 import pandas as pd
 
+from workbench.io.stages import stage_outcome
+
 __all__ = ["slug_id", "hash_id", "hash_ids", "make_ids", "generic_outcome", "generic_activity_type"]
 
 _NOT_WORD = re.compile(r"[^\w]+|_+", re.UNICODE)
-
-#: Fallback stage → outcome rules (used when a mapping's value map leaves a stage unmatched).
-_WON = re.compile(r"^(closed[\s_-]*won|won|win|赢单|成交|已成交|签约|已签约|已赢单)\b|^(赢单|成交|已成交|签约|已签约)", re.I)
-_LOST = re.compile(
-    r"^(closed[\s_-]*lost|lost|loss|输单|丢单|已输单|已丢单|失败|已失败)\b|^(输单|丢单|已输单|已丢单|失败)", re.I
-)
 
 #: Fallback activity type rules, first match wins.
 _ACTIVITY_TYPES = (
@@ -126,13 +122,10 @@ def make_ids(values: pd.Series, method: str, prefix: str = "") -> pd.Series:
 
 
 def generic_outcome(stage) -> str:
-    """``won``/``lost``/``open`` from a stage name by the usual CRM conventions."""
-    text = _clean(stage)
-    if _WON.search(text):
-        return "won"
-    if _LOST.search(text):
-        return "lost"
-    return "open"
+    """``won``/``lost``/``open`` from a stage name: the fallback when a mapping's value map
+    leaves a stage unmatched. The rule is the stage resolver's
+    (:func:`workbench.io.stages.stage_outcome`), so import and KPIs agree on closed stages."""
+    return stage_outcome(stage)
 
 
 def generic_activity_type(text) -> str:

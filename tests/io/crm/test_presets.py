@@ -12,8 +12,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from workbench.io.importer import import_files
-from workbench.io.mapping import MappingError
+from workbench.errors import MappingError
+from workbench.io.crm.importer import import_files
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -407,7 +407,7 @@ def test_explicit_header_row_below_a_title_block(tmp_path):
     assert result.data.quarantine["row"].tolist() == [8]  # spreadsheet rows count the title lines
 
 
-DOCS_EXAMPLE = Path(__file__).parents[2] / "docs" / "mapping_example.toml"
+DOCS_EXAMPLE = Path(__file__).parents[3] / "docs" / "mapping_example.toml"
 
 
 def test_the_documented_example_mapping_imports_its_example_exports(tmp_path):

@@ -16,9 +16,9 @@ from collections import Counter
 
 import pandas as pd
 
-from workbench.io.derive import generic_activity_type, generic_outcome, hash_id, hash_ids, make_ids
-from workbench.io.import_table import SRC_FILE, SRC_ROW, TableWork, fill
-from workbench.io.mapping import Mapping, normalize_value
+from workbench.io.crm.derive import generic_activity_type, generic_outcome, hash_id, hash_ids, make_ids
+from workbench.io.crm.mapping import Mapping, normalize_value
+from workbench.io.crm.table import SRC_FILE, SRC_ROW, TableWork, fill
 
 #: Currency names written in exports that are not ISO codes.
 _CURRENCY_ALIASES = {"RMB": "CNY", "人民币": "CNY", "US$": "USD", "美元": "USD", "欧元": "EUR"}

@@ -8,8 +8,9 @@ import pandas as pd
 import pytest
 
 import workbench
-import workbench.io.importer
+from workbench import kpi
 from workbench.cli import main
+from workbench.io.crm import import_files
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -34,7 +35,6 @@ def test_import_salesforce_then_load_and_compute_bookings(tmp_path, capsys):
     assert data.rows_loaded == {"reps": 3, "opportunities": 9, "activities": 6}
     assert data.quarantine.empty
     assert data.stages == ("Qualification", "Proposal/Price Quote", "Negotiation/Review")
-    kpi = pytest.importorskip("workbench.kpi")
     bookings = kpi.compute_kpis(data, by="company", freq="M", metrics=["bookings"])
     by_month = dict(zip(bookings["period"].dt.strftime("%Y-%m"), bookings["value"]))
     # won: Stark 25,000 (Jan 31); Acme 12,000 (Mar 5) + Initech 5,000 (Mar 20) + Soylent 0 (Mar 10)
@@ -50,7 +50,6 @@ def test_import_jiandaoyun_by_headers_and_reload(tmp_path, capsys):
     assert code == 0
     data = workbench.load(out)
     assert len(data.activities) == 8 and len(data.opportunities) == 8
-    kpi = pytest.importorskip("workbench.kpi")
     bookings = kpi.compute_kpis(data, by="rep", freq="Q", metrics=["bookings"])
     q1 = bookings[bookings["period"] == pd.Timestamp("2026-01-01")].set_index("entity_id")["value"]
     assert q1["张伟"] == pytest.approx(120000) and q1["王芳"] == pytest.approx(30000) and q1["李娜"] == pytest.approx(9800)
@@ -97,7 +96,7 @@ def test_stage_history_report_and_forced_tables(tmp_path):
 
 
 def test_history_file_is_recognised_by_its_name():
-    result = workbench.io.importer.import_files(
+    result = import_files(
         [FIXTURES / "salesforce_opportunities.csv", FIXTURES / "salesforce_opportunity_history.csv"], preset="salesforce")
     assert result.data.rows_read == {"reps": 3, "opportunities": 10, "stage_history": 5}
 

@@ -5,7 +5,7 @@ export headers hold each field (lists of candidate headers, matched ignoring cas
 spacing and punctuation), constants and defaults, value maps (which stages mean won or
 lost, which follow-up types are calls or visits), date formats, currency handling and
 derived ids. The presets for Salesforce, HubSpot, Zoho CRM and Jiandaoyun are mapping
-files shipped in ``workbench/io/presets``; a mapping you write works exactly like one.
+files shipped in ``workbench/io/crm/presets``; a mapping you write works exactly like one.
 
 The full reference is in ``README.md`` ("Importing CRM exports") and the commented
 example ``docs/mapping_example.toml``. Parsing checks everything that can be checked
@@ -34,7 +34,7 @@ Examples
 >>> parse_mapping('[tables.opportunities.colums]\\nstage = "Stage"')
 Traceback (most recent call last):
 ...
-workbench.io.mapping.MappingError: <mapping>: [tables.opportunities] unknown key 'colums' (did you mean 'columns'?); allowed keys: columns, constants, derive, files, read, values
+workbench.errors.MappingError: <mapping>: [tables.opportunities] unknown key 'colums' (did you mean 'columns'?); allowed keys: columns, constants, derive, files, read, values
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ from importlib import resources
 from pathlib import Path
 
 from workbench.contract import TABLE_NAMES, TABLES
-from workbench.errors import DataError
+from workbench.errors import MappingError
 
 __all__ = [
     "Mapping",
@@ -61,7 +61,6 @@ __all__ = [
     "ParseOptions",
     "CurrencyOptions",
     "RepsOptions",
-    "MappingError",
     "parse_mapping",
     "load_mapping",
     "load_preset",
@@ -112,19 +111,6 @@ _WHEN = ("missing", "always")
 
 DEFAULT_NULL_VALUES = ("", "-", "--", "n/a", "na", "null", "none", "nan", "#n/a", "(blank)", "无", "空")
 DEFAULT_SYMBOLS = {"￥": "CNY", "元": "CNY", "€": "EUR", "£": "GBP"}  # unambiguous only: "$" and "¥" are not
-
-
-class MappingError(DataError):
-    """A mapping file is invalid, or does not fit the files it is applied to.
-
-    The message names the mapping file and the TOML key path (``[tables.x.columns]
-    'amount'``) and says what was expected.
-    """
-
-    def __init__(self, message: str, *, file=None, key=None, problems=()):
-        super().__init__(message, file=file)
-        self.key = key
-        self.problems = tuple(problems)
 
 
 def did_you_mean(word, choices, n: int = 1) -> str:
@@ -835,7 +821,7 @@ def preset_names() -> list[str]:
     >>> preset_names()
     ['hubspot', 'jiandaoyun', 'salesforce', 'zoho']
     """
-    folder = resources.files("workbench.io") / "presets"
+    folder = resources.files("workbench.io.crm") / "presets"
     return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".toml"))
 
 
@@ -848,7 +834,7 @@ def preset_path(name: str):
             f"unknown preset {name!r}{did_you_mean(key, names)}; presets: {', '.join(names)} "
             "(or write a mapping file and pass mapping=...)",
         )
-    return resources.files("workbench.io") / "presets" / f"{key}.toml"
+    return resources.files("workbench.io.crm") / "presets" / f"{key}.toml"
 
 
 def load_preset(name: str) -> Mapping:

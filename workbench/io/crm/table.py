@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from workbench.contract import TABLES
-from workbench.io.derive import hash_ids, make_ids
-from workbench.io.exports import ExportTable, normalize_header
-from workbench.io.mapping import ColumnSpec, Mapping, MappingError, TableMapping, allowed_fields, did_you_mean
+from workbench.errors import MappingError
+from workbench.io.crm.derive import hash_ids, make_ids
+from workbench.io.crm.files import ExportTable, normalize_header
+from workbench.io.crm.mapping import ColumnSpec, Mapping, TableMapping, allowed_fields, did_you_mean
 from workbench.io.parsing import parse_datetimes, parse_numbers
 
 __all__ = ["TableWork", "build_table", "fill", "missing_message", "SRC_FILE", "SRC_ROW"]

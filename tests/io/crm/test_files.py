@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from workbench.io.exports import export_table, normalize_header, read_export
+from workbench.io.crm.files import export_table, normalize_header, read_export
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from workbench.io.export import write_result
+from workbench.io.results import write_result
 
 
 def _findings():

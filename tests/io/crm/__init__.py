@@ -1,0 +1,1 @@
+"""Tests of workbench.io.crm: mapping files, presets, export files and the import command."""
