@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 
+from workbench.params import check_param
+
 __all__ = ["DiagnosisConfig"]
 
 
@@ -73,10 +75,7 @@ class DiagnosisConfig:
 
     def __post_init__(self):
         def bad(name, expected):
-            raise ValueError(
-                f"The {name!r} parameter of DiagnosisConfig must be {expected}; "
-                f"got {getattr(self, name)!r} instead."
-            )
+            check_param("DiagnosisConfig", name, getattr(self, name), expected, False)
 
         for name in ("fdr", "level"):
             value = getattr(self, name)

@@ -26,6 +26,7 @@ from workbench.diagnose.window import Window
 from workbench.errors import KPIUnavailableWarning
 from workbench.io.load import as_sales_data
 from workbench.kpi import compute_kpis, kpi_tables
+from workbench.params import check_lang
 from workbench.periods import parse_period
 
 __all__ = ["diagnose", "Diagnosis", "FINDING_COLUMNS", "PERIOD_FIGURE_COLUMNS", "NOT_TESTED_COLUMNS"]
@@ -342,8 +343,7 @@ def diagnose(
     '2025-09..2026-10'
     """
     config = config or DiagnosisConfig()
-    if lang not in ("en", "zh"):
-        raise ValueError(f"The 'lang' parameter of diagnose must be 'en' or 'zh'; got {lang!r} instead.")
+    check_lang("diagnose", lang)
     timings = {}
     t0 = time.perf_counter()
     data = as_sales_data(data, caller="diagnose")

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import math
 
+from workbench.params import check_lang
+
 __all__ = ["sentence", "ENTITY_NAMES"]
 
 ENTITY_NAMES = {
@@ -113,8 +115,7 @@ _TEMPLATES = {
 
 def sentence(row, lang: str = "en") -> str:
     """The evidence sentence of one finding (a mapping with the findings columns)."""
-    if lang not in ("en", "zh"):
-        raise ValueError(f"The 'lang' parameter must be 'en' or 'zh'; got {lang!r} instead.")
+    check_lang("sentence", lang)
     unit, en, zh = _TEMPLATES[row["driver"]]
     who = f"{ENTITY_NAMES[lang][row['entity_type']]} {row['entity_id']}"
     text = en if lang == "en" else zh

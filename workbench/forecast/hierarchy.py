@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.contract import ENTITY_TYPES
+from workbench.params import check_choice
 
 __all__ = ["entity_uid", "hierarchy_tags", "summing_matrix", "aggregate_hierarchy", "reconcile",
            "coherence_table", "RECONCILE_METHODS"]
@@ -157,9 +158,7 @@ def reconcile(forecasts: pd.DataFrame, tags: pd.DataFrame, method: str = "mint_s
     >>> bool(np.isclose(out["rep:r1"] + out["rep:r2"], out["company:company"]))
     True
     """
-    if method not in RECONCILE_METHODS:
-        raise ValueError(f"The 'method' parameter of reconcile must be one of {RECONCILE_METHODS}; "
-                         f"got {method!r} instead.")
+    check_choice("reconcile", "method", method, RECONCILE_METHODS)
     S_df = summing_matrix(tags)
     order = S_df.index.tolist()
     present = set(forecasts[id_col])

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from workbench.contract import ENTITY_TYPES
-from workbench.io.load import as_sales_data
 from workbench.forecast.hierarchy import hierarchy_tags
+from workbench.io.load import as_sales_data
+from workbench.params import check_by
 from workbench.periods import normalize_freq, pandas_freq
 
 __all__ = ["sales_series", "rep_groups"]
@@ -35,11 +36,11 @@ def sales_series(data, by="rep", freq: str = "M", metric: str = "bookings", *, t
         look like a slump). ``attrs["dropped_partial"]`` tells which period was dropped.
     """
     from workbench.kpi import compute_kpis
+    from workbench.kpi.registry import check_kpis
 
-    levels = list(ENTITY_TYPES) if by == "all" else ([by] if isinstance(by, str) else list(by))
-    bad = [lv for lv in levels if lv not in ENTITY_TYPES]
-    if bad:
-        raise ValueError(f"Unknown level(s) {bad}; choose from {list(ENTITY_TYPES)} or 'all'.")
+    check_kpis(metric)
+
+    levels = list(ENTITY_TYPES) if by == "all" else check_by("sales_series", by)
     code = normalize_freq(freq)
     data = as_sales_data(data, caller="sales_series")
     kpis = compute_kpis(data, by=levels, freq=code, metrics=[metric])

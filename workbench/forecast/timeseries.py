@@ -16,7 +16,7 @@ from workbench.errors import NotFittedError
 from workbench.forecast import fallbacks
 from workbench.forecast._validate import SEASON_LENGTHS, validate_series
 from workbench.forecast.models import DEFAULT_MODELS, build_models, has_native_intervals
-from workbench.params import check_param
+from workbench.params import check_choice, check_param
 from workbench.periods import pandas_freq
 
 __all__ = ["Forecaster"]
@@ -295,9 +295,7 @@ class Forecaster:
         if self.method in ("combine", "select"):
             k = 1 if self.method == "select" else min(self.top_k, len(bucket.aliases))
         else:
-            if self.method not in bucket.aliases:
-                raise ValueError(f"The 'method' parameter of {type(self).__name__} must be 'combine', 'select' "
-                                 f"or one of the model aliases {bucket.aliases}; got {self.method!r} instead.")
+            check_choice(type(self).__name__, "method", self.method, ["combine", "select", *bucket.aliases])
             w = pd.DataFrame(0.0, index=mae.index, columns=mae.columns)
             w[self.method] = 1.0
             return w

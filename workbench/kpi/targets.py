@@ -50,8 +50,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from workbench.contract import ENTITY_TYPES
 from workbench.errors import DataError
+from workbench.params import check_by
 from workbench.periods import normalize_freq, pandas_freq, parse_period
 
 __all__ = ["ADDITIVE_METRICS", "period_targets", "window_targets", "attainment", "target_spans"]
@@ -74,14 +74,6 @@ def attainment(actual, target):
     with np.errstate(divide="ignore", invalid="ignore"):
         out = np.where(target > 0, actual / np.where(target > 0, target, 1.0), np.nan)
     return float(out) if out.ndim == 0 else out
-
-
-def _levels(by) -> list[str]:
-    levels = [by] if isinstance(by, str) else list(by)
-    bad = [lv for lv in levels if lv not in ENTITY_TYPES]
-    if bad or not levels:
-        raise ValueError(f"The 'by' parameter must be one of {list(ENTITY_TYPES)} or a list of them; got {by!r} instead.")
-    return list(dict.fromkeys(levels))
 
 
 def _days(values) -> np.ndarray:
@@ -183,7 +175,7 @@ def target_spans(targets: pd.DataFrame | None, reps: pd.DataFrame, spans: pd.Dat
     """
     metric = str(metric).strip().lower()
     additive = metric in ADDITIVE_METRICS
-    levels = _levels(by)
+    levels = check_by("target_spans", by)
     span_start, span_end = _days(spans["start"]), _days(spans["end"])
     lo, hi = (int(span_start.min()), int(span_end.max())) if len(spans) else (0, 0)
     own = _own_daily(targets, metric, lo, hi)
@@ -258,6 +250,7 @@ def period_targets(targets: pd.DataFrame | None, reps: pd.DataFrame, metric: str
         ``entity_type, entity_id, period`` (period start, datetime64) ``, target``.
     """
     freq = normalize_freq(freq)
+    by = check_by("period_targets", by)
     if periods is None:
         if start is None or end is None:
             bounds = _target_bounds(targets, metric)

@@ -147,6 +147,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from workbench.params import check_param
 from workbench.sample import catalog
 from workbench.sample.catalog import DRIVERS, STAGES, TRANSITIONS
 from workbench.sample.people import skills_and_training, training_catalog
@@ -162,16 +163,14 @@ _STREAMS = ("roster", "plant", "months", "deals", "tables", "activities", "order
 
 
 def _check(n_reps, months, seed, end):
-    if not isinstance(n_reps, (int, np.integer)) or n_reps < 1:
-        raise ValueError(f"The 'n_reps' parameter of generate_sample must be a positive integer; got {n_reps!r}.")
-    if not isinstance(months, (int, np.integer)) or months < 3:
-        raise ValueError(f"The 'months' parameter of generate_sample must be an integer >= 3; got {months!r}.")
-    if not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"The 'seed' parameter of generate_sample must be a non-negative integer; got {seed!r}.")
+    owner = "generate_sample"
+    check_param(owner, "n_reps", n_reps, "a positive integer", isinstance(n_reps, (int, np.integer)) and n_reps >= 1)
+    check_param(owner, "months", months, "an integer >= 3", isinstance(months, (int, np.integer)) and months >= 3)
+    check_param(owner, "seed", seed, "a non-negative integer", isinstance(seed, (int, np.integer)) and seed >= 0)
     try:
         return pd.Timestamp(end)
     except (ValueError, TypeError):
-        raise ValueError(f"The 'end' parameter of generate_sample must be a date like '2026-10-31'; got {end!r}.") from None
+        check_param(owner, "end", end, "a date like '2026-10-31'", False)
 
 
 def generate_sample(n_reps: int = 80, months: int = 36, seed: int = 7, end="2026-10-31",

@@ -31,6 +31,7 @@ import unicodedata
 import pandas as pd
 
 from workbench.io.stages import stage_outcome
+from workbench.params import check_choice
 
 __all__ = ["slug_id", "hash_id", "hash_ids", "make_ids", "generic_outcome", "generic_activity_type"]
 
@@ -109,14 +110,13 @@ def make_ids(values: pd.Series, method: str, prefix: str = "") -> pd.Series:
     if not present.any():
         return out
     distinct = pd.unique(values[present])
+    check_choice("make_ids", "method", method, ("slug", "hash", "as_is"))
     if method == "slug":
         ids = {v: slug_id(v, prefix) for v in distinct}
     elif method == "hash":
         ids = {v: hash_id([v], prefix) for v in distinct}
-    elif method == "as_is":
-        ids = {v: prefix + " ".join(str(v).split()) for v in distinct}
     else:
-        raise ValueError(f"The 'method' parameter of make_ids must be 'slug', 'hash' or 'as_is'; got {method!r} instead.")
+        ids = {v: prefix + " ".join(str(v).split()) for v in distinct}
     out[present] = values[present].map(ids)
     return out
 
