@@ -12,7 +12,7 @@ Examples
 ...     "contribution": [-10.0, 5.0, -15.0], "target": 100.0, "actual_bookings": 80.0})
 >>> spec = driver_waterfall(dec, "R1").to_dict()
 >>> [row["step"] for row in spec["datasets"][spec["data"]["name"]]]
-['Target', 'Target vs peers', 'Opportunities', 'Avg deal size', 'Actual']
+['Target', 'Target vs peers', 'Decided deals', 'Average deal size', 'Actual']
 """
 
 from __future__ import annotations
@@ -20,16 +20,9 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-__all__ = ["driver_waterfall", "funnel_vs_peers", "follow_up_curve"]
+from workbench.diagnose.funnel import COMPONENTS, component_label
 
-_LABELS = {
-    "target_vs_peers": "Target vs peers",
-    "activities": "Activities",
-    "opportunities_per_activity": "Deals per activity",
-    "opportunities": "Opportunities",
-    "stage_conversion": "Conversion",
-    "avg_deal_size": "Avg deal size",
-}
+__all__ = ["driver_waterfall", "funnel_vs_peers", "follow_up_curve"]
 
 
 def _entity(decomposition: pd.DataFrame, entity_id, entity_type: str) -> pd.DataFrame:
@@ -54,7 +47,7 @@ def driver_waterfall(decomposition: pd.DataFrame, entity_id, entity_type: str = 
     rows = [{"step": "Target" if has_target else "Peer level", "start": 0.0, "end": start, "kind": "total"}]
     level = start
     for r in d.itertuples(index=False):
-        label = _LABELS.get(r.component, r.component)
+        label = component_label(r.component) if r.component in COMPONENTS else r.component
         if r.detail:
             label = f"{label} {r.detail}"
         rows.append({"step": label, "start": level, "end": level + r.contribution,
@@ -82,9 +75,14 @@ def driver_waterfall(decomposition: pd.DataFrame, entity_id, entity_type: str = 
 
 
 def funnel_vs_peers(decomposition: pd.DataFrame, entity_id, entity_type: str = "rep") -> alt.Chart:
-    """Stage-by-stage conversion of one entity beside the peer benchmark."""
+    """Step-by-step pass rates of one entity's decided deals beside the peer benchmark.
+
+    Without stage history the only step is the win rate (see
+    :func:`workbench.diagnose.funnel.funnel_steps`).
+    """
     d = _entity(decomposition, entity_id, entity_type)
-    d = d[d["component"] == "stage_conversion"]
+    d = d[d["component"].isin(["stage_pass_rate", "win_rate"])]
+    d = d.assign(detail=[det if det else component_label(c) for c, det in zip(d["component"], d["detail"])])
     data = pd.concat(
         [
             pd.DataFrame({"transition": d["detail"], "who": str(entity_id), "conversion": d["actual"]}),
@@ -94,12 +92,12 @@ def funnel_vs_peers(decomposition: pd.DataFrame, entity_id, entity_type: str = "
     )
     order = d["detail"].tolist()
     return (
-        alt.Chart(data, title=f"Funnel conversion of {entity_type} {entity_id} vs comparable peers")
+        alt.Chart(data, title=f"Pass rates of {entity_type} {entity_id}'s decided deals vs comparable peers")
         .mark_bar()
         .encode(
             x=alt.X("transition:N", sort=order, title=None),
             xOffset="who:N",
-            y=alt.Y("conversion:Q", axis=alt.Axis(format="%"), title="Conversion"),
+            y=alt.Y("conversion:Q", axis=alt.Axis(format="%"), title=component_label("stage_pass_rate")),
             color=alt.Color("who:N", title=None),
             tooltip=["transition", "who", alt.Tooltip("conversion:Q", format=".1%")],
         )

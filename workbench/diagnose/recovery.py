@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 __all__ = ["DriverRecovery", "driver_recovery"]
@@ -56,6 +57,6 @@ def driver_recovery(findings: pd.DataFrame, planted: pd.DataFrame) -> DriverReco
     return DriverRecovery(
         precision=len(hits) / len(found) if found else float("nan"),
         recall=len(hits) / len(truth) if truth else float("nan"),
-        missed=planted[[not f for f in is_found]].reset_index(drop=True),
-        extra=reps[[not t for t in is_true]].reset_index(drop=True),
+        missed=planted[~np.array(is_found, dtype=bool)].reset_index(drop=True),
+        extra=reps[~np.array(is_true, dtype=bool)].reset_index(drop=True),
     )
