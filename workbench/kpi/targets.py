@@ -80,16 +80,35 @@ def _days(values) -> np.ndarray:
     return pd.to_datetime(pd.Series(values)).to_numpy().astype("datetime64[D]").astype(np.int64)
 
 
-def _own_daily(targets: pd.DataFrame, metric: str, lo: int, hi: int) -> pd.DataFrame:
-    """One row per entity and day in ``[lo, hi)`` with a target: ``entity_type, entity_id, day, value``."""
-    empty = pd.DataFrame({"entity_type": pd.Series([], dtype=object), "entity_id": pd.Series([], dtype=object),
-                          "day": pd.Series([], dtype=np.int64), "value": pd.Series([], dtype=float)})
+class _OwnDaily:
+    """Own targets per entity and day as integer arrays: ``entity`` codes into ``kinds`` /
+    ``ids``, ``day`` (days since 1970) and ``value`` (per day for additive metrics)."""
+
+    def __init__(self, kinds, ids, entity, day, value):
+        self.kinds, self.ids, self.entity, self.day, self.value = kinds, ids, entity, day, value
+
+    def of(self, level: str, index: pd.Index):
+        """``(position in index, day, value)`` of the own targets of ``level`` (−1: not in index)."""
+        position = np.where(self.kinds == level, index.get_indexer(self.ids.astype(str)), -1) if len(self.ids) else \
+            np.array([], np.int64)
+        rows = self.kinds[self.entity] == level
+        return position[self.entity[rows]], self.day[rows], self.value[rows]
+
+    def ids_of(self, level: str) -> np.ndarray:
+        """Entity ids of ``level`` that have own targets."""
+        return np.unique(self.ids[self.kinds == level].astype(str))
+
+
+def _own_daily(targets: pd.DataFrame | None, metric: str, lo: int, hi: int) -> _OwnDaily:
+    """Own targets spread to the days in ``[lo, hi)``; where several cover a day, the shortest period's."""
+    none = _OwnDaily(np.array([], object), np.array([], object), np.array([], np.int64), np.array([], np.int64),
+                     np.array([], float))
     if targets is None or targets.empty:
-        return empty
+        return none
     t = targets[targets["metric"].astype(str).str.strip().str.lower() == metric]
     t = t[pd.to_numeric(t["target"], errors="coerce").notna()]
     if t.empty:
-        return empty
+        return none
     spans = {}
     for text in pd.unique(t["period"].astype(str)):
         try:
@@ -104,18 +123,19 @@ def _own_daily(targets: pd.DataFrame, metric: str, lo: int, hi: int) -> pd.DataF
     value = pd.to_numeric(t["target"]).to_numpy(float)
     per_day = value / length if metric in ADDITIVE_METRICS else value
     kind = t["entity_type"].astype(str).str.strip().str.lower().to_numpy(object)
-    ident = t["entity_id"].astype(str).to_numpy(object)
-    ident = np.where(kind == "company", "company", ident)
+    ident = np.where(kind == "company", "company", t["entity_id"].astype(str).to_numpy(object))
+    entity, keys = pd.factorize(pd.Series(kind + "\x1f" + ident))
+    kinds = np.array([k.split("\x1f", 1)[0] for k in keys], dtype=object)
+    ids = np.array([k.split("\x1f", 1)[1] for k in keys], dtype=object)
     first, last = np.maximum(start, lo), np.minimum(end, hi)
     n = np.clip(last - first, 0, None)
     row = np.repeat(np.arange(len(t)), n)
     day = np.repeat(first, n) + (np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n))
-    daily = pd.DataFrame({"entity_type": kind[row], "entity_id": ident[row], "day": day,
-                          "value": per_day[row], "_length": length[row]})
-    # finest wins: for each entity and day keep the target of the shortest period
-    daily = daily.sort_values(["entity_type", "entity_id", "day", "_length"], kind="stable")
-    daily = daily.drop_duplicates(["entity_type", "entity_id", "day"], keep="first")
-    return daily.drop(columns="_length").reset_index(drop=True)
+    code = entity[row]
+    order = np.lexsort((length[row], day, code))  # by entity, day, then shortest period first
+    code, day, row = code[order], day[order], row[order]
+    first_of_day = np.r_[True, (code[1:] != code[:-1]) | (day[1:] != day[:-1])] if len(code) else np.array([], bool)
+    return _OwnDaily(kinds, ids, code[first_of_day], day[first_of_day], per_day[row[first_of_day]])
 
 
 def _members(reps: pd.DataFrame, level: str) -> pd.DataFrame:
@@ -135,19 +155,28 @@ def _members(reps: pd.DataFrame, level: str) -> pd.DataFrame:
     return out[pd.notna(out["entity_id"])].assign(entity_id=lambda f: f["entity_id"].astype(str))
 
 
-def _level_daily(own: pd.DataFrame, members: pd.DataFrame, level: str, additive: bool) -> pd.DataFrame:
-    """Daily targets of every entity of ``level``: own targets, else (additive) the reps' sum."""
-    mine = own.loc[own["entity_type"] == level, ["entity_id", "day", "value"]]
+def _level_daily(own: _OwnDaily, members: pd.DataFrame, entities: pd.Index, level: str, additive: bool, lo: int):
+    """``(entity index, day, value)`` of every entity of ``level``: own targets, else (additive)
+    the sum of its reps' targets that day."""
+    mine, day, value = own.of(level, entities)
+    keep = mine >= 0
+    mine, day, value = mine[keep], day[keep], value[keep]
     if level == "rep" or not additive:
-        return mine.reset_index(drop=True)
-    rep_days = own.loc[own["entity_type"] == "rep", ["entity_id", "day", "value"]].rename(columns={"entity_id": "rep_id"})
-    rolled = (rep_days.merge(members[["rep_id", "entity_id"]], on="rep_id")
-              .groupby(["entity_id", "day"], as_index=False)["value"].sum())
-    if mine.empty:
-        return rolled
-    keys = pd.MultiIndex.from_frame(rolled[["entity_id", "day"]])
-    taken = keys.isin(pd.MultiIndex.from_frame(mine[["entity_id", "day"]]))
-    return pd.concat([mine, rolled[~taken]], ignore_index=True)
+        return mine, day, value
+    rep_entity = pd.Series(entities.get_indexer(members["entity_id"]), index=members["rep_id"].to_numpy())
+    rep_entity = rep_entity[~rep_entity.index.duplicated()]
+    reps_index = pd.Index(rep_entity.index)
+    rep_pos, rep_day, rep_value = own.of("rep", reps_index)
+    member = np.where(rep_pos >= 0, rep_entity.to_numpy()[np.maximum(rep_pos, 0)], -1)
+    ok = member >= 0
+    width = int(max(rep_day.max(initial=lo), day.max(initial=lo)) - lo + 1)
+    key = member[ok] * width + (rep_day[ok] - lo)
+    cells, inverse = np.unique(key, return_inverse=True)
+    summed = np.bincount(inverse, weights=rep_value[ok], minlength=len(cells))
+    taken = np.isin(cells, mine * width + (day - lo))
+    cells, summed = cells[~taken], summed[~taken]
+    return (np.r_[mine, cells // width].astype(np.int64), np.r_[day, cells % width + lo].astype(np.int64),
+            np.r_[value, summed])
 
 
 def target_spans(targets: pd.DataFrame | None, reps: pd.DataFrame, spans: pd.DataFrame, metric: str = "bookings",
@@ -184,17 +213,12 @@ def target_spans(targets: pd.DataFrame | None, reps: pd.DataFrame, spans: pd.Dat
         members = _members(reps, level)
         entities = np.sort(members["entity_id"].unique()) if level != "company" else np.array(["company"], object)
         if level != "rep":  # entities with own targets but no reps still get their rows
-            extra = own.loc[own["entity_type"] == level, "entity_id"].unique()
-            entities = np.union1d(entities.astype(str), extra.astype(str)) if len(extra) else entities
+            extra = own.ids_of(level)
+            entities = np.union1d(entities.astype(str), extra) if len(extra) else entities
+        entities = pd.Index(entities)
         entity_start = members.groupby("entity_id")["start_day"].min()
-        daily = _level_daily(own, members, level, additive)
-        codes = pd.Index(entities)
-        e = codes.get_indexer(daily["entity_id"])
-        daily = daily[e >= 0]
-        e = e[e >= 0]
+        e, day, value = _level_daily(own, members, entities, level, additive, lo)
         n_e, n_s = len(entities), len(spans)
-        day = daily["day"].to_numpy(np.int64)
-        value = daily["value"].to_numpy(float)
         j = _span_of(day, span_start, span_end)
         inside = j >= 0
         cell = e[inside] * n_s + j[inside]
