@@ -249,6 +249,7 @@ def run_pandas(folder: Path) -> "pd.DataFrame":  # noqa: F821
     target_now = t.reindex(index).to_numpy()
     target_next = t.reindex(pd.MultiIndex.from_arrays(
         [index.get_level_values(0), index.get_level_values(1) + pd.offsets.MonthBegin(1)])).to_numpy()
+    out["bookings_target"] = target_now  # monthly rep targets: the month's target as given
     out["quota_attainment"] = out.bookings / np.where(target_now == 0, np.nan, target_now)
     out["win_rate"] = out.deals_won / (out.deals_won + lost).replace(0, np.nan)
     out["avg_deal_size"] = out.bookings / out.deals_won.replace(0, np.nan)
