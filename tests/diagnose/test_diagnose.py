@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import workbench
 from tests.diagnose.handmade import make_sales
 from workbench.diagnose import DRIVERS, DiagnosisConfig, diagnose, fit_follow_up_effect, lmdi
 from workbench.diagnose import stats
@@ -323,3 +324,13 @@ def test_cli(tmp_path, capsys):
     findings = pd.read_csv(out)
     assert {"entity_type", "entity_id", "driver", "revenue_impact", "evidence"} <= set(findings.columns)
     assert main(["diagnose", str(SAMPLE), "--period", "2026-13"]) == 2
+
+
+def test_a_period_after_the_data_ends_is_an_error(capsys):
+    from workbench.cli import main
+
+    assert main(["diagnose", str(SAMPLE), "--period", "2027-01"]) == 2
+    err = capsys.readouterr().err
+    assert "2027-01 starts after the data ends" in err and "newest record 2026-10" in err
+    with pytest.raises(ValueError, match="ends before the data starts"):
+        diagnose(workbench.load(SAMPLE), period="2019-Q1")

@@ -60,7 +60,8 @@ NUMERIC_FEATURES = ["age_days", "days_in_stage", "log_amount", "rep_win_rate", "
 CATEGORICAL_FEATURES = ["stage", "product", "source"]
 _LABELS = {
     "age_days": "age {:.0f} d", "days_in_stage": "{:.0f} d in stage", "log_amount": "amount {:,.0f}",
-    "rep_win_rate": "rep win rate {:.0%}", "log_follow_up_hours": "follow-up {:.0f} h", "touched": "touched={:.0f}",
+    "rep_win_rate": "rep's past win rate (shrunk) {:.0%}", "log_follow_up_hours": "{:.0f} h to first touch so far",
+    "touched": "touched={:.0f}",
     "log_activities": "{:.0f} activities", "log_activities_30d": "{:.0f} activities in 30 d",
 }
 
