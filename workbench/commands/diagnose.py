@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from workbench.errors import DataError
+from workbench.formatting import format_distinct
 from workbench.io.export import write_result
 
 __all__ = ["register", "run"]
@@ -77,10 +78,10 @@ def summary_text(result, top: int = 10, lang: str = "en") -> str:
     ]
     eff = result.follow_up_effect
     if eff is not None:
+        coef, lo, hi = format_distinct([eff.coef, eff.ci_low, eff.ci_high], "signed")
         lines.append(
             f"Follow-up effect: odds of winning x{eff.odds_ratio_per_doubling:.2f} per doubling of "
-            f"follow-up time (log-odds {eff.coef:+.3f}, 95% CI {eff.ci_low:+.3f}..{eff.ci_high:+.3f}, "
-            f"{eff.n_deals:,} deals)."
+            f"follow-up time (log-odds {coef}, 95% CI {lo}..{hi}, {eff.n_deals:,} deals)."
         )
     if len(f):
         lines.append("")

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from workbench.errors import DataError
+from workbench.formatting import format_distinct, format_value
 from workbench.io.export import OUTPUT_SUFFIXES, write_result
 
 __all__ = ["register", "run"]
@@ -93,11 +94,12 @@ def run(args) -> int:
             print(result.summary[["model", "mase", "wape", "bias", "coverage", "accuracy"]].to_string(index=False))
         else:
             print("  not enough history for a backtest")
-    show = fc[["entity_type", "entity_id", "period", "forecast", "forecast-lo-80", "forecast-hi-80",
-               "backtest_accuracy", "note"]]
+    show = _with_intervals(fc.head(30), ["forecast", "forecast-lo-80", "forecast-hi-80"], _metric_unit(args.metric))
+    show = show[["entity_type", "entity_id", "period", "forecast", "forecast-lo-80", "forecast-hi-80",
+                 "backtest_accuracy", "note"]]
     with pd.option_context("display.width", 160, "display.max_rows", 30, "display.float_format", "{:,.2f}".format):
         print("\nForecast (80% interval; backtest_accuracy = mean of max(0, 1 - |actual - forecast| / actual)):")
-        print(show.head(30).to_string(index=False))
+        print(show.to_string(index=False))
     if args.output:
         _report_written(write_result({"forecast": fc}, args.output), fc)
     if args.pipeline_out:
@@ -115,12 +117,29 @@ def run(args) -> int:
         print(f"\nWin model, held-out months {r['test_start']:%Y-%m} to {last_month:%Y-%m}: AUC {r['auc']:.3f} "
               f"(stage only {r['auc_stage_only']:.3f}), Brier {r['brier']:.3f}")
         shown = odds if args.level == "all" else odds[odds["entity_type"] == args.level]
-        with pd.option_context("display.width", 160, "display.max_rows", 30, "display.float_format", "{:,.2f}".format):
+        shown = _with_intervals(shown.head(30), ["p10", "p50", "p90"], "currency").assign(
+            target=lambda d: [format_value(v, "currency") for v in d["target"]],
+            p_reach_target=lambda d: [format_value(v, "share") for v in d["p_reach_target"]])
+        with pd.option_context("display.width", 160, "display.max_rows", 30):
             print(f"Pipeline forecast for {period} (Monte Carlo of open deals + deals not created yet):")
             print(shown[["entity_type", "entity_id", "p10", "p50", "p90", "target", "p_reach_target"]]
-                  .head(30).to_string(index=False))
+                  .to_string(index=False))
         _report_written(write_result({"pipeline_odds": odds}, args.pipeline_out), odds)
     return 0
+
+
+def _metric_unit(metric: str) -> str:
+    """The registry unit of the forecast KPI (plain numbers for one the registry does not know)."""
+    from workbench.kpi.registry import KPIS
+
+    return KPIS[metric].unit if metric in KPIS else ""
+
+
+def _with_intervals(frame, columns, unit: str):
+    """``frame`` with ``columns`` (a forecast and its bounds, or P10/P50/P90) written as text,
+    each row's numbers with the decimals it takes for different numbers to read differently."""
+    texts = [format_distinct(values, unit) for values in frame[columns].itertuples(index=False)]
+    return frame.assign(**{c: [row[i] for row in texts] for i, c in enumerate(columns)})
 
 
 def _report_written(path, frame) -> None:
