@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from workbench.commands.progress import Progress
 from workbench.errors import DataError
 from workbench.formatting import format_distinct, format_value
 from workbench.io.export import OUTPUT_SUFFIXES, write_result
@@ -60,9 +61,6 @@ def run(args) -> int:
     """Load, forecast, print the accuracy and write the output; return the exit code."""
     import pandas as pd
 
-    from workbench.io.load import load
-    from workbench.forecast.workflow import forecast_entities
-
     prog = "workbench forecast"
     source = Path(args.source).expanduser()
     if not source.exists():
@@ -78,12 +76,23 @@ def run(args) -> int:
     if args.pipeline_out and args.freq == "W":
         print(f"{prog}: error: --pipeline-out needs --freq M or Q", file=sys.stderr)
         return 2
+    stages = ["loading data", "backtesting and forecasting"]
+    stages += [f"writing {Path(args.output).name}"] if args.output else []
+    stages += ["scoring open deals", "simulating the pipeline", f"writing {Path(args.pipeline_out).name}"] \
+        if args.pipeline_out else []
+    progress = Progress(prog, stages)
     try:
-        data = load(source, stages=args.stages)
+        with progress.stage("loading data"):
+            from workbench.io.load import load
+
+            data = load(source, stages=args.stages)
         models = [m.strip() for m in args.models.split(",") if m.strip()] if args.models else None
-        result = forecast_entities(data, level=args.level, freq=args.freq, h=args.h, metric=args.metric,
-                                   models=models, method=args.method, reconcile=args.reconcile,
-                                   n_windows=args.windows, progress=True)
+        with progress.stage("backtesting and forecasting"):
+            from workbench.forecast.workflow import forecast_entities  # a few seconds of imports: inside the stage
+
+            result = forecast_entities(data, level=args.level, freq=args.freq, h=args.h, metric=args.metric,
+                                       models=models, method=args.method, reconcile=args.reconcile,
+                                       n_windows=args.windows, progress=progress.enabled)
     except (DataError, ValueError) as err:
         print(f"{prog}: {err}", file=sys.stderr)
         return 1
@@ -101,14 +110,19 @@ def run(args) -> int:
         print("\nForecast (80% interval; backtest_accuracy = mean of max(0, 1 - |actual - forecast| / actual)):")
         print(show.to_string(index=False))
     if args.output:
-        _report_written(write_result({"forecast": fc}, args.output), fc)
+        with progress.stage(f"writing {Path(args.output).name}"):
+            written = write_result({"forecast": fc}, args.output)
+        _report_written(written, fc)
     if args.pipeline_out:
         from workbench.forecast import WinModel, simulate_pipeline
 
         period = fc["period"].min()
         try:
-            win = WinModel(freq=args.freq).fit(data)
-            odds = simulate_pipeline(win.predict(data), data, period, seed=0)
+            with progress.stage("scoring open deals"):
+                win = WinModel(freq=args.freq).fit(data)
+                scored = win.predict(data)
+            with progress.stage("simulating the pipeline"):
+                odds = simulate_pipeline(scored, data, period, seed=0)
         except (DataError, ValueError) as err:
             print(f"{prog}: pipeline forecast: {err}", file=sys.stderr)
             return 1
@@ -124,7 +138,9 @@ def run(args) -> int:
             print(f"Pipeline forecast for {period} (Monte Carlo of open deals + deals not created yet):")
             print(shown[["entity_type", "entity_id", "p10", "p50", "p90", "target", "p_reach_target"]]
                   .to_string(index=False))
-        _report_written(write_result({"pipeline_odds": odds}, args.pipeline_out), odds)
+        with progress.stage(f"writing {Path(args.pipeline_out).name}"):
+            written = write_result({"pipeline_odds": odds}, args.pipeline_out)
+        _report_written(written, odds)
     return 0
 
 

@@ -7,6 +7,7 @@ import sys
 import warnings
 from pathlib import Path
 
+from workbench.commands.progress import Progress
 from workbench.errors import DataError
 from workbench.io.export import OUTPUT_SUFFIXES, write_result
 
@@ -154,9 +155,12 @@ def run(args) -> int:
         return _fail(str(err))
     if args.direct and not source.is_dir():
         return _fail(f"--direct needs a folder of Parquet files; {source} is not a folder")
+    progress = Progress("workbench kpi",
+                        ["loading data", "computing KPIs"] + ([f"writing {output.name}"] if output else []))
     try:
-        data = _load(args, source)
-        with warnings.catch_warnings(record=True) as caught:
+        with progress.stage("loading data"):
+            data = _load(args, source)
+        with progress.stage("computing KPIs"), warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             kpis = compute_kpis(data, by=levels, freq=args.freq, metrics=metrics, start=args.start, end=args.end)
     except DataError as err:
@@ -176,7 +180,8 @@ def run(args) -> int:
         print(f"\n{summary}. Write everything with -o kpis.csv (or .parquet / .xlsx).")
         return 0
     try:
-        write_result({"kpis": table}, output)
+        with progress.stage(f"writing {output.name}"):
+            write_result({"kpis": table}, output)
     except OSError as err:
         return _fail(f"cannot write {output}: {err}", 1)
     print(f"Wrote {output}: {summary}.")
@@ -244,7 +249,8 @@ def row_summary(kpis, wide: bool = False) -> str:
                            for i, (n, levels) in enumerate(levels_by_kpi_count.items()))]
     for metric, details in detail[detail.ne("")].groupby(kpis["metric"], sort=False):
         name = KPIS[metric].label_en if metric in KPIS else metric
-        notes.append(f"{name[:1].lower()}{name[1:]} has {count_label(details.nunique(), _DETAIL_NOUNS.get(metric, 'detail'))}")
+        counted = count_label(details.nunique(), _DETAIL_NOUNS.get(metric, "detail"))
+        notes.append(f"{name[:1].lower()}{name[1:]} has {counted}")
     if len(notes) > 1:
         text += f" ({'; '.join(notes)})"
     return text
