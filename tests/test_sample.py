@@ -381,7 +381,7 @@ def test_cli_writes_and_reports(tmp_path, capsys):
 
 def test_cli_rejects_bad_arguments(tmp_path, capsys):
     assert main(["sample", "--out", str(tmp_path), "--reps", "0"]) == 2
-    assert "n_reps" in capsys.readouterr().out
+    assert "n_reps" in capsys.readouterr().err
 
 
 def test_committed_sample_data_is_reproduced_byte_for_byte(tmp_path):

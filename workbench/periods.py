@@ -24,7 +24,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-__all__ = ["Period", "FREQS", "normalize_freq", "parse_period", "period_start", "period_label", "pandas_freq"]
+__all__ = [
+    "Period", "FREQS", "normalize_freq", "parse_period", "period_start", "period_label", "pandas_freq", "infer_freq",
+]
 
 #: Canonical frequency codes: week (starting Monday), month, quarter, year.
 FREQS = ("W", "M", "Q", "Y")
@@ -166,3 +168,27 @@ def period_label(start, freq: str) -> str:
         iso = ts.isocalendar()
         return f"{iso[0]:04d}-W{iso[1]:02d}"
     return f"{ts.year:04d}"
+
+
+def infer_freq(starts) -> str | None:
+    """The frequency code of a set of period starts, from the smallest gap between them.
+
+    Returns ``None`` when there are fewer than two distinct periods (nothing to tell
+    a month from a quarter by).
+
+    >>> infer_freq(pd.to_datetime(["2026-01-01", "2026-04-01", "2026-07-01"]))
+    'Q'
+    >>> infer_freq(pd.to_datetime(["2026-01-05", "2026-01-12"])), infer_freq(["2026-03-01"])
+    ('W', None)
+    """
+    days = pd.Series(pd.to_datetime(pd.Series(list(starts))).dropna().unique()).sort_values().diff().dt.days
+    if days.notna().sum() == 0:
+        return None
+    gap = days.min()
+    if gap <= 7:
+        return "W"
+    if gap <= 31:
+        return "M"
+    if gap <= 92:
+        return "Q"
+    return "Y"

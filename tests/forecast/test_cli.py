@@ -1,3 +1,5 @@
+import re
+
 import pandas as pd
 import pytest
 
@@ -53,3 +55,37 @@ def test_forecast_command_usage_errors(tmp_path, capsys):
     assert "no such file" in capsys.readouterr().err
     assert main(["forecast", str(tmp_path), "-o", str(tmp_path / "fc.json")]) == 2
     assert ".csv, .parquet or .xlsx" in capsys.readouterr().err
+
+
+def _printed_forecast_rows(printed: str) -> list[str]:
+    lines = printed.split("Forecast (80% interval")[1].splitlines()[2:]
+    rows = []
+    for line in lines:
+        if not line.strip():
+            break  # the table ends at the first blank line
+        rows.append(line)
+    return rows
+
+
+def test_forecast_command_prints_each_interval_in_the_kpi_unit_apart(sample_dir, tmp_path, capsys):
+    target = tmp_path / "fc.csv"
+    code = main(["forecast", str(sample_dir), "--by", "team", "--metric", "win_rate", "--h", "2",
+                 "--windows", "1", "--models", "naive,ets_ann", "-o", str(target)])
+    assert code == 0
+    rows = _printed_forecast_rows(capsys.readouterr().out)
+    written = pd.read_csv(target)
+    assert len(rows) == len(written)
+    for line, (_, row) in zip(rows, written.iterrows()):
+        forecast, lo, hi = re.findall(r"[\d.]+%", line)  # a share, written as one
+        if round(row["forecast-lo-80"], 9) != round(row["forecast-hi-80"], 9):
+            assert lo != hi
+        if round(row["forecast"], 9) != round(row["forecast-hi-80"], 9):
+            assert forecast != hi
+
+
+def test_forecast_command_prints_bookings_without_cents(sample_dir, capsys):
+    code = main(["forecast", str(sample_dir), "--by", "company", "--h", "1", "--windows", "1",
+                 "--models", "naive,ets_ann"])
+    assert code == 0
+    (line,) = _printed_forecast_rows(capsys.readouterr().out)
+    assert all(re.fullmatch(r"[\d,]+", value) for value in line.split()[3:6]), line

@@ -1,5 +1,8 @@
 """workbench kpi: writes CSV, Parquet and Excel; previews; explains its errors."""
 
+import math
+import re
+
 import pandas as pd
 import pytest
 
@@ -46,7 +49,7 @@ def test_wide_with_chinese_labels(source, tmp_path):
 def test_preview_without_output(source, capsys):
     assert main(["kpi", str(source), "--by", "region", "--metrics", "win_rate", "--rows", "3"]) == 0
     out = capsys.readouterr().out
-    assert "win_rate" in out and "2 region x 14 periods x 1 KPIs" in out
+    assert "win_rate" in out and "28 rows = 2 regions × 14 periods × 1 KPI." in out
 
 
 def test_missing_tables_are_noted_not_fatal(tmp_path, capsys):
@@ -98,3 +101,49 @@ def test_help_explains_the_output(capsys):
         main(["kpi", "--help"])
     out = capsys.readouterr().out
     assert "entity_type" in out and "-o kpis.csv" in out and "--wide" in out
+
+
+def _check_arithmetic(summary: str) -> int:
+    """Evaluate 'N rows = a × b × c + d × e × f (…)', check that it adds up to N and return N."""
+    total, terms = re.match(r"([\d,]+) rows? = ([^(]*)", summary).groups()
+    grid = terms.split(", ")[0]  # a wide table adds ", 23 KPI columns" after the sum
+    products = [math.prod(int(f.split()[0].replace(",", "")) for f in term.split(" × ")) for term in grid.split(" + ")]
+    assert sum(products) == int(total.replace(",", "")), summary
+    return int(total.replace(",", ""))
+
+
+def _summary(text: str) -> str:
+    return re.search(r"^(?:Wrote \S+: )?(\d[\d,]* rows? = .*?)\.(?: Write|$)", text, re.M).group(1)
+
+
+@pytest.mark.parametrize("by", ["rep", "team,company", "rep,team,region,company"])
+@pytest.mark.parametrize("wide", [False, True])
+def test_summary_arithmetic_holds_for_every_level_mix(source, tmp_path, by, wide, capsys):
+    out = tmp_path / "kpis.csv"
+    argv = ["kpi", str(source), "--by", by, "--freq", "Q", "-o", str(out)] + (["--wide"] if wide else [])
+    assert main(argv) == 0
+    summary = _summary(capsys.readouterr().out)
+    assert _check_arithmetic(summary) == len(pd.read_csv(out))
+    assert " x " not in summary
+    levels = by.split(",")
+    assert summary.count(" × ") == len(levels) * (1 if wide else 2)
+    assert "stage conversion has 3 stage pairs" in summary  # Lead→Demo, Demo→Proposal, Proposal→won
+    if wide:
+        assert ", " in summary and "KPI columns" in summary.split(" + ")[-1]
+
+
+def test_summary_uses_singular_and_plural(source, capsys):
+    assert main(["kpi", str(source), "--by", "company", "--freq", "Y", "--metrics", "bookings", "--rows", "0"]) == 0
+    summary = _summary(capsys.readouterr().out)
+    assert summary == "2 rows = 1 company × 2 periods × 1 KPI"
+    assert main(["kpi", str(source), "--by", "rep", "--freq", "Y", "--metrics", "bookings,win_rate",
+                 "--start", "2026", "--rows", "0"]) == 0
+    assert _summary(capsys.readouterr().out) == "8 rows = 4 reps × 1 period × 2 KPIs"
+
+
+def test_summary_counts_stage_pairs_as_columns(source, capsys):
+    assert main(["kpi", str(source), "--by", "region", "--freq", "Q",
+                 "--metrics", "bookings,stage_conversion", "--rows", "0"]) == 0
+    summary = _summary(capsys.readouterr().out)
+    assert summary.endswith("× 4 KPI columns (2 KPIs; stage conversion has 3 stage pairs)")
+    _check_arithmetic(summary)

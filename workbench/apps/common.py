@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import html
 import os
 from pathlib import Path
 
 import altair as alt
 import ipywidgets as widgets
+import pandas as pd
 
-__all__ = ["ErrorBox", "chart_widget", "default_data_source", "DATA_ENV_VAR"]
+__all__ = ["ErrorBox", "chart_widget", "default_data_source", "html_table", "DATA_ENV_VAR"]
 
 #: Environment variable naming the data source apps load (a folder, DuckDB file, ...).
 DATA_ENV_VAR = "WORKBENCH_DATA"
@@ -47,6 +49,49 @@ def default_data_source() -> Path:
         "No data to show: set WORKBENCH_DATA to a data folder, or create the sample "
         "data with `workbench sample --out sample_data` (make run does this)."
     )
+
+
+_CELL = "padding:3px 10px;font-variant-numeric:tabular-nums;"
+
+
+def html_table(frame: pd.DataFrame, *, css_class: str, numeric=()) -> str:
+    """An HTML table with a single header row, every value under its own header.
+
+    ``DataFrame.to_html`` puts a named index on a second header row, which shifts the
+    headers against the values in a widget; here the index name heads the first column
+    instead. Columns in ``numeric`` are right-aligned, header included, so digits line
+    up under their header; the first column and the others are left-aligned.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Already formatted values (text); the index is written as the first column.
+    css_class : str
+        Class of the ``<table>``.
+    numeric : collection of str
+        Columns holding numbers.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"Bookings": ["1,000"]}, index=pd.Index(["R001"], name="Rep"))
+    >>> print(html_table(frame, css_class="t", numeric={"Bookings"}))  # doctest: +ELLIPSIS
+    <table class="t" ...><thead><tr><th style="...text-align:left...">Rep</th><th style="...text-align:right...">Bookings</th></tr></thead><tbody><tr><th ...>R001</th><td style="...text-align:right...">1,000</td></tr></tbody></table>
+    """
+    numeric = set(numeric)
+
+    def style(column, header: bool) -> str:
+        align = "right" if column in numeric else "left"
+        extra = "vertical-align:bottom;" if header else "white-space:nowrap;"
+        return f'style="{_CELL}text-align:{align};{extra}"'
+
+    head = "".join(f"<th {style(c, True)}>{html.escape(str(c))}</th>" for c in frame.columns)
+    index_head = f"<th {style(None, True)}>{html.escape(str(frame.index.name or ''))}</th>"
+    rows = []
+    for entity, values in zip(frame.index, frame.itertuples(index=False)):
+        cells = "".join(f"<td {style(c, False)}>{html.escape(str(v))}</td>" for c, v in zip(frame.columns, values))
+        rows.append(f'<tr><th scope="row" {style(None, False)}>{html.escape(str(entity))}</th>{cells}</tr>')
+    return (f'<table class="{css_class}" style="border-collapse:collapse;line-height:1.35">'
+            f"<thead><tr>{index_head}{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
 
 
 class ErrorBox(widgets.HTML):

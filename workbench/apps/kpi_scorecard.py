@@ -6,17 +6,19 @@ import ipywidgets as widgets
 import pandas as pd
 import traitlets
 
-from workbench.apps.common import ErrorBox, chart_widget
+from workbench.apps.common import ErrorBox, chart_widget, html_table
 from workbench.charts.kpi import kpi_bar_chart, kpi_trend_chart
+from workbench.formatting import count_label
 from workbench.kpi import compute_kpis
 from workbench.kpi.registry import KPIS
-from workbench.kpi.scorecard import SCORECARD_METRICS, format_value, scorecard
+from workbench.kpi.scorecard import SCORECARD_METRICS, format_value, scorecard, scorecard_periods
 from workbench.periods import period_label
 
 __all__ = ["KpiScorecard"]
 
 _LEVELS = [("Rep", "rep"), ("Team", "team"), ("Region", "region"), ("Company", "company")]
 _FREQS = [("Month", "M"), ("Quarter", "Q")]
+_NO_DATA = {"en": "No KPIs in the data yet.", "zh": "数据中还没有可计算的指标。"}
 
 
 class KpiScorecard(widgets.VBox):
@@ -32,7 +34,10 @@ class KpiScorecard(widgets.VBox):
     Notes
     -----
     KPI tables are computed once per (level, frequency) and cached; changing the
-    period or metric only re-draws.
+    period or metric only re-draws. The period list starts at the first period with a
+    closed deal (see :func:`~workbench.kpi.scorecard.scorecard_periods`) and the trend
+    chart covers the same periods. The panel has no title of its own: the page or
+    notebook around it gives one.
     """
 
     level = traitlets.Unicode("rep")
@@ -67,7 +72,6 @@ class KpiScorecard(widgets.VBox):
         self.observe(self._on_level, names=["level", "freq"])
         self.observe(self._redraw, names=["period", "metric"])
         self.children = [
-            widgets.HTML("<h2>KPI scorecard</h2>"),
             widgets.HBox([self.level_picker, self.freq_picker, self.period_picker, self.metric_picker]),
             self.error,
             self.status,
@@ -89,10 +93,8 @@ class KpiScorecard(widgets.VBox):
 
     def _on_level(self, change=None):
         try:
-            kpis = self.kpis
-            booked = kpis[(kpis["metric"] == "bookings") & kpis["value"].notna()]
-            periods = sorted(pd.to_datetime(booked["period"]).unique())
-            options = [(period_label(p, self.freq), pd.Timestamp(p).strftime("%Y-%m-%d")) for p in periods]
+            periods = scorecard_periods(self.kpis)
+            options = [(period_label(p, self.freq), p.strftime("%Y-%m-%d")) for p in periods]
             with self.hold_trait_notifications():
                 self.period_picker.options = options
                 if options:
@@ -105,7 +107,7 @@ class KpiScorecard(widgets.VBox):
         try:
             self.error.clear()
             if not self.period:
-                self.status.value = "No bookings in the data yet."
+                self.status.value = _NO_DATA.get(self.lang, _NO_DATA["en"])
                 return
             kpis = self.kpis
             table = scorecard(kpis, self.period, lang=self.lang)
@@ -114,14 +116,17 @@ class KpiScorecard(widgets.VBox):
             for column in shown.columns:
                 shown[column] = [format_value(v, units.get(column, "")) for v in table[column]]
             self.status.value = (
-                f"<b>{len(table)}</b> {self.level}s · {period_label(self.period, self.freq)}"
+                f"<b>{count_label(len(table), self.level, self.lang)}</b> · {period_label(self.period, self.freq)}"
             )
-            self.table.value = shown.to_html(classes="wb-scorecard", border=0)
+            self.table.value = html_table(shown, css_class="wb-scorecard", numeric=set(shown.columns))
             label = self._label(self.metric)
             bar = kpi_bar_chart(table, label, unit=KPIS[self.metric].unit,
                                 reference=1.0 if self.metric == "quota_attainment" else None)
-            entities = table[label].dropna().sort_values(ascending=False).index[:8].tolist()
-            trend = kpi_trend_chart(kpis, self.metric, entities=entities, lang=self.lang)
+            ranked = table[label].dropna().sort_values(ascending=False, kind="stable")  # ties keep the id order
+            entities = ranked.index[:8].tolist()
+            shown_periods = pd.to_datetime(kpis["period"]) >= pd.Timestamp(self.period_picker.options[0][1])
+            trend = kpi_trend_chart(kpis[shown_periods], self.metric, entities=entities, lang=self.lang,
+                                    freq=self.freq)
             if self.bar is None:
                 self.bar, self.trend = chart_widget(bar), chart_widget(trend)
                 self.charts.children = [self.bar, self.trend]

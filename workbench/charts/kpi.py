@@ -2,14 +2,47 @@
 
 from __future__ import annotations
 
+import math
+
 import altair as alt
 import pandas as pd
 
+from workbench.formatting import natural_key
 from workbench.kpi.registry import KPIS
+from workbench.periods import infer_freq, normalize_freq
 
-__all__ = ["kpi_trend_chart", "kpi_bar_chart"]
+__all__ = ["kpi_trend_chart", "kpi_bar_chart", "PERIOD_FORMATS"]
 
 _AXIS_FORMAT = {"share": ".0%", "percent": ".0%", "currency": ",.0f", "count": ",.0f"}
+
+#: How a period start is written on an axis, as :func:`workbench.periods.period_label`
+#: writes it (``2026-W05``, ``2026-03``, ``2026-Q1``, ``2026``), in d3 time-format codes.
+PERIOD_FORMATS = {"W": "%G-W%V", "M": "%Y-%m", "Q": "%Y-Q%q", "Y": "%Y"}
+
+#: Steps tried per frequency (every n-th period gets a label), smallest first, until the labels fit.
+_TICK_STEPS = {"W": (1, 2, 4, 13, 26, 52), "M": (1, 2, 3, 6, 12), "Q": (1, 2, 4), "Y": (1, 2, 5, 10)}
+
+
+def _period_ticks(periods: pd.Series, freq: str, width: int) -> list[alt.DateTime]:
+    """Tick values at period starts: every period if their labels fit, else every n-th, aligned
+    on the year (months Jan / Apr / Jul / Oct, quarters Q1 / Q3, weeks W01 / W14 / ...)."""
+    starts = sorted(pd.to_datetime(periods).dropna().unique())
+    fits = max(2, width // 60)  # a label like 2026-Q1 needs about 60 px
+    step = next((k for k in _TICK_STEPS[freq] if math.ceil(len(starts) / k) <= fits), _TICK_STEPS[freq][-1])
+
+    def keep(ts: pd.Timestamp) -> bool:
+        if freq == "M":
+            return (ts.month - 1) % step == 0
+        if freq == "Q":
+            return ((ts.month - 1) // 3) % step == 0
+        if freq == "Y":
+            return ts.year % step == 0
+        return (ts.isocalendar()[1] - 1) % step == 0  # weeks: W01, W14, W27, W40 for a quarter's step
+
+    chosen = [pd.Timestamp(ts) for ts in starts if keep(pd.Timestamp(ts))]
+    if not chosen and starts:
+        chosen = [pd.Timestamp(starts[0])]
+    return [alt.DateTime(year=ts.year, month=ts.month, date=ts.day) for ts in chosen]
 
 
 def _label(metric: str, lang: str) -> str:
@@ -24,10 +57,14 @@ def kpi_trend_chart(
     *,
     highlight: str | None = None,
     lang: str = "en",
+    freq: str | None = None,
     width: int = 560,
     height: int = 260,
 ) -> alt.LayerChart:
     """Line chart of one KPI over periods, one line per entity, with the median of all.
+
+    The time axis is labelled with the periods as the rest of the workbench writes them
+    (``2026-03``, ``2026-Q1``, ``2026-W05``), so every label carries its year.
 
     Parameters
     ----------
@@ -41,6 +78,8 @@ def kpi_trend_chart(
         An entity drawn bold over the others.
     lang : {"en", "zh"}
         Label language.
+    freq : {"W", "M", "Q", "Y"}, optional
+        Period frequency of ``kpis``; read from the gaps between periods when omitted.
 
     Returns
     -------
@@ -53,7 +92,10 @@ def kpi_trend_chart(
     title = _label(metric, lang)
     fmt = _AXIS_FORMAT.get(KPIS[metric].unit, ",.2f")
     data = rows[["entity_id", "period", "value"]].assign(period=lambda d: pd.to_datetime(d["period"]))
-    x = alt.X("period:T", title=None)
+    freq = normalize_freq(freq) if freq else (infer_freq(median["period"]) or "M")
+    time_format = PERIOD_FORMATS[freq]
+    x = alt.X("period:T", title=None,
+              axis=alt.Axis(format=time_format, values=_period_ticks(median["period"], freq, width), labelAngle=0))
     y = alt.Y("value:Q", title=title, axis=alt.Axis(format=fmt))
     opacity = (
         alt.condition(alt.datum.entity_id == highlight, alt.value(1.0), alt.value(0.35))
@@ -66,9 +108,10 @@ def kpi_trend_chart(
         .encode(
             x=x,
             y=y,
-            color=alt.Color("entity_id:N", title=None, legend=alt.Legend(orient="right")),
+            color=alt.Color("entity_id:N", title=None, legend=alt.Legend(orient="right"),
+                            sort=sorted(data["entity_id"].unique(), key=natural_key)),
             opacity=opacity,
-            tooltip=["entity_id:N", alt.Tooltip("period:T", format="%Y-%m"), alt.Tooltip("value:Q", format=fmt)],
+            tooltip=["entity_id:N", alt.Tooltip("period:T", format=time_format), alt.Tooltip("value:Q", format=fmt)],
         )
     )
     median_line = (

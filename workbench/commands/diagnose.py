@@ -6,7 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from workbench.commands.progress import Progress
 from workbench.errors import DataError
+from workbench.formatting import format_distinct
 from workbench.io.results import write_result
 
 __all__ = ["register", "run"]
@@ -89,10 +91,10 @@ def summary_text(result, top: int = 10, lang: str = "en") -> str:
         lines.append(f"Company, {w.period}: bookings {c.bookings:,.0f}, target {target}, attainment {att}.")
     eff = result.follow_up_effect
     if eff is not None:
+        coef, lo, hi = format_distinct([eff.coef, eff.ci_low, eff.ci_high], "signed")
         lines.append(
             f"Follow-up effect (window): odds of winning x{eff.odds_ratio_per_doubling:.2f} per doubling of "
-            f"follow-up time (log-odds {eff.coef:+.3f}, 95% CI {eff.ci_low:+.3f}..{eff.ci_high:+.3f}, "
-            f"{eff.n_deals:,} deals)."
+            f"follow-up time (log-odds {coef}, 95% CI {lo}..{hi}, {eff.n_deals:,} deals)."
         )
     if len(f):
         lines.append("")
@@ -122,18 +124,23 @@ def summary_text(result, top: int = 10, lang: str = "en") -> str:
 
 def run(args) -> int:
     """Load, diagnose, print the summary and write the findings; return the exit code."""
-    from workbench.diagnose import DiagnosisConfig, diagnose
-    from workbench.io.load import load
-
     source = Path(args.source).expanduser()
     if not source.exists():
         print(f"workbench diagnose: error: {source}: no such file or folder", file=sys.stderr)
         return 2
+    output = Path(args.output).expanduser() if args.output else None
+    progress = Progress("workbench diagnose",
+                        ["loading data", "diagnosing"] + ([f"writing {output.name}"] if output else []))
     try:
-        config = DiagnosisConfig(fdr=float(args.fdr))
-        data = load(source, stages=args.stages)
-        result = diagnose(data, period=args.period, window=args.window, rep=args.rep, team=args.team,
-                          config=config, lang=args.lang)
+        with progress.stage("loading data"):
+            from workbench.diagnose import DiagnosisConfig, diagnose  # imports take a moment: inside the stage
+            from workbench.io.load import load
+
+            config = DiagnosisConfig(fdr=float(args.fdr))
+            data = load(source, stages=args.stages)
+        with progress.stage("diagnosing"):
+            result = diagnose(data, period=args.period, window=args.window, rep=args.rep, team=args.team,
+                              config=config, lang=args.lang)
     except DataError as err:
         print(f"workbench diagnose: {err}", file=sys.stderr)
         return 1
@@ -143,7 +150,8 @@ def run(args) -> int:
     print(summary_text(result, top=args.top, lang=args.lang))
     if args.output:
         try:
-            _write(result, Path(args.output).expanduser())
+            with progress.stage(f"writing {output.name}"):
+                _write(result, output)
         except ValueError as err:
             print(f"workbench diagnose: error: {err}", file=sys.stderr)
             return 2

@@ -6,8 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
+from workbench.commands.progress import Progress
 from workbench.errors import DataError
+from workbench.formatting import format_distinct, format_value
 from workbench.io.results import OUTPUT_SUFFIXES, write_result
+from workbench.periods import period_label
 
 __all__ = ["register", "run"]
 
@@ -61,10 +64,6 @@ def run(args) -> int:
     """Load, forecast, print the accuracy and write the output; return the exit code."""
     import pandas as pd
 
-    from workbench.forecast.workflow import forecast_entities
-    from workbench.io.load import load
-    from workbench.periods import period_label
-
     prog = "workbench forecast"
     source = Path(args.source).expanduser()
     if not source.exists():
@@ -80,12 +79,23 @@ def run(args) -> int:
     if args.pipeline_out and args.freq == "W":
         print(f"{prog}: error: --pipeline-out needs --freq M or Q", file=sys.stderr)
         return 2
+    stages = ["loading data", "backtesting and forecasting"]
+    stages += [f"writing {Path(args.output).name}"] if args.output else []
+    stages += ["scoring open deals", "simulating the pipeline", f"writing {Path(args.pipeline_out).name}"] \
+        if args.pipeline_out else []
+    progress = Progress(prog, stages)
     try:
-        data = load(source, stages=args.stages)
+        with progress.stage("loading data"):
+            from workbench.io.load import load
+
+            data = load(source, stages=args.stages)
         models = [m.strip() for m in args.models.split(",") if m.strip()] if args.models else None
-        result = forecast_entities(data, by=args.by, freq=args.freq, h=args.h, metric=args.metric,
-                                   models=models, method=args.method, reconcile=args.reconcile,
-                                   n_windows=args.windows, progress=True)
+        with progress.stage("backtesting and forecasting"):
+            from workbench.forecast.workflow import forecast_entities  # a few seconds of imports: inside the stage
+
+            result = forecast_entities(data, by=args.by, freq=args.freq, h=args.h, metric=args.metric,
+                                       models=models, method=args.method, reconcile=args.reconcile,
+                                       n_windows=args.windows, progress=progress.enabled)
     except (DataError, ValueError) as err:
         print(f"{prog}: {err}", file=sys.stderr)
         return 1
@@ -96,20 +106,26 @@ def run(args) -> int:
             print(result.summary[["model", "mase", "wape", "bias", "coverage", "accuracy"]].to_string(index=False))
         else:
             print("  not enough history for a backtest")
-    show = fc[["entity_type", "entity_id", "period", "forecast", "forecast-lo-80", "forecast-hi-80",
-               "backtest_accuracy", "note"]].assign(period=[period_label(p, args.freq) for p in fc["period"]])
+    show = _with_intervals(fc.head(30), ["forecast", "forecast-lo-80", "forecast-hi-80"], _metric_unit(args.metric))
+    show = show[["entity_type", "entity_id", "period", "forecast", "forecast-lo-80", "forecast-hi-80",
+                 "backtest_accuracy", "note"]].assign(period=lambda d: [period_label(p, args.freq) for p in d["period"]])
     with pd.option_context("display.width", 160, "display.max_rows", 30, "display.float_format", "{:,.2f}".format):
         print("\nForecast (80% interval; backtest_accuracy = mean of max(0, 1 - |actual - forecast| / actual)):")
-        print(show.head(30).to_string(index=False))
+        print(show.to_string(index=False))
     if args.output:
-        _report_written(write_result({"forecast": fc}, args.output), fc)
+        with progress.stage(f"writing {Path(args.output).name}"):
+            written = write_result({"forecast": fc}, args.output)
+        _report_written(written, fc)
     if args.pipeline_out:
         from workbench.forecast import WinModel, simulate_pipeline
 
         period = period_label(fc["period"].min(), args.freq)
         try:
-            win = WinModel(freq=args.freq).fit(data)
-            odds = simulate_pipeline(win.predict(data), data, period, seed=0)
+            with progress.stage("scoring open deals"):
+                win = WinModel(freq=args.freq).fit(data)
+                scored = win.predict(data)
+            with progress.stage("simulating the pipeline"):
+                odds = simulate_pipeline(scored, data, period, seed=0)
         except (DataError, ValueError) as err:
             print(f"{prog}: pipeline forecast: {err}", file=sys.stderr)
             return 1
@@ -118,12 +134,31 @@ def run(args) -> int:
         print(f"\nWin model, held-out months {r['test_start']:%Y-%m} to {last_month:%Y-%m}: AUC {r['auc']:.3f} "
               f"(stage only {r['auc_stage_only']:.3f}), Brier {r['brier']:.3f}")
         shown = odds if args.by == "all" else odds[odds["entity_type"] == args.by]
-        with pd.option_context("display.width", 160, "display.max_rows", 30, "display.float_format", "{:,.2f}".format):
+        shown = _with_intervals(shown.head(30), ["p10", "p50", "p90"], "currency").assign(
+            target=lambda d: [format_value(v, "currency") for v in d["target"]],
+            p_reach_target=lambda d: [format_value(v, "share") for v in d["p_reach_target"]])
+        with pd.option_context("display.width", 160, "display.max_rows", 30):
             print(f"Pipeline forecast for {period} (Monte Carlo of open deals + deals not created yet):")
             print(shown[["entity_type", "entity_id", "p10", "p50", "p90", "target", "p_reach_target"]]
-                  .head(30).to_string(index=False))
-        _report_written(write_result({"pipeline_odds": odds}, args.pipeline_out), odds)
+                  .to_string(index=False))
+        with progress.stage(f"writing {Path(args.pipeline_out).name}"):
+            written = write_result({"pipeline_odds": odds}, args.pipeline_out)
+        _report_written(written, odds)
     return 0
+
+
+def _metric_unit(metric: str) -> str:
+    """The registry unit of the forecast KPI (plain numbers for one the registry does not know)."""
+    from workbench.kpi.registry import KPIS
+
+    return KPIS[metric].unit if metric in KPIS else ""
+
+
+def _with_intervals(frame, columns, unit: str):
+    """``frame`` with ``columns`` (a forecast and its bounds, or P10/P50/P90) written as text,
+    each row's numbers with the decimals it takes for different numbers to read differently."""
+    texts = [format_distinct(values, unit) for values in frame[columns].itertuples(index=False)]
+    return frame.assign(**{c: [row[i] for row in texts] for i, c in enumerate(columns)})
 
 
 def _report_written(path, frame) -> None:

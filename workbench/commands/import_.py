@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from workbench.commands.progress import Progress
 from workbench.errors import DataError
 
 HELP = "import CRM exports (Salesforce, HubSpot, Zoho, Jiandaoyun, or any via a mapping file)"
@@ -65,14 +66,17 @@ def run(args) -> int:
     if not args.out:
         print("workbench import: give --out DIR, the folder to write the tables to", file=sys.stderr)
         return 2
+    progress = Progress("workbench import", ["reading exports", "writing tables"])
     try:
-        result = import_files(
-            args.files,
-            preset=args.preset,
-            mapping=args.mapping,
-            tables=_forced_tables(args),
-        )
-        paths = result.write(args.out)
+        with progress.stage("reading exports"):
+            result = import_files(
+                args.files,
+                preset=args.preset,
+                mapping=args.mapping,
+                tables=_forced_tables(args),
+            )
+        with progress.stage("writing tables"):
+            paths = result.write(args.out)
     except DataError as exc:
         print(f"workbench import: {exc}", file=sys.stderr)
         return 1

@@ -7,10 +7,11 @@ import sys
 import warnings
 from pathlib import Path
 
+from workbench.commands.progress import Progress
 from workbench.errors import DataError
 from workbench.io.results import OUTPUT_SUFFIXES, write_result
 
-__all__ = ["register", "run", "OUTPUT_FORMATS"]
+__all__ = ["register", "run", "row_summary", "OUTPUT_FORMATS"]
 
 #: File extensions ``-o`` understands.
 OUTPUT_FORMATS = OUTPUT_SUFFIXES
@@ -147,9 +148,12 @@ def run(args) -> int:
         return _fail(str(err))
     if args.direct and not source.is_dir():
         return _fail(f"--direct needs a folder of Parquet files; {source} is not a folder")
+    progress = Progress("workbench kpi",
+                        ["loading data", "computing KPIs"] + ([f"writing {output.name}"] if output else []))
     try:
-        data = _load(args, source)
-        with warnings.catch_warnings(record=True) as caught:
+        with progress.stage("loading data"):
+            data = _load(args, source)
+        with progress.stage("computing KPIs"), warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             kpis = compute_kpis(data, by=levels, freq=args.freq, metrics=metrics, start=args.start, end=args.end)
     except DataError as err:
@@ -160,9 +164,7 @@ def run(args) -> int:
     for note in caught:
         print(f"note: {note.message}", file=sys.stderr)
     table = _labelled(kpis, args.wide, args.lang)
-    entities = kpis.groupby("entity_type", sort=False)["entity_id"].nunique()
-    summary = (f"{len(table):,} rows: {', '.join(f'{n} {lv}' for lv, n in entities.items())} x "
-               f"{kpis['period'].nunique()} periods x {kpis['metric'].nunique()} KPIs")
+    summary = row_summary(kpis, wide=args.wide)
     if output is None:
         import pandas as pd
 
@@ -171,8 +173,83 @@ def run(args) -> int:
         print(f"\n{summary}. Write everything with -o kpis.csv (or .parquet / .xlsx).")
         return 0
     try:
-        write_result({"kpis": table}, output)
+        with progress.stage(f"writing {output.name}"):
+            write_result({"kpis": table}, output)
     except OSError as err:
         return _fail(f"cannot write {output}: {err}", 1)
-    print(f"Wrote {summary} to {output}")
+    print(f"Wrote {output}: {summary}.")
     return 0
+
+
+#: What one ``detail`` of a KPI is called in the row summary.
+_DETAIL_NOUNS = {"stage_conversion": "stage pair"}
+
+
+def row_summary(kpis, wide: bool = False) -> str:
+    """How the rows of the KPI table add up, in words whose arithmetic holds.
+
+    A long table has one row per entity, period and KPI column; a KPI with details
+    (``stage_conversion``: one per stage pair) has one column per detail. A wide table
+    (``--wide``, see :func:`workbench.kpi.kpi_wide`) has one row per entity and period.
+    Several levels are summed level by level.
+
+    Parameters
+    ----------
+    kpis : pandas.DataFrame
+        Output of :func:`workbench.kpi.compute_kpis` (long, before any ``--wide``).
+    wide : bool
+        Describe the wide table made from ``kpis`` instead.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> kpis = pd.DataFrame({"entity_type": "rep", "entity_id": ["r1"] * 3 + ["r2"] * 3,
+    ...     "period": pd.Timestamp("2026-01-01"), "metric": ["bookings", "stage_conversion",
+    ...     "stage_conversion"] * 2, "detail": ["", "A→B", "B→won"] * 2, "value": 1.0})
+    >>> row_summary(kpis)
+    '6 rows = 2 reps × 1 period × 3 KPI columns (2 KPIs; stage conversion has 2 stage pairs)'
+    >>> row_summary(kpis, wide=True)
+    '2 rows = 2 reps × 1 period, 3 KPI columns (2 KPIs; stage conversion has 2 stage pairs)'
+    """
+    from workbench.formatting import count_label
+    from workbench.kpi import KPIS
+
+    if kpis.empty:
+        return "0 rows"
+    detail = kpis["detail"].fillna("").astype(str)
+    column = kpis["metric"].astype(str) + "[" + detail + "]"
+    noun = "KPI column" if detail.ne("").any() else "KPI"
+    terms, total, levels_by_kpi_count = [], 0, {}
+    for level, rows in kpis.assign(_column=column).groupby("entity_type", sort=False):
+        entities, periods, columns = rows["entity_id"].nunique(), rows["period"].nunique(), rows["_column"].nunique()
+        levels_by_kpi_count.setdefault(rows["metric"].nunique(), []).append(level)
+        n_rows = len(rows.drop_duplicates(["entity_id", "period"])) if wide else len(rows)
+        grid = [count_label(entities, level), count_label(periods, "period")]
+        if not wide:
+            grid.append(count_label(columns, noun))
+        if entities * periods * (1 if wide else columns) == n_rows:
+            terms.append(" × ".join(grid))
+        else:  # not a full grid: say so rather than print a product that does not hold
+            terms.append(f"{count_label(n_rows, f'{level} row')} ({', '.join(grid)}; not every combination has a row)")
+        total += n_rows
+    text = f"{count_label(total, 'row')} = {' + '.join(terms)}"
+    if wide:
+        text += f", {count_label(column.nunique(), noun)}"
+    if len(levels_by_kpi_count) == 1:
+        notes = [count_label(next(iter(levels_by_kpi_count)), "KPI")]
+    else:
+        notes = [", ".join(f"{count_label(n, 'KPI') if i == 0 else n} per {_and(levels)}"
+                           for i, (n, levels) in enumerate(levels_by_kpi_count.items()))]
+    for metric, details in detail[detail.ne("")].groupby(kpis["metric"], sort=False):
+        name = KPIS[metric].label_en if metric in KPIS else metric
+        counted = count_label(details.nunique(), _DETAIL_NOUNS.get(metric, "detail"))
+        notes.append(f"{name[:1].lower()}{name[1:]} has {counted}")
+    if len(notes) > 1:
+        text += f" ({'; '.join(notes)})"
+    return text
+
+
+def _and(words) -> str:
+    """``rep``, ``rep and team``, ``rep, team and region``."""
+    words = list(words)
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import time
+
+from workbench.commands.progress import Progress
 
 __all__ = ["register", "run"]
 
@@ -61,13 +64,16 @@ def run(args) -> int:
     from workbench.sample.writer import write_tables
 
     started = time.perf_counter()
+    progress = Progress("workbench sample", ["simulating", "writing tables"])
     try:
-        tables = generate_sample(n_reps=args.reps, months=args.months, seed=args.seed, end=args.end,
-                                 planted=not args.no_drivers)
+        with progress.stage("simulating"):
+            tables = generate_sample(n_reps=args.reps, months=args.months, seed=args.seed, end=args.end,
+                                     planted=not args.no_drivers)
     except ValueError as exc:
-        print(f"error: {exc}")
+        print(f"workbench sample: error: {exc}", file=sys.stderr)
         return 2
-    paths = write_tables(tables, args.out)
+    with progress.stage("writing tables"):
+        paths = write_tables(tables, args.out)
     total = 0
     print(f"Wrote {len(paths)} files to {args.out}:")
     for name, path in paths.items():

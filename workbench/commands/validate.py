@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from workbench.commands.progress import Progress
 from workbench.errors import DataError
 
 __all__ = ["register", "run"]
@@ -54,18 +55,22 @@ def run(args) -> int:
     if args.examples < 0:
         print("workbench validate: error: --examples must be 0 or more", file=sys.stderr)
         return 2
+    quarantine_out = Path(args.quarantine_out).expanduser() if args.quarantine_out else None
+    progress = Progress("workbench validate", ["loading and validating data"]
+                        + ([f"writing {quarantine_out.name}"] if quarantine_out else []))
     try:
-        if args.preset or args.mapping:
-            data = load(source, stages=args.stages, preset=args.preset, mapping=args.mapping)
-        else:
-            data = load(source, stages=args.stages)
+        with progress.stage("loading and validating data"):
+            if args.preset or args.mapping:
+                data = load(source, stages=args.stages, preset=args.preset, mapping=args.mapping)
+            else:
+                data = load(source, stages=args.stages)
     except DataError as err:
         print(f"workbench validate: {err}", file=sys.stderr)
         return 1
     print(data.summary(examples=args.examples))
-    if args.quarantine_out:
-        out = Path(args.quarantine_out).expanduser()
-        out.parent.mkdir(parents=True, exist_ok=True)
-        data.quarantine.to_csv(out, index=False, encoding="utf-8-sig")
-        print(f"\nQuarantined rows written to {out}")
+    if quarantine_out is not None:
+        with progress.stage(f"writing {quarantine_out.name}"):
+            quarantine_out.parent.mkdir(parents=True, exist_ok=True)
+            data.quarantine.to_csv(quarantine_out, index=False, encoding="utf-8-sig")
+        print(f"\nQuarantined rows written to {quarantine_out}")
     return 0

@@ -10,11 +10,20 @@ Examples
 'Rep R007 closes deals of about 8,000 against 12,000 for comparable peers (95% CI 7,000–9,000, 40 decided deals); at the peer size the same wins would bring about 52,000 more.'
 >>> sentence(row, "zh")
 '销售 R007 的单笔成交金额约 8,000，同类同事为 12,000（95% 置信区间 7,000–9,000，40 个已决商机）；按同事的金额水平，同样的赢单可多带来约 52,000。'
+
+A narrow interval gets the decimals it needs to read as an interval:
+
+>>> row = dict(entity_type="rep", entity_id="R006", driver="low_activity", detail="prospecting",
+...            value=0.58, benchmark=1.21, ci_low=0.56, ci_high=0.61, n=35, revenue_impact=793671.0)
+>>> sentence(row, "en")
+'Rep R006 logs 0.58 prospecting activities per workday against 1.21 for comparable peers (95% CI 0.56–0.61, 35 months); at the peer level the funnel would bring about 793,671 more.'
+>>> sentence(row, "zh")
+'销售 R006 每个工作日约 0.58 次拓客活动，同类同事为 1.21 次（95% 置信区间 0.56–0.61，35 个月）；达到同事的活动量预计可多成交约 793,671。'
 """
 
 from __future__ import annotations
 
-import math
+from workbench.formatting import format_distinct
 
 from workbench.params import check_lang
 
@@ -26,20 +35,24 @@ ENTITY_NAMES = {
 }
 
 
-def _num(x, unit: str) -> str:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "n/a"
-    if unit == "rate":
-        return f"{100 * x:.0f}%"
-    if unit == "hours":
-        return f"{x:.1f}"
-    if unit == "days":
-        return f"{x:.0f}"
-    if unit == "points":
-        return f"{x:.2f}"
-    if unit in ("perday", "x"):
-        return f"{x:.1f}"
-    return f"{x:,.0f}"
+#: How each template unit is written: a :func:`~workbench.formatting.format_value` unit and
+#: the fewest decimals (the template supplies the unit's word, "h" or "days").
+_STYLE = {
+    "rate": ("rate", 0),
+    "hours": ("", 1),
+    "days": ("", 0),
+    "points": ("", 2),
+    "perday": ("", 1),
+    "x": ("", 1),
+    "currency": ("", 0),
+}
+
+
+def _numbers(values, unit: str) -> list[str]:
+    """The value, benchmark and interval bounds of a finding, written together so that
+    different numbers never print alike ("0.58–0.64", not "0.6–0.6")."""
+    style, decimals = _STYLE.get(unit, _STYLE["currency"])
+    return ["n/a" if text == "–" else text for text in format_distinct(values, style, decimals=decimals)]
 
 
 _TEMPLATES = {
@@ -120,15 +133,19 @@ def sentence(row, lang: str = "en") -> str:
     who = f"{ENTITY_NAMES[lang][row['entity_type']]} {row['entity_id']}"
     text = en if lang == "en" else zh
     impact = row.get("revenue_impact")
+    shown = [row["value"], row["benchmark"]]
+    if "{lo}" in text:  # bounds the sentence does not print do not set its decimals
+        shown += [row.get("ci_low"), row.get("ci_high")]
+    v, b, lo, hi = (_numbers(shown, unit) + ["n/a", "n/a"])[:4]
     return text.format(
         who=who,
-        v=_num(row["value"], unit),
-        b=_num(row["benchmark"], unit),
-        lo=_num(row.get("ci_low"), unit),
-        hi=_num(row.get("ci_high"), unit),
+        v=v,
+        b=b,
+        lo=lo,
+        hi=hi,
         n=int(row["n"]) if row.get("n") == row.get("n") and row.get("n") is not None else "?",
         d=row.get("detail") or "",
         d_en="prospecting activities" if row.get("detail") == "prospecting" else "activities",
         d_zh="拓客活动" if row.get("detail") == "prospecting" else "销售活动",
-        imp=_num(impact if impact == impact else 0.0, "currency"),
+        imp=_numbers([impact if impact == impact else 0.0], "currency")[0],
     )
