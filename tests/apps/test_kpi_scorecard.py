@@ -35,14 +35,14 @@ def _body_rows(panel) -> int:
 def test_panel_shows_latest_period_for_every_rep(data):
     panel = KpiScorecard(data)
     assert panel.error.value == ""
-    assert panel.period == panel.period_picker.options[-1][1]
+    assert panel.period == panel.period_picker.options[-1]
     assert _body_rows(panel) == len(data.reps)
     assert panel.bar is not None and panel.trend is not None
 
 
 def test_changing_level_recomputes_and_redraws(data):
     panel = KpiScorecard(data)
-    panel.level = "team"
+    panel.by = "team"
     teams = data.reps["team"].nunique()
     assert _body_rows(panel) == teams
     assert "Team" in panel.table.value
@@ -58,7 +58,7 @@ def test_errors_are_shown_not_raised(data, monkeypatch):
         raise DataError("targets.csv: column 'target' expected numbers")
 
     monkeypatch.setattr("workbench.apps.kpi_scorecard.compute_kpis", broken)
-    panel.level = "region"
+    panel.by = "region"
     assert "wb-error" in panel.error.value
     assert "targets.csv" in panel.error.value
 
@@ -130,9 +130,9 @@ def test_the_app_page_shows_the_title_once():
 ])
 def test_status_line_counts_with_the_right_plural(data, level, lang, text):
     panel = KpiScorecard(data, lang=lang)
-    panel.level = level
+    panel.by = level
     status = re.sub(r"<[^>]+>", "", panel.status.value)
-    assert status == f"{text} · {period_label(panel.period, 'M')}"
+    assert status == f"{text} · {panel.period}"
     assert "companys" not in status
 
 
@@ -141,8 +141,8 @@ def test_period_list_starts_at_the_first_closed_deal_and_the_trend_follows(data)
     first_close = pd.Timestamp(data.opportunities["closed_at"].min()).to_period("M").start_time
     periods = pd.to_datetime(panel.kpis["period"])
     assert periods.min() < first_close  # deals created before any closed: early periods exist
-    assert panel.period_picker.options[0][1] == first_close.strftime("%Y-%m-%d")
-    assert panel.period_picker.options[-1][1] == periods.max().strftime("%Y-%m-%d")
+    assert panel.period_picker.options[0] == period_label(first_close, "M")
+    assert panel.period_picker.options[-1] == period_label(periods.max(), "M")
     trend = panel.trend.chart.to_dict()
     drawn = {row["period"] for name in trend["datasets"] for row in trend["datasets"][name] if "period" in row}
     assert min(pd.to_datetime(sorted(drawn))) == first_close
@@ -153,7 +153,7 @@ def test_quarterly_trend_axis_carries_the_year(data):
     panel.freq = "Q"
     lines = panel.trend.chart.to_dict()["layer"][0]
     assert lines["encoding"]["x"]["axis"]["format"] == "%Y-Q%q"
-    assert all(label.startswith("20") and "-Q" in label for label, _ in panel.period_picker.options)
+    assert all(label.startswith("20") and "-Q" in label for label in panel.period_picker.options)
     panel.freq = "M"
     assert panel.trend.chart.to_dict()["layer"][0]["encoding"]["x"]["axis"]["format"] == "%Y-%m"
 

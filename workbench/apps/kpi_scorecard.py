@@ -1,4 +1,4 @@
-"""The KPI scorecard panel: pick a level, frequency and period; see every entity's KPIs."""
+"""The KPI scorecard panel: pick an entity level, frequency and period; see every entity's KPIs."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from workbench.formatting import count_label
 from workbench.kpi import compute_kpis
 from workbench.kpi.registry import KPIS
 from workbench.kpi.scorecard import SCORECARD_METRICS, format_value, scorecard, scorecard_periods
-from workbench.periods import period_label
+from workbench.periods import parse_period, period_label
 
 __all__ = ["KpiScorecard"]
 
@@ -33,16 +33,16 @@ class KpiScorecard(widgets.VBox):
 
     Notes
     -----
-    KPI tables are computed once per (level, frequency) and cached; changing the
+    KPI tables are computed once per (entity level, frequency) and cached; changing the
     period or metric only re-draws. The period list starts at the first period with a
     closed deal (see :func:`~workbench.kpi.scorecard.scorecard_periods`) and the trend
     chart covers the same periods. The panel has no title of its own: the page or
     notebook around it gives one.
     """
 
-    level = traitlets.Unicode("rep")
+    by = traitlets.Unicode("rep")
     freq = traitlets.Unicode("M")
-    period = traitlets.Unicode(None, allow_none=True)
+    period = traitlets.Unicode(None, allow_none=True)  # a period label: 2026-03, 2026-Q1
     metric = traitlets.Unicode("bookings")
 
     def __init__(self, data, lang: str = "en", **kwargs):
@@ -50,14 +50,14 @@ class KpiScorecard(widgets.VBox):
         self.data = data
         self.lang = lang
         self._cache: dict[tuple[str, str], pd.DataFrame] = {}
-        self.level_picker = widgets.Dropdown(options=_LEVELS, value="rep", description="Level")
+        self.by_picker = widgets.Dropdown(options=_LEVELS, value="rep", description="Level")
         self.freq_picker = widgets.Dropdown(options=_FREQS, value="M", description="Frequency")
         self.period_picker = widgets.Dropdown(options=[], description="Period")
         self.metric_picker = widgets.Dropdown(
             options=[(self._label(m), m) for m in SCORECARD_METRICS], value="bookings", description="Chart"
         )
         for picker, trait in [
-            (self.level_picker, "level"),
+            (self.by_picker, "by"),
             (self.freq_picker, "freq"),
             (self.period_picker, "period"),
             (self.metric_picker, "metric"),
@@ -69,36 +69,35 @@ class KpiScorecard(widgets.VBox):
         self.bar = None
         self.trend = None
         self.charts = widgets.VBox()
-        self.observe(self._on_level, names=["level", "freq"])
+        self.observe(self._on_by, names=["by", "freq"])
         self.observe(self._redraw, names=["period", "metric"])
         self.children = [
-            widgets.HBox([self.level_picker, self.freq_picker, self.period_picker, self.metric_picker]),
+            widgets.HBox([self.by_picker, self.freq_picker, self.period_picker, self.metric_picker]),
             self.error,
             self.status,
             self.table,
             self.charts,
         ]
-        self._on_level()
+        self._on_by()
 
     def _label(self, metric: str) -> str:
         return KPIS[metric].label_zh if self.lang == "zh" else KPIS[metric].label_en
 
     @property
     def kpis(self) -> pd.DataFrame:
-        """The tidy KPI table for the current level and frequency."""
-        key = (self.level, self.freq)
+        """The tidy KPI table for the current entity level and frequency."""
+        key = (self.by, self.freq)
         if key not in self._cache:
-            self._cache[key] = compute_kpis(self.data, by=self.level, freq=self.freq)
+            self._cache[key] = compute_kpis(self.data, by=self.by, freq=self.freq)
         return self._cache[key]
 
-    def _on_level(self, change=None):
+    def _on_by(self, change=None):
         try:
-            periods = scorecard_periods(self.kpis)
-            options = [(period_label(p, self.freq), p.strftime("%Y-%m-%d")) for p in periods]
+            options = [period_label(p, self.freq) for p in scorecard_periods(self.kpis)]
             with self.hold_trait_notifications():
                 self.period_picker.options = options
                 if options:
-                    self.period_picker.value = options[-1][1]
+                    self.period_picker.value = options[-1]
             self._redraw()
         except Exception as exc:  # shown to the viewer instead of a hidden traceback
             self.error.show(exc)
@@ -116,7 +115,7 @@ class KpiScorecard(widgets.VBox):
             for column in shown.columns:
                 shown[column] = [format_value(v, units.get(column, "")) for v in table[column]]
             self.status.value = (
-                f"<b>{count_label(len(table), self.level, self.lang)}</b> · {period_label(self.period, self.freq)}"
+                f"<b>{count_label(len(table), self.by, self.lang)}</b> · {self.period}"
             )
             self.table.value = html_table(shown, css_class="wb-scorecard", numeric=set(shown.columns))
             label = self._label(self.metric)
@@ -124,7 +123,7 @@ class KpiScorecard(widgets.VBox):
                                 reference=1.0 if self.metric == "quota_attainment" else None)
             ranked = table[label].dropna().sort_values(ascending=False, kind="stable")  # ties keep the id order
             entities = ranked.index[:8].tolist()
-            shown_periods = pd.to_datetime(kpis["period"]) >= pd.Timestamp(self.period_picker.options[0][1])
+            shown_periods = pd.to_datetime(kpis["period"]) >= parse_period(self.period_picker.options[0]).start
             trend = kpi_trend_chart(kpis[shown_periods], self.metric, entities=entities, lang=self.lang,
                                     freq=self.freq)
             if self.bar is None:

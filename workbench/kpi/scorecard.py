@@ -28,6 +28,7 @@ __all__ = ["SCORECARD_METRICS", "scorecard", "scorecard_periods", "format_value"
 #: The KPIs a scorecard shows by default, in display order.
 SCORECARD_METRICS = (
     "bookings",
+    "bookings_target",
     "quota_attainment",
     "deals_won",
     "win_rate",
