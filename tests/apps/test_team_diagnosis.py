@@ -36,12 +36,12 @@ def fresh(panel):
 
 
 def _rows(table_html: str) -> list[list[str]]:
-    """Cell texts of the body rows of an HTML table written by ``DataFrame.to_html``."""
+    """Cell texts of the body rows of an HTML table written by ``workbench.apps.common.html_table``."""
     if "<tbody>" not in table_html:
         return []
     body = table_html.split("<tbody>")[1].split("</tbody>")[0]
     return [
-        [html.unescape(cell.strip()) for cell in re.findall(r"<td>(.*?)</td>", row, flags=re.S)]
+        [html.unescape(cell.strip()) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)]
         for row in re.findall(r"<tr>(.*?)</tr>", body, flags=re.S)
     ]
 
@@ -160,3 +160,20 @@ def test_missing_table_is_shown_not_raised(data):
     panel = TeamDiagnosis({"reps": data.reps})
     assert "opportunities" in panel.error.value
     assert panel.period is None
+
+
+def test_every_app_page_shows_its_title_once():
+    import json
+    from pathlib import Path
+
+    import workbench.apps as apps
+
+    root = Path(__file__).resolve().parents[2] / "apps"
+    for notebook in root.glob("*.ipynb"):
+        cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+        titles = [line for cell in cells if cell["cell_type"] == "markdown"
+                  for line in "".join(cell["source"]).splitlines() if line.startswith("#")]
+        assert len(titles) == 1, notebook.name
+    source = "".join(Path(apps.__file__).parent.joinpath(name).read_text(encoding="utf-8")
+                     for name in ("team_diagnosis.py", "forecast_outlook.py", "kpi_scorecard.py"))
+    assert "<h1" not in source and "<h2" not in source

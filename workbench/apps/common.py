@@ -54,7 +54,7 @@ def default_data_source() -> Path:
 _CELL = "padding:3px 10px;font-variant-numeric:tabular-nums;"
 
 
-def html_table(frame: pd.DataFrame, *, css_class: str, numeric=()) -> str:
+def html_table(frame: pd.DataFrame, *, css_class: str, numeric=(), wrap=(), index: bool = True) -> str:
     """An HTML table with a single header row, every value under its own header.
 
     ``DataFrame.to_html`` puts a named index on a second header row, which shifts the
@@ -70,6 +70,10 @@ def html_table(frame: pd.DataFrame, *, css_class: str, numeric=()) -> str:
         Class of the ``<table>``.
     numeric : collection of str
         Columns holding numbers.
+    wrap : collection of str
+        Columns of running text that may wrap (the others stay on one line).
+    index : bool
+        Write the index as the first column (a row header); ``False`` leaves it out.
 
     Examples
     --------
@@ -77,19 +81,20 @@ def html_table(frame: pd.DataFrame, *, css_class: str, numeric=()) -> str:
     >>> print(html_table(frame, css_class="t", numeric={"Bookings"}))  # doctest: +ELLIPSIS
     <table class="t" ...><thead><tr><th style="...text-align:left...">Rep</th><th style="...text-align:right...">Bookings</th></tr></thead><tbody><tr><th ...>R001</th><td style="...text-align:right...">1,000</td></tr></tbody></table>
     """
-    numeric = set(numeric)
+    numeric, wrap = set(numeric), set(wrap)
 
     def style(column, header: bool) -> str:
         align = "right" if column in numeric else "left"
-        extra = "vertical-align:bottom;" if header else "white-space:nowrap;"
+        extra = "vertical-align:bottom;" if header else ("vertical-align:top;" if column in wrap else "white-space:nowrap;")
         return f'style="{_CELL}text-align:{align};{extra}"'
 
     head = "".join(f"<th {style(c, True)}>{html.escape(str(c))}</th>" for c in frame.columns)
-    index_head = f"<th {style(None, True)}>{html.escape(str(frame.index.name or ''))}</th>"
+    index_head = f"<th {style(None, True)}>{html.escape(str(frame.index.name or ''))}</th>" if index else ""
     rows = []
     for entity, values in zip(frame.index, frame.itertuples(index=False)):
         cells = "".join(f"<td {style(c, False)}>{html.escape(str(v))}</td>" for c, v in zip(frame.columns, values))
-        rows.append(f'<tr><th scope="row" {style(None, False)}>{html.escape(str(entity))}</th>{cells}</tr>')
+        row_head = f'<th scope="row" {style(None, False)}>{html.escape(str(entity))}</th>' if index else ""
+        rows.append(f"<tr>{row_head}{cells}</tr>")
     return (f'<table class="{css_class}" style="border-collapse:collapse;line-height:1.35">'
             f"<thead><tr>{index_head}{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
 

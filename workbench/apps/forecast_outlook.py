@@ -104,6 +104,7 @@ class ForecastOutlook(widgets.VBox):
 
     Notes
     -----
+    The panel has no title of its own: the page or notebook around it gives one.
     Forecasts are computed once per (entity level, frequency, horizon); the win model, the
     scored deals and the pipeline simulation once per frequency. Changing the entity
     only re-draws. ``timings_`` records the seconds each computation took.
@@ -146,7 +147,6 @@ class ForecastOutlook(widgets.VBox):
         self.observe(self._on_freq, names=["freq"])
         self.observe(self._on_entity, names=["entity", "horizon"])
         self.children = [
-            widgets.HTML("<h2>Forecast outlook: will we hit target?</h2>"),
             widgets.HBox([self.by_picker, self.entity_picker, self.freq_picker, self.horizon_picker]),
             self.error,
             self.status,

@@ -19,7 +19,7 @@ import ipywidgets as widgets
 import pandas as pd
 import traitlets
 
-from workbench.apps.common import ErrorBox, chart_widget
+from workbench.apps.common import ErrorBox, chart_widget, html_table
 from workbench.charts.diagnose import driver_waterfall, funnel_vs_peers
 from workbench.diagnose import DRIVERS, diagnose
 from workbench.diagnose.selection import diagnosis_periods, driver_totals, headline, select
@@ -31,7 +31,6 @@ _LANGS = [("English", "en"), ("中文", "zh")]
 
 _TEXT = {
     "en": {
-        "title": "Team diagnosis: why are we missing target?",
         "period": "Period", "team": "Team", "rep": "Rep", "lang": "Language",
         "all_teams": "All teams", "no_rep": "— none —",
         "computing": "Diagnosing {period} (all reps, teams and regions)…",
@@ -55,7 +54,6 @@ _TEXT = {
         "change": "Change", "top_lost_reason": "Top loss reason",
     },
     "zh": {
-        "title": "团队诊断：为什么没有完成目标？",
         "period": "期间", "team": "团队", "rep": "销售", "lang": "语言",
         "all_teams": "全部团队", "no_rep": "— 无 —",
         "computing": "正在诊断 {period}（全部销售、团队和区域）…",
@@ -86,8 +84,8 @@ def _escape(text) -> str:
     return html.escape(str(text))
 
 
-def _html_table(frame: pd.DataFrame, css_class: str) -> str:
-    return frame.to_html(index=False, border=0, escape=True, classes=css_class)
+def _html_table(frame: pd.DataFrame, css_class: str, numeric=(), wrap=()) -> str:
+    return html_table(frame, css_class=css_class, numeric=numeric, wrap=wrap, index=False)
 
 
 class TeamDiagnosis(widgets.VBox):
@@ -103,6 +101,10 @@ class TeamDiagnosis(widgets.VBox):
         Initial period (default: the newest complete quarter, else month).
     config : DiagnosisConfig, optional
         Passed to :func:`~workbench.diagnose.diagnose`.
+
+    Notes
+    -----
+    The panel has no title of its own: the page or notebook around it gives one.
 
     Attributes
     ----------
@@ -135,7 +137,6 @@ class TeamDiagnosis(widgets.VBox):
         self.team_picker = widgets.Dropdown(options=[("All teams", "")], value="", description="Team")
         self.rep_picker = widgets.Dropdown(options=[("— none —", "")], value="", description="Rep")
         self.lang_picker = widgets.Dropdown(options=_LANGS, value="en", description="Language")
-        self.title = widgets.HTML()
         self.summary = widgets.HTML()
         self.table = widgets.HTML(layout=widgets.Layout(overflow="auto", max_height="460px"))
         self.chart_note = widgets.HTML()
@@ -152,7 +153,6 @@ class TeamDiagnosis(widgets.VBox):
             ]
         )
         self.children = [
-            self.title,
             widgets.HBox([self.period_picker, self.team_picker, self.rep_picker, self.lang_picker]),
             self.error,
             self.status,
@@ -240,7 +240,6 @@ class TeamDiagnosis(widgets.VBox):
             self.rep_picker.value = rep
         finally:
             self._quiet = quiet
-        self.title.value = f"<h2>{self._t('title')}</h2>"
         self.period_picker.description = self._t("period")
         self.team_picker.description = self._t("team")
         self.rep_picker.description = self._t("rep")
@@ -355,7 +354,7 @@ class TeamDiagnosis(widgets.VBox):
                 self._t("at_stake"): [format_value(v, "currency") for v in summary["revenue_at_stake"]],
             }
         )
-        return _html_table(shown, "wb-team-table")
+        return _html_table(shown, "wb-team-table", numeric=list(shown.columns[1:-2]) + [shown.columns[-1]])
 
     def _not_tested_html(self, not_tested: pd.DataFrame) -> str:
         if not_tested is None or not_tested.empty:
@@ -384,7 +383,8 @@ class TeamDiagnosis(widgets.VBox):
                 self._t("evidence"): evidence.astype(str),
             }
         )
-        return _html_table(shown, "wb-findings")
+        numeric = [self._t(k) for k in ("value", "benchmark", "impact", "confidence")]
+        return _html_table(shown, "wb-findings", numeric=numeric, wrap=[self._t("evidence")])
 
     def _opportunities_html(self, opps: pd.DataFrame) -> str:
         if opps is None or opps.empty:
@@ -400,7 +400,7 @@ class TeamDiagnosis(widgets.VBox):
                 self._t("note"): (opps["note_zh"] if self.lang == "zh" else opps["note"]).astype(str),
             }
         )
-        return _html_table(shown, "wb-opportunities")
+        return _html_table(shown, "wb-opportunities", numeric=list(shown.columns[1:-1]), wrap=[self._t("note")])
 
     def _competition_html(self, comp: pd.DataFrame) -> str:
         if comp is None or comp.empty:
@@ -418,7 +418,7 @@ class TeamDiagnosis(widgets.VBox):
                 self._t("top_lost_reason"): comp["top_lost_reason"].fillna("").astype(str),
             }
         )
-        return _html_table(shown, "wb-competition")
+        return _html_table(shown, "wb-competition", numeric=list(shown.columns[3:-1]))
 
     def _draw_charts(self, sel) -> None:
         if self.rep:
