@@ -23,8 +23,8 @@ def panel(data):
 
 
 def _odds_numbers(panel) -> dict[str, float]:
-    cells = re.findall(r"<td>([^<]*)</td>", panel.odds_html.value.split('class="dataframe wb-odds"')[1])
-    heads = re.findall(r"<th>([^<]*)</th>", panel.odds_html.value)
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", panel.odds_html.value.split('class="wb-odds"')[1])
+    heads = re.findall(r"<th[^>]*>([^<]*)</th>", panel.odds_html.value)
     row = dict(zip(heads, cells))
     return {k: float(row[k].replace(",", "")) for k in ("P10", "P50", "P90")}
 
@@ -69,7 +69,7 @@ def test_entity_change_redraws_chart_and_deals(panel, data):
     assert panel.fan.chart.to_dict()["title"] != title_before
     assert "R004" in panel.fan.chart.to_dict()["title"]
     assert panel.deals_html.value != deals_before
-    shown_reps = set(re.findall(r"<td>(R\d{3})</td>", panel.deals_html.value))
+    shown_reps = set(re.findall(r"<td[^>]*>(R\d{3})</td>", panel.deals_html.value))
     assert shown_reps <= {"R004"}
     odds = _odds_numbers(panel)
     assert odds["P10"] <= odds["P50"] <= odds["P90"]
@@ -89,7 +89,7 @@ def test_frequency_change_resets_horizon_and_uses_quarters(panel):
 
 
 def _odds_table_period(panel) -> str:
-    return re.findall(r"<td>([^<]*)</td>", panel.odds_html.value)[0]
+    return re.findall(r"<td[^>]*>([^<]*)</td>", panel.odds_html.value)[0]
 
 
 def test_forecasts_are_cached_per_level_frequency_and_horizon(data, monkeypatch):

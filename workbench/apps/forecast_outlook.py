@@ -17,7 +17,7 @@ import ipywidgets as widgets
 import pandas as pd
 import traitlets
 
-from workbench.apps.common import ErrorBox, chart_widget
+from workbench.apps.common import ErrorBox, chart_widget, html_table
 from workbench.charts.forecast import forecast_fan_chart
 from workbench.forecast import WinModel, forecast_entities, simulate_pipeline
 from workbench.forecast.hierarchy import entity_uid
@@ -29,8 +29,6 @@ _LEVELS = [("Rep", "rep"), ("Team", "team"), ("Region", "region"), ("Company", "
 _FREQS = [("Month", "M"), ("Quarter", "Q")]
 _MAX_H = {"M": 6, "Q": 4}
 _DEFAULT_H = {"M": 3, "Q": 2}
-_TABLE_STYLE = ("<style>.wb-odds th, .wb-odds td, .wb-deals th, .wb-deals td "
-                "{padding: 2px 10px; text-align: right} .wb-deals td:last-child {text-align: left}</style>")
 _UNIT = {"M": ("month", "months", "same month last year"), "Q": ("quarter", "quarters", "same quarter last year")}
 
 
@@ -319,7 +317,7 @@ class ForecastOutlook(widgets.VBox):
             self.odds_html.value = (
                 f"<p>{verdict} Bookings will land between <b>{_money(r['p10'])}</b> (P10) and "
                 f"<b>{_money(r['p90'])}</b> (P90) in 8 of 10 simulated outcomes; P50 {_money(r['p50'])}.</p>"
-                + _TABLE_STYLE + table.to_html(index=False, classes="wb-odds", border=0))
+                + html_table(table, css_class="wb-odds", numeric=list(table.columns[1:]), index=False))
             deals = self.entity_deals(self.by, self.entity, self.freq)
             if deals.empty:
                 self.deals_html.value = "<p>No open deals.</p>"
@@ -333,7 +331,8 @@ class ForecastOutlook(widgets.VBox):
                 "Why (top factors)": deals["top_factors"].astype(str),
             })
             self.deals_html.value = (f"<p><b>Top {len(shown)} open deals</b> by expected bookings this period</p>"
-                                     + shown.to_html(index=False, classes="wb-deals", border=0))
+                                     + html_table(shown, css_class="wb-deals", numeric=list(shown.columns[3:-1]),
+                                                  wrap=[shown.columns[-1]], index=False))
         except Exception as exc:
             self.odds_html.value = ""
             self.deals_html.value = ""
