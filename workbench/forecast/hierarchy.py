@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.contract import ENTITY_TYPES
-from workbench.params import check_choice
+from workbench.params import check_by, check_choice, check_param
 
 __all__ = ["entity_uid", "hierarchy_tags", "summing_matrix", "aggregate_hierarchy", "reconcile",
            "coherence_table", "RECONCILE_METHODS"]
@@ -40,16 +40,15 @@ def entity_uid(level: str, entity_id) -> str:
     return f"{level}:{entity_id}"
 
 
-def hierarchy_tags(reps: pd.DataFrame, levels=ENTITY_TYPES) -> pd.DataFrame:
-    """One row per rep with the series id of each level above it.
+def hierarchy_tags(reps: pd.DataFrame, by=ENTITY_TYPES) -> pd.DataFrame:
+    """One row per rep with the series id of each entity level (``by``) above it.
 
     >>> reps = pd.DataFrame({"rep_id": ["r1", "r2"], "team": ["A", "B"], "region": ["E", "E"]})
     >>> hierarchy_tags(reps).iloc[0].tolist()
     ['rep:r1', 'team:A', 'region:E', 'company:company']
     """
-    levels = list(levels)
-    if levels[0] != "rep":
-        raise ValueError(f"The hierarchy must start at 'rep'; got levels {levels}.")
+    levels = check_by("hierarchy_tags", by)
+    check_param("hierarchy_tags", "by", by, "entity levels starting with 'rep'", levels[0] == "rep")
     out = pd.DataFrame(index=range(len(reps)))
     for level in levels:
         if level == "company":
