@@ -53,10 +53,13 @@ def compute_kpis(
 
     Parameters
     ----------
-    data : SalesData, dict of DataFrames or KPITables
-        A :class:`~workbench.io.SalesData` from :func:`workbench.load`, a dict of
-        contract DataFrames (``{"reps": ..., "opportunities": ..., "stages": [...]}``),
-        or :class:`~workbench.kpi.engine.KPITables` (e.g. from
+    data : SalesData, path, dict of DataFrames or KPITables
+        A :class:`~workbench.io.SalesData` from :func:`workbench.load`, a path or a dict
+        of contract DataFrames (``{"reps": ..., "opportunities": ..., "stages": [...]}``,
+        e.g. :func:`workbench.sample.generate_sample`'s output) — paths and dicts go
+        through :func:`workbench.io.load.as_sales_data`, so they are validated exactly as
+        ``workbench.load`` does and give the same KPIs — or
+        :class:`~workbench.kpi.engine.KPITables` (e.g. from
         :func:`~workbench.kpi.engine.kpi_tables_from_parquet` for big Parquet data).
     by : {"rep", "team", "region", "company"} or list of them
         Entity level(s). Teams and regions come from the ``reps`` table.
