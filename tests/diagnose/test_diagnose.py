@@ -10,8 +10,7 @@ import pytest
 
 import workbench
 from tests.diagnose.handmade import make_sales
-from workbench.diagnose import DRIVERS, DiagnosisConfig, diagnose, fit_follow_up_effect, lmdi
-from workbench.diagnose import stats
+from workbench.diagnose import DRIVERS, DiagnosisConfig, diagnose, fit_follow_up_effect, lmdi, stats
 from workbench.diagnose.drivers import Context
 from workbench.diagnose.facts import entity_frames, prepare
 

@@ -1,6 +1,5 @@
 """compute_kpis edge cases, kpi_wide, to_series, the Parquet path and input hygiene."""
 
-import copy
 import math
 import warnings
 

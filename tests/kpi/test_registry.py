@@ -4,9 +4,9 @@ import pytest
 
 from tests.kpi.handmade import handmade_kpis
 from workbench.contract import ENTITY_TYPES, TABLE_NAMES
+from workbench.errors import UnknownKPIError
 from workbench.kpi import KPIS, kpi_label
 from workbench.kpi.registry import UNITS, parse_wide_column, wide_column
-from workbench.errors import UnknownKPIError
 
 ISSUE_KEYS = [
     "bookings", "bookings_growth_pop", "bookings_growth_yoy", "bookings_target", "quota_attainment", "deals_won", "win_rate",

@@ -24,7 +24,6 @@ A narrow interval gets the decimals it needs to read as an interval:
 from __future__ import annotations
 
 from workbench.formatting import format_distinct
-
 from workbench.params import check_lang
 
 __all__ = ["sentence", "ENTITY_NAMES"]

@@ -6,11 +6,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from workbench.io.load import as_sales_data
-from workbench.forecast.hierarchy import hierarchy_tags, reconcile as reconcile_forecasts
+from workbench.forecast.hierarchy import hierarchy_tags
+from workbench.forecast.hierarchy import reconcile as reconcile_forecasts
 from workbench.forecast.metrics import evaluate, summarize
 from workbench.forecast.series import rep_groups, sales_series
 from workbench.forecast.timeseries import Forecaster
+from workbench.io.load import as_sales_data
 
 __all__ = ["EntityForecast", "forecast_entities", "ACCURACY_COLUMNS"]
 

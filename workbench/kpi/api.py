@@ -16,12 +16,12 @@ import pandas as pd
 import pyarrow as pa
 
 from workbench.errors import DataError, KPIUnavailableWarning
-from workbench.kpi import expressions as ex
 from workbench.io.load import as_sales_data
 from workbench.io.stages import stage_steps
+from workbench.kpi import expressions as ex
 from workbench.kpi.engine import KPITables, fetch, kpi_tables, memtable
-from workbench.kpi.targets import period_targets
 from workbench.kpi.registry import KPIS, check_kpis, parse_wide_column, wide_column
+from workbench.kpi.targets import period_targets
 from workbench.params import check_by
 from workbench.periods import normalize_freq, pandas_freq, parse_period, period_start
 
