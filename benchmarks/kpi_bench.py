@@ -323,8 +323,8 @@ def run_pandas(folder: Path) -> "pd.DataFrame":  # noqa: F821
               .drop_duplicates("account_id"))
     out["new_accounts"] = firsts.groupby(["rep_id", "period"]).size().reindex(index, fill_value=0).to_numpy()
 
-    metric_order = ["bookings", "bookings_growth_pop", "bookings_growth_yoy", "quota_attainment", "deals_won",
-                    "win_rate", "avg_deal_size", "cycle_days_median", "follow_up_hours_median",
+    metric_order = ["bookings", "bookings_growth_pop", "bookings_growth_yoy", "bookings_target", "quota_attainment",
+                    "deals_won", "win_rate", "avg_deal_size", "cycle_days_median", "follow_up_hours_median",
                     "touched_within_24h_share", "activities_per_workday"]
     stage_cols = [c for c in out.columns if c.startswith("stage_conversion[")]
     metric_order += stage_cols + ["pipeline_created", "open_pipeline", "pipeline_coverage",
