@@ -1,12 +1,16 @@
 # Two commands set everything up on a fresh machine: `make run` and `make test`.
 # Only python3 and make are needed; uv is used when it can be installed (much faster).
+# `make lab` starts JupyterLab on the notebooks; the CLI is .venv/bin/workbench.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8866
+LAB_PORT ?= 8888
 SAMPLE := sample_data/reps.csv
+# Jupyter refuses to run as root (containers, CI) unless told it may.
+AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: run test venv sample bench clean strip-notebooks
+.PHONY: run lab test venv sample bench clean strip-notebooks
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,11 +34,15 @@ sample: $(SAMPLE)
 run: venv sample
 	$(BIN)/python -m voila apps/ --no-browser --port=$(PORT) --Voila.ip=127.0.0.1
 
+lab: venv sample
+	@echo "JupyterLab on notebooks/: open the http://127.0.0.1:$(LAB_PORT)/lab?token=... address it prints below (Ctrl-C stops it)"
+	$(BIN)/jupyter lab --no-browser --ip=127.0.0.1 --port=$(LAB_PORT) --ServerApp.root_dir=notebooks $(AS_ROOT)
+
 test: venv
 	$(BIN)/python -m pytest -q
 
 bench: venv
-	for b in benchmarks/*_bench.py; do $(BIN)/python $$b; done
+	for b in benchmarks/*_bench.py; do $(BIN)/python $$b || exit 1; done
 
 strip-notebooks: venv
 	$(BIN)/python -m nbconvert --clear-output --inplace notebooks/*.ipynb apps/*.ipynb

@@ -5,11 +5,13 @@ a share lumpy/intermittent, varied scales, some level shifts; fixed seed), last 
 months held out. Prints wall time, process CPU time (steadier than wall time on a
 shared machine), mean MASE and 80% interval coverage side by side, all measured in
 this run; each is the best of ``repeats`` interleaved runs. Run:
-``python benchmarks/forecast_bench.py [n_series] [repeats]``.
+``python benchmarks/forecast_bench.py [n_series] [repeats]``. The result is printed as
+markdown and written to ``docs/benchmarks.md`` (``--no-publish``: print only).
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 from pathlib import Path
@@ -19,6 +21,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from _report import add_publish_flag, publish, table  # noqa: E402
 from _synth import synthetic_rep_series  # noqa: E402
 from statsforecast import StatsForecast  # noqa: E402
 from statsforecast.models import AutoETS, SeasonalNaive  # noqa: E402
@@ -43,7 +46,7 @@ def timed(fn):
     return out, time.perf_counter() - t0, time.process_time() - c0
 
 
-def main(n_series: int = 1000, repeats: int = 2) -> None:
+def main(n_series: int = 1000, repeats: int = 2, publish_result: bool = True) -> None:
     df = synthetic_rep_series(n_series=n_series, n_months=48)
     train = df.groupby("unique_id").head(48 - H)
     test = df.groupby("unique_id").tail(H)
@@ -64,14 +67,27 @@ def main(n_series: int = 1000, repeats: int = 2) -> None:
             best[name] = (min(wall, prev[0]) if prev else wall, min(cpu, prev[1]) if prev else cpu,
                           *score(test, out, col, scales))
     rows = [(name, *vals) for name, vals in best.items()]
-    print(f"{n_series} series x 48 months, hold out {H}; 1 process; best of {repeats} interleaved runs")
-    print(f"{'model':34s} {'wall s':>8s} {'CPU s':>8s} {'MASE':>7s} {'cov80':>7s}")
-    for name, secs, cpu, m, cov in rows:
-        print(f"{name:34s} {secs:8.2f} {cpu:8.2f} {m:7.3f} {cov:7.3f}")
     ours, base = rows[0], rows[1]
-    print(f"vs AutoETS: MASE ratio {ours[3] / base[3]:.3f} (goal <= 0.95); wall-time ratio {ours[1] / base[1]:.3f}, "
-          f"CPU-time ratio {ours[2] / base[2]:.3f} (goal <= 0.5); 80% coverage {ours[4]:.3f} (goal 0.75-0.85)")
+    markdown = "\n".join([
+        f"{n_series:,} synthetic monthly rep series × 48 months, last {H} held out; one process; "
+        f"best of {repeats} interleaved runs.",
+        "",
+        table(["model", "wall time", "CPU time", "mean MASE", "80% coverage"],
+              [[name, f"{secs:.2f} s", f"{cpu:.2f} s", f"{m:.3f}", "–" if np.isnan(cov) else f"{cov:.3f}"]
+               for name, secs, cpu, m, cov in rows]),
+        "",
+        f"Against AutoETS: MASE ratio {ours[3] / base[3]:.3f} (goal ≤ 0.95); wall-time ratio "
+        f"{ours[1] / base[1]:.3f}, CPU-time ratio {ours[2] / base[2]:.3f} (goal ≤ 0.5); 80% interval coverage "
+        f"{ours[4]:.3f} (goal 0.75–0.85).",
+    ])
+    print(markdown)
+    if publish_result:
+        print(f"\nwritten to {publish('forecast', markdown)}")
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 1000, int(sys.argv[2]) if len(sys.argv) > 2 else 2)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("n_series", type=int, nargs="?", default=1000)
+    parser.add_argument("repeats", type=int, nargs="?", default=2)
+    args = add_publish_flag(parser).parse_args()
+    main(args.n_series, args.repeats, publish_result=not args.no_publish)

@@ -5,12 +5,13 @@ rename the columns, ``pd.to_datetime`` with the known format, strip thousands
 separators, map two stage names to outcomes — with none of the checks (no footer
 handling, no quarantine, no ids, no reps table, no report).
 
-Run: ``.venv/bin/python benchmarks/import_bench.py [rows]``
+Run: ``.venv/bin/python benchmarks/import_bench.py [rows]``. The result is printed as
+markdown and written to ``docs/benchmarks.md`` (``--no-publish``: print only).
 """
 
 from __future__ import annotations
 
-import sys
+import argparse
 import tempfile
 import time
 from pathlib import Path
@@ -18,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from _report import add_publish_flag, publish, table
 from workbench.io.crm import import_files
 
 HEADER = ["Opportunity Owner", "Opportunity Name", "Account Name", "Stage", "Amount Currency", "Amount",
@@ -64,7 +66,7 @@ def baseline(path: Path) -> pd.DataFrame:
     return out
 
 
-def main(rows: int) -> None:
+def main(rows: int, publish_result: bool = True) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "report1712345678901.csv"
         make_export(path, rows)
@@ -79,12 +81,28 @@ def main(rows: int) -> None:
     assert len(data.opportunities) == rows, (len(data.opportunities), rows)
     won_import = data.opportunities.loc[data.opportunities["outcome"] == "won", "amount"].sum()
     won_base = base.loc[base["outcome"] == "won", "amount"].sum()
-    print(f"Salesforce export, {rows:,} rows ({size:.1f} MB)")
-    print(f"  hand-written pandas script (baseline): {t_base:6.2f} s   won amount {won_base:,.2f}")
-    print(f"  workbench import --preset salesforce : {t_import:6.2f} s   won amount {won_import:,.2f}"
-          f"   ({rows / t_import:,.0f} rows/s; footer lines skipped: "
-          f"{(result.skipped['reason'] == 'footer line').sum()}, quarantined: {len(data.quarantine)})")
+    markdown = "\n".join([
+        f"A Salesforce opportunity report export, {rows:,} rows ({size:.1f} MB CSV with a footer, "
+        "`12,000.00` amounts and `3/5/2026` dates).",
+        "",
+        table(["", "time", "rows/s", "won amount"], [
+            ["hand-written `pandas.read_csv` + rename + `to_datetime` (baseline, no checks)", f"{t_base:.2f} s",
+             f"{rows / t_base:,.0f}", f"{won_base:,.2f}"],
+            ["`import_files(..., preset=\"salesforce\")`, as `workbench import` runs it (every check, "
+             "derivations, report)", f"{t_import:.2f} s",
+             f"{rows / t_import:,.0f}", f"{won_import:,.2f}"],
+        ]),
+        "",
+        f"Footer lines skipped: {(result.skipped['reason'] == 'footer line').sum()}; rows quarantined: "
+        f"{len(data.quarantine)}.",
+    ])
+    print(markdown)
+    if publish_result:
+        print(f"\nwritten to {publish('import', markdown)}")
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("rows", type=int, nargs="?", default=100_000)
+    args = add_publish_flag(parser).parse_args()
+    main(args.rows, publish_result=not args.no_publish)

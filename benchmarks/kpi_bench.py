@@ -19,7 +19,8 @@ tables agree (same rows, values equal within 1e-9 relative / 1e-6 absolute, NaN 
 same places).
 
 Run: ``.venv/bin/python benchmarks/kpi_bench.py`` (``--help`` for sizes). Goal: engine
-<= 3 s and <= 1.5 GB on 2 cores, >= 2x faster than pandas.
+<= 3 s and <= 1.5 GB on 2 cores, >= 2x faster than pandas. The result table is printed as
+markdown and written to ``docs/benchmarks.md`` (``--no-publish``: print only).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
+from _report import add_publish_flag, publish, table
 
 STAGES = ["Prospecting", "Qualification", "Proposal", "Negotiation"]
 START = np.datetime64("2024-01-01T00:00:00", "us")
@@ -323,8 +325,8 @@ def run_pandas(folder: Path) -> "pd.DataFrame":  # noqa: F821
               .drop_duplicates("account_id"))
     out["new_accounts"] = firsts.groupby(["rep_id", "period"]).size().reindex(index, fill_value=0).to_numpy()
 
-    metric_order = ["bookings", "bookings_growth_pop", "bookings_growth_yoy", "quota_attainment", "deals_won",
-                    "win_rate", "avg_deal_size", "cycle_days_median", "follow_up_hours_median",
+    metric_order = ["bookings", "bookings_growth_pop", "bookings_growth_yoy", "bookings_target", "quota_attainment",
+                    "deals_won", "win_rate", "avg_deal_size", "cycle_days_median", "follow_up_hours_median",
                     "touched_within_24h_share", "activities_per_workday"]
     stage_cols = [c for c in out.columns if c.startswith("stage_conversion[")]
     metric_order += stage_cols + ["pipeline_created", "open_pipeline", "pipeline_coverage",
@@ -416,6 +418,7 @@ def main(argv=None) -> int:
     parser.add_argument("--keep", type=Path, help="write the Parquet data here and keep it")
     parser.add_argument("--repeat", type=int, default=1,
                         help="run each implementation N times and report the fastest run (default 1)")
+    add_publish_flag(parser)
     parser.add_argument("--child", choices=["engine", "pandas"], help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
@@ -431,29 +434,42 @@ def main(argv=None) -> int:
         counts = generate(folder, args.reps, args.opportunities, args.activities, args.months, args.seed)
         print(f"generated in {time.perf_counter() - t0:.1f} s: "
               + ", ".join(f"{n} {c:,}" for n, c in counts.items()))
+        load_before = os.getloadavg()[0]
         print(f"cores: {os.cpu_count()}, python {sys.version.split()[0]}, load average before the runs: "
-              f"{os.getloadavg()[0]:.1f}")
+              f"{load_before:.1f}")
         runs = max(1, args.repeat)
         engine = min((measure("engine", folder, Path(tmp) / "engine.parquet") for _ in range(runs)),
                      key=lambda r: r["seconds"])
         pandas_ = min((measure("pandas", folder, Path(tmp) / "pandas.parquet") for _ in range(runs)),
                       key=lambda r: r["seconds"])
         ok, detail = compare(Path(tmp) / "engine.parquet", Path(tmp) / "pandas.parquet")
+    ratio = {k: pandas_[k] / engine[k] for k in ("seconds", "cpu_seconds", "peak_mb")}
+    goals = {"engine ≤ 3 s wall": engine["seconds"] <= 3, "≤ 1.5 GB": engine["peak_mb"] <= 1536,
+             "≥ 2× faster than pandas": pandas_["seconds"] >= 2 * engine["seconds"]}
+    markdown = "\n".join([
+        f"Data: {args.reps:,} reps, " + ", ".join(f"{c:,} {n.replace('_', ' ')}" for n, c in counts.items()
+                                                    if n != "reps")
+        + f" ({args.months} months of deals), Parquet; load average {load_before:.1f} before the runs"
+        + (f"; fastest of {runs} runs each" if runs > 1 else "") + ".",
+        "",
+        table(["rep × month KPI table", "engine (DuckDB via ibis)", "pandas", "pandas ÷ engine"], [
+            ["wall time", f"{engine['seconds']:.2f} s", f"{pandas_['seconds']:.2f} s", f"{ratio['seconds']:.1f}×"],
+            ["CPU time, all threads", f"{engine['cpu_seconds']:.2f} s", f"{pandas_['cpu_seconds']:.2f} s",
+             f"{ratio['cpu_seconds']:.1f}×"],
+            ["peak memory (RSS)", f"{engine['peak_mb']:,.0f} MB", f"{pandas_['peak_mb']:,.0f} MB",
+             f"{ratio['peak_mb']:.1f}×"],
+            ["of which imports", f"{engine['baseline_mb']:,.0f} MB", f"{pandas_['baseline_mb']:,.0f} MB", ""],
+            ["rows", f"{engine['rows']:,}", f"{pandas_['rows']:,}", ""],
+        ]),
+        "",
+        f"agree: {'yes' if ok else 'NO'} — {detail}",
+        "",
+        "goals: " + "; ".join(f"{goal}: {'met' if reached else 'NOT met'}" for goal, reached in goals.items()),
+    ])
     print()
-    if runs > 1:
-        print(f"fastest of {runs} runs each")
-    print(f"{'rep x month KPI table':<26}{'engine (DuckDB/ibis)':>22}{'pandas':>12}{'pandas / engine':>18}")
-    print(f"{'wall time (s)':<26}{engine['seconds']:>22.2f}{pandas_['seconds']:>12.2f}"
-          f"{pandas_['seconds'] / engine['seconds']:>17.1f}x")
-    print(f"{'CPU time, all threads (s)':<26}{engine['cpu_seconds']:>22.2f}{pandas_['cpu_seconds']:>12.2f}"
-          f"{pandas_['cpu_seconds'] / engine['cpu_seconds']:>17.1f}x")
-    print(f"{'peak memory (MB)':<26}{engine['peak_mb']:>22.0f}{pandas_['peak_mb']:>12.0f}"
-          f"{pandas_['peak_mb'] / engine['peak_mb']:>17.1f}x")
-    print(f"{'  of which imports (MB)':<26}{engine['baseline_mb']:>22.0f}{pandas_['baseline_mb']:>12.0f}")
-    print(f"{'rows':<26}{engine['rows']:>22,}{pandas_['rows']:>12,}")
-    print(f"agree: {'yes' if ok else 'NO'} — {detail}")
-    goals = engine["seconds"] <= 3 and engine["peak_mb"] <= 1536 and pandas_["seconds"] >= 2 * engine["seconds"]
-    print(f"goals (<= 3 s, <= 1.5 GB, >= 2x faster than pandas): {'met' if goals else 'NOT met'}")
+    print(markdown)
+    if not args.no_publish:
+        print(f"\nwritten to {publish('kpi', markdown)}")
     return 0 if ok else 1
 
 
