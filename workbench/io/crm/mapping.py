@@ -7,7 +7,7 @@ lost, which follow-up types are calls or visits), date formats, currency handlin
 derived ids. The presets for Salesforce, HubSpot, Zoho CRM and Jiandaoyun are mapping
 files shipped in ``workbench/io/crm/presets``; a mapping you write works exactly like one.
 
-The full reference is in ``README.md`` ("Importing CRM exports") and the commented
+The full reference is in ``docs/data.md`` ("Importing CRM exports") and the commented
 example ``docs/mapping_example.toml``. Parsing checks everything that can be checked
 without the data: unknown keys, wrong types, bad regexes and date formats, unknown
 fields, outcomes outside ``open/won/lost``. Every problem is reported at once, each
