@@ -117,25 +117,35 @@ def _own_daily(targets: pd.DataFrame | None, metric: str, lo: int, hi: int) -> _
             raise DataError(f"Table 'targets', column 'period': {err}", file="targets", column="period") from None
         spans[text] = (p.start, p.end)
     text = t["period"].astype(str)
-    start = _days(text.map(lambda s: spans[s][0]))
-    end = _days(text.map(lambda s: spans[s][1]))
+    start = _days(text.map({k: v[0] for k, v in spans.items()}))
+    end = _days(text.map({k: v[1] for k, v in spans.items()}))
     length = end - start
     value = pd.to_numeric(t["target"]).to_numpy(float)
     per_day = value / length if metric in ADDITIVE_METRICS else value
-    kind = t["entity_type"].astype(str).str.strip().str.lower().to_numpy(object)
-    ident = np.where(kind == "company", "company", t["entity_id"].astype(str).to_numpy(object))
-    entity, keys = pd.factorize(pd.Series(kind + "\x1f" + ident))
-    kinds = np.array([k.split("\x1f", 1)[0] for k in keys], dtype=object)
-    ids = np.array([k.split("\x1f", 1)[1] for k in keys], dtype=object)
+    kind = t["entity_type"].astype(str).str.strip().str.lower()
+    ident = t["entity_id"].astype(str).where(kind != "company", "company")
+    keys = pd.DataFrame({"kind": kind.to_numpy(object), "ident": ident.to_numpy(object)})
+    entity = keys.groupby(["kind", "ident"], sort=False).ngroup().to_numpy(np.int64)
+    first_rows = keys.drop_duplicates().to_numpy(object)
+    kinds, ids = first_rows[:, 0], first_rows[:, 1]
     first, last = np.maximum(start, lo), np.minimum(end, hi)
     n = np.clip(last - first, 0, None)
     row = np.repeat(np.arange(len(t)), n)
     day = np.repeat(first, n) + (np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n))
     code = entity[row]
+    if not _overlapping(entity, start, end):
+        return _OwnDaily(kinds, ids, code, day, per_day[row])
     order = np.lexsort((length[row], day, code))  # by entity, day, then shortest period first
     code, day, row = code[order], day[order], row[order]
     first_of_day = np.r_[True, (code[1:] != code[:-1]) | (day[1:] != day[:-1])] if len(code) else np.array([], bool)
     return _OwnDaily(kinds, ids, code[first_of_day], day[first_of_day], per_day[row[first_of_day]])
+
+
+def _overlapping(entity: np.ndarray, start: np.ndarray, end: np.ndarray) -> bool:
+    """Whether any entity has two target rows covering a common day."""
+    order = np.lexsort((start, entity))
+    e, s, t = entity[order], start[order], end[order]
+    return bool(((e[1:] == e[:-1]) & (s[1:] < t[:-1])).any()) if len(e) > 1 else False
 
 
 def _members(reps: pd.DataFrame, level: str) -> pd.DataFrame:
