@@ -4,6 +4,7 @@ Builders never display a chart and never recompute business numbers; they draw w
 the computing modules returned. Tests check ``chart.to_dict()``, not pixels.
 """
 
+from workbench.charts.coaching import effectiveness_chart, plan_chart, skill_heatmap_chart
 from workbench.charts.diagnose import driver_waterfall, follow_up_curve, funnel_vs_peers
 from workbench.charts.forecast import backtest_accuracy_chart, calibration_chart, forecast_fan_chart
 from workbench.charts.kpi import kpi_bar_chart, kpi_trend_chart
@@ -17,4 +18,7 @@ __all__ = [
     "driver_waterfall",
     "follow_up_curve",
     "funnel_vs_peers",
+    "skill_heatmap_chart",
+    "plan_chart",
+    "effectiveness_chart",
 ]

@@ -6,6 +6,20 @@ effectiveness, recognition and periodic reviews.
 'negotiation'
 """
 
+from workbench.coaching.plans import CoachingPlans, coaching_plans, latest_skill_scores
+from workbench.coaching.sessions import group_sessions, market_sessions, skill_heatmap
 from workbench.coaching.skills import Skill, SkillMap, SkillRule, load_skill_map, step_position
 
-__all__ = ["Skill", "SkillMap", "SkillRule", "load_skill_map", "step_position"]
+__all__ = [
+    "CoachingPlans",
+    "coaching_plans",
+    "latest_skill_scores",
+    "group_sessions",
+    "market_sessions",
+    "skill_heatmap",
+    "Skill",
+    "SkillMap",
+    "SkillRule",
+    "load_skill_map",
+    "step_position",
+]
