@@ -6,14 +6,19 @@ effectiveness, recognition and periodic reviews.
 'negotiation'
 """
 
-from workbench.coaching.plans import CoachingPlans, coaching_plans, latest_skill_scores
+from workbench.coaching.assessments import latest_scores
+from workbench.coaching.mentors import MentorPairs, assign_with_capacity, pair_mentors
+from workbench.coaching.plans import CoachingPlans, coaching_plans
 from workbench.coaching.sessions import group_sessions, market_sessions, skill_heatmap
 from workbench.coaching.skills import Skill, SkillMap, SkillRule, load_skill_map, step_position
 
 __all__ = [
     "CoachingPlans",
     "coaching_plans",
-    "latest_skill_scores",
+    "latest_scores",
+    "MentorPairs",
+    "pair_mentors",
+    "assign_with_capacity",
     "group_sessions",
     "market_sessions",
     "skill_heatmap",

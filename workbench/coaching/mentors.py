@@ -67,6 +67,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import linear_sum_assignment
 
+from workbench.coaching.assessments import latest_scores
 from workbench.coaching.skills import SkillMap, load_skill_map
 from workbench.errors import DataError
 from workbench.io.load import as_sales_data
@@ -75,7 +76,7 @@ from workbench.params import check_lang, check_param
 from workbench.periods import Period, parse_period, period_label
 
 __all__ = [
-    "MentorPairs", "pair_mentors", "assign_with_capacity", "latest_scores",
+    "MentorPairs", "pair_mentors", "assign_with_capacity",
     "PAIR_COLUMNS", "UNMATCHED_COLUMNS", "CANDIDATE_COLUMNS", "COVER_VALUE", "PRIOR_MONTHS",
 ]
 
@@ -306,35 +307,6 @@ def assign_with_capacity(value, capacity) -> np.ndarray:
     paired = col_index < slots.size
     chosen[rows[row_index[paired]]] = slots[col_index[paired]]
     return chosen
-
-
-def latest_scores(skills: pd.DataFrame, before) -> pd.DataFrame:
-    """Each rep's latest assessed score per skill, among assessments before ``before``.
-
-    Parameters
-    ----------
-    skills : DataFrame
-        The ``skills`` table (``rep_id, skill, score, assessed_at``).
-    before : date-like
-        Assessments on or after it are left out (a period's exclusive end).
-
-    Returns
-    -------
-    DataFrame
-        ``rep_id, skill, score, assessed_at``, sorted by ``skill`` then ``rep_id``.
-
-    Examples
-    --------
-    >>> skills = pd.DataFrame({"rep_id": ["r1", "r1", "r1"], "skill": ["closing"] * 3,
-    ...     "score": [60.0, 72.0, 90.0], "assessed_at": pd.to_datetime(["2025-07-15", "2026-01-15", "2026-07-15"])})
-    >>> latest_scores(skills, "2026-04-01")[["rep_id", "skill", "score"]]
-      rep_id    skill  score
-    0     r1  closing   72.0
-    """
-    rows = skills[["rep_id", "skill", "score", "assessed_at"]]
-    rows = rows[(pd.to_datetime(rows["assessed_at"]) < pd.Timestamp(before)) & rows["score"].notna()]
-    rows = rows.astype({"rep_id": str, "skill": str}).sort_values(["skill", "rep_id", "assessed_at"], kind="stable")
-    return rows.drop_duplicates(["skill", "rep_id"], keep="last").reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- checks and window

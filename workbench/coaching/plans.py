@@ -44,11 +44,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from workbench.coaching.assessments import latest_scores
 from workbench.coaching.skills import SkillMap, load_skill_map
 from workbench.io.load import as_sales_data
 from workbench.params import check_lang, check_param
 
-__all__ = ["CoachingPlans", "coaching_plans", "SKILL_COLUMNS", "MODULE_COLUMNS", "latest_skill_scores"]
+__all__ = ["CoachingPlans", "coaching_plans", "SKILL_COLUMNS", "MODULE_COLUMNS"]
 
 #: Columns of ``CoachingPlans.skills``.
 SKILL_COLUMNS = [
@@ -98,20 +99,6 @@ class CoachingPlans:
         rep_id = str(rep_id)
         return (self.skills[self.skills["rep_id"] == rep_id].reset_index(drop=True),
                 self.modules[self.modules["rep_id"] == rep_id].reset_index(drop=True))
-
-
-def latest_skill_scores(skills: pd.DataFrame | None, as_of=None) -> pd.DataFrame:
-    """Each rep's latest assessed score per skill (``rep_id, skill, score, assessed_at``).
-
-    Assessments after ``as_of`` are ignored. Empty when there is no ``skills`` table.
-    """
-    columns = ["rep_id", "skill", "score", "assessed_at"]
-    if skills is None or skills.empty:
-        return pd.DataFrame({c: pd.Series(dtype="datetime64[ns]" if c == "assessed_at" else
-                                          float if c == "score" else object) for c in columns})
-    s = skills if as_of is None else skills[skills["assessed_at"] < pd.Timestamp(as_of)]
-    s = s.sort_values(["rep_id", "skill", "assessed_at"], kind="stable")
-    return s.drop_duplicates(["rep_id", "skill"], keep="last")[columns].reset_index(drop=True)
 
 
 def _skill_gaps(findings: pd.DataFrame, skill_map: SkillMap, stages) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -319,7 +306,7 @@ def coaching_plans(data, diagnosis=None, *, period=None, skill_map=None, effecti
         diagnosis = diagnose(data, period=period)
     window = diagnosis.window
     gaps, unmapped = _skill_gaps(diagnosis.findings, skill_map, data.stages)
-    scores = latest_skill_scores(data.skills, as_of=window.end if window is not None else None)
+    scores = latest_scores(data.skills, window.end if window is not None else None)
     assessed = _assessment_gaps(diagnosis.tests, scores, data.reps, gaps, skill_map, data.stages, float(score_gap))
     gaps = pd.concat([gaps.assign(source="finding"), assessed.assign(source="assessment")], ignore_index=True)
     measured = _measured(effectiveness)
