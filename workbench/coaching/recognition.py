@@ -55,6 +55,7 @@ import pandas as pd
 from workbench.coaching.awards import AWARDS, Award, metric_label, metric_unit
 from workbench.formatting import format_value, natural_key
 from workbench.io.load import as_sales_data
+from workbench.io.span import check_period_in_data, data_span
 from workbench.kpi import compute_kpis, kpi_label, kpi_tables
 from workbench.kpi.deals import deal_follow_up_hours
 from workbench.kpi.registry import KPIS
@@ -246,17 +247,7 @@ def _check_settings(owner: str, p: Period, **values) -> _Settings:
 
 def _check_in_data(sales, p: Period) -> None:
     """A period after the newest deal date or before the oldest is an error, as in the diagnosis."""
-    opps = sales.opportunities
-    dates = pd.concat([opps["created_at"], opps["closed_at"]]).dropna()
-    if dates.empty:
-        return
-    first, last = dates.min(), dates.max()
-    if p.start > last:
-        raise ValueError(f"Period {p.label} starts after the data ends (newest record {last:%Y-%m-%d}); pick a "
-                         f"period up to {period_label(last, p.freq)}.")
-    if p.end <= first:
-        raise ValueError(f"Period {p.label} ends before the data starts (oldest record {first:%Y-%m-%d}); pick a "
-                         f"period from {period_label(first, p.freq)}.")
+    check_period_in_data(p, data_span(sales.opportunities))
 
 
 # --------------------------------------------------------------------------- facts per rep
