@@ -209,6 +209,25 @@ def test_skills_and_training(data):
     assert fu.loc[fu.index.isin(slow)].mean() < fu.loc[~fu.index.isin(planted["rep_id"])].mean() - 8
 
 
+def test_training_effects_table(data, clean):
+    """Each module's planted effect: five do nothing, the others move their skill's KPI the good way."""
+    from workbench.sample.catalog import MODULE_POINTS, SKILL_KPI, TRAINING_MODULES, TRAINING_POINT
+
+    effects = data["training_effects"]
+    assert list(effects.columns) == ["module_id", "skill", "kpi", "planted_points", "planted_effect"]
+    assert effects["module_id"].tolist() == [m[0] for m in TRAINING_MODULES]
+    assert (effects["kpi"] == effects["skill"].map(SKILL_KPI)).all()
+    assert effects["planted_points"].tolist() == [MODULE_POINTS[m] for m in effects["module_id"]]
+    null = effects["planted_points"] == 0
+    assert null.sum() == 5 and (effects.loc[null, "planted_effect"] == 0).all()
+    assert (effects.loc[~null, "planted_effect"] > 0.01).all() and (effects["planted_effect"] < 0.3).all()
+    assert set(effects.loc[~null, "skill"]) == set(effects["skill"])  # every skill has a module that works
+    closing = effects[effects["skill"] == "closing"]
+    assert np.allclose(closing["planted_effect"], 0.5 * TRAINING_POINT * closing["planted_points"])
+    # training is not a planted driver: the same modules work without drivers
+    assert (clean["training_effects"]["planted_points"] == effects["planted_points"]).all()
+
+
 def test_planted_drivers_table(data, clean):
     planted = data["planted_drivers"]
     assert list(planted.columns) == ["rep_id", "driver", "detail"]
@@ -356,7 +375,7 @@ def test_no_planted_reps_are_not_outliers(clean):
 
 def test_write_sample_writes_every_table(tmp_path):
     paths = write_sample(tmp_path, n_reps=8, months=6, seed=1)
-    assert set(paths) == set(TABLES) | {"planted_drivers", "stages"}
+    assert set(paths) == set(TABLES) | {"planted_drivers", "training_effects", "stages"}
     assert paths["activities"].suffix == ".parquet"
     assert paths["opportunities"].suffix == ".csv"
     reps = pd.read_csv(paths["reps"])

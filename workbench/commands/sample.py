@@ -15,9 +15,10 @@ HELP = "write a realistic simulated sales dataset (with planted underperformance
 DESCRIPTION = """\
 Simulate a B2B sales team and write every table of the data contract to a folder:
 reps, opportunities, stage_history, activities, orders, targets, surveys, skills,
-training_catalog, training_log and market, plus stages.csv (the funnel) and
+training_catalog, training_log and market, plus stages.csv (the funnel),
 planted_drivers.csv (which reps were given which underperformance driver: the
-ground truth for checking a diagnosis).
+ground truth for checking a diagnosis) and training_effects.csv (what each training
+module really does to its skill's KPI: the ground truth for training effectiveness).
 
 Tables are written as CSV (UTF-8, ISO dates); activities and stage_history as
 Parquet to keep the folder small. The same options always write the same bytes.

@@ -2,8 +2,9 @@
 
 :func:`generate_sample` simulates a sales force month by month and returns every
 contract table, plus ``planted_drivers`` (the ground truth of which reps were given
-which underperformance driver) and ``stages`` (the funnel). :func:`write_sample`
-writes them to a folder.
+which underperformance driver), ``training_effects`` (the ground truth of what each
+training module does) and ``stages`` (the funnel). :func:`write_sample` writes them
+to a folder.
 
 The simulation
 --------------
@@ -64,9 +65,16 @@ year (integer CSAT 1-5, mean ~4).
 
 *Skills and training.* Semi-annual assessments of seven skills reflect the same traits
 (and planted drivers) that drive behaviour; low scorers are often sent to a matching
-module and ~60 % of them gain 4-9 points, which also improves the matching behaviour
-by ~1 % a point from the completion date (see :mod:`workbench.sample.people`). The
-training schedule is drawn first, from the traits alone, so the pipeline can react.
+module, and reps take ~0.8 elective modules a year. Each module has a planted effect:
+five of the fifteen do nothing, the others add 5-9 points to their skill on average
+(0.7-1.3x per completion), which also improves the matching behaviour by ~1 % a point
+from the completion date (see :mod:`workbench.sample.people`). ``training_effects``
+is the ground truth: per module its skill, the skill's KPI, the planted points and the
+expected effect on that KPI as
+:func:`workbench.coaching.effectiveness.training_effectiveness` reports it (a relative
+change in the KPI's good direction; derived from the generator's own formulas, see
+:mod:`workbench.sample.training`). The training schedule
+is drawn first, from the traits alone, so the pipeline can react.
 
 *Plan and market.* See :mod:`workbench.sample.plan`.
 
@@ -115,7 +123,8 @@ key). They act through the simulated process over the whole simulation. Measured
     Connectors is weak).
 
 Each planted driver also lowers the matching assessed skill by 15-22 points
-(``catalog.DRIVER_SKILL``). ``planted_drivers`` lists root causes only. With
+(``catalog.DRIVER_SKILL``; a low early-stage conversion shows in discovery, as in the
+coaching skill map). ``planted_drivers`` lists root causes only. With
 ``planted=False`` the same seed gives the same reps and traits with no drivers.
 
 Tips for a diagnosis: compare reps in their ramped months (hire + 6 months); compare
@@ -155,6 +164,7 @@ from workbench.sample.pipeline import simulate_deals, simulate_rep_months
 from workbench.sample.plan import market_table, targets_table
 from workbench.sample.roster import build_roster, build_world, no_effects, plant_drivers
 from workbench.sample.tables import activities_table, deal_tables, orders_table, surveys_table
+from workbench.sample.training import training_effects_table
 from workbench.sample.writer import write_tables
 
 __all__ = ["generate_sample", "write_sample", "DRIVERS", "STAGES", "TRANSITIONS", "catalog"]
@@ -197,8 +207,10 @@ def generate_sample(n_reps: int = 80, months: int = 36, seed: int = 7, end="2026
         ``activities``, ``orders``, ``targets``, ``surveys``, ``skills``,
         ``training_catalog``, ``training_log``, ``market`` (contract columns and
         types; datetimes as ``datetime64[ns]``), plus ``planted_drivers``
-        (``rep_id, driver, detail``) and ``stages`` (``stage, order``: the open
-        stages in funnel order; terminal stages are ``Closed Won``/``Closed Lost``).
+        (``rep_id, driver, detail``), ``training_effects`` (``module_id, skill, kpi,
+        planted_points, planted_effect``: what each training module really does) and
+        ``stages`` (``stage, order``: the open stages in funnel order; terminal stages
+        are ``Closed Won``/``Closed Lost``).
     """
     end = _check(n_reps, months, seed, end)
     streams = dict(zip(_STREAMS, (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(len(_STREAMS)))))
@@ -211,8 +223,8 @@ def generate_sample(n_reps: int = 80, months: int = 36, seed: int = 7, end="2026
     dt = deal_tables(world, reps, deals, streams["tables"])
     activities = activities_table(world, reps, traits, rep_months, deals, dt, streams["activities"])
     orders, order_deal, order_hours = orders_table(world, reps, deals, dt, streams["orders"])
-    surveys = surveys_table(world, reps, traits, effects, deals, dt, order_deal, order_hours,
-                            orders["status"].to_numpy(dtype=object), streams["surveys"], gains)
+    surveys, csat_mean = surveys_table(world, reps, traits, effects, deals, dt, order_deal, order_hours,
+                                       orders["status"].to_numpy(dtype=object), streams["surveys"], gains)
     tables = {
         "reps": reps,
         "opportunities": dt.opportunities,
@@ -227,6 +239,7 @@ def generate_sample(n_reps: int = 80, months: int = 36, seed: int = 7, end="2026
     tables["training_log"] = training_log
     tables["market"] = market_table(world, reps, dt.opportunities, streams["market"])
     tables["planted_drivers"] = effects.planted.reset_index(drop=True)
+    tables["training_effects"] = training_effects_table(world, deals, reps, tables, csat_mean)
     tables["stages"] = pd.DataFrame({"stage": pd.array(list(STAGES), dtype="str"),
                                      "order": np.arange(1, len(STAGES) + 1, dtype=np.int64)})
     return tables

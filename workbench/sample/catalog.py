@@ -25,6 +25,9 @@ __all__ = [
     "SKILLS",
     "DRIVER_SKILL",
     "TRAINING_MODULES",
+    "MODULE_POINTS",
+    "TRAINING_POINT",
+    "SKILL_KPI",
     "COMPETITORS",
     "SOURCE_AMOUNT",
     "EARLY_LOST_REASONS",
@@ -121,7 +124,7 @@ DRIVER_SKILL = {
     "long_cycle": "closing",
     "low_csat": "customer_care",
     "weak_product": "product_knowledge",
-    TRANSITIONS[0]: "prospecting",
+    TRANSITIONS[0]: "discovery",
     TRANSITIONS[1]: "discovery",
     TRANSITIONS[2]: "negotiation",
     TRANSITIONS[3]: "closing",
@@ -145,6 +148,50 @@ TRAINING_MODULES = (
     ("TM14", "Handling Escalations", "customer_care", 4.0, "workshop"),
     ("TM15", "Ride-Along Coaching", "discovery", 6.0, "coaching"),
 )
+
+#: What each module does: the skill points a completion adds on average (each completion
+#: draws 0.7-1.3x this). Five modules do nothing at all; every skill keeps at least one
+#: module that works. ``training_effects`` turns these into the expected change of the
+#: skill's KPI (see :mod:`workbench.sample.training`).
+MODULE_POINTS = {
+    "TM01": 7.0,
+    "TM02": 0.0,
+    "TM03": 8.0,
+    "TM04": 0.0,
+    "TM05": 6.0,
+    "TM06": 9.0,
+    "TM07": 8.0,
+    "TM08": 0.0,
+    "TM09": 6.0,
+    "TM10": 8.0,
+    "TM11": 0.0,
+    "TM12": 7.0,
+    "TM13": 0.0,
+    "TM14": 8.0,
+    "TM15": 5.0,
+}
+
+#: Behaviour change per skill point gained in training (0.01 = 1 % a point). Every
+#: training effect of the simulation is a multiple of it: prospecting rate +1x, follow-up
+#: delay -1x, deal amount +0.5x, stage durations -0.5x (closing), conversion logit +3x on
+#: the skill's transitions (discovery: the first two, negotiation: the third, closing: the
+#: last; ~1 % on a conversion near 0.7) and +1.5x on every transition (product knowledge),
+#: CSAT +1.5x points (customer care). Doubling it makes training effects easier to
+#: measure but heals planted stage-conversion drivers enough that the diagnosis misses
+#: some on the committed sample.
+TRAINING_POINT = 0.01
+
+#: The KPI that shows each skill at work (as in workbench/coaching/skill_map.toml; a test
+#: checks that they agree): where the training ground truth is measured.
+SKILL_KPI = {
+    "prospecting": "activities_per_workday",
+    "discovery": "win_rate",
+    "follow_up": "follow_up_hours_median",
+    "negotiation": "avg_deal_size",
+    "closing": "cycle_days_median",
+    "product_knowledge": "win_rate",
+    "customer_care": "csat_mean",
+}
 
 #: Competitors met in late-stage losses.
 COMPETITORS = ("Contoso", "Globex", "Initech", "Northwind", "Vandelay")

@@ -3,11 +3,15 @@
 Assessed skills reflect the same traits that drive behaviour in the pipeline: a rep
 whose natural activity rate is high scores higher on prospecting, a rep with a planted
 ``low_activity`` driver scores 15-22 points lower on it, and so on (see
-``catalog.DRIVER_SKILL``). Reps who score low are often sent to a matching module;
-about 60 % of them improve by 4-9 points at later assessments, and the gain carries
-over into behaviour from the completion date (see :class:`TrainingGains`): roughly 1 %
-better on the matching behaviour per point gained, so an effective module softens a
-planted driver by 5-10 % but never removes it.
+``catalog.DRIVER_SKILL``). Reps who score low are often sent to a matching module, and
+every rep takes ~0.8 elective modules a year. What a completion does depends on the
+module only: each module has a planted mean gain (``catalog.MODULE_POINTS``: 0 for the
+five that do nothing, 5-9 points for the others) and a completion adds 0.7-1.3x of it
+to the skill. The gain shows at later assessments and carries over into behaviour from
+the completion date (see :class:`TrainingGains`): ``catalog.TRAINING_POINT`` (1 %) better
+on the matching behaviour per point gained, so an effective module softens a planted
+driver by 4-12 % but never removes it. :mod:`workbench.sample.training` turns the
+planted gains into the expected change of each module's KPI.
 """
 
 from __future__ import annotations
@@ -106,6 +110,7 @@ def skills_and_training(world: World, reps: pd.DataFrame, traits: Traits, eff: E
     start_day = np.datetime64(world.window_start.date())
     modules = np.array([m[0] for m in cat.TRAINING_MODULES])
     module_skill = np.array([cat.SKILLS.index(m[2]) for m in cat.TRAINING_MODULES])
+    module_points = np.array([cat.MODULE_POINTS[m[0]] for m in cat.TRAINING_MODULES])
     natural = 60.0 + 5.0 * traits.skill[:, None] + 3.5 * _natural_skill_z(traits) - eff.skill_penalty
 
     # Electives: about one module per rep and year, any skill.
@@ -116,7 +121,7 @@ def skills_and_training(world: World, reps: pd.DataFrame, traits: Traits, eff: E
     span = (end_day - first_day).astype(int)
     e_day = first_day + np.floor(rng.random(len(e_rep)) * np.maximum(span, 1)).astype("timedelta64[D]")
     e_module = rng.integers(0, len(modules), len(e_rep))
-    e_gain = np.where(rng.random(len(e_rep)) < 0.4, rng.uniform(2.0, 6.0, len(e_rep)), rng.uniform(-1.0, 1.5, len(e_rep)))
+    e_gain = module_points[e_module] * rng.uniform(0.7, 1.3, len(e_rep))
     log_rep, log_module, log_day, log_gain = [e_rep], [e_module], [e_day], [e_gain]
 
     rows = []
@@ -140,8 +145,7 @@ def skills_and_training(world: World, reps: pd.DataFrame, traits: Traits, eff: E
             options = [np.flatnonzero(module_skill == s) for s in range(n_skills)]
             pick = np.array([options[s][int(rng.integers(len(options[s])))] for s in low_skill])
             t_day = day + rng.integers(10, 80, len(low_rep)).astype("timedelta64[D]")
-            t_gain = np.where(rng.random(len(low_rep)) < 0.6, rng.uniform(4.0, 9.0, len(low_rep)),
-                              rng.uniform(-1.0, 2.0, len(low_rep)))
+            t_gain = module_points[pick] * rng.uniform(0.7, 1.3, len(low_rep))
             log_rep.append(active[low_rep])
             log_module.append(pick)
             log_day.append(t_day)

@@ -61,7 +61,7 @@ def simulate_rep_months(world: World, traits: Traits, eff: Effects, rng: np.rand
     """Draw prospecting activity and new deals per rep and month (burn-in included).
 
     ``gains`` (:class:`~workbench.sample.people.TrainingGains`) lifts the prospecting
-    rate by 1 % per prospecting point gained in training.
+    rate by ``catalog.TRAINING_POINT`` per prospecting point gained in training.
     """
     starts = world.month_hours[:-1]
     ends = world.month_hours[1:]
@@ -78,7 +78,7 @@ def simulate_rep_months(world: World, traits: Traits, eff: Effects, rng: np.rand
     rate = PROSPECTING_PER_MONTH * (traits.activity * eff.prospecting)[:, None] * ramp * act_season * exposure
     if gains is not None:
         grid_rep = np.broadcast_to(np.arange(lo.shape[0])[:, None], lo.shape)
-        rate = rate * (1.0 + 0.01 * gains.at("prospecting", grid_rep, (lo + hi) / 2.0))
+        rate = rate * (1.0 + cat.TRAINING_POINT * gains.at("prospecting", grid_rep, (lo + hi) / 2.0))
     prospecting = rng.poisson(rate)
     outbound = rng.binomial(prospecting, OUTBOUND_YIELD)
     inbound_rate = (INBOUND_PER_MONTH * traits.territory[:, None] * lead_season * (1 + LEAD_GROWTH) ** years
@@ -105,6 +105,10 @@ class Deals:
     closes: np.ndarray       # business hour the deal is won or lost (eventually; may be after the end)
     expected_close: np.ndarray  # business hours (rep's estimate as of close or the end of data)
     region: np.ndarray
+    logit: np.ndarray        # (deals, 4) conversion logit of each transition (with training gains)
+    factor: np.ndarray       # (deals, 4) planted multipliers of each transition's probability
+    follow_up: np.ndarray    # business hours from creation to first touch
+    trained: np.ndarray      # (deals, skills) skill points the rep had gained in training at creation
 
     @property
     def won(self) -> np.ndarray:
@@ -150,8 +154,9 @@ def simulate_deals(world: World, traits: Traits, eff: Effects, months: RepMonths
     """Create every deal and walk it through the funnel.
 
     ``gains`` (:class:`~workbench.sample.people.TrainingGains`): skill points gained in
-    training before the deal was created improve the matching behaviour by ~1 % a point
-    (follow-up speed, discovery and negotiation/closing conversion, deal size, pace).
+    training before the deal was created improve the matching behaviour by multiples of
+    ``catalog.TRAINING_POINT`` a point (follow-up speed, discovery and negotiation/closing
+    conversion, deal size, pace).
     """
     n_reps, n_months = months.lo.shape
     outbound_n = months.outbound.ravel()
@@ -170,6 +175,7 @@ def simulate_deals(world: World, traits: Traits, eff: Effects, months: RepMonths
     region = traits.region[rep]
     years = world.years_at(created)
     ramp = traits.ramp_at(rep, created)
+    point = cat.TRAINING_POINT
     trained = {skill: (gains.at(skill, rep, created) if gains is not None else np.zeros(len(created)))
                for skill in cat.SKILLS}
 
@@ -198,14 +204,14 @@ def simulate_deals(world: World, traits: Traits, eff: Effects, months: RepMonths
     price = np.array([cat.REGION_PRICE[r] for r in regions])[region_idx]
     lump = np.where(rng.random(n) < 0.03, rng.uniform(2.0, 4.0, n), 1.0)
     raw = (median * price * traits.deal_size[rep] * eff.amount[rep] * src_amount
-           * (1.0 + 0.005 * trained["negotiation"])
+           * (1.0 + 0.5 * point * trained["negotiation"])
            * (1 + PRICE_GROWTH) ** years * np.exp(rng.normal(0.0, 0.70, n)) * lump)
     amount = np.maximum(500.0, np.round(raw / 50.0) * 50.0)
     rel_amount = amount / (median * (1 + PRICE_GROWTH) ** years)
 
     # Follow-up delay (business hours) and engagement on the deal.
     follow_up = (FOLLOW_UP_HOURS * traits.follow_up[rep] * eff.follow_up[rep]
-                 * (1.0 - 0.01 * trained["follow_up"]) * np.exp(rng.normal(0.0, 0.9, n)))
+                 * (1.0 - point * trained["follow_up"]) * np.exp(rng.normal(0.0, 0.9, n)))
     follow_up = np.maximum(follow_up, 0.1)
     first_touch = created + follow_up
     touch_recorded = rng.random(n) >= np.where(is_outbound, 0.12, 0.05)
@@ -222,23 +228,24 @@ def simulate_deals(world: World, traits: Traits, eff: Effects, months: RepMonths
     logit[:, 1:3] += ENGAGEMENT_LOGIT * np.log(engagement)[:, None]
     logit[:, 2:] += AMOUNT_LOGIT * np.log(rel_amount)[:, None]
     logit[:, 1:] += traits.product_logit[rep, product][:, None]
-    # a trained point is worth ~1 % on the stage's conversion (0.03 logit at p ~ 0.7)
-    logit[:, :2] += 0.03 * trained["discovery"][:, None]
-    logit[:, 2] += 0.03 * trained["negotiation"]
-    logit[:, 3] += 0.03 * trained["closing"]
-    logit += 0.015 * trained["product_knowledge"][:, None]
+    # a trained point is worth ~TRAINING_POINT on the stage's conversion (3x in logit at p ~ 0.7)
+    logit[:, :2] += 3.0 * point * trained["discovery"][:, None]
+    logit[:, 2] += 3.0 * point * trained["negotiation"]
+    logit[:, 3] += 3.0 * point * trained["closing"]
+    logit += 1.5 * point * trained["product_knowledge"][:, None]
     product_names = [p.name for p in cat.PRODUCTS]
     for (reg, prod), bonus in cat.SEGMENT_WIN_LOGIT.items():
         mask = (region == reg) & (product == product_names.index(prod))
         logit[mask, 2:] += bonus
     logit[:, 2:] += _pressure(world, region, product, created)[0][:, None]
-    prob = _sigmoid(logit) * eff.transition[rep] * (eff.product[rep, product] ** (1.0 / k))[:, None]
+    factor = eff.transition[rep] * (eff.product[rep, product] ** (1.0 / k))[:, None]
+    prob = _sigmoid(logit) * factor
     advance = rng.random((n, k)) < prob
     passed = np.cumprod(advance, axis=1).sum(axis=1)
 
     # Time in each stage; a lost deal dies part-way through the stage it is in.
     product_cycle = np.array([p.cycle_factor for p in cat.PRODUCTS])[product]
-    scale = (product_cycle * traits.cycle[rep] * eff.cycle[rep] * (1.0 - 0.005 * trained["closing"])
+    scale = (product_cycle * traits.cycle[rep] * eff.cycle[rep] * (1.0 - 0.5 * point * trained["closing"])
              * rel_amount ** 0.12)[:, None]
     days = rng.gamma(3.0, 1.0 / 3.0, (n, k)) * STAGE_DAYS[None, :] * scale
     hours = np.maximum(calendar_days_to_hours(days), 1.0)
@@ -265,7 +272,8 @@ def simulate_deals(world: World, traits: Traits, eff: Effects, months: RepMonths
     expected = np.where(open_at_end, reestimate, estimate)
 
     return Deals(rep, created, first_touch, touch_recorded, src_idx, product, account, amount,
-                 engagement, passed, entered, closes, expected, region)
+                 engagement, passed, entered, closes, expected, region, logit, factor, follow_up,
+                 np.stack([trained[skill] for skill in cat.SKILLS], axis=1))
 
 
 def _quarter_end_push(world: World, closes, negotiation_entered, won, rng):

@@ -290,16 +290,19 @@ def orders_table(world: World, reps: pd.DataFrame, deals: Deals, dt: DealTables,
 
 #: Mean CSAT (1-5) of an average rep's customers before rounding.
 CSAT_MEAN = 4.05
+#: Standard deviation of one answer around its rep's and product's mean, before rounding.
+CSAT_NOISE = 0.75
 
 
 def surveys_table(world: World, reps: pd.DataFrame, traits: Traits, eff: Effects, deals: Deals,
                   dt: DealTables, order_deal: np.ndarray, order_hours: np.ndarray,
-                  order_status: np.ndarray, rng: np.random.Generator, gains=None) -> pd.DataFrame:
+                  order_status: np.ndarray, rng: np.random.Generator, gains=None) -> tuple[pd.DataFrame, np.ndarray]:
     """CSAT surveys: onboarding after a deal's first completed order, then check-ins.
 
     About 65 % of customers answer the onboarding survey 2-6 weeks after their first
     completed order; each such customer also answers ~1 relationship check-in during
-    the following year.
+    the following year. Returns the table and, per row, the mean of the answer before
+    training gains, noise and rounding (for the training ground truth).
     """
     end = world.end_hours
     first = np.unique(order_deal, return_index=True)[1] if len(order_deal) else np.array([], dtype=np.int64)
@@ -319,15 +322,16 @@ def surveys_table(world: World, reps: pd.DataFrame, traits: Traits, eff: Effects
     product = deals.product[dt.keep][deal]
     effect = np.array([p.csat_effect for p in cat.PRODUCTS])[product]
     care = gains.at("customer_care", rep, at) if gains is not None else 0.0
-    latent = CSAT_MEAN + traits.csat[rep] + eff.csat[rep] + effect + 0.015 * care + rng.normal(0.0, 0.75, len(deal))
-    score = np.clip(np.round(latent), 1.0, 5.0)
+    mean = CSAT_MEAN + traits.csat[rep] + eff.csat[rep] + effect
+    score = np.clip(np.round(mean + 1.5 * cat.TRAINING_POINT * care + rng.normal(0.0, CSAT_NOISE, len(deal))),
+                    1.0, 5.0)
     stamp = world.clock.timestamps(at)
     order = np.lexsort((deal, stamp))
-    rep, deal, score, stamp = rep[order], deal[order], score[order], stamp[order]
+    rep, deal, score, stamp, mean = rep[order], deal[order], score[order], stamp[order], mean[order]
     return pd.DataFrame({
         "survey_id": pd.array(_ids("SV", len(deal), 6), dtype="str"),
         "rep_id": _take(reps["rep_id"].to_numpy(dtype=object), rep),
         "account_id": account_ids(deals.account[dt.keep][deal]),
         "at": pd.Series(stamp).astype("datetime64[ns]"),
         "score": score.astype(float),
-    })
+    }), mean

@@ -1,10 +1,10 @@
 """Write generated tables to a folder, byte-for-byte reproducibly.
 
 Every table goes to ``<table>.csv`` (UTF-8, ``\\n`` line ends, ISO dates
-``2026-03-02`` and times ``2026-03-02 09:15``, floats with two decimals, empty cells
-for missing values) except ``activities`` and ``stage_history``, which go to Parquet
-(zstd, fixed row-group size, no pandas metadata) to keep the folder small. The same
-pyarrow version writes the same bytes.
+``2026-03-02`` and times ``2026-03-02 09:15``, floats with two decimals (four in
+``training_effects``), empty cells for missing values) except ``activities`` and
+``stage_history``, which go to Parquet (zstd, fixed row-group size, no pandas
+metadata) to keep the folder small. The same pyarrow version writes the same bytes.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ __all__ = ["write_tables", "PARQUET_TABLES"]
 
 #: Tables written as Parquet rather than CSV.
 PARQUET_TABLES = ("activities", "stage_history")
+#: Tables whose floats need more than two decimals (small relative effects).
+FLOAT_FORMATS = {"training_effects": "%.4f"}
 _ROW_GROUP = 1_000_000
 
 
@@ -48,7 +50,8 @@ def _csv_frame(name: str, frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _write_csv(name: str, frame: pd.DataFrame, path: Path) -> None:
-    text = _csv_frame(name, frame).to_csv(index=False, lineterminator="\n", float_format="%.2f")
+    text = _csv_frame(name, frame).to_csv(index=False, lineterminator="\n",
+                                          float_format=FLOAT_FORMATS.get(name, "%.2f"))
     path.write_bytes(text.encode("utf-8"))
 
 
