@@ -164,8 +164,10 @@ def test_capacity_is_respected_and_only_full_mentors_leave_a_need_unmatched(samp
             mentors = {m for m in result.candidates.loc[result.candidates["skill"] == need.skill, "mentor_id"]
                        if m != need.rep_id and (m, need.skill) not in needing}
             assert mentors and all(load.get(m, 0) == capacity for m in mentors)
-        reasons[capacity] = set(result.unmatched["reason_code"])
-    assert reasons == {1: {"at_capacity"}, 2: set()}  # one slot each is too few for this sample's needs
+        reasons[capacity] = result.unmatched["reason_code"].value_counts().to_dict()
+    # one slot each is too few for this sample's needs; a second slot matches more of them
+    assert reasons[1].get("at_capacity", 0) > reasons[2].get("at_capacity", 0)
+    assert set(reasons[1]) <= {"at_capacity"} and set(reasons[2]) <= {"at_capacity"}
 
 
 def test_a_same_team_mentor_is_preferred_but_as_a_cost_not_a_rule(two_skill_map):

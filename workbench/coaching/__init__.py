@@ -8,6 +8,7 @@ effectiveness, recognition and periodic reviews.
 
 from workbench.coaching.assessments import latest_scores
 from workbench.coaching.awards import AWARD_METRICS, AWARDS, Award, award_label
+from workbench.coaching.effectiveness import VERDICTS, TrainingEffectiveness, training_effectiveness
 from workbench.coaching.mentors import MentorPairs, assign_with_capacity, pair_mentors
 from workbench.coaching.plans import CoachingPlans, coaching_plans
 from workbench.coaching.recognition import RECOGNITION_COLUMNS, recognition
@@ -23,6 +24,9 @@ __all__ = [
     "Award",
     "award_label",
     "recognition",
+    "TrainingEffectiveness",
+    "training_effectiveness",
+    "VERDICTS",
     "RECOGNITION_COLUMNS",
     "MentorPairs",
     "pair_mentors",

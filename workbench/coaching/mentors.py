@@ -229,9 +229,9 @@ def pair_mentors(
     >>> result = pair_mentors(data, needs, period="2026-Q2")
     >>> result.pairs[["mentee_id", "skill", "mentor_id", "mentor_score", "mentor_kpi"]]
       mentee_id        skill mentor_id  mentor_score              mentor_kpi
-    0      R001    follow_up      R004          70.0  follow_up_hours_median
-    1      R002  negotiation      R010          77.0           avg_deal_size
-    2      R003    follow_up      R004          70.0  follow_up_hours_median
+    0      R001    follow_up      R013          75.0  follow_up_hours_median
+    1      R002  negotiation      R010          70.0           avg_deal_size
+    2      R003    follow_up      R013          75.0  follow_up_hours_median
     >>> result.kpi_window, len(result.unmatched)
     (('2026-01', '2026-06'), 0)
     """

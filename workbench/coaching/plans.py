@@ -183,7 +183,7 @@ def _effectiveness(gaps: pd.DataFrame, measured: pd.DataFrame | None, assumed: f
     out = gaps.assign(effectiveness=assumed, effectiveness_source="assumed", note="")
     if measured is None:
         return out
-    decided = measured[measured["verdict"].isin(["works", "no measurable effect"])]
+    decided = measured[measured["verdict"].isin(["works", "no measurable effect", "worse after training"])]
     for skill, part in decided.groupby("skill"):
         rows = out["skill"] == skill
         if not rows.any():
@@ -216,7 +216,8 @@ def _pick_modules(plan: pd.DataFrame, catalog: pd.DataFrame | None, log: pd.Data
         m = measured.set_index("module_id")
         cat["measured_effect"] = cat["module_id"].map(m["effect"]).astype(float)
         cat["verdict"] = cat["module_id"].map(m["verdict"]).fillna("untested")
-    order = {"works": 0, "untested": 1, "too few trainees": 1, "no measurable effect": 2}
+    order = {"works": 0, "untested": 1, "too few trainees": 1, "no KPI": 1, "no measurable effect": 2,
+             "worse after training": 3}
     cat["_order"] = cat["verdict"].map(order).fillna(1)
     cat = cat.sort_values(["skill", "_order", "measured_effect", "hours", "module_id"],
                           ascending=[True, True, False, True, True], kind="stable")
@@ -235,8 +236,9 @@ def _pick_modules(plan: pd.DataFrame, catalog: pd.DataFrame | None, log: pd.Data
             if taken and not still_low:
                 continue
             note = f"again: completed before, skill still low (score {current:.0f})" if taken else ""
-            if m.verdict == "no measurable effect":
-                note = (note + "; " if note else "") + "no measurable effect so far"
+            if m.verdict in ("no measurable effect", "worse after training"):
+                note = (note + "; " if note else "") + ("no measurable effect so far" if m.verdict ==
+                                                        "no measurable effect" else "KPI worse after it so far")
             rows.append((rep_id, skill, m.module_id, m.title, float(m.hours), m.format, m.measured_effect, note))
             break
     return pd.DataFrame(rows, columns=empty.columns) if rows else empty
