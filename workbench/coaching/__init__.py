@@ -7,6 +7,7 @@ effectiveness, recognition and periodic reviews.
 """
 
 from workbench.coaching.plans import CoachingPlans, coaching_plans, latest_skill_scores
+from workbench.coaching.review import PeriodicReview, RepReview, periodic_review
 from workbench.coaching.sessions import group_sessions, market_sessions, skill_heatmap
 from workbench.coaching.skills import Skill, SkillMap, SkillRule, load_skill_map, step_position
 
@@ -14,6 +15,9 @@ __all__ = [
     "CoachingPlans",
     "coaching_plans",
     "latest_skill_scores",
+    "PeriodicReview",
+    "RepReview",
+    "periodic_review",
     "group_sessions",
     "market_sessions",
     "skill_heatmap",
