@@ -5,4 +5,4 @@ folders' ``conftest.py`` files are fixtures, not doctest modules, so they are no
 collected as such (two of them would clash as top-level ``conftest`` modules).
 """
 
-collect_ignore_glob = ["tests/**/conftest.py", "benchmarks/*", "apps/*", "notebooks/*"]
+collect_ignore_glob = ["tests/conftest.py", "tests/**/conftest.py", "benchmarks/*", "apps/*", "notebooks/*"]

@@ -1,13 +1,10 @@
-"""Fixtures that serve the Voila apps and drive them in headless Chromium.
-
-Browser tests fail (not skip) when ``CI=true`` and no Chromium is available, so a CI
-machine that lost its browser cannot pass silently.
+"""Fixtures that serve the Voila apps; the headless Chromium that drives them is set up in
+``tests/conftest.py`` (browser tests fail, not skip, when ``CI=true`` and it is missing).
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -19,41 +16,12 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-
-
-def _chromium_path() -> str | None:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
 
 
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    """Launch Debian's Chromium (Playwright cannot download its own browser here)."""
-    path = _chromium_path()
-    if path is None:
-        message = "Chromium is not installed (apt-get install chromium); browser tests need it."
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return {**browser_type_launch_args, "executable_path": path, "args": CHROMIUM_ARGS}
 
 
 @pytest.fixture(scope="session")

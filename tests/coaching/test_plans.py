@@ -85,13 +85,14 @@ def test_modules_address_the_gap_skip_done_ones_unless_still_low_and_fit_the_bud
     _, a = plans.for_rep("A")
     # negotiation first: M4 (4 h, shorter than M3); follow-up: A did M1 but still scores 45 < 60 → again
     assert a["module_id"].tolist() == ["M4", "M1"]
-    assert "again" in a["note"].iloc[1]
+    assert "again" in a["note"].iloc[1] and "再次推荐" in a["note_zh"].iloc[1]
     assert a["slot"].tolist() == [1, 1]  # 4 h + 2 h fit the 6 h of one period
     _, b = plans.for_rep("B")
     # B did M4 and scores 50 in negotiation (< 60): offered again; closing has no module in the catalog
     assert b["module_id"].tolist() == ["M4"]
     b_skills, _ = plans.for_rep("B")
     assert "no module for this skill" in b_skills.loc[b_skills["skill"] == "closing", "note"].iloc[0]
+    assert "没有针对该技能的课程" in b_skills.loc[b_skills["skill"] == "closing", "note_zh"].iloc[0]
     catalog = data.training_catalog.set_index("module_id")["skill"]
     assert (plans.modules["module_id"].map(catalog) == plans.modules["skill"]).all()
 
@@ -113,9 +114,10 @@ def test_measured_effectiveness_replaces_the_assumption(hand):
     assert follow["effectiveness"] == pytest.approx(0.5)  # best working module 0.4 ÷ gap 0.8
     assert follow["expected_uplift"] == pytest.approx(5_000.0)
     nego = a.set_index("skill").loc["negotiation"]
-    assert nego["effectiveness"] == 0.0 and "mentor" in nego["note"]
+    assert nego["effectiveness"] == 0.0 and "mentor" in nego["note"] and "导师" in nego["note_zh"]
     assert a["skill"].tolist() == ["follow_up", "negotiation"]  # the measured effect re-ranks
     assert "no measurable effect" in modules.set_index("skill").loc["negotiation", "note"]
+    assert "可测量的效果" in modules.set_index("skill").loc["negotiation", "note_zh"]
 
 
 def test_a_low_assessed_skill_enters_the_plan_without_a_finding():

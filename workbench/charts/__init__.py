@@ -8,6 +8,7 @@ from workbench.charts.coaching import effectiveness_chart, plan_chart, skill_hea
 from workbench.charts.diagnose import driver_waterfall, follow_up_curve, funnel_vs_peers
 from workbench.charts.forecast import backtest_accuracy_chart, calibration_chart, forecast_fan_chart
 from workbench.charts.kpi import kpi_bar_chart, kpi_trend_chart
+from workbench.charts.review import review_trend_chart
 
 __all__ = [
     "kpi_bar_chart",
@@ -21,4 +22,5 @@ __all__ = [
     "skill_heatmap_chart",
     "plan_chart",
     "effectiveness_chart",
+    "review_trend_chart",
 ]

@@ -12,6 +12,7 @@ from workbench.coaching.effectiveness import VERDICTS, TrainingEffectiveness, tr
 from workbench.coaching.mentors import MentorPairs, assign_with_capacity, pair_mentors
 from workbench.coaching.plans import CoachingPlans, coaching_plans
 from workbench.coaching.recognition import RECOGNITION_COLUMNS, recognition
+from workbench.coaching.review import PeriodicReview, RepReview, periodic_review
 from workbench.coaching.sessions import group_sessions, market_sessions, skill_heatmap
 from workbench.coaching.skills import Skill, SkillMap, SkillRule, load_skill_map, step_position
 
@@ -31,6 +32,9 @@ __all__ = [
     "MentorPairs",
     "pair_mentors",
     "assign_with_capacity",
+    "PeriodicReview",
+    "RepReview",
+    "periodic_review",
     "group_sessions",
     "market_sessions",
     "skill_heatmap",

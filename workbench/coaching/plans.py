@@ -55,11 +55,11 @@ __all__ = ["CoachingPlans", "coaching_plans", "SKILL_COLUMNS", "MODULE_COLUMNS"]
 SKILL_COLUMNS = [
     "rep_id", "team", "rank", "skill", "skill_label", "expected_uplift", "revenue_at_stake",
     "effectiveness", "effectiveness_source", "source", "gap", "drivers", "details", "why", "why_zh",
-    "skill_score", "peer_median_score", "assessed_at", "module_id", "note",
+    "skill_score", "peer_median_score", "assessed_at", "module_id", "note", "note_zh",
 ]
 #: Columns of ``CoachingPlans.modules``.
 MODULE_COLUMNS = [
-    "rep_id", "rank", "skill", "module_id", "title", "hours", "format", "slot", "measured_effect", "note",
+    "rep_id", "rank", "skill", "module_id", "title", "hours", "format", "slot", "measured_effect", "note", "note_zh",
 ]
 
 
@@ -71,7 +71,8 @@ class CoachingPlans:
     ----------
     skills : DataFrame
         One row per rep and skill gap, ``rank`` 1 = the largest expected uplift; columns
-        :data:`SKILL_COLUMNS`. ``why`` / ``why_zh`` are the findings' evidence sentences.
+        :data:`SKILL_COLUMNS`. ``why`` / ``why_zh`` are the findings' evidence sentences,
+        ``note`` / ``note_zh`` what a trainer should know (e.g. "pair with a mentor").
     modules : DataFrame
         The module recommended for each ranked skill, scheduled into ``slot`` 1 (this
         period), 2 (the next), … within the time budget; columns :data:`MODULE_COLUMNS`.
@@ -180,7 +181,7 @@ def _measured(effectiveness) -> pd.DataFrame | None:
 
 def _effectiveness(gaps: pd.DataFrame, measured: pd.DataFrame | None, assumed: float) -> pd.DataFrame:
     """Effectiveness per rep and skill: measured where the skill's modules were measured, else assumed."""
-    out = gaps.assign(effectiveness=assumed, effectiveness_source="assumed", note="")
+    out = gaps.assign(effectiveness=assumed, effectiveness_source="assumed", note="", note_zh="")
     if measured is None:
         return out
     decided = measured[measured["verdict"].isin(["works", "no measurable effect", "worse after training"])]
@@ -199,6 +200,7 @@ def _effectiveness(gaps: pd.DataFrame, measured: pd.DataFrame | None, assumed: f
             out.loc[rows, "effectiveness"] = 0.0
             out.loc[rows, "effectiveness_source"] = "measured"
             out.loc[rows, "note"] = "no module of this skill had a measurable effect: pair with a mentor"
+            out.loc[rows, "note_zh"] = "该技能的课程均未显示可测量的效果：请安排导师辅导"
     return out
 
 
@@ -206,7 +208,7 @@ def _pick_modules(plan: pd.DataFrame, catalog: pd.DataFrame | None, log: pd.Data
                   scores: pd.DataFrame, measured: pd.DataFrame | None, low_score: float) -> pd.DataFrame:
     """The recommended module of each rep × skill row (``module_id``, title, hours, format, note)."""
     empty = pd.DataFrame(columns=["rep_id", "skill", "module_id", "title", "hours", "format", "measured_effect",
-                                  "module_note"])
+                                  "module_note", "module_note_zh"])
     if catalog is None or catalog.empty or plan.empty:
         return empty
     cat = catalog[["module_id", "title", "skill", "hours", "format"]].copy()
@@ -236,10 +238,13 @@ def _pick_modules(plan: pd.DataFrame, catalog: pd.DataFrame | None, log: pd.Data
             if taken and not still_low:
                 continue
             note = f"again: completed before, skill still low (score {current:.0f})" if taken else ""
+            note_zh = f"再次推荐：此前已完成，但技能得分仍偏低（{current:.0f} 分）" if taken else ""
             if m.verdict in ("no measurable effect", "worse after training"):
-                note = (note + "; " if note else "") + ("no measurable effect so far" if m.verdict ==
-                                                        "no measurable effect" else "KPI worse after it so far")
-            rows.append((rep_id, skill, m.module_id, m.title, float(m.hours), m.format, m.measured_effect, note))
+                worse = m.verdict == "worse after training"
+                note = (note + "; " if note else "") + ("KPI worse after it so far" if worse else "no measurable effect so far")
+                note_zh = (note_zh + "；" if note_zh else "") + ("目前培训后指标反而变差" if worse else "目前尚未显示可测量的效果")
+            rows.append((rep_id, skill, m.module_id, m.title, float(m.hours), m.format, m.measured_effect, note,
+                         note_zh))
             break
     return pd.DataFrame(rows, columns=empty.columns) if rows else empty
 
@@ -325,11 +330,13 @@ def coaching_plans(data, diagnosis=None, *, period=None, skill_map=None, effecti
     plan = plan.merge(picked[["rep_id", "skill", "module_id"]], on=["rep_id", "skill"], how="left")
     no_module = plan["module_id"].isna() & plan["note"].eq("")
     plan.loc[no_module, "note"] = "no module for this skill in the training catalog: coach or mentor"
+    plan.loc[no_module, "note_zh"] = "培训目录中没有针对该技能的课程：请由教练或导师辅导"
     skills = plan.reindex(columns=SKILL_COLUMNS).reset_index(drop=True)
     modules = picked.merge(plan[["rep_id", "skill", "rank"]], on=["rep_id", "skill"])
     modules = modules.sort_values(["rep_id", "rank"], kind="stable").reset_index(drop=True)
     modules["slot"] = _schedule(modules, float(hours_per_period))
-    modules = modules.rename(columns={"module_note": "note"}).reindex(columns=MODULE_COLUMNS)
+    modules = modules.rename(columns={"module_note": "note", "module_note_zh": "note_zh"})
+    modules = modules.reindex(columns=MODULE_COLUMNS)
     return CoachingPlans(
         skills=skills,
         modules=modules,

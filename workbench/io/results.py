@@ -1,5 +1,13 @@
 """Writing result tables to the file a user names: CSV, Parquet or an Excel workbook.
 
+Text that a spreadsheet would run as a formula is made inert here, in one place, for every
+CSV and workbook the workbench writes (:func:`write_result`): a text cell (or header)
+starting with ``=``, ``+``, ``-`` or ``@`` (or a tab or carriage return, which can hide
+one) is written to a workbook as a text cell with Excel's quote prefix — the value is
+kept exactly, shown as text and stays text when edited — and to a CSV file with an
+apostrophe in front (``'=HYPERLINK(...)``), the one form a CSV reader cannot turn back
+into a formula. Numbers are never changed.
+
 >>> import pandas as pd, tempfile, pathlib
 >>> out = pathlib.Path(tempfile.mkdtemp()) / "kpis.csv"
 >>> write_result({"kpis": pd.DataFrame({"period": pd.to_datetime(["2026-03-01"]), "value": [1.5]})}, out)
@@ -14,10 +22,60 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["OUTPUT_SUFFIXES", "write_result"]
+__all__ = ["OUTPUT_SUFFIXES", "FORMULA_TRIGGERS", "is_formula_like", "neutralise_formulas", "write_result"]
 
 #: File extensions :func:`write_result` can write.
 OUTPUT_SUFFIXES = (".csv", ".parquet", ".xlsx")
+
+#: First characters that make a spreadsheet read text as a formula, and the tab and
+#: carriage return that can stand in front of one.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def is_formula_like(value) -> bool:
+    """Whether ``value`` is text a spreadsheet would read as a formula.
+
+    >>> [is_formula_like(v) for v in ['=HYPERLINK("http://x","y")', "+1", "-2", "@SUM(A1)", "R-1", -2.0]]
+    [True, True, True, True, False, False]
+    """
+    return isinstance(value, str) and value.startswith(FORMULA_TRIGGERS)
+
+
+def _may_hold_text(values: pd.Series) -> bool:
+    return not (pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values)
+                or pd.api.types.is_datetime64_any_dtype(values) or pd.api.types.is_timedelta64_dtype(values))
+
+
+def _inert(value):
+    return "'" + value if is_formula_like(value) else value
+
+
+def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` for a CSV file: formula-like text cells and headers get an apostrophe in front.
+
+    >>> frame = pd.DataFrame({"name": ["=1+1", "Ann"], "gap": [-2.0, 1.0]})
+    >>> neutralise_formulas(frame)["name"].tolist(), neutralise_formulas(frame)["gap"].tolist()
+    (["'=1+1", 'Ann'], [-2.0, 1.0])
+    """
+    out = frame.copy()
+    for i in range(out.shape[1]):
+        values = out.iloc[:, i]
+        if _may_hold_text(values) and values.map(is_formula_like).any():
+            out.isetitem(i, values.map(_inert))
+    if any(is_formula_like(c) for c in out.columns):
+        out.columns = [_inert(c) for c in out.columns]
+    return out
+
+
+def _formulas_as_text(worksheet, frame: pd.DataFrame) -> None:
+    """Formula-like text in a written sheet (header and text columns): text cells with a quote prefix."""
+    for i, name in enumerate(frame.columns):
+        if not (is_formula_like(name) or _may_hold_text(frame.iloc[:, i])):
+            continue
+        for (cell,) in worksheet.iter_rows(min_col=i + 1, max_col=i + 1, max_row=len(frame) + 1):
+            if is_formula_like(cell.value):
+                cell.data_type = "s"  # openpyxl took "=..." for a formula
+                cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
 
 
 def _iso_dates(frame: pd.DataFrame) -> pd.DataFrame:
@@ -32,6 +90,9 @@ def _iso_dates(frame: pd.DataFrame) -> pd.DataFrame:
 
 def write_result(sheets: dict[str, pd.DataFrame], path) -> Path:
     """Write result tables to ``path`` in the format its extension names.
+
+    Text a spreadsheet would run as a formula is written inert (see the module docstring):
+    in a workbook as a text cell with a quote prefix, in a CSV file after an apostrophe.
 
     Parameters
     ----------
@@ -60,11 +121,14 @@ def write_result(sheets: dict[str, pd.DataFrame], path) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     first = next(iter(sheets.values()))
     if suffix == ".csv":
-        _iso_dates(first).to_csv(out, index=False, encoding="utf-8-sig")  # BOM: Excel shows Chinese text
+        # the BOM makes Excel read the file as UTF-8 (Chinese text)
+        neutralise_formulas(_iso_dates(first)).to_csv(out, index=False, encoding="utf-8-sig")
     elif suffix == ".parquet":
         first.to_parquet(out, index=False)
     else:
-        with pd.ExcelWriter(out) as workbook:
+        with pd.ExcelWriter(out, engine="openpyxl") as workbook:
             for name, frame in sheets.items():
-                _iso_dates(frame).to_excel(workbook, sheet_name=name[:31], index=False)
+                frame = _iso_dates(frame)
+                frame.to_excel(workbook, sheet_name=name[:31], index=False)
+                _formulas_as_text(workbook.sheets[name[:31]], frame)
     return out
