@@ -7,8 +7,10 @@ effectiveness, recognition and periodic reviews.
 """
 
 from workbench.coaching.assessments import latest_scores
+from workbench.coaching.awards import AWARD_METRICS, AWARDS, Award, award_label
 from workbench.coaching.mentors import MentorPairs, assign_with_capacity, pair_mentors
 from workbench.coaching.plans import CoachingPlans, coaching_plans
+from workbench.coaching.recognition import RECOGNITION_COLUMNS, recognition
 from workbench.coaching.sessions import group_sessions, market_sessions, skill_heatmap
 from workbench.coaching.skills import Skill, SkillMap, SkillRule, load_skill_map, step_position
 
@@ -16,6 +18,12 @@ __all__ = [
     "CoachingPlans",
     "coaching_plans",
     "latest_scores",
+    "AWARDS",
+    "AWARD_METRICS",
+    "Award",
+    "award_label",
+    "recognition",
+    "RECOGNITION_COLUMNS",
     "MentorPairs",
     "pair_mentors",
     "assign_with_capacity",

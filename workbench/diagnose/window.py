@@ -18,9 +18,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from workbench.io.span import DataSpan, check_period_in_data, data_span
 from workbench.periods import parse_period
 
-__all__ = ["Window", "DataSpan", "data_span", "resolve_window", "recent_window", "MAX_DEFAULT_WINDOW"]
+__all__ = ["Window", "DataSpan", "data_span", "resolve_window", "recent_window", "MAX_DEFAULT_WINDOW"]  # DataSpan, data_span: re-exported from workbench.io.span
 
 #: Longest default window, in months (when the data holds that much history).
 MAX_DEFAULT_WINDOW = 36
@@ -39,27 +40,6 @@ class Window:
     def label(self) -> str:
         """The months as ``2025-07..2026-03``."""
         return f"{self.start:%Y-%m}..{(self.end - pd.Timedelta(days=1)):%Y-%m}"
-
-
-@dataclass(frozen=True)
-class DataSpan:
-    """What the deals cover: ``earliest`` (first decided deal, else first created deal) and
-    ``latest`` (newest created or closed date)."""
-
-    earliest: pd.Timestamp
-    latest: pd.Timestamp
-
-
-def data_span(opportunities: pd.DataFrame) -> DataSpan:
-    """The :class:`DataSpan` of a typed ``opportunities`` table.
-
-    History starts with the first decided deal: exports often hold older open deals only.
-    """
-    created_at = opportunities["created_at"]
-    closed_at = opportunities["closed_at"]
-    earliest = closed_at.min() if closed_at.notna().any() else created_at.min()
-    latest = max(created_at.max(), closed_at.max()) if closed_at.notna().any() else created_at.max()
-    return DataSpan(pd.Timestamp(earliest), pd.Timestamp(latest))
 
 
 def _last_full_month(latest: pd.Timestamp):
@@ -103,16 +83,8 @@ def resolve_window(
         p = _last_full_month(latest)
     else:
         p = parse_period(period)
-        if latest is not None and pd.notna(latest) and p.start > pd.Timestamp(latest):
-            raise ValueError(
-                f"Period {p.label} starts after the data ends (newest record {pd.Timestamp(latest):%Y-%m-%d}); "
-                f"pick a period up to {pd.Timestamp(latest):%Y-%m}."
-            )
-        if earliest is not None and pd.notna(earliest) and p.end <= pd.Timestamp(earliest):
-            raise ValueError(
-                f"Period {p.label} ends before the data starts (first decided deal "
-                f"{pd.Timestamp(earliest):%Y-%m-%d})."
-            )
+        check_period_in_data(p, DataSpan(pd.Timestamp(earliest) if earliest is not None else pd.NaT,
+                                         pd.Timestamp(latest) if latest is not None else pd.NaT))
     if p.freq == "W":
         raise ValueError(f"Diagnosis works on months, quarters or years; got week {period!r}.")
     period_months = {"M": 1, "Q": 3, "Y": 12}[p.freq]
