@@ -21,11 +21,12 @@ COMMAND_MODULES = [
     "kpi",
     "forecast",
     "diagnose",
+    "coach",
 ]
 
 DESCRIPTION = """\
 Sales Performance Workbench: load CRM data, check it, and compute KPIs,
-forecasts and diagnoses from the command line.
+forecasts, diagnoses and coaching plans from the command line.
 
 Typical first steps:
   workbench sample --out sample_data          make a realistic demo dataset
