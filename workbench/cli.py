@@ -21,12 +21,13 @@ COMMAND_MODULES = [
     "kpi",
     "forecast",
     "diagnose",
+    "coach",
     "review",
 ]
 
 DESCRIPTION = """\
 Sales Performance Workbench: load CRM data, check it, and compute KPIs,
-forecasts, diagnoses and periodic reviews from the command line.
+forecasts, diagnoses, coaching plans and periodic reviews from the command line.
 
 Typical first steps:
   workbench sample --out sample_data          make a realistic demo dataset

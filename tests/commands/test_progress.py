@@ -124,12 +124,15 @@ def _commands(sample_dir: Path, out: Path):
         "diagnose": (["diagnose", str(sample_dir), "-o", str(out / "findings.csv")],
                      ["loading data", "diagnosing", "writing findings.csv"]),
         "review": (["review", str(sample_dir), "--period", "2026-Q1", "--out", str(out / "reviews")],
-                   ["loading data", "diagnosing and planning", "writing rep reviews",
-                    "writing the team summary and workbook"]),
+                   ["loading data", "diagnosing", "measuring training effectiveness", "planning",
+                    "assembling the reviews", "writing rep reviews", "writing the team summary and workbook"]),
+        "coach": (["coach", str(sample_dir), "--period", "2026-Q1", "-o", str(out / "coaching.xlsx")],
+                  ["loading data", "diagnosing", "measuring training effectiveness", "planning",
+                   "writing coaching.xlsx"]),
     }
 
 
-@pytest.mark.parametrize("command", ["sample", "validate", "import", "kpi", "forecast", "diagnose", "review"])
+@pytest.mark.parametrize("command", ["sample", "validate", "import", "kpi", "forecast", "diagnose", "review", "coach"])
 def test_every_command_names_its_stages_on_stderr_and_leaves_stdout_alone(command, sample_dir, tmp_path,
                                                                          monkeypatch, capsys):
     quiet_dir, shown_dir = tmp_path / "quiet", tmp_path / "shown"

@@ -2,7 +2,7 @@
 
 Each app notebook is a few cells that import a panel from here, connect it to data
 and display it; all behaviour lives in these classes so it can be tested without a
-browser. :class:`ForecastOutlook` and :class:`TeamDiagnosis` are imported on first
+browser. :class:`ForecastOutlook`, :class:`TeamDiagnosis` and :class:`CoachingPanel` are imported on first
 use, so an app does not pay for loading the libraries only another app needs.
 """
 
@@ -11,9 +11,11 @@ import importlib
 from workbench.apps.common import ErrorBox, chart_widget, default_data_source
 from workbench.apps.kpi_scorecard import KpiScorecard
 
-__all__ = ["ErrorBox", "ForecastOutlook", "KpiScorecard", "TeamDiagnosis", "chart_widget", "default_data_source"]
+__all__ = ["CoachingPanel", "ErrorBox", "ForecastOutlook", "KpiScorecard", "TeamDiagnosis", "chart_widget",
+           "default_data_source"]
 
 _LAZY = {
+    "CoachingPanel": "workbench.apps.coaching",
     "ForecastOutlook": "workbench.apps.forecast_outlook",
     "TeamDiagnosis": "workbench.apps.team_diagnosis",
 }

@@ -69,15 +69,14 @@ def plan_chart(rep_skills: pd.DataFrame, rep_id: str, lang: str = "en") -> alt.L
     t = _TEXT[lang]
     data = rep_skills[rep_skills["rep_id"].astype(str) == str(rep_id)]
     order = data.sort_values("rank")["skill_label"].tolist()
-    base = alt.Chart(data, title=t["plan"].format(rep=rep_id)).encode(
-        y=alt.Y("skill_label", sort=order, title=t["skill"]))
+    base = alt.Chart(data).encode(y=alt.Y("skill_label", sort=order, title=t["skill"]))
     stake = base.mark_bar(color="#d9d9d9").encode(x=alt.X("revenue_at_stake", title=t["stake"]))
     uplift = base.mark_bar(color="#e6550d", height=8).encode(
         x=alt.X("expected_uplift", title=t["uplift"]),
         tooltip=[alt.Tooltip("skill_label", title=t["skill"]),
                  alt.Tooltip("expected_uplift", title=t["uplift"], format=",.0f"),
                  alt.Tooltip("revenue_at_stake", title=t["stake"], format=",.0f")])
-    return stake + uplift
+    return (stake + uplift).properties(title=t["plan"].format(rep=rep_id))
 
 
 def effectiveness_chart(modules: pd.DataFrame, lang: str = "en") -> alt.LayerChart:
@@ -92,7 +91,7 @@ def effectiveness_chart(modules: pd.DataFrame, lang: str = "en") -> alt.LayerCha
     t = _TEXT[lang]
     data = modules.dropna(subset=["effect"]).assign(label=lambda m: m["module_id"] + " " + m["title"])
     order = data.sort_values("effect", ascending=False)["label"].tolist()
-    base = alt.Chart(data, title=t["effect"]).encode(y=alt.Y("label", sort=order, title=t["module"]))
+    base = alt.Chart(data).encode(y=alt.Y("label", sort=order, title=t["module"]))
     bars = base.mark_rule().encode(x=alt.X("ci_low", title=t["change"], axis=alt.Axis(format="+.0%")), x2="ci_high")
     points = base.mark_point(filled=True, size=60).encode(
         x="effect",
@@ -100,4 +99,4 @@ def effectiveness_chart(modules: pd.DataFrame, lang: str = "en") -> alt.LayerCha
         tooltip=[alt.Tooltip("label", title=t["module"]), alt.Tooltip("effect", format="+.1%"),
                  alt.Tooltip("ci_low", format="+.1%"), alt.Tooltip("ci_high", format="+.1%"), "verdict"])
     zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(strokeDash=[4, 3], color="#888").encode(x="x")
-    return bars + points + zero
+    return (bars + points + zero).properties(title=t["effect"])

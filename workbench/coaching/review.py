@@ -60,6 +60,7 @@ from workbench.params import check_choice, check_param
 from workbench.periods import parse_period, period_label
 
 __all__ = [
+    "check_review_request",
     "PeriodicReview", "RepReview", "periodic_review", "REVIEW_KPIS", "ROSTER_KPIS", "DEFAULT_TREND_KPI",
     "AWARD_COLUMNS", "REP_KPI_COLUMNS", "TREND_COLUMNS", "ROSTER_COLUMNS",
 ]
@@ -464,7 +465,20 @@ def _monthly(tables, notes: list, p, trend_months: int, skills: pd.DataFrame, sk
     return months, _trends(monthly, reps, chosen.hire_dates, chosen.reps, metric_of), metric_of
 
 
-def periodic_review(data, period, *, diagnosis=None, plans: CoachingPlans | None = None, awards=None,
+def check_review_request(data, period, *, team: str | None = None, rep: str | None = None):
+    """Check a review's period, team and rep before anything is computed (the CLI does).
+
+    Raises the same errors :func:`periodic_review` would, naming ``periodic_review``.
+    """
+    owner = "periodic_review"
+    p = _check_period(owner, period)
+    data = as_sales_data(data, caller=owner)
+    reps = data.reps.assign(rep_id=data.reps["rep_id"].astype(str), team=data.reps["team"].astype(str))
+    _select(owner, reps, team, rep, p)
+    return p
+
+
+def periodic_review(data, period, *, coaching=None, diagnosis=None, plans: CoachingPlans | None = None, awards=None,
                     team: str | None = None, rep: str | None = None, metrics=REVIEW_KPIS,
                     trend_months: int = 12, skill_map=None) -> PeriodicReview:
     """Everything the periodic reviews of ``period`` show: per rep and for the team summary.
@@ -475,14 +489,18 @@ def periodic_review(data, period, *, diagnosis=None, plans: CoachingPlans | None
         Through :func:`workbench.io.load.as_sales_data`; needs ``reps`` and ``opportunities``.
     period : str
         The period reviewed: a month, quarter or year label (``"2026-Q1"``, ``"2026-03"``).
+    coaching : Coaching, optional
+        :func:`~workbench.coaching.workflow.coach` of ``period``: its diagnosis, plans,
+        sessions and awards are shown. Computed when neither it nor ``plans`` is given, so
+        a review shows the same plans as ``workbench coach`` and the coaching app.
     diagnosis : Diagnosis, optional
-        A company-wide :func:`~workbench.diagnose.diagnose` of ``period``; computed when omitted.
+        A company-wide :func:`~workbench.diagnose.diagnose` of ``period`` (used with ``plans``).
     plans : CoachingPlans, optional
-        :func:`~workbench.coaching.plans.coaching_plans` of ``period``; computed when omitted.
+        :func:`~workbench.coaching.plans.coaching_plans` of ``period``.
     awards : DataFrame, optional
         A recognition table, one row per award (:data:`AWARD_COLUMNS`; ``award, label,
-        label_zh, rep_id, value, unit`` required). Without it the reviews have no
-        recognition section.
+        label_zh, rep_id, value, unit`` required); default the coaching result's awards.
+        Without any the reviews have no recognition section.
     team : str, optional
         Review only the reps of this team (the summary then covers that team).
     rep : str, optional
@@ -514,10 +532,17 @@ def periodic_review(data, period, *, diagnosis=None, plans: CoachingPlans | None
     metrics = check_kpis(metrics)
     check_param(owner, "metrics", metrics, "KPI keys without details (not stage_conversion)",
                 bool(metrics) and "stage_conversion" not in metrics)
-    awards = _check_awards(owner, awards)
     data = as_sales_data(data, caller=owner)
     reps = data.reps.assign(rep_id=data.reps["rep_id"].astype(str), team=data.reps["team"].astype(str))
     chosen = _select(owner, reps, team, rep, p)
+    if coaching is None and plans is None:
+        from workbench.coaching.workflow import coach
+
+        coaching = coach(data, p.label, diagnosis=diagnosis, skill_map=skill_map)
+    if coaching is not None:
+        diagnosis, plans = coaching.diagnosis, coaching.plans
+        awards = coaching.awards if awards is None else awards
+    awards = _check_awards(owner, awards)
     diagnosis, plans, skill_map = _inputs(owner, data, p, diagnosis, plans, skill_map)
     notes = [f"{chosen.later} rep{'s' if chosen.later > 1 else ''} hired after {p.label} ends: no review."
              ] if chosen.later else []
@@ -532,7 +557,8 @@ def periodic_review(data, period, *, diagnosis=None, plans: CoachingPlans | None
     in_plan = plans.skills["rep_id"].isin(chosen.reps)
     skills = _with_labels(plans.skills[in_plan], skill_map).reset_index(drop=True)
     modules = _with_labels(plans.modules[plans.modules["rep_id"].isin(chosen.reps)], skill_map)
-    sessions = group_sessions(_with_labels(plans.skills, skill_map))  # a team's sessions count all its reps
+    # a team's sessions count all its reps
+    sessions = coaching.sessions if coaching is not None else group_sessions(_with_labels(plans.skills, skill_map))
     sessions = sessions[sessions["team"].isin(chosen.teams)].reset_index(drop=True)
     sessions["skill_label_zh"] = [skill_map.label(s, "zh") for s in sessions["skill"]]
 

@@ -64,18 +64,21 @@ def run(args) -> int:
     out = Path(args.out).expanduser()
     if out.exists() and not out.is_dir():
         return _fail(f"--out {out}: is a file, not a folder", 2)
-    progress = Progress("workbench review", ["loading data", "diagnosing and planning", "writing rep reviews",
+    progress = Progress("workbench review", ["loading data", "diagnosing", "measuring training effectiveness",
+                                             "planning", "assembling the reviews", "writing rep reviews",
                                              "writing the team summary and workbook"])
     try:
         with progress.stage("loading data"):
-            from workbench.coaching.review import periodic_review  # imports take a moment: inside the stage
+            from workbench.coaching.review import check_review_request, periodic_review  # inside the stage: slow imports
+            from workbench.coaching.workflow import coach
             from workbench.io.load import load
             from workbench.reports import workbook_file_name, write_review_pages, write_review_workbook
 
             data = load(source, stages=args.stages)
-        with progress.stage("diagnosing and planning"):
-            # awards=None until the recognition table is wired in (workbench.coaching.recognition)
-            review = periodic_review(data, args.period, team=args.team, rep=args.rep)
+        check_review_request(data, args.period, team=args.team, rep=args.rep)  # fail fast on a typo
+        coaching = coach(data, args.period, stage=progress.stage)  # the plans `workbench coach` shows
+        with progress.stage("assembling the reviews"):
+            review = periodic_review(data, args.period, coaching=coaching, team=args.team, rep=args.rep)
     except DataError as err:
         return _fail(str(err), 1)
     except ValueError as err:

@@ -1,0 +1,37 @@
+"""``workbench coach``: plans, mentors, sessions and effectiveness from the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from workbench.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "sample_data"
+
+
+def test_coach_prints_and_writes_every_table(tmp_path, capsys):
+    out = tmp_path / "coaching.xlsx"
+    assert main(["coach", str(SAMPLE), "--period", "2026-Q3", "-o", str(out)]) == 0
+    printed = capsys.readouterr().out
+    for heading in ("Skills to coach", "Mentors for each rep's top gap", "Group sessions", "Did past training work?"):
+        assert heading in printed
+    sheets = pd.read_excel(out, sheet_name=None)
+    assert set(sheets) == {"plans", "modules", "mentors", "unmatched", "sessions", "effectiveness"}
+    assert len(sheets["plans"]) > 10 and (sheets["plans"]["rank"] >= 1).all()
+
+
+def test_coach_one_rep_in_chinese(capsys):
+    assert main(["coach", str(SAMPLE), "--period", "2026-Q3", "--rep", "R008", "--lang", "zh"]) == 0
+    printed = capsys.readouterr().out
+    rows = [line for line in printed.splitlines() if line.strip().startswith("R0")]
+    assert rows and all(line.strip().startswith("R008") for line in rows[:3])
+
+
+def test_coach_errors(tmp_path, capsys):
+    assert main(["coach", str(tmp_path / "missing")]) == 2
+    assert main(["coach", str(SAMPLE), "--period", "2030-Q1"]) == 2
+    assert "starts after the data ends" in capsys.readouterr().err
+    assert main(["coach", str(SAMPLE), "-o", str(tmp_path / "x.txt")]) == 2

@@ -1,0 +1,390 @@
+"""The coaching panel for trainers: skill gaps, a rep's plan and its why, mentors, group
+sessions, whether training worked, and recognition.
+
+A trainer picks a period, a team (or all) and a rep, and English or 中文. Everything shown
+comes from :mod:`workbench.coaching` (computed once per period and cached; training
+effectiveness once for the data): the panel only selects, labels and draws.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import time
+
+import ipywidgets as widgets
+import pandas as pd
+import traitlets
+
+from workbench.apps.common import ErrorBox, chart_widget, html_table
+from workbench.charts.coaching import effectiveness_chart, plan_chart, skill_heatmap_chart
+from workbench.coaching import load_skill_map, skill_heatmap
+from workbench.coaching.effectiveness import training_effectiveness
+from workbench.coaching.workflow import coach
+from workbench.diagnose import diagnosis_periods
+from workbench.formatting import format_value, natural_key
+
+__all__ = ["CoachingPanel"]
+
+_LANGS = [("English", "en"), ("中文", "zh")]
+
+_TEXT = {
+    "en": {
+        "period": "Period", "team": "Team", "rep": "Rep", "lang": "Language", "all_teams": "All teams",
+        "no_rep": "— pick a rep —", "computing": "Computing plans, mentors and recognition for {period}…",
+        "computed": "Plans for {period} (revenue at stake over the window {window}) · {reps} reps with a plan · {seconds:.1f} s",
+        "tab_gaps": "Skill gaps", "tab_plan": "Rep plan", "tab_mentors": "Mentors", "tab_sessions": "Group sessions",
+        "tab_effect": "Training effectiveness", "tab_awards": "Recognition",
+        "rank": "#", "skill": "Skill", "uplift": "Expected uplift", "stake": "Revenue at stake",
+        "effectiveness": "Effectiveness", "source": "Based on", "why": "Why", "score": "Assessed score",
+        "module": "Module", "title": "Title", "hours": "Hours", "slot": "Period", "note": "Note",
+        "mentee": "Mentee", "mentor": "Mentor", "mentor_score": "Mentor's score", "same_team": "Same team",
+        "reason": "Reason", "reps": "Reps", "n_reps": "How many", "trained": "Trained", "effect": "Effect",
+        "interval": "Interval", "verdict": "Verdict", "award": "Award", "winner": "Winner", "value": "Value",
+        "basis": "Basis", "runner_up": "Runner-up", "no_plan": "No skill gap for {rep}: nothing to coach.",
+        "pick_rep": "Pick a rep to see their plan.", "none": "Nothing to show.", "unmatched": "Not matched",
+        "plan_of": "Coaching plan of {rep} · {period}",
+        "slot_n": "period {n}", "finding": "diagnosis", "assessment": "assessment", "assumed": "assumed",
+        "measured": "measured", "yes": "yes", "no": "no",
+    },
+    "zh": {
+        "period": "期间", "team": "团队", "rep": "销售", "lang": "语言", "all_teams": "全部团队",
+        "no_rep": "— 选择销售 —", "computing": "正在计算 {period} 的辅导计划、导师与表彰…",
+        "computed": "{period} 的辅导计划（涉及收入按诊断窗口 {window} 计）· {reps} 名销售有计划 · 用时 {seconds:.1f} 秒",
+        "tab_gaps": "技能差距", "tab_plan": "个人计划", "tab_mentors": "导师", "tab_sessions": "小组培训",
+        "tab_effect": "培训效果", "tab_awards": "表彰",
+        "rank": "序号", "skill": "技能", "uplift": "预期提升", "stake": "涉及收入", "effectiveness": "有效比例",
+        "source": "依据", "why": "原因", "score": "评估得分", "module": "课程", "title": "名称", "hours": "课时",
+        "slot": "安排", "note": "说明", "mentee": "学员", "mentor": "导师", "mentor_score": "导师得分",
+        "same_team": "同团队", "reason": "原因", "reps": "销售", "n_reps": "人数", "trained": "受训人数",
+        "effect": "效果", "interval": "区间", "verdict": "结论", "award": "奖项", "winner": "获奖者",
+        "value": "数值", "basis": "依据", "runner_up": "第二名", "no_plan": "{rep} 没有技能差距，无需辅导。",
+        "pick_rep": "选择一名销售查看其计划。", "none": "暂无内容。", "unmatched": "未匹配",
+        "plan_of": "{rep} 的辅导计划 · {period}",
+        "slot_n": "第 {n} 期", "finding": "诊断", "assessment": "评估", "assumed": "假设", "measured": "实测",
+        "yes": "是", "no": "否",
+    },
+}
+
+_VERDICTS_ZH = {"works": "有效", "no measurable effect": "无可测效果", "too few trainees": "受训人数太少"}
+
+
+def _escape(text) -> str:
+    return html.escape(str(text))
+
+
+class CoachingPanel(widgets.VBox):
+    """A trainer's coaching panel over :mod:`workbench.coaching`.
+
+    Parameters
+    ----------
+    data : SalesData
+        Loaded data (see :func:`workbench.load`); ``skills``, ``training_catalog`` and
+        ``training_log`` make the plans, mentors and effectiveness complete.
+    lang : {"en", "zh"}
+        Initial language.
+    period : str, optional
+        Initial period (default: the newest complete quarter).
+    skill_map : SkillMap or path, optional
+        The driver → skill map (default: the shipped one).
+
+    Attributes
+    ----------
+    period, team, rep, lang : traitlets
+        Linked to the pickers; ``team == ""`` means all teams.
+    plans, mentors, sessions, awards : cached results for the current period.
+    effectiveness : TrainingEffectiveness
+        Measured once for the data.
+
+    Notes
+    -----
+    The panel has no title of its own: the page or notebook around it gives one.
+    """
+
+    period = traitlets.Unicode(None, allow_none=True)
+    team = traitlets.Unicode("")
+    rep = traitlets.Unicode("")
+    lang = traitlets.Unicode("en")
+
+    def __init__(self, data, lang: str = "en", period: str | None = None, skill_map=None, **kwargs):
+        super().__init__(**kwargs)
+        self.data = data
+        self.skill_map = skill_map if hasattr(skill_map, "skill_for") else load_skill_map(skill_map)
+        self._cache: dict[str, dict] = {}
+        self._effectiveness = None
+        self._quiet = False
+        self.last_compute_seconds = float("nan")
+        self.error = ErrorBox()
+        self.status = widgets.HTML()
+        self.period_picker = widgets.Dropdown(options=[], description="Period")
+        self.team_picker = widgets.Dropdown(options=[("All teams", "")], value="", description="Team")
+        self.rep_picker = widgets.Dropdown(options=[("—", "")], value="", description="Rep")
+        self.lang_picker = widgets.Dropdown(options=_LANGS, value="en", description="Language")
+        self.gaps_html = widgets.HTML()
+        self.plan_html = widgets.HTML(layout=widgets.Layout(overflow="auto"))
+        self.mentors_html = widgets.HTML(layout=widgets.Layout(overflow="auto", max_height="480px"))
+        self.sessions_html = widgets.HTML(layout=widgets.Layout(overflow="auto", max_height="480px"))
+        self.effect_html = widgets.HTML(layout=widgets.Layout(overflow="auto", max_height="480px"))
+        self.awards_html = widgets.HTML(layout=widgets.Layout(overflow="auto"))
+        self.heatmap = None
+        self.plan_chart = None
+        self.effect_chart = None
+        self.gaps_box = widgets.VBox([self.gaps_html])
+        self.plan_box = widgets.VBox([self.plan_html])
+        self.effect_box = widgets.VBox([self.effect_html])
+        self.tabs = widgets.Tab(children=[self.gaps_box, self.plan_box, self.mentors_html, self.sessions_html,
+                                          self.effect_box, self.awards_html])
+        self.children = [
+            widgets.HBox([self.period_picker, self.team_picker, self.rep_picker, self.lang_picker]),
+            self.error, self.status, self.tabs,
+        ]
+        try:
+            self._reps = data.reps[["rep_id", "team"]].astype(str)
+            periods = diagnosis_periods(data)
+        except Exception as exc:  # shown to the viewer instead of a hidden traceback
+            self._reps = pd.DataFrame({"rep_id": [], "team": []})
+            self.error.show(exc)
+            periods = []
+        self._quiet = True
+        try:
+            teams = sorted(self._reps["team"].unique(), key=natural_key)
+            self.team_picker.options = [("All teams", ""), *[(t, t) for t in teams]]
+            self.period_picker.options = periods
+            self.lang_picker.value = lang
+            for picker, trait in [(self.period_picker, "period"), (self.team_picker, "team"),
+                                  (self.rep_picker, "rep"), (self.lang_picker, "lang")]:
+                widgets.link((picker, "value"), (self, trait))
+        finally:
+            self._quiet = False
+        self.observe(self._on_period, names=["period"])
+        self.observe(self._on_team, names=["team"])
+        self.observe(self._redraw, names=["rep", "lang"])
+        self._apply_language()
+        if periods:
+            start = period if period is not None else periods[0]
+            if self.period == start:
+                self._on_period()
+            else:
+                self.period = start
+
+    # -- computations (cached) ---------------------------------------------------------
+    @property
+    def effectiveness(self):
+        """Training effectiveness of every module (measured once for the data)."""
+        if self._effectiveness is None:
+            self._effectiveness = training_effectiveness(self.data, skill_map=self.skill_map)
+        return self._effectiveness
+
+    def results(self, period: str) -> dict:
+        """Plans, mentors, sessions and awards of ``period`` (computed once per period)."""
+        if period not in self._cache:
+            started = time.perf_counter()
+            result = coach(self.data, period, effectiveness=self.effectiveness, skill_map=self.skill_map)
+            self._cache[period] = {f.name: getattr(result, f.name) for f in dataclasses.fields(result)}
+            self.last_compute_seconds = time.perf_counter() - started
+        return self._cache[period]
+
+    # -- events ------------------------------------------------------------------------
+    def _t(self, key: str, **fmt) -> str:
+        text = _TEXT[self.lang][key]
+        return text.format(**fmt) if fmt else text
+
+    def _set_rep_options(self) -> None:
+        reps = self._reps if not self.team else self._reps[self._reps["team"] == self.team]
+        ids = sorted(reps["rep_id"], key=natural_key)
+        keep = self.rep if self.rep in set(ids) else ""
+        with self.hold_trait_notifications():
+            self.rep_picker.options = [(self._t("no_rep"), ""), *[(r, r) for r in ids]]
+            self.rep_picker.value = keep
+        self.rep = keep
+
+    def _apply_language(self) -> None:
+        quiet, self._quiet = self._quiet, True
+        try:
+            team = self.team
+            self.team_picker.options = [(self._t("all_teams"), ""), *self.team_picker.options[1:]]
+            self.team_picker.value = team
+            self._set_rep_options()
+        finally:
+            self._quiet = quiet
+        for picker, key in [(self.period_picker, "period"), (self.team_picker, "team"),
+                            (self.rep_picker, "rep"), (self.lang_picker, "lang")]:
+            picker.description = self._t(key)
+        for i, key in enumerate(["tab_gaps", "tab_plan", "tab_mentors", "tab_sessions", "tab_effect", "tab_awards"]):
+            self.tabs.set_title(i, self._t(key))
+
+    def _on_period(self, change=None):
+        if self._quiet or not self.period:
+            return
+        try:
+            self.error.clear()
+            if self.period not in self._cache:
+                self.status.value = f"<i>{_escape(self._t('computing', period=self.period))}</i>"
+            self.results(self.period)
+            self._redraw()
+        except Exception as exc:
+            self.status.value = ""
+            self.error.show(exc)
+
+    def _on_team(self, change=None):
+        if self._quiet:
+            return
+        self._quiet = True
+        try:
+            self._set_rep_options()
+        finally:
+            self._quiet = False
+        self._redraw()
+
+    def _redraw(self, change=None):
+        if self._quiet or not self.period:
+            return
+        try:
+            self.error.clear()
+            self._apply_language()
+            r = self.results(self.period)
+            plans = r["plans"]
+            self.status.value = _escape(self._t(
+                "computed", period=self.period, window=plans.window, reps=plans.skills["rep_id"].nunique(),
+                seconds=self.last_compute_seconds))
+            members = set(self._reps["rep_id"] if not self.team else self._reps.loc[self._reps["team"] == self.team,
+                                                                                   "rep_id"])
+            self._draw_gaps(r, members)
+            self._draw_plan(r)
+            self._draw_mentors(r, members)
+            self._draw_sessions(r)
+            self._draw_effectiveness()
+            self._draw_awards(r)
+        except Exception as exc:
+            self.error.show(exc)
+
+    # -- rendering ---------------------------------------------------------------------
+    def _labelled(self, skills: pd.DataFrame) -> pd.DataFrame:
+        return skills.assign(skill_label=[self.skill_map.label(s, self.lang) for s in skills["skill"]])
+
+    def _table(self, frame: pd.DataFrame, css: str, numeric=(), wrap=()) -> str:
+        if frame.empty:
+            return f"<p>{_escape(self._t('none'))}</p>"
+        return html_table(frame, css_class=css, numeric=numeric, wrap=wrap, index=False)
+
+    def _chart(self, attr: str, box: widgets.VBox, chart, first: widgets.Widget) -> None:
+        widget = getattr(self, attr)
+        if widget is None:
+            widget = chart_widget(chart)
+            setattr(self, attr, widget)
+        else:
+            widget.chart = chart
+        box.children = [first, widget]
+
+    def _draw_gaps(self, r: dict, members: set) -> None:
+        skills = self._labelled(r["plans"].skills)
+        skills = skills[skills["rep_id"].isin(members)]
+        reps = self.data.reps[self.data.reps["rep_id"].astype(str).isin(members)]
+        heat = skill_heatmap(skills, r["scores"], reps)
+        heat = heat.assign(skill_label=[self.skill_map.label(s, self.lang) for s in heat["skill"]])
+        count = skills["rep_id"].nunique()
+        self.gaps_html.value = f"<p>{count} / {len(members)} {_escape(self._t('reps').lower())}</p>"
+        self._chart("heatmap", self.gaps_box, skill_heatmap_chart(heat, lang=self.lang), self.gaps_html)
+
+    def _draw_plan(self, r: dict) -> None:
+        if not self.rep:
+            self.plan_html.value = f"<p>{_escape(self._t('pick_rep'))}</p>"
+            self.plan_box.children = [self.plan_html]
+            return
+        skills, modules = r["plans"].for_rep(self.rep)
+        head = f"<h4 class='wb-plan-head'>{_escape(self._t('plan_of', rep=self.rep, period=self.period))}</h4>"
+        if skills.empty:
+            self.plan_html.value = head + f"<p class='wb-no-plan'>{_escape(self._t('no_plan', rep=self.rep))}</p>"
+            self.plan_box.children = [self.plan_html]
+            return
+        skills = self._labelled(skills)
+        why = skills["why_zh"] if self.lang == "zh" else skills["why"]
+        t = self._t
+        shown = pd.DataFrame({
+            t("rank"): skills["rank"].astype(int),
+            t("skill"): skills["skill_label"],
+            t("uplift"): [format_value(v, "currency") for v in skills["expected_uplift"]],
+            t("stake"): [format_value(v, "currency") for v in skills["revenue_at_stake"]],
+            t("effectiveness"): [f"{format_value(v, 'rate')} ({t(src)})" for v, src in
+                                 zip(skills["effectiveness"], skills["effectiveness_source"])],
+            t("source"): [t(s) for s in skills["source"]],
+            t("score"): [format_value(v, "count") for v in skills["skill_score"]],
+            t("why"): why.astype(str),
+        })
+        catalog_modules = pd.DataFrame({
+            t("skill"): [self.skill_map.label(s, self.lang) for s in modules["skill"]],
+            t("module"): modules["module_id"], t("title"): modules["title"],
+            t("hours"): [format_value(v, "hours") for v in modules["hours"]],
+            t("slot"): [t("slot_n", n=int(n)) for n in modules["slot"]],
+            t("note"): modules["note"].fillna(""),
+        })
+        self.plan_html.value = (
+            head + self._table(shown, "wb-plan", numeric=[t("rank"), t("uplift"), t("stake"), t("score")], wrap=[t("why")])
+            + "<h4>" + _escape(t("module")) + "</h4>"
+            + self._table(catalog_modules, "wb-plan-modules", numeric=[t("hours")], wrap=[t("note")]))
+        self._chart("plan_chart", self.plan_box, plan_chart(skills, self.rep, lang=self.lang), self.plan_html)
+
+    def _draw_mentors(self, r: dict, members: set) -> None:
+        pairs, unmatched = r["mentors"].pairs, r["mentors"].unmatched
+        pairs = pairs[pairs["mentee_id"].astype(str).isin(members)]
+        unmatched = unmatched[unmatched["rep_id"].astype(str).isin(members)]
+        t = self._t
+        shown = pd.DataFrame({
+            t("mentee"): pairs["mentee_id"], t("skill"): [self.skill_map.label(s, self.lang) for s in pairs["skill"]],
+            t("mentor"): pairs["mentor_id"], t("mentor_score"): [format_value(v, "count") for v in pairs["mentor_score"]],
+            t("same_team"): [t("yes") if v else t("no") for v in pairs["same_team"]],
+        })
+        left = pd.DataFrame({t("mentee"): unmatched["rep_id"],
+                             t("skill"): [self.skill_map.label(s, self.lang) for s in unmatched["skill"]],
+                             t("reason"): unmatched["reason"]})
+        self.mentors_html.value = (self._table(shown, "wb-mentors", numeric=[t("mentor_score")])
+                                   + (f"<h4>{_escape(t('unmatched'))}</h4>" + self._table(left, "wb-unmatched",
+                                                                                         wrap=[t("reason")])
+                                      if len(left) else ""))
+
+    def _draw_sessions(self, r: dict) -> None:
+        sessions = r["sessions"]
+        if self.team:
+            sessions = sessions[sessions["team"].astype(str) == self.team]
+        t = self._t
+        shown = pd.DataFrame({
+            t("team"): sessions["team"], t("skill"): [self.skill_map.label(s, self.lang) for s in sessions["skill"]],
+            t("n_reps"): sessions["n_reps"], t("reps"): sessions["reps"],
+            t("module"): sessions["module_id"].fillna("–"),
+            t("uplift"): [format_value(v, "currency") for v in sessions["expected_uplift"]],
+            t("reason"): sessions["reason"],
+        })
+        self.sessions_html.value = self._table(shown, "wb-sessions", numeric=[t("n_reps"), t("uplift")],
+                                               wrap=[t("reps"), t("reason")])
+
+    def _draw_effectiveness(self) -> None:
+        modules = self.effectiveness.modules
+        t = self._t
+        verdict = modules["verdict"].map(_VERDICTS_ZH).fillna(modules["verdict"]) if self.lang == "zh" \
+            else modules["verdict"]
+        shown = pd.DataFrame({
+            t("module"): modules["module_id"], t("title"): modules["title"],
+            t("skill"): [self.skill_map.label(s, self.lang) for s in modules["skill"]],
+            t("trained"): modules["n_trained"],
+            t("effect"): [format_value(v, "signed_share", 1) for v in modules["effect"]],
+            t("interval"): [format_value(lo, "signed_share", 1) + " … " + format_value(hi, "signed_share", 1)
+                            for lo, hi in zip(modules["ci_low"], modules["ci_high"])],
+            t("verdict"): verdict,
+        })
+        self.effect_html.value = self._table(shown, "wb-effect", numeric=[t("trained"), t("effect"), t("interval")])
+        drawable = modules.dropna(subset=["effect"])
+        if len(drawable):
+            chart = effectiveness_chart(drawable.assign(verdict=verdict[drawable.index]), lang=self.lang)
+            self._chart("effect_chart", self.effect_box, chart, self.effect_html)
+
+    def _draw_awards(self, r: dict) -> None:
+        awards = r["awards"]
+        t = self._t
+        label = awards["label_zh"] if self.lang == "zh" else awards["label"]
+        shown = pd.DataFrame({
+            t("award"): label, t("winner"): awards["rep_id"].fillna("–"),
+            t("value"): [format_value(v, u) for v, u in zip(awards["value"], awards["unit"])],
+            t("basis"): awards["basis"].fillna(""), t("runner_up"): awards["runner_up"].fillna("–"),
+            t("note"): awards["note"].fillna(""),
+        })
+        self.awards_html.value = self._table(shown, "wb-awards", numeric=[t("value")], wrap=[t("basis"), t("note")])
