@@ -106,8 +106,8 @@ def test_the_budget_splits_modules_over_periods(hand):
 def test_measured_effectiveness_replaces_the_assumption(hand):
     data, diagnosis = hand
     measured = pd.DataFrame({"module_id": ["M1", "M2", "M3", "M4"], "skill": ["follow_up", "follow_up",
-                             "negotiation", "negotiation"], "effect": [0.4, 0.1, 0.0, -0.01],
-                             "verdict": ["works", "works", "no measurable effect", "no measurable effect"]})
+                             "negotiation", "negotiation"], "effect": [0.4, 0.1, -0.2, -0.3],
+                             "verdict": ["works", "works", "worse after training", "worse after training"]})
     plans = coaching_plans(data, diagnosis, effectiveness=measured, assumed_effectiveness=0.2)
     a, modules = plans.for_rep("A")
     follow = a.set_index("skill").loc["follow_up"]
@@ -116,8 +116,14 @@ def test_measured_effectiveness_replaces_the_assumption(hand):
     nego = a.set_index("skill").loc["negotiation"]
     assert nego["effectiveness"] == 0.0 and "mentor" in nego["note"] and "导师" in nego["note_zh"]
     assert a["skill"].tolist() == ["follow_up", "negotiation"]  # the measured effect re-ranks
-    assert "no measurable effect" in modules.set_index("skill").loc["negotiation", "note"]
-    assert "可测量的效果" in modules.set_index("skill").loc["negotiation", "note_zh"]
+    assert "worse" in modules.set_index("skill").loc["negotiation", "note"]
+    # an interval covering 0 keeps the assumption (with a note): not proof that training does nothing
+    unsure = measured.assign(verdict=["works", "works", "no measurable effect", "too few trainees"])
+    nego = coaching_plans(data, diagnosis, effectiveness=unsure, assumed_effectiveness=0.2).for_rep("A")[0]
+    nego = nego.set_index("skill").loc["negotiation"]
+    assert nego["effectiveness"] == 0.2 and nego["effectiveness_source"] == "assumed"
+    assert "not shown to work yet" in nego["note"]
+    assert "变差" in modules.set_index("skill").loc["negotiation", "note_zh"]
 
 
 def test_a_low_assessed_skill_enters_the_plan_without_a_finding():

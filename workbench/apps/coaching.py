@@ -44,7 +44,9 @@ _TEXT = {
         "basis": "Basis", "runner_up": "Runner-up", "no_plan": "No skill gap for {rep}: nothing to coach.",
         "pick_rep": "Pick a rep to see their plan.", "none": "Nothing to show.", "unmatched": "Not matched",
         "plan_of": "Coaching plan of {rep} · {period}",
-        "slot_n": "period {n}", "finding": "diagnosis", "assessment": "assessment", "assumed": "assumed",
+        "slot_1": "this period", "slot_2": "next period", "slot_n": "period {n}", "modules": "Modules",
+        "heat_all": "{shown} reps with a skill gap (of {total}); pick a team to see all its reps.",
+        "heat_team": "{shown} of {total} reps of the team have a skill gap.", "finding": "diagnosis", "assessment": "assessment", "assumed": "assumed",
         "measured": "measured", "yes": "yes", "no": "no",
     },
     "zh": {
@@ -61,7 +63,9 @@ _TEXT = {
         "value": "数值", "basis": "依据", "runner_up": "第二名", "no_plan": "{rep} 没有技能差距，无需辅导。",
         "pick_rep": "选择一名销售查看其计划。", "none": "暂无内容。", "unmatched": "未匹配",
         "plan_of": "{rep} 的辅导计划 · {period}",
-        "slot_n": "第 {n} 期", "finding": "诊断", "assessment": "评估", "assumed": "假设", "measured": "实测",
+        "slot_1": "本期", "slot_2": "下一期", "slot_n": "第 {n} 期", "modules": "课程",
+        "heat_all": "{shown} 名销售有技能差距（共 {total} 名）；选择团队可查看团队全部销售。",
+        "heat_team": "团队 {total} 名销售中有 {shown} 名存在技能差距。", "finding": "诊断", "assessment": "评估", "assumed": "假设", "measured": "实测",
         "yes": "是", "no": "否",
     },
 }
@@ -276,14 +280,19 @@ class CoachingPanel(widgets.VBox):
             widget.chart = chart
         box.children = [first, widget]
 
+    def _slot(self, n: int) -> str:
+        return self._t("slot_1") if n == 1 else self._t("slot_2") if n == 2 else self._t("slot_n", n=n)
+
     def _draw_gaps(self, r: dict, members: set) -> None:
         skills = self._labelled(r["plans"].skills)
         skills = skills[skills["rep_id"].isin(members)]
-        reps = self.data.reps[self.data.reps["rep_id"].astype(str).isin(members)]
+        with_gap = set(skills["rep_id"])
+        shown = members if self.team else with_gap  # the whole company: only reps with a gap
+        reps = self.data.reps[self.data.reps["rep_id"].astype(str).isin(shown)]
         heat = skill_heatmap(skills, r["scores"], reps)
         heat = heat.assign(skill_label=[self.skill_map.label(s, self.lang) for s in heat["skill"]])
-        count = skills["rep_id"].nunique()
-        self.gaps_html.value = f"<p>{count} / {len(members)} {_escape(self._t('reps').lower())}</p>"
+        key = "heat_team" if self.team else "heat_all"
+        self.gaps_html.value = f"<p>{_escape(self._t(key, shown=len(with_gap), total=len(members)))}</p>"
         self._chart("heatmap", self.gaps_box, skill_heatmap_chart(heat, lang=self.lang), self.gaps_html)
 
     def _draw_plan(self, r: dict) -> None:
@@ -310,17 +319,19 @@ class CoachingPanel(widgets.VBox):
             t("source"): [t(s) for s in skills["source"]],
             t("score"): [format_value(v, "count") for v in skills["skill_score"]],
             t("why"): why.astype(str),
+            t("note"): (skills["note_zh"] if self.lang == "zh" else skills["note"]).fillna(""),
         })
         catalog_modules = pd.DataFrame({
             t("skill"): [self.skill_map.label(s, self.lang) for s in modules["skill"]],
             t("module"): modules["module_id"], t("title"): modules["title"],
             t("hours"): [format_value(v, "hours") for v in modules["hours"]],
-            t("slot"): [t("slot_n", n=int(n)) for n in modules["slot"]],
-            t("note"): modules["note"].fillna(""),
+            t("slot"): [self._slot(int(n)) for n in modules["slot"]],
+            t("note"): (modules["note_zh"] if self.lang == "zh" else modules["note"]).fillna(""),
         })
         self.plan_html.value = (
-            head + self._table(shown, "wb-plan", numeric=[t("rank"), t("uplift"), t("stake"), t("score")], wrap=[t("why")])
-            + "<h4>" + _escape(t("module")) + "</h4>"
+            head + self._table(shown, "wb-plan", numeric=[t("rank"), t("uplift"), t("stake"), t("score")],
+                               wrap=[t("why"), t("note")])
+            + "<h4>" + _escape(t("modules")) + "</h4>"
             + self._table(catalog_modules, "wb-plan-modules", numeric=[t("hours")], wrap=[t("note")]))
         self._chart("plan_chart", self.plan_box, plan_chart(skills, self.rep, lang=self.lang), self.plan_html)
 
@@ -384,7 +395,8 @@ class CoachingPanel(widgets.VBox):
         shown = pd.DataFrame({
             t("award"): label, t("winner"): awards["rep_id"].fillna("–"),
             t("value"): [format_value(v, u) for v, u in zip(awards["value"], awards["unit"])],
-            t("basis"): awards["basis"].fillna(""), t("runner_up"): awards["runner_up"].fillna("–"),
-            t("note"): awards["note"].fillna(""),
+            t("basis"): awards["basis_zh" if self.lang == "zh" else "basis"].fillna(""),
+            t("runner_up"): awards["runner_up"].fillna("–"),
+            t("note"): awards["note_zh" if self.lang == "zh" else "note"].fillna(""),
         })
         self.awards_html.value = self._table(shown, "wb-awards", numeric=[t("value")], wrap=[t("basis"), t("note")])

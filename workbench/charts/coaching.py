@@ -10,7 +10,7 @@ Examples
 ...     "skill": ["closing", "follow_up"] * 2, "skill_label": ["Closing", "Follow-up"] * 2,
 ...     "expected_uplift": [0.0, 1200.0, 300.0, 0.0], "rank": [None, 1, 1, None], "score": [61, 48, 55, 70]})
 >>> spec = skill_heatmap_chart(heat).to_dict()
->>> spec["mark"]["type"], spec["encoding"]["x"]["field"], spec["encoding"]["color"]["field"]
+>>> spec["mark"]["type"], spec["encoding"]["x"]["field"], spec["encoding"]["color"]["condition"]["field"]
 ('rect', 'skill_label', 'expected_uplift')
 """
 
@@ -52,14 +52,16 @@ def skill_heatmap_chart(heatmap: pd.DataFrame, lang: str = "en") -> alt.Chart:
         alt.Chart(heatmap, title=t["heat"])
         .mark_rect()
         .encode(
-            x=alt.X("skill_label", title=t["skill"], axis=alt.Axis(labelAngle=-30)),
+            x=alt.X("skill_label", title=t["skill"], axis=alt.Axis(labelAngle=-30, labelLimit=220)),
             y=alt.Y("rep_id", sort=reps, title=t["rep"]),
-            color=alt.Color("expected_uplift", title=t["uplift"], scale=alt.Scale(scheme="oranges")),
+            color=alt.condition(alt.datum.expected_uplift > 0,
+                                alt.Color("expected_uplift:Q", title=t["uplift"], scale=alt.Scale(scheme="oranges")),
+                                alt.value("#f2f2f2")),  # no gap: grey, not the palest orange
             tooltip=[alt.Tooltip("rep_id", title=t["rep"]), alt.Tooltip("skill_label", title=t["skill"]),
                      alt.Tooltip("expected_uplift", title=t["uplift"], format=",.0f"),
                      alt.Tooltip("score", title=t["score"], format=".0f")],
         )
-        .properties(height=alt.Step(14))
+        .properties(height=alt.Step(16), width=alt.Step(70))
     )
 
 

@@ -14,9 +14,11 @@ did not reach significance. The **expected uplift** of coaching a skill is
 where effectiveness is the share of the revenue at stake that training wins back. It is
 an assumption, stated and editable (``assumed_effectiveness``, 25 % by default), until
 training effectiveness has been measured (:mod:`workbench.coaching.effectiveness`): for a
-skill whose modules were measured, it becomes the best working module's effect divided
-by the finding's relative gap (capped at 1), or 0 when no module of the skill showed a
-measurable effect — such a skill is better served by a mentor, and the plan says so.
+skill with a module measured to work, it becomes the best working module's effect
+divided by the finding's relative gap (capped at 1); it is 0 when the KPI got worse after
+every measured module of the skill — such a skill is better served by a mentor, and the
+plan says so. A module whose interval covers 0 is not proof that training does nothing:
+the assumption stays, with a note.
 
 For each skill the plan recommends one module from the training catalog: modules that
 were measured to work first, then untested ones, then ones with no measurable effect;
@@ -196,11 +198,14 @@ def _effectiveness(gaps: pd.DataFrame, measured: pd.DataFrame | None, assumed: f
             share = np.where(gap > 0, np.minimum(1.0, best / gap.where(gap > 0, 1.0)), assumed)
             out.loc[rows, "effectiveness"] = share
             out.loc[rows, "effectiveness_source"] = "measured"
-        else:
+        elif (part["verdict"] == "worse after training").all():
             out.loc[rows, "effectiveness"] = 0.0
             out.loc[rows, "effectiveness_source"] = "measured"
-            out.loc[rows, "note"] = "no module of this skill had a measurable effect: pair with a mentor"
-            out.loc[rows, "note_zh"] = "该技能的课程均未显示可测量的效果：请安排导师辅导"
+            out.loc[rows, "note"] = "the KPI got worse after every module of this skill: pair with a mentor"
+            out.loc[rows, "note_zh"] = "该技能的所有课程培训后指标反而变差：请安排导师辅导"
+        else:  # an interval covering 0 is not proof that training does nothing: keep the assumption
+            out.loc[rows, "note"] = "not shown to work yet (the measured intervals cover 0): consider a mentor too"
+            out.loc[rows, "note_zh"] = "尚未证明有效（实测区间包含 0）：可同时安排导师"
     return out
 
 
