@@ -10,6 +10,7 @@ import pytest
 import workbench
 from workbench.coaching import load_skill_map
 from workbench.coaching.plans import coaching_plans
+from workbench.coaching.workflow import coach
 from workbench.coaching.sessions import group_sessions, skill_heatmap
 from workbench.diagnose import Diagnosis
 from workbench.diagnose.window import Window
@@ -159,10 +160,13 @@ def test_group_sessions_and_heatmap(hand):
     assert heat.loc[(heat.rep_id == "C"), "expected_uplift"].eq(0.0).all()
 
 
-@pytest.fixture(scope="module")
-def sample_plans():
+@pytest.fixture(scope="module", params=["assumed", "as shown on screens"])
+def sample_plans(request):
+    """The plans with the stated assumption only, and as every screen shows them (measured effectiveness)."""
     data = workbench.load(ROOT / "sample_data")
-    return data, coaching_plans(data, period="2026-Q3")
+    if request.param == "assumed":
+        return data, coaching_plans(data, period="2026-Q3")
+    return data, coach(data, "2026-Q3").plans
 
 
 def test_on_the_sample_the_top_skill_matches_a_planted_driver(sample_plans):
