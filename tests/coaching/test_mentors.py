@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import time
 
 import numpy as np
 import pandas as pd
@@ -386,17 +385,3 @@ def test_parameter_errors_read_the_standard_way(sample, kwargs, message):
     with pytest.raises(ValueError) as error:
         pair_mentors(sample, needs, **arguments)
     assert message in str(error.value)
-
-
-# --------------------------------------------------------------------------- speed
-
-
-def test_a_thousand_reps_are_paired_in_about_two_seconds():
-    data = workbench.load(generate_sample(n_reps=1000, months=24, seed=11))
-    needs = _sample_needs(data, share=0.3, seed=11)  # ~300 reps × 1–2 skills
-    started = time.perf_counter()
-    result = pair_mentors(data, needs, period=PERIOD)
-    seconds = time.perf_counter() - started
-    print(f"pair_mentors: {len(needs)} needs of {data.reps.shape[0]} reps in {seconds:.2f} s")
-    assert len(result.pairs) + len(result.unmatched) == len(needs)
-    assert seconds < 3.0, f"pairing took {seconds:.2f} s"  # ~0.5 s warm, ~1.4 s in a fresh process

@@ -10,8 +10,8 @@ import pytest
 import workbench
 from workbench.coaching import load_skill_map
 from workbench.coaching.plans import coaching_plans
-from workbench.coaching.workflow import coach
 from workbench.coaching.sessions import group_sessions, skill_heatmap
+from workbench.coaching.workflow import coach
 from workbench.diagnose import Diagnosis
 from workbench.diagnose.window import Window
 

@@ -10,7 +10,12 @@ import pytest
 import workbench
 from workbench.coaching import coaching_plans, load_skill_map
 from workbench.coaching.review import (
-    AWARD_COLUMNS, DEFAULT_TREND_KPI, REP_KPI_COLUMNS, REVIEW_KPIS, TREND_COLUMNS, periodic_review,
+    AWARD_COLUMNS,
+    DEFAULT_TREND_KPI,
+    REP_KPI_COLUMNS,
+    REVIEW_KPIS,
+    TREND_COLUMNS,
+    periodic_review,
 )
 from workbench.diagnose import diagnose
 from workbench.kpi import KPIS, compute_kpis

@@ -13,9 +13,9 @@ from workbench.coaching.mentors import MentorPairs, assign_with_capacity, pair_m
 from workbench.coaching.plans import CoachingPlans, coaching_plans
 from workbench.coaching.recognition import RECOGNITION_COLUMNS, recognition
 from workbench.coaching.review import PeriodicReview, RepReview, periodic_review
-from workbench.coaching.workflow import Coaching, coach, mentor_needs
 from workbench.coaching.sessions import group_sessions, market_sessions, skill_heatmap
 from workbench.coaching.skills import Skill, SkillMap, SkillRule, load_skill_map, step_position
+from workbench.coaching.workflow import Coaching, coach, mentor_needs
 
 __all__ = [
     "CoachingPlans",

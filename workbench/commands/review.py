@@ -69,7 +69,10 @@ def run(args) -> int:
                                              "writing the team summary and workbook"])
     try:
         with progress.stage("loading data"):
-            from workbench.coaching.review import check_review_request, periodic_review  # inside the stage: slow imports
+            from workbench.coaching.review import (  # inside the stage: slow imports
+                check_review_request,
+                periodic_review,
+            )
             from workbench.coaching.workflow import coach
             from workbench.io.load import load
             from workbench.reports import workbook_file_name, write_review_pages, write_review_workbook

@@ -9,10 +9,10 @@ difference (in rate points).
 
 from __future__ import annotations
 
-from workbench.diagnose.window import recent_window
-
 import numpy as np
 import pandas as pd
+
+from workbench.diagnose.window import recent_window
 
 __all__ = ["competition_analysis", "COMPETITION_COLUMNS"]
 

@@ -16,12 +16,11 @@ Two kinds of segment are reported:
 
 from __future__ import annotations
 
-from workbench.diagnose.window import recent_window
-
 import numpy as np
 import pandas as pd
 
 from workbench.diagnose import stats
+from workbench.diagnose.window import recent_window
 from workbench.periods import parse_period
 
 __all__ = ["find_opportunities", "OPPORTUNITY_COLUMNS"]
