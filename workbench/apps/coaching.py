@@ -14,19 +14,17 @@ import time
 
 import ipywidgets as widgets
 import pandas as pd
-import traitlets
 
-from workbench.apps.common import ErrorBox, chart_widget, html_table
+from workbench.apps.common import chart_widget, html_table
+from workbench.apps.selection import SelectionPanel
 from workbench.charts.coaching import effectiveness_chart, plan_chart, skill_heatmap_chart
 from workbench.coaching import load_skill_map, skill_heatmap
 from workbench.coaching.effectiveness import training_effectiveness
 from workbench.coaching.workflow import coach
 from workbench.diagnose import diagnosis_periods
-from workbench.formatting import format_value, natural_key
+from workbench.formatting import format_value
 
 __all__ = ["CoachingPanel"]
-
-_LANGS = [("English", "en"), ("中文", "zh")]
 
 _TEXT = {
     "en": {
@@ -77,7 +75,7 @@ def _escape(text) -> str:
     return html.escape(str(text))
 
 
-class CoachingPanel(widgets.VBox):
+class CoachingPanel(SelectionPanel):
     """A trainer's coaching panel over :mod:`workbench.coaching`.
 
     Parameters
@@ -105,10 +103,8 @@ class CoachingPanel(widgets.VBox):
     The panel has no title of its own: the page or notebook around it gives one.
     """
 
-    period = traitlets.Unicode(None, allow_none=True)
-    team = traitlets.Unicode("")
-    rep = traitlets.Unicode("")
-    lang = traitlets.Unicode("en")
+    _TEXT = _TEXT
+    TAB_KEYS = ("tab_gaps", "tab_plan", "tab_mentors", "tab_sessions", "tab_effect", "tab_awards")
 
     def __init__(self, data, lang: str = "en", period: str | None = None, skill_map=None, **kwargs):
         super().__init__(**kwargs)
@@ -116,14 +112,8 @@ class CoachingPanel(widgets.VBox):
         self.skill_map = skill_map if hasattr(skill_map, "skill_for") else load_skill_map(skill_map)
         self._cache: dict[str, dict] = {}
         self._effectiveness = None
-        self._quiet = False
         self.last_compute_seconds = float("nan")
-        self.error = ErrorBox()
-        self.status = widgets.HTML()
-        self.period_picker = widgets.Dropdown(options=[], description="Period")
-        self.team_picker = widgets.Dropdown(options=[("All teams", "")], value="", description="Team")
-        self.rep_picker = widgets.Dropdown(options=[("—", "")], value="", description="Rep")
-        self.lang_picker = widgets.Dropdown(options=_LANGS, value="en", description="Language")
+        pickers = self._build_pickers()
         self.gaps_html = widgets.HTML()
         self.plan_html = widgets.HTML(layout=widgets.Layout(overflow="auto"))
         self.mentors_html = widgets.HTML(layout=widgets.Layout(overflow="auto", max_height="480px"))
@@ -138,38 +128,15 @@ class CoachingPanel(widgets.VBox):
         self.effect_box = widgets.VBox([self.effect_html])
         self.tabs = widgets.Tab(children=[self.gaps_box, self.plan_box, self.mentors_html, self.sessions_html,
                                           self.effect_box, self.awards_html])
-        self.children = [
-            widgets.HBox([self.period_picker, self.team_picker, self.rep_picker, self.lang_picker]),
-            self.error, self.status, self.tabs,
-        ]
+        self.children = [pickers, self.error, self.status, self.tabs]
         try:
-            self._reps = data.reps[["rep_id", "team"]].astype(str)
+            reps = data.reps
             periods = diagnosis_periods(data)
         except Exception as exc:  # shown to the viewer instead of a hidden traceback
-            self._reps = pd.DataFrame({"rep_id": [], "team": []})
+            reps = pd.DataFrame({"rep_id": [], "team": []})
             self.error.show(exc)
             periods = []
-        self._quiet = True
-        try:
-            teams = sorted(self._reps["team"].unique(), key=natural_key)
-            self.team_picker.options = [("All teams", ""), *[(t, t) for t in teams]]
-            self.period_picker.options = periods
-            self.lang_picker.value = lang
-            for picker, trait in [(self.period_picker, "period"), (self.team_picker, "team"),
-                                  (self.rep_picker, "rep"), (self.lang_picker, "lang")]:
-                widgets.link((picker, "value"), (self, trait))
-        finally:
-            self._quiet = False
-        self.observe(self._on_period, names=["period"])
-        self.observe(self._on_team, names=["team"])
-        self.observe(self._redraw, names=["rep", "lang"])
-        self._apply_language()
-        if periods:
-            start = period if period is not None else periods[0]
-            if self.period == start:
-                self._on_period()
-            else:
-                self.period = start
+        self._start(reps, periods, lang, period)
 
     # -- computations (cached) ---------------------------------------------------------
     @property
@@ -180,65 +147,19 @@ class CoachingPanel(widgets.VBox):
         return self._effectiveness
 
     def results(self, period: str) -> dict:
-        """Plans, mentors, sessions and awards of ``period`` (computed once per period)."""
+        """Every coaching result of ``period`` (:func:`~workbench.coaching.workflow.coach`, computed once)."""
+        self._compute(period)
+        return self._cache[period]
+
+    def _is_computed(self, period: str) -> bool:
+        return period in self._cache
+
+    def _compute(self, period: str) -> None:
         if period not in self._cache:
             started = time.perf_counter()
             result = coach(self.data, period, effectiveness=self.effectiveness, skill_map=self.skill_map)
             self._cache[period] = {f.name: getattr(result, f.name) for f in dataclasses.fields(result)}
             self.last_compute_seconds = time.perf_counter() - started
-        return self._cache[period]
-
-    # -- events ------------------------------------------------------------------------
-    def _t(self, key: str, **fmt) -> str:
-        text = _TEXT[self.lang][key]
-        return text.format(**fmt) if fmt else text
-
-    def _set_rep_options(self) -> None:
-        reps = self._reps if not self.team else self._reps[self._reps["team"] == self.team]
-        ids = sorted(reps["rep_id"], key=natural_key)
-        keep = self.rep if self.rep in set(ids) else ""
-        with self.hold_trait_notifications():
-            self.rep_picker.options = [(self._t("no_rep"), ""), *[(r, r) for r in ids]]
-            self.rep_picker.value = keep
-        self.rep = keep
-
-    def _apply_language(self) -> None:
-        quiet, self._quiet = self._quiet, True
-        try:
-            team = self.team
-            self.team_picker.options = [(self._t("all_teams"), ""), *self.team_picker.options[1:]]
-            self.team_picker.value = team
-            self._set_rep_options()
-        finally:
-            self._quiet = quiet
-        for picker, key in [(self.period_picker, "period"), (self.team_picker, "team"),
-                            (self.rep_picker, "rep"), (self.lang_picker, "lang")]:
-            picker.description = self._t(key)
-        for i, key in enumerate(["tab_gaps", "tab_plan", "tab_mentors", "tab_sessions", "tab_effect", "tab_awards"]):
-            self.tabs.set_title(i, self._t(key))
-
-    def _on_period(self, change=None):
-        if self._quiet or not self.period:
-            return
-        try:
-            self.error.clear()
-            if self.period not in self._cache:
-                self.status.value = f"<i>{_escape(self._t('computing', period=self.period))}</i>"
-            self.results(self.period)
-            self._redraw()
-        except Exception as exc:
-            self.status.value = ""
-            self.error.show(exc)
-
-    def _on_team(self, change=None):
-        if self._quiet:
-            return
-        self._quiet = True
-        try:
-            self._set_rep_options()
-        finally:
-            self._quiet = False
-        self._redraw()
 
     def _redraw(self, change=None):
         if self._quiet or not self.period:
@@ -251,8 +172,7 @@ class CoachingPanel(widgets.VBox):
             self.status.value = _escape(self._t(
                 "computed", period=self.period, window=plans.window, reps=plans.skills["rep_id"].nunique(),
                 seconds=self.last_compute_seconds))
-            members = set(self._reps["rep_id"] if not self.team else self._reps.loc[self._reps["team"] == self.team,
-                                                                                   "rep_id"])
+            members = self._members()
             self._draw_gaps(r, members)
             self._draw_plan(r)
             self._draw_mentors(r, members)

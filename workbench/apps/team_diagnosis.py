@@ -17,17 +17,15 @@ import time
 
 import ipywidgets as widgets
 import pandas as pd
-import traitlets
 
-from workbench.apps.common import ErrorBox, chart_widget, html_table
+from workbench.apps.common import chart_widget, html_table
+from workbench.apps.selection import SelectionPanel
 from workbench.charts.diagnose import driver_waterfall, funnel_vs_peers
 from workbench.diagnose import DRIVERS, diagnose
 from workbench.diagnose.selection import diagnosis_periods, driver_totals, headline, select
 from workbench.formatting import format_value, is_missing
 
 __all__ = ["TeamDiagnosis"]
-
-_LANGS = [("English", "en"), ("中文", "zh")]
 
 _TEXT = {
     "en": {
@@ -88,7 +86,7 @@ def _html_table(frame: pd.DataFrame, css_class: str, numeric=(), wrap=()) -> str
     return html_table(frame, css_class=css_class, numeric=numeric, wrap=wrap, index=False)
 
 
-class TeamDiagnosis(widgets.VBox):
+class TeamDiagnosis(SelectionPanel):
     """A manager's "why is my team missing target?" panel over :func:`~workbench.diagnose.diagnose`.
 
     Parameters
@@ -118,25 +116,16 @@ class TeamDiagnosis(widgets.VBox):
         Time the last (uncached) diagnosis took.
     """
 
-    period = traitlets.Unicode(None, allow_none=True)
-    team = traitlets.Unicode("")
-    rep = traitlets.Unicode("")
-    lang = traitlets.Unicode("en")
+    _TEXT = _TEXT
+    TAB_KEYS = ("tab_findings", "tab_opps", "tab_comp")
 
     def __init__(self, data, lang: str = "en", period: str | None = None, config=None, **kwargs):
         super().__init__(**kwargs)
         self.data = data
         self.config = config
         self._cache: dict[str, object] = {}
-        self._quiet = False
-        self._labels_lang = None
         self.last_compute_seconds = float("nan")
-        self.error = ErrorBox()
-        self.status = widgets.HTML()
-        self.period_picker = widgets.Dropdown(options=[], description="Period")
-        self.team_picker = widgets.Dropdown(options=[("All teams", "")], value="", description="Team")
-        self.rep_picker = widgets.Dropdown(options=[("— none —", "")], value="", description="Rep")
-        self.lang_picker = widgets.Dropdown(options=_LANGS, value="en", description="Language")
+        pickers = self._build_pickers()
         self.summary = widgets.HTML()
         self.table = widgets.HTML(layout=widgets.Layout(overflow="auto", max_height="460px"))
         self.chart_note = widgets.HTML()
@@ -152,49 +141,17 @@ class TeamDiagnosis(widgets.VBox):
                 self.competition_table,
             ]
         )
-        self.children = [
-            widgets.HBox([self.period_picker, self.team_picker, self.rep_picker, self.lang_picker]),
-            self.error,
-            self.status,
-            self.summary,
-            self.tabs,
-        ]
+        self.children = [pickers, self.error, self.status, self.summary, self.tabs]
         try:
-            self._reps = self._reps_table(data)
+            reps = self._reps_table(data)
             periods = diagnosis_periods(data)
         except Exception as exc:  # shown to the viewer instead of a hidden traceback
-            self._reps = pd.DataFrame({"rep_id": [], "team": []})
+            reps = pd.DataFrame({"rep_id": [], "team": []})
             self.error.show(exc)
             periods = []
-        teams = sorted(self._reps["team"].astype(str).unique())
-        self._quiet = True
-        try:
-            self.team_picker.options = [("All teams", ""), *[(t, t) for t in teams]]
-            self.period_picker.options = periods
-            self.lang_picker.value = lang
-            for picker, trait in [
-                (self.period_picker, "period"),
-                (self.team_picker, "team"),
-                (self.rep_picker, "rep"),
-                (self.lang_picker, "lang"),
-            ]:
-                widgets.link((picker, "value"), (self, trait))
-            self._set_rep_options()
-        finally:
-            self._quiet = False
-        self.observe(self._on_period, names=["period"])
-        self.observe(self._on_team, names=["team"])
-        self.observe(self._redraw, names=["rep", "lang"])
-        self._apply_language()
-        if not periods:
-            if not self.error.value:
-                self.status.value = "No complete month of decided deals in the data yet."
-            return
-        start = period if period is not None else periods[0]
-        if self.period == start:
-            self._on_period()
-        else:
-            self.period = start  # triggers _on_period
+        self._start(reps, periods, lang, period)
+        if not periods and not self.error.value:
+            self.status.value = "No complete month of decided deals in the data yet."
 
     # -- data ---------------------------------------------------------------------------
     @staticmethod
@@ -205,11 +162,17 @@ class TeamDiagnosis(widgets.VBox):
     @property
     def diagnosis(self):
         """The company-wide diagnosis for the current period (cached per period)."""
-        if self.period not in self._cache:
-            t0 = time.perf_counter()
-            self._cache[self.period] = diagnose(self.data, period=self.period, config=self.config)
-            self.last_compute_seconds = time.perf_counter() - t0
+        self._compute(self.period)
         return self._cache[self.period]
+
+    def _is_computed(self, period: str) -> bool:
+        return period in self._cache
+
+    def _compute(self, period: str) -> None:
+        if period not in self._cache:
+            t0 = time.perf_counter()
+            self._cache[period] = diagnose(self.data, period=period, config=self.config)
+            self.last_compute_seconds = time.perf_counter() - t0
 
     @property
     def selection(self):
@@ -217,59 +180,6 @@ class TeamDiagnosis(widgets.VBox):
         return select(self.diagnosis, self._reps, team=self.team or None, rep=self.rep or None)
 
     # -- events -------------------------------------------------------------------------
-    def _t(self, key: str) -> str:
-        return _TEXT[self.lang][key]
-
-    def _set_rep_options(self) -> None:
-        reps = self._reps if not self.team else self._reps[self._reps["team"] == self.team]
-        options = [(self._t("no_rep"), ""), *[(r, r) for r in reps["rep_id"]]]
-        keep = self.rep if self.rep in set(reps["rep_id"]) else ""
-        with self.hold_trait_notifications():
-            self.rep_picker.options = options
-            self.rep_picker.value = keep
-        self.rep = keep
-
-    def _apply_language(self) -> None:
-        self._labels_lang = self.lang
-        quiet, self._quiet = self._quiet, True
-        try:  # relabel "all teams" / "none" without changing the selection
-            team, rep = self.team, self.rep
-            self.team_picker.options = [(self._t("all_teams"), ""), *self.team_picker.options[1:]]
-            self.team_picker.value = team
-            self._set_rep_options()
-            self.rep_picker.value = rep
-        finally:
-            self._quiet = quiet
-        self.period_picker.description = self._t("period")
-        self.team_picker.description = self._t("team")
-        self.rep_picker.description = self._t("rep")
-        self.lang_picker.description = self._t("lang")
-        for i, key in enumerate(["tab_findings", "tab_opps", "tab_comp"]):
-            self.tabs.set_title(i, self._t(key))
-
-    def _on_period(self, change=None):
-        if self._quiet or not self.period:
-            return
-        try:
-            self.error.clear()
-            if self.period not in self._cache:
-                self.status.value = f"<i>{self._t('computing').format(period=self.period)}</i>"
-            self.diagnosis  # noqa: B018 - computes and caches
-            self._redraw()
-        except Exception as exc:
-            self.status.value = ""
-            self.error.show(exc)
-
-    def _on_team(self, change=None):
-        if self._quiet:
-            return
-        self._quiet = True
-        try:
-            self._set_rep_options()
-        finally:
-            self._quiet = False
-        self._redraw()
-
     def _redraw(self, change=None):
         if self._quiet or not self.period:
             return

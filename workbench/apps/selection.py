@@ -1,0 +1,156 @@
+"""A panel with period, team, rep and language pickers: the base of the team diagnosis and
+coaching panels.
+
+The subclass gives its words (``_TEXT[lang]`` with at least ``period``, ``team``, ``rep``,
+``lang``, ``all_teams``, ``no_rep`` and ``computing``), its tab titles (``TAB_KEYS``), and
+three methods: ``_is_computed(period)``, ``_compute(period)`` (the expensive, cached work
+of a period) and ``_redraw()``. The base keeps the pickers and the traitlets linked,
+relabels them when the language changes, narrows the rep list to the team, and shows a
+"computing" line and readable errors.
+"""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as widgets
+import pandas as pd
+import traitlets
+
+from workbench.apps.common import ErrorBox
+from workbench.formatting import natural_key
+
+__all__ = ["SelectionPanel", "LANGS"]
+
+#: The language picker's choices.
+LANGS = [("English", "en"), ("中文", "zh")]
+
+
+class SelectionPanel(widgets.VBox):
+    """Period, team, rep and language pickers linked to traitlets (a base class).
+
+    Attributes
+    ----------
+    period, team, rep, lang : traitlets
+        Linked to the pickers; ``team == ""`` means all teams, ``rep == ""`` no rep.
+    """
+
+    period = traitlets.Unicode(None, allow_none=True)
+    team = traitlets.Unicode("")
+    rep = traitlets.Unicode("")
+    lang = traitlets.Unicode("en")
+
+    #: Words per language; the subclass fills it.
+    _TEXT: dict = {}
+    #: Keys in ``_TEXT`` of the tab titles, in tab order.
+    TAB_KEYS: tuple = ()
+
+    def _build_pickers(self) -> widgets.HBox:
+        """The pickers, the error box and the status line (call first in ``__init__``)."""
+        self._quiet = False
+        self._labels_lang = None
+        self.error = ErrorBox()
+        self.status = widgets.HTML()
+        self.period_picker = widgets.Dropdown(options=[], description="Period")
+        self.team_picker = widgets.Dropdown(options=[("All teams", "")], value="", description="Team")
+        self.rep_picker = widgets.Dropdown(options=[("—", "")], value="", description="Rep")
+        self.lang_picker = widgets.Dropdown(options=LANGS, value="en", description="Language")
+        return widgets.HBox([self.period_picker, self.team_picker, self.rep_picker, self.lang_picker])
+
+    def _start(self, reps: pd.DataFrame, periods: list[str], lang: str, period: str | None) -> None:
+        """Fill and link the pickers, then show ``period`` (default: the first of ``periods``)."""
+        self._reps = reps[["rep_id", "team"]].astype(str)
+        teams = sorted(self._reps["team"].unique(), key=natural_key)
+        self._quiet = True
+        try:
+            self.team_picker.options = [("All teams", ""), *[(t, t) for t in teams]]
+            self.period_picker.options = periods
+            self.lang_picker.value = lang
+            for picker, trait in [(self.period_picker, "period"), (self.team_picker, "team"),
+                                  (self.rep_picker, "rep"), (self.lang_picker, "lang")]:
+                widgets.link((picker, "value"), (self, trait))
+            self._set_rep_options()
+        finally:
+            self._quiet = False
+        self.observe(self._on_period, names=["period"])
+        self.observe(self._on_team, names=["team"])
+        self.observe(self._redraw, names=["rep", "lang"])
+        self._apply_language()
+        if not periods:
+            return
+        start = period if period is not None else periods[0]
+        if self.period == start:
+            self._on_period()
+        else:
+            self.period = start  # triggers _on_period
+
+    # -- words ---------------------------------------------------------------------------
+    def _t(self, key: str, **fmt) -> str:
+        text = self._TEXT[self.lang][key]
+        return text.format(**fmt) if fmt else text
+
+    # -- pickers -------------------------------------------------------------------------
+    def _members(self) -> set[str]:
+        """Rep ids of the team picked (every rep for all teams)."""
+        reps = self._reps if not self.team else self._reps[self._reps["team"] == self.team]
+        return set(reps["rep_id"])
+
+    def _set_rep_options(self) -> None:
+        ids = sorted(self._members(), key=natural_key)
+        keep = self.rep if self.rep in set(ids) else ""
+        with self.hold_trait_notifications():
+            self.rep_picker.options = [(self._t("no_rep"), ""), *[(r, r) for r in ids]]
+            self.rep_picker.value = keep
+        self.rep = keep
+
+    def _apply_language(self) -> None:
+        """Relabel the pickers and tabs in the current language, keeping the selection."""
+        self._labels_lang = self.lang
+        quiet, self._quiet = self._quiet, True
+        try:
+            team, rep = self.team, self.rep
+            self.team_picker.options = [(self._t("all_teams"), ""), *self.team_picker.options[1:]]
+            self.team_picker.value = team
+            self._set_rep_options()
+            self.rep_picker.value = rep if rep in {v for _, v in self.rep_picker.options} else ""
+        finally:
+            self._quiet = quiet
+        for picker, key in [(self.period_picker, "period"), (self.team_picker, "team"),
+                            (self.rep_picker, "rep"), (self.lang_picker, "lang")]:
+            picker.description = self._t(key)
+        for i, key in enumerate(self.TAB_KEYS):
+            self.tabs.set_title(i, self._t(key))
+
+    # -- events --------------------------------------------------------------------------
+    def _on_period(self, change=None):
+        if self._quiet or not self.period:
+            return
+        try:
+            self.error.clear()
+            if not self._is_computed(self.period):
+                self.status.value = f"<i>{html.escape(self._t('computing', period=self.period))}</i>"
+            self._compute(self.period)
+            self._redraw()
+        except Exception as exc:  # shown to the viewer instead of a hidden traceback
+            self.status.value = ""
+            self.error.show(exc)
+
+    def _on_team(self, change=None):
+        if self._quiet:
+            return
+        self._quiet = True
+        try:
+            self._set_rep_options()
+        finally:
+            self._quiet = False
+        self._redraw()
+
+    # -- for the subclass ----------------------------------------------------------------
+    def _is_computed(self, period: str) -> bool:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _compute(self, period: str) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _redraw(self, change=None) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
