@@ -35,3 +35,12 @@ def test_coach_errors(tmp_path, capsys):
     assert main(["coach", str(SAMPLE), "--period", "2030-Q1"]) == 2
     assert "starts after the data ends" in capsys.readouterr().err
     assert main(["coach", str(SAMPLE), "-o", str(tmp_path / "x.txt")]) == 2
+
+
+def test_one_reps_view_lists_only_the_sessions_the_rep_joins(capsys):
+    assert main(["coach", str(SAMPLE), "--period", "2026-Q3", "--rep", "R078"]) == 0
+    printed = capsys.readouterr().out
+    assert "1 rep with a plan" in printed
+    sessions = printed.split("Group sessions:")[1].split("Did past training work?")[0]
+    rows = [line for line in sessions.splitlines()[2:] if line.strip()]
+    assert rows and all("R078" in line for line in rows)

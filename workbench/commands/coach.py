@@ -74,8 +74,9 @@ def summary_text(result: dict, top: int = 15, lang: str = "en") -> str:
 
     plans = result["plans"]
     skills = plans.skills
+    n_reps = skills["rep_id"].nunique()
     lines = [f"Coaching plans for {plans.period} (revenue at stake over the window {plans.window}): "
-             f"{skills['rep_id'].nunique()} reps with a plan; effectiveness assumed "
+             f"{n_reps} rep{'' if n_reps == 1 else 's'} with a plan; effectiveness assumed "
              f"{plans.assumptions['assumed_effectiveness']:.0%} where not measured, "
              f"{plans.assumptions['hours_per_period']:g} training hours per period.", ""]
     why = "why_zh" if lang == "zh" else "why"
@@ -135,6 +136,8 @@ def _select(result: dict, reps, team: str | None, rep: str | None) -> dict:
     sessions = result["sessions"]
     if team:
         sessions = sessions[sessions["team"].astype(str) == str(team)]
+    if rep:  # the sessions the rep would join
+        sessions = sessions[sessions["reps"].astype(str).str.split(", ").apply(lambda ids: str(rep) in ids)]
     return {**result, "plans": plans, "mentors": mentors, "sessions": sessions}
 
 
