@@ -19,8 +19,9 @@ ValueError: The 'lang' parameter of diagnose must be one of 'en', 'zh'; got 'fr'
 from __future__ import annotations
 
 from workbench.contract import ENTITY_TYPES
+from workbench.periods import FREQS, Period, parse_period
 
-__all__ = ["check_param", "check_choice", "check_by", "check_lang", "LANGS"]
+__all__ = ["check_param", "check_choice", "check_by", "check_lang", "check_period", "LANGS"]
 
 #: Languages of labels and evidence.
 LANGS = ("en", "zh")
@@ -50,3 +51,20 @@ def check_by(owner: str, by, allowed=ENTITY_TYPES) -> list[str]:
     ok = bool(levels) and all(isinstance(lv, str) and lv in allowed for lv in levels)
     check_param(owner, "by", by, f"one of {list(allowed)} or a list of them", ok)
     return list(dict.fromkeys(levels))
+
+
+def check_period(owner: str, period, freqs=FREQS,
+                 allowed: str = "a period label such as '2026-Q1' or '2026-03'") -> Period:
+    """The :class:`~workbench.periods.Period` of a period label whose frequency is one of ``freqs``.
+
+    >>> check_period("recognition", "2026", ("M", "Q"), "a month or a quarter label")
+    Traceback (most recent call last):
+    ...
+    ValueError: The 'period' parameter of recognition must be a month or a quarter label; got '2026' instead.
+    """
+    try:
+        parsed = parse_period(period)
+    except (ValueError, TypeError):
+        parsed = None
+    check_param(owner, "period", period, allowed, parsed is not None and parsed.freq in freqs)
+    return parsed

@@ -72,8 +72,8 @@ from workbench.coaching.skills import SkillMap, load_skill_map
 from workbench.errors import DataError
 from workbench.io.load import as_sales_data
 from workbench.kpi import KPIS, compute_kpis, kpi_label
-from workbench.params import check_lang, check_param
-from workbench.periods import Period, parse_period, period_label
+from workbench.params import check_lang, check_param, check_period
+from workbench.periods import Period, period_label
 
 __all__ = [
     "MentorPairs", "pair_mentors", "assign_with_capacity",
@@ -332,11 +332,7 @@ def _check_numbers(capacity, min_score, min_kpi_rank, min_kpi_months, kpi_months
 
 
 def _period(period) -> Period:
-    try:
-        return parse_period(period)
-    except ValueError:
-        pass
-    check_param(_OWNER, "period", period, "a period label such as '2026-Q1' or '2026-03'", False)
+    return check_period(_OWNER, period)
 
 
 @dataclass(frozen=True)

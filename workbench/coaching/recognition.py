@@ -59,8 +59,8 @@ from workbench.io.span import check_period_in_data, data_span
 from workbench.kpi import compute_kpis, kpi_label, kpi_tables
 from workbench.kpi.deals import deal_follow_up_hours
 from workbench.kpi.registry import KPIS
-from workbench.params import check_choice, check_param
-from workbench.periods import Period, parse_period, period_label
+from workbench.params import check_choice, check_param, check_period
+from workbench.periods import Period, period_label
 
 __all__ = ["recognition", "RECOGNITION_COLUMNS", "SCOPES"]
 
@@ -212,13 +212,7 @@ def recognition(
 
 
 def _check_period(owner: str, period) -> Period:
-    allowed = "a month (e.g. '2026-03') or a quarter (e.g. '2026-Q1') label"
-    try:
-        p = parse_period(period)
-    except ValueError:
-        p = None
-    check_param(owner, "period", period, allowed, p is not None and p.freq in ("M", "Q"))
-    return p
+    return check_period(owner, period, ("M", "Q"), "a month (e.g. '2026-03') or a quarter (e.g. '2026-Q1') label")
 
 
 def _is_int(value) -> bool:

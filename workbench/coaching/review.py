@@ -56,8 +56,8 @@ from workbench.formatting import natural_key
 from workbench.io.load import as_sales_data
 from workbench.kpi import KPIS, compute_kpis, kpi_tables
 from workbench.kpi.registry import check_kpis
-from workbench.params import check_choice, check_param
-from workbench.periods import parse_period, period_label
+from workbench.params import check_choice, check_param, check_period
+from workbench.periods import period_label
 
 __all__ = [
     "check_review_request",
@@ -247,13 +247,7 @@ class PeriodicReview:
 
 
 def _check_period(owner: str, period):
-    try:
-        parsed = parse_period(period)
-    except (ValueError, TypeError):
-        parsed = None
-    check_param(owner, "period", period, "a month, quarter or year label such as '2026-Q1' or '2026-03'",
-                parsed is not None and parsed.freq != "W")
-    return parsed
+    return check_period(owner, period, ("M", "Q", "Y"), "a month, quarter or year label such as '2026-Q1' or '2026-03'")
 
 
 def _check_awards(owner: str, awards) -> pd.DataFrame | None:

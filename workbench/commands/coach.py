@@ -68,11 +68,11 @@ def _table(frame, top: int) -> str:
         return frame.head(top).to_string(index=False)
 
 
-def summary_text(result: dict, top: int = 15, lang: str = "en") -> str:
-    """A readable summary of the coaching results (what ``workbench coach`` prints)."""
+def summary_text(result, top: int = 15, lang: str = "en") -> str:
+    """A readable summary of a :class:`~workbench.coaching.workflow.Coaching` (what ``workbench coach`` prints)."""
     import pandas as pd
 
-    plans = result["plans"]
+    plans = result.plans
     skills = plans.skills
     n_reps = skills["rep_id"].nunique()
     lines = [f"Coaching plans for {plans.period} (revenue at stake over the window {plans.window}): "
@@ -88,14 +88,14 @@ def summary_text(result: dict, top: int = 15, lang: str = "en") -> str:
         "module": skills["module_id"].fillna("–"), "why": skills[why].str.slice(0, 90),
     })
     lines += ["Skills to coach, by expected uplift:", _table(shown, top), ""]
-    pairs = result["mentors"].pairs
+    pairs = result.mentors.pairs
     lines += ["Mentors for each rep's top gap:",
               _table(pairs[["mentee_id", "skill_label", "mentor_id", "mentor_score", "same_team"]], top)]
-    unmatched = result["mentors"].unmatched
+    unmatched = result.mentors.unmatched
     if len(unmatched):
         lines += [f"  not matched: {len(unmatched)} (" + "; ".join(dict.fromkeys(unmatched["reason"].head(3))) + ")"]
-    lines += ["", "Group sessions:", _table(result["sessions"][["team", "skill_label", "n_reps", "reps", "module_id"]], top)]
-    effect = result["effectiveness"].modules
+    lines += ["", "Group sessions:", _table(result.sessions[["team", "skill_label", "n_reps", "reps", "module_id"]], top)]
+    effect = result.effectiveness.modules
     shown = effect[["module_id", "title", "skill", "n_trained", "effect", "ci_low", "ci_high", "verdict"]].assign(
         effect=[format_value(v, "signed_share", 1) for v in effect["effect"]],
         ci_low=[format_value(v, "signed_share", 1) for v in effect["ci_low"]],
@@ -105,20 +105,7 @@ def summary_text(result: dict, top: int = 15, lang: str = "en") -> str:
     return "\n".join(lines)
 
 
-def compute(data, *, period=None, skill_map=None, assumed_effectiveness=0.25, hours_per_period=8.0, capacity=2,
-            lang="en", progress=None) -> dict:
-    """Every coaching result of ``period`` (:func:`workbench.coaching.workflow.coach`), as a dict."""
-    import dataclasses
-
-    from workbench.coaching.workflow import coach
-
-    result = coach(data, period, skill_map=skill_map, assumed_effectiveness=assumed_effectiveness,
-                   hours_per_period=hours_per_period, capacity=capacity, lang=lang,
-                   stage=progress.stage if progress is not None else None)
-    return {f.name: getattr(result, f.name) for f in dataclasses.fields(result)}
-
-
-def _select(result: dict, reps, team: str | None, rep: str | None) -> dict:
+def _select(result, reps, team: str | None, rep: str | None):
     """The part of the results about one team or rep (tables filtered, nothing recomputed)."""
     import dataclasses
 
@@ -127,18 +114,18 @@ def _select(result: dict, reps, team: str | None, rep: str | None) -> dict:
     members = {str(rep)} if rep else set(reps.loc[reps["team"].astype(str) == str(team), "rep_id"].astype(str))
     if not members:
         raise ValueError(f"Team {team!r} has no reps in the reps table." if team else f"Rep {rep!r} is not in the reps table.")
-    plans = result["plans"]
+    plans = result.plans
     plans = dataclasses.replace(plans, skills=plans.skills[plans.skills["rep_id"].isin(members)].reset_index(drop=True),
                                 modules=plans.modules[plans.modules["rep_id"].isin(members)].reset_index(drop=True))
-    mentors = result["mentors"]
+    mentors = result.mentors
     mentors = dataclasses.replace(mentors, pairs=mentors.pairs[mentors.pairs["mentee_id"].isin(members)],
                                   unmatched=mentors.unmatched[mentors.unmatched["rep_id"].isin(members)])
-    sessions = result["sessions"]
+    sessions = result.sessions
     if team:
         sessions = sessions[sessions["team"].astype(str) == str(team)]
     if rep:  # the sessions the rep would join
         sessions = sessions[sessions["reps"].astype(str).str.split(", ").apply(lambda ids: str(rep) in ids)]
-    return {**result, "plans": plans, "mentors": mentors, "sessions": sessions}
+    return dataclasses.replace(result, plans=plans, mentors=mentors, sessions=sessions)
 
 
 def run(args) -> int:
@@ -157,11 +144,12 @@ def run(args) -> int:
     progress = Progress(prog, stages + ([f"writing {output.name}"] if output else []))
     try:
         with progress.stage("loading data"):
+            from workbench.coaching.workflow import coach
             from workbench.io.load import load
 
             data = load(source, stages=args.stages)
-        result = compute(data, period=args.period, skill_map=args.skill_map, assumed_effectiveness=args.effectiveness,
-                         hours_per_period=args.hours, capacity=args.capacity, lang=args.lang, progress=progress)
+        result = coach(data, args.period, skill_map=args.skill_map, assumed_effectiveness=args.effectiveness,
+                       hours_per_period=args.hours, capacity=args.capacity, lang=args.lang, stage=progress.stage)
         shown = _select(result, data.reps, args.team, args.rep)
     except DataError as err:
         print(f"{prog}: {err}", file=sys.stderr)
@@ -173,9 +161,9 @@ def run(args) -> int:
     if output is not None:
         with progress.stage(f"writing {output.name}"):
             written = write_result({
-                "plans": shown["plans"].skills, "modules": shown["plans"].modules,
-                "mentors": shown["mentors"].pairs, "unmatched": shown["mentors"].unmatched,
-                "sessions": shown["sessions"], "effectiveness": shown["effectiveness"].modules,
+                "plans": shown.plans.skills, "modules": shown.plans.modules,
+                "mentors": shown.mentors.pairs, "unmatched": shown.mentors.unmatched,
+                "sessions": shown.sessions, "effectiveness": shown.effectiveness.modules,
             }, output)
         print(f"\nWrote the coaching tables to {written}")
     return 0
