@@ -76,7 +76,7 @@ def test_custom_column_names_and_quarterly_frequency():
          .sum().rename(columns={"unique_id": "team", "ds": "quarter", "y": "bookings"}))
     f = Forecaster(models=FAST_MODELS, level=[80], id_col="team", time_col="quarter", target_col="bookings").fit(q)
     out = f.predict(2)
-    assert f.freq_ == "Q" and f.season_length_ == 4
+    assert f.freq_ == "QS-JAN" and f.season_length_ == 4
     assert list(out.columns[:2]) == ["team", "quarter"]
     assert out["quarter"].min() == pd.Timestamp("2026-01-01")
 

@@ -6,12 +6,9 @@ import numpy as np
 import pandas as pd
 
 from workbench.errors import DataError
-from workbench.periods import normalize_freq, pandas_freq
+from workbench.forecast.calendar import infer_freq, off_calendar, resolve_freq, season_length_for
 
-__all__ = ["validate_series", "infer_freq", "SEASON_LENGTHS"]
-
-#: Default season length for each canonical frequency.
-SEASON_LENGTHS = {"W": 52, "M": 12, "Q": 4, "Y": 1}
+__all__ = ["validate_series", "infer_freq", "season_length_for"]
 
 _MAX_IDS = 5
 
@@ -22,35 +19,18 @@ def _ids(ids) -> str:
     return ", ".join(ids[:_MAX_IDS]) + more
 
 
-def infer_freq(ds: pd.Series) -> str:
-    """Guess the canonical frequency (``W``, ``M``, ``Q``, ``Y``) from period-start dates.
-
-    >>> import pandas as pd
-    >>> infer_freq(pd.Series(pd.date_range("2025-01-01", periods=4, freq="QS")))
-    'Q'
-    """
-    days = pd.Series(pd.to_datetime(ds).drop_duplicates().sort_values()).diff().dt.days.dropna()
-    if days.empty:
-        raise DataError("Cannot infer the frequency from a single date; pass freq='M' (or W, Q, Y).",
-                        column="ds")
-    step = float(days.median())
-    for code, (lo, hi) in {"W": (6, 8), "M": (27, 32), "Q": (88, 93), "Y": (360, 367)}.items():
-        if lo <= step <= hi:
-            return code
-    raise DataError(f"Cannot infer the frequency: the typical gap between dates is {step:g} days; "
-                    f"pass freq='W', 'M', 'Q' or 'Y'.", column="ds")
-
-
 def validate_series(df: pd.DataFrame, *, id_col: str = "unique_id", time_col: str = "ds",
                     target_col: str = "y", freq: str | None = None, allow_negative: bool = False,
                     owner: str = "Forecaster") -> tuple[pd.DataFrame, str]:
     """Check a long time-series table and return it in canonical form plus its frequency.
 
     Returns a new DataFrame with columns ``unique_id`` (str), ``ds`` (datetime64),
-    ``y`` (float), sorted by id and date. Raises :class:`~workbench.errors.DataError`
+    ``y`` (float), sorted by id and date, and the pandas frequency alias of its dates
+    (any regular calendar: ``W-FRI``, ``ME``, ``QS-FEB``, ``D``, ``B``...; see
+    :mod:`workbench.forecast.calendar`). Raises :class:`~workbench.errors.DataError`
     naming the column or the offending ids for: missing columns, non-numeric or
     missing values, duplicate (id, date) rows, negative values (unless
-    ``allow_negative``), and dates that are not consecutive period starts.
+    ``allow_negative``), and dates that are off the calendar or leave gaps.
 
     Examples
     --------
@@ -58,7 +38,7 @@ def validate_series(df: pd.DataFrame, *, id_col: str = "unique_id", time_col: st
     >>> df = pd.DataFrame({"unique_id": ["a", "a"], "ds": ["2026-01-01", "2026-02-01"], "y": [1, 2]})
     >>> out, freq = validate_series(df)
     >>> freq, out["y"].tolist()
-    ('M', [1.0, 2.0])
+    ('MS', [1.0, 2.0])
     """
     if not isinstance(df, pd.DataFrame):
         raise TypeError(f"{owner} expects a pandas DataFrame in long format; got {type(df).__name__}.")
@@ -100,24 +80,15 @@ def validate_series(df: pd.DataFrame, *, id_col: str = "unique_id", time_col: st
                         f"expect values >= 0 (pass allow_negative=True for series that can go below zero).",
                         column=target_col)
     out = out.sort_values(["unique_id", "ds"], kind="stable").reset_index(drop=True)
-    code = normalize_freq(freq) if freq is not None else infer_freq(out["ds"])
-    # every date must be a period start, and each series must have no gaps
-    starts = out["ds"].dt.normalize()
-    if code == "W":
-        aligned = (out["ds"] == starts) & (starts.dt.dayofweek == 0)
-    else:
-        aligned = out["ds"] == out["ds"].dt.to_period({"M": "M", "Q": "Q", "Y": "Y"}[code]).dt.start_time
-    offset = pd.tseries.frequencies.to_offset(pandas_freq(code))
-    nxt = out.groupby("unique_id", sort=False)["ds"].shift(1)
-    expected = nxt + offset
-    gap = nxt.notna() & (out["ds"] != expected)
-    irregular = ~aligned | gap
+    code = resolve_freq(out["ds"], freq, ids=out["unique_id"], owner=owner, column=time_col)
+    # every date must lie on the calendar, and each series must have no gaps
+    irregular = off_calendar(out, code)
     if irregular.any():
         bad = out.loc[irregular, "unique_id"].unique()
         first = out.loc[irregular].iloc[0]
         raise DataError(
             f"{owner}: irregular dates in series {_ids(bad)} (e.g. {first['unique_id']} at "
-            f"{first['ds'].date()}); with freq={code!r} every date must be a period start and each "
+            f"{first['ds'].date()}); with freq={code!r} every date must lie on that calendar and each "
             f"series must have one row per period with no gaps (fill missing periods with 0).",
             column=time_col)
     return out, code

@@ -14,10 +14,9 @@ from statsforecast.models import Naive
 
 from workbench.errors import NotFittedError
 from workbench.forecast import fallbacks
-from workbench.forecast._validate import SEASON_LENGTHS, validate_series
+from workbench.forecast._validate import season_length_for, validate_series
 from workbench.forecast.models import DEFAULT_MODELS, build_models, has_native_intervals
 from workbench.params import check_choice, check_param
-from workbench.periods import pandas_freq
 
 __all__ = ["Forecaster"]
 
@@ -64,9 +63,13 @@ class Forecaster:
         Candidates; names from :data:`workbench.forecast.models.MODEL_SPECS`. Defaults
         to :data:`~workbench.forecast.models.DEFAULT_MODELS`.
     season_length : int, optional
-        Periods per season; by default 52 (weekly), 12 (monthly), 4 (quarterly), 1 (yearly).
-    freq : {"W", "M", "Q", "Y"}, optional
-        Inferred from the dates when omitted.
+        Periods per season; by default 52 (weekly), 12 (monthly), 4 (quarterly), 1 (yearly),
+        7 (daily), 5 (business days).
+    freq : str, optional
+        Any regular pandas frequency (``"W-FRI"``, ``"W-SUN"``, ``"MS"``, ``"ME"``,
+        ``"QS-FEB"``, ``"D"``, ``"B"``...), a period name (``"W"``, ``"M"``, ``"Q"``, ``"Y"``:
+        the anchor is read from the dates) or None (inferred). Forecasts keep the
+        input's dates: weeks ending on Friday are forecast as Fridays.
     level : sequence of int
         Interval coverage levels in percent.
     method : {"combine", "select"} or a model alias
@@ -90,6 +93,7 @@ class Forecaster:
     Attributes
     ----------
     freq_, season_length_ : str, int
+        The pandas frequency alias of the dates (e.g. ``"W-FRI"``) and the season length.
     weights_ : DataFrame
         ``unique_id, model, weight`` of the combination per series.
     cv_ : DataFrame
@@ -177,7 +181,7 @@ class Forecaster:
                                      freq=self.freq, allow_negative=self.allow_negative, owner=type(self).__name__)
         self.levels_ = levels
         self.freq_ = freq
-        m = self.season_length or SEASON_LENGTHS[freq]
+        m = self.season_length or season_length_for(freq)
         self.season_length_ = m
         self.cv_h_ = self.cv_h or (min(m, 6) if m > 1 else 3)
         self.history_ = data
@@ -259,7 +263,7 @@ class Forecaster:
         return self
 
     def _sf(self, models):
-        return StatsForecast(models=models, freq=pandas_freq(self.freq_), n_jobs=self.n_jobs,
+        return StatsForecast(models=models, freq=self.freq_, n_jobs=self.n_jobs,
                              fallback_model=Naive())
 
     def _run(self, bucket, data, h, cv=False):
@@ -408,7 +412,7 @@ class Forecaster:
             comb = self._apply_scale(self._combine(fc, bucket, fc["unique_id"]), levels, fc["unique_id"])
             parts.append(pd.concat([fc, comb], axis=1))
         main = pd.concat(parts, ignore_index=True) if parts else None
-        offset = pd.tseries.frequencies.to_offset(pandas_freq(self.freq_))
+        offset = pd.tseries.frequencies.to_offset(self.freq_)
         last = data.groupby("unique_id")["ds"].max()
         extra = []
         groups = self.groups_
