@@ -1,0 +1,69 @@
+"""Item 6: short CRM exports fall back (and say so) instead of failing."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tests.forecast.small_crm import small_crm
+from workbench.errors import DataError
+from workbench.forecast import WinModel
+from workbench.forecast.win.close_timing import EmpiricalCloseTiming
+
+
+@pytest.fixture(scope="module")
+def crm():
+    return small_crm()
+
+
+def test_small_crm_has_the_shape_of_a_short_export(crm):
+    opps = crm["opportunities"]
+    assert 2000 <= len(opps) <= 5000
+    months = (opps["created_at"].max() - opps["created_at"].min()).days / 30.44
+    assert months < 14  # ten months plus the deals already open at the start
+    closed = opps[opps["closed_at"].notna()]
+    assert (closed["closed_at"] <= pd.Timestamp("2026-11-01")).all()
+    assert set(opps["outcome"]) == {"won", "lost", "open"}
+
+
+@pytest.mark.parametrize("freq", ["M", "Q"])
+def test_win_model_fits_a_ten_month_crm(crm, freq):
+    model = WinModel(freq=freq).fit(crm)
+    report = model.report()
+    assert report["windows"] == "three windows"
+    assert any("windows were cut" in note for note in report["notes"])
+    assert 0.5 < report["auc"] <= 1.0
+    deals = model.predict(crm)
+    opps = crm["opportunities"]
+    assert set(deals["opportunity_id"]) == set(opps.loc[opps["outcome"] == "open", "opportunity_id"])
+    for col in ("p_won", "p_close_in_period", "p_won_in_period"):
+        assert deals[col].between(0, 1).all()
+
+
+def test_tiny_crm_falls_back_to_merged_windows_and_empirical_timing():
+    tiny = small_crm(n_reps=4, months=4)
+    model = WinModel(freq="Q").fit(tiny)
+    report = model.report()
+    assert np.isnan(report["auc"]) and np.isnan(report["brier"]) and np.isnan(report["ece"])
+    assert report["close_timing"] == "empirical"
+    notes = " ".join(report["notes"])
+    assert "not available (NaN)" in notes and "cross-fitting" in notes and "cycle lengths" in notes
+    assert model.calibration_table_.empty
+    deals = model.predict(tiny)
+    assert len(deals) > 0 and deals["p_won_in_period"].between(0, 1).all()
+
+
+def test_no_won_deal_at_all_is_a_clear_error():
+    data = small_crm(n_reps=4, months=4)
+    opps = data["opportunities"]
+    opps.loc[opps["outcome"] == "won", "outcome"] = "lost"
+    with pytest.raises(DataError, match="0 won and .* lost closed deals; a win model needs both"):
+        WinModel().fit(data)
+
+
+def test_empirical_close_timing_by_hand():
+    # won cycles 10, 20, 40, 50, 80, 100 days; a 30-day period
+    timing = EmpiricalCloseTiming(30).fit([10, 20, 40, 50, 80, 100], min_deals=2)
+    p = timing.predict_age([0, 35, 70, 500])
+    # age 0: 6 at risk, 2 close by day 30 -> 2.5 / 7; age 35: 4 at risk (40..100), 2 by day 65 -> 2.5 / 5
+    # age 70: 2 at risk (80, 100), both by day 100 -> 2.5 / 3; age 500: held at the last age with 2 at risk
+    assert np.allclose(p, [2.5 / 7, 2.5 / 5, 2.5 / 3, 2.5 / 3])
