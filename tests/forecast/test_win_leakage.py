@@ -90,3 +90,35 @@ def test_leakage_warn_keeps_the_feature_and_warns(leaky):
 def test_bad_leakage_parameter():
     with pytest.raises(ValueError, match="The 'leakage' parameter of WinModel"):
         WinModel(leakage="ignore").fit({})
+
+
+def _hand_made_crm(n=900, seed=3):
+    """Reps and opportunities only (no stage history, no activities); lost deals' amounts zeroed."""
+    rng = np.random.default_rng(seed)
+    created = pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.uniform(0, 700, n), unit="D")
+    source = rng.choice(["Inbound", "Outbound", "Referral"], n)
+    won = rng.random(n) < np.where(source == "Referral", 0.5, 0.25)
+    closed = created + pd.to_timedelta(np.where(won, rng.gamma(4, 15, n), rng.gamma(2, 15, n)), unit="D")
+    end = pd.Timestamp("2025-12-31")
+    is_open = closed > end
+    opps = pd.DataFrame({
+        "opportunity_id": [f"D{i:04d}" for i in range(n)], "rep_id": rng.choice(["R1", "R2", "R3"], n),
+        "product": "Platform", "source": source, "created_at": created, "stage": "Open",
+        "amount": rng.lognormal(9, 0.6, n).round(-1), "closed_at": closed.where(~is_open),
+        "outcome": np.where(is_open, "open", np.where(won, "won", "lost"))})
+    opps.loc[opps["outcome"] == "lost", "amount"] = 0.0
+    opps.loc[opps["outcome"] == "won", "stage"] = "Closed Won"
+    opps.loc[opps["outcome"] == "lost", "stage"] = "Closed Lost"
+    reps = pd.DataFrame({"rep_id": ["R1", "R2", "R3"], "name": ["A", "B", "C"], "team": "T", "region": "North"})
+    return {"reps": reps, "opportunities": opps}
+
+
+def test_leak_detected_on_a_hand_made_crm_without_history():
+    data = _hand_made_crm()
+    with pytest.warns(LeakageWarning, match="deal amount"):
+        model = WinModel().fit(data)
+    assert list(model.leaks_["feature"]) == ["log_amount"]
+    assert "log_amount" not in model.features_ and "source" in model.features_
+    assert any("no stage history" in note for note in model.notes_)
+    deals = model.predict(data)
+    assert deals["p_won"].between(0.05, 0.95).all()

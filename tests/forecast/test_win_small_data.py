@@ -67,3 +67,15 @@ def test_empirical_close_timing_by_hand():
     # age 0: 6 at risk, 2 close by day 30 -> 2.5 / 7; age 35: 4 at risk (40..100), 2 by day 65 -> 2.5 / 5
     # age 70: 2 at risk (80, 100), both by day 100 -> 2.5 / 3; age 500: held at the last age with 2 at risk
     assert np.allclose(p, [2.5 / 7, 2.5 / 5, 2.5 / 3, 2.5 / 3])
+
+
+def test_monthly_close_timing_falls_back_to_quarterly_when_few_wins_close_within_a_month():
+    slow = small_crm(n_reps=3, cycle_scale=6)  # 13 won deals, most taking many months
+    model = WinModel(freq="M").fit(slow)
+    assert model.close_timing_ == "quarterly"
+    assert any("learned for a quarter" in note for note in model.notes_)
+    deals = model.predict(slow)
+    quarterly = WinModel(freq="Q").fit(slow).predict(slow)
+    # a month is never likelier than the quarter it starts
+    assert deals["p_close_in_period"].between(0, 1).all()
+    assert (deals["p_close_in_period"].to_numpy() <= quarterly["p_close_in_period"].to_numpy() + 1e-9).all()

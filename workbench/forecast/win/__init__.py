@@ -9,7 +9,7 @@
 """
 
 from workbench.forecast.win.calibration import calibration_table, expected_calibration_error
-from workbench.forecast.win.close_timing import EmpiricalCloseTiming
+from workbench.forecast.win.close_timing import EmpiricalCloseTiming, MonthFromQuarter
 from workbench.forecast.win.compare import compare_win_models
 from workbench.forecast.win.features import add_cycle_features, cycle_norms
 from workbench.forecast.win.leakage import find_leaks
@@ -17,5 +17,5 @@ from workbench.forecast.win.model import CATEGORICAL_FEATURES, NUMERIC_FEATURES,
 from workbench.forecast.win.snapshots import deal_snapshots
 
 __all__ = ["WinModel", "deal_snapshots", "find_leaks", "calibration_table", "expected_calibration_error",
-           "compare_win_models", "EmpiricalCloseTiming", "cycle_norms", "add_cycle_features",
+           "compare_win_models", "EmpiricalCloseTiming", "MonthFromQuarter", "cycle_norms", "add_cycle_features",
            "NUMERIC_FEATURES", "CATEGORICAL_FEATURES"]

@@ -8,7 +8,10 @@ won deals only, by the first of these that the history supports:
    calibrated on the calibration window;
 2. ``pooled`` — the same regression on every won snapshot of the history, all windows
    pooled (no separate calibration, no hold-out score);
-3. ``empirical`` — :class:`EmpiricalCloseTiming`: among won deals whose cycle was longer
+3. ``quarterly`` (monthly periods only) — the pooled regression on "closes within a
+   quarter", which has three times the positive cases, turned into a month by assuming a
+   constant closing rate over the quarter (:class:`MonthFromQuarter`);
+4. ``empirical`` — :class:`EmpiricalCloseTiming`: among won deals whose cycle was longer
    than this deal's age, the share that closed within the next period.
 """
 
@@ -17,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["EmpiricalCloseTiming"]
+__all__ = ["EmpiricalCloseTiming", "MonthFromQuarter"]
 
 
 class EmpiricalCloseTiming:
@@ -67,4 +70,27 @@ class EmpiricalCloseTiming:
     def predict_proba(self, rows: pd.DataFrame) -> np.ndarray:
         """Two scikit-learn-style columns from snapshot rows (their ``age_days``)."""
         p = self.predict_age(rows["age_days"].to_numpy())
+        return np.column_stack([1 - p, p])
+
+
+class MonthFromQuarter:
+    """P(closes within a month) from a model of P(closes within a quarter).
+
+    With a constant closing rate over the quarter, ``1 - P(month) = (1 - P(quarter)) ** (1/3)``.
+
+    Examples
+    --------
+    >>> class Quarter:
+    ...     def predict_proba(self, X):
+    ...         return np.array([[0.125, 0.875]])
+    >>> MonthFromQuarter(Quarter()).predict_proba(None)[:, 1].round(3).tolist()
+    [0.5]
+    """
+
+    def __init__(self, quarter_model):
+        self.quarter_model = quarter_model
+
+    def predict_proba(self, X) -> np.ndarray:
+        q = np.clip(self.quarter_model.predict_proba(X)[:, 1], 0.0, 1.0)
+        p = 1.0 - (1.0 - q) ** (1.0 / 3.0)
         return np.column_stack([1 - p, p])

@@ -108,13 +108,13 @@ def find_leaks(rows: pd.DataFrame, won, numeric, categorical=(), *, open_rows: p
                           "reason": f"the {name} alone separates won from lost deals (AUC {auc:.2f})"})
             continue
         keys = v.astype(str) if feat in categorical else v.astype(float)
-        counts = pd.crosstab(keys.to_numpy(), yk)
-        for value, row in counts.iterrows():
-            total = int(row.sum())
-            if total < min_rows:
-                continue
+        common = keys.value_counts()
+        common = common[common >= max(min_rows, min_share * min(n_out.values()))]
+        for value in common.index:
+            at = (keys == value).to_numpy()
+            total = int(at.sum())
             for outcome in (0, 1):
-                n_v = int(row.get(outcome, 0))
+                n_v = int((yk[at] == outcome).sum())
                 if n_v / total < purity or n_v < min_share * n_out[outcome]:
                     continue
                 if open_rows is not None and len(open_rows) and feat in open_rows.columns:

@@ -35,7 +35,7 @@ from workbench.errors import DataError, LeakageWarning, NotFittedError
 from workbench.forecast.win.calibration import (
     CalibratedWinModel, calibration_table, expected_calibration_error, fit_calibration_map,
 )
-from workbench.forecast.win.close_timing import EmpiricalCloseTiming
+from workbench.forecast.win.close_timing import EmpiricalCloseTiming, MonthFromQuarter
 from workbench.forecast.win.features import NONPOSITIVE_FEATURES, add_cycle_features, cycle_norms
 from workbench.forecast.win.leakage import FEATURE_NAMES, find_leaks, leak_sentence
 from workbench.forecast.win.snapshots import CATEGORICAL_FEATURES, deal_snapshots
@@ -142,7 +142,8 @@ class WinModel:
     close_auc_ : float
         Hold-out AUC of P(closes within the period | won) (NaN for the fallbacks).
     close_timing_ : str
-        ``model``, ``pooled`` or ``empirical`` (see :mod:`~workbench.forecast.win.close_timing`).
+        ``model``, ``pooled``, ``quarterly`` or ``empirical`` (see
+        :mod:`~workbench.forecast.win.close_timing`).
     features_ : list of str
         The features the win model uses.
     leaks_ : DataFrame
@@ -343,6 +344,15 @@ class WinModel:
             self.close_timing_, self._close_features = "pooled", feats
             return [f"Too few won deals in the training window to learn when deals close within a {period}, so "
                     "the close timing was learned on all won deals of the history pooled (no hold-out score)."]
+        if horizon == 1:
+            quarter = (won["closed_at"] < won["as_of"] + pd.DateOffset(months=3)).astype(int).to_numpy()
+            if min((quarter == 1).sum(), (quarter == 0).sum()) >= _MIN_CLOSE_ROWS:
+                model = _logit(numeric, self.categorical_, self.C).fit(won[feats], quarter)
+                self.close_model_, self.close_timing_ = MonthFromQuarter(model), "quarterly"
+                self._close_features = feats
+                return ["Too few won deals closed within a month of a snapshot to learn monthly close timing, so it "
+                        "was learned for a quarter on all won deals pooled and spread evenly over the quarter's "
+                        "three months."]
         cycles = (closed.loc[closed["outcome"] == "won"].drop_duplicates("opportunity_id")
                   .pipe(lambda d: (d["closed_at"] - d["created_at"]).dt.total_seconds() / 86400))
         self.close_model_ = EmpiricalCloseTiming(horizon * _DAYS_PER_MONTH).fit(cycles)

@@ -82,7 +82,7 @@ def deal_snapshots(data, as_of=None, *, deals: str = "closed", data_end=None, pr
         if q.any():
             # as_of halfway through the deal's life, so it is open at the snapshot
             life = (last.loc[rows.index] - rows["created_at"]) / 2
-            rows.loc[q, "as_of"] = (rows["created_at"] + life)[q]
+            rows.loc[q, "as_of"] = (rows["created_at"] + life)[q].dt.floor("us").astype(rows["as_of"].dtype)
         rows["weight"] = 1.0
     else:
         t = pd.Timestamp(as_of)
