@@ -79,3 +79,30 @@ def test_monthly_close_timing_falls_back_to_quarterly_when_few_wins_close_within
     # a month is never likelier than the quarter it starts
     assert deals["p_close_in_period"].between(0, 1).all()
     assert (deals["p_close_in_period"].to_numpy() <= quarterly["p_close_in_period"].to_numpy() + 1e-9).all()
+
+
+def _as_known_at(tables, cutoff):
+    """The tables as the CRM showed them at ``cutoff``: later deals absent, later closes still open."""
+    cutoff = pd.Timestamp(cutoff)
+    opps = tables["opportunities"][tables["opportunities"]["created_at"] <= cutoff].copy()
+    late = opps["closed_at"] > cutoff
+    opps.loc[late, ["outcome", "closed_at", "lost_reason"]] = ["open", pd.NaT, None]
+    history = tables["stage_history"]
+    history = history[(history["entered_at"] <= cutoff) & history["opportunity_id"].isin(opps["opportunity_id"])]
+    last = history.sort_values("entered_at").groupby("opportunity_id")["stage"].last()
+    opps.loc[late, "stage"] = opps.loc[late, "opportunity_id"].map(last).to_numpy()
+    activities = tables["activities"][tables["activities"]["at"] <= cutoff]
+    return {"reps": tables["reps"], "opportunities": opps, "stage_history": history, "activities": activities}
+
+
+@pytest.mark.parametrize("months_in", [5, 12])
+def test_fits_on_the_data_as_known_at_a_past_date(sample_tables, months_in):
+    start = sample_tables["opportunities"]["closed_at"].min()
+    cutoff = (start + pd.DateOffset(months=months_in)).normalize()
+    view = _as_known_at(sample_tables, cutoff)
+    model = WinModel().fit(view)
+    assert model.data_end_ <= cutoff
+    assert model.split_["test_end"] <= cutoff + pd.Timedelta(days=1)
+    deals = model.predict(view)
+    assert set(deals["opportunity_id"]) == set(view["opportunities"].query("outcome == 'open'")["opportunity_id"])
+    assert deals["p_won"].between(0, 1).all()
