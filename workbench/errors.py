@@ -10,7 +10,7 @@ True
 
 from __future__ import annotations
 
-__all__ = ["DataError", "MappingError", "NotFittedError", "KPIUnavailableWarning", "UnknownKPIError"]
+__all__ = ["DataError", "MappingError", "NotFittedError", "KPIUnavailableWarning", "LeakageWarning", "UnknownKPIError"]
 
 
 class DataError(ValueError):
@@ -87,6 +87,21 @@ class KPIUnavailableWarning(UserWarning):
     ...     warnings.warn("KPIs csat_mean skipped: table 'surveys' is missing from the data.", KPIUnavailableWarning)
     >>> caught[0].category.__name__
     'KPIUnavailableWarning'
+    """
+
+
+class LeakageWarning(UserWarning):
+    """A feature of the win model (nearly) decides won versus lost on its own.
+
+    Issued by :meth:`workbench.forecast.WinModel.fit` when a feature alone separates won
+    from lost deals in the training snapshots (e.g. a CRM that sets the amount of every
+    lost deal to 0). The message says which feature and whether it was left out; the same
+    sentence is in the fitted model's ``notes_`` and ``report()["notes"]``.
+
+    Examples
+    --------
+    >>> issubclass(LeakageWarning, UserWarning)
+    True
     """
 
 

@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 from workbench.errors import NotFittedError
-from workbench.forecast import WinModel, deal_snapshots
+from workbench.forecast import WinModel, compare_win_models, deal_snapshots, expected_calibration_error
 
 #: Expected calibration error allowed on the hold-out (weighted mean |predicted - observed| over bins).
 CALIBRATION_TOLERANCE = 0.08
@@ -17,6 +17,10 @@ def test_auc_is_reported_and_beats_stage_only(win_model):
     assert 0 < report["brier"] < 0.25
     assert report["holdout_deals"] > 100
     assert report["cal_start"] < report["test_start"] < report["test_end"] <= report["data_end"]
+    # a full sample needs no fallback and has no leak: nothing to note
+    assert report["windows"] == "three windows" and report["close_timing"] == "model"
+    assert report["notes"] == [] and report["leaks"] == []
+    assert "overdue" in report["features"] and "log_days_since_activity" in report["features"]
 
 
 def test_calibration_within_tolerance(win_model):
@@ -25,6 +29,25 @@ def test_calibration_within_tolerance(win_model):
     ece = float(np.average((table["mean_predicted"] - table["observed"]).abs(), weights=table["n"]))
     print(table, "ECE", round(ece, 3))
     assert ece <= CALIBRATION_TOLERANCE
+    assert win_model.report()["ece"] == pytest.approx(ece)
+
+
+def test_expected_calibration_error_by_hand():
+    # bins of width 0.5: {0.2, 0.4} observed 1/2 (gap 0.2), {0.6, 0.8, 0.9} observed 3/3 (gap 1 - 0.7667)
+    ece = expected_calibration_error([0, 1, 1, 1, 1], [0.2, 0.4, 0.6, 0.8, 0.9], n_bins=2)
+    assert ece == pytest.approx((2 * 0.2 + 3 * (1 - 2.3 / 3)) / 5)
+    assert expected_calibration_error([0, 1], [0.0, 1.0]) == 0.0
+
+
+def test_compare_with_gradient_boosting_on_the_same_snapshots(win_model, sample_tables):
+    scores = compare_win_models(sample_tables).set_index("model")
+    print(scores)
+    assert list(scores.index) == ["win_model", "hist_gradient_boosting", "stage_only"]
+    assert {"auc", "brier", "ece", "n", "deals", "fit_seconds"} <= set(scores.columns)
+    assert scores["n"].nunique() == 1 and scores["n"].iloc[0] == len(win_model.test_predictions_)
+    assert scores.loc["win_model", "auc"] == pytest.approx(win_model.auc_)
+    assert scores.loc["win_model", "auc"] >= scores.loc["hist_gradient_boosting", "auc"]
+    assert scores.loc["win_model", "auc"] > scores.loc["stage_only", "auc"]
 
 
 def test_predict_scores_open_deals_with_reasons(win_model, sample_tables):

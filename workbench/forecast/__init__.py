@@ -6,7 +6,8 @@
 * :func:`reconcile`, :func:`aggregate_hierarchy`, :func:`hierarchy_tags` — rep → team → region → company;
   :func:`coherence_table` checks that children add up to parents;
 * :func:`evaluate`, :func:`summarize` and the metric functions in :mod:`workbench.forecast.metrics`;
-* :class:`WinModel` — calibrated win probability of open deals with reasons;
+* :class:`WinModel` — calibrated win probability of open deals with reasons (leakage guard, small-data
+  fallbacks, notes); :func:`compare_win_models` against a HistGradientBoosting baseline;
 * :func:`simulate_pipeline` — Monte Carlo bookings P10/P50/P90 and chance of reaching target.
 """
 
@@ -16,7 +17,9 @@ from workbench.forecast.hierarchy import (
 from workbench.forecast.metrics import (
     accuracy_by_cutoff, bias, coverage, crm_accuracy, evaluate, mase, summarize, wape, winkler,
 )
-from workbench.forecast.pipeline import WinModel, calibration_table, deal_snapshots
+from workbench.forecast.pipeline import (
+    WinModel, calibration_table, compare_win_models, deal_snapshots, expected_calibration_error,
+)
 from workbench.forecast.series import rep_groups, sales_series
 from workbench.forecast.simulation import simulate_pipeline
 from workbench.forecast.timeseries import Forecaster
@@ -26,5 +29,6 @@ __all__ = [
     "Forecaster", "reconcile", "coherence_table", "aggregate_hierarchy", "hierarchy_tags", "summing_matrix",
     "evaluate", "summarize", "accuracy_by_cutoff", "mase", "wape", "bias", "coverage", "winkler", "crm_accuracy",
     "sales_series", "rep_groups", "forecast_entities", "EntityForecast",
-    "WinModel", "calibration_table", "deal_snapshots", "simulate_pipeline",
+    "WinModel", "calibration_table", "deal_snapshots", "simulate_pipeline", "compare_win_models",
+    "expected_calibration_error",
 ]
