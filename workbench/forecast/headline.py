@@ -27,7 +27,7 @@ __all__ = ["HeadlineModel", "explain_views", "period_position", "HEADLINE_COLUMN
 
 #: Columns :meth:`HeadlineModel.predict` adds.
 HEADLINE_COLUMNS = ["headline", "headline-lo-80", "headline-hi-80", "headline-lo-95", "headline-hi-95",
-                    "from_booked", "from_open_deals", "from_new_deals", "w_pipeline", "w_run_rate",
+                    "from_booked", "from_open_deals", "from_new_deals", "from_run_rate", "w_pipeline", "w_run_rate",
                     "headline_p_reach_target", "headline_basis"]
 _VIEWS = {"both": ("pipeline_rest", "run_rate_rest"), "pipeline": ("pipeline_rest",), "run_rate": ("run_rate_rest",)}
 _NEEDS = {"both": ("pipeline_mean", "run_rate"), "pipeline": ("pipeline_mean",), "run_rate": ("run_rate",)}
@@ -195,6 +195,18 @@ class HeadlineModel:
         self.residuals_["all"] = rel
         return self
 
+    def _basis(self, view: str, w, position: str) -> str:
+        if view == "none" or w is None:
+            return "no forecast: neither view could be computed"
+        where = f" in {position}" if position else ""
+        if not self.n_snapshots_:
+            return {"both": "pipeline and run-rate views weighted equally (no backtest yet)",
+                    "pipeline": "pipeline view only", "run_rate": "run-rate view only"}[view]
+        learned = f"learned on {self.n_snapshots_} past periods{where}"
+        if view == "both":
+            return f"pipeline x {w[0]:.2f} + run-rate x {w[1]:.2f}, {learned}"
+        return f"{'pipeline' if view == 'pipeline' else 'run-rate'} view only, x {w[0]:.2f}, {learned}"
+
     def _require_fitted(self):
         if not hasattr(self, "weights_"):
             raise NotFittedError("This HeadlineModel instance is not fitted yet; call fit(backtest) first.")
@@ -212,8 +224,11 @@ class HeadlineModel:
         DataFrame
             ``frame`` with :data:`HEADLINE_COLUMNS`: the point, its nested 80 % / 95 %
             intervals (each holding the point, never below what is booked), its components
-            (``from_booked + from_open_deals + from_new_deals = headline``), the weights used
-            and ``headline_basis`` (which views and how many past snapshots).
+            (``from_booked + from_open_deals + from_new_deals + from_run_rate = headline``:
+            the pipeline's expected wins of open deals and of deals not created yet, times
+            the pipeline weight, and the run-rate view's bookings still to come, times its
+            weight), the weights used and ``headline_basis`` (which views, which weights,
+            learned on how many past periods).
         """
         self._require_fitted()
         out = frame.copy()
@@ -238,23 +253,26 @@ class HeadlineModel:
                     cols[f"headline-hi-{lv}"][i] = point[i] * (1 + hi)
                 if "target" in out and pd.notna(out["target"].iloc[i]):
                     cols["headline_p_reach_target"][i] = float(np.mean(point[i] * (1 + r) >= out["target"].iloc[i]))
-            basis.append({"both": "pipeline + run-rate", "pipeline": "pipeline only", "run_rate": "run-rate only",
-                          "none": "no forecast"}[view[i]] + f", weights from {self.n_snapshots_} past snapshots")
+            basis.append(self._basis(view[i], w, out["position"].iloc[i] if "position" in out else ""))
         # nested intervals that hold the point and never go below what is already booked
         lo80, hi80 = np.fmin(cols["headline-lo-80"], point), np.fmax(cols["headline-hi-80"], point)
         lo95, hi95 = np.fmin(cols["headline-lo-95"], lo80), np.fmax(cols["headline-hi-95"], hi80)
         cols["headline-lo-80"], cols["headline-lo-95"] = np.fmax(lo80, booked), np.fmax(lo95, booked)
         cols["headline-hi-80"], cols["headline-hi-95"] = hi80, hi95
-        rest = point - booked
+        rests = _rests(out)
+        w_p = np.nan_to_num(cols["w_pipeline"])
+        from_pipe = np.where(view == "run_rate", 0.0, w_p * rests["pipeline_rest"].fillna(0.0).to_numpy())
         if {"expected_pipeline", "expected_run_rate"} <= set(out.columns):
             open_, new = out["expected_pipeline"].to_numpy(float), out["expected_run_rate"].to_numpy(float)
             total = open_ + new
             share = np.divide(open_, total, out=np.zeros(len(out)), where=np.isfinite(total) & (total > 0))
         else:
             share = np.zeros(len(out))
-        cols["from_booked"] = np.where(np.isfinite(point), booked, np.nan)
-        cols["from_open_deals"] = rest * share
-        cols["from_new_deals"] = rest * (1 - share)
+        ok = np.isfinite(point)
+        cols["from_booked"] = np.where(ok, booked, np.nan)
+        cols["from_open_deals"] = np.where(ok, from_pipe * share, np.nan)
+        cols["from_new_deals"] = np.where(ok, from_pipe * (1 - share), np.nan)
+        cols["from_run_rate"] = point - booked - from_pipe
         out["headline"] = point
         for c in HEADLINE_COLUMNS[1:-1]:
             out[c] = cols[c]
@@ -296,6 +314,8 @@ def explain_views(pipeline: float, run_rate: float, open_deals: pd.DataFrame | N
     ...                       "expected_bookings": [300e3, 250e3, 10e3]})
     >>> explain_views(588_900, 293_880, deals, history=pd.Series([290e3] * 12), stages=["Demo", "Negotiation"])
     'The pipeline expects 588,900 because 3 open deals worth 1.3 M are in play, 2 of them (1.2 M) in Negotiation; the run-rate expects 293,880 from the last 12 months (average 290,000 a month).'
+    >>> explain_views(200_000, 293_880, deals, stages=["Demo", "Negotiation"])
+    'The pipeline expects 200,000 only: its 3 open deals worth 1.3 M include 2 (1.2 M) in Negotiation; the run-rate expects 293,880.'
     >>> explain_views(100, 105)
     'The pipeline (100) and run-rate (105) views agree within 15%.'
     """
@@ -305,16 +325,23 @@ def explain_views(pipeline: float, run_rate: float, open_deals: pd.DataFrame | N
     if abs(pipeline - run_rate) <= tolerance * max(abs(pipeline), abs(run_rate), 1e-9):
         return f"The pipeline ({_amount(pipeline)}) and run-rate ({_amount(run_rate)}) views agree within {tolerance:.0%}."
     why = ""
+    lower = pipeline < run_rate
     if open_deals is not None and len(open_deals):
         n, worth = len(open_deals), float(open_deals["amount"].sum())
-        why = f" because {n} open deal{'s' if n != 1 else ''} worth {_amount(worth)} {'are' if n != 1 else 'is'} in play"
+        deals_text = f"{n} open deal{'s' if n != 1 else ''} worth {_amount(worth)}"
         present = open_deals["stage"].astype(str)
         ranked = [s for s in reversed(list(stages)) if (present == s).any()]
+        late = ""
         if ranked:
             top = open_deals[present == ranked[0]]
-            why += f", {len(top)} of them ({_amount(top['amount'].sum())}) in {ranked[0]}"
+            late = f"{len(top)} ({_amount(top['amount'].sum())}) in {ranked[0]}"
+        if lower:
+            why = f" only: its {deals_text} include {late or 'few late-stage deals'}"
+        else:
+            why = f" because {deals_text} {'are' if n != 1 else 'is'} in play" + (f", {late.replace(' (', ' of them (', 1)}"
+                                                                                     if late else "")
     elif open_deals is not None:
-        why = " from deals not created yet (no open deals)"
+        why = " only: there are no open deals"
     rr = ""
     if history is not None and len(history):
         k = min(len(history), 12 if unit == "month" else 4)

@@ -164,6 +164,14 @@ def backtest_pipeline(data, freq: str = "M", snapshots: int = 6, by: str = "team
     DataError
         When there is no bookings history, or fewer than 2 snapshots could be run.
     """
+    return _backtest(data, freq=freq, snapshots=snapshots, by=by, n_sims=n_sims, seed=seed, coverage=coverage,
+                     shock_company_share=shock_company_share, models=models, method=method,
+                     win_model_params=win_model_params, progress=progress)[0]
+
+
+def _backtest(data, freq="M", snapshots=6, by="team", *, n_sims=2000, seed=0, coverage=0.8, shock_company_share=0.5,
+              models=None, method="combine", win_model_params=None, progress=False):
+    """:func:`backtest_pipeline`'s table and the run-rate :class:`EntityForecast` it used."""
     check_param("backtest_pipeline", "freq", freq, "'M' or 'Q'", normalize_freq(freq) in ("M", "Q"))
     check_param("backtest_pipeline", "snapshots", snapshots, f"an integer >= {_MIN_SNAPSHOTS}",
                 isinstance(snapshots, (int, np.integer)) and snapshots >= _MIN_SNAPSHOTS)
@@ -175,7 +183,12 @@ def backtest_pipeline(data, freq: str = "M", snapshots: int = 6, by: str = "team
     steps = [f"snapshot {k + 1} of {snapshots}" for k in range(snapshots)]
     bar = Progress("backtest_pipeline", ["run-rate backtest", *steps, "calibrating"], enabled=progress)
     with bar.stage("run-rate backtest"):
-        ef = forecast_entities(data, by=by, freq=freq, h=1, n_windows=snapshots, models=models, method=method)
+        windows = snapshots
+        while True:  # fewer windows when the history is too short for all of them
+            ef = forecast_entities(data, by=by, freq=freq, h=1, n_windows=windows, models=models, method=method)
+            if len(ef.backtest) or windows <= _MIN_SNAPSHOTS or ef.forecast.empty:
+                break
+            windows = max(_MIN_SNAPSHOTS, windows // 2)
     if ef.forecast.empty:
         raise DataError("backtest_pipeline: no bookings history to forecast.", file="opportunities")
     opps = data.opportunities
@@ -273,6 +286,9 @@ def backtest_pipeline(data, freq: str = "M", snapshots: int = 6, by: str = "team
             for col in ("headline", "headline-lo-80", "headline-hi-80", "headline-lo-95", "headline-hi-95"):
                 table.loc[m, col] = pred[col].to_numpy()
     out = table[BACKTEST_COLUMNS].copy()
+    if windows < snapshots:
+        notes.append(f"The run-rate forecast could be backtested at only {windows} of the {snapshots} snapshots "
+                     "(short history).")
     out.attrs.update(shock_sd=shock_sd, shock_company_share=float(shock_company_share), freq=freq, by=by,
                      offset=offset, notes=notes, coverage=coverage)
-    return out
+    return out, ef
