@@ -126,6 +126,8 @@ def headline_html(row: pd.Series, label: str, period: str, notes=()) -> str:
              f"+ deals not created yet {_money(row['from_new_deals'])} + run-rate {_money(row['from_run_rate'])}")
     if pd.isna(row.get("target")):
         goal = f"No bookings target is set for {period}."
+    elif pd.isna(row.get("headline_p_reach_target")):
+        goal = f"Target {_money(row['target'])} (no chance given: no past periods to learn the spread from)."
     else:
         goal = (f"Target {_money(row['target'])}: chance of reaching it <b>{_pct(row['headline_p_reach_target'])}</b>.")
     lines = [
