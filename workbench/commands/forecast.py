@@ -199,7 +199,8 @@ def _headline(args, data, result, models, progress, headline: bool, pipeline: bo
         print(f"{prog}: warning: headline and pipeline forecast skipped: {err}", file=sys.stderr)
         return None
     for note in hf.notes:
-        print(f"{prog}: note: {note}", file=sys.stderr)
+        if headline or not note.startswith("The headline"):
+            print(f"{prog}: note: {note}", file=sys.stderr)
     return hf
 
 
