@@ -27,7 +27,7 @@ from workbench.errors import DataError
 from workbench.forecast import WinModel, forecast_entities
 from workbench.forecast.hierarchy import entity_uid
 from workbench.forecast.outlook import DEFAULT_SNAPSHOTS, forecast_headline
-from workbench.forecast.pipeline_backtest import _backtest
+from workbench.forecast.pipeline_backtest import backtest_pipeline
 from workbench.periods import period_label
 
 __all__ = ["ForecastOutlook", "accuracy_html", "headline_html"]
@@ -255,8 +255,8 @@ class ForecastOutlook(widgets.VBox):
         if key not in self._backtests:
             started = time.perf_counter()
             try:
-                self._backtests[key] = (_backtest(self.data, freq=freq, snapshots=self.snapshots, by=by,
-                                                  n_sims=self.n_sims)[0], None)
+                self._backtests[key] = (backtest_pipeline(self.data, freq=freq, snapshots=self.snapshots, by=by,
+                                                          n_sims=self.n_sims), None)
             except (DataError, ValueError) as err:
                 self._backtests[key] = (None, f"No pipeline backtest: {err}")
             self.timings_[f"pipeline backtest {by} {freq}"] = time.perf_counter() - started

@@ -180,14 +180,14 @@ def _headline(args, data, result, models, progress, headline: bool, pipeline: bo
     by = "team" if args.by == "all" else args.by
     try:
         from workbench.forecast.outlook import DEFAULT_SNAPSHOTS, forecast_headline
-        from workbench.forecast.pipeline_backtest import _backtest
+        from workbench.forecast.pipeline_backtest import backtest_pipeline
 
         backtest = None
         if headline:
             with progress.stage("backtesting the pipeline"):
                 try:
-                    backtest, _ = _backtest(data, freq=args.freq, snapshots=args.snapshots or DEFAULT_SNAPSHOTS,
-                                            by=by, models=models, method=args.method)
+                    backtest = backtest_pipeline(data, freq=args.freq, snapshots=args.snapshots or DEFAULT_SNAPSHOTS,
+                                                 by=by, models=models, method=args.method)
                 except (DataError, ValueError) as err:
                     print(f"{prog}: warning: no pipeline backtest, the headline weights the views equally: {err}",
                           file=sys.stderr)

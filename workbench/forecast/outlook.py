@@ -20,7 +20,7 @@ import pandas as pd
 from workbench.errors import DataError
 from workbench.forecast.headline import HeadlineModel, explain_views, period_position
 from workbench.forecast.pipeline import WinModel
-from workbench.forecast.pipeline_backtest import _backtest
+from workbench.forecast.pipeline_backtest import backtest_with_run_rate
 from workbench.forecast.simulation import simulate_pipeline
 from workbench.io.load import as_sales_data
 from workbench.params import check_by, check_param
@@ -132,8 +132,8 @@ def forecast_headline(data, freq: str = "M", by: str = "team", *, snapshots: int
     live_ts = None
     if backtest is None:
         try:
-            backtest, live_ts = _backtest(data, freq=freq, snapshots=snapshots, by=by, n_sims=n_sims, seed=seed,
-                                          progress=progress)
+            backtest, live_ts = backtest_with_run_rate(data, freq=freq, snapshots=snapshots, by=by, n_sims=n_sims,
+                                                       seed=seed, progress=progress)
         except (DataError, ValueError) as err:
             notes.append(f"No pipeline backtest: {err}")
             backtest = None

@@ -36,7 +36,7 @@ from workbench.io.load import as_sales_data
 from workbench.params import check_by, check_param
 from workbench.periods import normalize_freq, pandas_freq, period_label
 
-__all__ = ["backtest_pipeline", "calibrate_shock", "pipeline_scores", "BACKTEST_COLUMNS"]
+__all__ = ["backtest_pipeline", "backtest_with_run_rate", "calibrate_shock", "pipeline_scores", "BACKTEST_COLUMNS"]
 
 #: Columns of :func:`backtest_pipeline`'s result.
 BACKTEST_COLUMNS = [
@@ -164,14 +164,19 @@ def backtest_pipeline(data, freq: str = "M", snapshots: int = 6, by: str = "team
     DataError
         When there is no bookings history, or fewer than 2 snapshots could be run.
     """
-    return _backtest(data, freq=freq, snapshots=snapshots, by=by, n_sims=n_sims, seed=seed, coverage=coverage,
-                     shock_company_share=shock_company_share, models=models, method=method,
-                     win_model_params=win_model_params, progress=progress)[0]
+    return backtest_with_run_rate(data, freq=freq, snapshots=snapshots, by=by, n_sims=n_sims, seed=seed,
+                                  coverage=coverage, shock_company_share=shock_company_share, models=models,
+                                  method=method, win_model_params=win_model_params, progress=progress)[0]
 
 
-def _backtest(data, freq="M", snapshots=6, by="team", *, n_sims=2000, seed=0, coverage=0.8, shock_company_share=0.5,
-              models=None, method="combine", win_model_params=None, progress=False):
-    """:func:`backtest_pipeline`'s table and the run-rate :class:`EntityForecast` it used."""
+def backtest_with_run_rate(data, freq="M", snapshots=6, by="team", *, n_sims=2000, seed=0, coverage=0.8,
+                           shock_company_share=0.5, models=None, method="combine", win_model_params=None,
+                           progress=False):
+    """:func:`backtest_pipeline`'s table and the run-rate :class:`EntityForecast` it used.
+
+    The forecast's ``backtest`` holds the one-period-ahead run-rate forecasts made at the
+    snapshots, its ``forecast`` the next period's (what the headline would use live).
+    """
     check_param("backtest_pipeline", "freq", freq, "'M' or 'Q'", normalize_freq(freq) in ("M", "Q"))
     check_param("backtest_pipeline", "snapshots", snapshots, f"an integer >= {_MIN_SNAPSHOTS}",
                 isinstance(snapshots, (int, np.integer)) and snapshots >= _MIN_SNAPSHOTS)
