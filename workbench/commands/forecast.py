@@ -98,11 +98,11 @@ def run(args) -> int:
     if args.pipeline_out and args.freq == "W":
         print(f"{prog}: error: --pipeline-out needs --freq M or Q", file=sys.stderr)
         return 2
-    headline = args.freq in ("M", "Q") and not args.no_headline
+    headline = args.freq in ("M", "Q") and not args.no_headline and args.metric == "bookings"
     pipeline = headline or bool(args.pipeline_out)
     stages = ["loading data", "backtesting and forecasting"]
     stages += ["backtesting the pipeline"] if headline else []
-    stages += ["scoring open deals and simulating"] if pipeline else []
+    stages += ["scoring open deals", "simulating the pipeline"] if pipeline else []
     stages += [f"writing {Path(args.output).name}"] if args.output else []
     stages += [f"writing {Path(args.pipeline_out).name}"] if args.pipeline_out else []
     progress = Progress(prog, stages)
@@ -123,7 +123,7 @@ def run(args) -> int:
         return 1
     fc = result.forecast
     hf = _headline(args, data, result, models, progress, headline, pipeline) if pipeline else None
-    if hf is not None and headline and args.metric == "bookings":
+    if hf is not None and headline:
         _print_headline(hf)
     with pd.option_context("display.width", 120, "display.max_columns", 12, "display.float_format", "{:,.3f}".format):
         print(f"\nBacktest ({args.windows} windows of {args.h} periods), mean over {fc['unique_id'].nunique()} series:")
@@ -175,10 +175,12 @@ def run(args) -> int:
 def _headline(args, data, result, models, progress, headline: bool, pipeline: bool):
     """The headline (with its pipeline backtest) or, with --no-headline, the pipeline view alone.
 
-    Never raises: whatever fails is printed as a warning on stderr and None is returned."""
+    Never raises: whatever fails is printed as a warning on stderr and None is returned;
+    the notes (what was left out and why, the win model's own notes) go to stderr too."""
     prog = "workbench forecast"
     by = "team" if args.by == "all" else args.by
     try:
+        from workbench.forecast import WinModel
         from workbench.forecast.outlook import DEFAULT_SNAPSHOTS, forecast_headline
         from workbench.forecast.pipeline_backtest import backtest_pipeline
 
@@ -189,18 +191,30 @@ def _headline(args, data, result, models, progress, headline: bool, pipeline: bo
                     backtest = backtest_pipeline(data, freq=args.freq, snapshots=args.snapshots or DEFAULT_SNAPSHOTS,
                                                  by=by, models=models, method=args.method)
                 except (DataError, ValueError) as err:
-                    print(f"{prog}: warning: no pipeline backtest, the headline weights the views equally: {err}",
-                          file=sys.stderr)
-        with progress.stage("scoring open deals and simulating"):
+                    print(f"{prog}: warning: the pipeline could not be re-run on past periods, so the headline "
+                          f"weights the two views equally: {err}", file=sys.stderr)
+        win = deals = None
+        with progress.stage("scoring open deals"):
+            try:
+                win = WinModel(freq=args.freq).fit(data)
+                deals = win.predict(data)
+            except (DataError, ValueError) as err:
+                print(f"{prog}: warning: no pipeline forecast: {err}", file=sys.stderr)
+                win = deals = None
+        with progress.stage("simulating the pipeline"):
             run_rate = result if args.by == by and args.metric == "bookings" else None
             hf = forecast_headline(data, freq=args.freq, by=by, run_rate=run_rate,
-                                   backtest=backtest if backtest is not None else _no_backtest(), seed=0)
+                                   backtest=backtest if backtest is not None else _no_backtest(), seed=0,
+                                   win_model=win, deals=deals, pipeline=deals is not None) \
+                if deals is not None or headline else None
     except Exception as err:  # the forecast above stands; the pipeline part is extra
         print(f"{prog}: warning: headline and pipeline forecast skipped: {err}", file=sys.stderr)
         return None
-    for note in hf.notes:
+    for note in hf.notes if hf is not None else []:
+        if note.startswith("No pipeline view") and deals is None:
+            continue  # already said as a warning
         if headline or not note.startswith("The headline"):
-            print(f"{prog}: note: {note}", file=sys.stderr)
+            print(f"note: {note}", file=sys.stderr)
     return hf
 
 

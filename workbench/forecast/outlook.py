@@ -92,7 +92,7 @@ def _members(reps: pd.DataFrame, by: str, entity: str) -> set:
 def forecast_headline(data, freq: str = "M", by: str = "team", *, snapshots: int = DEFAULT_SNAPSHOTS,
                       n_sims: int = 2000, seed: int = 0, run_rate=None, backtest: pd.DataFrame | None = None,
                       win_model: WinModel | None = None, deals: pd.DataFrame | None = None,
-                      progress: bool = False) -> HeadlineForecast:
+                      pipeline: bool = True, progress: bool = False) -> HeadlineForecast:
     """One forecast per entity for the next period: booked + open pipeline + run-rate, combined.
 
     Parameters
@@ -112,6 +112,9 @@ def forecast_headline(data, freq: str = "M", by: str = "team", *, snapshots: int
         A :func:`backtest_pipeline` table already computed for ``by`` and ``freq``.
     win_model, deals : optional
         A fitted :class:`WinModel` and the open deals it scored, when already computed.
+    pipeline : bool
+        False leaves the pipeline view out (when the caller already knows the win model
+        cannot be fitted); the headline then rests on the run-rate.
     progress : bool
         Show a progress bar on stderr.
 
@@ -135,7 +138,7 @@ def forecast_headline(data, freq: str = "M", by: str = "team", *, snapshots: int
             backtest, live_ts = backtest_with_run_rate(data, freq=freq, snapshots=snapshots, by=by, n_sims=n_sims,
                                                        seed=seed, progress=progress)
         except (DataError, ValueError) as err:
-            notes.append(f"No pipeline backtest: {err}")
+            notes.append(f"The pipeline could not be re-run on past periods: {err}")
             backtest = None
     if backtest is not None:
         notes.extend(backtest.attrs.get("notes", []))
@@ -152,6 +155,8 @@ def forecast_headline(data, freq: str = "M", by: str = "team", *, snapshots: int
     # the pipeline view, today
     odds = None
     try:
+        if not pipeline:
+            raise DataError("left out by the caller (no win model).")
         if deals is None:
             if win_model is None:
                 win_model = WinModel(freq=freq).fit(data)
