@@ -258,7 +258,7 @@ class ForecastOutlook(widgets.VBox):
                 self._backtests[key] = (backtest_pipeline(self.data, freq=freq, snapshots=self.snapshots, by=by,
                                                           n_sims=self.n_sims), None)
             except (DataError, ValueError) as err:
-                self._backtests[key] = (None, f"The pipeline could not be re-run on past periods: {err}")
+                self._backtests[key] = (None, f"No backtest of the pipeline: {str(err).removeprefix('backtest_pipeline: ')}")
             self.timings_[f"pipeline backtest {by} {freq}"] = time.perf_counter() - started
         return self._backtests[key]
 

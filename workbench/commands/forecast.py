@@ -191,8 +191,8 @@ def _headline(args, data, result, models, progress, headline: bool, pipeline: bo
                     backtest = backtest_pipeline(data, freq=args.freq, snapshots=args.snapshots or DEFAULT_SNAPSHOTS,
                                                  by=by, models=models, method=args.method)
                 except (DataError, ValueError) as err:
-                    print(f"{prog}: warning: the pipeline could not be re-run on past periods, so the headline "
-                          f"weights the two views equally: {err}", file=sys.stderr)
+                    print(f"{prog}: warning: no backtest of the pipeline, so the headline weights the two views "
+                          f"equally: {str(err).removeprefix('backtest_pipeline: ')}", file=sys.stderr)
         win = deals = None
         with progress.stage("scoring open deals"):
             try:

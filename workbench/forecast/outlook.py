@@ -138,7 +138,7 @@ def forecast_headline(data, freq: str = "M", by: str = "team", *, snapshots: int
             backtest, live_ts = backtest_with_run_rate(data, freq=freq, snapshots=snapshots, by=by, n_sims=n_sims,
                                                        seed=seed, progress=progress)
         except (DataError, ValueError) as err:
-            notes.append(f"The pipeline could not be re-run on past periods: {err}")
+            notes.append(f"No backtest of the pipeline: {str(err).removeprefix('backtest_pipeline: ')}")
             backtest = None
     if backtest is not None:
         notes.extend(backtest.attrs.get("notes", []))

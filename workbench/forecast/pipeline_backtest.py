@@ -208,7 +208,7 @@ def backtest_with_run_rate(data, freq="M", snapshots=6, by="team", *, n_sims=200
     won = opps[(opps["outcome"] == "won") & opps["closed_at"].notna()]
     bt = ef.backtest
     run_cols = {"forecast": "run_rate", "forecast-lo-80": "run_rate_lo_80", "forecast-hi-80": "run_rate_hi_80"}
-    sims, frames, notes = {}, [], []
+    sims, frames, failed = {}, [], []
     for k, start in enumerate(starts):
         end = start + step
         label = period_label(start, freq)
@@ -234,7 +234,7 @@ def backtest_with_run_rate(data, freq="M", snapshots=6, by="team", *, n_sims=200
                 sim = pipeline_draws(deals, then, label, as_of=t, n_sims=n_sims, seed=seed)
             except (DataError, ValueError) as err:
                 frame["note"] = f"pipeline not run at {label}: {err}"
-                notes.append(frame["note"].iloc[0])
+                failed.append((label, str(err)))
                 sim = None
             if sim is not None:
                 uids = list(sim["S"].index)
@@ -253,10 +253,15 @@ def backtest_with_run_rate(data, freq="M", snapshots=6, by="team", *, n_sims=200
         if col not in table.columns:
             table[col] = np.nan if col != "note" else ""
     ran = [label for label in table["snapshot"].unique() if label in sims]
+    notes = []
+    if failed:  # one sentence for all of them; the rows' note column has each reason
+        where = failed[0][0] if len(failed) == 1 else f"{failed[0][0]} to {failed[-1][0]}"
+        notes.append(f"The pipeline forecast could not be re-run at {len(failed)} of {snapshots} past periods "
+                     f"({where}); the first reason: {failed[0][1]}")
     if len(ran) < _MIN_SNAPSHOTS:
-        raise DataError(f"backtest_pipeline: the pipeline forecast ran at only {len(ran)} of {snapshots} past "
-                        f"snapshots (at least {_MIN_SNAPSHOTS} needed). " + (notes[0] if notes else ""),
-                        file="opportunities")
+        raise DataError(f"backtest_pipeline: the pipeline forecast could be re-run at only {len(ran)} of {snapshots} "
+                        f"past periods (at least {_MIN_SNAPSHOTS} needed)"
+                        + (f"; the first reason: {failed[0][1]}" if failed else "."), file="opportunities")
     with bar.stage("calibrating"):
         # per snapshot, each entity's smallest shock that covers its actual bookings
         scores, draw_cache = {}, {}
