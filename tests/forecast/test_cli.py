@@ -141,3 +141,15 @@ def test_forecast_command_exits_0_when_the_headline_crashes(sample_dir, tmp_path
     err = capsys.readouterr().err
     assert "warning: headline and pipeline forecast skipped: simulated crash" in err
     assert forecast.exists()
+
+
+def test_forecast_command_shows_the_win_model_notes_on_stderr(sample_dir, tmp_path, capsys, monkeypatch):
+    from workbench.forecast import WinModel
+
+    monkeypatch.setattr(WinModel, "notes_", ["Left out amount: it alone separates won from lost."], raising=False)
+    code = main(["forecast", str(sample_dir), "--by", "company", "--h", "1", "--windows", "1",
+                 "--models", "naive", "--snapshots", "2"])
+    assert code == 0
+    captured = capsys.readouterr()
+    assert "note: Left out amount: it alone separates won from lost." in captured.err
+    assert "Left out amount" not in captured.out
