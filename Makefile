@@ -42,7 +42,7 @@ test: venv
 	$(BIN)/python -m pytest -q
 
 bench: venv
-	for b in benchmarks/*_bench.py; do $(BIN)/python $$b || exit 1; done
+	for b in benchmarks/*_bench.py benchmarks/pipeline_backtest.py; do $(BIN)/python $$b || exit 1; done
 
 strip-notebooks: venv
 	$(BIN)/python -m nbconvert --clear-output --inplace notebooks/*.ipynb apps/*.ipynb

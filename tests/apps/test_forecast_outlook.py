@@ -19,7 +19,7 @@ def data():
 
 @pytest.fixture(scope="module")
 def panel(data):
-    return ForecastOutlook(data, n_sims=500)
+    return ForecastOutlook(data, n_sims=500, snapshots=3)
 
 
 def _odds_numbers(panel) -> dict[str, float]:
@@ -42,7 +42,24 @@ def test_first_render_shows_team_forecast_accuracy_and_odds(panel, data):
     assert odds["P10"] <= odds["P50"] <= odds["P90"]
     assert "wb-deals" in panel.deals_html.value
     assert "stage=" in panel.deals_html.value  # top_factors are listed
-    assert set(panel.timings_) == {"forecast team M h=3", "win model M", "simulation 2026-11"}
+    assert set(panel.timings_) == {"forecast team M h=3", "pipeline backtest team M", "win model M",
+                                   "headline team M h=3"}
+
+
+def test_first_render_leads_with_the_headline(panel, data):
+    hf = panel.headline_for("team", "M", 3)
+    row = hf.table[hf.table["entity_id"] == panel.entity].iloc[0]
+    text = panel.headline.value
+    assert panel.children.index(panel.headline) < panel.children.index(panel.chart_box)
+    assert f"headline forecast <span class=\"wb-headline-value\">{row['headline']:,.0f}</span>" in text
+    assert f"80% range {row['headline-lo-80']:,.0f} – {row['headline-hi-80']:,.0f}" in text
+    assert f"open deals {row['from_open_deals']:,.0f}" in text and f"run-rate {row['from_run_rate']:,.0f}" in text
+    assert row["why"].split(";")[0].replace("'", "&#x27;") in text
+    assert "learned on 3 past periods" in text
+    # the run-rate view drawn below is the one the headline used
+    first = panel.entity_forecast.forecast.query("entity_id == @panel.entity").iloc[0]
+    assert row["run_rate"] == pytest.approx(first["forecast"])
+    assert "pipeline alone" in panel.odds_html.value  # the pipeline's own chance is labelled as such
 
 
 def test_accuracy_text_matches_the_entity_forecast(panel, data):
@@ -105,7 +122,7 @@ def test_forecasts_are_cached_per_level_frequency_and_horizon(data, monkeypatch)
         return real(*args, **kwargs)
 
     monkeypatch.setattr(module, "forecast_entities", counting)
-    panel = holder["panel"] = ForecastOutlook(data, by="company", n_sims=200)
+    panel = holder["panel"] = ForecastOutlook(data, by="company", n_sims=200, snapshots=2)
     panel.horizon = 2
     panel.horizon = 3
     panel.by = "region"
@@ -117,7 +134,7 @@ def test_forecasts_are_cached_per_level_frequency_and_horizon(data, monkeypatch)
 
 
 def test_errors_are_shown_not_raised(data, monkeypatch):
-    panel = ForecastOutlook(data, by="company", n_sims=200)
+    panel = ForecastOutlook(data, by="company", n_sims=200, snapshots=2)
 
     def broken(*args, **kwargs):
         raise DataError("opportunities.csv: column 'amount' expected numbers")
@@ -136,8 +153,29 @@ def test_pipeline_failure_keeps_the_forecast(data, monkeypatch):
         raise DataError("WinModel: too little closed history")
 
     monkeypatch.setattr("workbench.apps.forecast_outlook.WinModel.fit", broken)
-    panel = ForecastOutlook(data, by="company", n_sims=200)
+    panel = ForecastOutlook(data, by="company", n_sims=200, snapshots=2)
     assert panel.error.value == ""
     assert panel.fan is not None
     assert "too little closed history" in panel.pipeline_error.value
+    assert "wb-error" not in panel.pipeline_error.value and "Traceback" not in panel.pipeline_error.value
     assert panel.odds_html.value == ""
+    assert "headline forecast" in panel.headline.value and "run-rate view only" in panel.headline.value
+
+
+@pytest.mark.filterwarnings("ignore:The least populated class")
+def test_small_crm_of_ten_months():
+    tables = generate_sample(n_reps=6, months=10, seed=3)
+    small = load({name: frame for name, frame in tables.items() if name != "planted_drivers"})
+    panel = ForecastOutlook(small, n_sims=200, snapshots=3)
+    assert panel.error.value == ""
+    assert "wb-error" not in panel.pipeline_error.value
+    assert "headline forecast" in panel.headline.value
+    assert "wb-note" in panel.headline.value  # says what it could not learn
+
+
+def test_win_model_notes_are_shown(data, monkeypatch):
+    from workbench.forecast import WinModel
+
+    monkeypatch.setattr(WinModel, "notes_", ["Left out amount: it alone separates won from lost."], raising=False)
+    panel = ForecastOutlook(data, by="company", n_sims=200, snapshots=2)
+    assert "Left out amount" in panel.headline.value

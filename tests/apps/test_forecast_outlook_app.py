@@ -17,6 +17,9 @@ def test_forecast_app_renders_and_follows_entity_and_level(voila_server, page):
     accuracy = page.locator(".wb-accuracy")
     accuracy.wait_for(timeout=150_000)
     page.locator(".vega-embed svg.marks").first.wait_for(timeout=90_000)
+    headline = page.locator(".wb-headline")
+    assert headline.is_visible()
+    assert "headline forecast" in headline.inner_text() and "80% range" in headline.inner_text()
     text = accuracy.inner_text()
     assert "CRM-style accuracy" in text and "MASE" in text and "80% interval coverage" in text
     assert page.locator("table.wb-odds").is_visible()

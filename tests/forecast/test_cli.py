@@ -17,7 +17,7 @@ def sample_dir(tmp_path_factory):
 def test_forecast_command_writes_forecast_with_accuracy(sample_dir, tmp_path, capsys):
     target = tmp_path / "forecast.csv"
     code = main(["forecast", str(sample_dir), "--by", "team", "--freq", "M", "--h", "2", "--windows", "1",
-                 "--models", "naive,seasonal_naive,ets_ann", "-o", str(target)])
+                 "--models", "naive,seasonal_naive,ets_ann", "--no-headline", "-o", str(target)])
     assert code == 0
     printed = capsys.readouterr().out
     assert "Backtest" in printed and "SeasonalNaive" in printed
@@ -32,7 +32,7 @@ def test_forecast_command_writes_forecast_with_accuracy(sample_dir, tmp_path, ca
 def test_forecast_command_reconciles_quarters(sample_dir, tmp_path):
     target = tmp_path / "fc.parquet"
     code = main(["forecast", str(sample_dir), "--by", "all", "--freq", "Q", "--h", "1", "--windows", "1",
-                 "--models", "naive,ets_ann", "--reconcile", "bottom_up", "-o", str(target)])
+                 "--models", "naive,ets_ann", "--reconcile", "bottom_up", "--no-headline", "-o", str(target)])
     assert code == 0
     out = pd.read_parquet(target)
     company = out.loc[out["entity_type"] == "company", "forecast"].sum()
@@ -42,12 +42,15 @@ def test_forecast_command_reconciles_quarters(sample_dir, tmp_path):
 def test_forecast_command_pipeline_odds(sample_dir, tmp_path, capsys):
     target = tmp_path / "odds.csv"
     code = main(["forecast", str(sample_dir), "--level", "rep", "--h", "1", "--windows", "1",
-                 "--models", "naive,ets_ann", "--pipeline-out", str(target)])
+                 "--models", "naive,ets_ann", "--snapshots", "3", "--pipeline-out", str(target)])
     assert code == 0
     assert "AUC" in capsys.readouterr().out
     odds = pd.read_csv(target)
     assert set(odds["entity_type"]) == {"rep", "team", "region", "company"}
     assert (odds["p10"] <= odds["p90"]).all()
+    reps = odds[odds["entity_type"] == "rep"]
+    assert reps["headline"].notna().all() and odds.loc[odds["entity_type"] != "rep", "headline"].isna().all()
+    assert (reps["headline-lo-80"] <= reps["headline"]).all() and (reps["headline"] <= reps["headline-hi-80"]).all()
 
 
 def test_forecast_command_usage_errors(tmp_path, capsys):
@@ -70,7 +73,7 @@ def _printed_forecast_rows(printed: str) -> list[str]:
 def test_forecast_command_prints_each_interval_in_the_kpi_unit_apart(sample_dir, tmp_path, capsys):
     target = tmp_path / "fc.csv"
     code = main(["forecast", str(sample_dir), "--by", "team", "--metric", "win_rate", "--h", "2",
-                 "--windows", "1", "--models", "naive,ets_ann", "-o", str(target)])
+                 "--windows", "1", "--models", "naive,ets_ann", "--no-headline", "-o", str(target)])
     assert code == 0
     rows = _printed_forecast_rows(capsys.readouterr().out)
     written = pd.read_csv(target)
@@ -85,7 +88,68 @@ def test_forecast_command_prints_each_interval_in_the_kpi_unit_apart(sample_dir,
 
 def test_forecast_command_prints_bookings_without_cents(sample_dir, capsys):
     code = main(["forecast", str(sample_dir), "--by", "company", "--h", "1", "--windows", "1",
-                 "--models", "naive,ets_ann"])
+                 "--models", "naive,ets_ann", "--no-headline"])
     assert code == 0
     (line,) = _printed_forecast_rows(capsys.readouterr().out)
     assert all(re.fullmatch(r"[\d,]+", value) for value in line.split()[3:6]), line
+
+
+def test_forecast_command_leads_with_the_headline(sample_dir, capsys):
+    code = main(["forecast", str(sample_dir), "--by", "team", "--h", "2", "--windows", "1",
+                 "--models", "naive,seasonal_naive", "--snapshots", "3"])
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith("Headline forecast of ")
+    assert "learned on 3 past periods" in printed.splitlines()[0]
+    assert printed.index("Headline forecast") < printed.index("Backtest (") < printed.index("Forecast (80%")
+    assert "Why the views differ:" in printed or "agree" in printed
+    header = printed.splitlines()[1]
+    for column in ("headline", "80% range", "booked", "open deals", "new deals", "run-rate", "P(reach)"):
+        assert column in header
+
+
+def test_forecast_command_exits_0_when_the_pipeline_fails(sample_dir, tmp_path, capsys, monkeypatch):
+    from workbench.errors import DataError
+
+    def broken(self, data):
+        raise DataError("WinModel: too little won-deal history to learn when deals close.")
+
+    monkeypatch.setattr("workbench.forecast.win.WinModel.fit", broken)
+    forecast, odds = tmp_path / "fc.csv", tmp_path / "odds.csv"
+    code = main(["forecast", str(sample_dir), "--by", "team", "--h", "1", "--windows", "1",
+                 "--models", "naive,seasonal_naive", "--snapshots", "3", "-o", str(forecast),
+                 "--pipeline-out", str(odds)])
+    assert code == 0
+    captured = capsys.readouterr()
+    assert "too little won-deal history" in captured.err
+    assert "warning" in captured.err and str(odds.name) in captured.err
+    assert "Headline forecast of" in captured.out  # on the run-rate view alone
+    assert "run-rate view only" in captured.out
+    assert forecast.exists() and not odds.exists()
+
+
+def test_forecast_command_exits_0_when_the_headline_crashes(sample_dir, tmp_path, capsys, monkeypatch):
+    def crash(*args, **kwargs):
+        raise RuntimeError("simulated crash")
+
+    monkeypatch.setattr("workbench.forecast.outlook.forecast_headline", crash)
+    forecast = tmp_path / "fc.csv"
+    code = main(["forecast", str(sample_dir), "--by", "team", "--h", "1", "--windows", "1",
+                 "--models", "naive,seasonal_naive", "--snapshots", "2", "-o", str(forecast),
+                 "--pipeline-out", str(tmp_path / "odds.csv")])
+    assert code == 0
+    err = capsys.readouterr().err
+    assert "warning: headline and pipeline forecast skipped: simulated crash" in err
+    assert forecast.exists()
+
+
+def test_forecast_command_shows_the_win_model_notes_on_stderr(sample_dir, tmp_path, capsys, monkeypatch):
+    from workbench.forecast import WinModel
+
+    monkeypatch.setattr(WinModel, "notes_", ["Left out amount: it alone separates won from lost."], raising=False)
+    code = main(["forecast", str(sample_dir), "--by", "company", "--h", "1", "--windows", "1",
+                 "--models", "naive", "--snapshots", "2"])
+    assert code == 0
+    captured = capsys.readouterr()
+    assert "note: Left out amount: it alone separates won from lost." in captured.err
+    assert "Left out amount" not in captured.out

@@ -1,11 +1,15 @@
 """The forecast outlook panel: "will we hit target?" for a rep, team, region or the company.
 
-For the entity picked, it draws the bookings forecast as a fan chart (history, forecast,
-80% / 95% intervals) and states next to it how accurate that forecast was in its
-backtest. Below, the pipeline view for the next period: P10 / P50 / P90 bookings from a
-Monte Carlo of the open deals (:class:`~workbench.forecast.WinModel`,
-:func:`~workbench.forecast.simulate_pipeline`), the target and the chance of reaching
-it, and the entity's biggest open deals with their win probability and its reasons.
+For the entity picked, it leads with the headline forecast of the next period
+(:func:`~workbench.forecast.forecast_headline`): booked so far + open deals + deals not
+created yet, combining the pipeline and run-rate views with weights learned on past
+periods, its 80% range, the chance of reaching the target, and one sentence on why the
+two views differ. Below, the run-rate view: the bookings forecast as a fan chart (history,
+forecast, 80% / 95% intervals) with how accurate it was in its backtest. Then the
+pipeline view for the next period: P10 / P50 / P90 bookings from a Monte Carlo of the open
+deals (:class:`~workbench.forecast.WinModel`, :func:`~workbench.forecast.simulate_pipeline`,
+with the period shock calibrated on past periods) and the entity's biggest open deals
+with their win probability and its reasons.
 """
 
 from __future__ import annotations
@@ -19,11 +23,14 @@ import traitlets
 
 from workbench.apps.common import ErrorBox, chart_widget, html_table
 from workbench.charts.forecast import forecast_fan_chart
-from workbench.forecast import WinModel, forecast_entities, simulate_pipeline
+from workbench.errors import DataError
+from workbench.forecast import WinModel, forecast_entities
 from workbench.forecast.hierarchy import entity_uid
+from workbench.forecast.outlook import DEFAULT_SNAPSHOTS, forecast_headline
+from workbench.forecast.pipeline_backtest import backtest_pipeline
 from workbench.periods import period_label
 
-__all__ = ["ForecastOutlook", "accuracy_html"]
+__all__ = ["ForecastOutlook", "accuracy_html", "headline_html"]
 
 _LEVELS = [("Rep", "rep"), ("Team", "team"), ("Region", "region"), ("Company", "company")]
 _FREQS = [("Month", "M"), ("Quarter", "Q")]
@@ -83,6 +90,58 @@ def accuracy_html(row: pd.Series | None, freq: str, h: int, n_cutoffs: int) -> s
     return head + "<br>".join(lines) + "</div>"
 
 
+def _note_html(text: str) -> str:
+    return f'<div class="wb-note" style="color:#5f4b00;background:#fff8e1;padding:6px 8px;border-radius:4px">' \
+           f"{html.escape(text)}</div>"
+
+
+def headline_html(row: pd.Series, label: str, period: str, notes=()) -> str:
+    """The headline forecast of one entity, its parts and why the two views differ, in plain words.
+
+    Parameters
+    ----------
+    row : Series
+        A row of :attr:`HeadlineForecast.table`.
+    label : str
+        The entity as shown to the viewer.
+    period : str
+        The period label, e.g. ``"2026-11"``.
+    notes : sequence of str
+        Plain sentences to show under it (what was left out and why).
+
+    Examples
+    --------
+    >>> row = pd.Series({"headline": 390_941.0, "headline-lo-80": 214_571.0, "headline-hi-80": 584_074.0,
+    ...                  "from_booked": 0.0, "from_open_deals": 256_000.0, "from_new_deals": 760.0,
+    ...                  "from_run_rate": 134_181.0,
+    ...                  "target": 571_200.0, "headline_p_reach_target": 0.11,
+    ...                  "why": "The pipeline expects 475,305 ...", "headline_basis": "pipeline x 0.54 + run-rate x 0.28"})
+    >>> text = headline_html(row, "East 1", "2026-11")
+    >>> "390,941" in text and "214,571" in text and "11%" in text and "571,200" in text
+    True
+    """
+    if pd.isna(row.get("headline")):
+        return '<div class="wb-headline">' + _note_html(f"No headline forecast for {label} in {period}.") + "</div>"
+    parts = (f"booked so far {_money(row['from_booked'])} + open deals {_money(row['from_open_deals'])} "
+             f"+ deals not created yet {_money(row['from_new_deals'])} + run-rate {_money(row['from_run_rate'])}")
+    if pd.isna(row.get("target")):
+        goal = f"No bookings target is set for {period}."
+    elif pd.isna(row.get("headline_p_reach_target")):
+        goal = f"Target {_money(row['target'])} (no chance given: no past periods to learn the spread from)."
+    else:
+        goal = (f"Target {_money(row['target'])}: chance of reaching it <b>{_pct(row['headline_p_reach_target'])}</b>.")
+    lines = [
+        f"<b>{html.escape(label)} · {period}: headline forecast <span class=\"wb-headline-value\">"
+        f"{_money(row['headline'])}</span></b> (80% range {_money(row['headline-lo-80'])} – "
+        f"{_money(row['headline-hi-80'])})",
+        f"= {parts}. {goal}",
+        html.escape(str(row.get("why", ""))),
+        f"<small>How it is combined: {html.escape(str(row.get('headline_basis', '')))}.</small>",
+    ]
+    notes_html = "".join(_note_html(n) for n in notes)
+    return '<div class="wb-headline">' + "<br>".join(lines) + notes_html + "</div>"
+
+
 class ForecastOutlook(widgets.VBox):
     """A manager's "will we hit target?" panel over a bookings forecast and the open pipeline.
 
@@ -99,13 +158,17 @@ class ForecastOutlook(widgets.VBox):
         Monte Carlo simulations of the pipeline.
     top_deals : int
         Open deals listed for the entity.
+    snapshots : int
+        Past periods the headline's weights and the pipeline's range are learned on.
 
     Notes
     -----
     The panel has no title of its own: the page or notebook around it gives one.
-    Forecasts are computed once per (entity level, frequency, horizon); the win model, the
-    scored deals and the pipeline simulation once per frequency. Changing the entity
-    only re-draws. ``timings_`` records the seconds each computation took.
+    Forecasts and headlines are computed once per (entity level, frequency, horizon); the
+    pipeline backtest once per (entity level, frequency); the win model and the scored
+    deals once per frequency. Changing the entity only re-draws. ``timings_`` records the
+    seconds each computation took. When the pipeline cannot be modelled (too little
+    closed history) the panel says so in a note and the headline rests on the run-rate.
     """
 
     by = traitlets.Unicode("team")
@@ -114,16 +177,18 @@ class ForecastOutlook(widgets.VBox):
     horizon = traitlets.Int(3)
 
     def __init__(self, data, by: str = "team", *, n_windows: int = 3, n_sims: int = 2000,
-                 top_deals: int = 10, **kwargs):
+                 top_deals: int = 10, snapshots: int = DEFAULT_SNAPSHOTS, **kwargs):
         super().__init__(**kwargs)
         self.data = data
         self.n_windows = n_windows
         self.n_sims = n_sims
         self.top_deals = top_deals
+        self.snapshots = snapshots
         self.timings_: dict[str, float] = {}
         self._forecasts: dict = {}
         self._win: dict = {}
-        self._odds: dict = {}
+        self._backtests: dict = {}
+        self._headlines: dict = {}
         self._updating = False
         self.by_picker = widgets.Dropdown(options=_LEVELS, value=by, description="Level")
         self.entity_picker = widgets.Dropdown(options=[], description="Entity")
@@ -135,6 +200,7 @@ class ForecastOutlook(widgets.VBox):
             widgets.link((picker, "value"), (self, trait))
         self.error = ErrorBox()
         self.pipeline_error = ErrorBox()
+        self.headline = widgets.HTML()
         self.status = widgets.HTML()
         self.accuracy = widgets.HTML(layout=widgets.Layout(width="360px", padding="0 0 0 12px"))
         self.fan = None
@@ -147,9 +213,11 @@ class ForecastOutlook(widgets.VBox):
         self.children = [
             widgets.HBox([self.by_picker, self.entity_picker, self.freq_picker, self.horizon_picker]),
             self.error,
+            self.headline,
+            widgets.HTML("<h3>Run-rate view: the bookings forecast</h3>"),
             self.status,
             self.chart_box,
-            widgets.HTML("<h3>Next period: pipeline odds</h3>"),
+            widgets.HTML("<h3>Pipeline view of the next period</h3>"),
             self.pipeline_error,
             self.odds_html,
             self.deals_html,
@@ -181,19 +249,56 @@ class ForecastOutlook(widgets.VBox):
             self.timings_[f"win model {freq}"] = time.perf_counter() - started
         return self._win[freq]
 
-    def pipeline_odds(self, freq: str, period: str) -> pd.DataFrame:
-        """``simulate_pipeline`` for every entity of every level in ``period`` (computed once)."""
-        key = (freq, period)
-        if key not in self._odds:
-            _, deals = self.win_model(freq)
+    def pipeline_backtest(self, by: str, freq: str):
+        """:func:`backtest_pipeline` for a level and frequency (computed once; None when it cannot run)."""
+        key = (by, freq)
+        if key not in self._backtests:
             started = time.perf_counter()
-            self._odds[key] = simulate_pipeline(deals, self.data, period, n_sims=self.n_sims, seed=0)
-            self.timings_[f"simulation {period}"] = time.perf_counter() - started
-        return self._odds[key]
+            try:
+                self._backtests[key] = (backtest_pipeline(self.data, freq=freq, snapshots=self.snapshots, by=by,
+                                                          n_sims=self.n_sims), None)
+            except (DataError, ValueError) as err:
+                self._backtests[key] = (None, f"No backtest of the pipeline: {str(err).removeprefix('backtest_pipeline: ')}")
+            self.timings_[f"pipeline backtest {by} {freq}"] = time.perf_counter() - started
+        return self._backtests[key]
+
+    def headline_for(self, by: str, freq: str, h: int):
+        """The :class:`~workbench.forecast.HeadlineForecast` of a level (computed once per horizon).
+
+        Its run-rate view is the first period of :meth:`forecast_for`, the forecast drawn below."""
+        key = (by, freq, int(h))
+        if key not in self._headlines:
+            ef = self.forecast_for(by, freq, h)
+            backtest, problem = self.pipeline_backtest(by, freq)
+            win = deals = None
+            try:
+                win, deals = self.win_model(freq)
+            except (DataError, ValueError):
+                pass  # forecast_headline says why in its notes
+            started = time.perf_counter()
+            hf = forecast_headline(self.data, freq=freq, by=by, run_rate=ef, n_sims=self.n_sims, seed=0,
+                                   backtest=backtest if backtest is not None else _empty_backtest(),
+                                   win_model=win, deals=deals)
+            if problem:
+                hf.notes.insert(0, problem)
+            self._headlines[key] = hf
+            self.timings_[f"headline {by} {freq} h={h}"] = time.perf_counter() - started
+        return self._headlines[key]
+
+    def pipeline_odds(self, freq: str, period: str) -> pd.DataFrame:
+        """The pipeline simulation (every level) behind the headline of the current level."""
+        hf = self.headline_for(self.by, freq, self.horizon)
+        if hf.odds is None:
+            why = next((n for n in hf.notes if n.startswith("No pipeline view: ")), "no win model for this data.")
+            raise DataError(why.removeprefix("No pipeline view: "))
+        return hf.odds
 
     def entity_deals(self, by: str, entity: str, freq: str) -> pd.DataFrame:
         """The entity's open deals, biggest expected bookings first."""
-        _, deals = self.win_model(freq)
+        deals = self.headline_for(by, freq, self.horizon).deals
+        if deals is None:
+            return pd.DataFrame(columns=["opportunity_id", "rep_id", "stage", "amount", "p_won", "p_won_in_period",
+                                         "expected_bookings", "top_factors"])
         reps = self.data.reps
         if by == "company":
             mine = deals
@@ -260,9 +365,31 @@ class ForecastOutlook(widgets.VBox):
             self._draw_forecast(ef)
         except Exception as exc:  # shown to the viewer instead of a hidden traceback
             self.status.value = ""
+            self.headline.value = ""
             self.error.show(exc)
             return
+        self._draw_headline(ef)
         self._draw_pipeline(ef)
+
+    def _draw_headline(self, ef):
+        label = next((text for text, value in self.entity_picker.options if value == self.entity), self.entity)
+        key = (self.by, self.freq, int(self.horizon))
+        if key not in self._headlines:
+            self.headline.value = ('<span class="wb-computing">Learning the headline from past periods… '
+                                   "(once per level)</span>")
+        try:
+            if ef.forecast.empty:
+                self.headline.value = ""
+                return
+            hf = self.headline_for(self.by, self.freq, self.horizon)
+            rows = hf.table[hf.table["entity_id"].astype(str) == str(self.entity)]
+            if rows.empty:
+                self.headline.value = _note_html(f"No headline forecast for {label} in {hf.period}.")
+                return
+            self.headline.value = headline_html(rows.iloc[0], str(label), hf.period, hf.notes)
+        except Exception as exc:  # the run-rate view below still stands
+            self.headline.value = ""
+            self.error.show(exc)
 
     def _draw_forecast(self, ef):
         uid = entity_uid(self.by, self.entity)
@@ -295,8 +422,6 @@ class ForecastOutlook(widgets.VBox):
             if ef.forecast.empty:
                 raise ValueError("No forecast periods: the data has no bookings history.")
             period = period_label(ef.forecast["period"].min(), self.freq)
-            if (self.freq, period) not in self._odds:
-                self.odds_html.value = '<span class="wb-computing">Scoring open deals and simulating…</span>'
             odds = self.pipeline_odds(self.freq, period)
             row = odds[(odds["entity_type"] == self.by) & (odds["entity_id"].astype(str) == self.entity)]
             if row.empty:
@@ -307,16 +432,14 @@ class ForecastOutlook(widgets.VBox):
                 "Expected from open deals": _money(r["expected_pipeline"]),
                 "Expected from deals not created yet": _money(r["expected_run_rate"]),
                 "P10": _money(r["p10"]), "P50": _money(r["p50"]), "P90": _money(r["p90"]),
-                "Target": _money(r["target"]), "P(reach target)": _pct(r["p_reach_target"]),
+                "Target": _money(r["target"]), "P(reach target), pipeline alone": _pct(r["p_reach_target"]),
             }])
-            if pd.isna(r["target"]):
-                verdict = f"No bookings target is set for {period}."
-            else:
-                verdict = (f"Chance of reaching the {period} target of <b>{_money(r['target'])}</b>: "
-                           f"<b>{_pct(r['p_reach_target'])}</b>.")
+            calibrated = "with a shared period shock calibrated on past periods" if odds.attrs.get("shock_sd") \
+                else "treating deals as independent (no backtest to calibrate the range: it is too narrow)"
             self.odds_html.value = (
-                f"<p>{verdict} Bookings will land between <b>{_money(r['p10'])}</b> (P10) and "
-                f"<b>{_money(r['p90'])}</b> (P90) in 8 of 10 simulated outcomes; P50 {_money(r['p50'])}.</p>"
+                f"<p>The open deals and the deals not created yet, simulated {calibrated}: bookings land "
+                f"between <b>{_money(r['p10'])}</b> (P10) and <b>{_money(r['p90'])}</b> (P90) in 8 of 10 "
+                f"outcomes; P50 {_money(r['p50'])}. The headline above weighs this view against the run-rate.</p>"
                 + html_table(table, css_class="wb-odds", numeric=list(table.columns[1:]), index=False))
             deals = self.entity_deals(self.by, self.entity, self.freq)
             if deals.empty:
@@ -333,7 +456,17 @@ class ForecastOutlook(widgets.VBox):
             self.deals_html.value = (f"<p><b>Top {len(shown)} open deals</b> by expected bookings this period</p>"
                                      + html_table(shown, css_class="wb-deals", numeric=list(shown.columns[3:-1]),
                                                   wrap=[shown.columns[-1]], index=False))
+        except (DataError, ValueError) as exc:  # small or thin data: say so plainly, no error box
+            self.odds_html.value = ""
+            self.deals_html.value = ""
+            self.pipeline_error.value = _note_html(f"No pipeline view: {exc}")
         except Exception as exc:
             self.odds_html.value = ""
             self.deals_html.value = ""
             self.pipeline_error.show(exc)
+
+
+def _empty_backtest() -> pd.DataFrame:
+    from workbench.forecast.pipeline_backtest import BACKTEST_COLUMNS
+
+    return pd.DataFrame(columns=BACKTEST_COLUMNS)

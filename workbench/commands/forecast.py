@@ -23,6 +23,13 @@ entity and period: the combined `forecast` with its 80% / 95% intervals
 when a short-history fallback was used, and the entity's backtest accuracy
 (backtest_mase, backtest_wape, backtest_bias, backtest_accuracy, backtest_coverage).
 
+With --freq M or Q it leads with the headline forecast of the next period per entity:
+booked so far + open pipeline + deals not created yet, combining the pipeline view
+(win model + Monte Carlo of the open deals) and the run-rate view (the time-series
+forecast) with weights learned by re-running both at --snapshots past periods; with its
+80% interval, its parts, and one sentence on why the two views differ when they do.
+--no-headline skips it (and its backtest).
+
 Examples:
   workbench forecast sample_data --by team --freq M --h 3 -o forecast.csv
   workbench forecast crm.duckdb --by rep --freq Q --h 2 --reconcile mint_shrink -o fc.parquet
@@ -53,15 +60,24 @@ def register(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--stages", metavar="FILE", help="stage config for the loader")
     parser.add_argument("-o", "--output", metavar="FILE", help="write the forecast to .csv, .parquet or .xlsx")
     parser.add_argument("--pipeline-out", metavar="FILE",
-                        help="also score the open deals (calibrated win model) and simulate the first forecast "
-                             "period: P10/P50/P90 bookings and the chance of reaching target per entity, "
-                             "written to this .csv, .parquet or .xlsx")
+                        help="write the pipeline forecast of the first forecast period (calibrated win model and "
+                             "Monte Carlo: P10/P50/P90 bookings and the chance of reaching target per entity, "
+                             "with the headline columns for the --by level) to this .csv, .parquet or .xlsx")
+    parser.add_argument("--snapshots", type=int, default=None, metavar="N",
+                        help="past periods the headline's weights and intervals are learned on "
+                             "(default 12; fewer when the history is shorter)")
+    parser.add_argument("--no-headline", action="store_true",
+                        help="skip the headline forecast and its pipeline backtest")
     parser.set_defaults(func=run)
     return parser
 
 
 def run(args) -> int:
-    """Load, forecast, print the accuracy and write the output; return the exit code."""
+    """Load, forecast, print the headline and the accuracy, write the outputs; return the exit code.
+
+    Once the time-series forecast has succeeded the exit code is 0: a headline or pipeline
+    part that cannot be computed is reported as a warning on stderr and left out.
+    """
     import pandas as pd
 
     prog = "workbench forecast"
@@ -72,6 +88,9 @@ def run(args) -> int:
     if args.h < 1 or args.windows < 1:
         print(f"{prog}: error: --h and --windows must be at least 1", file=sys.stderr)
         return 2
+    if args.snapshots is not None and args.snapshots < 2:
+        print(f"{prog}: error: --snapshots must be at least 2", file=sys.stderr)
+        return 2
     for opt, value in (("--output", args.output), ("--pipeline-out", args.pipeline_out)):
         if value and Path(value).suffix.lower() not in OUTPUT_SUFFIXES:
             print(f"{prog}: error: {opt} must end in .csv, .parquet or .xlsx", file=sys.stderr)
@@ -79,10 +98,13 @@ def run(args) -> int:
     if args.pipeline_out and args.freq == "W":
         print(f"{prog}: error: --pipeline-out needs --freq M or Q", file=sys.stderr)
         return 2
+    headline = args.freq in ("M", "Q") and not args.no_headline and args.metric == "bookings"
+    pipeline = headline or bool(args.pipeline_out)
     stages = ["loading data", "backtesting and forecasting"]
+    stages += ["backtesting the pipeline"] if headline else []
+    stages += ["scoring open deals", "simulating the pipeline"] if pipeline else []
     stages += [f"writing {Path(args.output).name}"] if args.output else []
-    stages += ["scoring open deals", "simulating the pipeline", f"writing {Path(args.pipeline_out).name}"] \
-        if args.pipeline_out else []
+    stages += [f"writing {Path(args.pipeline_out).name}"] if args.pipeline_out else []
     progress = Progress(prog, stages)
     try:
         with progress.stage("loading data"):
@@ -100,8 +122,11 @@ def run(args) -> int:
         print(f"{prog}: {err}", file=sys.stderr)
         return 1
     fc = result.forecast
+    hf = _headline(args, data, result, models, progress, headline, pipeline) if pipeline else None
+    if hf is not None and headline:
+        _print_headline(hf)
     with pd.option_context("display.width", 120, "display.max_columns", 12, "display.float_format", "{:,.3f}".format):
-        print(f"Backtest ({args.windows} windows of {args.h} periods), mean over {fc['unique_id'].nunique()} series:")
+        print(f"\nBacktest ({args.windows} windows of {args.h} periods), mean over {fc['unique_id'].nunique()} series:")
         if len(result.summary):
             print(result.summary[["model", "mase", "wape", "bias", "coverage", "accuracy"]].to_string(index=False))
         else:
@@ -116,35 +141,128 @@ def run(args) -> int:
         with progress.stage(f"writing {Path(args.output).name}"):
             written = write_result({"forecast": fc}, args.output)
         _report_written(written, fc)
-    if args.pipeline_out:
-        from workbench.forecast import WinModel, simulate_pipeline
-
-        period = period_label(fc["period"].min(), args.freq)
-        try:
-            with progress.stage("scoring open deals"):
-                win = WinModel(freq=args.freq).fit(data)
-                scored = win.predict(data)
-            with progress.stage("simulating the pipeline"):
-                odds = simulate_pipeline(scored, data, period, seed=0)
-        except (DataError, ValueError) as err:
-            print(f"{prog}: pipeline forecast: {err}", file=sys.stderr)
-            return 1
-        r = win.report()
+    if hf is not None and hf.win_model is not None and hasattr(hf.win_model, "auc_"):
+        r = hf.win_model.report()
         last_month = r["test_end"] - pd.DateOffset(months=1)
         print(f"\nWin model, held-out months {r['test_start']:%Y-%m} to {last_month:%Y-%m}: AUC {r['auc']:.3f} "
               f"(stage only {r['auc_stage_only']:.3f}), Brier {r['brier']:.3f}")
+    if hf is not None and hf.odds is not None:
+        odds = hf.odds
         shown = odds if args.by == "all" else odds[odds["entity_type"] == args.by]
         shown = _with_intervals(shown.head(30), ["p10", "p50", "p90"], "currency").assign(
             target=lambda d: [format_value(v, "currency") for v in d["target"]],
             p_reach_target=lambda d: [format_value(v, "share") for v in d["p_reach_target"]])
         with pd.option_context("display.width", 160, "display.max_rows", 30):
-            print(f"Pipeline forecast for {period} (Monte Carlo of open deals + deals not created yet):")
+            print(f"Pipeline view of {hf.period} (Monte Carlo of open deals + deals not created yet"
+                  f"{', with a shared period shock calibrated on past periods' if odds.attrs.get('shock_sd') else ''}):")
             print(shown[["entity_type", "entity_id", "p10", "p50", "p90", "target", "p_reach_target"]]
                   .to_string(index=False))
-        with progress.stage(f"writing {Path(args.pipeline_out).name}"):
-            written = write_result({"pipeline_odds": odds}, args.pipeline_out)
-        _report_written(written, odds)
+    if args.pipeline_out:
+        if hf is None or hf.odds is None:
+            print(f"{prog}: warning: {args.pipeline_out} not written: the pipeline forecast could not be made "
+                  "(see above).", file=sys.stderr)
+        else:
+            try:
+                with progress.stage(f"writing {Path(args.pipeline_out).name}"):
+                    out = _pipeline_table(hf)
+                    written = write_result({"pipeline_odds": out}, args.pipeline_out)
+                _report_written(written, out)
+            except OSError as err:
+                print(f"{prog}: warning: {args.pipeline_out} not written: {err}", file=sys.stderr)
     return 0
+
+
+def _headline(args, data, result, models, progress, headline: bool, pipeline: bool):
+    """The headline (with its pipeline backtest) or, with --no-headline, the pipeline view alone.
+
+    Never raises: whatever fails is printed as a warning on stderr and None is returned;
+    the notes (what was left out and why, the win model's own notes) go to stderr too."""
+    prog = "workbench forecast"
+    by = "team" if args.by == "all" else args.by
+    try:
+        from workbench.forecast import WinModel
+        from workbench.forecast.outlook import DEFAULT_SNAPSHOTS, forecast_headline
+        from workbench.forecast.pipeline_backtest import backtest_pipeline
+
+        backtest = None
+        if headline:
+            with progress.stage("backtesting the pipeline"):
+                try:
+                    backtest = backtest_pipeline(data, freq=args.freq, snapshots=args.snapshots or DEFAULT_SNAPSHOTS,
+                                                 by=by, models=models, method=args.method)
+                except (DataError, ValueError) as err:
+                    print(f"{prog}: warning: no backtest of the pipeline, so the headline weights the two views "
+                          f"equally: {str(err).removeprefix('backtest_pipeline: ')}", file=sys.stderr)
+        win = deals = None
+        with progress.stage("scoring open deals"):
+            try:
+                win = WinModel(freq=args.freq).fit(data)
+                deals = win.predict(data)
+            except (DataError, ValueError) as err:
+                print(f"{prog}: warning: no pipeline forecast: {err}", file=sys.stderr)
+                win = deals = None
+        with progress.stage("simulating the pipeline"):
+            run_rate = result if args.by == by and args.metric == "bookings" else None
+            hf = forecast_headline(data, freq=args.freq, by=by, run_rate=run_rate,
+                                   backtest=backtest if backtest is not None else _no_backtest(), seed=0,
+                                   win_model=win, deals=deals, pipeline=deals is not None) \
+                if deals is not None or headline else None
+    except Exception as err:  # the forecast above stands; the pipeline part is extra
+        print(f"{prog}: warning: headline and pipeline forecast skipped: {err}", file=sys.stderr)
+        return None
+    for note in hf.notes if hf is not None else []:
+        if note.startswith("No pipeline view") and deals is None:
+            continue  # already said as a warning
+        if headline or not note.startswith("The headline"):
+            print(f"note: {note}", file=sys.stderr)
+    return hf
+
+
+def _no_backtest():
+    """An empty backtest table: the headline then weights the views equally (and says so)."""
+    import pandas as pd
+
+    from workbench.forecast.pipeline_backtest import BACKTEST_COLUMNS
+
+    return pd.DataFrame(columns=BACKTEST_COLUMNS)
+
+
+def _print_headline(hf) -> None:
+    import pandas as pd
+
+    t = hf.table
+    if t.empty:
+        return
+    rows = _with_intervals(t, ["headline", "headline-lo-80", "headline-hi-80"], "currency")
+    table = pd.DataFrame({
+        "entity": t["entity_id"].astype(str), "headline": rows["headline"],
+        "80% range": rows["headline-lo-80"] + " – " + rows["headline-hi-80"],
+        "booked": [format_value(v, "currency") for v in t["from_booked"]],
+        "open deals": [format_value(v, "currency") for v in t["from_open_deals"]],
+        "new deals": [format_value(v, "currency") for v in t["from_new_deals"]],
+        "run-rate": [format_value(v, "currency") for v in t["from_run_rate"]],
+        "pipeline view": [format_value(v, "currency") for v in t["pipeline_p50"]],
+        "run-rate view": [format_value(v, "currency") for v in t["run_rate"]],
+        "target": [format_value(v, "currency") for v in t["target"]],
+        "P(reach)": [format_value(v, "share") for v in t["headline_p_reach_target"]],
+    })
+    basis = t["headline_basis"].iloc[0]
+    print(f"Headline forecast of {hf.period} = booked + open deals + new deals (pipeline view, weighted) "
+          f"+ run-rate (weighted); {basis}:")
+    with pd.option_context("display.width", 200, "display.max_rows", 40, "display.max_colwidth", 40):
+        print(table.head(30).to_string(index=False))
+    differ = t[~t["why"].str.contains("agree within")]
+    if len(differ):
+        print("Why the views differ:")
+        for _, row in differ.head(30).iterrows():
+            print(f"  {row['entity_id']}: {row['why']}")
+
+
+def _pipeline_table(hf):
+    """The pipeline odds of every level with the headline columns joined on the headline's entities."""
+    keys = ["entity_type", "entity_id"]
+    extra = [c for c in hf.table.columns if c not in hf.odds.columns or c in keys]
+    return hf.odds.merge(hf.table[extra], on=keys, how="left")
 
 
 def _metric_unit(metric: str) -> str:

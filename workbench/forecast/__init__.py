@@ -8,21 +8,29 @@
 * :func:`evaluate`, :func:`summarize` and the metric functions in :mod:`workbench.forecast.metrics`;
 * :class:`WinModel` — calibrated win probability of open deals with reasons (leakage guard, small-data
   fallbacks, notes); :func:`compare_win_models` against a HistGradientBoosting baseline;
-* :func:`simulate_pipeline` — Monte Carlo bookings P10/P50/P90 and chance of reaching target.
+* :func:`simulate_pipeline` — Monte Carlo bookings P10/P50/P90 and chance of reaching target;
+* :func:`data_as_of` — the data as the CRM showed it at a past date;
+* :func:`backtest_pipeline` — the pipeline forecast re-run at past snapshots against what was booked;
+* :func:`forecast_headline`, :class:`HeadlineModel` — one forecast per entity combining the pipeline
+  and run-rate views with weights learned on the backtest, with its interval and parts.
 """
 
+from workbench.forecast.as_of import data_as_of
+from workbench.forecast.headline import HeadlineModel, explain_views
 from workbench.forecast.hierarchy import (
     aggregate_hierarchy, coherence_table, hierarchy_tags, reconcile, summing_matrix,
 )
 from workbench.forecast.metrics import (
     accuracy_by_cutoff, bias, coverage, crm_accuracy, evaluate, mase, summarize, wape, winkler,
 )
-from workbench.forecast.pipeline import (
-    WinModel, calibration_table, compare_win_models, deal_snapshots, expected_calibration_error,
-)
+from workbench.forecast.outlook import HeadlineForecast, forecast_headline
+from workbench.forecast.pipeline_backtest import backtest_pipeline, pipeline_scores
 from workbench.forecast.series import rep_groups, sales_series
 from workbench.forecast.simulation import simulate_pipeline
 from workbench.forecast.timeseries import Forecaster
+from workbench.forecast.win import (
+    WinModel, calibration_table, compare_win_models, deal_snapshots, expected_calibration_error,
+)
 from workbench.forecast.workflow import EntityForecast, forecast_entities
 
 __all__ = [
@@ -31,4 +39,6 @@ __all__ = [
     "sales_series", "rep_groups", "forecast_entities", "EntityForecast",
     "WinModel", "calibration_table", "deal_snapshots", "simulate_pipeline", "compare_win_models",
     "expected_calibration_error",
+    "data_as_of", "backtest_pipeline", "pipeline_scores", "HeadlineModel", "explain_views", "forecast_headline",
+    "HeadlineForecast",
 ]

@@ -8,6 +8,12 @@ scaled by the share of the period still ahead), with amounts drawn from the rep'
 such deals (the team's, then the company's, when the rep has fewer than five).
 Bookings already won in the period before ``as_of`` are added as they are. Rep draws
 are summed up the hierarchy so teams, regions and the company stay coherent.
+
+Deals are not independent in reality: a strong or weak month lifts or sinks a team's
+deals together, so with ``shock_sd > 0`` every simulation multiplies each team's
+bookings still to come by one shared, mean-one log-normal factor (part common to the
+company, part the team's own). :func:`~workbench.forecast.backtest_pipeline` calibrates
+``shock_sd`` so that P10-P90 covers 80 % of past periods.
 """
 
 from __future__ import annotations
@@ -19,10 +25,10 @@ from workbench.contract import ENTITY_TYPES
 from workbench.forecast.hierarchy import hierarchy_tags, summing_matrix
 from workbench.io.load import as_sales_data
 from workbench.kpi.targets import period_targets
-from workbench.params import check_by
+from workbench.params import check_by, check_param
 from workbench.periods import parse_period
 
-__all__ = ["simulate_pipeline"]
+__all__ = ["simulate_pipeline", "pipeline_draws", "shock_factors", "entity_draws", "summarise_draws"]
 
 _MIN_POOL = 5
 
@@ -73,7 +79,8 @@ def _shift_period(start, end, k):
 
 def simulate_pipeline(deals: pd.DataFrame, data, period, *, as_of=None, n_sims: int = 5000, seed: int = 0,
                       by=ENTITY_TYPES, history_periods: int = 6, prior_periods: float = 2.0,
-                      metric: str = "bookings") -> pd.DataFrame:
+                      metric: str = "bookings", shock_sd: float = 0.0, shock_company_share: float = 0.5
+                      ) -> pd.DataFrame:
     """Bookings distribution per rep, team, region and company for one period.
 
     Parameters
@@ -91,6 +98,16 @@ def simulate_pipeline(deals: pd.DataFrame, data, period, *, as_of=None, n_sims: 
         Number of simulations and the random seed (results are reproducible).
     history_periods : int
         Past periods used for the run rate of deals not yet created.
+    shock_sd : float
+        Standard deviation (log scale) of a shared period-level shock: in each simulation
+        every team's bookings still to come (open deals and deals not created yet) are
+        multiplied by one mean-one log-normal factor, so good and bad months hit a
+        team's deals together instead of averaging out. 0 (default) treats deals as
+        independent, which makes P10-P90 far too narrow;
+        :func:`~workbench.forecast.backtest_pipeline` calibrates it on past snapshots
+        (``shock_sd_`` in the backtest's ``attrs``).
+    shock_company_share : float
+        Share (0-1) of the shock's variance common to all teams (the rest is each team's own).
 
     Returns
     -------
@@ -100,6 +117,25 @@ def simulate_pipeline(deals: pd.DataFrame, data, period, *, as_of=None, n_sims: 
         target, p_reach_target``. ``target`` is the period's target by the rules of
         :mod:`workbench.kpi.targets` (the ``bookings_target`` KPI: own, else the sum of the
         reps'); ``target`` / ``p_reach_target`` are NaN when it is not known.
+    """
+    check_param("simulate_pipeline", "shock_sd", shock_sd, "a number >= 0",
+                isinstance(shock_sd, (int, float)) and shock_sd >= 0)
+    check_param("simulate_pipeline", "shock_company_share", shock_company_share, "a number between 0 and 1",
+                isinstance(shock_company_share, (int, float)) and 0 <= shock_company_share <= 1)
+    sim = pipeline_draws(deals, data, period, as_of=as_of, n_sims=n_sims, seed=seed, by=by,
+                         history_periods=history_periods, prior_periods=prior_periods)
+    return summarise_draws(sim, shock_sd=shock_sd, shock_company_share=shock_company_share, seed=seed,
+                           metric=metric)
+
+
+def pipeline_draws(deals: pd.DataFrame, data, period, *, as_of=None, n_sims: int = 5000, seed: int = 0,
+                   by=ENTITY_TYPES, history_periods: int = 6, prior_periods: float = 2.0) -> dict:
+    """The raw simulation behind :func:`simulate_pipeline`, per rep and before any shock.
+
+    Returns a dict: ``period`` (parsed), ``data``, ``levels``, ``rep_ids``, ``teams``
+    (each rep's team), ``S`` (summing matrix, entities x reps), ``booked``, ``pipe`` and
+    ``run`` (per rep: booked to date, expected from open deals and from deals not created
+    yet) and ``draws`` (reps x simulations: bookings still to come in each simulation).
     """
     p = parse_period(period)
     start, end = p.start, p.end
@@ -137,25 +173,59 @@ def simulate_pipeline(deals: pd.DataFrame, data, period, *, as_of=None, n_sims: 
             draws = rng.choice(pools[rep], counts.sum())
             owner = np.repeat(np.arange(n_sims), counts)
             totals[i] += np.bincount(owner, weights=draws, minlength=n_sims)
-    totals += booked[:, None]
-    # roll up
     S = summing_matrix(tags)
     S = S[[f"rep:{r}" for r in rep_ids]]
-    all_draws = S.to_numpy() @ totals
-    booked_all = S.to_numpy() @ booked
     pipe = np.zeros(n_reps)
     np.add.at(pipe, idx, amount * prob)
-    pipe_all = S.to_numpy() @ pipe
-    run_all = S.to_numpy() @ np.array([lam.iloc[i] * pools[r].mean() for i, r in enumerate(rep_ids)])
+    run = np.array([lam.iloc[i] * pools[r].mean() for i, r in enumerate(rep_ids)])
+    return {"period": p, "data": data, "levels": levels, "rep_ids": rep_ids, "teams": reps["team"].astype(str).to_numpy(),
+            "S": S, "booked": booked, "pipe": pipe, "run": run, "draws": totals}
+
+
+def shock_factors(teams, n_sims: int, shock_sd: float, shock_company_share: float = 0.5, seed: int = 0) -> np.ndarray:
+    """Mean-one log-normal period shocks, one per team and simulation, spread to the reps (reps x sims).
+
+    >>> f = shock_factors(["A", "A", "B"], 20000, 0.3, seed=1)
+    >>> f.shape, bool((f[0] == f[1]).all()), bool((f[0] == f[2]).all()), round(float(f.mean()), 1)
+    ((3, 20000), True, False, 1.0)
+    """
+    teams = np.asarray(teams)
+    if shock_sd <= 0:
+        return np.ones((len(teams), n_sims))
+    codes, names = pd.factorize(teams)
+    rng = np.random.default_rng([seed, 7919])  # its own stream: shock_sd=0 leaves the deal draws as they were
+    common = rng.standard_normal(n_sims)
+    own = rng.standard_normal((len(names), n_sims))
+    z = np.sqrt(shock_company_share) * common + np.sqrt(1 - shock_company_share) * own
+    return np.exp(shock_sd * z - shock_sd ** 2 / 2)[codes]
+
+
+def entity_draws(sim: dict, shock_sd: float = 0.0, shock_company_share: float = 0.5, seed: int = 0,
+                 rows=None) -> np.ndarray:
+    """Simulated bookings per entity (rows of ``sim["S"]``, or the positions ``rows`` of them)
+    x simulation, with the shared shock applied."""
+    S = sim["S"].to_numpy() if rows is None else sim["S"].to_numpy()[rows]
+    used = S.any(axis=0)
+    factors = shock_factors(sim["teams"], sim["draws"].shape[1], shock_sd, shock_company_share, seed)[used]
+    totals = sim["draws"][used] * factors + sim["booked"][used, None]
+    return S[:, used] @ totals
+
+
+def summarise_draws(sim: dict, *, shock_sd: float = 0.0, shock_company_share: float = 0.5, seed: int = 0,
+                    metric: str = "bookings") -> pd.DataFrame:
+    """The :func:`simulate_pipeline` table from :func:`pipeline_draws` and a shock."""
+    p, S, levels, data = sim["period"], sim["S"], sim["levels"], sim["data"]
+    all_draws = entity_draws(sim, shock_sd, shock_company_share, seed)
     q = np.percentile(all_draws, [10, 50, 90], axis=1)
     uid = S.index.to_series().str.split(":", n=1)
+    Sm = S.to_numpy()
     out = pd.DataFrame({
         "entity_type": uid.str[0].to_numpy(), "entity_id": uid.str[1].to_numpy(), "period": p.start,
-        "booked_to_date": booked_all, "expected_pipeline": pipe_all, "expected_run_rate": run_all,
+        "booked_to_date": Sm @ sim["booked"], "expected_pipeline": Sm @ sim["pipe"], "expected_run_rate": Sm @ sim["run"],
         "mean": all_draws.mean(axis=1), "p10": q[0], "p50": q[1], "p90": q[2],
     })
     # the period's target by the one targets rule (workbench.kpi.targets): own, else the reps' sum
-    targets = period_targets(data.targets, reps, metric, p.freq, by=levels, periods=[p.start])
+    targets = period_targets(data.targets, data.reps, metric, p.freq, by=levels, periods=[p.start])
     target = targets.set_index(["entity_type", "entity_id"])["target"]
     out["target"] = target.reindex(pd.MultiIndex.from_frame(out[["entity_type", "entity_id"]])).to_numpy(float)
     out["p_reach_target"] = np.nan
@@ -163,4 +233,5 @@ def simulate_pipeline(deals: pd.DataFrame, data, period, *, as_of=None, n_sims: 
     out.loc[has, "p_reach_target"] = (all_draws[has] >= out.loc[has, "target"].to_numpy()[:, None]).mean(axis=1)
     order = {lvl: i for i, lvl in enumerate(levels)}
     out = out.sort_values(["entity_type", "entity_id"], key=lambda s: s.map(order) if s.name == "entity_type" else s)
+    out.attrs.update(shock_sd=float(shock_sd), shock_company_share=float(shock_company_share))
     return out.reset_index(drop=True)
