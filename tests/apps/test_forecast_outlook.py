@@ -176,6 +176,13 @@ def test_small_crm_of_ten_months():
 def test_win_model_notes_are_shown(data, monkeypatch):
     from workbench.forecast import WinModel
 
-    monkeypatch.setattr(WinModel, "notes_", ["Left out amount: it alone separates won from lost."], raising=False)
+    fit = WinModel.fit
+
+    def fit_with_a_note(self, data):
+        fitted = fit(self, data)
+        fitted.notes_ = [*fitted.notes_, "Left out amount: it alone separates won from lost."]
+        return fitted
+
+    monkeypatch.setattr(WinModel, "fit", fit_with_a_note)
     panel = ForecastOutlook(data, by="company", n_sims=200, snapshots=2)
     assert "Left out amount" in panel.headline.value

@@ -30,7 +30,7 @@ from workbench.errors import DataError
 from workbench.forecast.as_of import data_as_of
 from workbench.forecast.headline import HeadlineModel, period_position
 from workbench.forecast.hierarchy import hierarchy_tags, summing_matrix
-from workbench.forecast.pipeline import WinModel
+from workbench.forecast.win import WinModel
 from workbench.forecast.simulation import entity_draws, pipeline_draws
 from workbench.io.load import as_sales_data
 from workbench.params import check_by, check_param
