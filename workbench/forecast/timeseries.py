@@ -26,6 +26,9 @@ __all__ = ["Forecaster"]
 SHRINK_POINTS = 12
 #: The same for the interval calibration: a series' own conformal factor against its class's.
 CALIBRATION_PRIOR_POINTS = 2
+#: Series shorter than this validate candidates refitted before the validation windows;
+#: longer ones reuse the full-history parameters (statsforecast ``forward``), half the work.
+REFIT_BELOW = 48
 #: Share of zero periods from which a series counts as intermittent (lumpy) demand.
 INTERMITTENT_SHARE = 0.3
 
@@ -74,6 +77,7 @@ class _Bucket:
     ids: list
     weights: pd.DataFrame = field(default=None)  # index unique_id, columns aliases
     fitted: dict = field(default=None)  # unique_id -> fitted candidate models, in the order of ``models``
+    cv_fitted: dict = field(default=None)  # the same fitted before the validation windows (short series)
 
     @property
     def aliases(self):
@@ -163,7 +167,7 @@ class Forecaster:
     """
 
     def __init__(self, models=None, season_length=None, freq=None, level=(80, 95), method="combine",
-                 top_k=2, n_windows=2, cv_h=None, min_history=6, calibrate=True, nonnegative=True,
+                 top_k=2, n_windows=3, cv_h=None, min_history=6, calibrate=True, nonnegative=True,
                  allow_negative=False, n_jobs=1, id_col="unique_id", time_col="ds", target_col="y"):
         self.models = models
         self.season_length = season_length
@@ -249,12 +253,13 @@ class Forecaster:
             built = build_models(models, m, seasonal=seasonal) or [Naive(alias="Naive")]
             bucket = _Bucket(seasonal, built, ids)
             part = data[data["unique_id"].isin(ids)]
-            self._fit_candidates(bucket, part)
             min_train = 2 * m if seasonal else max(3, self.min_history - 2)
             # validation windows as long as cv_h, shortened for series that cannot afford them
             window = ((stats.loc[ids, "n"] - min_train) // self.n_windows).clip(upper=self.cv_h_)
+            self._fit_candidates(bucket, part, window)
             cv = self._cross_validate(part, bucket, window)
             weights = pd.DataFrame(1.0 / len(built), index=pd.Index(ids, name="unique_id"), columns=bucket.aliases)
+            bucket.weights = weights
             if len(cv):
                 fitted_w = self._weights_from_cv(cv, bucket)
                 weights.loc[fitted_w.index] = fitted_w.to_numpy()
@@ -309,27 +314,40 @@ class Forecaster:
     # those parameters (statsforecast's ``forward``: states re-run on the truncated history),
     # models without ``forward`` are refitted on each truncated history (they are the cheap ones).
     # That halves the work of fitting once per window and once more for the forecast.
-    def _fit_candidates(self, bucket, data):
-        fitted = {}
+    def _fit_candidates(self, bucket, data, window):
+        """Fit every candidate on each series' history.
+
+        Series shorter than ``REFIT_BELOW`` points also get candidates fitted on the history
+        before their validation windows (``bucket.cv_fitted``): on short series, parameters
+        that have seen the validation windows flatter the richer models.
+        """
+        bucket.fitted, bucket.cv_fitted = {}, {}
         for uid, y in _arrays(data).items():
-            row = []
-            # intermittent-demand methods are candidates only for lumpy series (>= 30% zero periods)
             lumpy = float(np.mean(y == 0)) >= INTERMITTENT_SHARE
-            for mo in bucket.models:
-                if is_intermittent(mo) and not lumpy:
-                    row.append(None)
-                    continue
-                try:
-                    row.append(mo.new().fit(y=y))
-                except Exception:  # noqa: BLE001 - a candidate that cannot fit one series takes the fallback
-                    row.append(_fallback(mo).fit(y=y))
-            fitted[uid] = row
-        bucket.fitted = fitted
+            bucket.fitted[uid] = self._fit_one(bucket, y, lumpy)
+            w = int(window.get(uid, 0))
+            if w >= 1 and len(y) < REFIT_BELOW:
+                bucket.cv_fitted[uid] = self._fit_one(bucket, y[:len(y) - self.n_windows * w], lumpy)
+
+    @staticmethod
+    def _fit_one(bucket, y, lumpy):
+        row = []
+        for mo in bucket.models:
+            # intermittent-demand methods are candidates only for lumpy series (>= 30% zero periods)
+            if is_intermittent(mo) and not lumpy:
+                row.append(None)
+                continue
+            try:
+                row.append(mo.new().fit(y=y))
+            except Exception:  # noqa: BLE001 - a candidate that cannot fit one series takes the fallback
+                row.append(_fallback(mo).fit(y=y))
+        return row
 
     def _candidate_forecasts(self, bucket, uid, y, h, forward):
         """Point and interval forecasts of every candidate for one series: ``{column: array}``."""
         out = {}
-        for mo, fit in zip(bucket.models, bucket.fitted[uid]):
+        fits = bucket.cv_fitted.get(uid, bucket.fitted[uid]) if forward else bucket.fitted[uid]
+        for mo, fit in zip(bucket.models, fits):
             lev = self.levels_ if has_native_intervals(mo) else None
             kw = {"level": lev} if lev else {}
             if fit is None:  # not a candidate for this series
@@ -376,7 +394,7 @@ class Forecaster:
                 rows.add(w, unique_id=uid, ds=ds[cut:cut + w], cutoff=ds[cut - 1], y=y[cut:cut + w], window=i, **cols)
         return rows.frame(["unique_id", "ds", "cutoff", "y", "window", *bucket.aliases])
 
-    def _weights_from_cv(self, cv, bucket) -> pd.DataFrame:
+    def _weights_from_cv(self, cv, bucket, k=None) -> pd.DataFrame:
         """Combination weights per series from the validation errors.
 
         A series' few validation errors rank the candidates noisily, so each candidate's
@@ -389,7 +407,7 @@ class Forecaster:
         mae = err.groupby(cv["unique_id"]).mean().reindex(columns=bucket.aliases)
         mae = mae.where(np.isfinite(mae), np.inf).fillna(np.inf)
         if self.method in ("combine", "select"):
-            k = 1 if self.method == "select" else min(self.top_k, len(bucket.aliases))
+            k = 1 if self.method == "select" else min(k or self.top_k, len(bucket.aliases))
         else:
             check_choice(type(self).__name__, "method", self.method, ["combine", "select", *bucket.aliases])
             w = pd.DataFrame(0.0, index=mae.index, columns=mae.columns)
@@ -412,7 +430,7 @@ class Forecaster:
         inv = np.where(total > 0, inv / np.where(total > 0, total, 1.0), 1.0 / inv.shape[1])
         return pd.DataFrame(inv, index=mae.index, columns=mae.columns)
 
-    def _cross_fitted(self, cv, bucket) -> pd.DataFrame:
+    def _cross_fitted(self, cv, bucket, k=None) -> pd.DataFrame:
         """Combined validation forecasts where each window uses weights from the other windows.
 
         Rows come back in the order of ``cv``.
@@ -423,7 +441,8 @@ class Forecaster:
         parts = []
         for win in windows:
             held = (cv["window"] == win).to_numpy()
-            other = _Bucket(bucket.seasonal, bucket.models, bucket.ids, self._weights_from_cv(cv[~held], bucket))
+            other = _Bucket(bucket.seasonal, bucket.models, bucket.ids,
+                            self._weights_from_cv(cv[~held], bucket, k))
             other.weights = other.weights.reindex(bucket.weights.index).fillna(bucket.weights)
             part = cv[held]
             parts.append(self._combine(part, other, part["unique_id"]).assign(y=part["y"].to_numpy()))
