@@ -25,6 +25,7 @@ The results are printed as markdown and written to ``docs/benchmarks.md``
 from __future__ import annotations
 
 import argparse
+import warnings
 import sys
 import time
 from pathlib import Path
@@ -199,6 +200,7 @@ def main(n_series: int = 1000, repeats: int = 2, publish_result: bool = True, on
 
 
 if __name__ == "__main__":
+    warnings.filterwarnings("ignore")  # statsforecast's convergence and interval warnings on real series
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("n_series", type=int, nargs="?", default=1000)
     parser.add_argument("repeats", type=int, nargs="?", default=2)

@@ -18,7 +18,7 @@ from workbench.forecast.models import DEFAULT_MODELS, build_models, has_native_i
 from workbench.params import check_choice, check_param
 from workbench.periods import pandas_freq
 
-__all__ = ["Forecaster"]
+__all__ = ["Forecaster", "backtest_note"]
 
 #: Pseudo-count of validation points behind the pooled (all series) evidence: a series'
 #: own validation errors weigh ``n / (n + SHRINK_POINTS)`` when ranking candidates and
@@ -36,6 +36,24 @@ INTERMITTENT_SHARE = 0.3
 def _arrays(data: pd.DataFrame) -> dict:
     """``unique_id -> y`` arrays of a sorted long frame."""
     return {uid: g.to_numpy(dtype=float) for uid, g in data.groupby("unique_id", sort=True)["y"]}
+
+
+def backtest_note(n_points: int, windows: int, h: int, n_windows: int, min_history: int) -> str:
+    """Why a series' backtest rests on fewer windows than asked for ("" when it has them all).
+
+    >>> backtest_note(10, 0, 3, 3, 12)
+    '10 points: too short for a 3-period backtest window after the 12 needed to train'
+    >>> backtest_note(10, 1, 3, 3, 6)
+    '1 of 3 backtest windows: 10 points, 6 needed to train'
+    >>> backtest_note(36, 3, 3, 3, 6)
+    ''
+    """
+    if windows >= n_windows:
+        return ""
+    if windows == 0:
+        return (f"{n_points} point{'s' if n_points != 1 else ''}: too short for a {h}-period backtest window "
+                f"after the {min_history} needed to train")
+    return f"{windows} of {n_windows} backtest windows: {n_points} points, {min_history} needed to train"
 
 
 class _Rows:
@@ -650,6 +668,12 @@ class Forecaster:
         Returns the :meth:`predict` columns plus ``cutoff`` (the last period used for
         fitting) and ``y`` (the actual), only for periods that have an actual.
         Score it with :func:`workbench.forecast.metrics.evaluate`.
+
+        A series is backtested only at cutoffs where it has at least ``min_history``
+        points to train on: below that the forecast is a short-history fallback (naive
+        with a wide interval), and scoring it would report an accuracy the model never
+        had. A series with no such cutoff has no backtest rows
+        (:func:`backtest_note` says why); when no series has one, ``ValueError``.
         """
         self._check_params()
         data, freq = validate_series(df, id_col=self.id_col, time_col=self.time_col, target_col=self.target_col,
@@ -673,8 +697,14 @@ class Forecaster:
             model.id_col, model.time_col, model.target_col, model.freq = "unique_id", "ds", "y", freq
             model.fit(train, groups=groups)
             fc = model.predict(h)
+            trained = train.groupby("unique_id").size()
+            fc = fc[fc["unique_id"].map(trained).fillna(0).to_numpy() >= self.min_history]
             fc = fc.merge(data, on=["unique_id", "ds"], how="inner")
             fc.insert(2, "cutoff", pd.Timestamp(cutoff))
             frames.append(fc)
         out = pd.concat(frames, ignore_index=True)
+        if out.empty:
+            longest = int(data.groupby("unique_id").size().max())
+            raise ValueError(backtest_note(longest, 0, h, n_windows, self.min_history)
+                             + f"; pass a smaller h or min_history to {type(self).__name__}.")
         return out.rename(columns={"unique_id": self.id_col, "ds": self.time_col, "y": self.target_col})
