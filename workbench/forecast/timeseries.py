@@ -26,9 +26,9 @@ __all__ = ["Forecaster", "backtest_note"]
 SHRINK_POINTS = 12
 #: The same for the interval calibration: a series' own conformal factor against its class's.
 CALIBRATION_PRIOR_POINTS = 2
-#: Series shorter than this validate candidates refitted before the validation windows;
-#: longer ones reuse the full-history parameters (statsforecast ``forward``), half the work.
-REFIT_BELOW = 48
+#: Series shorter than this many seasons validate candidates refitted before the validation
+#: windows; longer ones reuse the full-history parameters (statsforecast ``forward``), half the work.
+REFIT_BELOW_SEASONS = 3
 #: Share of zero periods from which a series counts as intermittent (lumpy) demand.
 INTERMITTENT_SHARE = 0.3
 
@@ -138,7 +138,10 @@ class Forecaster:
     top_k : int
         Models combined per series with ``method="combine"``.
     n_windows, cv_h : int
-        Rolling-origin validation windows and their length (default ``min(season, 6)``).
+        Rolling-origin validation windows and their length (default ``min(season, 6)``). By
+        default 3 windows for series shorter than three seasons (validated on candidates
+        refitted before the windows) and 2 for longer ones (validated on the fitted
+        candidates re-run on the shorter history, statsforecast ``forward``).
     min_history : int
         Series with fewer points use the short-history fallbacks.
     calibrate : bool
@@ -185,7 +188,7 @@ class Forecaster:
     """
 
     def __init__(self, models=None, season_length=None, freq=None, level=(80, 95), method="combine",
-                 top_k=2, n_windows=3, cv_h=None, min_history=6, calibrate=True, nonnegative=True,
+                 top_k=2, n_windows=None, cv_h=None, min_history=6, calibrate=True, nonnegative=True,
                  allow_negative=False, n_jobs=1, id_col="unique_id", time_col="ds", target_col="y"):
         self.models = models
         self.season_length = season_length
@@ -211,8 +214,8 @@ class Forecaster:
         check_param(name, "level", self.level, "a sequence of integers between 1 and 99",
                     len(lv) > 0 and all(isinstance(v, (int, np.integer)) and 0 < v < 100 for v in lv))
         check_param(name, "top_k", self.top_k, "a positive integer", isinstance(self.top_k, int) and self.top_k > 0)
-        check_param(name, "n_windows", self.n_windows, "a positive integer",
-                    isinstance(self.n_windows, int) and self.n_windows > 0)
+        check_param(name, "n_windows", self.n_windows, "None or a positive integer",
+                    self.n_windows is None or (isinstance(self.n_windows, int) and self.n_windows > 0))
         check_param(name, "min_history", self.min_history, "an integer >= 1",
                     isinstance(self.min_history, int) and self.min_history >= 1)
         check_param(name, "season_length", self.season_length, "None or a positive integer",
@@ -241,6 +244,7 @@ class Forecaster:
         data, freq = validate_series(df, id_col=self.id_col, time_col=self.time_col, target_col=self.target_col,
                                      freq=self.freq, allow_negative=self.allow_negative, owner=type(self).__name__)
         self.levels_ = levels
+        self.validation_windows_ = {}
         self.freq_ = freq
         m = self.season_length or SEASON_LENGTHS[freq]
         self.season_length_ = m
@@ -273,7 +277,9 @@ class Forecaster:
             part = data[data["unique_id"].isin(ids)]
             min_train = 2 * m if seasonal else max(3, self.min_history - 2)
             # validation windows as long as cv_h, shortened for series that cannot afford them
-            window = ((stats.loc[ids, "n"] - min_train) // self.n_windows).clip(upper=self.cv_h_)
+            n_win = self._windows_for(stats.loc[ids, "n"])
+            window = ((stats.loc[ids, "n"] - min_train) // n_win).clip(upper=self.cv_h_)
+            self.validation_windows_ = {**getattr(self, "validation_windows_", {}), **n_win.to_dict()}
             self._fit_candidates(bucket, part, window)
             cv = self._cross_validate(part, bucket, window)
             weights = pd.DataFrame(1.0 / len(built), index=pd.Index(ids, name="unique_id"), columns=bucket.aliases)
@@ -335,7 +341,7 @@ class Forecaster:
     def _fit_candidates(self, bucket, data, window):
         """Fit every candidate on each series' history.
 
-        Series shorter than ``REFIT_BELOW`` points also get candidates fitted on the history
+        Series shorter than ``REFIT_BELOW_SEASONS`` seasons also get candidates fitted on the history
         before their validation windows (``bucket.cv_fitted``): on short series, parameters
         that have seen the validation windows flatter the richer models.
         """
@@ -344,8 +350,18 @@ class Forecaster:
             lumpy = float(np.mean(y == 0)) >= INTERMITTENT_SHARE
             bucket.fitted[uid] = self._fit_one(bucket, y, lumpy)
             w = int(window.get(uid, 0))
-            if w >= 1 and len(y) < REFIT_BELOW:
-                bucket.cv_fitted[uid] = self._fit_one(bucket, y[:len(y) - self.n_windows * w], lumpy)
+            if w >= 1 and self._refits(len(y)):
+                bucket.cv_fitted[uid] = self._fit_one(bucket, y[:len(y) - self.validation_windows_[uid] * w], lumpy)
+
+    def _refits(self, n_points) -> bool:
+        return n_points < REFIT_BELOW_SEASONS * max(self.season_length_, 4)
+
+    def _windows_for(self, n_points: pd.Series) -> pd.Series:
+        """Validation windows per series: ``n_windows``, or by default 3 for series validated on
+        refitted candidates (short: every error counts) and 2 for the rest (reused parameters)."""
+        if self.n_windows is not None:
+            return pd.Series(self.n_windows, index=n_points.index)
+        return pd.Series(np.where([self._refits(n) for n in n_points], 3, 2), index=n_points.index)
 
     @staticmethod
     def _fit_one(bucket, y, lumpy):
@@ -406,8 +422,9 @@ class Forecaster:
                 continue
             y, ds = g["y"].to_numpy(), g["ds"].to_numpy()
             n = len(y)
-            for i in range(self.n_windows):
-                cut = n - (self.n_windows - i) * w
+            n_win = self.validation_windows_[uid]
+            for i in range(n_win):
+                cut = n - (n_win - i) * w
                 cols = self._candidate_forecasts(bucket, uid, y[:cut], w, forward=True)
                 rows.add(w, unique_id=uid, ds=ds[cut:cut + w], cutoff=ds[cut - 1], y=y[cut:cut + w], window=i, **cols)
         return rows.frame(["unique_id", "ds", "cutoff", "y", "window", *bucket.aliases])
