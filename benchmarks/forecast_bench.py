@@ -25,9 +25,9 @@ section of ``docs/benchmarks.md`` (``--no-publish`` or ``--only``: print only).
 from __future__ import annotations
 
 import argparse
-import warnings
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -155,7 +155,7 @@ def _real_rows(label: str, n_series: int, results: dict) -> list:
 def main(n_series: int = 1000, repeats: int = 2, publish_result: bool = True, only: str | None = None) -> None:
     real = None
     if only != "synthetic":
-        real = real_benchmark(repeats=max(1, repeats - 1))
+        real = real_benchmark(repeats=repeats)
         if real is not None:
             print(real)
     if only == "real":
