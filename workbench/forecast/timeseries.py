@@ -109,13 +109,17 @@ class _Bucket:
 class Forecaster:
     """Forecast many sales series at once, choosing or combining models per series.
 
-    Candidate models (statsforecast) are scored per series by rolling-origin
-    validation (``n_windows`` windows of ``cv_h`` periods); the ``forecast`` column is
-    the inverse-error weighted mean of each series' ``top_k`` best models
+    Candidate models (statsforecast) are fitted once per series and scored by
+    rolling-origin validation (``n_windows`` windows of ``cv_h`` periods; the fitted
+    models re-run on the history before each window, or — for series shorter than
+    three seasons — candidates refitted before the windows). The ``forecast`` column is
+    the inverse-error weighted mean of each series' ``top_k`` best models, ranked on
+    their validation errors shrunk toward the ranking over all series
     (``method="combine"``), the single best (``"select"``), or one named model.
     Its intervals are the weighted model interval widths around that point, rescaled
-    once per level so that they cover the validation actuals at the nominal rate
-    (a pooled split-conformal calibration; ``calibrate=False`` turns it off).
+    per series and level so that they cover the series' validation actuals at the
+    nominal rate (split-conformal, shrunk toward the pooled factor of the series'
+    class; ``calibrate=False`` turns it off). The 95% interval contains the 80% one.
 
     Short and odd series take fallbacks, told in the ``note`` column: fewer than two
     seasons → non-seasonal models; fewer than ``min_history`` points → shrunk toward
@@ -167,6 +171,11 @@ class Forecaster:
     interval_scale_by_class_ : dict
         The factors used for ``intermittent`` (≥ 30% zero periods) and ``regular`` series;
         each is fitted on its own validation errors when it has at least 30 of them.
+    interval_scale_by_series_ : DataFrame
+        The factor used per series (rows) and level (columns): the series' own conformal
+        factor shrunk toward its class's (see ``CALIBRATION_PRIOR_POINTS``).
+    validation_windows_ : dict
+        Validation windows used per series.
     demand_class_ : Series
         ``intermittent`` or ``regular`` per series.
     notes_ : Series
