@@ -66,3 +66,38 @@ def test_only_fallback_series_still_give_typed_output():
     assert pd.api.types.is_float_dtype(out["forecast"])
     zero = out[out["unique_id"] == "rep:b"]
     assert (zero["forecast"] == 0).all() and (zero["forecast-hi-80"] > 0).all()  # scale borrowed from rep:a
+
+
+def test_backtest_skips_cutoffs_a_series_cannot_train_on():
+    import pytest
+
+    df = _with(_rows("rep:young", 8))
+    f = Forecaster(models=FAST_MODELS, level=[80], min_history=6)
+    bt = f.backtest(df, h=1, n_windows=3)
+    young = bt[bt["unique_id"] == "rep:young"]
+    # 8 points: cutoffs leaving 7, 6 and 5 points to train; only the first two have min_history
+    assert young["cutoff"].nunique() == 2
+    assert bt[bt["unique_id"] != "rep:young"]["cutoff"].nunique() == 3
+    with pytest.raises(ValueError, match="4 points: too short for a 1-period backtest window after the 6"):
+        f.backtest(_rows("rep:q", 4), h=1, n_windows=3)
+
+
+def test_short_history_scores_say_how_many_windows_and_why(tmp_path):
+    from workbench.forecast.workflow import ACCURACY_COLUMNS, forecast_entities
+    from workbench.io.load import load
+    from workbench.sample import generate_sample
+
+    assert {"backtest_windows", "backtest_note"} <= set(ACCURACY_COLUMNS)
+    # 10 monthly points: one 3-month window fits after the 6 needed to train, and it says so
+    monthly = forecast_entities(load(generate_sample(n_reps=8, months=10, seed=3)), by="team", freq="M", h=3)
+    row = monthly.forecast.iloc[0]
+    assert row["backtest_windows"] == 1 and np.isfinite(row["backtest_mase"])
+    assert row["backtest_note"].startswith("1 of 3 backtest windows: 10 points, 6 needed to train")
+    assert "MASE scaled by the naive" in row["backtest_note"]
+    assert (monthly.scores["windows"] == 1).all() and monthly.scores["mase"].notna().all()
+    # 4 quarterly points: the naive fallback reports no backtest accuracy, and says why
+    quarterly = forecast_entities(load(generate_sample(n_reps=8, months=12, seed=3)), by="team", freq="Q", h=1)
+    row = quarterly.forecast.iloc[0]
+    assert np.isnan(row["backtest_mase"]) and np.isnan(row["backtest_accuracy"]) and row["backtest_windows"] == 0
+    assert row["backtest_note"] == "4 points: too short for a 1-period backtest window after the 6 needed to train"
+    assert quarterly.backtest.empty

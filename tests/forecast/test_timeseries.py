@@ -129,3 +129,82 @@ def test_levels_stay_nested_whatever_the_calibration(series):
     out = f.predict(3)
     assert (out["forecast-lo-95"] <= out["forecast-lo-80"]).all()
     assert (out["forecast-hi-80"] <= out["forecast-hi-95"]).all()
+
+
+def _simulated_monthly(n_series, n_months, seed):
+    """Gaussian AR(1) noise around a level with a yearly cycle: the models' own assumptions."""
+    rng = np.random.default_rng(seed)
+    ds = pd.date_range("2021-01-01", periods=n_months, freq="MS")
+    frames = []
+    for i in range(n_series):
+        phi, amp, sd = rng.uniform(0.0, 0.7), rng.uniform(0, 30), rng.uniform(5, 15)
+        noise = np.zeros(n_months)
+        for t, e in enumerate(rng.normal(0, sd, n_months)):
+            noise[t] = phi * (noise[t - 1] if t else 0.0) + e
+        y = 500 + amp * np.sin(2 * np.pi * np.arange(n_months) / 12 + rng.uniform(0, 6)) + noise
+        frames.append(pd.DataFrame({"unique_id": f"s{i:03d}", "ds": ds, "y": y}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def test_intervals_are_nested_and_calibrated_on_simulated_series():
+    # 80 series, 6 fresh months each: 480 held-out actuals, binomial standard error ~0.018 at 80%.
+    # Measured: 0.79 (80%) and 0.89 (95%): the 95% quantile of a dozen validation errors per series
+    # is carried up from the 80% one, so it runs a little short on Gaussian noise.
+    df = _simulated_monthly(80, 60, seed=7)
+    back = df.groupby("unique_id").cumcount(ascending=False)
+    train, test = df[back >= 6], df[back < 6]
+    out = Forecaster(level=[80, 95]).fit(train).predict(6).merge(test, on=["unique_id", "ds"])
+    assert len(out) == len(test)
+    assert (out["forecast-lo-95"] <= out["forecast-lo-80"] + 1e-9).all()
+    assert (out["forecast-hi-80"] <= out["forecast-hi-95"] + 1e-9).all()
+    cov80 = ((out["y"] >= out["forecast-lo-80"]) & (out["y"] <= out["forecast-hi-80"])).mean()
+    cov95 = ((out["y"] >= out["forecast-lo-95"]) & (out["y"] <= out["forecast-hi-95"])).mean()
+    assert 0.72 <= cov80 <= 0.88, cov80
+    assert cov80 < cov95 and cov95 >= 0.85, cov95
+
+
+def test_intervals_are_calibrated_per_series():
+    # two series, same shape, one ten times noisier: each gets its own interval width
+    rng = np.random.default_rng(3)
+    ds = pd.date_range("2021-01-01", periods=60, freq="MS")
+    base = 1000 + 100 * np.sin(2 * np.pi * np.arange(60) / 12)
+    df = pd.concat([pd.DataFrame({"unique_id": "calm", "ds": ds, "y": base + rng.normal(0, 10, 60)}),
+                    pd.DataFrame({"unique_id": "noisy", "ds": ds, "y": base + rng.normal(0, 100, 60)})])
+    f = Forecaster(models=["seasonal_naive", "ets_ann"], level=[80]).fit(df)
+    assert list(f.interval_scale_by_series_.index) == ["calm", "noisy"]
+    out = f.predict(3).set_index("unique_id")
+    width = (out["forecast-hi-80"] - out["forecast-lo-80"]).groupby(level=0).mean()
+    assert width["noisy"] > 4 * width["calm"]
+
+
+def test_combination_is_not_worse_than_its_best_single_candidate():
+    # Constructed case: each series is a level plus one of two patterns (a trend or a quarter-end
+    # spike), so a different candidate fits each. Held out: the last 6 months of 40 series.
+    rng = np.random.default_rng(11)
+    ds = pd.date_range("2022-01-01", periods=48, freq="MS")
+    t = np.arange(48)
+    frames = []
+    for i in range(40):
+        if i % 2:
+            y = 1000 + 15 * t + rng.normal(0, 40, 48)
+        else:
+            y = 1000 * np.where(t % 3 == 2, 1.8, 0.8) + rng.normal(0, 60, 48)
+        frames.append(pd.DataFrame({"unique_id": f"rep:{i:02d}", "ds": ds, "y": y}))
+    df = pd.concat(frames, ignore_index=True)
+    back = df.groupby("unique_id").cumcount(ascending=False)
+    train, test = df[back >= 6], df[back < 6]
+    f = Forecaster(level=[80]).fit(train)
+    out = f.predict(6).merge(test, on=["unique_id", "ds"])
+    err = out.drop(columns=["y"]).filter(regex=r"^[A-Za-z_]+$").drop(columns=["unique_id", "ds", "note"])
+    mae = err.sub(out["y"], axis=0).abs().groupby(out["unique_id"]).mean()
+    candidates = [c for c in mae.columns if c != "forecast"]
+    # series by series on average, the combination does no worse than the candidate each series
+    # weighted most (the one "select" would have used)
+    top = f.weights_.sort_values("weight", ascending=False).drop_duplicates("unique_id").set_index("unique_id")
+    top_err = np.array([mae.loc[uid, top.loc[uid, "model"]] for uid in mae.index])
+    assert mae["forecast"].mean() <= top_err.mean(), (mae["forecast"].mean(), top_err.mean())
+    # and it stays within 5% of the best single candidate chosen with hindsight (measured: 3% above
+    # the airline model, 15% or more below every other candidate)
+    assert mae["forecast"].mean() <= mae[candidates].mean().min() * 1.05, mae.mean().sort_values()
+    others = mae[candidates].mean().dropna().sort_values().iloc[1:]
+    assert (mae["forecast"].mean() < others).all(), others

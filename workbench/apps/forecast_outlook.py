@@ -79,12 +79,13 @@ def accuracy_html(row: pd.Series | None, freq: str, h: int, n_cutoffs: int) -> s
     lines = [f"Re-run at {n_cutoffs} past cutoff{'s' if n_cutoffs != 1 else ''}, {span} ahead each:"]
     lines.append(f"CRM-style accuracy <b>{_pct(acc)}</b> (1 − |actual − forecast| / actual, averaged).")
     if pd.isna(mase):
-        lines.append("MASE: not available (no full season of history to compare with).")
+        lines.append("MASE: not available (too little history before the backtest to scale the errors by).")
     else:
         change = abs(1 - mase)
         verdict = (f"errors {change:.0%} smaller than" if mase < 1 else
                    f"errors {change:.0%} larger than" if mase > 1 else "errors as large as")
-        lines.append(f"MASE <b>{mase:.2f}</b>: {verdict} the seasonal naive forecast ({naive}).")
+        lines.append(f"MASE <b>{mase:.2f}</b>: {verdict} the typical in-sample error of the seasonal naive "
+                     f"forecast ({naive}) over the history.")
     lines.append(f"80% interval coverage <b>{_pct(cov)}</b>: share of actuals inside the 80% band "
                  "(near 80% means the band can be trusted).")
     return head + "<br>".join(lines) + "</div>"

@@ -21,7 +21,11 @@ on the last --windows x --h periods, forecast --h periods ahead and write one ro
 entity and period: the combined `forecast` with its 80% / 95% intervals
 (`forecast-lo-80`, `forecast-hi-80`, ...), each candidate model's forecast, a `note`
 when a short-history fallback was used, and the entity's backtest accuracy
-(backtest_mase, backtest_wape, backtest_bias, backtest_accuracy, backtest_coverage).
+(backtest_mase, backtest_wape, backtest_bias, backtest_accuracy, backtest_coverage),
+the number of backtest windows it rests on (backtest_windows) and why a score is
+missing or thin (backtest_note). MASE is the mean absolute error over the mean absolute
+in-sample error of the seasonal naive forecast (one season back) on the history: below 1,
+the errors are smaller than that in-sample benchmark error.
 
 With --freq M or Q it leads with the headline forecast of the next period per entity:
 booked so far + open pipeline + deals not created yet, combining the pipeline view

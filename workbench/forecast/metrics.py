@@ -3,8 +3,11 @@
 Array functions take actuals and forecasts; :func:`evaluate` scores a backtest
 (``unique_id, ds, cutoff, y`` plus model columns) per series and model.
 
-* **MASE** — mean absolute error divided by the in-sample mean absolute error of the
-  seasonal naive forecast (< 1 beats "same period last season").
+* **MASE** — mean absolute error divided by the mean absolute error that the seasonal
+  naive forecast (the value one season back) makes *in sample*, over the history before
+  the first cutoff (the naive, previous-period forecast when that history is shorter than
+  one season). Below 1: errors smaller than that in-sample benchmark error. It is *not*
+  a comparison with a "same month last year" forecast of the same held-out periods.
 * **WAPE** — sum of absolute errors / sum of actuals.
 * **bias** — sum of (forecast − actual) / sum of actuals (> 0: over-forecasting).
 * **coverage** — share of actuals inside the interval.
@@ -128,38 +131,79 @@ def evaluate(backtest: pd.DataFrame, history: pd.DataFrame | None = None, *, sea
     Returns
     -------
     DataFrame
-        ``unique_id, model, mase, wape, bias, coverage, winkler, accuracy, n``.
+        ``unique_id, model, mase, wape, bias, coverage, winkler, accuracy, n, windows, note``:
+        ``n`` held-out periods scored over ``windows`` backtest cutoffs (a score resting on
+        one window is a single draw), and ``note`` saying why a score is missing or weaker
+        than it looks ("" when there is nothing to say). A model is scored on the periods
+        it forecast.
+
+    Examples
+    --------
+    >>> hist = pd.DataFrame({"unique_id": "a", "ds": pd.date_range("2026-01-01", periods=5, freq="MS"),
+    ...                      "y": [10.0, 12.0, 11.0, 13.0, 12.0]})
+    >>> bt = hist.iloc[3:].assign(cutoff=hist["ds"].iloc[2], forecast=[12.0, 12.0])
+    >>> row = evaluate(bt, hist, season_length=12).iloc[0]
+    >>> float(round(row["mase"], 3)), int(row["windows"])
+    (0.333, 1)
+    >>> row["note"].split("; ")[0]
+    'MASE scaled by the naive (last value) error: under one season of history before the first cutoff'
     """
     bt = backtest.rename(columns={id_col: "unique_id", time_col: "ds", target_col: "y"})
     if models is None:
         skip = {"unique_id", "ds", "cutoff", "y", "note"}
         models = [c for c in bt.columns if c not in skip and "-lo-" not in c and "-hi-" not in c]
-    scales = {}
+    scales, points = {}, {}
     if history is not None:
         hist = history.rename(columns={id_col: "unique_id", time_col: "ds", target_col: "y"})
         first_cut = bt.groupby("unique_id")["cutoff"].min()
         hist = hist.merge(first_cut.rename("first_cutoff"), left_on="unique_id", right_index=True)
         hist = hist[hist["ds"] <= hist["first_cutoff"]].sort_values(["unique_id", "ds"])
-        scales = {uid: seasonal_scale(g["y"].to_numpy(), season_length) for uid, g in hist.groupby("unique_id")}
+        for uid, g in hist.groupby("unique_id"):
+            scales[uid] = seasonal_scale(g["y"].to_numpy(), season_length)
+            points[uid] = len(g)
     rows = []
     for uid, g in bt.groupby("unique_id", sort=True):
-        a = g["y"].to_numpy()
         for model in models:
             if model not in g.columns or g[model].isna().all():
                 continue
-            f = g[model].to_numpy(dtype=float)
+            part = g[g[model].notna()]
+            a = part["y"].to_numpy()
+            f = part[model].to_numpy(dtype=float)
             lo_c, hi_c = f"{model}-lo-{level}", f"{model}-hi-{level}"
-            has_iv = lo_c in g.columns and hi_c in g.columns and g[lo_c].notna().all()
+            has_iv = lo_c in part.columns and hi_c in part.columns and part[lo_c].notna().all()
+            scale = scales.get(uid, float("nan"))
             rows.append({
                 "unique_id": uid, "model": model,
-                "mase": mase(a, f, scales.get(uid, float("nan"))),
+                "mase": mase(a, f, scale),
                 "wape": wape(a, f), "bias": bias(a, f),
-                "coverage": coverage(a, g[lo_c], g[hi_c]) if has_iv else float("nan"),
-                "winkler": winkler(a, g[lo_c], g[hi_c], level) if has_iv else float("nan"),
+                "coverage": coverage(a, part[lo_c], part[hi_c]) if has_iv else float("nan"),
+                "winkler": winkler(a, part[lo_c], part[hi_c], level) if has_iv else float("nan"),
                 "accuracy": crm_accuracy(a, f), "n": len(a),
+                "windows": int(part["cutoff"].nunique()) if "cutoff" in part.columns else 1,
+                "note": _score_note(history is not None, points.get(uid, 0), scale, season_length, has_iv, a),
             })
     return pd.DataFrame(rows, columns=["unique_id", "model", "mase", "wape", "bias", "coverage", "winkler",
-                                       "accuracy", "n"])
+                                       "accuracy", "n", "windows", "note"])
+
+
+def _score_note(has_history: bool, points: int, scale: float, season_length: int, has_iv: bool, actual) -> str:
+    """Why a score row has NaNs or a weaker MASE than it seems ("" when nothing to say)."""
+    notes = []
+    if not has_history:
+        notes.append("no MASE: no history given for its scale")
+    elif points < 2:
+        notes.append(f"no MASE: {points} point{'s' if points != 1 else ''} of history before the first cutoff "
+                     "(2 needed for its scale)")
+    elif not np.isfinite(scale) or scale == 0:
+        notes.append("no MASE: the history before the first cutoff never changes (zero scale)")
+    elif season_length > 1 and points <= season_length:
+        notes.append("MASE scaled by the naive (last value) error: under one season of history before the first "
+                     "cutoff")
+    if not has_iv:
+        notes.append("no coverage: the model gives no interval")
+    if not (np.asarray(actual) > 0).any():
+        notes.append("no accuracy: no positive actual")
+    return "; ".join(notes)
 
 
 def summarize(scores: pd.DataFrame) -> pd.DataFrame:

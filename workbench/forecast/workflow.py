@@ -10,13 +10,15 @@ from workbench.forecast.hierarchy import hierarchy_tags
 from workbench.forecast.hierarchy import reconcile as reconcile_forecasts
 from workbench.forecast.metrics import evaluate, summarize
 from workbench.forecast.series import rep_groups, sales_series
-from workbench.forecast.timeseries import Forecaster
+from workbench.forecast.timeseries import Forecaster, backtest_note
 from workbench.io.load import as_sales_data
 
 __all__ = ["EntityForecast", "forecast_entities", "ACCURACY_COLUMNS"]
 
-#: Columns added to each forecast row: the series' backtest scores of the ``forecast`` column.
-ACCURACY_COLUMNS = ["backtest_mase", "backtest_wape", "backtest_bias", "backtest_accuracy", "backtest_coverage"]
+#: Columns added to each forecast row: the series' backtest scores of the ``forecast`` column,
+#: how many backtest windows they rest on, and a note saying why a score is missing or thin.
+ACCURACY_COLUMNS = ["backtest_mase", "backtest_wape", "backtest_bias", "backtest_accuracy", "backtest_coverage",
+                    "backtest_windows", "backtest_note"]
 
 
 @dataclass(frozen=True)
@@ -28,7 +30,8 @@ class EntityForecast:
     forecast : DataFrame
         ``entity_type, entity_id, period`` (period start, as in KPI tables), the
         Forecaster columns (``unique_id``, ``ds``, one column per model), and the
-        series' backtest accuracy (:data:`ACCURACY_COLUMNS`).
+        series' backtest accuracy (:data:`ACCURACY_COLUMNS`), with the number of backtest
+        windows it rests on and a note when it is missing or thin.
     backtest : DataFrame
         Backtest forecasts with ``cutoff`` and the actual ``y``.
     scores : DataFrame
@@ -100,5 +103,16 @@ def forecast_entities(data, by: str = "team", freq: str = "M", h: int = 3, *, me
     out.insert(2, "period", out["ds"])  # the period start, as in every table
     for col, src in zip(ACCURACY_COLUMNS, ["mase", "wape", "bias", "accuracy", "coverage"]):
         out[col] = out["unique_id"].map(acc[src]) if len(acc) else float("nan")
+    out["backtest_windows"] = (out["unique_id"].map(acc["windows"]) if len(acc) else pd.Series(0, index=out.index)) \
+        .fillna(0).astype(int)
+    points = history.groupby("unique_id").size()
+    reasons = {}
+    for uid in out["unique_id"].unique():
+        windows = int(acc["windows"].get(uid, 0)) if len(acc) else 0
+        why = [backtest_note(int(points.get(uid, 0)), windows, h, n_windows, forecaster.min_history)]
+        if len(acc) and uid in acc.index:
+            why.append(acc.loc[uid, "note"])
+        reasons[uid] = "; ".join(w for w in why if w)
+    out["backtest_note"] = out["unique_id"].map(reasons).fillna("")
     return EntityForecast(out.reset_index(drop=True), backtest, scores, summary, history)
 
