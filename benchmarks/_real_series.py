@@ -64,15 +64,15 @@ def monthly_series(months: int = MONTHS) -> pd.DataFrame:
 def weekly_series(weeks: int = 156) -> pd.DataFrame:
     rd = _rd()
     pz = rd.data("gt", "pizzaplace")
-    # weeks dated by their Monday (period start); 2015-01-01 is a Thursday: the partial first
-    # and last weeks are dropped
-    week = pd.to_datetime(pz["date"]).dt.to_period("W-SUN").dt.start_time
+    # weeks dated by the Sunday that ends them, as weekly retail exports do (W-SUN);
+    # 2015-01-01 is a Thursday: the partial first and last weeks are dropped
+    week = pd.to_datetime(pz["date"]).dt.to_period("W-SUN").dt.end_time.dt.normalize()
     rev = pz.assign(ds=week).groupby(["name", "ds"])["price"].sum()
     full = pd.MultiIndex.from_product([rev.index.levels[0], sorted(week.unique())[1:-1]], names=["name", "ds"])
     rev = rev.reindex(full, fill_value=0.0).reset_index()
     pizza = pd.DataFrame({"unique_id": "pizza revenue: " + rev["name"], "ds": rev["ds"], "y": rev["price"]})
     gas = rd.data("fpp2", "gasoline")
-    start = pd.Timestamp("1991-02-04")  # the first week (Monday) of the series
+    start = pd.Timestamp("1991-02-10")  # the Sunday ending the series' first week (Monday 1991-02-04)
     gasoline = pd.DataFrame({"unique_id": "US gasoline supplied", "y": gas["value"].to_numpy(dtype=float),
                              "ds": start + pd.to_timedelta(7 * np.arange(len(gas)), unit="D")})
     return _finish(pd.concat([pizza, gasoline], ignore_index=True), weeks)
@@ -103,5 +103,5 @@ def _finish(df: pd.DataFrame, n_last: int) -> pd.DataFrame:
 
 def real_series() -> dict[str, tuple[pd.DataFrame, str, int]]:
     """``{frequency: (series, statsforecast freq, season length)}``."""
-    return {"monthly": (monthly_series(), "MS", 12), "weekly": (weekly_series(), "W-MON", 52),
+    return {"monthly": (monthly_series(), "MS", 12), "weekly": (weekly_series(), "W-SUN", 52),
             "quarterly": (quarterly_series(), "QS", 4)}

@@ -67,16 +67,25 @@ def accuracy_html(row: pd.Series | None, freq: str, h: int, n_cutoffs: int) -> s
     >>> text = accuracy_html(row, "M", 3, 3)
     >>> "82%" in text and "0.74" in text and "26% smaller" in text and "78%" in text
     True
+    >>> short = pd.Series({"backtest_accuracy": 0.7, "backtest_mase": 0.9, "backtest_coverage": 1.0,
+    ...                    "backtest_windows": 1, "backtest_note": "1 of 3 backtest windows: 10 points, 6 needed to train"})
+    >>> "Re-run at 1 past cutoff, 3 months ahead each (1 of 3 backtest windows" in accuracy_html(short, "M", 3, 3)
+    True
     """
     one, many, naive = _UNIT[freq]
     acc, mase, cov = (row.get(c) if row is not None else float("nan")
                       for c in ("backtest_accuracy", "backtest_mase", "backtest_coverage"))
+    note = str(row.get("backtest_note") or "") if row is not None else ""
+    windows = row.get("backtest_windows") if row is not None else None
+    n_cutoffs = int(windows) if windows is not None and pd.notna(windows) else n_cutoffs
     head = '<div class="wb-accuracy"><b>How accurate is this forecast?</b><br>'
     if all(pd.isna(v) for v in (acc, mase, cov)):
+        why = f" ({html.escape(note)})" if note else ""
         return head + ("No backtest yet: there is too little history to re-run this forecast on past "
-                       f"{many} and compare it with what happened.</div>")
+                       f"{many} and compare it with what happened{why}.</div>")
     span = f"{h} {one if h == 1 else many}"
-    lines = [f"Re-run at {n_cutoffs} past cutoff{'s' if n_cutoffs != 1 else ''}, {span} ahead each:"]
+    lines = [f"Re-run at {n_cutoffs} past cutoff{'s' if n_cutoffs != 1 else ''}, {span} ahead each"
+             + (f" ({html.escape(note)}):" if note else ":")]
     lines.append(f"CRM-style accuracy <b>{_pct(acc)}</b> (1 − |actual − forecast| / actual, averaged).")
     if pd.isna(mase):
         lines.append("MASE: not available (too little history before the backtest to scale the errors by).")
