@@ -92,3 +92,23 @@ def hostile_sample():
 def hostile_names() -> dict:
     """The hostile names of :func:`hostile_sample`, by role."""
     return dict(HOSTILE)
+
+
+#: The note :func:`win_model_note` adds to every fitted win model.
+WIN_MODEL_NOTE = "Left out amount: it alone separates won from lost."
+
+
+@pytest.fixture
+def win_model_note(monkeypatch) -> str:
+    """Every ``WinModel.fit`` in the test adds one known note; returns its text."""
+    from workbench.forecast import WinModel
+
+    fit = WinModel.fit
+
+    def fit_with_a_note(self, data):
+        fitted = fit(self, data)
+        fitted.notes_ = [*fitted.notes_, WIN_MODEL_NOTE]
+        return fitted
+
+    monkeypatch.setattr(WinModel, "fit", fit_with_a_note)
+    return WIN_MODEL_NOTE

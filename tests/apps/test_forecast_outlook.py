@@ -173,16 +173,6 @@ def test_small_crm_of_ten_months():
     assert "wb-note" in panel.headline.value  # says what it could not learn
 
 
-def test_win_model_notes_are_shown(data, monkeypatch):
-    from workbench.forecast import WinModel
-
-    fit = WinModel.fit
-
-    def fit_with_a_note(self, data):
-        fitted = fit(self, data)
-        fitted.notes_ = [*fitted.notes_, "Left out amount: it alone separates won from lost."]
-        return fitted
-
-    monkeypatch.setattr(WinModel, "fit", fit_with_a_note)
+def test_win_model_notes_are_shown(data, win_model_note):
     panel = ForecastOutlook(data, by="company", n_sims=200, snapshots=2)
-    assert "Left out amount" in panel.headline.value
+    assert win_model_note in panel.headline.value

@@ -143,20 +143,10 @@ def test_forecast_command_exits_0_when_the_headline_crashes(sample_dir, tmp_path
     assert forecast.exists()
 
 
-def test_forecast_command_shows_the_win_model_notes_on_stderr(sample_dir, tmp_path, capsys, monkeypatch):
-    from workbench.forecast import WinModel
-
-    fit = WinModel.fit
-
-    def fit_with_a_note(self, data):
-        fitted = fit(self, data)
-        fitted.notes_ = [*fitted.notes_, "Left out amount: it alone separates won from lost."]
-        return fitted
-
-    monkeypatch.setattr(WinModel, "fit", fit_with_a_note)
+def test_forecast_command_shows_the_win_model_notes_on_stderr(sample_dir, tmp_path, capsys, win_model_note):
     code = main(["forecast", str(sample_dir), "--by", "company", "--h", "1", "--windows", "1",
                  "--models", "naive", "--snapshots", "2"])
     assert code == 0
     captured = capsys.readouterr()
-    assert "note: Left out amount: it alone separates won from lost." in captured.err
-    assert "Left out amount" not in captured.out
+    assert f"note: {win_model_note}" in captured.err
+    assert win_model_note not in captured.out

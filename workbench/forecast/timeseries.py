@@ -201,7 +201,7 @@ class Forecaster:
     """
 
     def __init__(self, models=None, season_length=None, freq=None, level=(80, 95), method="combine",
-                 top_k=2, n_windows=None, cv_h=None, min_history=6, calibrate=True, nonnegative=True,
+                 top_k=3, n_windows=None, cv_h=None, min_history=6, calibrate=True, nonnegative=True,
                  allow_negative=False, n_jobs=1, id_col="unique_id", time_col="ds", target_col="y"):
         self.models = models
         self.season_length = season_length
