@@ -83,3 +83,10 @@ def test_predict_before_fit():
 def test_bad_parameter():
     with pytest.raises(ValueError, match="The 'calibration' parameter of WinModel"):
         WinModel(calibration="platt").fit({})
+
+
+def test_predict_without_factors_gives_the_same_probabilities(win_model, sample_tables):
+    full = win_model.predict(sample_tables)
+    bare = win_model.predict(sample_tables, factors=False)
+    pd.testing.assert_frame_equal(full.drop(columns="top_factors"), bare.drop(columns="top_factors"))
+    assert (bare["top_factors"] == "").all() and (full["top_factors"] != "").all()

@@ -230,7 +230,7 @@ def backtest_with_run_rate(data, freq="M", snapshots=6, by="team", *, n_sims=200
             try:
                 then = data_as_of(data, t, tables=_NEEDED)
                 model = WinModel(freq=freq, **(win_model_params or {})).fit(then)
-                deals = model.predict(then, as_of=t)
+                deals = model.predict(then, as_of=t, factors=False)  # reasons are not scored
                 sim = pipeline_draws(deals, then, label, as_of=t, n_sims=n_sims, seed=seed)
             except (DataError, ValueError) as err:
                 frame["note"] = f"pipeline not run at {label}: {err}"

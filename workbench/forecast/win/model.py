@@ -430,8 +430,16 @@ class WinModel:
                   "log_days_since_activity": "{:.0f} d since last activity"}
         return labels[feat].format(np.expm1(val) if feat.startswith("log_") else val)
 
-    def predict(self, data, as_of=None) -> pd.DataFrame:
+    def predict(self, data, as_of=None, *, factors: bool = True) -> pd.DataFrame:
         """Score the deals open at ``as_of`` (default: the end of the data).
+
+        Parameters
+        ----------
+        data : SalesData, path or dict of DataFrames
+        as_of : date-like, optional
+        factors : bool
+            Write ``top_factors`` (the slow part of scoring); backtests that need only
+            the probabilities pass False and get an empty column.
 
         Returns
         -------
@@ -464,7 +472,7 @@ class WinModel:
         out["p_close_in_period"] = self.close_model_.predict_proba(close_in)[:, 1]
         out["p_won_in_period"] = out["p_won"] * out["p_close_in_period"]
         out["expected_bookings"] = out["amount"] * out["p_won_in_period"]
-        out["top_factors"] = self._factors(rows)
+        out["top_factors"] = self._factors(rows) if factors else ""
         out = out[cols].reset_index(drop=True)
         out.attrs["as_of"] = t
         return out
