@@ -112,3 +112,32 @@ def test_invalid_plan_names_the_key(source, capsys):
 def test_missing_source(tmp_path, capsys):
     code, _, err = _run(capsys, tmp_path / "nope", "--plan", DOCS / "example_plan.toml", "--period", "2026-Q3")
     assert code == 2 and "no such file or folder" in err
+
+
+def test_compare_two_plans(source, capsys):
+    flat = source.parent / "flat.toml"
+    flat.write_text('name = "Flat"\nperiod = "Q"\nbase_rate = 0.06\n', encoding="utf-8")
+    output = source.parent / "comparison.xlsx"
+    code, out, err = _run(capsys, source, "--plan", source.parent / "plan.toml", "--compare", flat,
+                          "--period", "2026-Q3", "-o", output)
+    assert code == 0, err
+    # flat: 6 % of 396,600 = 23,796 against 22,870 under the tiny plan
+    assert "plan 'Flat': total payout 23,796 = 6.0% of 396,600 bookings" in out
+    assert "difference ('Flat' − 'Tiny plan'): 926" in out
+    sheets = pd.read_excel(output, sheet_name=None)
+    assert list(sheets) == ["comparison", "payouts", "payouts_b"]
+    comparison = sheets["comparison"].set_index("rep_id")
+    assert comparison.loc["r4", "payout_a"] == 6_660.0 and comparison.loc["r4", "payout_b"] == 7_200.0
+    assert comparison.loc["r4", "difference"] == 540.0
+    monthly = source.parent / "monthly.toml"
+    monthly.write_text('name = "Monthly"\nperiod = "M"\nbase_rate = 0.06\n', encoding="utf-8")
+    code, _, err = _run(capsys, source, "--plan", source.parent / "plan.toml", "--compare", monthly,
+                        "--period", "2026-Q3")
+    assert code == 2 and "compare plans of the same period length" in err
+
+
+def test_a_period_without_targets_is_noted(source, capsys):
+    code, out, err = _run(capsys, source, "--plan", source.parent / "plan.toml", "--period", "2027-Q1")
+    assert code == 0
+    assert "note: no rep has a bookings target for 2027-Q1" in err
+    assert "total payout 0 (no bookings)" in out

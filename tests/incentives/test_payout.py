@@ -10,7 +10,7 @@ import pytest
 
 from tests.incentives.conftest import PLAN, TARGET
 from workbench.errors import DataError
-from workbench.incentives import PAYOUT_COLUMNS, compute_payouts, explain, plan_from_dict
+from workbench.incentives import PAYOUT_COLUMNS, compare_payouts, compute_payouts, explain, plan_from_dict
 from workbench.kpi import compute_kpis
 
 #: By hand, per rep: commission before the cap, after the cap, SPIF.
@@ -167,3 +167,14 @@ def test_inputs_are_not_changed(tiny_data, tiny_plan):
     compute_payouts(tiny_data, tiny_plan, "2026-Q3")
     for name, frame in before.items():
         pd.testing.assert_frame_equal(tiny_data[name], frame)
+
+
+def test_compare_payouts_side_by_side(tiny_data, tiny_plan):
+    flat = plan_from_dict({"name": "Flat", "base_rate": 0.06})
+    table = compare_payouts(tiny_data, tiny_plan, flat, "2026-Q3").set_index("rep_id")
+    assert table.attrs["plans"] == ("Tiny plan", "Flat")
+    assert table["payout_a"].tolist() == pytest.approx([4_000.0, 4_050.0, 6_660.0, 6_660.0, 0.0, 1_500.0])
+    assert table["payout_b"].tolist() == pytest.approx([3_600.0, 4_356.0, 5_400.0, 7_200.0, 1_440.0, 1_800.0])
+    np.testing.assert_allclose(table["difference"], table["payout_b"] - table["payout_a"])
+    with pytest.raises(ValueError, match="different periods"):
+        compare_payouts(tiny_data, tiny_plan, plan_from_dict({"period": "M", "base_rate": 0.06}), "2026-Q3")

@@ -51,7 +51,7 @@ from workbench.io.load import as_sales_data
 from workbench.kpi import compute_kpis
 from workbench.params import check_period
 
-__all__ = ["compute_payouts", "explain", "PAYOUT_COLUMNS"]
+__all__ = ["compute_payouts", "compare_payouts", "side_by_side", "explain", "PAYOUT_COLUMNS"]
 
 #: Columns of the payout table, in order.
 PAYOUT_COLUMNS = [
@@ -142,6 +142,65 @@ def compute_payouts(data, plan: CommissionPlan, period, *, clawbacks: pd.DataFra
                                        claw_lines.get(row.rep_id, []))
                           for i, row in enumerate(out.itertuples(index=False))]
     return out[PAYOUT_COLUMNS]
+
+
+def compare_payouts(data, plan_a: CommissionPlan, plan_b: CommissionPlan, period, *,
+                    clawbacks: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Each rep's payout for the same period's actual results under two plans, side by side.
+
+    Parameters
+    ----------
+    data, period, clawbacks
+        As for :func:`compute_payouts`.
+    plan_a, plan_b : CommissionPlan
+        Two plans of the same period length.
+
+    Returns
+    -------
+    DataFrame
+        ``rep_id, name, team, period, bookings, target, attainment``, then ``payout_a``,
+        ``payout_b`` (each plan's ``total_payout``) and ``difference`` (B − A). The plans'
+        names are in ``attrs["plans"]``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from workbench.incentives.plan import plan_from_dict
+    >>> reps = pd.DataFrame({"rep_id": ["r1"], "name": ["Ann"], "team": ["East"], "region": ["N"]})
+    >>> opps = pd.DataFrame({"opportunity_id": ["o1"], "rep_id": "r1", "stage": "Won", "outcome": "won",
+    ...     "amount": [66_000.0], "created_at": pd.to_datetime(["2026-06-01"]),
+    ...     "closed_at": pd.to_datetime(["2026-07-10"])})
+    >>> targets = pd.DataFrame({"entity_type": "rep", "entity_id": ["r1"], "period": ["2026-Q3"],
+    ...     "metric": "bookings", "target": [60_000.0]})
+    >>> flat = plan_from_dict({"name": "Flat", "base_rate": 0.06})
+    >>> tiered = plan_from_dict({"name": "Tiered", "tiers": [{"from": 0.0, "to": 1.0, "rate": 0.05},
+    ...                                                       {"from": 1.0, "rate": 0.10}]})
+    >>> compare_payouts({"reps": reps, "opportunities": opps, "targets": targets}, flat, tiered,
+    ...                 "2026-Q3")[["rep_id", "payout_a", "payout_b", "difference"]]
+      rep_id  payout_a  payout_b  difference
+    0     r1    3960.0    3600.0      -360.0
+    """
+    if plan_a.period != plan_b.period:
+        raise ValueError(f"Plans '{plan_a.name}' (per {plan_a.period}) and '{plan_b.name}' (per {plan_b.period}) "
+                         "pay over different periods; compare plans of the same period length.")
+    data = as_sales_data(data, caller="compare_payouts")
+    return side_by_side(compute_payouts(data, plan_a, period, clawbacks=clawbacks),
+                        compute_payouts(data, plan_b, period, clawbacks=clawbacks), (plan_a.name, plan_b.name))
+
+
+def side_by_side(payouts_a: pd.DataFrame, payouts_b: pd.DataFrame, names=("A", "B")) -> pd.DataFrame:
+    """Two payout tables of the same reps and period (from :func:`compute_payouts`) side by side.
+
+    Returns the table :func:`compare_payouts` describes; ``names`` go to ``attrs["plans"]``.
+    """
+    keys = ["rep_id", "period"]
+    if not payouts_a[keys].reset_index(drop=True).equals(payouts_b[keys].reset_index(drop=True)):
+        raise ValueError("side_by_side needs two payout tables of the same reps and period.")
+    out = payouts_a[["rep_id", "name", "team", "period", "bookings", "target", "attainment"]].assign(
+        payout_a=payouts_a["total_payout"].to_numpy(), payout_b=payouts_b["total_payout"].to_numpy())
+    out["difference"] = out["payout_b"] - out["payout_a"]
+    out.attrs["plans"] = tuple(names)
+    return out.reset_index(drop=True)
 
 
 def explain(payouts: pd.DataFrame, rep_id) -> str:
@@ -258,11 +317,10 @@ def _explanation(plan, label, row, result, i, spif_lines, claw_lines) -> str:
         if not row.threshold_met:
             lines.append(f"Below the {_pct(plan.threshold)} threshold: no commission")
         else:
-            segments = result.segments
-            for segment, earned in zip(segments, result.by_segment):
+            for segment, earned, bands in zip(result.segments, result.by_segment, result.bands):
                 if row.attainment <= segment.start:
                     continue
-                amount, band = float(earned[i]), float(result.bands[segments.index(segment)][i])
+                amount, band = float(earned[i]), float(bands[i])
                 reached = min(row.attainment, segment.end)
                 rate = f"{_pct(segment.unit_rate)}" + (f" × {segment.multiplier:g}" if segment.multiplier != 1 else "")
                 lines.append(f"{segment.label}: {_pct(segment.start)}–{_pct(reached)} of {_money(row.target)} target "
