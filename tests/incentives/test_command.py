@@ -141,3 +141,10 @@ def test_a_period_without_targets_is_noted(source, capsys):
     assert code == 0
     assert "note: no rep has a bookings target for 2027-Q1" in err
     assert "total payout 0 (no bookings)" in out
+
+
+def test_explain_in_chinese(source, capsys):
+    code, out, _ = _run(capsys, source, "--plan", source.parent / "plan.toml", "--period", "2026-Q3",
+                        "--explain", "r1", "--lang", "zh")
+    assert code == 0
+    assert "产品专项奖励 Cloud：2 单 × 500 = 1,000" in out and "应发总额：4,000" in out

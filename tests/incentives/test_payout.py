@@ -178,3 +178,15 @@ def test_compare_payouts_side_by_side(tiny_data, tiny_plan):
     np.testing.assert_allclose(table["difference"], table["payout_b"] - table["payout_a"])
     with pytest.raises(ValueError, match="different periods"):
         compare_payouts(tiny_data, tiny_plan, plan_from_dict({"period": "M", "base_rate": 0.06}), "2026-Q3")
+
+
+def test_explanation_in_chinese(payouts):
+    text = explain(payouts.reset_index(), "r4", lang="zh")
+    assert text.splitlines()[:3] == ["r4（Rep 4），2026-Q3，方案「Tiny plan」",
+                                     "完成率：签约额 120,000 / 目标 60,000 = 200.0%",
+                                     "第 1 档：目标 60,000 的 0%–100% = 60,000 × 5% = 3,000"]
+    assert "第 3 档 ×1.5 加速：目标 60,000 的 120%–200% = 48,000 × 10% × 1.5 = 7,200" in text
+    assert "佣金封顶：11,160 封顶为 6,660" in text and text.endswith("应发总额：6,660")
+    assert "低于 50% 门槛：不发佣金" in explain(payouts.reset_index(), "r5", lang="zh")
+    with pytest.raises(ValueError, match="'lang' parameter of explain"):
+        explain(payouts.reset_index(), "r4", lang="fr")

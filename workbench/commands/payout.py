@@ -56,6 +56,8 @@ def register(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--compare", metavar="FILE",
                         help="a second plan (TOML): each rep's payout under both plans, and the difference")
     parser.add_argument("--explain", metavar="REP", help="print the line-by-line explanation of this rep's payout")
+    parser.add_argument("--lang", choices=["en", "zh"], default="en",
+                        help="language of the --explain text (default en); the file has both")
     parser.add_argument("--clawbacks", metavar="FILE",
                         help="cancelled deals (opportunity_id, cancelled_at[, amount]) for the plan's [clawback]")
     parser.add_argument("-o", "--output", metavar="FILE",
@@ -145,7 +147,7 @@ def run(args) -> int:
     if args.explain:
         try:
             for table in [payouts] + ([payouts_b] if other is not None else []):
-                print(explain(table, args.explain))
+                print(explain(table, args.explain, lang=args.lang))
                 print()
         except KeyError as err:
             return _fail(err.args[0])

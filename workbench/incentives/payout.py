@@ -34,6 +34,8 @@ Tier 2: 100%–110% of 60,000 target = 6,000 × 8% = 480
 Commission: 3,480
 SPIF Cloud: 1 deal × 500 = 500
 Total payout: 3,980
+>>> print(explain(payouts, "r1", lang="zh").splitlines()[2])
+第 1 档：目标 60,000 的 0%–100% = 60,000 × 5% = 3,000
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ from workbench.incentives.commission import commission
 from workbench.incentives.plan import CommissionPlan
 from workbench.io.load import as_sales_data
 from workbench.kpi import compute_kpis
-from workbench.params import check_period
+from workbench.params import check_lang, check_period
 
 __all__ = ["compute_payouts", "compare_payouts", "side_by_side", "explain", "PAYOUT_COLUMNS"]
 
@@ -58,7 +60,7 @@ PAYOUT_COLUMNS = [
     "rep_id", "name", "team", "period", "bookings", "target", "attainment", "threshold_met",
     "base_commission", "tier_commission", "accelerator", "decelerator", "commission_before_cap", "cap_reduction",
     "commission", "spif", "team_attainment", "team_bonus", "clawback", "earned", "draw_top_up",
-    "draw_recoverable", "total_payout", "explanation",
+    "draw_recoverable", "total_payout", "explanation", "explanation_zh",
 ]
 
 
@@ -85,8 +87,8 @@ def compute_payouts(data, plan: CommissionPlan, period, *, clawbacks: pd.DataFra
     DataFrame
         One row per rep hired before the period ends, columns :data:`PAYOUT_COLUMNS`.
         Commission parts are zero below the threshold; ``cap_reduction`` and ``clawback``
-        are negative or zero; ``total_payout = earned + draw_top_up``; ``explanation`` is
-        the line-by-line text (see :func:`explain`).
+        are negative or zero; ``total_payout = earned + draw_top_up``; ``explanation`` /
+        ``explanation_zh`` are the line-by-line text in English / Chinese (see :func:`explain`).
 
     Raises
     ------
@@ -138,9 +140,10 @@ def compute_payouts(data, plan: CommissionPlan, period, *, clawbacks: pd.DataFra
     out["draw_top_up"] = np.clip(draw - out["earned"], 0.0, None)
     out["draw_recoverable"] = out["draw_top_up"] if plan.draw is not None and plan.draw.recoverable else 0.0
     out["total_payout"] = out["earned"] + out["draw_top_up"]
-    out["explanation"] = [_explanation(plan, p.label, row, result, i, spif_lines.get(row.rep_id, []),
-                                       claw_lines.get(row.rep_id, []))
-                          for i, row in enumerate(out.itertuples(index=False))]
+    for column, lang in (("explanation", "en"), ("explanation_zh", "zh")):
+        out[column] = [_explanation(plan, p.label, row, result, i, spif_lines.get(row.rep_id, []),
+                                    claw_lines.get(row.rep_id, []), lang)
+                       for i, row in enumerate(out.itertuples(index=False))]
     return out[PAYOUT_COLUMNS]
 
 
@@ -203,19 +206,26 @@ def side_by_side(payouts_a: pd.DataFrame, payouts_b: pd.DataFrame, names=("A", "
     return out.reset_index(drop=True)
 
 
-def explain(payouts: pd.DataFrame, rep_id) -> str:
-    """The line-by-line explanation of one rep's payout (from :func:`compute_payouts`).
+def explain(payouts: pd.DataFrame, rep_id, lang: str = "en") -> str:
+    """The line-by-line explanation of one rep's payout (from :func:`compute_payouts`), in ``lang``.
+
+    Parameters
+    ----------
+    payouts : DataFrame
+    rep_id : str
+    lang : {"en", "zh"}
 
     Raises
     ------
     KeyError
         Naming the rep when it is not in the table, with a few ids that are.
     """
+    check_lang("explain", lang)
     rows = payouts[payouts["rep_id"].astype(str) == str(rep_id)]
     if rows.empty:
         known = ", ".join(payouts["rep_id"].astype(str).head(5))
         raise KeyError(f"Rep {rep_id!r} is not in the payout table (reps such as {known}).")
-    return rows["explanation"].iloc[0]
+    return rows["explanation_zh" if lang == "zh" else "explanation"].iloc[0]
 
 
 def _parts(result) -> dict:
@@ -234,9 +244,9 @@ def _in_period(values: pd.Series, p) -> pd.Series:
 
 
 def _spifs(plan: CommissionPlan, opportunities: pd.DataFrame, rep_ids: pd.Series, p):
-    """SPIF per rep and the explanation lines: won deals of the product, by closed_at in the period."""
+    """SPIF per rep and the explanation lines (English, Chinese): won deals of the product, by closed_at."""
     total = pd.Series(0.0, index=rep_ids.to_numpy())
-    lines: dict[str, list[str]] = {}
+    lines: dict[str, list[tuple[str, str]]] = {}
     if not plan.spifs:
         return total.to_numpy(), lines
     won = opportunities[(opportunities["outcome"] == "won") & _in_period(opportunities["closed_at"], p)]
@@ -249,18 +259,21 @@ def _spifs(plan: CommissionPlan, opportunities: pd.DataFrame, rep_ids: pd.Series
             if spif.per_deal is not None:
                 amount = row["size"] * spif.per_deal
                 text = (f"SPIF {spif.product}: {int(row['size'])} deal{'s' if row['size'] != 1 else ''} × "
-                        f"{_money(spif.per_deal)} = {_money(amount)}")
+                        f"{_money(spif.per_deal)} = {_money(amount)}",
+                        f"产品专项奖励 {spif.product}：{int(row['size'])} 单 × {_money(spif.per_deal)} = {_money(amount)}")
             else:
                 amount = row["sum"] * spif.rate
-                text = f"SPIF {spif.product}: {_money(row['sum'])} won × {_pct(spif.rate)} = {_money(amount)}"
+                text = (f"SPIF {spif.product}: {_money(row['sum'])} won × {_pct(spif.rate)} = {_money(amount)}",
+                        f"产品专项奖励 {spif.product}：成交额 {_money(row['sum'])} × {_pct(spif.rate)} = {_money(amount)}")
             total[rep] += amount
             lines.setdefault(rep, []).append(text)
     return total.to_numpy(), lines
 
 
 def _clawbacks(plan, opportunities, clawbacks, rep_ids, p):
+    """Clawback per rep and the explanation lines (English, Chinese)."""
     total = pd.Series(0.0, index=rep_ids.to_numpy())
-    lines: dict[str, list[str]] = {}
+    lines: dict[str, list[tuple[str, str]]] = {}
     if plan.clawback is None or clawbacks is None or clawbacks.empty:
         return total.to_numpy(), lines
     missing = [c for c in ("opportunity_id", "cancelled_at") if c not in clawbacks.columns]
@@ -290,9 +303,11 @@ def _clawbacks(plan, opportunities, clawbacks, rep_ids, p):
         amount = float(row.amount) * rate
         total[rep] += amount
         days_after = (row.cancelled_at - row.closed_at).days
-        lines.setdefault(rep, []).append(
+        lines.setdefault(rep, []).append((
             f"Clawback {row.opportunity_id}: {_money(row.amount)} cancelled {days_after} days after the win "
-            f"(within {plan.clawback.window_days}) × {_pct(rate)} = −{_money(amount)}")
+            f"(within {plan.clawback.window_days}) × {_pct(rate)} = −{_money(amount)}",
+            f"佣金追回 {row.opportunity_id}：{_money(row.amount)} 在成交后 {days_after} 天取消"
+            f"（{plan.clawback.window_days} 天内）× {_pct(rate)} = −{_money(amount)}"))
     return total.to_numpy(), lines
 
 
@@ -306,16 +321,34 @@ def _pct(value: float) -> str:
     return f"{value * 100:.4g}%"
 
 
-def _explanation(plan, label, row, result, i, spif_lines, claw_lines) -> str:
-    lines = [f"{row.rep_id} ({row.name}), {label}, plan '{plan.name}'"]
+def _segment_label(plan: CommissionPlan, segment, zh: bool) -> str:
+    if segment.tier < 0:
+        label = "基础费率" if zh else "Base rate"
+    else:
+        label = plan.tiers[segment.tier].name or (f"第 {segment.tier + 1} 档" if zh else f"Tier {segment.tier + 1}")
+    if segment.multiplier > 1:
+        label += f" ×{segment.multiplier:g} " + ("加速" if zh else "accelerator")
+    elif segment.multiplier < 1:
+        label += f" ×{segment.multiplier:g} " + ("减速" if zh else "decelerator")
+    return label
+
+
+def _explanation(plan, label, row, result, i, spif_lines, claw_lines, lang="en") -> str:
+    """The line-by-line text of one rep's payout, in English or Chinese."""
+    zh = lang == "zh"
+    lines = [f"{row.rep_id}（{row.name}），{label}，方案「{plan.name}」" if zh else
+             f"{row.rep_id} ({row.name}), {label}, plan '{plan.name}'"]
     if math.isnan(row.target) or row.target <= 0:
-        lines.append(f"No bookings target for {label}: attainment unknown, no commission "
+        lines.append(f"{label} 没有签约额目标：完成率未知，不发佣金（签约额 {_money(row.bookings)}）" if zh else
+                     f"No bookings target for {label}: attainment unknown, no commission "
                      f"(bookings {_money(row.bookings)}).")
     else:
-        lines.append(f"Attainment: {_money(row.bookings)} bookings / {_money(row.target)} target = "
+        lines.append(f"完成率：签约额 {_money(row.bookings)} / 目标 {_money(row.target)} = {row.attainment * 100:.1f}%"
+                     if zh else f"Attainment: {_money(row.bookings)} bookings / {_money(row.target)} target = "
                      f"{row.attainment * 100:.1f}%")
         if not row.threshold_met:
-            lines.append(f"Below the {_pct(plan.threshold)} threshold: no commission")
+            lines.append(f"低于 {_pct(plan.threshold)} 门槛：不发佣金" if zh else
+                         f"Below the {_pct(plan.threshold)} threshold: no commission")
         else:
             for segment, earned, bands in zip(result.segments, result.by_segment, result.bands):
                 if row.attainment <= segment.start:
@@ -323,25 +356,39 @@ def _explanation(plan, label, row, result, i, spif_lines, claw_lines) -> str:
                 amount, band = float(earned[i]), float(bands[i])
                 reached = min(row.attainment, segment.end)
                 rate = f"{_pct(segment.unit_rate)}" + (f" × {segment.multiplier:g}" if segment.multiplier != 1 else "")
-                lines.append(f"{segment.label}: {_pct(segment.start)}–{_pct(reached)} of {_money(row.target)} target "
+                name = _segment_label(plan, segment, zh)
+                lines.append(f"{name}：目标 {_money(row.target)} 的 {_pct(segment.start)}–{_pct(reached)} = "
+                             f"{_money(band)} × {rate} = {_money(amount)}" if zh else
+                             f"{name}: {_pct(segment.start)}–{_pct(reached)} of {_money(row.target)} target "
                              f"= {_money(band)} × {rate} = {_money(amount)}")
-            if row.attainment > result.segments[-1].end:
-                lines.append(f"Attainment cap: bookings above {_pct(result.segments[-1].end)} of target earn nothing")
+            top = result.segments[-1].end
+            if row.attainment > top:
+                lines.append(f"完成率封顶：超过目标 {_pct(top)} 的签约额不计佣金" if zh else
+                             f"Attainment cap: bookings above {_pct(top)} of target earn nothing")
             if row.cap_reduction < 0:
-                lines.append(f"Payout cap: {_money(row.commission_before_cap)} capped at {_money(plan.cap.payout)}")
-            lines.append(f"Commission: {_money(row.commission)}")
-    lines.extend(spif_lines)
+                lines.append(f"佣金封顶：{_money(row.commission_before_cap)} 封顶为 {_money(plan.cap.payout)}" if zh else
+                             f"Payout cap: {_money(row.commission_before_cap)} capped at {_money(plan.cap.payout)}")
+            lines.append(f"佣金：{_money(row.commission)}" if zh else f"Commission: {_money(row.commission)}")
+    lines.extend(text[1] if zh else text[0] for text in spif_lines)
     if plan.team_bonus is not None:
         if math.isnan(row.team_attainment):
-            lines.append(f"Team bonus: team {row.team} has no target for {label}: no bonus")
+            lines.append(f"团队奖金：团队 {row.team} 在 {label} 没有目标：无奖金" if zh else
+                         f"Team bonus: team {row.team} has no target for {label}: no bonus")
         else:
-            reached = row.team_attainment >= plan.team_bonus.attainment
-            lines.append(f"Team bonus: team {row.team} at {row.team_attainment * 100:.1f}% of target "
-                         f"{'≥' if reached else '<'} {_pct(plan.team_bonus.attainment)} → {_money(row.team_bonus)}")
-    lines.extend(claw_lines)
+            sign = "≥" if row.team_attainment >= plan.team_bonus.attainment else "<"
+            lines.append(f"团队奖金：团队 {row.team} 完成目标的 {row.team_attainment * 100:.1f}% {sign} "
+                         f"{_pct(plan.team_bonus.attainment)} → {_money(row.team_bonus)}" if zh else
+                         f"Team bonus: team {row.team} at {row.team_attainment * 100:.1f}% of target "
+                         f"{sign} {_pct(plan.team_bonus.attainment)} → {_money(row.team_bonus)}")
+    lines.extend(text[1] if zh else text[0] for text in claw_lines)
     if row.draw_top_up > 0:
-        kind = "recoverable (owed back from future commission)" if plan.draw.recoverable else "non-recoverable"
-        lines.append(f"Draw: earned {_money(row.earned)} < draw {_money(plan.draw.amount)}: "
-                     f"top-up {_money(row.draw_top_up)}, {kind}")
-    lines.append(f"Total payout: {_money(row.total_payout)}")
+        if zh:
+            kind = "可追回（从以后的佣金中扣回）" if plan.draw.recoverable else "不可追回"
+            lines.append(f"保底：应得 {_money(row.earned)} < 保底 {_money(plan.draw.amount)}："
+                         f"补足 {_money(row.draw_top_up)}，{kind}")
+        else:
+            kind = "recoverable (owed back from future commission)" if plan.draw.recoverable else "non-recoverable"
+            lines.append(f"Draw: earned {_money(row.earned)} < draw {_money(plan.draw.amount)}: "
+                         f"top-up {_money(row.draw_top_up)}, {kind}")
+    lines.append(f"应发总额：{_money(row.total_payout)}" if zh else f"Total payout: {_money(row.total_payout)}")
     return "\n".join(lines)
