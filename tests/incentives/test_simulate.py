@@ -82,3 +82,11 @@ def test_draws_from_pipeline_takes_the_rep_rows():
            "draws": np.array([[1.0, 2.0], [3.0, 4.0]])}
     draws = draws_from_pipeline(sim)
     assert draws.index.tolist() == ["r1", "r2"] and draws.to_numpy().tolist() == [[11.0, 12.0], [3.0, 4.0]]
+
+
+def test_a_rep_without_target_earns_no_commission_and_no_warning(tiered, recwarn):
+    sim = simulate_payouts(tiered, np.array([[100.0, 200.0], [100.0, 200.0]]), [100.0, np.nan], rep_ids=["r1", "r2"])
+    row = sim.by_rep.set_index("rep_id").loc["r2"]
+    assert row["payout_mean"] == 0.0 and np.isnan(row["attainment_p50"]) and row["p_threshold"] == 0.0
+    assert sim.by_rep.set_index("rep_id").loc["r1", "attainment_p50"] == 1.5
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]

@@ -30,6 +30,7 @@ Examples
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -168,10 +169,12 @@ def simulate_payouts(plan: CommissionPlan, draws, targets, *, rep_ids=None, team
         p_target = np.where(known, attained >= 1.0, False).mean(axis=1)
     bookings_mean = matrix.mean(axis=1)
     payout_mean = payout.mean(axis=1)
+    with warnings.catch_warnings():  # a rep without a target has no attainment: NaN, not a warning
+        warnings.simplefilter("ignore", RuntimeWarning)
+        attainment_p50 = np.nanmedian(attained, axis=1)
     by_rep = pd.DataFrame({
         "rep_id": ids, "team": list(teams) if teams is not None else None, "target": target,
-        "bookings_mean": bookings_mean, "attainment_p50": np.nanmedian(np.where(known, attained, np.nan), axis=1)
-        if known.any() else np.nan,
+        "bookings_mean": bookings_mean, "attainment_p50": attainment_p50,
         "payout_mean": payout_mean, "payout_p10": q[0], "payout_p50": q[1], "payout_p90": q[2],
         "p_threshold": result.paid.mean(axis=1), "p_target": p_target, "p_capped": _capped(plan, result).mean(axis=1),
         "cost_of_sales": np.divide(payout_mean, bookings_mean, out=np.full(len(ids), np.nan), where=bookings_mean > 0),
