@@ -10,7 +10,10 @@ True
 
 from __future__ import annotations
 
-__all__ = ["DataError", "MappingError", "NotFittedError", "KPIUnavailableWarning", "LeakageWarning", "UnknownKPIError"]
+__all__ = [
+    "DataError", "MappingError", "NotFittedError", "KPIUnavailableWarning", "LeakageWarning", "UnknownKPIError",
+    "PlanError",
+]
 
 
 class DataError(ValueError):
@@ -112,3 +115,33 @@ class UnknownKPIError(ValueError):
     ``to_series``, ``kpi_label``, forecasts, the CLI): the unknown keys, the closest known
     key and where to see them all.
     """
+
+
+class PlanError(ValueError):
+    """A commission plan (``plan.toml``) is invalid.
+
+    Raised by :mod:`workbench.incentives.plan` when a plan is loaded or built. The message
+    starts with the plan's name or file and the key path concerned (``tiers[2].from``,
+    ``cap.attainment``) and says what was expected; a plan with several problems reports
+    them all at once.
+
+    Parameters
+    ----------
+    message : str
+        Human-readable explanation.
+    key : str, optional
+        The key path of the first problem, e.g. ``tiers[2].from``.
+    problems : sequence of str, optional
+        Every problem found, one line each, each starting with its key path.
+
+    Examples
+    --------
+    >>> error = PlanError("plan.toml: tiers[1].from: gap", key="tiers[1].from", problems=["tiers[1].from: gap"])
+    >>> error.key, isinstance(error, ValueError)
+    ('tiers[1].from', True)
+    """
+
+    def __init__(self, message: str, *, key=None, problems=()):
+        super().__init__(message)
+        self.key = key
+        self.problems = tuple(problems)

@@ -1,0 +1,105 @@
+"""Benchmark: the what-if and incentive computations behind the targets / what-if app.
+
+One function per measurement, each returning its rows for the result table, so further
+measurements (lever recomputes, the app's slider round trip) join the same section:
+
+* :func:`plan_simulation` — a commission plan's payouts for 200 reps × 10,000 bookings
+  draws (goal ≤ 2 s), against the same simulation run rep by rep (the baseline), and two
+  plans side by side.
+
+Run: ``.venv/bin/python benchmarks/whatif_bench.py [--reps N] [--draws N]``. The result is
+printed as markdown and written to ``docs/benchmarks.md`` (``--no-publish``: print only).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+from _report import add_publish_flag, publish, table
+
+from workbench.incentives import compare_plans, load_plan, simulate_payouts
+
+ROOT = Path(__file__).resolve().parents[1]
+PLAN_GOAL_S = 2.0
+
+
+def _timed(fn, repeats: int = 3):
+    """Median wall time over ``repeats`` runs, and the last result."""
+    times, out = [], None
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - t0)
+    return out, statistics.median(times)
+
+
+def _synthetic_org(n_reps: int, n_draws: int, seed: int = 11):
+    """Targets, teams of ten and log-normal bookings draws around 0.5–1.5 × target."""
+    rng = np.random.default_rng(seed)
+    targets = rng.uniform(80_000, 200_000, n_reps)
+    skill = rng.uniform(0.5, 1.5, n_reps)
+    draws = targets[:, None] * skill[:, None] * rng.lognormal(-0.08, 0.4, (n_reps, n_draws))
+    rep_ids = [f"R{i:04d}" for i in range(n_reps)]
+    teams = [f"Team {i // 10 + 1}" for i in range(n_reps)]
+    return draws, targets, rep_ids, teams
+
+
+def plan_simulation(n_reps: int = 200, n_draws: int = 10_000) -> tuple[list[list], list[str]]:
+    """Plan simulation rows: vectorised, rep by rep (baseline) and two plans compared."""
+    draws, targets, rep_ids, teams = _synthetic_org(n_reps, n_draws)
+    tiered = load_plan(ROOT / "docs" / "example_plan.toml")
+    flat = load_plan(ROOT / "docs" / "example_plan_flat.toml")
+    kwargs = {"rep_ids": rep_ids, "teams": teams}
+    simulate_payouts(tiered, draws[:5, :100], targets[:5], rep_ids=rep_ids[:5], teams=teams[:5])  # warm up
+    sim, t_vector = _timed(lambda: simulate_payouts(tiered, draws, targets, **kwargs))
+
+    solo = replace(tiered, team_bonus=None)  # a rep alone cannot reach a team target
+
+    def rep_by_rep():
+        return [simulate_payouts(solo, draws[i:i + 1], targets[i:i + 1], rep_ids=rep_ids[i:i + 1])
+                for i in range(n_reps)]
+
+    _, t_loop = _timed(rep_by_rep, repeats=1)
+    comparison, t_compare = _timed(lambda: compare_plans(tiered, flat, draws, targets, **kwargs))
+    cells = f"{n_reps:,} reps × {n_draws:,} draws"
+    rows = [
+        ["plan simulation, vectorised (tiers, accelerator, threshold, caps, team bonus, draw)", cells,
+         f"{t_vector:.3f} s", "1.0×"],
+        ["the same plan rep by rep, without the team bonus (baseline)", cells, f"{t_loop:.3f} s",
+         f"{t_loop / t_vector:.1f}× slower"],
+        ["two plans side by side (`compare_plans`)", cells, f"{t_compare:.3f} s", f"{t_compare / t_vector:.1f}×"],
+    ]
+    cost = comparison.set_index("metric").loc["cost_of_sales"]
+    notes = [
+        f"Plan simulation goal ≤ {PLAN_GOAL_S:g} s for 200 reps × 10,000 draws: "
+        f"{'met' if t_vector <= PLAN_GOAL_S else 'NOT met'} (median of 3 runs).",
+        f"Synthetic org (seed 11): expected cost of sales {cost[tiered.name]:.1%} under "
+        f"'{tiered.name}' and {cost[flat.name]:.1%} under '{flat.name}'; "
+        f"{sim.by_rep['p_target'].mean():.0%} of reps expected at 100 % of target.",
+    ]
+    return rows, notes
+
+
+def main(n_reps: int = 200, n_draws: int = 10_000, publish_result: bool = True) -> None:
+    rows, notes = [], []
+    for measure in (plan_simulation,):  # lever recompute and app timings join here
+        more_rows, more_notes = measure(n_reps, n_draws)
+        rows += more_rows
+        notes += more_notes
+    markdown = "\n".join([table(["step", "size", "wall time", "ratio"], rows, align="llrr"), "", *notes])
+    print(markdown)
+    if publish_result:
+        print(f"\nwritten to {publish('whatif', markdown)}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--reps", type=int, default=200)
+    parser.add_argument("--draws", type=int, default=10_000)
+    args = add_publish_flag(parser).parse_args()
+    main(args.reps, args.draws, publish_result=not args.no_publish)
