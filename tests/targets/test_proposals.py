@@ -66,11 +66,24 @@ def test_new_hire_gets_a_ramp_target(with_new_hire):
     assert (out.drop(index="R003")["basis"] == "forecast").all()
 
 
+def test_other_metrics_keep_their_unit(sample):
+    csat = propose_targets(sample, "2026-Q4", 0.7, by="team", metric="csat_mean")
+    assert (csat["metric"] == "csat_mean").all() and csat["target"].between(1, 5).all()
+    assert (csat["target"] != csat["target"].round(0)).any()  # scores keep two decimals
+    assert csat["attainment_probability"].to_numpy() == pytest.approx(0.7, abs=0.05)
+    deals = propose_targets(sample, "2026-Q4", 0.7, by="team", metric="deals_won")
+    assert (deals["target"] == deals["target"].round(0)).all() and (deals["target"] > 0).all()
+
+
 def test_errors_name_the_parameter(sample):
     with pytest.raises(ValueError, match="'probability' parameter of propose_targets"):
         propose_targets(sample, "2026-11", 1.5)
     with pytest.raises(ValueError, match="months or quarters"):
         propose_targets(sample, "2026-W45", 0.7)
+    with pytest.raises(ValueError, match="cycle_days_median is better when lower"):
+        propose_targets(sample, "2026-11", 0.7, metric="cycle_days_median")
+    with pytest.raises(ValueError, match="adds up over reps .*got csat_mean"):
+        propose_targets(sample, "2026-11", 0.7, metric="csat_mean", company_target=4.5)
     with pytest.raises(ValueError, match="No history of bookings per team before 2020-01"):
         propose_targets(sample, "2020-01", 0.7, by="team")
 

@@ -19,7 +19,8 @@ import pandas as pd
 from workbench.forecast.series import rep_groups, sales_series
 from workbench.forecast.timeseries import Forecaster
 from workbench.io.load import as_sales_data
-from workbench.kpi.registry import check_kpis
+from workbench.kpi.registry import KPIS, check_kpis
+from workbench.kpi.targets import ADDITIVE_METRICS
 from workbench.params import check_choice
 from workbench.periods import parse_period, period_label
 from workbench.targets.allocation import allocate
@@ -112,7 +113,7 @@ def _ramp_targets(out: pd.DataFrame, data, target, metric: str, ramp_months: int
 
 
 def propose_targets(data, period, probability: float = 0.7, by: str = "rep", metric: str = "bookings", *,
-                    company_target: float | None = None, ramp_months: int = 6, decimals: int = 0,
+                    company_target: float | None = None, ramp_months: int = 6, decimals: int | None = None,
                     calibration_windows: int = 6, models=None) -> pd.DataFrame:
     """Propose a target per entity for ``period`` met with chance ``probability``.
 
@@ -133,9 +134,11 @@ def propose_targets(data, period, probability: float = 0.7, by: str = "rep", met
         Allocate this total over the entities in proportion to their median forecast instead;
         the parts add up to it exactly (rounded to ``decimals``).
     ramp_months : int
-        New reps in their first months with too little history get a ramp target (reps level).
-    decimals : int
-        Targets are rounded to this many decimals (largest remainder when allocating).
+        Reps in their first ``ramp_months`` since hire at the target period get a ramp target
+        (rep level, metrics that add up: bookings, deals won, ...).
+    decimals : int, optional
+        Targets are rounded to this many decimals (largest remainder when allocating); by
+        default 0 for currency and counts, 2 for scores, shares and ratios.
     calibration_windows : int
         Past periods whose one-period-ahead forecasts recalibrate the quantile levels (0: nominal).
 
@@ -149,6 +152,14 @@ def propose_targets(data, period, probability: float = 0.7, by: str = "rep", met
     probability = check_probability("propose_targets", probability)
     check_choice("propose_targets", "by", by, ["rep", "team", "region"])
     check_kpis(metric)
+    if not KPIS[metric].higher_is_better:
+        raise ValueError(f"propose_targets: {metric} is better when lower; targets are proposed for metrics where "
+                         "higher is better (met when actual >= target), e.g. bookings, deals_won, csat_mean.")
+    if company_target is not None and metric not in ADDITIVE_METRICS:
+        raise ValueError(f"propose_targets: a company target can only be allocated for a metric that adds up over "
+                         f"reps ({', '.join(sorted(ADDITIVE_METRICS & set(KPIS)))}); got {metric}.")
+    if decimals is None:
+        decimals = 0 if KPIS[metric].unit in ("currency", "count") else 2
     data = as_sales_data(data, caller="propose_targets")
     target = parse_period(period)
     fc, calibration = forecast_distribution(data, period, by=by, metric=metric,
@@ -157,7 +168,7 @@ def propose_targets(data, period, probability: float = 0.7, by: str = "rep", met
     out["target"] = quantile_at(fc, calibration.level_for(probability))
     out["basis"] = "forecast"
     out["note"] = fc["note"].fillna("").to_numpy()
-    if by == "rep" and company_target is None:
+    if by == "rep" and company_target is None and metric in ADDITIVE_METRICS:
         out = _ramp_targets(out, data, target, metric, ramp_months)
     if company_target is not None:
         parts = allocate(float(company_target), out.set_index("entity_id")["forecast"].clip(lower=0), decimals)
