@@ -50,3 +50,19 @@ def test_usage_errors(source, tmp_path, capsys):
     assert main(["targets", str(source), "--period", "2026-11", "--by", "team", "--plan"]) == 2
     assert main(["targets", str(source), "--period", "2026-11", "--probability", "1.5"]) == 1
     assert "'probability' parameter of propose_targets" in capsys.readouterr().err
+
+
+def test_stages_on_stderr_and_stdout_unchanged(source, tmp_path, monkeypatch, capsys):
+    from workbench.commands.progress import ENV_VAR
+
+    argv = ["targets", str(source), "--period", "2026-11", "--by", "region"]
+    monkeypatch.setenv(ENV_VAR, "0")
+    assert main(argv) == 0
+    quiet = capsys.readouterr()
+    monkeypatch.setenv(ENV_VAR, "1")
+    assert main([*argv, "-o", str(tmp_path / "t.csv")]) == 0
+    shown = capsys.readouterr()
+    for stage in ("loading data", "forecasting and proposing", "writing t.csv"):
+        assert f"workbench targets: {stage}" in shown.err
+    assert "3/3" in shown.err and "workbench" not in quiet.err
+    assert shown.out.startswith(quiet.out)
