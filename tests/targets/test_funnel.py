@@ -77,6 +77,23 @@ def test_shrink_and_errors():
     assert shrink(0.5, 0.3, 10, 0) == pytest.approx(0.5)
     with pytest.raises(ValueError, match="entity_id and target"):
         reverse_funnel(_tiny(), pd.DataFrame({"rep": ["r1"]}), "2026-04")
-    with pytest.raises(ValueError, match="'zz' has no deals"):
+    with pytest.raises(ValueError, match="'zz' is not in the reps table"):
         reverse_funnel(_tiny(), pd.DataFrame({"entity_id": ["zz"], "target": [1.0]}), "2026-04",
                        lookback_months=3, as_of="2026-03")
+
+
+def test_a_rep_hired_after_the_window_takes_the_teams_rates():
+    data = _tiny()
+    data["reps"] = pd.concat([data["reps"], pd.DataFrame({
+        "rep_id": ["r3"], "name": ["Cy"], "team": ["T"], "region": ["R"], "hire_date": [D("2026-04-01")]})])
+    r = reverse_funnel(data, pd.DataFrame({"entity_id": ["r3"], "target": [1000.0]}), "2026-04",
+                       lookback_months=3, prior_strength=20, as_of="2026-03")
+    row = r.plan.iloc[0]
+    # team: deal size 1000/5 = 200, win rate 5/10, 10 decided per 110 activities
+    assert row["deals_won"] == pytest.approx(5.0)
+    assert row["decided_deals"] == pytest.approx(10.0)
+    assert row["activities"] == pytest.approx(110.0)
+    assert np.isnan(row["current_activities_per_workday"])
+    assert (r.assumptions.loc[r.assumptions["factor"] != "cycle_days_median", "weight_rep"] == 0).all()
+    # the team's activity mix: 100 calls, 10 meetings
+    assert r.activity_plan.set_index("type").loc["call", "share"] == pytest.approx(100 / 110)

@@ -18,7 +18,7 @@ and ``k`` the prior strength. Then::
 
 spread over the working days (Monday–Friday) of the target period, split into activity types
 by the rep's own mix over the window, and compared with the rep's activities per working day
-in the last three months of the window. The cycle (median of the ``cycle_days_median`` KPI over
+in the last three months of the window. A rep hired after the window takes the team's rates. The cycle (median of the ``cycle_days_median`` KPI over
 the window's months) says how long before the period the deals must be in the pipeline.
 """
 
@@ -126,24 +126,27 @@ def reverse_funnel(data, targets: pd.DataFrame, period, *, lookback_months: int 
         levels[level] = (factors, won, decided, am)
     rep_f, rep_won, rep_decided, rep_am = levels["rep"]
     team_f = levels["team"][0]
-    team_of = prep.reps.set_index("rep_id")["team"]
+    all_teams = data.reps.set_index(data.reps["rep_id"].astype(str))["team"].astype(str)
     cycle = _cycle_days(data, prep.window)
 
     workdays = _workdays(p.start, p.end)
     weeks = workdays / 5.0
     plans, acts_rows, assumptions = [], [], []
-    mix = _activity_mix(data.activities, prep.window, team_of)
+    mix = _activity_mix(data.activities, prep.window, all_teams)
     for rep, target in targets.set_index("entity_id")["target"].astype(float).items():
-        if rep not in rep_f.index:
-            raise ValueError(f"reverse_funnel: rep {rep!r} has no deals or activities in {prep.window.label}.")
-        team = team_of[rep]
+        if rep not in all_teams.index:
+            raise ValueError(f"reverse_funnel: rep {rep!r} is not in the reps table.")
+        team = all_teams[rep]
+        if team not in team_f.index:
+            raise ValueError(f"reverse_funnel: rep {rep!r}'s team {team!r} has no reps in {prep.window.label}.")
         used = {}
         for col in rep_f.columns:
             component, detail = col
             if component in ("activities", "opportunities"):
                 continue  # volumes are what the plan solves for
-            evidence = rep_won[rep] if component == "avg_deal_size" else rep_decided[rep]
-            rv, tv = float(rep_f.loc[rep, col]), float(team_f.loc[team, col])
+            known = rep in rep_f.index  # a rep hired after the window: the team's rates
+            evidence = (rep_won if component == "avg_deal_size" else rep_decided).get(rep, 0.0)
+            rv, tv = float(rep_f.loc[rep, col]) if known else np.nan, float(team_f.loc[team, col])
             value = shrink(rv, tv, evidence, prior_strength)
             used[col] = value
             n = evidence if np.isfinite(rv) else 0.0

@@ -40,13 +40,17 @@ def ramp_from_history(history: pd.DataFrame, hire_dates: pd.Series, ramp_months:
     Returns ``months_since_hire, share, reps`` for ``k = 0 .. ramp_months - 1``; an empty
     frame when no tenured rep has a positive median or no rep was seen in its first months.
     """
-    h = history.assign(hire=history["rep_id"].map(hire_dates)).dropna(subset=["hire"])
+    empty = pd.DataFrame(columns=["months_since_hire", "share", "reps"])
+    hires = pd.to_datetime(hire_dates).reindex(history["rep_id"].to_numpy())
+    h = history.assign(hire=hires.to_numpy()).dropna(subset=["hire"])
+    if h.empty:
+        return empty
     h = h.assign(k=months_since_hire(h["ds"], h["hire"]))
     h = h[h["k"] >= 0]
     tenured = float(h.loc[h["k"] >= ramp_months, "y"].mean()) if (h["k"] >= ramp_months).any() else np.nan
     early = h[h["k"] < ramp_months].groupby("k")["y"].agg(["mean", "size"])
     if not np.isfinite(tenured) or tenured <= 0 or early.empty:
-        return pd.DataFrame(columns=["months_since_hire", "share", "reps"])
+        return empty
     early = early.reindex(range(ramp_months))
     share = (early["mean"] / tenured).ffill().fillna(0.0).cummax().clip(upper=1.0)
     return pd.DataFrame({"months_since_hire": range(ramp_months), "share": share.round(6).to_numpy(),
