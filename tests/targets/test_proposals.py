@@ -40,6 +40,12 @@ def test_proposals_are_quantiles_with_smart_checks(sample):
     assert (soft["target"].to_numpy() < mid["target"].to_numpy()).all()
     assert soft["attainment_probability"].to_numpy() == pytest.approx(0.8, abs=0.02)
     assert soft["basis"].eq("forecast").all() and soft["smart_ok"].all()
+    # the targets table's own target of the period, from the one targets module, with its odds
+    from workbench.kpi.targets import period_targets
+    existing = period_targets(sample["targets"], sample["reps"], "bookings", freq="M", by="team",
+                              periods=[pd.Timestamp("2026-11-01")]).set_index("entity_id")["target"]
+    assert soft.set_index("entity_id")["existing_target"].to_dict() == pytest.approx(existing.to_dict())
+    assert soft["existing_attainment_probability"].between(0, 1).all()
     # asked at 95%: every target flagged as too soft
     easy = propose_targets(sample, "2026-11", 0.95, by="team")
     assert (~easy["attainable"]).all() and easy["smart_flags"].str.startswith("too soft").all()

@@ -20,7 +20,9 @@ quarter such as 2026-Q1) that is met with chance --probability: the forecast's
 record. Reps hired too recently for a forecast get a ramp target (the data's own new
 hires' share of a tenured rep's month). With --company-target the total is allocated
 over the entities in proportion to their median forecast instead, the parts adding up
-exactly, and each part shows its chance of attainment.
+exactly, and each part shows its chance of attainment. Where the data's targets table
+already sets a target for the period, it is shown next to the proposal with its chance
+of attainment under the same forecast.
 
 Every target gets a SMART check: metric and period named, measurable (a KPI with
 history for the entity), attainable (chance of attainment between 30% and 90%).
@@ -126,6 +128,9 @@ def _print_targets(targets, args) -> None:
         "forecast": [format_value(v, unit) for v in targets["forecast"]],
         "SMART": ["ok" if ok else flags for ok, flags in zip(targets["smart_ok"], targets["smart_flags"])],
     })
+    if targets["existing_target"].notna().any():  # the targets table's own target, and its odds
+        show.insert(5, "set target", [format_value(v, unit) for v in targets["existing_target"]])
+        show.insert(6, "P(set)", [format_value(v, "share") for v in targets["existing_attainment_probability"]])
     how = (f"company target {format_value(args.company_target, unit)} allocated by forecast"
            if args.company_target is not None else f"met with probability {args.probability:.0%}")
     print(f"Targets of {args.metric} for {targets['period'].iloc[0]} per {args.by} ({how}):")

@@ -76,9 +76,8 @@ class QuantileCalibration:
         return float(np.clip(tau, *self.bounds))
 
     def probability(self, levels) -> np.ndarray:
-        """``P(actual ≥ target)`` for targets at forecast quantile ``levels`` (inverse of :meth:`level_for`)."""
+        """``P(actual ≥ target)`` for targets at forecast quantile ``levels``: the inverse of :meth:`level_for`."""
         levels = np.asarray(levels, dtype=float)
-        n = self.n_
-        below = np.searchsorted(self.pit_, levels, side="left") / n if n else levels
-        share = (n * below + self.prior_points * levels) / (n + self.prior_points) if n + self.prior_points else levels
-        return 1.0 - share
+        grid = np.linspace(0.001, 0.999, 999)
+        taus = np.array([self.level_for(p) for p in grid])  # non-increasing in p
+        return np.interp(levels, taus[::-1], grid[::-1])

@@ -20,7 +20,7 @@ from workbench.forecast.series import rep_groups, sales_series
 from workbench.forecast.timeseries import Forecaster
 from workbench.io.load import as_sales_data
 from workbench.kpi.registry import KPIS, check_kpis
-from workbench.kpi.targets import ADDITIVE_METRICS
+from workbench.kpi.targets import ADDITIVE_METRICS, period_targets
 from workbench.params import check_choice
 from workbench.periods import parse_period, period_label
 from workbench.targets.allocation import allocate
@@ -35,6 +35,7 @@ __all__ = ["propose_targets", "PROPOSAL_COLUMNS", "forecast_distribution"]
 PROPOSAL_COLUMNS = [
     "entity_type", "entity_id", "period", "metric", "target", "attainment_probability", "basis",
     "forecast", "forecast-lo-80", "forecast-hi-80", "history_periods", "note",
+    "existing_target", "existing_attainment_probability",
     "specific", "measurable", "attainable", "smart_ok", "smart_flags",
 ]
 
@@ -147,7 +148,9 @@ def propose_targets(data, period, probability: float = 0.7, by: str = "rep", met
     DataFrame
         :data:`PROPOSAL_COLUMNS`: the target, its chance of attainment under the forecast, its
         basis (``forecast``, ``ramp`` or ``allocated``), the forecast's median and 80 % interval,
-        the periods of history and the SMART check.
+        the periods of history, the target the ``targets`` table already sets for the period
+        (:func:`workbench.kpi.targets.period_targets`; NaN when none) with its chance of
+        attainment under the same forecast, and the SMART check.
     """
     probability = check_probability("propose_targets", probability)
     check_choice("propose_targets", "by", by, ["rep", "team", "region"])
@@ -178,6 +181,13 @@ def propose_targets(data, period, probability: float = 0.7, by: str = "rep", met
         out["target"] = out["target"].round(decimals)
     prob = calibration.probability(1.0 - attainment_probability(fc, out["target"].to_numpy()))
     out["attainment_probability"] = np.where(out["basis"] == "ramp", probability, prob).round(3)
+    existing = period_targets(data.targets, data.reps, metric, freq=target.freq, by=by, periods=[target.start])
+    out["existing_target"] = out["entity_id"].map(existing.set_index("entity_id")["target"]).astype(float)
+    known = out["existing_target"].notna().to_numpy()
+    out["existing_attainment_probability"] = np.nan
+    if known.any():
+        level = 1.0 - attainment_probability(fc[known], out.loc[known, "existing_target"].to_numpy())
+        out.loc[known, "existing_attainment_probability"] = calibration.probability(level).round(3)
     out["period"] = period_label(target.start, target.freq)
     out["metric"] = metric
     out = smart_check(out)
