@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "diagnose",
     "coach",
     "review",
+    "targets",
     "payout",
 ]
 
