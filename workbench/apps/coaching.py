@@ -21,7 +21,6 @@ from workbench.charts.coaching import effectiveness_chart, plan_chart, skill_hea
 from workbench.coaching import load_skill_map, skill_heatmap
 from workbench.coaching.effectiveness import training_effectiveness
 from workbench.coaching.workflow import coach
-from workbench.diagnose import diagnosis_periods
 from workbench.formatting import format_value
 
 __all__ = ["CoachingPanel"]
@@ -129,14 +128,7 @@ class CoachingPanel(SelectionPanel):
         self.tabs = widgets.Tab(children=[self.gaps_box, self.plan_box, self.mentors_html, self.sessions_html,
                                           self.effect_box, self.awards_html])
         self.children = [pickers, self.error, self.status, self.tabs]
-        try:
-            reps = data.reps
-            periods = diagnosis_periods(data)
-        except Exception as exc:  # shown to the viewer instead of a hidden traceback
-            reps = pd.DataFrame({"rep_id": [], "team": []})
-            self.error.show(exc)
-            periods = []
-        self._start(reps, periods, lang, period)
+        self._start_on(data, lang, period)
 
     # -- computations (cached) ---------------------------------------------------------
     @property

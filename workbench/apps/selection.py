@@ -6,7 +6,8 @@ The subclass gives its words (``_TEXT[lang]`` with at least ``period``, ``team``
 three methods: ``_is_computed(period)``, ``_compute(period)`` (the expensive, cached work
 of a period) and ``_redraw()``. The base keeps the pickers and the traitlets linked,
 relabels them when the language changes, narrows the rep list to the team, and shows a
-"computing" line and readable errors.
+"computing" line and readable errors. ``_start_on(data, lang, period)`` reads the reps and
+the periods and fills the pickers (call last in ``__init__``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import pandas as pd
 import traitlets
 
 from workbench.apps.common import ErrorBox
+from workbench.diagnose import diagnosis_periods
 from workbench.formatting import natural_key
 
 __all__ = ["SelectionPanel", "LANGS"]
@@ -56,6 +58,22 @@ class SelectionPanel(widgets.VBox):
         self.rep_picker = widgets.Dropdown(options=[("—", "")], value="", description="Rep")
         self.lang_picker = widgets.Dropdown(options=LANGS, value="en", description="Language")
         return widgets.HBox([self.period_picker, self.team_picker, self.rep_picker, self.lang_picker])
+
+    def _start_on(self, data, lang: str, period: str | None) -> list[str]:
+        """Read the reps and the diagnosable periods of ``data``, then :meth:`_start`; return the periods.
+
+        A failure to read them is shown in the error box (not raised) and leaves the pickers empty.
+        """
+        try:
+            reps = data["reps"] if isinstance(data, dict) else data.reps
+            reps = reps[["rep_id", "team"]].astype(str).sort_values(["team", "rep_id"]).reset_index(drop=True)
+            periods = diagnosis_periods(data)
+        except Exception as exc:  # shown to the viewer instead of a hidden traceback
+            reps = pd.DataFrame({"rep_id": [], "team": []})
+            self.error.show(exc)
+            periods = []
+        self._start(reps, periods, lang, period)
+        return periods
 
     def _start(self, reps: pd.DataFrame, periods: list[str], lang: str, period: str | None) -> None:
         """Fill and link the pickers, then show ``period`` (default: the first of ``periods``)."""

@@ -22,7 +22,7 @@ from workbench.apps.common import chart_widget, html_table
 from workbench.apps.selection import SelectionPanel
 from workbench.charts.diagnose import driver_waterfall, funnel_vs_peers
 from workbench.diagnose import DRIVERS, diagnose
-from workbench.diagnose.selection import diagnosis_periods, driver_totals, headline, select
+from workbench.diagnose.selection import driver_totals, headline, select
 from workbench.formatting import format_value, is_missing
 
 __all__ = ["TeamDiagnosis"]
@@ -142,23 +142,11 @@ class TeamDiagnosis(SelectionPanel):
             ]
         )
         self.children = [pickers, self.error, self.status, self.summary, self.tabs]
-        try:
-            reps = self._reps_table(data)
-            periods = diagnosis_periods(data)
-        except Exception as exc:  # shown to the viewer instead of a hidden traceback
-            reps = pd.DataFrame({"rep_id": [], "team": []})
-            self.error.show(exc)
-            periods = []
-        self._start(reps, periods, lang, period)
+        periods = self._start_on(data, lang, period)
         if not periods and not self.error.value:
             self.status.value = "No complete month of decided deals in the data yet."
 
     # -- data ---------------------------------------------------------------------------
-    @staticmethod
-    def _reps_table(data) -> pd.DataFrame:
-        reps = data["reps"] if isinstance(data, dict) else data.reps
-        return reps[["rep_id", "team"]].astype(str).sort_values(["team", "rep_id"]).reset_index(drop=True)
-
     @property
     def diagnosis(self):
         """The company-wide diagnosis for the current period (cached per period)."""
