@@ -8,9 +8,37 @@ from workbench.contract import ENTITY_TYPES
 from workbench.forecast.hierarchy import hierarchy_tags
 from workbench.io.load import as_sales_data
 from workbench.params import check_by
-from workbench.periods import normalize_freq, pandas_freq
+from workbench.periods import normalize_freq, pandas_freq, parse_period, period_label, period_start
 
-__all__ = ["sales_series", "rep_groups"]
+__all__ = ["sales_series", "rep_groups", "next_period"]
+
+#: A period whose data end more than this before its end is partial (dropped from history, forecast next).
+_PARTIAL_SLACK = pd.Timedelta(days=2)
+
+
+def _data_end(data) -> pd.Timestamp:
+    opps = data.opportunities
+    return pd.concat([opps["created_at"], opps["closed_at"]]).max()
+
+
+def next_period(data, freq: str = "M"):
+    """The period forecasts are made for: the one the data end in when it is partial, else the next.
+
+    The same rule as ``sales_series(drop_partial=True)``: a period is partial when the data end
+    more than two days before it does.
+
+    Returns
+    -------
+    Period
+    """
+    code = normalize_freq(freq)
+    data = as_sales_data(data, caller="next_period")
+    end = _data_end(data)
+    start = period_start(pd.Series([end]), code).iloc[0]
+    current = parse_period(period_label(start, code))
+    if end < current.end - _PARTIAL_SLACK:
+        return current
+    return parse_period(period_label(current.end, code))
 
 
 def sales_series(data, by="rep", freq: str = "M", metric: str = "bookings", *, trim_leading_zeros: bool = True,
@@ -52,11 +80,10 @@ def sales_series(data, by="rep", freq: str = "M", metric: str = "bookings", *, t
     }).sort_values(["unique_id", "ds"]).reset_index(drop=True)
     dropped = None
     if drop_partial and len(out):
-        opps = data.opportunities
-        data_end = pd.concat([opps["created_at"], opps["closed_at"]]).max()
+        data_end = _data_end(data)
         last = out["ds"].max()
         period_end = last + pd.tseries.frequencies.to_offset(pandas_freq(code))
-        if data_end < period_end - pd.Timedelta(days=2):
+        if data_end < period_end - _PARTIAL_SLACK:
             out = out[out["ds"] < last]
             dropped = last
     if trim_leading_zeros and len(out):

@@ -135,7 +135,10 @@ def pipeline_draws(deals: pd.DataFrame, data, period, *, as_of=None, n_sims: int
     Returns a dict: ``period`` (parsed), ``data``, ``levels``, ``rep_ids``, ``teams``
     (each rep's team), ``S`` (summing matrix, entities x reps), ``booked``, ``pipe`` and
     ``run`` (per rep: booked to date, expected from open deals and from deals not created
-    yet) and ``draws`` (reps x simulations: bookings still to come in each simulation).
+    yet), ``draws`` (reps x simulations: bookings still to come in each simulation) and its two
+    parts ``pipe_draws`` (open deals) and ``run_draws`` (deals not created yet), with
+    ``pipe_draws + run_draws == draws`` exactly; ``deals`` is the open deals simulated, with
+    ``rep_pos`` (the rep's row in ``draws``).
     """
     p = parse_period(period)
     start, end = p.start, p.end
@@ -165,6 +168,8 @@ def pipeline_draws(deals: pd.DataFrame, data, period, *, as_of=None, n_sims: int
         s1 = min(n_sims, s0 + block)
         wins = rng.random((len(d), s1 - s0)) < prob[:, None]
         np.add.at(totals[:, s0:s1], idx, wins * amount[:, None])
+    pipe_draws = totals.copy()
+    run_draws = np.zeros_like(totals)
     # deals not created yet
     lam, pools = _run_rate(opps, reps, tags, start, end, as_of, history_periods, prior_periods)
     for i, rep in enumerate(rep_ids):
@@ -172,14 +177,16 @@ def pipeline_draws(deals: pd.DataFrame, data, period, *, as_of=None, n_sims: int
         if counts.sum():
             draws = rng.choice(pools[rep], counts.sum())
             owner = np.repeat(np.arange(n_sims), counts)
-            totals[i] += np.bincount(owner, weights=draws, minlength=n_sims)
+            run_draws[i] = np.bincount(owner, weights=draws, minlength=n_sims)
+            totals[i] += run_draws[i]
     S = summing_matrix(tags)
     S = S[[f"rep:{r}" for r in rep_ids]]
     pipe = np.zeros(n_reps)
     np.add.at(pipe, idx, amount * prob)
     run = np.array([lam.iloc[i] * pools[r].mean() for i, r in enumerate(rep_ids)])
     return {"period": p, "data": data, "levels": levels, "rep_ids": rep_ids, "teams": reps["team"].astype(str).to_numpy(),
-            "S": S, "booked": booked, "pipe": pipe, "run": run, "draws": totals}
+            "S": S, "booked": booked, "pipe": pipe, "run": run, "draws": totals, "pipe_draws": pipe_draws,
+            "run_draws": run_draws, "deals": d.assign(rep_pos=idx), "as_of": as_of}
 
 
 def shock_factors(teams, n_sims: int, shock_sd: float, shock_company_share: float = 0.5, seed: int = 0) -> np.ndarray:

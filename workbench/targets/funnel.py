@@ -85,7 +85,7 @@ def _workdays(start, end) -> int:
 
 
 def reverse_funnel(data, targets: pd.DataFrame, period, *, lookback_months: int = 12, prior_strength: float = 20.0,
-                   current_months: int = 3, as_of=None) -> ReverseFunnel:
+                   current_months: int = 3, as_of=None, prepared=None) -> ReverseFunnel:
     """Deals, decided deals and activities (by type) a rep needs to reach a bookings target.
 
     Parameters
@@ -104,6 +104,9 @@ def reverse_funnel(data, targets: pd.DataFrame, period, *, lookback_months: int 
         Months at the end of the window that make "today's" activity level.
     as_of : str, optional
         Last month of the window (default: the data's last full month).
+    prepared : Prepared, optional
+        The facts of the window already prepared (:func:`workbench.diagnose.facts.prepare` with
+        ``period=as_of, window=lookback_months``), to save preparing them twice.
     """
     if prior_strength < 0:
         raise ValueError(f"reverse_funnel: prior_strength must be >= 0; got {prior_strength!r}.")
@@ -112,7 +115,7 @@ def reverse_funnel(data, targets: pd.DataFrame, period, *, lookback_months: int 
         raise ValueError(f"reverse_funnel: targets need the columns entity_id and target; missing {sorted(missing)}.")
     data = as_sales_data(data, caller="reverse_funnel")
     p = parse_period(period)
-    prep = prepare(data, period=as_of, window=lookback_months)
+    prep = prepared if prepared is not None else prepare(data, period=as_of, window=lookback_months)
     measured = prep.has_stage_history
     levels = {}
     for level in ("rep", "team"):

@@ -1,0 +1,367 @@
+"""What-if projection: move levers and see the period's bookings distribution and the odds of target.
+
+The baseline is the pipeline view of the headline forecast
+(:func:`workbench.forecast.forecast_headline`): the Monte Carlo of open deals and deals not
+created yet (:func:`workbench.forecast.simulation.pipeline_draws`) with the shared period
+shock the pipeline backtest calibrated, the same simulations, seed and shock — so the baseline's
+chance of reaching target is the number the forecast outlook shows as "P(reach target),
+pipeline alone". A lever setting (:class:`~workbench.targets.levers.Levers`) scales, rep by
+rep, the two parts of the bookings still to come by the factors
+:class:`~workbench.targets.levers.LeverEffects` learned from the data; bookings already won
+stay as they are. The levers apply to the reps of the entity picked (a rep, team, region or
+the company); every lever at zero returns the baseline exactly.
+
+Examples
+--------
+>>> from workbench.sample import generate_sample
+>>> model = WhatIfModel(n_sims=500).fit(generate_sample(n_reps=12, months=18, seed=3), shock_sd=0.3)
+>>> base = model.project(Levers(), scope=("team", model.teams_[0]))
+>>> faster = model.project(Levers(cycle=-0.3, activity=0.2), scope=("team", model.teams_[0]))
+>>> bool(faster.summary["mean"] > base.summary["mean"])
+True
+>>> base.summary["mean"] == base.summary["baseline_mean"]
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from workbench.contract import ENTITY_TYPES
+from workbench.errors import DataError
+from workbench.forecast.simulation import pipeline_draws, shock_factors, summarise_draws
+from workbench.io.load import as_sales_data
+from workbench.params import check_choice, check_param
+from workbench.periods import normalize_freq
+from workbench.targets.levers import LEVERS, LeverEffects, Levers
+
+__all__ = ["WhatIfModel", "Projection", "PROJECTION_COLUMNS"]
+
+#: Columns of :attr:`Projection.table`.
+PROJECTION_COLUMNS = [
+    "entity_type", "entity_id", "period", "target", "booked_to_date",
+    "baseline_mean", "baseline_p10", "baseline_p50", "baseline_p90", "baseline_p_reach_target",
+    "mean", "p10", "p50", "p90", "p_reach_target", "change",
+]
+_CHILD = {"company": "region", "region": "team", "team": "rep", "rep": None}
+_FAN_QUANTILES = (10, 25, 50, 75, 90)
+
+
+@dataclass(frozen=True)
+class Projection:
+    """The bookings of one entity and its parts for one lever setting.
+
+    Attributes
+    ----------
+    period : str
+        The period projected, e.g. ``"2026-11"``.
+    scope : tuple of str
+        ``(entity_type, entity_id)`` the levers apply to.
+    levers : Levers
+    table : DataFrame
+        :data:`PROJECTION_COLUMNS`, the scope first, then the entities one level below it
+        (a team's reps, a region's teams, the company's regions).
+    summary : dict
+        The scope's row as a dict, plus ``hires`` (the reps added) and ``hires_mean`` (what they bring).
+    draws, baseline_draws : ndarray
+        The scope's bookings in each simulation, with the levers and at the baseline.
+    rep_draws : DataFrame
+        Bookings per rep of the scope (rows) and simulation (columns) with the levers: the
+        input of :func:`workbench.incentives.simulate_payouts`.
+    activity_plan : DataFrame
+        Per rep of the scope: the reverse funnel at the period's target with the levers'
+        rates: ``rep_id, team, target, deals_won_per_week, activities_per_week,
+        activities_per_workday, current_activities_per_workday, gap_per_workday`` (today's
+        level moved by the activity lever).
+    activity_mix : DataFrame
+        ``type, per_week, per_workday, current_per_workday``: the scope's plan by activity type.
+    assumptions : DataFrame
+        ``lever, figure, value, source``: what each lever rests on.
+    notes : list of str
+    """
+
+    period: str
+    scope: tuple
+    levers: Levers
+    table: pd.DataFrame
+    summary: dict
+    draws: np.ndarray = field(repr=False)
+    baseline_draws: np.ndarray = field(repr=False)
+    rep_draws: pd.DataFrame = field(repr=False)
+    activity_plan: pd.DataFrame = field(repr=False)
+    activity_mix: pd.DataFrame = field(repr=False)
+    assumptions: pd.DataFrame = field(repr=False)
+    notes: list = field(default_factory=list)
+
+    def fan(self) -> pd.DataFrame:
+        """Quantiles of the scope's bookings at the period end, what-if and baseline.
+
+        ``scenario`` (``"what-if"`` / ``"baseline"``), ``quantile`` (10, 25, 50, 75, 90), ``bookings``,
+        ``booked_to_date``: the input of :func:`workbench.charts.targets.whatif_fan`.
+        """
+        rows = []
+        for name, draws in (("what-if", self.draws), ("baseline", self.baseline_draws)):
+            for q, v in zip(_FAN_QUANTILES, np.percentile(draws, _FAN_QUANTILES)):
+                rows.append((name, q, float(v)))
+        out = pd.DataFrame(rows, columns=["scenario", "quantile", "bookings"])
+        out["booked_to_date"] = float(self.summary["booked_to_date"])
+        return out
+
+
+class WhatIfModel:
+    """Baseline bookings distribution of the coming period and the levers' effects, per rep.
+
+    Parameters
+    ----------
+    freq : {"M", "Q"}
+        Month or quarter projected (the one after the data's last complete period).
+    n_sims, seed : int
+        Monte Carlo simulations and seed (the headline forecast's, by default).
+    snapshots : int
+        Past periods the shared shock is calibrated on, when it is not given.
+    lookback_months, prior_strength, ramp_months :
+        See :class:`~workbench.targets.levers.LeverEffects`.
+
+    Attributes
+    ----------
+    period_ : str
+    shock_sd_ : float
+        The shared period shock used (from the pipeline backtest unless given).
+    baseline_ : DataFrame
+        :func:`workbench.forecast.simulate_pipeline`'s table for every entity.
+    effects_ : LeverEffects
+    teams_, regions_, rep_ids_ : list of str
+    notes_ : list of str
+    """
+
+    def __init__(self, freq: str = "M", *, n_sims: int = 2000, seed: int = 0, snapshots: int | None = None,
+                 lookback_months: int = 12, prior_strength: float = 20.0, ramp_months: int = 6):
+        self.freq = freq
+        self.n_sims = n_sims
+        self.seed = seed
+        self.snapshots = snapshots
+        self.lookback_months = lookback_months
+        self.prior_strength = prior_strength
+        self.ramp_months = ramp_months
+
+    def fit(self, data, *, headline=None, deals: pd.DataFrame | None = None, shock_sd: float | None = None,
+            progress: bool = False) -> "WhatIfModel":
+        """Simulate the baseline and learn the levers' effects.
+
+        Parameters
+        ----------
+        data : SalesData, path or dict of DataFrames
+        headline : HeadlineForecast, optional
+            The headline forecast already made at the team level (:func:`forecast_headline`):
+            its period, scored open deals and calibrated shock are used, so the baseline is its
+            pipeline view. Made here when neither it nor ``shock_sd`` is given.
+        deals : DataFrame, optional
+            Open deals scored by :meth:`WinModel.predict` (with ``shock_sd``; default: a win model
+            fitted here).
+        shock_sd : float, optional
+            The shared shock, when it is known (skips the backtest).
+        progress : bool
+            Show progress bars on stderr.
+        """
+        from workbench.forecast.outlook import DEFAULT_SNAPSHOTS, forecast_headline
+        from workbench.forecast.series import next_period
+        from workbench.forecast.win import WinModel
+        from workbench.kpi.targets import period_targets
+
+        freq = normalize_freq(self.freq)
+        check_param("WhatIfModel", "freq", self.freq, "'M' or 'Q'", freq in ("M", "Q"))
+        data = as_sales_data(data, caller="WhatIfModel")
+        self.notes_ = []
+        if headline is None and shock_sd is None:
+            headline = forecast_headline(data, freq=freq, by="team", n_sims=self.n_sims, seed=self.seed,
+                                         snapshots=self.snapshots or DEFAULT_SNAPSHOTS, progress=progress)
+        if headline is not None:
+            period = headline.period
+            deals = headline.deals if deals is None else deals
+            bt = headline.backtest
+            shock_sd = shock_sd if shock_sd is not None else (bt.attrs.get("shock_sd", 0.0) if bt is not None else 0.0)
+            self.notes_.extend(headline.notes)
+            if deals is None:
+                raise DataError("WhatIfModel: the headline forecast has no pipeline view to move levers on: "
+                                + "; ".join(n for n in headline.notes if "pipeline" in n.lower()), file="opportunities")
+        else:
+            period = next_period(data, freq).label
+            if deals is None:
+                model = WinModel(freq=freq).fit(data)
+                deals = model.predict(data)
+                self.notes_.extend(model.notes_)
+        self.shock_sd_ = float(shock_sd)
+        self.shock_company_share_ = 0.5
+        sim = pipeline_draws(deals, data, period, n_sims=self.n_sims, seed=self.seed)
+        self._sim = sim
+        self.period_ = sim["period"].label
+        self.baseline_ = summarise_draws(sim, shock_sd=self.shock_sd_, shock_company_share=self.shock_company_share_,
+                                         seed=self.seed)
+        from workbench.forecast.simulation import entity_draws
+
+        self._baseline_draws = entity_draws(sim, self.shock_sd_, self.shock_company_share_, self.seed)
+        self._uids = list(sim["S"].index)
+        self._row = {uid: i for i, uid in enumerate(self._uids)}
+        keyed = self.baseline_.set_index(self.baseline_["entity_type"] + ":" + self.baseline_["entity_id"].astype(str))
+        self._baseline_rows = keyed.reindex(self._uids).reset_index(drop=True)  # in the rows' order of S
+        self._S = sim["S"].to_numpy()
+        self._F = shock_factors(sim["teams"], self.n_sims, self.shock_sd_, self.shock_company_share_, self.seed)
+        self._pipe, self._new = sim["pipe_draws"], sim["run_draws"]
+        self.rep_ids_ = list(sim["rep_ids"])
+        reps = data.reps.assign(rep_id=data.reps["rep_id"].astype(str)).set_index("rep_id").reindex(self.rep_ids_)
+        self.teams_ = sorted(reps["team"].astype(str).unique())
+        self.regions_ = sorted(reps["region"].astype(str).unique()) if "region" in reps else []
+        targets = period_targets(data.targets, data.reps, "bookings", freq, by="rep", periods=[sim["period"].start])
+        rep_targets = targets.set_index(targets["entity_id"].astype(str))["target"].reindex(self.rep_ids_)
+        self.effects_ = LeverEffects(self.lookback_months, self.prior_strength, self.ramp_months).fit(
+            data, sim["period"], self.rep_ids_, sim["teams"], sim["deals"], rep_targets)
+        self.notes_ = list(dict.fromkeys([*self.notes_, *self.effects_.notes_]))
+        return self
+
+    # -- projection ----------------------------------------------------------------------
+    def _scope_row(self, scope) -> int:
+        check_param("WhatIfModel.project", "scope", scope, "a pair (entity_type, entity_id)",
+                    isinstance(scope, (tuple, list)) and len(scope) == 2)
+        level, entity = scope
+        check_choice("WhatIfModel.project", "scope level", level, ENTITY_TYPES)
+        uid = f"{level}:{entity}"
+        if uid not in self._row:
+            known = [u.split(":", 1)[1] for u in self._uids if u.startswith(f"{level}:")]
+            raise ValueError(f"WhatIfModel.project: no {level} {entity!r} in the data; {level}s: "
+                             + ", ".join(known[:8]) + (" …" if len(known) > 8 else ""))
+        return self._row[uid]
+
+    def _rows_below(self, row: int, level: str) -> list[int]:
+        child = _CHILD[level]
+        if child is None:
+            return []
+        members = self._S[row] > 0
+        out = []
+        for i, uid in enumerate(self._uids):
+            if uid.startswith(f"{child}:") and (self._S[i] > 0).any() and not (self._S[i] > members).any():
+                out.append(i)
+        return out
+
+    def project(self, levers: Levers | None = None, scope=("company", "company")) -> Projection:
+        """The scope's bookings distribution with ``levers`` applied to its reps.
+
+        Parameters
+        ----------
+        levers : Levers, optional
+            Default: all at zero (the baseline).
+        scope : (entity_type, entity_id)
+            ``("team", "East")``, ``("rep", "R007")``, ``("region", "North")`` or
+            ``("company", "company")``.
+
+        Returns
+        -------
+        Projection
+        """
+        if not hasattr(self, "effects_"):
+            raise RuntimeError("WhatIfModel is not fitted yet: call fit(data) first.")
+        levers = levers if levers is not None else Levers()
+        check_param("WhatIfModel.project", "levers", levers, "a Levers", isinstance(levers, Levers))
+        level = scope[0] if isinstance(scope, (tuple, list)) and scope else None
+        row = self._scope_row(scope)
+        members = self._S[row] > 0
+        rows = [row, *self._rows_below(row, level)]
+        notes = []
+        hires = int(levers.headcount)
+        if level == "rep" and hires:
+            notes.append("Reps added apply to a team, region or the company, not to one rep: left out.")
+            hires = 0
+        if hires and not np.isfinite(self.effects_.ramp_share_):
+            notes.append("Reps added left out: the data's hires give no ramp curve.")
+            hires = 0
+        if levers.follow_up and self.effects_.follow_up_ is None:
+            notes.append("Follow-up speed left out: the follow-up effect could not be fitted.")
+        m_pipe, m_new = self.effects_.multipliers(levers, members)
+        if levers.is_baseline:
+            draws = self._baseline_draws[rows]
+            rep_totals = self._baseline_draws[[self._row[f"rep:{r}"] for r, m in zip(self.rep_ids_, members) if m]]
+        else:
+            rep_totals = self._rep_totals(m_pipe, m_new, members)
+            draws = self._S[rows][:, members] @ rep_totals
+        hires_draws = np.zeros(self.n_sims)
+        if hires:
+            per_rep_new = (self._new[members] * m_new[members, None] * self._F[members]).mean(axis=0)
+            hires_draws = hires * self.effects_.ramp_share_ * per_rep_new
+            draws = draws.copy()
+            draws[0] = draws[0] + hires_draws
+        table = self._table(rows, draws)
+        summary = table.iloc[0].to_dict()
+        summary.update(hires=hires, hires_mean=float(hires_draws.mean()))
+        rep_ids = [r for r, m in zip(self.rep_ids_, members) if m]
+        plan, mix = self._activity_plan(levers, rep_ids, members)
+        return Projection(
+            period=self.period_, scope=(str(scope[0]), str(scope[1])), levers=levers, table=table, summary=summary,
+            draws=draws[0], baseline_draws=self._baseline_draws[row],
+            rep_draws=pd.DataFrame(rep_totals, index=pd.Index(rep_ids, name="rep_id")),
+            activity_plan=plan, activity_mix=mix, assumptions=self._assumptions(levers),
+            notes=[*notes, *self.effects_.notes_])
+
+    def _rep_totals(self, m_pipe, m_new, members) -> np.ndarray:
+        """Bookings per rep of the scope and simulation: booked + the parts still to come, scaled, times the shock
+        (the arithmetic of :func:`~workbench.forecast.simulation.entity_draws`)."""
+        to_come = self._pipe[members] * m_pipe[members, None] + self._new[members] * m_new[members, None]
+        return to_come * self._F[members] + self._sim["booked"][members, None]
+
+    def _table(self, rows, draws) -> pd.DataFrame:
+        base = self._baseline_rows.iloc[rows].reset_index(drop=True)
+        q = np.percentile(draws, [10, 50, 90], axis=1)
+        target = base["target"].to_numpy(float)
+        with np.errstate(invalid="ignore"):
+            reach = np.where(np.isfinite(target), (draws >= target[:, None]).mean(axis=1), np.nan)
+        out = pd.DataFrame({
+            "entity_type": base["entity_type"], "entity_id": base["entity_id"], "period": self.period_,
+            "target": target, "booked_to_date": base["booked_to_date"],
+            "baseline_mean": base["mean"], "baseline_p10": base["p10"], "baseline_p50": base["p50"],
+            "baseline_p90": base["p90"], "baseline_p_reach_target": base["p_reach_target"],
+            "mean": draws.mean(axis=1), "p10": q[0], "p50": q[1], "p90": q[2], "p_reach_target": reach,
+        })
+        out["change"] = out["mean"] - out["baseline_mean"]
+        return out[PROJECTION_COLUMNS]
+
+    def _activity_plan(self, levers: Levers, rep_ids, members):
+        """The reverse funnel of the scope's reps with the levers' rates and today's level moved."""
+        funnel = self.effects_.funnel_
+        plan = funnel.plan.set_index("rep_id").reindex(rep_ids)
+        pos = np.flatnonzero(members)
+        steps = self.effects_._step_factors(levers)[pos]
+        rates = self.effects_.pass_rates_.to_numpy(float)[pos]
+        # the rep's win chance per decided deal moves by the capped step factors and the follow-up effect
+        win = np.where(np.isfinite(rates).all(axis=1), steps.prod(axis=1), 1.0)
+        efficiency = win * (1.0 + levers.deal_size) * self.effects_.follow_up_ratio(levers.follow_up)[pos]
+        needed = plan["activities"].to_numpy(float) / efficiency
+        current = plan["current_activities_per_workday"].to_numpy(float) * (1.0 + levers.activity)
+        out = pd.DataFrame({
+            "rep_id": rep_ids, "team": plan["team"].to_numpy(object), "target": plan["target"].to_numpy(float),
+            "deals_won_per_week": plan["deals_won_per_week"].to_numpy(float) / (1.0 + levers.deal_size),
+            "activities_per_week": needed / plan["weeks"].to_numpy(float),
+            "activities_per_workday": needed / plan["workdays"].to_numpy(float),
+            "current_activities_per_workday": current,
+        })
+        out["gap_per_workday"] = out["activities_per_workday"] - out["current_activities_per_workday"]
+        mix = funnel.activity_plan
+        if len(mix):
+            mix = mix[mix["rep_id"].isin(rep_ids)]
+            scale = out.set_index("rep_id")
+            ratio = (scale["activities_per_workday"] / (plan["activities"] / plan["workdays"])).fillna(1.0)
+            mix = mix.assign(per_week=mix["per_week"] * mix["rep_id"].map(ratio),
+                             per_workday=mix["per_workday"] * mix["rep_id"].map(ratio),
+                             current_per_workday=mix["current_per_workday"] * (1.0 + levers.activity))
+            mix = mix.groupby("type", as_index=False)[["per_week", "per_workday", "current_per_workday"]].sum()
+            mix = mix.sort_values("per_workday", ascending=False).reset_index(drop=True)
+        else:
+            mix = pd.DataFrame(columns=["type", "per_week", "per_workday", "current_per_workday"])
+        return out, mix
+
+    def _assumptions(self, levers: Levers) -> pd.DataFrame:
+        a = self.effects_.assumptions_.copy()
+        moved = {k.split(":", 1)[0] for k in levers.moved()}
+        a.insert(1, "moved", a["lever"].isin(moved))
+        a.insert(1, "label", a["lever"].map(lambda k: LEVERS[k].label_en))
+        return a
