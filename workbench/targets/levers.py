@@ -130,7 +130,7 @@ class Levers:
                     and lever.minimum - 1e-12 <= value <= lever.maximum + 1e-12
                 if lever.unit == "count":
                     ok = ok and float(value).is_integer()
-                what = f.name if f.name != "stage_conversion" else f"stage_conversion[{name!r}]"
+                what = f.name if f.name != "stage_conversion" else f"stage_conversion[{name}]"
                 check_param("Levers", what, value, f"a number from {lever.minimum:g} to {lever.maximum:g}"
                             + (" (whole reps)" if lever.unit == "count" else ""), ok)
         object.__setattr__(self, "stage_conversion", dict(self.stage_conversion))

@@ -279,6 +279,17 @@ class WhatIfModel:
         if levers.follow_up and self.effects_.follow_up_ is None:
             notes.append("Follow-up speed left out: the follow-up effect could not be fitted.")
         m_pipe, m_new = self.effects_.multipliers(levers, members)
+        if levers.follow_up or levers.activity or levers.deal_size or hires:
+            new, pipe = self._sim["run"][members].sum(), self._sim["pipe"][members].sum()
+            share = new / (new + pipe) if new + pipe > 0 else float("nan")
+            cycles = self.effects_.won_cycles_
+            if np.isfinite(share) and share < 0.2:
+                notes.append(
+                    f"Follow-up speed, activity, deal size and reps added act on deals not created yet, which make "
+                    f"{share:.0%} of the bookings still expected in {self.period_}"
+                    + (f" (won deals take {np.median(cycles):.0f} days from creation to close at the median)"
+                       if len(cycles) else "")
+                    + ": their effect shows mostly in later periods; a quarter shows more of it.")
         if levers.is_baseline:
             draws = self._baseline_draws[rows]
             rep_totals = self._baseline_draws[[self._row[f"rep:{r}"] for r, m in zip(self.rep_ids_, members) if m]]
