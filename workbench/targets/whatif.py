@@ -296,7 +296,8 @@ class WhatIfModel:
                     f"{share:.0%} of the bookings still expected in {self.period_}"
                     + (f" (won deals take {np.median(cycles):.0f} days from creation to close at the median)"
                        if len(cycles) else "")
-                    + ": their effect shows mostly in later periods; a quarter shows more of it.")
+                    + ": their effect shows mostly in later periods"
+                    + ("; a quarter shows more of it." if self.period_[4:6] != "-Q" else "."))
         if levers.is_baseline:
             draws = self._baseline_draws[rows]
             rep_totals = self._baseline_draws[[self._row[f"rep:{r}"] for r, m in zip(self.rep_ids_, members) if m]]
