@@ -96,6 +96,20 @@ def raised_by_workbench(exc: BaseException) -> bool:
     return bool(frames) and str(Path(frames[-1].filename).resolve()).startswith(PACKAGE) and bool(str(exc).strip())
 
 
+def result_or_clear_error(fn, *args, **kwargs):
+    """``fn(*args, **kwargs)`` with warnings silenced; ``None`` when it raised a deliberate error of the
+    package (anything else fails the test with the traceback's end)."""
+    import warnings
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return fn(*args, **kwargs)
+    except Exception as exc:  # noqa: BLE001 - the property is about which exceptions escape
+        assert raised_by_workbench(exc), describe(exc)
+        return None
+
+
 def describe(exc: BaseException) -> str:
     """The exception and where it was raised, for an assertion message."""
     return "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)[-6:])

@@ -1,13 +1,11 @@
 """Property-based: the forecaster and the win model on odd data give finite, ordered numbers or a clear error."""
 
-import warnings
-
 import numpy as np
 import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.strategies import describe, raised_by_workbench, sales_tables
+from tests.strategies import result_or_clear_error, sales_tables
 from workbench import load
 from workbench.forecast import Forecaster, WinModel
 
@@ -34,12 +32,8 @@ def series(draw):
 @SETTINGS
 @given(series(), st.integers(1, 4))
 def test_forecasts_are_finite_and_intervals_hold_the_point(history, h):
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            fc = Forecaster(level=[80]).fit(history).predict(h)
-    except Exception as exc:  # noqa: BLE001
-        assert raised_by_workbench(exc), describe(exc)
+    fc = result_or_clear_error(lambda: Forecaster(level=[80]).fit(history).predict(h))
+    if fc is None:
         return
     assert len(fc) == h * history["unique_id"].nunique()
     point, lo, hi = (fc[c].to_numpy(float) for c in ("forecast", "forecast-lo-80", "forecast-hi-80"))
@@ -47,17 +41,13 @@ def test_forecasts_are_finite_and_intervals_hold_the_point(history, h):
     assert (lo <= point + 1e-6 * (1 + np.abs(point))).all() and (point <= hi + 1e-6 * (1 + np.abs(point))).all()
 
 
-@settings(max_examples=15, deadline=None, derandomize=True,
+@settings(max_examples=8, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(sales_tables(max_reps=4, max_deals=60))
 def test_win_model_fits_and_scores_or_says_why_not(tables):
-    try:
-        data = load(tables)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            deals = WinModel().fit(data).predict(data)
-    except Exception as exc:  # noqa: BLE001
-        assert raised_by_workbench(exc), describe(exc)
+    data = result_or_clear_error(load, tables)
+    deals = result_or_clear_error(lambda: WinModel().fit(data).predict(data)) if data is not None else None
+    if deals is None:
         return
     p = deals["p_won_in_period"].to_numpy(float)
     assert ((p >= 0) & (p <= 1)).all()
