@@ -76,21 +76,26 @@ def test_team_diagnosis_shows_hostile_names_as_text_and_runs_no_script(hostile_v
     team_table = page.locator("table.wb-team-table")
     assert PAYLOADS["team"] in team_table.inner_text()
 
-    team_picker, rep_picker = page.locator(".widget-dropdown select").nth(1), page.locator(".widget-dropdown select").nth(2)
+    pickers = page.locator(".widget-dropdown select")
+    team_picker, rep_picker, lang_picker = pickers.nth(1), pickers.nth(2), pickers.nth(3)
     team_picker.select_option(label=PAYLOADS["team"])
     heading = page.locator(".wb-team-summary h3")
-    page.wait_for_function("t => document.querySelector('.wb-team-summary h3')?.textContent.startsWith(t)",
-                           arg=f"Team {PAYLOADS['team']} · ", timeout=60_000)
+    page.wait_for_function("() => document.querySelector('.wb-team-summary h3')?.textContent.startsWith('Team ')",
+                           timeout=60_000)
+    assert page.evaluate("window.__xss") is None
+    assert heading.inner_text().startswith(f"Team {PAYLOADS['team']} · ")
     rep_picker.select_option(label=PAYLOADS["rep_id"])
-    page.wait_for_function("t => document.querySelector('.wb-team-summary h3')?.textContent.startsWith(t)",
-                           arg=f"Rep {PAYLOADS['rep_id']} · ", timeout=60_000)
+    page.wait_for_function("() => document.querySelector('.wb-team-summary h3')?.textContent.startsWith('Rep ')",
+                           timeout=60_000)
+    assert page.evaluate("window.__xss") is None
     assert heading.inner_text().startswith(f"Rep {PAYLOADS['rep_id']} · ")
     assert PAYLOADS["rep_id"] in page.locator("table.wb-findings").inner_text() or \
         page.locator(".wb-no-findings").count() == 1
 
     page.locator(".lm-TabBar-tab, .p-TabBar-tab").nth(2).click()  # competition: competitors and loss reasons
-    page.locator(".widget-dropdown select").nth(3).select_option(value=None, label="中文")  # every text redrawn
-    page.wait_for_timeout(300)
+    lang_picker.select_option(label="中文")  # every text redrawn
+    page.wait_for_function("() => document.querySelector('.wb-team-summary h3')?.textContent.startsWith('销售 ')",
+                           timeout=60_000)
     assert page.locator(".wb-error").count() == 0
     assert page.locator(INJECTED).count() == 0
     assert page.evaluate("window.__xss") is None
