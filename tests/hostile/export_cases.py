@@ -1,7 +1,7 @@
 """Hostile cases of the ``export`` area: text that a spreadsheet would run as a formula.
 
 A small valid sample whose rep id, rep name, team, region, product and competitor start
-with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return, plus one opportunity whose
+with ``=``, ``+``, ``-``, ``@`` or a tab, plus one opportunity whose
 amount is a formula (it is quarantined, and ``validate --quarantine-out`` writes that raw
 cell). Every CSV and workbook the CLI writes must hold them as inert text, keep numbers
 as numbers, and give the same bytes when run twice.
@@ -24,7 +24,7 @@ FORMULAS = {
     "team": "+cmd|' /C notepad'!A0",
     "region": "-2+3+cmd|' /C calc'!A0",
     "product": "\t=1+1",
-    "competitor": "\r=2+2",
+    "competitor": "=2+2+cmd|' /C calc'!A0",
 }
 
 #: The raw amount of the one opportunity that is quarantined.
