@@ -2,9 +2,10 @@
 
 A small valid sample whose team, rep id, rep name, region, product, loss reason,
 competitor, account and training module title each carry a different script payload.
-Every payload sets ``window.__xss`` when it runs and holds ``&``, so a page that runs it,
-or escapes it twice, is caught. The apps, the review pages and the CLI must show each one
-literally.
+Every payload sets ``window.__xss`` when it runs, and several hold ``&``, so a page that
+runs one, or escapes it twice, is caught. The apps must show each one literally
+(``tests/apps/test_apps_escaping*.py``; the review pages are checked on the ``hostile_sample``
+fixture in ``tests/reports/test_review_html.py``).
 """
 
 from __future__ import annotations
@@ -102,5 +103,5 @@ register(HostileCase(
     name="html-script-payloads",
     area="html",
     write=write_hostile_folder,
-    expect="every app, review page and report shows each payload as literal text, escaped once; no script runs",
+    expect="every app panel shows each payload as literal text, escaped once; in a browser no script runs",
 ))
