@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import zipfile
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -19,6 +20,8 @@ import pytest
 from tests.hostile.export_cases import BAD_AMOUNT, FORMULAS, write_formula_folder
 from workbench.cli import main
 from workbench.io.results import FORMULA_TRIGGERS
+
+PLAN = Path(__file__).resolve().parents[2] / "docs" / "example_plan.toml"
 
 
 @pytest.fixture(scope="module")
@@ -38,30 +41,18 @@ def _commands(folder, out):
         "forecast": ["forecast", str(folder), "--by", "team", "--h", "1", "--windows", "1", "--snapshots", "2",
                      "-o", str(out / "forecast.xlsx"), "--pipeline-out", str(out / "pipeline_odds.csv")],
         "targets": ["targets", str(folder), "--period", "2026-11", "-o", str(out / "targets.xlsx")],
-        "payout": ["payout", str(folder), "--plan", "docs/example_plan.toml", "--period", "2026-Q3",
+        "payout": ["payout", str(folder), "--plan", str(PLAN), "--period", "2026-Q3",
                    "-o", str(out / "payouts.xlsx")],
         "coach": ["coach", str(folder), "-o", str(out / "coaching.xlsx")],
     }
 
 
 @pytest.fixture(scope="module")
-def outputs(folder, tmp_path_factory, monkeypatch_module):
+def outputs(folder, tmp_path_factory):
     out = tmp_path_factory.mktemp("outputs")
     for name, args in _commands(folder, out).items():
         assert main(args) == 0, name
     return out
-
-
-@pytest.fixture(scope="module")
-def monkeypatch_module():
-    import os
-    from pathlib import Path
-
-    here = Path(__file__).resolve().parents[2]  # docs/example_plan.toml is named from the repository root
-    before = Path.cwd()
-    os.chdir(here)
-    yield
-    os.chdir(before)
 
 
 def _workbook_cells(path):
@@ -126,7 +117,7 @@ def test_quarantine_out_writes_the_raw_formula_cell_inert(outputs):
     assert book.properties.created.year == 1980
 
 
-def test_the_same_command_writes_the_same_bytes_twice(folder, outputs, tmp_path, monkeypatch_module):
+def test_the_same_command_writes_the_same_bytes_twice(folder, outputs, tmp_path):
     again = tmp_path / "again"
     commands = _commands(folder, again)
     for name in ("kpi", "kpi-csv", "validate-xlsx"):
