@@ -9,7 +9,6 @@ effectiveness once for the data): the panel only selects, labels and draws.
 from __future__ import annotations
 
 import dataclasses
-import html
 import time
 
 import ipywidgets as widgets
@@ -22,6 +21,7 @@ from workbench.coaching import load_skill_map, skill_heatmap
 from workbench.coaching.effectiveness import training_effectiveness
 from workbench.coaching.workflow import coach
 from workbench.formatting import format_value
+from workbench.markup import escape_html
 
 __all__ = ["CoachingPanel"]
 
@@ -68,10 +68,6 @@ _TEXT = {
 }
 
 _VERDICTS_ZH = {"works": "有效", "no measurable effect": "无可测效果", "too few trainees": "受训人数太少"}
-
-
-def _escape(text) -> str:
-    return html.escape(str(text))
 
 
 class CoachingPanel(SelectionPanel):
@@ -161,7 +157,7 @@ class CoachingPanel(SelectionPanel):
             self._apply_language()
             r = self.results(self.period)
             plans = r["plans"]
-            self.status.value = _escape(self._t(
+            self.status.value = escape_html(self._t(
                 "computed", period=self.period, window=plans.window, reps=plans.skills["rep_id"].nunique(),
                 seconds=self.last_compute_seconds))
             members = self._members()
@@ -180,7 +176,7 @@ class CoachingPanel(SelectionPanel):
 
     def _table(self, frame: pd.DataFrame, css: str, numeric=(), wrap=()) -> str:
         if frame.empty:
-            return f"<p>{_escape(self._t('none'))}</p>"
+            return f"<p>{escape_html(self._t('none'))}</p>"
         return html_table(frame, css_class=css, numeric=numeric, wrap=wrap, index=False)
 
     def _chart(self, attr: str, box: widgets.VBox, chart, first: widgets.Widget) -> None:
@@ -204,18 +200,18 @@ class CoachingPanel(SelectionPanel):
         heat = skill_heatmap(skills, r["scores"], reps)
         heat = heat.assign(skill_label=[self.skill_map.label(s, self.lang) for s in heat["skill"]])
         key = "heat_team" if self.team else "heat_all"
-        self.gaps_html.value = f"<p>{_escape(self._t(key, shown=len(with_gap), total=len(members)))}</p>"
+        self.gaps_html.value = f"<p>{escape_html(self._t(key, shown=len(with_gap), total=len(members)))}</p>"
         self._chart("heatmap", self.gaps_box, skill_heatmap_chart(heat, lang=self.lang), self.gaps_html)
 
     def _draw_plan(self, r: dict) -> None:
         if not self.rep:
-            self.plan_html.value = f"<p>{_escape(self._t('pick_rep'))}</p>"
+            self.plan_html.value = f"<p>{escape_html(self._t('pick_rep'))}</p>"
             self.plan_box.children = [self.plan_html]
             return
         skills, modules = r["plans"].for_rep(self.rep)
-        head = f"<h4 class='wb-plan-head'>{_escape(self._t('plan_of', rep=self.rep, period=self.period))}</h4>"
+        head = f"<h4 class='wb-plan-head'>{escape_html(self._t('plan_of', rep=self.rep, period=self.period))}</h4>"
         if skills.empty:
-            self.plan_html.value = head + f"<p class='wb-no-plan'>{_escape(self._t('no_plan', rep=self.rep))}</p>"
+            self.plan_html.value = head + f"<p class='wb-no-plan'>{escape_html(self._t('no_plan', rep=self.rep))}</p>"
             self.plan_box.children = [self.plan_html]
             return
         skills = self._labelled(skills)
@@ -243,7 +239,7 @@ class CoachingPanel(SelectionPanel):
         self.plan_html.value = (
             head + self._table(shown, "wb-plan", numeric=[t("rank"), t("uplift"), t("stake"), t("score")],
                                wrap=[t("why"), t("note")])
-            + "<h4>" + _escape(t("modules")) + "</h4>"
+            + f"<h4>{escape_html(t('modules'))}</h4>"
             + self._table(catalog_modules, "wb-plan-modules", numeric=[t("hours")], wrap=[t("note")]))
         self._chart("plan_chart", self.plan_box, plan_chart(skills, self.rep, lang=self.lang), self.plan_html)
 
@@ -261,7 +257,7 @@ class CoachingPanel(SelectionPanel):
                              t("skill"): [self.skill_map.label(s, self.lang) for s in unmatched["skill"]],
                              t("reason"): unmatched["reason"]})
         self.mentors_html.value = (self._table(shown, "wb-mentors", numeric=[t("mentor_score")])
-                                   + (f"<h4>{_escape(t('unmatched'))}</h4>" + self._table(left, "wb-unmatched",
+                                   + (f"<h4>{escape_html(t('unmatched'))}</h4>" + self._table(left, "wb-unmatched",
                                                                                          wrap=[t("reason")])
                                       if len(left) else ""))
 

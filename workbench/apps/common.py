@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import html
 import os
 from pathlib import Path
 
 import altair as alt
 import ipywidgets as widgets
 import pandas as pd
+
+from workbench.markup import escape_html
 
 __all__ = ["ErrorBox", "chart_widget", "default_data_source", "html_table", "DATA_ENV_VAR"]
 
@@ -62,6 +63,9 @@ def html_table(frame: pd.DataFrame, *, css_class: str, numeric=(), wrap=(), inde
     instead. Columns in ``numeric`` are right-aligned, header included, so digits line
     up under their header; the first column and the others are left-aligned.
 
+    Every header and value is text (from the data or formatted numbers), escaped here,
+    once, with :func:`~workbench.markup.escape_html`: pass plain text, not HTML.
+
     Parameters
     ----------
     frame : pandas.DataFrame
@@ -88,14 +92,14 @@ def html_table(frame: pd.DataFrame, *, css_class: str, numeric=(), wrap=(), inde
         extra = "vertical-align:bottom;" if header else ("vertical-align:top;" if column in wrap else "white-space:nowrap;")
         return f'style="{_CELL}text-align:{align};{extra}"'
 
-    head = "".join(f"<th {style(c, True)}>{html.escape(str(c))}</th>" for c in frame.columns)
-    index_head = f"<th {style(None, True)}>{html.escape(str(frame.index.name or ''))}</th>" if index else ""
+    head = "".join(f"<th {style(c, True)}>{escape_html(c)}</th>" for c in frame.columns)
+    index_head = f"<th {style(None, True)}>{escape_html(frame.index.name or '')}</th>" if index else ""
     rows = []
     for entity, values in zip(frame.index, frame.itertuples(index=False)):
-        cells = "".join(f"<td {style(c, False)}>{html.escape(str(v))}</td>" for c, v in zip(frame.columns, values))
-        row_head = f'<th scope="row" {style(None, False)}>{html.escape(str(entity))}</th>' if index else ""
+        cells = "".join(f"<td {style(c, False)}>{escape_html(v)}</td>" for c, v in zip(frame.columns, values))
+        row_head = f'<th scope="row" {style(None, False)}>{escape_html(entity)}</th>' if index else ""
         rows.append(f"<tr>{row_head}{cells}</tr>")
-    return (f'<table class="{css_class}" style="border-collapse:collapse;line-height:1.35">'
+    return (f'<table class="{escape_html(css_class)}" style="border-collapse:collapse;line-height:1.35">'
             f"<thead><tr>{index_head}{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
 
 
@@ -104,17 +108,12 @@ class ErrorBox(widgets.HTML):
 
     def show(self, exc: BaseException | str) -> None:
         """Display ``exc`` (an exception or a message)."""
-        text = str(exc) if not isinstance(exc, str) else exc
-        kind = "" if isinstance(exc, str) else f"<b>{type(exc).__name__}</b>: "
+        kind = "" if isinstance(exc, str) else f"<b>{escape_html(type(exc).__name__)}</b>: "
         self.value = (
             '<div class="wb-error" style="color:#8a1c1c;background:#fdecea;'
-            f'padding:8px;border-radius:4px">{kind}{_escape(text)}</div>'
+            f'padding:8px;border-radius:4px">{kind}{escape_html(exc)}</div>'
         )
 
     def clear(self) -> None:
         """Hide the message."""
         self.value = ""
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -14,7 +14,6 @@ with their win probability and its reasons.
 
 from __future__ import annotations
 
-import html
 import time
 
 import ipywidgets as widgets
@@ -28,6 +27,7 @@ from workbench.forecast import WinModel, forecast_entities
 from workbench.forecast.hierarchy import entity_uid
 from workbench.forecast.outlook import DEFAULT_SNAPSHOTS, forecast_headline
 from workbench.forecast.pipeline_backtest import backtest_pipeline
+from workbench.markup import escape_html
 from workbench.periods import period_label
 
 __all__ = ["ForecastOutlook", "accuracy_html", "headline_html"]
@@ -80,12 +80,12 @@ def accuracy_html(row: pd.Series | None, freq: str, h: int, n_cutoffs: int) -> s
     n_cutoffs = int(windows) if windows is not None and pd.notna(windows) else n_cutoffs
     head = '<div class="wb-accuracy"><b>How accurate is this forecast?</b><br>'
     if all(pd.isna(v) for v in (acc, mase, cov)):
-        why = f" ({html.escape(note)})" if note else ""
+        why = f" ({escape_html(note)})" if note else ""
         return head + ("No backtest yet: there is too little history to re-run this forecast on past "
                        f"{many} and compare it with what happened{why}.</div>")
     span = f"{h} {one if h == 1 else many}"
     lines = [f"Re-run at {n_cutoffs} past cutoff{'s' if n_cutoffs != 1 else ''}, {span} ahead each"
-             + (f" ({html.escape(note)}):" if note else ":")]
+             + (f" ({escape_html(note)}):" if note else ":")]
     lines.append(f"CRM-style accuracy <b>{_pct(acc)}</b> (1 − |actual − forecast| / actual, averaged).")
     if pd.isna(mase):
         lines.append("MASE: not available (too little history before the backtest to scale the errors by).")
@@ -102,7 +102,7 @@ def accuracy_html(row: pd.Series | None, freq: str, h: int, n_cutoffs: int) -> s
 
 def _note_html(text: str) -> str:
     return f'<div class="wb-note" style="color:#5f4b00;background:#fff8e1;padding:6px 8px;border-radius:4px">' \
-           f"{html.escape(text)}</div>"
+           f"{escape_html(text)}</div>"
 
 
 def headline_html(row: pd.Series, label: str, period: str, notes=()) -> str:
@@ -141,12 +141,12 @@ def headline_html(row: pd.Series, label: str, period: str, notes=()) -> str:
     else:
         goal = (f"Target {_money(row['target'])}: chance of reaching it <b>{_pct(row['headline_p_reach_target'])}</b>.")
     lines = [
-        f"<b>{html.escape(label)} · {period}: headline forecast <span class=\"wb-headline-value\">"
+        f"<b>{escape_html(label)} · {escape_html(period)}: headline forecast <span class=\"wb-headline-value\">"
         f"{_money(row['headline'])}</span></b> (80% range {_money(row['headline-lo-80'])} – "
         f"{_money(row['headline-hi-80'])})",
         f"= {parts}. {goal}",
-        html.escape(str(row.get("why", ""))),
-        f"<small>How it is combined: {html.escape(str(row.get('headline_basis', '')))}.</small>",
+        escape_html(row.get("why", "")),
+        f"<small>How it is combined: {escape_html(row.get('headline_basis', ''))}.</small>",
     ]
     notes_html = "".join(_note_html(n) for n in notes)
     return '<div class="wb-headline">' + "<br>".join(lines) + notes_html + "</div>"
@@ -407,7 +407,7 @@ class ForecastOutlook(widgets.VBox):
         one, many, _ = _UNIT[self.freq]
         label = next((text for text, value in self.entity_picker.options if value == self.entity), self.entity)
         if rows.empty:
-            self.status.value = f"No bookings history for {html.escape(str(label))}: nothing to forecast."
+            self.status.value = f"No bookings history for {escape_html(label)}: nothing to forecast."
             self.accuracy.value = accuracy_html(None, self.freq, int(self.horizon), 0)
             return
         chart = forecast_fan_chart(ef.history, ef.forecast, uid, title=f"{label}: bookings forecast")
@@ -419,9 +419,9 @@ class ForecastOutlook(widgets.VBox):
         cutoffs = ef.backtest.loc[ef.backtest["unique_id"] == uid, "cutoff"].nunique() if len(ef.backtest) else 0
         self.accuracy.value = accuracy_html(rows.iloc[0], self.freq, int(self.horizon), int(cutoffs))
         first = rows.iloc[0]
-        note = f" · {html.escape(str(first['note']))}" if "note" in rows and pd.notna(first.get("note")) \
+        note = f" · {escape_html(first['note'])}" if "note" in rows and pd.notna(first.get("note")) \
             and str(first.get("note")) else ""
-        self.status.value = (f"<b>{html.escape(str(label))}</b> · {period_label(first['period'], self.freq)}: forecast "
+        self.status.value = (f"<b>{escape_html(label)}</b> · {escape_html(period_label(first['period'], self.freq))}: forecast "
                              f"<b>{_money(first['forecast'])}</b> (80% range {_money(first['forecast-lo-80'])}"
                              f" – {_money(first['forecast-hi-80'])}) · {int(self.horizon)} "
                              f"{one if int(self.horizon) == 1 else many} ahead{note}")

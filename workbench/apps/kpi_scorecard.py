@@ -12,6 +12,7 @@ from workbench.formatting import count_label
 from workbench.kpi import compute_kpis
 from workbench.kpi.registry import KPIS
 from workbench.kpi.scorecard import SCORECARD_METRICS, format_value, scorecard, scorecard_periods
+from workbench.markup import escape_html
 from workbench.periods import parse_period, period_label
 
 __all__ = ["KpiScorecard"]
@@ -115,7 +116,7 @@ class KpiScorecard(widgets.VBox):
             for column in shown.columns:
                 shown[column] = [format_value(v, units.get(column, "")) for v in table[column]]
             self.status.value = (
-                f"<b>{count_label(len(table), self.by, self.lang)}</b> · {self.period}"
+                f"<b>{escape_html(count_label(len(table), self.by, self.lang))}</b> · {escape_html(self.period)}"
             )
             self.table.value = html_table(shown, css_class="wb-scorecard", numeric=set(shown.columns))
             label = self._label(self.metric)

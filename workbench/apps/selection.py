@@ -12,8 +12,6 @@ the periods and fills the pickers (call last in ``__init__``).
 
 from __future__ import annotations
 
-import html
-
 import ipywidgets as widgets
 import pandas as pd
 import traitlets
@@ -21,6 +19,7 @@ import traitlets
 from workbench.apps.common import ErrorBox
 from workbench.diagnose import diagnosis_periods
 from workbench.formatting import natural_key
+from workbench.markup import escape_html
 
 __all__ = ["SelectionPanel", "LANGS"]
 
@@ -146,7 +145,7 @@ class SelectionPanel(widgets.VBox):
         try:
             self.error.clear()
             if not self._is_computed(self.period):
-                self.status.value = f"<i>{html.escape(self._t('computing', period=self.period))}</i>"
+                self.status.value = f"<i>{escape_html(self._t('computing', period=self.period))}</i>"
             self._compute(self.period)
             self._redraw()
         except Exception as exc:  # shown to the viewer instead of a hidden traceback

@@ -12,7 +12,6 @@ re-draw (:mod:`workbench.diagnose.selection`), so every number shown is the pack
 
 from __future__ import annotations
 
-import html
 import time
 
 import ipywidgets as widgets
@@ -24,6 +23,7 @@ from workbench.charts.diagnose import driver_waterfall, funnel_vs_peers
 from workbench.diagnose import DRIVERS, diagnose
 from workbench.diagnose.selection import driver_totals, headline, select
 from workbench.formatting import format_value, is_missing
+from workbench.markup import escape_html
 
 __all__ = ["TeamDiagnosis"]
 
@@ -76,10 +76,6 @@ _TEXT = {
 }
 
 _ENTITY = {"en": {"rep": "Rep", "team": "Team", "region": "Region"}, "zh": {"rep": "销售", "team": "团队", "region": "区域"}}
-
-
-def _escape(text) -> str:
-    return html.escape(str(text))
 
 
 def _html_table(frame: pd.DataFrame, css_class: str, numeric=(), wrap=()) -> str:
@@ -177,10 +173,10 @@ class TeamDiagnosis(SelectionPanel):
                 self._apply_language()
             full = self.diagnosis
             sel = self.selection
-            self.status.value = self._t("computed").format(
+            self.status.value = escape_html(self._t("computed").format(
                 window=full.window.label, months=full.window.months, period=full.window.period,
                 findings=len(sel.findings), seconds=self.last_compute_seconds,
-            )
+            ))
             self.summary.value = self._summary_html(sel)
             self.table.value = self._findings_html(sel.findings)
             self.opportunities_table.value = self._opportunities_html(sel.opportunities)
@@ -213,7 +209,7 @@ class TeamDiagnosis(SelectionPanel):
             (self._t("reps_flagged"), str(h["reps_with_findings"])),
         ]
         stats = "".join(
-            f'<div style="margin-right:24px"><div style="color:#666;font-size:90%">{k}</div>'
+            f'<div style="margin-right:24px"><div style="color:#666;font-size:90%">{escape_html(k)}</div>'
             f'<div style="font-size:130%;font-weight:600">{v}</div></div>'
             for k, v in cells
         )
@@ -223,16 +219,16 @@ class TeamDiagnosis(SelectionPanel):
             for r in totals.itertuples()
         ) or "–"
         window = sel.window.label if sel.window is not None else ""
-        html = (
-            f'<div class="wb-team-summary"><h3>{_escape(name)} · {_escape(self.period)}</h3>'
+        page = (
+            f'<div class="wb-team-summary"><h3>{escape_html(name)} · {escape_html(self.period)}</h3>'
             f'<div style="display:flex;flex-wrap:wrap">{stats}</div>'
-            f"<p><b>{self._t('top_drivers')}:</b> {_escape(drivers)} "
-            f"<span style='color:#666'>({self._t('at_stake_note').format(window=window)})</span></p>"
+            f"<p><b>{self._t('top_drivers')}:</b> {escape_html(drivers)} "
+            f"<span style='color:#666'>({escape_html(self._t('at_stake_note').format(window=window))})</span></p>"
             + self._not_tested_html(sel.not_tested)
         )
         if not self.rep:
-            html += self._team_table_html(sel.team_summary)
-        return html + "</div>"
+            page += self._team_table_html(sel.team_summary)
+        return page + "</div>"
 
     def _team_table_html(self, summary: pd.DataFrame) -> str:
         if summary.empty:
@@ -259,7 +255,7 @@ class TeamDiagnosis(SelectionPanel):
             return ""
         reasons = not_tested.drop_duplicates(["driver", "reason"])
         items = "".join(
-            f"<li>{_escape(self._driver_label(r.driver))} ({_escape(r.entity_type)}): {_escape(r.reason)}</li>"
+            f"<li>{escape_html(self._driver_label(r.driver))} ({escape_html(r.entity_type)}): {escape_html(r.reason)}</li>"
             for r in reasons.itertuples()
         )
         return f"<details class='wb-not-tested'><summary>{self._t('not_tested')} ({len(reasons)})</summary><ul>{items}</ul></details>"
@@ -332,7 +328,7 @@ class TeamDiagnosis(SelectionPanel):
             funnel = funnel_vs_peers(sel.decomposition, entity, entity_type)
         except ValueError as exc:  # e.g. a rep with no deals in the window
             self.charts.children = []
-            self.chart_note.value = f"<p>{_escape(exc)}</p>"
+            self.chart_note.value = f"<p>{escape_html(exc)}</p>"
             return
         self.chart_note.value = ""
         if self.waterfall is None:

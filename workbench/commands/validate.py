@@ -8,6 +8,7 @@ from pathlib import Path
 
 from workbench.commands.progress import Progress
 from workbench.errors import DataError
+from workbench.io.results import OUTPUT_SUFFIXES, write_result
 
 __all__ = ["register", "run"]
 
@@ -31,7 +32,8 @@ def register(subparsers) -> argparse.ArgumentParser:
     )
     parser.add_argument("source", metavar="SOURCE", help="folder of table files, .duckdb file or workbook")
     parser.add_argument("--quarantine-out", metavar="FILE.csv",
-                        help="write every quarantined row (table, file, row, column, value, reason) to this CSV")
+                        help="write every quarantined row (table, file, row, column, value, reason) to this CSV "
+                             "(or .xlsx / .parquet); cells a spreadsheet would run as a formula are written inert")
     parser.add_argument("--stages", metavar="FILE",
                         help="stage config (stages.csv with stage,order[,pipeline] or stages.toml)")
     parser.add_argument("--examples", type=int, default=3, metavar="N",
@@ -56,6 +58,10 @@ def run(args) -> int:
         print("workbench validate: error: --examples must be 0 or more", file=sys.stderr)
         return 2
     quarantine_out = Path(args.quarantine_out).expanduser() if args.quarantine_out else None
+    if quarantine_out is not None and quarantine_out.suffix.lower() not in OUTPUT_SUFFIXES:
+        print(f"workbench validate: error: --quarantine-out {quarantine_out.name}: use a file name ending in "
+              ".csv, .xlsx or .parquet", file=sys.stderr)
+        return 2
     progress = Progress("workbench validate", ["loading and validating data"]
                         + ([f"writing {quarantine_out.name}"] if quarantine_out else []))
     try:
@@ -70,7 +76,6 @@ def run(args) -> int:
     print(data.summary(examples=args.examples))
     if quarantine_out is not None:
         with progress.stage(f"writing {quarantine_out.name}"):
-            quarantine_out.parent.mkdir(parents=True, exist_ok=True)
-            data.quarantine.to_csv(quarantine_out, index=False, encoding="utf-8-sig")
+            write_result({"quarantine": data.quarantine}, quarantine_out)
         print(f"\nQuarantined rows written to {quarantine_out}")
     return 0

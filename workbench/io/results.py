@@ -8,6 +8,10 @@ kept exactly, shown as text and stays text when edited — and to a CSV file wit
 apostrophe in front (``'=HYPERLINK(...)``), the one form a CSV reader cannot turn back
 into a formula. Numbers are never changed.
 
+The same tables give the same bytes: a workbook's document properties (created,
+modified) and the dates of the parts inside its zip are fixed (:data:`FIXED_TIMESTAMP`),
+not the time of writing, so outputs can be compared, cached and checked in.
+
 >>> import pandas as pd, tempfile, pathlib
 >>> out = pathlib.Path(tempfile.mkdtemp()) / "kpis.csv"
 >>> write_result({"kpis": pd.DataFrame({"period": pd.to_datetime(["2026-03-01"]), "value": [1.5]})}, out)
@@ -18,11 +22,16 @@ PosixPath('...kpis.csv')
 
 from __future__ import annotations
 
+import io
+import re
+import zipfile
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["OUTPUT_SUFFIXES", "FORMULA_TRIGGERS", "is_formula_like", "neutralise_formulas", "write_result"]
+__all__ = ["OUTPUT_SUFFIXES", "FORMULA_TRIGGERS", "FIXED_TIMESTAMP", "is_formula_like", "neutralise_formulas",
+           "write_result"]
 
 #: File extensions :func:`write_result` can write.
 OUTPUT_SUFFIXES = (".csv", ".parquet", ".xlsx")
@@ -30,6 +39,10 @@ OUTPUT_SUFFIXES = (".csv", ".parquet", ".xlsx")
 #: First characters that make a spreadsheet read text as a formula, and the tab and
 #: carriage return that can stand in front of one.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+#: The creation and modification time written into every workbook (and the date of its
+#: zip parts): the earliest date a zip file can hold, so the same tables give the same bytes.
+FIXED_TIMESTAMP = datetime(1980, 1, 1)
 
 
 def is_formula_like(value) -> bool:
@@ -50,6 +63,10 @@ def _inert(value):
     return "'" + value if is_formula_like(value) else value
 
 
+def _formula_like_mask(values: pd.Series) -> list[bool]:
+    return [is_formula_like(v) for v in values.tolist()]  # any dtype, categories included
+
+
 def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``frame`` for a CSV file: formula-like text cells and headers get an apostrophe in front.
 
@@ -60,8 +77,8 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for i in range(out.shape[1]):
         values = out.iloc[:, i]
-        if _may_hold_text(values) and values.map(is_formula_like).any():
-            out.isetitem(i, values.map(_inert))
+        if _may_hold_text(values) and any(_formula_like_mask(values)):
+            out.isetitem(i, pd.Series([_inert(v) for v in values.tolist()], index=values.index, dtype=object))
     if any(is_formula_like(c) for c in out.columns):
         out.columns = [_inert(c) for c in out.columns]
     return out
@@ -76,6 +93,25 @@ def _formulas_as_text(worksheet, frame: pd.DataFrame) -> None:
             if is_formula_like(cell.value):
                 cell.data_type = "s"  # openpyxl took "=..." for a formula
                 cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
+
+
+_CORE_TIMES = re.compile(rb"(<dcterms:(created|modified)\b[^>]*>)[^<]*(</dcterms:\2>)")
+
+
+def _reproducible_workbook(written: bytes) -> bytes:
+    """``written`` (an .xlsx file) with :data:`FIXED_TIMESTAMP` as its document times and zip part dates."""
+    stamp = FIXED_TIMESTAMP.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(written)) as source, \
+            zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
+        for part in source.infolist():
+            data = source.read(part)
+            if part.filename == "docProps/core.xml":
+                data = _CORE_TIMES.sub(lambda m: m.group(1) + stamp + m.group(3), data)
+            info = zipfile.ZipInfo(part.filename, date_time=FIXED_TIMESTAMP.timetuple()[:6])
+            info.compress_type, info.external_attr = zipfile.ZIP_DEFLATED, 0o600 << 16
+            target.writestr(info, data)
+    return out.getvalue()
 
 
 def _iso_dates(frame: pd.DataFrame) -> pd.DataFrame:
@@ -93,6 +129,7 @@ def write_result(sheets: dict[str, pd.DataFrame], path) -> Path:
 
     Text a spreadsheet would run as a formula is written inert (see the module docstring):
     in a workbook as a text cell with a quote prefix, in a CSV file after an apostrophe.
+    The same tables give the same bytes (a workbook's times are :data:`FIXED_TIMESTAMP`).
 
     Parameters
     ----------
@@ -126,9 +163,11 @@ def write_result(sheets: dict[str, pd.DataFrame], path) -> Path:
     elif suffix == ".parquet":
         first.to_parquet(out, index=False)
     else:
-        with pd.ExcelWriter(out, engine="openpyxl") as workbook:
+        written = io.BytesIO()
+        with pd.ExcelWriter(written, engine="openpyxl") as workbook:
             for name, frame in sheets.items():
                 frame = _iso_dates(frame)
                 frame.to_excel(workbook, sheet_name=name[:31], index=False)
                 _formulas_as_text(workbook.sheets[name[:31]], frame)
+        out.write_bytes(_reproducible_workbook(written.getvalue()))
     return out

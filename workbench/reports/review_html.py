@@ -6,8 +6,9 @@ from a file, from a mail or on paper, without a network.
 
 **Escaping.** Every text that comes from the data (rep ids, names, teams, regions, stage
 names, evidence sentences, module ids and titles, award names, notes …) is escaped by
-the template engine: Jinja2 with autoescaping on, so ``<script>`` in a rep's name is
-written ``&lt;script&gt;`` and shows as text. The only markup inserted as it is are the
+the template engine: Jinja2 with autoescaping on, which is the package's one escaping rule
+(:func:`workbench.markup.escape_html`, MarkupSafe), so ``<script>`` in a rep's name is
+written ``&lt;script&gt;`` and shows as text, exactly as in the apps. The only markup inserted as it is are the
 page's own CSS and the SVG charts, whose text (months, KPI labels) Vega escapes. A
 Content-Security-Policy that allows no script and no outside resource stands behind that.
 
@@ -111,7 +112,8 @@ def _template():
 
 
 def _markup(text: str):
-    from markupsafe import Markup
+    """The page's own CSS and SVG charts: markup the package built, inserted as it is."""
+    from workbench.markup import Markup
 
     return Markup(text)
 
