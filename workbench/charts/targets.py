@@ -29,7 +29,7 @@ import pandas as pd
 from workbench.params import check_lang
 from workbench.periods import parse_period
 
-__all__ = ["whatif_fan", "FAN_POINTS"]
+__all__ = ["whatif_fan", "whatif_fan_frames", "FAN_POINTS"]
 
 #: Points drawn along the period for each path (straight lines: more only help tooltips).
 FAN_POINTS = 7
@@ -55,11 +55,56 @@ _TEXT = {
 }
 
 
-def _path(start: pd.Timestamp, end: pd.Timestamp, first: float, last: float, n: int) -> pd.DataFrame:
-    """``n`` points on the straight line from ``(start, first)`` to ``(end, last)``."""
+def _path(start: pd.Timestamp, end: pd.Timestamp, first: float, last: float, n: int):
+    """``n`` dates and values on the straight line from ``(start, first)`` to ``(end, last)``."""
     share = np.linspace(0.0, 1.0, n)
     dates = (start + pd.to_timedelta((end - start).total_seconds() * share, unit="s")).round("s")
-    return pd.DataFrame({"date": dates, "bookings": first + (last - first) * share})
+    return dates, first + (last - first) * share
+
+
+def whatif_fan_frames(projection, lang: str = "en", *, as_of=None) -> dict:
+    """The data :func:`whatif_fan` draws, layer by layer.
+
+    Returns
+    -------
+    dict
+        ``"bands"`` (``date, lo, hi, band``), ``"lines"`` (``date, bookings, series``) and
+        ``"target"`` (``bookings, label``; empty without a target): the frames of the area,
+        line and rule / text layers, in the language ``lang``.
+    """
+    check_lang("whatif_fan", lang)
+    t = _TEXT[lang]
+    period = parse_period(projection.period)
+    start, end = period.start, period.end
+    as_of = start if as_of is None else min(max(pd.Timestamp(as_of), start), end)
+    fan = projection.fan()
+    booked = float(fan["booked_to_date"].iloc[0])
+    ends = {(s, int(k)): float(v) for s, k, v in zip(fan["scenario"].to_numpy(), fan["quantile"].to_numpy(),
+                                                     fan["bookings"].to_numpy())}
+    q = {k: v for (s, k), v in ends.items() if s == "what-if"}
+    base_median = ends[("baseline", 50)]
+    dates, _ = _path(as_of, end, 0.0, 0.0, FAN_POINTS)
+    band_cols = {"date": [], "lo": [], "hi": [], "band": []}
+    for lo, hi in ((10, 90), (25, 75)):
+        band_cols["date"].append(dates)
+        band_cols["lo"].append(_path(as_of, end, booked, q[lo], FAN_POINTS)[1])
+        band_cols["hi"].append(_path(as_of, end, booked, q[hi], FAN_POINTS)[1])
+        band_cols["band"].append(np.repeat(f"P{lo}–P{hi}", FAN_POINTS))
+    bands = pd.DataFrame({k: np.concatenate(v) for k, v in band_cols.items()})
+    target = projection.summary.get("target")
+    has_target = target is not None and np.isfinite(target)
+    paths = [(t["whatif"], _path(as_of, end, booked, q[50], FAN_POINTS)),
+             (t["baseline"], _path(as_of, end, booked, base_median, FAN_POINTS))]
+    if has_target:
+        paths.append((t["pace"], _path(start, end, 0.0, float(target), FAN_POINTS)))
+    if as_of > start:
+        paths.append((t["booked"], _path(start, as_of, 0.0, booked, 2)))
+    lines = pd.DataFrame({"date": np.concatenate([d for _, (d, _) in paths]),
+                          "bookings": np.concatenate([v for _, (_, v) in paths]),
+                          "series": np.concatenate([np.repeat(name, len(v)) for name, (_, v) in paths])})
+    goal = pd.DataFrame({"bookings": [float(target)] if has_target else [],
+                         "label": [t["target"].format(value=f"{target:,.0f}")] if has_target else []})
+    return {"bands": bands, "lines": lines, "target": goal}
 
 
 def whatif_fan(projection, lang: str = "en", *, as_of=None, title: str | None = None) -> alt.LayerChart:
@@ -85,30 +130,11 @@ def whatif_fan(projection, lang: str = "en", *, as_of=None, title: str | None = 
         baseline dashed), the pace to target and bookings so far as lines; the target as a
         horizontal rule with its label. Without a target, no rule and no pace line.
     """
-    check_lang("whatif_fan", lang)
+    frames = whatif_fan_frames(projection, lang, as_of=as_of)
     t = _TEXT[lang]
     period = parse_period(projection.period)
     start, end = period.start, period.end
-    as_of = start if as_of is None else min(max(pd.Timestamp(as_of), start), end)
-    fan = projection.fan()
-    booked = float(fan["booked_to_date"].iloc[0])
-    q = fan.set_index(["scenario", "quantile"])["bookings"]
-    bands = pd.concat([
-        _path(as_of, end, booked, float(q[("what-if", lo)]), FAN_POINTS)
-        .rename(columns={"bookings": "lo"})
-        .assign(hi=_path(as_of, end, booked, float(q[("what-if", hi)]), FAN_POINTS)["bookings"],
-                band=f"P{lo}–P{hi}")
-        for lo, hi in ((10, 90), (25, 75))
-    ], ignore_index=True)
-    target = projection.summary.get("target")
-    has_target = target is not None and np.isfinite(target)
-    lines = [_path(as_of, end, booked, float(q[("what-if", 50)]), FAN_POINTS).assign(series=t["whatif"]),
-             _path(as_of, end, booked, float(q[("baseline", 50)]), FAN_POINTS).assign(series=t["baseline"])]
-    if has_target:
-        lines.append(_path(start, end, 0.0, float(target), FAN_POINTS).assign(series=t["pace"]))
-    if as_of > start:
-        lines.append(_path(start, as_of, 0.0, booked, 2).assign(series=t["booked"]))
-    lines = pd.concat(lines, ignore_index=True)
+    bands, lines, goal = frames["bands"], frames["lines"], frames["target"]
     series = [t["whatif"], t["baseline"], t["pace"], t["booked"]]
     x = alt.X("date:T", title=t["date"], scale=alt.Scale(domain=[start.isoformat(), end.isoformat()]),
               axis=alt.Axis(format="%m-%d", labelOverlap=True))
@@ -126,8 +152,6 @@ def whatif_fan(projection, lang: str = "en", *, as_of=None, title: str | None = 
             domain=series, range=[[1, 0], [6, 4], [2, 2], [1, 0]])),
         tooltip=[alt.Tooltip("series:N", title=" "), alt.Tooltip("date:T", title=t["date"]),
                  alt.Tooltip("bookings:Q", title=t["bookings"], format=",.0f")])
-    goal = pd.DataFrame({"bookings": [float(target)] if has_target else [],
-                         "label": [t["target"].format(value=f"{target:,.0f}")] if has_target else []})
     rule = alt.Chart(goal).mark_rule(color="#d62728", strokeWidth=1.5).encode(y="bookings:Q")
     label = alt.Chart(goal).mark_text(align="left", dx=4, dy=-6, color="#d62728").encode(
         x=alt.value(0), y="bookings:Q", text="label:N")
