@@ -27,6 +27,7 @@ def panel():
 def whatif(panel):
     """The shared panel at the baseline, company scope, month, English."""
     panel.lang, panel.freq = "en", "M"
+    panel.tabs.selected_index = 0
     panel.region = panel.team = panel.rep = ""
     panel.reset()
     return panel
@@ -92,6 +93,7 @@ def test_reset_restores_the_baseline_exactly_with_one_projection(whatif):
 
 
 def test_language_switch_relabels_sliders_and_headings(whatif):
+    whatif.tabs.selected_index = 2
     whatif.lang_picker.value = "zh"
     step = whatif.model.effects_.steps_[0]
     assert whatif.sliders["cycle"].description == LEVERS["cycle"].label("zh")
@@ -134,6 +136,9 @@ def test_scope_pickers_narrow_each_other_and_pick_the_most_specific(whatif):
 def test_payouts_under_two_plans_for_the_scopes_reps(whatif):
     team = whatif.model.teams_[0]
     whatif.team = team
+    assert whatif.payouts is None  # simulated only when shown
+    whatif.tabs.selected_index = 2
+    assert whatif.payouts is not None and whatif.payouts["a"].plan.name == "Tiered AE plan 2026"
     html_text = whatif.payout_html.value
     assert "wb-payout-compare" in html_text and "wb-payouts" in html_text
     plan_a, plan_b = load_plan(ROOT / "docs" / "example_plan.toml"), load_plan(ROOT / "docs" / "example_plan_flat.toml")
@@ -155,6 +160,8 @@ def test_payouts_under_two_plans_for_the_scopes_reps(whatif):
     whatif.plan_b_picker.value = "example_plan.toml"
     assert whatif.payout_html.value.count(plan_a.name) >= 2 and whatif.error.value == ""
     whatif.plan_b_picker.value = "example_plan_flat.toml"
+    whatif.sliders["activity"].value = 0.5  # the tab is shown: payouts follow the levers
+    assert whatif.payouts["a"].summary["bookings_mean"] > expected.loc["bookings_mean", plan_a.name]
 
 
 def test_quarter_period_fits_its_own_model_once(whatif):

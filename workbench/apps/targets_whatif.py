@@ -42,6 +42,7 @@ __all__ = ["TargetsWhatIf", "PLANS_ENV_VAR", "plan_files"]
 PLANS_ENV_VAR = "WORKBENCH_PLANS"
 
 _STAGE = "stage_conversion"
+_PAYOUT_TAB = 2
 
 _TEXT = {
     "en": {
@@ -216,6 +217,10 @@ class TargetsWhatIf(widgets.VBox):
     ----------
     projection : Projection or None
         The projection shown.
+    payouts : dict or None
+        The payouts of the projection under the two plans picked (``"a"``, ``"b"``:
+        :class:`~workbench.incentives.PlanSimulation`; ``"compared"``: :func:`compare_plans`'
+        table; ``"notes"``), simulated when the payouts tab is shown; None until then.
     sliders : dict of str to slider
         One per lever (``"stage_conversion:<step>"`` for each funnel step).
     n_projections_ : int
@@ -225,7 +230,9 @@ class TargetsWhatIf(widgets.VBox):
 
     Notes
     -----
-    The panel has no title of its own: the page or notebook around it gives one.
+    The panel has no title of its own: the page or notebook around it gives one. The
+    payouts are simulated when their tab is shown (four plan simulations cost more than a
+    projection); the fan chart of a lever change gets only new data (no new Altair chart).
     """
 
     region = traitlets.Unicode("")
@@ -246,7 +253,7 @@ class TargetsWhatIf(widgets.VBox):
         self.n_projections_ = 0
         self.timings_: dict[str, float] = {}
         self._models: dict = {}
-        self._payouts = None
+        self.payouts = None
         self._quiet = False
         self.error = ErrorBox()
         self.status = widgets.HTML()
@@ -311,6 +318,7 @@ class TargetsWhatIf(widgets.VBox):
         self.observe(self._on_lang, names=["lang"])
         self.plan_a_picker.observe(self._on_plan, names="value")
         self.plan_b_picker.observe(self._on_plan, names="value")
+        self.tabs.observe(self._on_tab, names="selected_index")
         self._apply_language()
         if self.data is not None:
             self._on_freq()
@@ -373,7 +381,7 @@ class TargetsWhatIf(widgets.VBox):
             self.n_projections_ += 1
             self.timings_["project"] = time.perf_counter() - started
             self._draw_main()
-            self._payouts = self._simulate_payouts()
+            self.payouts = None  # simulated when the payouts tab is shown
             self._draw_details()
         except Exception as exc:  # shown to the viewer instead of a hidden traceback
             self.error.show(exc)
@@ -464,8 +472,8 @@ class TargetsWhatIf(widgets.VBox):
     def _draw_details(self) -> None:
         self._draw_scope_table()
         self._draw_activity_plan()
-        self._draw_payouts()
         self._draw_assumptions()
+        self._show_payouts()
 
     def _draw_scope_table(self) -> None:
         table = self.projection.table
@@ -510,15 +518,27 @@ class TargetsWhatIf(widgets.VBox):
             + f"<br><b>{self._t('by_rep')}</b>"
             + html_table(by_rep, css_class="wb-activity-plan", numeric=list(by_rep.columns[2:]), index=False))
 
+    def _show_payouts(self) -> None:
+        """Simulate (if not done for this projection) and draw the payouts, when their tab is shown.
+
+        Four plan simulations over every rep's draws take longer than the projection: they
+        are left for when the viewer looks at them, so the sliders stay quick.
+        """
+        if self.tabs.selected_index != _PAYOUT_TAB or self.projection is None:
+            return
+        if self.payouts is None:
+            self.payouts = self._simulate_payouts()
+        self._draw_payouts()
+
     def _draw_payouts(self) -> None:
         if not self._plans:
             where = str(self._plans_folder) if self._plans_folder is not None else "docs/"
             self.payout_html.value = f"<p>{html.escape(self._t('no_plans', where=where, env=PLANS_ENV_VAR))}</p>"
             return
-        if self._payouts is None:
+        if self.payouts is None:
             self.payout_html.value = ""
             return
-        pay, lang = self._payouts, self.lang
+        pay, lang = self.payouts, self.lang
         compared = pay["compared"]
         plan_cols = [c for c in compared.columns if c not in ("metric", "label", "difference")]
         rows = []
@@ -702,11 +722,17 @@ class TargetsWhatIf(widgets.VBox):
             except Exception as exc:  # shown to the viewer instead of a hidden traceback
                 self.error.show(exc)
 
+    def _on_tab(self, change=None):
+        try:
+            self._show_payouts()
+        except Exception as exc:  # shown to the viewer instead of a hidden traceback
+            self.error.show(exc)
+
     def _on_plan(self, change=None):
         if self._quiet or self.projection is None:
             return
         try:
-            self._payouts = self._simulate_payouts()
-            self._draw_payouts()
+            self.payouts = None
+            self._show_payouts()
         except Exception as exc:  # shown to the viewer instead of a hidden traceback
             self.error.show(exc)
