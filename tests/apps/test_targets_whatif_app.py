@@ -73,6 +73,11 @@ def test_whatif_app_sliders_move_the_odds_reset_and_language(whatif_app, page):
     assert moved != odds and "(baseline" in moved
     assert page.locator(".wb-error").count() == 0
 
+    page.get_by_role("tab", name="Payouts").click()
+    page.locator("table.wb-payout-compare").wait_for(timeout=30_000)
+    assert "Tiered AE plan 2026" in page.locator("table.wb-payout-compare").inner_text()
+    assert page.locator("table.wb-payouts tbody tr").count() == 24
+
     page.get_by_role("button", name="Reset to baseline").click()
     _text_is(page, ".wb-odds", odds)
     _text_is(page, ".wb-projection", projection)
