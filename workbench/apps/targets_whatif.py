@@ -258,15 +258,16 @@ class TargetsWhatIf(widgets.VBox):
         self.error = ErrorBox()
         self.status = widgets.HTML()
         self.headline = widgets.HTML()
-        self.region_picker = widgets.Dropdown(description="Region")
-        self.team_picker = widgets.Dropdown(description="Team")
-        self.rep_picker = widgets.Dropdown(description="Rep")
-        self.freq_picker = widgets.Dropdown(options=_TEXT["en"]["freqs"], value=freq, description="Period")
-        self.lang_picker = widgets.Dropdown(options=LANGS, value=lang, description="Language")
+        picker = {"style": {"description_width": "initial"}, "layout": widgets.Layout(width="auto", margin="2px 14px 2px 0")}
+        self.region_picker = widgets.Dropdown(description="Region", **picker)
+        self.team_picker = widgets.Dropdown(description="Team", **picker)
+        self.rep_picker = widgets.Dropdown(description="Rep", **picker)
+        self.freq_picker = widgets.Dropdown(options=_TEXT["en"]["freqs"], value=freq, description="Period", **picker)
+        self.lang_picker = widgets.Dropdown(options=LANGS, value=lang, description="Language", **picker)
         self.sliders: dict[str, widgets.widget_float._Float] = {}
         self.levers_title = widgets.HTML()
         self.levers_help = widgets.HTML()
-        self.lever_box = widgets.VBox(layout=widgets.Layout(width="470px"))
+        self.lever_box = widgets.VBox(layout=widgets.Layout(width="540px"))
         self.reset_button = widgets.Button(icon="undo", layout=widgets.Layout(width="200px"))
         self.reset_button.on_click(lambda _: self.reset())
         self.fan = None
@@ -274,8 +275,8 @@ class TargetsWhatIf(widgets.VBox):
         self.chart_box = widgets.VBox()
         self.scope_html = widgets.HTML(layout=widgets.Layout(overflow="auto"))
         self.plan_html = widgets.HTML(layout=widgets.Layout(overflow="auto", max_height="460px"))
-        self.plan_a_picker = widgets.Dropdown(description="Plan", layout=widgets.Layout(width="360px"))
-        self.plan_b_picker = widgets.Dropdown(description="Compare with", layout=widgets.Layout(width="360px"))
+        self.plan_a_picker = widgets.Dropdown(description="Plan", **picker)
+        self.plan_b_picker = widgets.Dropdown(description="Compare with", **picker)
         self.payout_html = widgets.HTML(layout=widgets.Layout(overflow="auto", max_height="460px"))
         self.details_html = widgets.HTML()
         self.details = widgets.Accordion(children=[self.details_html], selected_index=None)
@@ -607,7 +608,7 @@ class TargetsWhatIf(widgets.VBox):
         for key in keys:
             lever = LEVERS[key.split(":", 1)[0]]
             common = {"min": lever.minimum, "max": lever.maximum, "step": lever.step, "continuous_update": False,
-                      "style": {"description_width": "210px"}, "layout": widgets.Layout(width="460px")}
+                      "style": {"description_width": "270px"}, "layout": widgets.Layout(width="530px")}
             if lever.unit == "count":
                 slider = widgets.IntSlider(value=int(old.get(key, 0)), **common)
             else:

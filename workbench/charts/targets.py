@@ -135,7 +135,9 @@ def whatif_fan(projection, lang: str = "en", *, as_of=None, title: str | None = 
     period = parse_period(projection.period)
     start, end = period.start, period.end
     bands, lines, goal = frames["bands"], frames["lines"], frames["target"]
-    series = [t["whatif"], t["baseline"], t["pace"], t["booked"]]
+    styles = {t["whatif"]: ("#08519c", [1, 0]), t["baseline"]: ("#636363", [6, 4]), t["pace"]: ("#d62728", [2, 2]),
+              t["booked"]: ("#31a354", [1, 0])}
+    series = [name for name in styles if name in set(lines["series"])]  # the legend lists what is drawn
     x = alt.X("date:T", title=t["date"], scale=alt.Scale(domain=[start.isoformat(), end.isoformat()]),
               axis=alt.Axis(format="%m-%d", labelOverlap=True))
     band = alt.Chart(bands).mark_area(opacity=0.3).encode(
@@ -147,9 +149,9 @@ def whatif_fan(projection, lang: str = "en", *, as_of=None, title: str | None = 
     line = alt.Chart(lines).mark_line().encode(
         x=x, y=alt.Y("bookings:Q"),
         stroke=alt.Stroke("series:N", title=None, scale=alt.Scale(
-            domain=series, range=["#08519c", "#636363", "#d62728", "#31a354"])),
+            domain=series, range=[styles[name][0] for name in series])),
         strokeDash=alt.StrokeDash("series:N", title=None, scale=alt.Scale(
-            domain=series, range=[[1, 0], [6, 4], [2, 2], [1, 0]])),
+            domain=series, range=[styles[name][1] for name in series])),
         tooltip=[alt.Tooltip("series:N", title=" "), alt.Tooltip("date:T", title=t["date"]),
                  alt.Tooltip("bookings:Q", title=t["bookings"], format=",.0f")])
     rule = alt.Chart(goal).mark_rule(color="#d62728", strokeWidth=1.5).encode(y="bookings:Q")
