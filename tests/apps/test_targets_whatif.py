@@ -10,6 +10,7 @@ import pytest
 
 from workbench.apps import TargetsWhatIf
 from workbench.apps.targets_whatif import PLANS_ENV_VAR, plan_files
+from workbench.charts.targets import whatif_fan
 from workbench.incentives import compare_plans, load_plan
 from workbench.sample import generate_sample
 from workbench.targets import LEVERS
@@ -73,6 +74,8 @@ def test_moving_a_slider_changes_the_projection_odds_and_chart(whatif):
     assert _odds(whatif) != before_odds
     assert f"<b>{s['p_reach_target']:.0%}</b> (baseline {s['baseline_p_reach_target']:.0%})" in _odds(whatif)
     assert _fan_rows(whatif) != before_fan
+    fresh = whatif_fan(whatif.projection, as_of=whatif.model.as_of_).to_dict()  # the chart built anew
+    assert _fan_rows(whatif) == [fresh["datasets"][layer["data"]["name"]] for layer in fresh["layer"]]
     median_end = [r["bookings"] for r in _fan_rows(whatif)[1] if r["series"] == "What-if median"][-1]
     assert median_end == pytest.approx(np.percentile(whatif.projection.draws, 50))
     assert whatif.error.value == ""

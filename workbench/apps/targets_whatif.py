@@ -153,7 +153,7 @@ def _rate(value) -> str:
 def _records(frame: pd.DataFrame) -> list[dict]:
     """Rows as a Vega-Lite spec holds them (dates as ISO text)."""
     if "date" in frame:
-        frame = frame.assign(date=frame["date"].dt.strftime("%Y-%m-%dT%H:%M:%S"))
+        frame = frame.assign(date=np.datetime_as_string(frame["date"].to_numpy().astype("datetime64[s]"), unit="s"))
     return frame.to_dict("records")
 
 

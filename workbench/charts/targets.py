@@ -58,8 +58,8 @@ _TEXT = {
 def _path(start: pd.Timestamp, end: pd.Timestamp, first: float, last: float, n: int):
     """``n`` dates and values on the straight line from ``(start, first)`` to ``(end, last)``."""
     share = np.linspace(0.0, 1.0, n)
-    dates = (start + pd.to_timedelta((end - start).total_seconds() * share, unit="s")).round("s")
-    return dates, first + (last - first) * share
+    seconds = np.rint((end - start).total_seconds() * share).astype("int64").astype("timedelta64[s]")
+    return start.to_datetime64().astype("datetime64[s]") + seconds, first + (last - first) * share
 
 
 def whatif_fan_frames(projection, lang: str = "en", *, as_of=None) -> dict:
