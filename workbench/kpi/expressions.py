@@ -126,7 +126,8 @@ def period_keys(starts: pd.Series, freq: str) -> pd.Series:
 
 def ratio(numerator: ibis.Value, denominator: ibis.Value) -> ibis.Value:
     """``numerator / denominator`` as float, missing (not inf) when the denominator is 0 or missing."""
-    return numerator.cast(dt.float64) / denominator.cast(dt.float64).nullif(0.0)
+    value = numerator.cast(dt.float64) / denominator.cast(dt.float64).nullif(0.0)
+    return value.isinf().ifelse(ibis.null(dt.float64), value)  # a denominator so tiny it overflows
 
 
 def _hours_between(start: ibis.Value, end: ibis.Value) -> ibis.Value:

@@ -130,7 +130,7 @@ class Levers:
                     and lever.minimum - 1e-12 <= value <= lever.maximum + 1e-12
                 if lever.unit == "count":
                     ok = ok and float(value).is_integer()
-                what = f.name if f.name != "stage_conversion" else f"stage_conversion[{name!r}]"
+                what = f.name if f.name != "stage_conversion" else f"stage_conversion[{name}]"
                 check_param("Levers", what, value, f"a number from {lever.minimum:g} to {lever.maximum:g}"
                             + (" (whole reps)" if lever.unit == "count" else ""), ok)
         object.__setattr__(self, "stage_conversion", dict(self.stage_conversion))
@@ -351,12 +351,13 @@ class LeverEffects:
         n = len(self.rep_ids_)
         rep_base = np.bincount(self._fu_rep[known].astype(int), weights=base[known], minlength=n)
         rep_moved = np.bincount(self._fu_rep[known].astype(int), weights=moved[known], minlength=n)
-        team_ratio = {}
-        for team in np.unique(self.teams_):
-            mine = self._fu_team == team
-            b = base[mine].sum()
-            team_ratio[team] = moved[mine].sum() / b if b > 0 else company
-        fallback = np.array([team_ratio[t] for t in self.teams_])
+        codes, names = pd.factorize(pd.Series(self.teams_, dtype=object))
+        team_of_deal = pd.Index(names).get_indexer(pd.Series(self._fu_team, dtype=object))
+        on_team = team_of_deal >= 0
+        team_base = np.bincount(team_of_deal[on_team], weights=base[on_team], minlength=len(names))
+        team_moved = np.bincount(team_of_deal[on_team], weights=moved[on_team], minlength=len(names))
+        team_ratio = np.where(team_base > 0, team_moved / np.where(team_base > 0, team_base, 1.0), company)
+        fallback = team_ratio[codes]
         ratio = np.where(rep_base > 0, rep_moved / np.where(rep_base > 0, rep_base, 1.0), fallback)
         self._follow_cache[faster] = ratio
         return ratio

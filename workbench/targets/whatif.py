@@ -222,6 +222,7 @@ class WhatIfModel:
         self.effects_ = LeverEffects(self.lookback_months, self.prior_strength, self.ramp_months).fit(
             data, sim["period"], self.rep_ids_, sim["teams"], sim["deals"], rep_targets)
         self.notes_ = list(dict.fromkeys([*self.notes_, *self.effects_.notes_]))
+        self._prepare_fast()
         return self
 
     # -- projection ----------------------------------------------------------------------
@@ -238,6 +239,12 @@ class WhatIfModel:
         return self._row[uid]
 
     def _rows_below(self, row: int, level: str) -> list[int]:
+        cache = self.__dict__.setdefault("_below_cache", {})
+        if row not in cache:
+            cache[row] = self._find_rows_below(row, level)
+        return cache[row]
+
+    def _find_rows_below(self, row: int, level: str) -> list[int]:
         child = _CHILD[level]
         if child is None:
             return []
@@ -282,6 +289,18 @@ class WhatIfModel:
         if levers.follow_up and self.effects_.follow_up_ is None:
             notes.append("Follow-up speed left out: the follow-up effect could not be fitted.")
         m_pipe, m_new = self.effects_.multipliers(levers, members)
+        if levers.follow_up or levers.activity or levers.deal_size or hires:
+            new, pipe = self._sim["run"][members].sum(), self._sim["pipe"][members].sum()
+            share = new / (new + pipe) if new + pipe > 0 else float("nan")
+            cycles = self.effects_.won_cycles_
+            if np.isfinite(share) and share < 0.2:
+                notes.append(
+                    f"Follow-up speed, activity, deal size and reps added act on deals not created yet, which make "
+                    f"{share:.0%} of the bookings still expected in {self.period_}"
+                    + (f" (won deals take {np.median(cycles):.0f} days from creation to close at the median)"
+                       if len(cycles) else "")
+                    + ": their effect shows mostly in later periods"
+                    + ("; a quarter shows more of it." if self.period_[4:6] != "-Q" else "."))
         if levers.is_baseline:
             draws = self._baseline_draws[rows]
             rep_totals = self._baseline_draws[[self._row[f"rep:{r}"] for r, m in zip(self.rep_ids_, members) if m]]
@@ -312,59 +331,75 @@ class WhatIfModel:
         to_come = self._pipe[members] * m_pipe[members, None] + self._new[members] * m_new[members, None]
         return to_come * self._F[members] + self._sim["booked"][members, None]
 
+    def _prepare_fast(self) -> None:
+        """Arrays of everything a projection reads, so a lever change costs numpy work only."""
+        b = self._baseline_rows
+        self._base = {c: b[c].to_numpy(float) for c in ("target", "booked_to_date", "mean", "p10", "p50", "p90",
+                                                           "p_reach_target")}
+        self._base_ids = (b["entity_type"].to_numpy(object), b["entity_id"].astype(str).to_numpy(object))
+        plan = self.effects_.funnel_.plan.set_index("rep_id").reindex(self.rep_ids_)
+        self._plan = {c: plan[c].to_numpy(float) for c in ("activities", "weeks", "workdays", "target",
+                                                             "current_activities_per_workday", "deals_won_per_week")}
+        self._plan_team = np.asarray(self._sim["teams"], dtype=object)
+        mix = self.effects_.funnel_.activity_plan
+        self._mix_types = sorted(mix["type"].unique()) if len(mix) else []
+        self._mix = {}
+        for col in ("per_week", "per_workday", "current_per_workday"):
+            wide = (mix.pivot_table(index="rep_id", columns="type", values=col, aggfunc="sum")
+                    .reindex(index=self.rep_ids_, columns=self._mix_types) if len(mix) else pd.DataFrame())
+            self._mix[col] = wide.to_numpy(float) if len(mix) else np.zeros((len(self.rep_ids_), 0))
+        self._rates_known = np.isfinite(self.effects_.pass_rates_.to_numpy(float)).all(axis=1)
+        a = self.effects_.assumptions_.copy()
+        a.insert(1, "label", a["lever"].map(lambda k: LEVERS[k].label_en))
+        self._assumption_rows = a
+
     def _table(self, rows, draws) -> pd.DataFrame:
-        base = self._baseline_rows.iloc[rows].reset_index(drop=True)
+        rows = np.asarray(rows)
+        base = {k: v[rows] for k, v in self._base.items()}
         q = np.percentile(draws, [10, 50, 90], axis=1)
-        target = base["target"].to_numpy(float)
-        with np.errstate(invalid="ignore"):
-            reach = np.where(np.isfinite(target), (draws >= target[:, None]).mean(axis=1), np.nan)
-        out = pd.DataFrame({
-            "entity_type": base["entity_type"], "entity_id": base["entity_id"], "period": self.period_,
+        target = base["target"]
+        known = np.isfinite(target)
+        reach = np.full(len(rows), np.nan)
+        reach[known] = (draws[known] >= target[known, None]).mean(axis=1)
+        mean = draws.mean(axis=1)
+        return pd.DataFrame({
+            "entity_type": self._base_ids[0][rows], "entity_id": self._base_ids[1][rows], "period": self.period_,
             "target": target, "booked_to_date": base["booked_to_date"],
             "baseline_mean": base["mean"], "baseline_p10": base["p10"], "baseline_p50": base["p50"],
             "baseline_p90": base["p90"], "baseline_p_reach_target": base["p_reach_target"],
-            "mean": draws.mean(axis=1), "p10": q[0], "p50": q[1], "p90": q[2], "p_reach_target": reach,
-        })
-        out["change"] = out["mean"] - out["baseline_mean"]
-        return out[PROJECTION_COLUMNS]
+            "mean": mean, "p10": q[0], "p50": q[1], "p90": q[2], "p_reach_target": reach,
+            "change": mean - base["mean"],
+        }, columns=PROJECTION_COLUMNS)
 
     def _activity_plan(self, levers: Levers, rep_ids, members):
         """The reverse funnel of the scope's reps with the levers' rates and today's level moved."""
-        funnel = self.effects_.funnel_
-        plan = funnel.plan.set_index("rep_id").reindex(rep_ids)
         pos = np.flatnonzero(members)
+        plan = {k: v[pos] for k, v in self._plan.items()}
         steps = self.effects_._step_factors(levers)[pos]
-        rates = self.effects_.pass_rates_.to_numpy(float)[pos]
         # the rep's win chance per decided deal moves by the capped step factors and the follow-up effect
-        win = np.where(np.isfinite(rates).all(axis=1), steps.prod(axis=1), 1.0)
+        win = np.where(self._rates_known[pos], steps.prod(axis=1), 1.0)
         efficiency = win * (1.0 + levers.deal_size) * self.effects_.follow_up_ratio(levers.follow_up)[pos]
-        needed = plan["activities"].to_numpy(float) / efficiency
-        current = plan["current_activities_per_workday"].to_numpy(float) * (1.0 + levers.activity)
+        needed = plan["activities"] / efficiency
+        current = plan["current_activities_per_workday"] * (1.0 + levers.activity)
+        per_workday = needed / plan["workdays"]
         out = pd.DataFrame({
-            "rep_id": rep_ids, "team": plan["team"].to_numpy(object), "target": plan["target"].to_numpy(float),
-            "deals_won_per_week": plan["deals_won_per_week"].to_numpy(float) / (1.0 + levers.deal_size),
-            "activities_per_week": needed / plan["weeks"].to_numpy(float),
-            "activities_per_workday": needed / plan["workdays"].to_numpy(float),
-            "current_activities_per_workday": current,
+            "rep_id": rep_ids, "team": self._plan_team[pos], "target": plan["target"],
+            "deals_won_per_week": plan["deals_won_per_week"] / (1.0 + levers.deal_size),
+            "activities_per_week": needed / plan["weeks"], "activities_per_workday": per_workday,
+            "current_activities_per_workday": current, "gap_per_workday": per_workday - current,
         })
-        out["gap_per_workday"] = out["activities_per_workday"] - out["current_activities_per_workday"]
-        mix = funnel.activity_plan
-        if len(mix):
-            mix = mix[mix["rep_id"].isin(rep_ids)]
-            scale = out.set_index("rep_id")
-            ratio = (scale["activities_per_workday"] / (plan["activities"] / plan["workdays"])).fillna(1.0)
-            mix = mix.assign(per_week=mix["per_week"] * mix["rep_id"].map(ratio),
-                             per_workday=mix["per_workday"] * mix["rep_id"].map(ratio),
-                             current_per_workday=mix["current_per_workday"] * (1.0 + levers.activity))
-            mix = mix.groupby("type", as_index=False)[["per_week", "per_workday", "current_per_workday"]].sum()
-            mix = mix.sort_values("per_workday", ascending=False).reset_index(drop=True)
-        else:
-            mix = pd.DataFrame(columns=["type", "per_week", "per_workday", "current_per_workday"])
+        scale = (1.0 / efficiency)[:, None]
+        mix = pd.DataFrame({
+            "type": self._mix_types,
+            "per_week": np.nansum(self._mix["per_week"][pos] * scale, axis=0),
+            "per_workday": np.nansum(self._mix["per_workday"][pos] * scale, axis=0),
+            "current_per_workday": np.nansum(self._mix["current_per_workday"][pos], axis=0) * (1.0 + levers.activity),
+        }, columns=["type", "per_week", "per_workday", "current_per_workday"])
+        mix = mix.sort_values("per_workday", ascending=False, kind="stable").reset_index(drop=True)
         return out, mix
 
     def _assumptions(self, levers: Levers) -> pd.DataFrame:
-        a = self.effects_.assumptions_.copy()
+        a = self._assumption_rows.copy()
         moved = {k.split(":", 1)[0] for k in levers.moved()}
-        a.insert(1, "moved", a["lever"].isin(moved))
-        a.insert(1, "label", a["lever"].map(lambda k: LEVERS[k].label_en))
+        a.insert(2, "moved", [k in moved for k in a["lever"]])
         return a

@@ -200,10 +200,12 @@ def export_table(frame: pd.DataFrame, *, file: str = "<frame>", skip_patterns=DE
     def line(i):
         return " | ".join(c for c in cells[i] if c)
 
-    # blank lines: gaps in the row numbers (the reader leaves blank rows out)
-    gaps = np.flatnonzero(np.diff(rows) > 1) if n > 1 else []
+    # blank lines: gaps in the row numbers (the reader leaves blank rows out), from the header on
+    header_row = frame.attrs.get("header_row")
+    numbered = np.concatenate([[header_row], rows]) if isinstance(header_row, (int, np.integer)) and n else rows
+    gaps = np.flatnonzero(np.diff(numbered) > 1) if len(numbered) > 1 else []
     for g in gaps:
-        skipped.extend(SkippedRow(file, int(r), "blank line", "") for r in range(rows[g] + 1, rows[g + 1]))
+        skipped.extend(SkippedRow(file, int(r), "blank line", "") for r in range(numbered[g] + 1, numbered[g + 1]))
 
     drop = np.zeros(n, dtype=bool)
     if footer == "auto" and width >= 2 and n:

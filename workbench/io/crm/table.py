@@ -134,6 +134,8 @@ def _parse_field(work: TableWork, fld: str, spec: ColumnSpec | None, ftype: str,
         where = work.data.loc[invalid]
         if required:
             for idx, row in where.iterrows():
+                if idx in work.dropped:  # one quarantine entry per row: its first problem
+                    continue
                 work.quarantine.append(
                     {"table": work.table, "file": row[SRC_FILE], "row": int(row[SRC_ROW]), "column": fld,
                      "value": str(row[fld]), "reason": f"cannot read {row[fld]!r} in column {header!r} as {kind}",
