@@ -24,25 +24,24 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def voila_server(tmp_path_factory):
-    """Serve ``apps/`` with Voila on a free port; yields the base URL."""
-    runtime = tmp_path_factory.mktemp("voila")
+def _start_voila(apps: Path, runtime: Path, env: dict) -> tuple[subprocess.Popen, str]:
+    """Start Voila on ``apps`` (a folder of notebooks) with ``env`` added; return the process and base URL."""
     port = _free_port()
     env = {
         **os.environ,
         "JUPYTER_DATA_DIR": str(runtime / "data"),
         "JUPYTER_RUNTIME_DIR": str(runtime / "runtime"),
-        "WORKBENCH_DATA": str(ROOT / "sample_data"),
+        **env,
     }
     log = open(runtime / "voila.log", "w")
     proc = subprocess.Popen(
         [
-            sys.executable, "-m", "voila", str(ROOT / "apps"), "--no-browser", f"--port={port}",
+            sys.executable, "-m", "voila", str(apps), "--no-browser", f"--port={port}",
             "--Voila.ip=127.0.0.1", f"--Voila.connection_dir_root={runtime}",
         ],
         env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )
+    log.close()
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -56,10 +55,38 @@ def voila_server(tmp_path_factory):
             proc.kill()
             pytest.fail(f"Voila did not start; log:\n{(runtime / 'voila.log').read_text()[-3000:]}")
         time.sleep(0.3)
-    yield base
+    return proc, base
+
+
+def _stop_voila(proc: subprocess.Popen) -> None:
+    """Stop Voila and its kernels."""
     os.killpg(proc.pid, signal.SIGTERM)
     try:
         proc.wait(timeout=15)
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
-    log.close()
+
+
+@pytest.fixture(scope="session")
+def voila_server(tmp_path_factory):
+    """Serve ``apps/`` with Voila on a free port; yields the base URL."""
+    proc, base = _start_voila(ROOT / "apps", tmp_path_factory.mktemp("voila"),
+                             {"WORKBENCH_DATA": str(ROOT / "sample_data")})
+    yield base
+    _stop_voila(proc)
+
+
+@pytest.fixture(scope="session")
+def serve_voila(tmp_path_factory):
+    """A function ``serve(apps, env) -> base URL`` serving another folder of notebooks with ``env`` added
+    (e.g. a smaller ``WORKBENCH_DATA``); every server it starts stops at the end of the session."""
+    procs = []
+
+    def serve(apps: Path, env: dict) -> str:
+        proc, base = _start_voila(apps, tmp_path_factory.mktemp("voila"), env)
+        procs.append(proc)
+        return base
+
+    yield serve
+    for proc in procs:
+        _stop_voila(proc)

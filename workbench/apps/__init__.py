@@ -2,8 +2,8 @@
 
 Each app notebook is a few cells that import a panel from here, connect it to data
 and display it; all behaviour lives in these classes so it can be tested without a
-browser. :class:`ForecastOutlook`, :class:`TeamDiagnosis` and :class:`CoachingPanel` are imported on first
-use, so an app does not pay for loading the libraries only another app needs.
+browser. :class:`ForecastOutlook`, :class:`TeamDiagnosis`, :class:`CoachingPanel` and
+:class:`TargetsWhatIf` are imported on first use, so an app does not pay for loading the libraries only another app needs.
 """
 
 import importlib
@@ -11,12 +11,13 @@ import importlib
 from workbench.apps.common import ErrorBox, chart_widget, default_data_source
 from workbench.apps.kpi_scorecard import KpiScorecard
 
-__all__ = ["CoachingPanel", "ErrorBox", "ForecastOutlook", "KpiScorecard", "TeamDiagnosis", "chart_widget",
-           "default_data_source"]
+__all__ = ["CoachingPanel", "ErrorBox", "ForecastOutlook", "KpiScorecard", "TargetsWhatIf", "TeamDiagnosis",
+           "chart_widget", "default_data_source"]
 
 _LAZY = {
     "CoachingPanel": "workbench.apps.coaching",
     "ForecastOutlook": "workbench.apps.forecast_outlook",
+    "TargetsWhatIf": "workbench.apps.targets_whatif",
     "TeamDiagnosis": "workbench.apps.team_diagnosis",
 }
 

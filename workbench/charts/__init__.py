@@ -9,6 +9,7 @@ from workbench.charts.diagnose import driver_waterfall, follow_up_curve, funnel_
 from workbench.charts.forecast import backtest_accuracy_chart, calibration_chart, forecast_fan_chart
 from workbench.charts.kpi import kpi_bar_chart, kpi_trend_chart
 from workbench.charts.review import review_trend_chart
+from workbench.charts.targets import whatif_fan
 
 __all__ = [
     "kpi_bar_chart",
@@ -23,4 +24,5 @@ __all__ = [
     "plan_chart",
     "effectiveness_chart",
     "review_trend_chart",
+    "whatif_fan",
 ]

@@ -128,6 +128,8 @@ class WhatIfModel:
     Attributes
     ----------
     period_ : str
+    as_of_ : Timestamp
+        When the bookings to date were counted (the period start when nothing is booked yet).
     shock_sd_ : float
         The shared period shock used (from the pipeline backtest unless given).
     baseline_ : DataFrame
@@ -198,6 +200,7 @@ class WhatIfModel:
         sim = pipeline_draws(deals, data, period, n_sims=self.n_sims, seed=self.seed)
         self._sim = sim
         self.period_ = sim["period"].label
+        self.as_of_ = pd.Timestamp(sim["as_of"])
         self.baseline_ = summarise_draws(sim, shock_sd=self.shock_sd_, shock_company_share=self.shock_company_share_,
                                          seed=self.seed)
         from workbench.forecast.simulation import entity_draws
