@@ -160,3 +160,15 @@ def test_forecast_outlook_shows_a_hostile_team_and_its_deals_as_text():
     text = shown_text(panel)
     assert f"{PAYLOADS['team']} · " in text  # the status line and the headline
     assert PAYLOADS["product"] in "".join(_Markup(panel.deals_html.value).texts)  # the deals' top factors
+
+
+def test_targets_whatif_shows_hostile_teams_reps_and_regions_as_text(hostile):
+    from workbench.apps import TargetsWhatIf
+
+    data, _ = hostile
+    panel = TargetsWhatIf(data, shock_sd=0.3, n_sims=200)
+    assert panel.error.value == ""
+    panel.team = PAYLOADS["team"]
+    assert panel.error.value == ""
+    text = shown_text(panel)
+    assert PAYLOADS["team"] in text and PAYLOADS["rep_id"] in text  # the headline and the scope's reps

@@ -16,7 +16,6 @@ A model is fitted once per period length (month, quarter); a slider change only 
 
 from __future__ import annotations
 
-import html
 import os
 import time
 from contextlib import contextmanager
@@ -33,6 +32,7 @@ from workbench.charts.targets import whatif_fan, whatif_fan_frames
 from workbench.formatting import natural_key
 from workbench.incentives import PAYOUT_FIGURES, compare_plans, load_plan, payout_label, simulate_payouts
 from workbench.io.load import as_sales_data
+from workbench.markup import escape_html
 from workbench.params import check_choice, check_lang
 from workbench.targets.levers import LEVERS, Levers
 
@@ -426,7 +426,7 @@ class TargetsWhatIf(widgets.VBox):
         p = self.projection
         s = p.summary
         self._draw_fan()
-        head = self._t("headline", scope=html.escape(self._scope_label()), period=p.period, mean=_money(s["mean"]),
+        head = self._t("headline", scope=escape_html(self._scope_label()), period=p.period, mean=_money(s["mean"]),
                        p10=_money(s["p10"]), p90=_money(s["p90"]))
         base = self._t("vs_baseline", mean=_money(s["baseline_mean"]), change=_signed(s["change"]))
         if np.isfinite(s["target"]):
@@ -514,7 +514,7 @@ class TargetsWhatIf(widgets.VBox):
             self._t("today_day"): mix["current_per_workday"].map(_rate),
         })
         self.plan_html.value = (
-            f"<p>{html.escape(self._t('plan_intro'))}</p><b>{self._t('by_type')}</b>"
+            f"<p>{escape_html(self._t('plan_intro'))}</p><b>{self._t('by_type')}</b>"
             + html_table(by_type, css_class="wb-activity-mix", numeric=list(by_type.columns[1:]), index=False)
             + f"<br><b>{self._t('by_rep')}</b>"
             + html_table(by_rep, css_class="wb-activity-plan", numeric=list(by_rep.columns[2:]), index=False))
@@ -534,7 +534,7 @@ class TargetsWhatIf(widgets.VBox):
     def _draw_payouts(self) -> None:
         if not self._plans:
             where = str(self._plans_folder) if self._plans_folder is not None else "docs/"
-            self.payout_html.value = f"<p>{html.escape(self._t('no_plans', where=where, env=PLANS_ENV_VAR))}</p>"
+            self.payout_html.value = f"<p>{escape_html(self._t('no_plans', where=where, env=PLANS_ENV_VAR))}</p>"
             return
         if self.payouts is None:
             self.payout_html.value = ""
@@ -571,11 +571,11 @@ class TargetsWhatIf(widgets.VBox):
                                      period_unit=unit_words[self.freq]))
         if self._skipped:
             notes.append(self._t("skipped", files=", ".join(p.name for p in self._skipped)))
-        notes_html = "".join(f'<div class="wb-note" style="color:#5f4b00">{html.escape(n)}</div>' for n in notes)
+        notes_html = "".join(f'<div class="wb-note" style="color:#5f4b00">{escape_html(n)}</div>' for n in notes)
         self.payout_html.value = (
-            f"<p>{html.escape(self._t('pay_intro'))}</p><b>{self._t('pay_totals')}</b>"
+            f"<p>{escape_html(self._t('pay_intro'))}</p><b>{self._t('pay_totals')}</b>"
             + html_table(totals, css_class="wb-payout-compare", numeric=list(totals.columns[1:]), index=False)
-            + f"<br><b>{html.escape(self._t('pay_by_rep', plan=name_a))}</b>"
+            + f"<br><b>{escape_html(self._t('pay_by_rep', plan=name_a))}</b>"
             + html_table(by_rep, css_class="wb-payouts", numeric=list(by_rep.columns[1:]), index=False)
             + notes_html)
 
@@ -589,7 +589,7 @@ class TargetsWhatIf(widgets.VBox):
             self._t("source"): a["source"].astype(str),
         })
         notes = list(dict.fromkeys([*self.projection.notes, *self.model.notes_]))
-        notes_html = ("<ul>" + "".join(f"<li>{html.escape(n)}</li>" for n in notes) + "</ul>") if notes else \
+        notes_html = ("<ul>" + "".join(f"<li>{escape_html(n)}</li>" for n in notes) + "</ul>") if notes else \
             f"<p>{self._t('no_notes')}</p>"
         self.details_html.value = (
             f'<div class="wb-whatif-assumptions"><b>{self._t("assumptions")}</b>'
@@ -673,7 +673,7 @@ class TargetsWhatIf(widgets.VBox):
             self.freq_picker.value = freq
             self._set_scope_options()
         self.levers_title.value = f"<h3 style=\"margin:4px 0\">{self._t('levers')}</h3>"
-        self.levers_help.value = f"<small>{html.escape(self._t('levers_help'))}</small>"
+        self.levers_help.value = f"<small>{escape_html(self._t('levers_help'))}</small>"
         self.reset_button.description = self._t("reset")
         self._label_sliders()
         for i, key in enumerate(("tab_scope", "tab_plan", "tab_pay")):
@@ -703,7 +703,7 @@ class TargetsWhatIf(widgets.VBox):
             self.error.clear()
             if self.freq not in self._models:
                 what = self._t("month" if self.freq == "M" else "quarter")
-                self.status.value = f'<i class="wb-computing">{html.escape(self._t("fitting", what=what))}</i>'
+                self.status.value = f'<i class="wb-computing">{escape_html(self._t("fitting", what=what))}</i>'
             model = self.model
             self.status.value = ""
             with self._holding():
