@@ -149,3 +149,14 @@ def test_baseline_is_the_headline_forecasts_pipeline_view(whatif_data):
         assert row["baseline_p_reach_target"] == odds.loc[("team", team), "p_reach_target"]
         assert row["baseline_mean"] == odds.loc[("team", team), "mean"]
     assert isinstance(model.baseline_, pd.DataFrame)
+
+
+def test_notes_and_assumptions_come_in_chinese_too(whatif_model):
+    scope = ("team", _team(whatif_model))
+    en = whatif_model.project(Levers(activity=0.2), scope).notes
+    zh = whatif_model.project(Levers(activity=0.2), scope, lang="zh").notes
+    assert len(en) == len(zh) and any("尚未创建的商机" in n for n in zh)
+    a = whatif_model.effects_.assumptions_
+    assert a[["figure_zh", "source_zh"]].notna().all().all() and (a["figure_zh"] != a["figure"]).all()
+    with pytest.raises(ValueError, match="lang"):
+        whatif_model.project(scope=scope, lang="fr")

@@ -378,7 +378,7 @@ class TargetsWhatIf(widgets.VBox):
             self.error.clear()
             started = time.perf_counter()
             model = self.model
-            self.projection = model.project(self.levers, self.scope)
+            self.projection = model.project(self.levers, self.scope, lang=self.lang)
             self.n_projections_ += 1
             self.timings_["project"] = time.perf_counter() - started
             self._draw_main()
@@ -583,10 +583,10 @@ class TargetsWhatIf(widgets.VBox):
         a = self.projection.assumptions
         shown = pd.DataFrame({
             self._t("lever"): [LEVERS[k].label(self.lang) if k in LEVERS else k for k in a["lever"]],
-            self._t("what"): a["figure"].astype(str),
+            self._t("what"): a["figure_zh" if self.lang == "zh" else "figure"].astype(str),
             self._t("value"): a["value"].map(lambda v: "–" if not np.isfinite(v) else f"{v:,.3g}"),
             self._t("moved"): a["moved"].map(lambda m: "✓" if m else ""),
-            self._t("source"): a["source"].astype(str),
+            self._t("source"): a["source_zh" if self.lang == "zh" else "source"].astype(str),
         })
         notes = list(dict.fromkeys([*self.projection.notes, *self.model.notes_]))
         notes_html = ("<ul>" + "".join(f"<li>{escape_html(n)}</li>" for n in notes) + "</ul>") if notes else \
@@ -717,11 +717,7 @@ class TargetsWhatIf(widgets.VBox):
     def _on_lang(self, change=None):
         self._apply_language()
         if self.projection is not None:
-            try:
-                self._draw_main()
-                self._draw_details()
-            except Exception as exc:  # shown to the viewer instead of a hidden traceback
-                self.error.show(exc)
+            self.recompute()  # the projection's notes are written in the language asked for
 
     def _on_tab(self, change=None):
         try:

@@ -192,9 +192,9 @@ class LeverEffects:
     funnel_ : ReverseFunnel
         The reverse funnel of every rep at the period's target (the activity plan).
     assumptions_ : DataFrame
-        ``lever, figure, value, source``: every number a lever rests on.
-    notes_ : list of str
-        Levers that cannot move here, and why.
+        ``lever, figure, value, source, figure_zh, source_zh``: every number a lever rests on.
+    notes_, notes_zh_ : list of str
+        Levers that cannot move here, and why (English, 中文).
     """
 
     def __init__(self, lookback_months: int = 12, prior_strength: float = 20.0, ramp_months: int = 6):
@@ -229,8 +229,13 @@ class LeverEffects:
         self.rep_ids_ = [str(r) for r in rep_ids]
         self.teams_ = np.asarray([str(t) for t in teams])
         self.period_ = period
-        self.notes_ = []
+        self.notes_, self.notes_zh_ = [], []
         assumptions = []
+
+        def note(en: str, zh: str) -> None:
+            self.notes_.append(en)
+            self.notes_zh_.append(zh)
+
         rep_pos = {r: i for i, r in enumerate(self.rep_ids_)}
         prep = prepare(data, window=self.lookback_months)
         self.window_ = prep.window.label
@@ -256,8 +261,9 @@ class LeverEffects:
                         rates[rep_pos[str(rep)], j] = v
         self.pass_rates_ = pd.DataFrame(rates, index=self.rep_ids_, columns=self.steps_)
         if not covered:
-            self.notes_.append("Conversion: no rep's team was active in the window, so no pass rate is known; "
-                               "conversion changes are applied uncapped.")
+            note("Conversion: no rep's team was active in the window, so no pass rate is known; "
+                 "conversion changes are applied uncapped.",
+                 "转化率：窗口期内没有任何销售所在的团队有数据，通过率未知；转化率变化未设上限。")
         # open deals: position, first step still ahead, expected bookings
         self._deal_rep = deals["rep_pos"].to_numpy(int)
         stage_index = {s: i for i, s in enumerate(data.stages)}
@@ -273,8 +279,9 @@ class LeverEffects:
         self.follow_up_ = fit_follow_up_effect(prep.closed, stage_control=config.follow_up_stage_control,
                                                level=config.level)
         if self.follow_up_ is None:
-            self.notes_.append("Follow-up speed cannot move: too few decided deals with a known first touch "
-                               "to fit the follow-up effect.")
+            note("Follow-up speed cannot move: too few decided deals with a known first touch "
+                 "to fit the follow-up effect.",
+                 "跟进提速无法计算：首次接触时间已知的已决商机太少，无法拟合跟进效应。")
         else:
             usable = prep.closed[prep.closed["follow_up_hours"].notna() & (prep.closed["amount"] > 0)]
             self._fu_rep = usable["rep_id"].astype(str).map(rep_pos).to_numpy(float)
@@ -286,7 +293,10 @@ class LeverEffects:
             assumptions.append(("follow_up", "coefficient on log1p(follow-up hours)", fu.coef,
                                 f"{fu.n_deals} decided deals over {self.window_}; {fu.level:.0%} CI "
                                 f"{fu.ci_low:.3f} to {fu.ci_high:.3f}"
-                                + ("" if fu.significant else " (not significant: the effect may be zero)")))
+                                + ("" if fu.significant else " (not significant: the effect may be zero)"),
+                                "log1p(跟进小时数) 的系数",
+                                f"{self.window_} 的 {fu.n_deals} 个已决商机；{fu.level:.0%} 置信区间 "
+                                f"{fu.ci_low:.3f} 至 {fu.ci_high:.3f}" + ("" if fu.significant else "（不显著：效应可能为零）")))
         # cycles of the window's won deals
         won = prep.closed_with_ramp[prep.closed_with_ramp["won"]]
         self.won_cycles_ = ((won["closed_at"] - won["created_at"]).dt.total_seconds() / 86400.0).to_numpy(float)
@@ -294,27 +304,33 @@ class LeverEffects:
         self._cycle_base = cycle_share_of_new_deals(self.won_cycles_, self.period_days_)
         assumptions.append(("cycle", "median cycle of won deals (days)",
                             float(np.median(self.won_cycles_)) if len(self.won_cycles_) else np.nan,
-                            f"{len(self.won_cycles_)} won deals over {self.window_}"))
+                            f"{len(self.won_cycles_)} won deals over {self.window_}",
+                            "赢单商机周期中位数（天）", f"{self.window_} 的 {len(self.won_cycles_)} 个赢单商机"))
         assumptions.append(("cycle", "share of new deals closing in the period", self._cycle_base,
-                            "created evenly over the period, cycles of the window's won deals"))
+                            "created evenly over the period, cycles of the window's won deals",
+                            "新商机在本期内成交的比例", "假设商机在期内均匀创建，采用窗口期内赢单商机的周期"))
         # ramp of added reps
         curve = ramp_curve(data, ramp_months=self.ramp_months, before=period.start)
         months = 3 if period.freq == "Q" else 1
         if curve.empty:
             self.ramp_share_ = float("nan")
-            self.notes_.append("Reps added cannot be projected: the data's hires give no ramp curve.")
+            note("Reps added cannot be projected: the data's hires give no ramp curve.",
+                 "无法预测新增销售：数据中的新员工得不出爬坡曲线。")
         else:
             share = curve.set_index("months_since_hire")["share"]
             self.ramp_share_ = float(np.mean([share.get(m, 1.0) for m in range(months)]))
             assumptions.append(("headcount", "share of a tenured rep's new business in the first period",
                                 self.ramp_share_, f"ramp curve of the data's hires (first {self.ramp_months} "
-                                "months since hire)"))
+                                "months since hire)", "新员工首期新业务占资深销售的比例",
+                                f"数据中新员工的爬坡曲线（入职后前 {self.ramp_months} 个月）"))
         for j, step in enumerate(self.steps_):
             assumptions.append(("stage_conversion", f"median pass rate {step}",
                                 float(np.nanmedian(rates[:, j])) if np.isfinite(rates[:, j]).any() else np.nan,
                                 f"reps' rates over {self.window_}, shrunk toward the team "
-                                f"(prior {self.prior_strength:g} deals)"))
-        self.assumptions_ = pd.DataFrame(assumptions, columns=["lever", "figure", "value", "source"])
+                                f"(prior {self.prior_strength:g} deals)", f"{step} 通过率中位数",
+                                f"各销售在 {self.window_} 的通过率，向团队收缩（先验 {self.prior_strength:g} 个商机）"))
+        self.assumptions_ = pd.DataFrame(assumptions,
+                                         columns=["lever", "figure", "value", "source", "figure_zh", "source_zh"])
         self._follow_cache = {}
         return self
 

@@ -34,7 +34,7 @@ from workbench.contract import ENTITY_TYPES
 from workbench.errors import DataError
 from workbench.forecast.simulation import pipeline_draws, shock_factors, summarise_draws
 from workbench.io.load import as_sales_data
-from workbench.params import check_choice, check_param
+from workbench.params import check_choice, check_lang, check_param
 from workbench.periods import normalize_freq
 from workbench.targets.levers import LEVERS, LeverEffects, Levers
 
@@ -255,7 +255,7 @@ class WhatIfModel:
                 out.append(i)
         return out
 
-    def project(self, levers: Levers | None = None, scope=("company", "company")) -> Projection:
+    def project(self, levers: Levers | None = None, scope=("company", "company"), lang: str = "en") -> Projection:
         """The scope's bookings distribution with ``levers`` applied to its reps.
 
         Parameters
@@ -265,6 +265,8 @@ class WhatIfModel:
         scope : (entity_type, entity_id)
             ``("team", "East")``, ``("rep", "R007")``, ``("region", "North")`` or
             ``("company", "company")``.
+        lang : {"en", "zh"}
+            Language of the projection's notes.
 
         Returns
         -------
@@ -278,29 +280,39 @@ class WhatIfModel:
         row = self._scope_row(scope)
         members = self._S[row] > 0
         rows = [row, *self._rows_below(row, level)]
+        check_lang("WhatIfModel.project", lang)
         notes = []
+
+        def note(en: str, zh: str) -> None:
+            notes.append(zh if lang == "zh" else en)
+
         hires = int(levers.headcount)
         if level == "rep" and hires:
-            notes.append("Reps added apply to a team, region or the company, not to one rep: left out.")
+            note("Reps added apply to a team, region or the company, not to one rep: left out.",
+                 "新增销售适用于团队、区域或公司，不适用于单个销售：已忽略。")
             hires = 0
         if hires and not np.isfinite(self.effects_.ramp_share_):
-            notes.append("Reps added left out: the data's hires give no ramp curve.")
+            note("Reps added left out: the data's hires give no ramp curve.",
+                 "已忽略新增销售：数据中的新员工得不出爬坡曲线。")
             hires = 0
         if levers.follow_up and self.effects_.follow_up_ is None:
-            notes.append("Follow-up speed left out: the follow-up effect could not be fitted.")
+            note("Follow-up speed left out: the follow-up effect could not be fitted.",
+                 "已忽略跟进提速：无法拟合跟进效应。")
         m_pipe, m_new = self.effects_.multipliers(levers, members)
         if levers.follow_up or levers.activity or levers.deal_size or hires:
             new, pipe = self._sim["run"][members].sum(), self._sim["pipe"][members].sum()
             share = new / (new + pipe) if new + pipe > 0 else float("nan")
             cycles = self.effects_.won_cycles_
             if np.isfinite(share) and share < 0.2:
-                notes.append(
-                    f"Follow-up speed, activity, deal size and reps added act on deals not created yet, which make "
-                    f"{share:.0%} of the bookings still expected in {self.period_}"
-                    + (f" (won deals take {np.median(cycles):.0f} days from creation to close at the median)"
-                       if len(cycles) else "")
-                    + ": their effect shows mostly in later periods"
-                    + ("; a quarter shows more of it." if self.period_[4:6] != "-Q" else "."))
+                monthly = self.period_[4:6] != "-Q"
+                note(f"Follow-up speed, activity, deal size and reps added act on deals not created yet, which make "
+                     f"{share:.0%} of the bookings still expected in {self.period_}"
+                     + (f" (won deals take {np.median(cycles):.0f} days from creation to close at the median)"
+                        if len(cycles) else "")
+                     + ": their effect shows mostly in later periods" + ("; a quarter shows more of it." if monthly else "."),
+                     f"跟进速度、活动量、平均成交额和新增销售作用于尚未创建的商机，它们只占 {self.period_} 预计待签约额的 "
+                     f"{share:.0%}" + (f"（赢单商机从创建到成交的中位数为 {np.median(cycles):.0f} 天）" if len(cycles) else "")
+                     + "：其效果主要体现在之后的周期" + ("；按季度查看能看到更多。" if monthly else "。"))
         if levers.is_baseline:
             draws = self._baseline_draws[rows]
             rep_totals = self._baseline_draws[[self._row[f"rep:{r}"] for r, m in zip(self.rep_ids_, members) if m]]
@@ -323,7 +335,7 @@ class WhatIfModel:
             draws=draws[0], baseline_draws=self._baseline_draws[row],
             rep_draws=pd.DataFrame(rep_totals, index=pd.Index(rep_ids, name="rep_id")),
             activity_plan=plan, activity_mix=mix, assumptions=self._assumptions(levers),
-            notes=[*notes, *self.effects_.notes_])
+            notes=[*notes, *(self.effects_.notes_zh_ if lang == "zh" else self.effects_.notes_)])
 
     def _rep_totals(self, m_pipe, m_new, members) -> np.ndarray:
         """Bookings per rep of the scope and simulation: booked + the parts still to come, scaled, times the shock
