@@ -174,3 +174,33 @@ def test_secret_is_not_in_the_case_folder(tmp_path):
     folder = build(tmp_path, "symlink-outside-data-folder")
     inside = [p for p in folder.rglob("*") if not p.is_symlink() and p.is_file()]
     assert all(SECRET not in p.read_text(encoding="utf-8", errors="ignore") for p in inside)
+
+
+def test_crm_import_of_a_folder_refuses_a_link_out_of_it(tmp_path):
+    from workbench.io.crm import import_files
+
+    folder = tmp_path / "export"
+    folder.mkdir()
+    secret = tmp_path / "secret.csv"
+    secret.write_text(SECRET + "\n", encoding="utf-8")
+    (folder / "opportunities.csv").symlink_to(secret)
+    with pytest.raises(DataError) as caught:
+        import_files(folder, preset="salesforce")
+    assert "symbolic link" in str(caught.value) and "SECRET" not in str(caught.value)
+
+
+def test_crm_import_quarantines_an_unbalanced_quote_by_line(tmp_path):
+    from pathlib import Path
+
+    from workbench.io.crm import import_files
+
+    fixture = Path(__file__).parent / "crm" / "fixtures" / "salesforce_opportunities.csv"
+    lines = fixture.read_text(encoding="utf-8-sig").split("\n")
+    lines[2] = lines[2].replace('"Send revised quote"', '"Send revised quote')  # the quote never closes
+    path = tmp_path / "salesforce_opportunities.csv"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    clean = import_files(fixture, preset="salesforce").data
+    broken = import_files(path, preset="salesforce").data
+    q = broken.quarantine[broken.quarantine["check"] == "malformed_row"]
+    assert q["row"].tolist() == [3] and "unbalanced quote" in q["reason"].iloc[0]
+    assert broken.rows_loaded["opportunities"] == clean.rows_loaded["opportunities"] - 1

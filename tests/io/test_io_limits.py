@@ -134,3 +134,13 @@ def test_limit_errors_reach_the_cli_as_messages(tmp_path):
         code = main(["validate", str(tmp_path)])
     assert code != 0
     assert "3,000 columns, more than 2,000" in err.getvalue() and "Traceback" not in err.getvalue()
+
+
+def test_process_wide_limits_can_be_replaced(monkeypatch, tmp_path):
+    import workbench.io.limits as limits
+
+    monkeypatch.setattr(limits, "LIMITS", limits.LIMITS.replace(max_columns="3"))
+    path = tmp_path / "reps.csv"
+    path.write_text("rep_id,name,team,region\nR1,Ann,East,North\n", encoding="utf-8")
+    with pytest.raises(DataError, match="max_columns = 3"):
+        read_table_file(path)

@@ -71,11 +71,6 @@ class TextScan:
     nul_at: int | None = None
 
 
-class _Undecodable(Exception):
-    def __init__(self, offset: int):
-        self.offset = offset
-
-
 def _refuse_line(path: Path, line_no: int, limits: InputLimits) -> DataError:
     return DataError(
         f"{path}: line {line_no:,} is longer than {format_size(limits.max_line_bytes)}; a table's line "
@@ -85,7 +80,8 @@ def _refuse_line(path: Path, line_no: int, limits: InputLimits) -> DataError:
     )
 
 
-def _scan_with(path: Path, encoding: str, limits: InputLimits) -> TextScan:
+def _scan_with(path: Path, encoding: str, limits: InputLimits) -> TextScan | int:
+    """The scan, or the byte offset of the first byte ``encoding`` cannot decode."""
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
     wide = codecs.lookup(encoding).name.startswith(("utf-16", "utf-32"))
     lf = cr = crlf = 0
@@ -97,7 +93,7 @@ def _scan_with(path: Path, encoding: str, limits: InputLimits) -> TextScan:
             try:
                 text = decoder.decode(chunk)
             except UnicodeDecodeError as err:
-                raise _Undecodable(offset + err.start) from None
+                return offset + err.start
             if wide:  # count on the decoded text (bytes of a line = 2 per code unit, about)
                 data, nl, ret, nul = text, "\n", "\r", "\x00"
             else:  # ASCII-compatible encodings: line breaks and NUL are single bytes
@@ -131,7 +127,7 @@ def _scan_with(path: Path, encoding: str, limits: InputLimits) -> TextScan:
         try:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError as err:
-            raise _Undecodable(offset + err.start) from None
+            return offset + err.start
     lines = lf + cr - crlf
     if last and last not in ("\n", "\r", b"\n", b"\r"):
         lines += 1
@@ -151,11 +147,12 @@ def scan_text(path, encoding: str | None, candidates, limits: InputLimits) -> Te
     failures = []
     for name in ((encoding,) if encoding else tuple(candidates)):
         try:
-            return _scan_with(path, name, limits)
-        except _Undecodable as err:
-            failures.append(f"{name} (byte {err.offset:,})")
+            scan = _scan_with(path, name, limits)
         except LookupError:
             raise DataError(f"{path}: unknown encoding {name!r}.", file=path) from None
+        if isinstance(scan, TextScan):
+            return scan
+        failures.append(f"{name} (byte {scan:,})")
     tried = ", ".join(failures)
     raise DataError(
         f"{path}: cannot decode the file as text; tried {tried}. Save it as UTF-8 "
@@ -183,10 +180,6 @@ def _fields_alone(text: str, delimiter: str) -> list[str]:
         return text.rstrip("\r\n").split(delimiter)
 
 
-class _Abort(Exception):
-    """The next line is a whole row: the quoted cell being read never closed."""
-
-
 class _LineFeed:
     """Physical lines for :func:`csv.reader`, remembering which lines the current record used."""
 
@@ -198,6 +191,7 @@ class _LineFeed:
         self.used: list[tuple[int, str]] = []
         self.pending: str | None = None
         self.eof_in_record = False
+        self.aborted = False  # the next line is a whole row: the open quoted cell never closed
 
     def __iter__(self):
         return self
@@ -229,7 +223,8 @@ class _LineFeed:
                 raise StopIteration
         if self.used and self._breaks_record(text):
             self.pending = text
-            raise _Abort
+            self.aborted = True
+            raise StopIteration  # ends the record here; split_records sees `aborted`
         self.used.append((self.next_line, text))
         self.next_line += 1
         return text
@@ -300,8 +295,11 @@ def split_records(handle, delimiter: str, *, width: int, first_line: int, max_ce
             try:
                 record = next(reader)
             except StopIteration:
-                break
-            except _Abort:
+                record = None
+            except csv.Error as err:
+                record = err
+            if feed.aborted:
+                feed.aborted = False
                 start, resume = feed.used[0][0], feed.next_line
                 quarantine(feed.used,
                            f"unbalanced quote: a quoted cell opens on line {start} and does not close before "
@@ -309,13 +307,16 @@ def split_records(handle, delimiter: str, *, width: int, first_line: int, max_ce
                            f"inside the unclosed quoted cell that opens on line {start}")
                 reader = csv.reader(feed, delimiter=delimiter)
                 continue
-            except csv.Error as err:
+            if record is None:
+                break
+            if isinstance(record, csv.Error):
+                err = record
                 used = feed.used
                 if not used:  # pragma: no cover - csv fails only after reading a line
                     break
                 start = used[0][0]
                 if "field larger" in str(err) and len(used) == 1:
-                    first = (f"a cell is longer than {max_cell_chars:,} characters; "
+                    first = (f"a cell is longer than {max_cell_chars:,} characters. "
                              + limit_hint("max_cell_chars", max_cell_chars))
                 elif "field larger" in str(err):
                     first = (f"unbalanced quote: a quoted cell opens on line {start} and runs past "

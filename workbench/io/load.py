@@ -28,6 +28,7 @@ import pandas as pd
 from workbench.contract import TABLES
 from workbench.errors import DataError
 from workbench.io.limits import using_limits
+from workbench.io.paths import refuse_outside_links
 from workbench.io.readers import EXCEL_EXTENSIONS, SUPPORTED_EXTENSIONS, read_table_file
 from workbench.io.sales_data import SalesData
 from workbench.io.validate import normalize_column_name, validate_tables
@@ -42,23 +43,6 @@ _STAGE_NAMES = ("stages",)
 def _table_name(stem: str) -> str | None:
     name = normalize_column_name(stem)
     return name if name in TABLES else None
-
-
-def _refuse_outside_links(folder: Path, path: Path) -> None:
-    """A symbolic link in the data folder must point inside it: refuse it otherwise, unread.
-
-    The message names the link only, never its target or the target's content.
-    """
-    if not path.is_symlink():
-        return
-    try:
-        path.resolve(strict=True).relative_to(folder.resolve())
-    except (OSError, RuntimeError, ValueError):
-        raise DataError(
-            f"{path}: is a symbolic link to a file outside the data folder (or to nothing); refused, "
-            f"nothing was read. Copy the file into {folder} instead of linking to it.",
-            file=path,
-        ) from None
 
 
 def _refuse_duplicate_columns(path: Path, frame: pd.DataFrame, table: str) -> None:
@@ -87,7 +71,7 @@ def _load_folder(folder: Path, stages) -> SalesData:
     for path in sorted(folder.iterdir()):
         if path.name.startswith((".", "~$")):
             continue
-        _refuse_outside_links(folder, path)
+        refuse_outside_links(folder, path)
         if not path.is_file():
             continue
         suffix = path.suffix.lower()
