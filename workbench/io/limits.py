@@ -147,7 +147,10 @@ def _from_environment(base: InputLimits) -> InputLimits:
             try:
                 changes[name] = parse_size(raw)
             except ValueError as err:
-                raise ValueError(f"environment variable WORKBENCH_{name.upper()}: {err}") from None
+                from workbench.errors import DataError  # a ValueError the commands report as a message
+
+                raise DataError(f"environment variable WORKBENCH_{name.upper()}: {err}; unset it or give "
+                                f"a number such as 5000 or 8GB.") from None
     return replace(base, **changes) if changes else base
 
 
