@@ -204,3 +204,15 @@ def test_crm_import_quarantines_an_unbalanced_quote_by_line(tmp_path):
     q = broken.quarantine[broken.quarantine["check"] == "malformed_row"]
     assert q["row"].tolist() == [3] and "unbalanced quote" in q["reason"].iloc[0]
     assert broken.rows_loaded["opportunities"] == clean.rows_loaded["opportunities"] - 1
+
+
+def test_duplicate_contract_column_in_a_workbook_is_an_error_too(tmp_path):
+    import pandas as pd
+
+    folder = build(tmp_path, "csv-unclosed-quote")
+    deals = pd.read_csv(folder / "opportunities.csv", dtype=str, nrows=5)
+    deals.insert(3, "amount", deals["amount"], allow_duplicates=True)
+    (folder / "opportunities.csv").unlink()
+    deals.to_excel(folder / "opportunities.xlsx", index=False)
+    with pytest.raises(DataError, match=r"opportunities.xlsx: column 'amount' appears 2 times .*columns 4 and 10"):
+        workbench.load(folder)

@@ -544,10 +544,9 @@ def _read_excel(path: Path, *, sheet: str | None, table: str | None, expected_co
     body = text_rows[header_at + 1:]
     width = len(header)
     body = [r[:width] + [""] * (width - len(r)) for r in body]
-    frame = pd.DataFrame(body, columns=header, dtype="str") if body else pd.DataFrame(
-        {c: pd.Series([], dtype="str") for c in header})
-    if len(set(header)) != len(header):
-        frame.columns = header
+    names = _mangle_duplicates(header)  # a repeated header is amount, amount.1 (as for CSV)
+    frame = pd.DataFrame(body, columns=names, dtype="str") if body else pd.DataFrame(
+        {c: pd.Series([], dtype="str") for c in names})
     first_row = header_at + 2  # to_python(skip_empty_area=False) starts at A1
     frame.index = pd.RangeIndex(first_row, first_row + len(frame), name="row")
     frame = _drop_unnamed_empty_columns(_drop_empty_rows(frame))
