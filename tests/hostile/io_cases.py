@@ -29,7 +29,10 @@ def write_base(folder: Path) -> None:
     from workbench.sample import write_sample
 
     if not _BASE:
+        import atexit
+
         base = Path(tempfile.mkdtemp(prefix="hostile-io-base-"))
+        atexit.register(shutil.rmtree, base, ignore_errors=True)
         write_sample(base, n_reps=6, months=6, seed=1)
         _BASE.append(base)
     shutil.copytree(_BASE[0], folder, dirs_exist_ok=True)
