@@ -27,6 +27,8 @@ import pandas as pd
 
 from workbench.contract import TABLES
 from workbench.errors import DataError
+from workbench.io.limits import using_limits
+from workbench.io.paths import refuse_outside_links
 from workbench.io.readers import EXCEL_EXTENSIONS, SUPPORTED_EXTENSIONS, read_table_file
 from workbench.io.sales_data import SalesData
 from workbench.io.validate import normalize_column_name, validate_tables
@@ -43,12 +45,34 @@ def _table_name(stem: str) -> str | None:
     return name if name in TABLES else None
 
 
+def _refuse_duplicate_columns(path: Path, frame: pd.DataFrame, table: str) -> None:
+    """A contract column named twice in a file is ambiguous: refuse the file, naming both positions."""
+    contract = set(TABLES[table].column_names)
+    for name, positions in frame.attrs.get("duplicate_columns", {}).items():
+        if normalize_column_name(name) in contract:
+            where = " and ".join(str(p) for p in positions)
+            raise DataError(
+                f"{path}: column {name!r} appears {len(positions)} times in the header (columns {where}); "
+                f"expected each column once. Rename or delete the extra ones.",
+                file=path, column=name,
+            )
+
+
+def _skipped_lines(path: Path, frame: pd.DataFrame) -> list[str]:
+    """The file's rows that are neither data nor quarantined (above the header, blank), for the report."""
+    skipped = frame.attrs.get("skipped_lines")
+    return [f"{path.name} {skipped}"] if skipped else []
+
+
 def _load_folder(folder: Path, stages) -> SalesData:
     found: dict[str, list[Path]] = {}
     stage_files: list[Path] = []
     ignored = []
     for path in sorted(folder.iterdir()):
-        if path.name.startswith((".", "~$")) or not path.is_file():
+        if path.name.startswith((".", "~$")):
+            continue
+        refuse_outside_links(folder, path)
+        if not path.is_file():
             continue
         suffix = path.suffix.lower()
         stem = normalize_column_name(path.name[: -len(path.suffix)] if path.suffix else path.name)
@@ -82,6 +106,8 @@ def _load_folder(folder: Path, stages) -> SalesData:
     frames, files = {}, {}
     for table, (path,) in found.items():
         frames[table] = read_table_file(path, table=table, expected_columns=TABLES[table].column_names)
+        _refuse_duplicate_columns(path, frames[table], table)
+        ignored += _skipped_lines(path, frames[table])
         files[table] = str(path)
     if stages is None and stage_files:
         stages = stage_files[0]
@@ -156,13 +182,14 @@ def _load_workbook(path: Path, stages) -> SalesData:
             stages = read_table_file(path, sheet=sheet)
         elif key in TABLES:
             frames[key] = read_table_file(path, sheet=sheet, expected_columns=TABLES[key].column_names)
+            _refuse_duplicate_columns(path, frames[key], key)
             files[key] = f"{path}[{sheet}]"
         else:
             ignored.append(f"sheet {sheet}")
     return validate_tables(frames, files=files, source=str(path), stages=stages, ignored_sources=ignored)
 
 
-def load(source, *, stages=None, preset=None, mapping=None) -> SalesData:
+def load(source, *, stages=None, preset=None, mapping=None, limits=None) -> SalesData:
     """Load and validate the contract tables from a source.
 
     Parameters
@@ -189,6 +216,10 @@ def load(source, *, stages=None, preset=None, mapping=None) -> SalesData:
         this import preset; see :func:`workbench.io.crm.import_files`.
     mapping : str or Path, optional
         Read ``source`` as CRM export file(s) with your own mapping file (TOML).
+    limits : InputLimits or dict, optional
+        Input limits for every file read, e.g. ``{"max_file_bytes": "8GB"}``; default
+        :data:`workbench.io.limits.LIMITS` with ``WORKBENCH_MAX_...`` environment
+        overrides (see :mod:`workbench.io.limits`).
 
     Returns
     -------
@@ -203,11 +234,18 @@ def load(source, *, stages=None, preset=None, mapping=None) -> SalesData:
     ------
     DataError
         For file-level problems: missing source, unreadable or undecodable file, missing
-        required table or column, two files for one table. The message names the file,
-        the column and what was expected.
+        required table or column, a contract column named twice, two files for one table,
+        a symbolic link pointing outside the data folder, a file over an input limit. The
+        message names the file, the column and what was expected (for a limit: the limit
+        and how to raise it).
     """
     if isinstance(source, SalesData):
         return source
+    with using_limits(limits):
+        return _load(source, stages=stages, preset=preset, mapping=mapping)
+
+
+def _load(source, *, stages, preset, mapping) -> SalesData:
     if preset is not None or mapping is not None:
         from workbench.io.crm import import_files
 

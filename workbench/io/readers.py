@@ -29,12 +29,15 @@ from __future__ import annotations
 import codecs
 import csv
 import re
+import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from workbench.errors import DataError
+from workbench.io.limits import check_file_size, format_size, limit_hint, resolve_limits
+from workbench.io.lines import describe_lines, field_limit, scan_text, split_records
 
 __all__ = [
     "read_table_file",
@@ -71,34 +74,7 @@ def detect_encoding(path) -> str:
         tried and where the first undecodable byte is.
     """
     path = Path(path)
-    with open(path, "rb") as handle:
-        head = handle.read(4)
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        candidates = ("utf-16",)
-    elif head.startswith(codecs.BOM_UTF8):
-        candidates = ("utf-8-sig",)
-    else:
-        candidates = ENCODINGS_TRIED
-    failures = []
-    for encoding in candidates:
-        decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
-        offset = 0
-        try:
-            with open(path, "rb") as handle:
-                while chunk := handle.read(_CHUNK):
-                    decoder.decode(chunk)
-                    offset += len(chunk)
-                decoder.decode(b"", final=True)
-        except UnicodeDecodeError as err:
-            failures.append(f"{encoding} (byte {offset + err.start:,})")
-            continue
-        return encoding
-    tried = ", ".join(failures)
-    raise DataError(
-        f"{path}: cannot decode the file as text; tried {tried}. Save it as UTF-8 "
-        f"(Excel: 'CSV UTF-8') or GBK, or pass encoding=...",
-        file=path,
-    )
+    return scan_text(path, None, _encoding_candidates(path), resolve_limits()).encoding
 
 
 def sniff_delimiter(sample: str) -> str:
@@ -152,9 +128,11 @@ def _clean_header(names) -> list[str]:
     return cleaned
 
 
-def _drop_empty_rows(frame: pd.DataFrame) -> pd.DataFrame:
+def _drop_empty_rows(frame: pd.DataFrame, report: bool = False):
+    """Drop rows whose cells are all empty; with ``report``, also return the dropped index labels."""
+    dropped: list = list(frame.attrs.get("blank_lines", ())) if report else []
     if frame.empty or not len(frame.columns):
-        return frame
+        return (frame, dropped) if report else frame
     empty = np.ones(len(frame), dtype=bool)
     for name in frame.columns:
         col = frame[name]
@@ -163,7 +141,10 @@ def _drop_empty_rows(frame: pd.DataFrame) -> pd.DataFrame:
         else:
             blank = col.isna()
         empty &= blank.to_numpy(dtype=bool)
-    return frame[~empty] if empty.any() else frame
+    if empty.any():
+        dropped += frame.index[empty].tolist()
+        frame = frame[~empty]
+    return (frame, dropped) if report else frame
 
 
 def _drop_unnamed_empty_columns(frame: pd.DataFrame) -> pd.DataFrame:
@@ -203,8 +184,8 @@ def _header_index(path, header_row, skip: int = 0) -> int:
 
 
 def read_csv_text(path, *, encoding: str | None = None, delimiter: str | None = None,
-                  expected_columns=None, header_row: int | None = None) -> pd.DataFrame:
-    """Read a delimited text file as strings.
+                  expected_columns=None, header_row: int | None = None, limits=None) -> pd.DataFrame:
+    """Read a delimited text file as strings, accounting for every physical line.
 
     Parameters
     ----------
@@ -220,20 +201,39 @@ def read_csv_text(path, *, encoding: str | None = None, delimiter: str | None = 
         the first 30 lines.
     header_row : int, optional
         The spreadsheet row (1 = first line) that holds the header; overrides the search.
+    limits : InputLimits or dict, optional
+        Input limits (see :mod:`workbench.io.limits`); default: the limits in force.
 
     Returns
     -------
     pandas.DataFrame
         All cells as ``str`` (empty string for an empty cell), index = spreadsheet row
-        numbers (named ``row``), ``attrs`` holding ``encoding``, ``delimiter`` and ``file``.
+        numbers (named ``row``; a cell spanning lines is one row, as in Excel),
+        ``attrs`` holding ``encoding``, ``delimiter``, ``file``, ``lines`` (physical lines)
+        ``skipped_lines`` (rows above the header and blank rows, as text) and
+        ``duplicate_columns`` (names the header repeats; pandas renames the second
+        ``amount`` to ``amount.1``). Rows that
+        cannot be split cleanly (unbalanced quote, more fields than the header, a cell over
+        ``max_cell_chars``) are kept with the helper column ``_row_error`` saying why, so
+        validation quarantines them: every physical line is a row, a quarantined row or a
+        skipped line.
 
     Raises
     ------
     DataError
-        If the file cannot be decoded or parsed (message names the file and the line).
+        If the file cannot be decoded, is empty, is not text (NUL bytes), is over a limit
+        (file size, line length, columns, cells). The
+        message names the file, and for a limit, the limit and how to raise it.
     """
     path = Path(path)
-    encoding = encoding or detect_encoding(path)
+    limits = resolve_limits(limits)
+    check_file_size(path, limits)
+    scan = scan_text(path, encoding, _encoding_candidates(path), limits)
+    encoding = scan.encoding
+    if scan.nul_at is not None:
+        raise DataError(f"{path}: byte {scan.nul_at:,} is a NUL byte, so this is not a text table (a binary or "
+                        f"sparse file, or UTF-16 without a byte-order mark); expected delimited text. Save the "
+                        f"table as CSV (UTF-8) and load it again.", file=path)
     with open(path, encoding=encoding, newline="") as handle:
         sample = handle.read(64 * 1024)
     skip = 0
@@ -246,69 +246,168 @@ def read_csv_text(path, *, encoding: str | None = None, delimiter: str | None = 
         body = sample.split("\n", 1)[1] if skip else sample
         delimiter = sniff_delimiter(body)
     lines = sample.splitlines()[skip:skip + 30]
-    rows = list(csv.reader(lines, delimiter=delimiter)) if lines else []
+    with field_limit(limits.max_cell_chars):
+        try:
+            rows = list(csv.reader(lines, delimiter=delimiter)) if lines else []
+        except csv.Error:
+            rows = [line.split(delimiter) for line in lines]
     if header_row is not None:
         header_at = _header_index(path, header_row, skip)
     else:
         header_at = _find_header(rows, expected_columns)
         while header_at < len(rows) and not any(c.strip() for c in rows[header_at]):
             header_at += 1  # blank lines above the header
+    header_line = skip + header_at + 1
+    if scan.lines < header_line:
+        raise DataError(f"{path}: the file is empty; expected a header row with column names.", file=path)
+    header = _read_header_line(path, encoding, delimiter, header_line, limits)
+    width = len(header)
+    data_lines = scan.lines - header_line
+    _check_cells(path, data_lines, width, limits, what=f"{data_lines:,} lines")
+    frame = None
     try:
-        frame = pd.read_csv(
-            path,
-            sep=delimiter,
-            encoding=encoding,
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-            skip_blank_lines=False,
-            skiprows=skip + header_at,
-            header=0,
-            engine="c",
-            quotechar='"',
-            on_bad_lines="error",
-        )
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", pd.errors.ParserWarning)
+            # index_col=False: a first row with an extra field must not become the index
+            frame = pd.read_csv(
+                path, sep=delimiter, encoding=encoding, dtype=str, keep_default_na=False, na_filter=False,
+                skip_blank_lines=False, skiprows=header_line - 1, header=0, engine="c", quotechar='"',
+                on_bad_lines="error", index_col=False,
+            )
+        if any(issubclass(w.category, pd.errors.ParserWarning) for w in caught):
+            frame = None  # pandas cut fields off the first row: the careful reader says which
     except pd.errors.EmptyDataError:
         raise DataError(f"{path}: the file is empty; expected a header row with column names.",
                         file=path) from None
     except pd.errors.ParserError:
-        frame = _read_ragged_csv(path, encoding, delimiter, skip + header_at)
+        frame = None  # rows with more fields than the header: the careful reader says which
     except ValueError as err:
         raise DataError(f"{path}: cannot parse the file as delimited text (delimiter "
                         f"{delimiter!r}, encoding {encoding}): {err}", file=path) from None
+    blank: list = []
+    if frame is not None and len(frame) == data_lines and len(frame.columns) == width:
+        # one row per physical line: no cell spans lines, no quote was left open
+        frame.index = pd.RangeIndex(header_line + 1, header_line + 1 + len(frame), name="row")
+        if scan.longest_line > limits.max_cell_chars:
+            frame = _flag_long_cells(frame, limits.max_cell_chars)
+    else:
+        frame = _read_careful(path, encoding, delimiter, header, header_line, limits)
     frame.columns = _clean_header(frame.columns)
-    first_row = skip + header_at + 2
-    frame.index = pd.RangeIndex(first_row, first_row + len(frame), name="row")
-    frame = _drop_unnamed_empty_columns(_drop_empty_rows(frame))
+    frame, blank = _drop_empty_rows(frame, report=True)
+    frame = _drop_unnamed_empty_columns(frame)
     frame = _strip_excel_text_guard(frame)
     frame.index.name = "row"
+    skipped = []
+    if header_line > 1:
+        skipped.append(f"rows {describe_lines(range(1, header_line))} (above the header)")
+    if len(blank):
+        skipped.append(f"rows {describe_lines(blank)} (blank)")
     frame.attrs.update({"file": str(path), "encoding": encoding, "delimiter": delimiter,
-                        "header_row": skip + header_at + 1})
+                        "header_row": header_line, "lines": scan.lines,
+                        "skipped_lines": "; ".join(skipped),
+                        "duplicate_columns": duplicate_columns(_clean_header(header))})
     return frame
 
 
-def _read_ragged_csv(path: Path, encoding: str, delimiter: str, skip: int) -> pd.DataFrame:
-    """Slow path for files with rows that have more fields than the header.
+def _encoding_candidates(path: Path) -> tuple:
+    with open(path, "rb") as handle:
+        head = handle.read(4)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return ("utf-16",)
+    if head.startswith(codecs.BOM_UTF8):
+        return ("utf-8-sig",)
+    return ENCODINGS_TRIED
 
-    Every record is kept (no row is lost): surplus fields are cut off and the helper
-    column ``_row_error`` says what was wrong, so validation quarantines the row.
-    """
+
+def _read_header_line(path: Path, encoding: str, delimiter: str, line_no: int, limits) -> list[str]:
+    """The header's fields, read from its physical line (lines are bounded by the scan)."""
     with open(path, encoding=encoding, newline="") as handle:
-        reader = csv.reader(handle, delimiter=delimiter)
-        records = list(reader)[skip:]
-    if not records:
-        raise DataError(f"{path}: the file is empty; expected a header row with column names.", file=path)
-    header = records[0]
-    width = len(header)
-    body, errors = [], []
-    for record in records[1:]:
-        if len(record) > width and any(f.strip() for f in record[width:]):
-            errors.append(f"row has {len(record)} fields, the header has {width}")
-        else:
-            errors.append("")
-        body.append(record[:width] + [""] * (width - len(record)))
-    frame = pd.DataFrame(body, columns=header, dtype="str") if body else pd.DataFrame(columns=header, dtype="str")
-    frame["_row_error"] = pd.Series(errors, dtype="str", index=frame.index)
+        for _ in range(line_no - 1):
+            handle.readline()
+        text = handle.readline()
+    if text.count(delimiter) + 1 > limits.max_columns:  # quoted delimiters: parse exactly below
+        with field_limit(max(limits.max_cell_chars, len(text) + 1)):
+            fields = next(csv.reader([text], delimiter=delimiter), [])
+        if len(fields) > limits.max_columns:
+            raise DataError(f"{path}: the header (line {line_no}) has {len(fields):,} columns, more than "
+                            f"{limits.max_columns:,}; a sales table has tens. Is the delimiter right "
+                            f"({delimiter!r})? {limit_hint('max_columns', limits.max_columns)}",
+                            file=path, row=line_no)
+        return fields
+    with field_limit(max(limits.max_cell_chars, len(text) + 1)):
+        return next(csv.reader([text], delimiter=delimiter), [])
+
+
+def _check_cells(path: Path, rows: int, width: int, limits, *, what: str) -> None:
+    if width > limits.max_columns:
+        raise DataError(f"{path}: the header has {width:,} columns, more than {limits.max_columns:,}. "
+                        + limit_hint("max_columns", limits.max_columns), file=path)
+    if rows * width > limits.max_cells:
+        raise DataError(f"{path}: {what} x {width:,} columns = {rows * width:,} cells, more than "
+                        f"{limits.max_cells:,}; split the file. " + limit_hint("max_cells", limits.max_cells),
+                        file=path)
+
+
+def _mangle_duplicates(header) -> list[str]:
+    """pandas' names for repeated headers: the second ``amount`` becomes ``amount.1``."""
+    counts: dict = {}
+    out = []
+    for name in header:
+        k = counts.get(name, 0)
+        counts[name] = k + 1
+        out.append(name if k == 0 else f"{name}.{k}")
+    return out
+
+
+def duplicate_columns(header) -> dict:
+    """Names that occur more than once in a header, with their 1-based positions.
+
+    >>> duplicate_columns(["id", "amount", "stage", "amount"])
+    {'amount': [2, 4]}
+    """
+    seen: dict = {}
+    for position, name in enumerate(header, start=1):
+        seen.setdefault(name, []).append(position)
+    return {name: cols for name, cols in seen.items() if len(cols) > 1}
+
+
+def _flag_long_cells(frame: pd.DataFrame, max_chars: int) -> pd.DataFrame:
+    """Mark rows holding a cell longer than ``max_chars`` (the fast path has no field limit)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    long = np.zeros(len(frame), dtype=bool)
+    for name in frame.columns:
+        length = pc.utf8_length(pa.array(frame[name], from_pandas=True).cast(pa.large_string()))
+        long |= pc.greater(length, max_chars).fill_null(False).to_numpy(zero_copy_only=False)
+    if not long.any():
+        return frame
+    reason = f"a cell is longer than {max_chars:,} characters. " + limit_hint("max_cell_chars", max_chars)
+    out = frame.copy()
+    for name in frame.columns:
+        column = out[name].to_numpy(dtype=object)
+        column[long] = [value[:200] for value in column[long]]
+        out[name] = pd.Series(column, index=out.index, dtype="str")
+    out["_row_error"] = pd.Series(np.where(long, reason, ""), index=out.index, dtype="str")
+    return out
+
+
+def _read_careful(path: Path, encoding: str, delimiter: str, header: list[str], header_line: int,
+                  limits) -> pd.DataFrame:
+    """The careful reader (see :mod:`workbench.io.lines`): every line a row, a quarantined row or blank."""
+    with open(path, encoding=encoding, newline="") as handle:
+        for _ in range(header_line):
+            handle.readline()
+        records = split_records(handle, delimiter, width=len(header), first_line=header_line + 1,
+                                max_cell_chars=limits.max_cell_chars)
+    index = pd.Index(records.numbers, name="row", dtype="int64")
+    columns = list(range(len(header)))
+    frame = (pd.DataFrame(records.rows, columns=columns, index=index, dtype="str") if records.rows
+             else pd.DataFrame({c: pd.Series([], dtype="str") for c in columns}, index=index))
+    frame.columns = _mangle_duplicates(header)
+    if any(records.errors):
+        frame["_row_error"] = pd.Series(records.errors, dtype="str", index=frame.index)
+    frame.attrs["blank_lines"] = records.blank
     return frame
 
 
@@ -328,8 +427,73 @@ def _excel_cell_text(value) -> str:
     return str(value)
 
 
+def _check_sheet_size(path: Path, sheet: str, rows: int, columns: int, limits) -> None:
+    what = f"sheet {sheet!r}" if sheet else "the table"
+    if columns > limits.max_columns:
+        raise DataError(f"{path}: {what} has {columns:,} columns, more than {limits.max_columns:,}. "
+                        + limit_hint("max_columns", limits.max_columns), file=path)
+    if rows * columns > limits.max_cells:
+        raise DataError(f"{path}: {what} has {rows:,} rows x {columns:,} columns = {rows * columns:,} "
+                        f"cells, more than {limits.max_cells:,}. " + limit_hint("max_cells", limits.max_cells),
+                        file=path)
+
+
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="\$?([A-Z]{1,3})\$?(\d{1,7})(?::\$?([A-Z]{1,3})\$?(\d{1,7}))?"')
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for ch in letters:
+        number = number * 26 + ch - 64
+    return number
+
+
+def check_workbook_size(path, limits) -> None:
+    """Refuse a workbook whose sheets would take too much memory, before opening it.
+
+    For zip-based workbooks (``.xlsx``, ``.xlsm``, ``.ods``) the zip directory gives the
+    uncompressed size of the sheets and shared strings (checked against
+    ``max_xlsx_expanded_bytes``; a 1 MB file can expand a thousand-fold) and each sheet's
+    ``<dimension>`` gives its rows and columns (checked against ``max_columns`` and
+    ``max_cells``). Nothing is decompressed but the first bytes of each sheet.
+    """
+    import zipfile
+
+    path = Path(path)
+    if not zipfile.is_zipfile(path):
+        return  # .xls: bounded by the file size limit
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+            parts = [i for i in infos if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml")
+                     or i.filename in ("xl/sharedStrings.xml", "content.xml")]
+            expanded = sum(i.file_size for i in parts)
+            if expanded > limits.max_xlsx_expanded_bytes:
+                raise DataError(
+                    f"{path}: the workbook's sheets expand to {format_size(expanded)} (from a "
+                    f"{format_size(path.stat().st_size)} file), more than {format_size(limits.max_xlsx_expanded_bytes)}; "
+                    f"save the table as CSV or Parquet. "
+                    + limit_hint("max_xlsx_expanded_bytes", limits.max_xlsx_expanded_bytes),
+                    file=path)
+            for info in parts:
+                if not info.filename.startswith("xl/worksheets/"):
+                    continue
+                with archive.open(info) as handle:
+                    head = handle.read(4096)
+                match = _DIMENSION.search(head)
+                if match and match.group(3):
+                    rows = int(match.group(4)) - int(match.group(2)) + 1
+                    columns = _column_number(match.group(3))
+                    _check_sheet_size(path, info.filename.rsplit("/", 1)[-1][:-4], rows, columns, limits)
+    except (zipfile.BadZipFile, OSError, EOFError):
+        return  # calamine reports a corrupt workbook with its own message
+
+
 def _read_excel(path: Path, *, sheet: str | None, table: str | None, expected_columns,
-                header_row: int | None = None) -> pd.DataFrame:
+                header_row: int | None = None, limits=None) -> pd.DataFrame:
+    limits = resolve_limits(limits)
+    check_file_size(path, limits)
+    check_workbook_size(path, limits)
     try:
         from python_calamine import CalamineWorkbook
     except ImportError:  # pragma: no cover - dependency declared in pyproject
@@ -352,15 +516,21 @@ def _read_excel(path: Path, *, sheet: str | None, table: str | None, expected_co
         matches = [n for n in names if _norm(n) == _norm(table)]
         chosen = matches[0] if matches else None
     chosen = chosen or names[0]
-    data = workbook.get_sheet_by_name(chosen)
     try:
-        rows = data.to_python(skip_empty_area=False)
+        data = workbook.get_sheet_by_name(chosen)
+        start_row, start_col = data.start or (0, 0)
+        _check_sheet_size(path, chosen, data.height, data.width + start_col, limits)
+        lead = [""] * start_col
+        # row by row, so the sheet is held once as text (not also as Python values)
+        text_rows = [lead] * start_row + [lead + [_excel_cell_text(v) for v in row] for row in data.iter_rows()]
+        del data, workbook  # free the parsed sheet before the frame is built
+    except DataError:
+        raise
     except Exception as err:
         raise DataError(f"{path}: cannot read sheet {chosen!r}: {err}", file=path) from None
-    if not rows:
+    if not text_rows:
         raise DataError(f"{path}: sheet {chosen!r} is empty; expected a header row with column names.",
                         file=path)
-    text_rows = [[_excel_cell_text(v) for v in row] for row in rows]
     if header_row is not None:
         header_at = _header_index(path, header_row)
     else:
@@ -374,20 +544,34 @@ def _read_excel(path: Path, *, sheet: str | None, table: str | None, expected_co
     body = text_rows[header_at + 1:]
     width = len(header)
     body = [r[:width] + [""] * (width - len(r)) for r in body]
-    frame = pd.DataFrame(body, columns=header, dtype="str") if body else pd.DataFrame(
-        {c: pd.Series([], dtype="str") for c in header})
-    if len(set(header)) != len(header):
-        frame.columns = header
+    names = _mangle_duplicates(header)  # a repeated header is amount, amount.1 (as for CSV)
+    frame = pd.DataFrame(body, columns=names, dtype="str") if body else pd.DataFrame(
+        {c: pd.Series([], dtype="str") for c in names})
     first_row = header_at + 2  # to_python(skip_empty_area=False) starts at A1
     frame.index = pd.RangeIndex(first_row, first_row + len(frame), name="row")
     frame = _drop_unnamed_empty_columns(_drop_empty_rows(frame))
     frame = _strip_excel_text_guard(frame)
     frame.index.name = "row"
-    frame.attrs.update({"file": str(path), "sheet": chosen, "header_row": header_at + 1})
+    frame.attrs.update({"file": str(path), "sheet": chosen, "header_row": header_at + 1,
+                        "duplicate_columns": duplicate_columns(header)})
     return frame
 
 
-def _read_parquet(path: Path) -> pd.DataFrame:
+def _check_parquet_size(path: Path, limits) -> None:
+    """Rows and columns from the Parquet footer, checked before the data is read."""
+    import pyarrow.parquet as pq
+
+    try:
+        meta = pq.read_metadata(path)
+    except Exception:  # a corrupt file: pandas reports it below with its own message
+        return
+    _check_sheet_size(path, "", meta.num_rows, meta.num_columns, limits)
+
+
+def _read_parquet(path: Path, limits=None) -> pd.DataFrame:
+    limits = resolve_limits(limits)
+    check_file_size(path, limits)
+    _check_parquet_size(path, limits)
     try:
         frame = pd.read_parquet(path)
     except Exception as err:  # pyarrow raises several types for corrupt files
@@ -402,7 +586,7 @@ def _read_parquet(path: Path) -> pd.DataFrame:
 
 def read_table_file(path, *, table: str | None = None, sheet: str | None = None,
                     encoding: str | None = None, delimiter: str | None = None,
-                    expected_columns=None, header_row: int | None = None) -> pd.DataFrame:
+                    expected_columns=None, header_row: int | None = None, limits=None) -> pd.DataFrame:
     """Read one table file, whatever its format.
 
     Parameters
@@ -422,6 +606,9 @@ def read_table_file(path, *, table: str | None = None, sheet: str | None = None,
     header_row : int, optional
         Text files and workbooks: the spreadsheet row (1 = first) holding the header;
         overrides the search.
+    limits : InputLimits or dict, optional
+        Input limits (see :mod:`workbench.io.limits`), checked before the body is read;
+        default: the limits in force.
 
     Returns
     -------
@@ -432,8 +619,8 @@ def read_table_file(path, *, table: str | None = None, sheet: str | None = None,
     Raises
     ------
     DataError
-        When the file is missing, of an unsupported kind, undecodable or unparseable;
-        the message names the file.
+        When the file is missing, of an unsupported kind, undecodable, unparseable or over
+        an input limit; the message names the file (and the limit and how to raise it).
     """
     path = Path(path)
     if not path.is_file():
@@ -441,12 +628,12 @@ def read_table_file(path, *, table: str | None = None, sheet: str | None = None,
     suffix = path.suffix.lower()
     if suffix in TEXT_EXTENSIONS:
         return read_csv_text(path, encoding=encoding, delimiter=delimiter or ("\t" if suffix == ".tsv" else None),
-                             expected_columns=expected_columns, header_row=header_row)
+                             expected_columns=expected_columns, header_row=header_row, limits=limits)
     if suffix in PARQUET_EXTENSIONS:
-        return _read_parquet(path)
+        return _read_parquet(path, limits)
     if suffix in EXCEL_EXTENSIONS:
         return _read_excel(path, sheet=sheet, table=table, expected_columns=expected_columns,
-                           header_row=header_row)
+                           header_row=header_row, limits=limits)
     raise DataError(
         f"{path}: unsupported file type {suffix!r}; expected one of {', '.join(SUPPORTED_EXTENSIONS)}.",
         file=path,

@@ -17,7 +17,7 @@ QUARANTINE_COLUMNS = ["table", "file", "row", "column", "value", "reason", "chec
 
 #: The row-level checks, in the order they run, with a readable label each.
 CHECK_LABELS = {
-    "malformed_row": "malformed row (more fields than the header)",
+    "malformed_row": "malformed row (unbalanced quote, more fields than the header, oversized cell)",
     "missing_value": "missing required value",
     "unparseable_date": "unparseable date",
     "unparseable_number": "unparseable number",

@@ -53,6 +53,7 @@ from workbench.io.crm.rules import (
     set_first_touch,
 )
 from workbench.io.crm.table import SRC_FILE, SRC_ROW, TableWork, build_table, fill, missing_message
+from workbench.io.paths import refuse_outside_links
 from workbench.io.sales_data import QUARANTINE_COLUMNS, SalesData
 
 __all__ = ["ImportResult", "import_files", "resolve_mapping", "SKIPPED_COLUMNS"]
@@ -156,7 +157,10 @@ def _expand(files) -> list[Path]:
     for f in files:
         p = Path(f)
         if p.is_dir():
-            out.extend(sorted(q for q in p.iterdir() if q.suffix.lower() in _FILE_SUFFIXES))
+            found = sorted(q for q in p.iterdir() if q.suffix.lower() in _FILE_SUFFIXES)
+            for q in found:
+                refuse_outside_links(p, q)  # a link out of the folder is refused, unread
+            out.extend(found)
         else:
             out.append(p)
     if not out:

@@ -24,6 +24,7 @@ from workbench.io.parsing import parse_datetimes, parse_numbers
 __all__ = ["TableWork", "build_table", "fill", "missing_message", "SRC_FILE", "SRC_ROW"]
 
 SRC_FILE, SRC_ROW = "_source_file", "_source_row"
+ROW_ERROR = "_row_error"  # set by workbench.io.readers on rows it could not split cleanly
 _CODE = re.compile(r"^\s*([A-Z]{3})\s+(.+)$|^(.+?)\s+([A-Z]{3})\s*$")
 
 
@@ -76,6 +77,8 @@ def _extract(tm: TableMapping, exports: list[ExportTable], m: Mapping, warnings:
             usage.append({"table": tm.name, "field": fld, "file": export.file, "header": written, "column": pos + 1})
             missing_everywhere.discard(fld)
         frame = pd.DataFrame(cols, index=export.data.index).astype("object")
+        if ROW_ERROR in export.headers:  # the reader could not split these rows cleanly
+            frame[ROW_ERROR] = export.data[export.headers.index(ROW_ERROR)].to_numpy()
         frame[SRC_FILE] = export.file
         frame[SRC_ROW] = export.data.index.to_numpy()
         parts.append(frame)
@@ -221,6 +224,12 @@ def fill(work: TableWork, fld: str, value: pd.Series):
 def build_table(tm: TableMapping, exports, m: Mapping, warnings: list, notes: list) -> tuple[TableWork, list]:
     data, found, usage, missing = _extract(tm, exports, m, warnings)
     work = TableWork(tm.name, data, dict(found), rows_read=len(data))
+    if ROW_ERROR in data:  # unbalanced quote, extra fields, oversized cell: quarantined, never loaded
+        errors = data.pop(ROW_ERROR).fillna("").astype("str")
+        for idx in errors.index[errors.ne("")]:
+            work.quarantine.append({"table": work.table, "file": data.at[idx, SRC_FILE], "row": int(data.at[idx, SRC_ROW]),
+                                    "column": "", "value": "", "reason": errors[idx], "check": "malformed_row"})
+            work.dropped.add(idx)
     for fld in sorted(missing):
         spec = tm.columns[fld]
         if spec.required:
