@@ -16,7 +16,7 @@ from workbench.io.load import load
 
 
 def _run(command, folder, args, tmp_path, capsys):
-    argv = [command, str(folder), *args]
+    argv = [command, str(folder), *(str(tmp_path / a) if a == "reviews" else a for a in args)]
     if command in ("kpi", "diagnose"):
         argv += ["-o", str(tmp_path / f"{command}.csv")]
     code = main(argv)

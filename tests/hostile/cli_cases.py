@@ -184,3 +184,12 @@ def _direct_amount(folder):
             table.loc[0, "amount"] = 1e32
         table.to_parquet(folder / f"{name}.parquet")
         (folder / f"{name}.csv").unlink()
+
+
+for _command, _code, _message in (("coach", 0, ""), ("review", 2, "No rep to review in 2026-07")):
+    RUNS[f"cli-empty-tables-{_command}"] = CliRun(
+        _command, ("--period", "2026-07") + (("--out", "reviews") if _command == "review" else ()), _code, _message)
+    register(HostileCase(
+        f"cli-empty-tables-{_command}", "cli", lambda folder: (write_base(folder), _empty_tables(Path(folder))),
+        f"every table has its header and no row: workbench {_command} "
+        + ("exits 0 (main: KeyError 'verdict')" if _code == 0 else "exits 2: no rep to review (main: KeyError 'verdict')")))

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-
 from io_tables import OPPORTUNITIES_CSV, REPS_CSV, assert_no_row_lost, frame
+
 from workbench.errors import DataError
 from workbench.io import validate_tables
 from workbench.io.plausible import DATE_RANGE_VARIABLE, MAX_AMOUNT_VARIABLE, Plausible

@@ -19,10 +19,11 @@ import pandas as pd
 
 from workbench.diagnose.window import Window, data_span, resolve_window
 from workbench.io.load import as_sales_data
+from workbench.io.span import check_period_in_data
 from workbench.io.stages import WON_STEP
 from workbench.kpi.deals import deal_follow_up_hours
 from workbench.kpi.targets import window_targets
-from workbench.periods import period_label
+from workbench.periods import parse_period, period_label
 
 __all__ = ["Prepared", "prepare", "entity_frames", "arrow_codes"]
 
@@ -241,6 +242,8 @@ def prepare(data, period=None, window: int | None = None, ramp_months: int = 0, 
     data = as_sales_data(data, caller="diagnose")
     opps = data.opportunities
     span = data_span(opps)
+    if period is not None:  # here, where the message can say what the data's first date is
+        check_period_in_data(parse_period(period), span)
     win = resolve_window(period, window, span.latest, span.earliest)
     reps = _rep_exposure(data.reps, win, ramp_months)
     if reps.empty and len(data.reps):
