@@ -192,4 +192,4 @@ for _command, _code, _message in (("coach", 0, ""), ("review", 2, "No rep to rev
     register(HostileCase(
         f"cli-empty-tables-{_command}", "cli", lambda folder: (write_base(folder), _empty_tables(Path(folder))),
         f"every table has its header and no row: workbench {_command} "
-        + ("exits 0 (main: KeyError 'verdict')" if _code == 0 else "exits 2: no rep to review (main: KeyError 'verdict')")))
+        + ("exits 0 (main: TypeError traceback)" if _code == 0 else "exits 2: no rep to review (main: TypeError traceback)")))
