@@ -517,7 +517,9 @@ def training_effectiveness(data, *, skill_map=None, pre_months: int = 6, post_mo
         else:
             row.update(verdict="no KPI", scale=None)
         rows.append(row)
-    modules = _verdicts(pd.DataFrame(rows), min_trainees).reindex(columns=MODULE_COLUMNS)
+    # with its columns even for an empty catalog (no module to measure)
+    modules = _verdicts(pd.DataFrame(rows) if rows else pd.DataFrame(columns=MODULE_COLUMNS),
+                        min_trainees).reindex(columns=MODULE_COLUMNS)
     modules = modules.astype({"n_trained": np.int64, "n_controls": np.int64, "flagged": bool,
                               "effect": float, "ci_low": float, "ci_high": float, "p_value": float})
 

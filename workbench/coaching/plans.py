@@ -141,7 +141,8 @@ def _assessment_gaps(tests: pd.DataFrame, scores: pd.DataFrame, reps: pd.DataFra
     low = scores.assign(peer=scores["skill"].map(median))
     low = low[low["peer"] - low["score"] >= score_gap]
     taken = set(zip(known["rep_id"], known["skill"]))
-    low = low[[(r, k) not in taken for r, k in zip(low["rep_id"], low["skill"])]]
+    # a boolean array, not a list: an empty list would select no *columns*
+    low = low[np.array([(r, k) not in taken for r, k in zip(low["rep_id"], low["skill"])], dtype=bool)]
     low = low[low["skill"].isin(list(skill_map.skills))]
     if low.empty:
         return pd.DataFrame(columns=columns)

@@ -308,7 +308,8 @@ def _baselines(wide: pd.DataFrame, facts: pd.DataFrame, p: Period, s: _Settings)
     """Per rep: ramped baseline periods, their mean attainment, the team (or company) mean, the shrunk baseline."""
     before = wide.loc[wide.index.get_level_values("period") < p.start, ["quota_attainment"]]
     rep = _level(before, "rep").reset_index()
-    ramp_end = rep["entity_id"].map(facts["ramp_end"])
+    # reindex, not map: pandas maps through an empty datetime Series (no rep) as float and fails
+    ramp_end = pd.Series(facts["ramp_end"].reindex(rep["entity_id"]).to_numpy(), index=rep.index)
     ramped = rep["entity_id"].isin(facts.index) & (ramp_end.isna() | (ramp_end <= rep["period"]))
     own = rep[ramped & rep["quota_attainment"].notna()].groupby("entity_id")["quota_attainment"].agg(["size", "mean"])
     n = own["size"].reindex(facts.index).fillna(0).astype(float)

@@ -418,6 +418,11 @@ def _select(owner: str, reps: pd.DataFrame, team, rep, p) -> _Selection:
             raise ValueError(f"Rep {rep} was hired on {hired[asked].iloc[0]:%Y-%m-%d}, after {p.label} ends: "
                              f"there is nothing to review.")
     chosen = asked & employed
+    if not chosen.any():
+        why = ("the reps table has no rows" if not len(reps) else
+               f"every rep{'' if team is None else f' of team {team}'} was hired after {p.label} ends "
+               f"(first hire date {hired[asked].min():%Y-%m-%d})")
+        raise ValueError(f"No rep to review in {p.label}: {why}.")
     return _Selection(reps=sorted(reps.loc[chosen, "rep_id"], key=natural_key),
                       teams=sorted(reps.loc[chosen, "team"].unique(), key=natural_key),
                       employed=pd.Index(reps.loc[employed, "rep_id"]),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from pathlib import Path
 
 from workbench.commands.progress import Progress
@@ -148,8 +149,13 @@ def run(args) -> int:
             from workbench.io.load import load
 
             data = load(source, stages=args.stages)
-        result = coach(data, args.period, skill_map=args.skill_map, assumed_effectiveness=args.effectiveness,
-                       hours_per_period=args.hours, capacity=args.capacity, lang=args.lang, stage=progress.stage)
+        with warnings.catch_warnings(record=True) as caught:  # notes, not raw warnings with a source line
+            warnings.simplefilter("always")
+            result = coach(data, args.period, skill_map=args.skill_map, assumed_effectiveness=args.effectiveness,
+                           hours_per_period=args.hours, capacity=args.capacity, lang=args.lang, stage=progress.stage)
+        # the workbench's own notes (e.g. a KPI skipped for a missing table); library deprecations are not the user's
+        for note in dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, UserWarning)):
+            print(f"note: {note}", file=sys.stderr)
         shown = _select(result, data.reps, args.team, args.rep)
     except DataError as err:
         print(f"{prog}: {err}", file=sys.stderr)

@@ -157,7 +157,9 @@ def run(args) -> int:
             warnings.simplefilter("always")
             kpis = compute_kpis(data, by=levels, freq=args.freq, metrics=metrics, start=args.start, end=args.end)
     except DataError as err:
-        hint = " (--direct reads Parquet files only; leave it out to read CSV or Excel)" if args.direct else ""
+        # a missing table (no column named) may just be a CSV or Excel file, which --direct does not read
+        missing_table = args.direct and getattr(err, "column", None) is None
+        hint = " (--direct reads Parquet files only; leave it out to read CSV or Excel)" if missing_table else ""
         return _fail(f"{err}{hint}", 1)
     except ValueError as err:
         return _fail(str(err))

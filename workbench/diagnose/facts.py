@@ -19,9 +19,11 @@ import pandas as pd
 
 from workbench.diagnose.window import Window, data_span, resolve_window
 from workbench.io.load import as_sales_data
+from workbench.io.span import check_period_in_data
 from workbench.io.stages import WON_STEP
 from workbench.kpi.deals import deal_follow_up_hours
 from workbench.kpi.targets import window_targets
+from workbench.periods import parse_period, period_label
 
 __all__ = ["Prepared", "prepare", "entity_frames", "arrow_codes"]
 
@@ -101,8 +103,9 @@ def _deal_frame(opps: pd.DataFrame, reps: pd.DataFrame, follow_up: pd.DataFrame,
     })
     deals = deals[deals["rep_id"].isin(set(reps["rep_id"]))].reset_index(drop=True)
     ramp_end = reps.set_index("rep_id")["ramp_end"]
-    # deals a rep created while ramping up are left out of behaviour tests (bookings keep them)
-    deals["ramping"] = (deals["created_at"] < deals["rep_id"].map(ramp_end)) if ramp_months else False
+    # deals a rep created while ramping up are left out of behaviour tests (bookings keep them);
+    # reindex, not map: pandas maps through an *empty* datetime Series (no rep in scope) as float
+    deals["ramping"] = (deals["created_at"] < ramp_end.reindex(deals["rep_id"]).to_numpy()) if ramp_months else False
     hours = follow_up.set_index("opportunity_id")["follow_up_hours"]
     deals["follow_up_hours"] = deals["opportunity_id"].map(hours).astype(float)
     deals["cycle_days"] = (deals["closed_at"] - deals["created_at"]).dt.total_seconds() / 86400.0
@@ -131,7 +134,7 @@ def _stage_reach(history: pd.DataFrame | None, deals: pd.DataFrame, stages: tupl
         idx = np.array([stage_index.get(str(n), -1) for n in stage_names] + [-1])[stage_code]
         entered = history["entered_at"].to_numpy()
         decided = deals["decided"].to_numpy()
-        keep = (code >= 0) & decided[np.maximum(code, 0)]
+        keep = (code >= 0) & (decided[np.maximum(code, 0)] if len(decided) else False)  # no deal in scope: none
         code, idx, entered = code[keep], idx[keep], entered[keep]
         furthest = np.full(len(deals), -1)
         np.maximum.at(furthest, code, idx)
@@ -191,12 +194,12 @@ def _activity_months(activities: pd.DataFrame | None, reps: pd.DataFrame, win: W
         "prospecting": np.bincount(cell, weights=~on_deal, minlength=size).astype(float),
     })
     month_end = am["month"] + pd.DateOffset(months=1)
-    starts = am["rep_id"].map(reps.set_index("rep_id")["hire_date"])
+    starts = pd.Series(reps.set_index("rep_id")["hire_date"].reindex(am["rep_id"]).to_numpy(), index=am.index)
     from_ = am["month"].where(~(starts > am["month"]), starts)
     am["workdays"] = np.busday_count(
         from_.to_numpy().astype("datetime64[D]"), month_end.to_numpy().astype("datetime64[D]")
     ).clip(min=0)
-    ramp = am["rep_id"].map(reps.set_index("rep_id")["ramp_end"])
+    ramp = pd.Series(reps.set_index("rep_id")["ramp_end"].reindex(am["rep_id"]).to_numpy(), index=am.index)
     first_logged = pd.Timestamp(activities["at"].min())
     logged = am["month"] >= pd.Timestamp(first_logged.year, first_logged.month, 1)
     return am[(am["workdays"] >= 5) & ~(am["month"] < ramp) & logged].reset_index(drop=True)
@@ -239,8 +242,16 @@ def prepare(data, period=None, window: int | None = None, ramp_months: int = 0, 
     data = as_sales_data(data, caller="diagnose")
     opps = data.opportunities
     span = data_span(opps)
+    if period is not None:  # here, where the message can say what the data's first date is
+        check_period_in_data(parse_period(period), span)
     win = resolve_window(period, window, span.latest, span.earliest)
     reps = _rep_exposure(data.reps, win, ramp_months)
+    if reps.empty and len(data.reps):
+        first_hire = data.reps["hire_date"].min()
+        raise ValueError(
+            f"No rep was on the team during the window {win.label} ending with {win.period}: the first hire date "
+            f"is {first_hire:%Y-%m-%d}; pick a period from {period_label(first_hire, 'M')}."
+        )
     deals = _deal_frame(opps, reps, deal_follow_up_hours(tables if tables is not None else data), ramp_months)
     reached, stage_days, measured = _stage_reach(data.stage_history, deals, data.stages, win)
     deals["reached"] = reached

@@ -79,7 +79,8 @@ def resolve_window(
     """
     if period is None:
         if latest is None or pd.isna(latest):
-            raise ValueError("Give a period (e.g. '2026-Q1') or data to infer the last full month from.")
+            raise ValueError("The opportunities table holds no deal, so there is no history to analyse and no last "
+                             "full month to default to; give a period (e.g. '2026-Q1') and data with deals.")
         p = _last_full_month(latest)
     else:
         p = parse_period(period)

@@ -33,6 +33,8 @@ class DataSpan:
 
     earliest: pd.Timestamp
     latest: pd.Timestamp
+    #: What ``earliest`` is, for messages: the first decided deal or, when none is decided, the first created.
+    earliest_is: str = "first decided deal"
 
 
 def data_span(opportunities: pd.DataFrame) -> DataSpan:
@@ -44,7 +46,8 @@ def data_span(opportunities: pd.DataFrame) -> DataSpan:
     closed_at = opportunities["closed_at"]
     earliest = closed_at.min() if closed_at.notna().any() else created_at.min()
     latest = max(created_at.max(), closed_at.max()) if closed_at.notna().any() else created_at.max()
-    return DataSpan(pd.Timestamp(earliest), pd.Timestamp(latest))
+    what = "first decided deal" if closed_at.notna().any() else "first deal created (none is decided yet)"
+    return DataSpan(pd.Timestamp(earliest), pd.Timestamp(latest), what)
 
 
 def check_period_in_data(period: Period, span: DataSpan) -> None:
@@ -57,6 +60,6 @@ def check_period_in_data(period: Period, span: DataSpan) -> None:
         )
     if pd.notna(earliest) and period.end <= earliest:
         raise ValueError(
-            f"Period {period.label} ends before the data starts (first decided deal {earliest:%Y-%m-%d}); "
+            f"Period {period.label} ends before the data starts ({span.earliest_is}: {earliest:%Y-%m-%d}); "
             f"pick a period from {period_label(earliest, period.freq)}."
         )

@@ -17,7 +17,9 @@ Quarantine policy
 -----------------
 **One quarantine entry per rejected row**, carrying the *first* problem found, checks
 running in this order: malformed row, then per column in contract order (missing required
-value, unparseable date / number / period, unknown enum value, out of range), then
+value, unparseable date / number / period, unknown enum value, out of range — including
+dates outside the plausible range for sales data, 1990..2100 by default, and amounts above
+1e15, see :mod:`workbench.io.plausible`), then
 closed_at before created_at, outcome inconsistent with closed_at, duplicate key (the first
 valid occurrence is kept), unknown reference (e.g. ``rep_id`` not in ``reps``), and
 cascade (the referenced row was itself quarantined). So for every table
@@ -50,6 +52,7 @@ from workbench.contract import OUTCOMES, TABLE_NAMES, TABLES, Column, Table
 from workbench.errors import DataError
 from workbench.io._fast import filter_rows, isin, isin_short, null_text
 from workbench.io.parsing import STRICT_NA_TOKENS, _mask, _numbers_as_text, parse_datetimes, parse_numbers
+from workbench.io.plausible import AMOUNT_COLUMNS, Plausible
 from workbench.io.sales_data import QUARANTINE_COLUMNS, SalesData
 from workbench.io.stages import resolve_stages
 from workbench.periods import parse_period, period_label
@@ -266,7 +269,7 @@ def _validate_table(table: Table, frame: pd.DataFrame, file: str, context: dict)
     problems = _Problems(n)
     # The checks run in the order of the quarantine policy: a row keeps its first problem.
     _check_malformed_rows(frame, problems)
-    parsed = _type_columns(table, raw, n, problems)
+    parsed = _type_columns(table, raw, n, problems, context["plausible"])
     if table.name == "opportunities":
         _check_date_order(parsed, problems)
         _check_outcome_dates(parsed, problems)
@@ -301,7 +304,7 @@ def _check_malformed_rows(frame: pd.DataFrame, problems: _Problems) -> None:
         problems.add("malformed_row", "", errors.ne("").to_numpy(), errors.to_numpy(dtype=object), "")
 
 
-def _type_columns(table: Table, raw: dict, n: int, problems: _Problems) -> dict[str, pd.Series]:
+def _type_columns(table: Table, raw: dict, n: int, problems: _Problems, plausible: Plausible) -> dict[str, pd.Series]:
     """Every contract column typed, in contract order (absent columns empty), each checked as it is typed."""
     parsed: dict[str, pd.Series] = {}
     for column in table.columns:
@@ -311,8 +314,11 @@ def _type_columns(table: Table, raw: dict, n: int, problems: _Problems) -> dict[
             parsed[column.name] = _text_column(column, raw[column.name], parsed, problems)
         elif column.dtype == "float":
             parsed[column.name] = _number_column(column, raw[column.name], problems)
+            if (table.name, column.name) in AMOUNT_COLUMNS:
+                _check_plausible_amount(column, parsed[column.name], problems, plausible)
         else:  # date / datetime
             parsed[column.name] = _date_column(column, raw[column.name], problems)
+            _check_plausible_date(column, parsed[column.name], problems, plausible)
     return parsed
 
 
@@ -393,6 +399,19 @@ def _check_range(column: Column, number: pd.Series, problems: _Problems) -> None
     if column.max_value is not None:
         problems.add("out_of_range", name, (number > column.max_value).to_numpy(),
                      f"{name} above the maximum {column.max_value:g}")
+
+
+def _check_plausible_date(column: Column, stamps: pd.Series, problems: _Problems, plausible: Plausible) -> None:
+    """Flag dates outside the plausible range for sales data (1990..2100 by default)."""
+    first, after = plausible.date_bounds(column.name)
+    outside = ((stamps < first) | (stamps >= after)).to_numpy()
+    problems.add("out_of_range", column.name, outside, plausible.date_reason(column.name))
+
+
+def _check_plausible_amount(column: Column, amounts: pd.Series, problems: _Problems, plausible: Plausible) -> None:
+    """Flag amounts above the largest plausible one (1e15 by default)."""
+    problems.add("out_of_range", column.name, (amounts.abs() > plausible.max_amount).to_numpy(),
+                 plausible.amount_reason(column.name))
 
 
 def _check_date_order(parsed: dict, problems: _Problems) -> None:
@@ -570,7 +589,7 @@ def _match_tables(frames: Mapping) -> tuple[dict, list, object]:
 
 
 def validate_tables(frames: Mapping[str, pd.DataFrame], *, files: Mapping[str, str] | None = None,
-                    source: str = "", stages=None, ignored_sources=()) -> SalesData:
+                    source: str = "", stages=None, ignored_sources=(), plausible: Plausible | None = None) -> SalesData:
     """Check raw tables against the contract and bundle them as :class:`SalesData`.
 
     Parameters
@@ -590,6 +609,11 @@ def validate_tables(frames: Mapping[str, pd.DataFrame], *, files: Mapping[str, s
         ``stages.csv`` / ``stages.toml``. Inferred from ``stage_history`` when omitted.
     ignored_sources : sequence of str
         Files the loader skipped, carried into the report.
+    plausible : Plausible, optional
+        The plausible dates and amounts (:class:`~workbench.io.plausible.Plausible`);
+        rows outside them are quarantined (``out_of_range``). Default: from the
+        environment variables ``WORKBENCH_DATE_RANGE`` / ``WORKBENCH_MAX_AMOUNT``, else
+        dates 1990..2100 and amounts up to 1e15.
 
     Returns
     -------
@@ -599,7 +623,8 @@ def validate_tables(frames: Mapping[str, pd.DataFrame], *, files: Mapping[str, s
     ------
     DataError
         A required table or column is missing, or two columns mean the same contract
-        column. The message names the file/table, the column and what was expected.
+        column (the message names the file/table, the column and what was expected);
+        or a plausibility environment variable is malformed.
 
     Examples
     --------
@@ -631,7 +656,8 @@ def validate_tables(frames: Mapping[str, pd.DataFrame], *, files: Mapping[str, s
                 file=source or required,
             )
     referenced = sorted({c.references for t in TABLES.values() for c in t.columns if c.references})
-    context = {"loaded": {}, "key_info": {}, "referenced": referenced}
+    plausible = Plausible.from_env() if plausible is None else plausible
+    context = {"loaded": {}, "key_info": {}, "referenced": referenced, "plausible": plausible}
     tables, quarantines, rows_read, ignored_columns, table_files = {}, [], {}, {}, {}
     for name in TABLE_NAMES:
         if name not in matched:

@@ -40,6 +40,7 @@ import pyarrow as pa
 from workbench.contract import TABLES
 from workbench.errors import DataError
 from workbench.io.load import as_sales_data
+from workbench.io.plausible import AMOUNT_COLUMNS, Plausible
 from workbench.io.stages import resolve_stages
 
 __all__ = ["KPITables", "KPI_TABLE_NAMES", "connect", "fetch", "memtable", "kpi_tables", "kpi_tables_from_parquet"]
@@ -219,7 +220,7 @@ class _ConformedFrames(Mapping):
         return len(self._names)
 
 
-def kpi_tables_from_parquet(folder, stages=None, backend=None) -> KPITables:
+def kpi_tables_from_parquet(folder, stages=None, backend=None, plausible: Plausible | None = None) -> KPITables:
     """Open a folder of Parquet files for KPI queries without loading them into pandas.
 
     Each table is ``<folder>/<table>.parquet`` or a folder ``<folder>/<table>/`` of Parquet
@@ -236,16 +237,25 @@ def kpi_tables_from_parquet(folder, stages=None, backend=None) -> KPITables:
         same resolver :func:`workbench.load` uses).
     backend : ibis backend, optional
         Defaults to a fresh in-memory DuckDB connection (:func:`connect`).
+    plausible : Plausible, optional
+        The plausible dates and amounts (:mod:`workbench.io.plausible`; default from the
+        environment, else 1990..2100 and 1e15). Rows are not quarantined here: a value
+        outside them raises.
 
     Returns
     -------
     KPITables
+
+    Raises
+    ------
+    DataError
+        A required table or column is missing, or a date or amount is implausible.
     """
     folder = Path(folder)
     if not folder.is_dir():
         raise DataError(f"{folder} is not a folder of Parquet files.", file=folder)
     backend = backend if backend is not None else connect()
-    tables = {}
+    tables, paths = {}, {}
     for name in KPI_TABLE_NAMES:
         single = folder / f"{name}.parquet"
         many = folder / name
@@ -256,13 +266,46 @@ def kpi_tables_from_parquet(folder, stages=None, backend=None) -> KPITables:
         else:
             continue
         tables[name] = conform(backend.read_parquet(path, table_name=f"wb_{name}"), name, str(folder))
+        paths[name] = path
     for name in ("reps", "opportunities"):
         if name not in tables:
             raise DataError(
                 f"{folder} has no {name}.parquet (or {name}/ folder of Parquet files); KPIs need it.",
                 file=folder / f"{name}.parquet",
             )
+    _check_plausible(tables, backend, paths, Plausible.from_env() if plausible is None else plausible)
     if stages is None:
         stages = next((p for p in (folder / "stages.csv", folder / "stages.toml") if p.is_file()), None)
     order, _ = resolve_stages(stages, tables)
     return KPITables(MappingProxyType(tables), order, backend, str(folder))
+
+
+def _check_plausible(tables: dict, backend, paths: dict, plausible: Plausible) -> None:
+    """Raise :class:`DataError` when a scanned table holds a date or amount outside ``plausible``.
+
+    Rows read directly are not validated, so they cannot be quarantined one by one: one
+    implausible value (a created_at in 1900 stretches the KPI table over a century, an
+    amount of 1e32 overflows the exact money sums) stops the run, naming the file, the
+    column and the setting.
+    """
+    for name, table in tables.items():
+        checks = {}
+        for column in TABLES[name].columns:
+            values = table[column.name]
+            if column.dtype in ("date", "datetime"):
+                first, after = plausible.date_bounds(column.name)
+                checks[column.name] = ((values < first.to_pydatetime()) | (values >= after.to_pydatetime())).sum()
+            elif (name, column.name) in AMOUNT_COLUMNS:
+                checks[column.name] = (values.abs() > plausible.max_amount).sum()
+        if not checks:
+            continue
+        counts = backend.to_pyarrow(table.aggregate(**checks)).to_pylist()[0]
+        for column, count in counts.items():
+            if count:
+                reason = (plausible.amount_reason(column) if (name, column) in AMOUNT_COLUMNS
+                          else plausible.date_reason(column))
+                raise DataError(
+                    f"{paths[name]}: {count:,} row(s) with {reason}. --direct reads rows without validating "
+                    f"them, so it cannot quarantine them: fix them, or load without --direct to quarantine them.",
+                    file=paths[name], column=column,
+                )

@@ -1,0 +1,47 @@
+"""``kpi_tables_from_parquet`` (``workbench kpi --direct``) refuses implausible dates and amounts.
+
+Direct scans do not validate rows, so they cannot quarantine them: on main a 1e32 amount
+crashed DuckDB's DECIMAL(38, 6) sum and a 1900 date stretched the table over a century.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from tests.kpi.handmade import STAGES, handmade_data
+from workbench.errors import DataError
+from workbench.io.plausible import Plausible
+from workbench.kpi import compute_kpis, kpi_tables_from_parquet
+
+
+def _write(folder, changes=None):
+    """The handmade tables as Parquet files, with ``changes`` ({(table, column, row): value}) made."""
+    for name, frame in handmade_data().tables.items():
+        frame = frame.copy()
+        for (table, column, row), value in (changes or {}).items():
+            if table == name:
+                frame.loc[row, column] = value
+        frame.to_parquet(folder / f"{name}.parquet")
+
+
+@pytest.mark.parametrize(("change", "setting"), [
+    ({("opportunities", "amount", 1): 1e32}, "WORKBENCH_MAX_AMOUNT"),
+    ({("opportunities", "created_at", 1): pd.Timestamp("1900-01-05")}, "WORKBENCH_DATE_RANGE"),
+    ({("activities", "at", 0): pd.Timestamp("2261-01-05")}, "WORKBENCH_DATE_RANGE"),
+])
+def test_an_implausible_value_is_a_data_error_naming_file_column_and_setting(tmp_path, change, setting):
+    _write(tmp_path, change)
+    (table, column, _), = change
+    with pytest.raises(DataError, match=setting) as caught:
+        kpi_tables_from_parquet(tmp_path, stages=STAGES)
+    assert caught.value.column == column
+    assert f"{table}.parquet: 1 row(s) with {column}" in str(caught.value)
+
+
+def test_a_wider_range_lets_the_scan_through(tmp_path):
+    _write(tmp_path)
+    # the handmade data has a 2025 deal: a range starting in 2026 refuses it, the default accepts it
+    with pytest.raises(DataError, match="created_at outside the plausible range 2026-01-01"):
+        kpi_tables_from_parquet(tmp_path, stages=STAGES, plausible=Plausible(first_year=2026))
+    assert len(compute_kpis(kpi_tables_from_parquet(tmp_path, stages=STAGES), by="company"))
