@@ -24,7 +24,8 @@ CHROMIUM_ARGS = [
 ]
 
 
-def _chromium_path() -> str | None:
+def chromium_path() -> str | None:
+    """The Chromium the browser tests launch, or None when none is installed."""
     for name in ("chromium", "chromium-browser", "google-chrome"):
         found = shutil.which(name)
         if found:
@@ -35,13 +36,25 @@ def _chromium_path() -> str | None:
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     """Launch Debian's Chromium (Playwright cannot download its own browser here)."""
-    path = _chromium_path()
+    path = chromium_path()
     if path is None:
         message = "Chromium is not installed (apt-get install chromium); browser tests need it."
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(message)
         pytest.skip(message)
     return {**browser_type_launch_args, "executable_path": path, "args": CHROMIUM_ARGS}
+
+
+#: Test modules that take most of the suite's time (notebooks, Voila in Chromium, CLI
+#: subprocesses). Under pytest-xdist (``make test``) they are queued first, so the workers
+#: share them out and the run does not end with one worker on a long test.
+HEAVY_FIRST = ("tests/test_notebooks.py", "tests/apps/", "tests/test_readme.py",
+               "tests/forecast/test_notebook_small_crm.py")
+
+
+def pytest_collection_modifyitems(config, items):
+    if hasattr(config, "workerinput"):  # a pytest-xdist worker; every worker sorts alike
+        items.sort(key=lambda item: not item.nodeid.startswith(HEAVY_FIRST))
 
 
 #: Names that are markup or spreadsheet formulas, put into the hostile sample below.

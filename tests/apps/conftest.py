@@ -1,5 +1,9 @@
 """Fixtures that serve the Voila apps; the headless Chromium that drives them is set up in
 ``tests/conftest.py`` (browser tests fail, not skip, when ``CI=true`` and it is missing).
+
+A browser test also stands in for "restart and run all" of the app notebook it opens
+(``tests/test_notebooks.py`` leaves that notebook to it when the browser is there), so
+every browser test checks that no cell of the page failed (:data:`CELL_ERRORS`).
 """
 
 from __future__ import annotations
@@ -16,6 +20,23 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+#: What Voila shows in place of a cell that raised or timed out.
+CELL_ERRORS = ("There was an error when executing cell", "Cell execution timed out")
+
+
+@pytest.fixture(autouse=True)
+def _no_failed_cell_in_voila(request):
+    """After a browser test: no cell of the app notebook it opened failed in Voila."""
+    if "page" not in request.fixturenames:
+        yield
+        return
+    page = request.getfixturevalue("page")  # set up here, so it is still open after the test
+    yield
+    text = page.content()
+    failed = [message for message in CELL_ERRORS if message in text]
+    assert failed == [], f"a cell of {page.url} failed in Voila: {failed}"
 
 
 def _free_port() -> int:

@@ -120,18 +120,21 @@ class HeadlineModel:
         rests = _rests(frame)
         target = (frame["booked_actual"] - frame["booked_to_date"].fillna(0.0)).to_numpy(float)
         cols = self._groups(frame)
+        # the rows each view can learn from, and each row's group key, computed once
+        known = frame["booked_actual"].notna().to_numpy()
+        usable = {view: np.logical_and.reduce([known, *(frame[c].notna().to_numpy() for c in _NEEDS[view])])
+                  for view in _VIEWS}
+        views = {view: rests[list(used)] for view, used in _VIEWS.items()}
+        row_keys = self._row_keys(frame)
         weights = {}
         for depth in range(len(cols) + 1):
-            keys = [tuple(k) for k in frame[cols[:depth]].astype(str).itertuples(index=False)] if depth \
-                else [()] * len(frame)
+            keys = [k[:depth] for k in row_keys]
             for key in set(keys):
                 m = np.array([k == key for k in keys])
-                for view, used in _VIEWS.items():
-                    ok = m & frame["booked_actual"].notna().to_numpy()
-                    for c in _NEEDS[view]:
-                        ok &= frame[c].notna().to_numpy()
+                for view in _VIEWS:
+                    ok = m & usable[view]
                     if ok.sum() >= _MIN_ROWS:
-                        w, _ = nnls(rests.loc[ok, list(used)].to_numpy(), target[ok])
+                        w, _ = nnls(views[view].loc[ok].to_numpy(), target[ok])
                         if w.sum() > 0:
                             weights[(key, view)] = w
         return weights
