@@ -9,13 +9,6 @@ the names must read exactly as typed.
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -28,46 +21,12 @@ ROOT = Path(__file__).resolve().parents[2]
 INJECTED = ".widget-html-content :is(img, script, svg, iframe, [onerror], [onload], [onmouseover])"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def hostile_voila(tmp_path_factory):
-    """Voila serving ``apps/`` on the hostile data folder; yields the base URL."""
-    runtime = tmp_path_factory.mktemp("voila-hostile")
-    write_hostile_folder(runtime / "data")
-    port = _free_port()
-    env = {**os.environ, "JUPYTER_DATA_DIR": str(runtime / "jdata"), "JUPYTER_RUNTIME_DIR": str(runtime / "rt"),
-           "WORKBENCH_DATA": str(runtime / "data")}
-    log = open(runtime / "voila.log", "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "voila", str(ROOT / "apps"), "--no-browser", f"--port={port}",
-         "--Voila.ip=127.0.0.1", f"--Voila.connection_dir_root={runtime}"],
-        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/voila/static/voila.js", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"Voila did not start; log:\n{(runtime / 'voila.log').read_text()[-3000:]}")
-        time.sleep(0.3)
-    yield base
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-    log.close()
+def hostile_voila(serve_voila, tmp_path_factory):
+    """Voila serving ``apps/`` on the hostile data folder; returns the base URL."""
+    folder = tmp_path_factory.mktemp("voila-hostile") / "data"
+    write_hostile_folder(folder)
+    return serve_voila(ROOT / "apps", {"WORKBENCH_DATA": str(folder)})
 
 
 def test_team_diagnosis_shows_hostile_names_as_text_and_runs_no_script(hostile_voila, page):
