@@ -38,8 +38,7 @@ def _browser_test_running(path: Path, session) -> str | None:
         return None
     module = f"tests/apps/test_{path.stem}_app.py"
     source = ROOT / module
-    text = source.read_text(encoding="utf-8") if source.exists() else ""
-    if f"voila/render/{path.name}" not in text or "serve_voila(" in text:  # not opened, or opened as a changed copy
+    if not source.exists() or f"voila/render/{path.name}" not in source.read_text(encoding="utf-8"):
         return None
     return module if any(item.nodeid.startswith(f"{module}::") for item in session.items) else None
 

@@ -1,35 +1,27 @@
 """The targets what-if app, served by Voila and driven in headless Chromium.
 
-The app is served on a small generated sample (24 reps) with the period shock given
-(``shock_sd=0.3`` in the notebook's constructor cell), so the page is ready in seconds
-instead of running the pipeline backtest first; the committed notebook itself runs on
-the full sample in ``tests/test_notebooks.py``.
+The committed notebook is served as it is, on a small generated sample (24 reps), so the
+page runs what a manager's page runs (the headline forecast with its pipeline backtest)
+in a fraction of the full sample's time; ``tests/test_notebooks.py`` leaves the notebook
+to this test when Chromium is there (the browser fixtures fail on any failed cell).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import nbformat
 import pytest
 
 from workbench.sample import write_sample
 
 ROOT = Path(__file__).resolve().parents[2]
-CONSTRUCTOR = "TargetsWhatIf(data)"
 
 
 @pytest.fixture(scope="module")
 def whatif_app(serve_voila, tmp_path_factory) -> str:
     folder = tmp_path_factory.mktemp("whatif_app")
     write_sample(folder / "data", n_reps=24, months=18, seed=5)
-    notebook = nbformat.read(ROOT / "apps" / "targets_whatif.ipynb", as_version=4)
-    cells = [c for c in notebook.cells if c.cell_type == "code" and CONSTRUCTOR in c.source]
-    assert len(cells) == 1, f"the app notebook builds the panel with {CONSTRUCTOR}"
-    cells[0].source = cells[0].source.replace(CONSTRUCTOR, "TargetsWhatIf(data, shock_sd=0.3)")
-    (folder / "apps").mkdir()
-    nbformat.write(notebook, folder / "apps" / "targets_whatif.ipynb")
-    base = serve_voila(folder / "apps", {"WORKBENCH_DATA": str(folder / "data"), "WORKBENCH_PLANS": str(ROOT / "docs")})
+    base = serve_voila(ROOT / "apps", {"WORKBENCH_DATA": str(folder / "data"), "WORKBENCH_PLANS": str(ROOT / "docs")})
     return f"{base}/voila/render/targets_whatif.ipynb"
 
 
@@ -51,8 +43,8 @@ def _fan_paths(page) -> str:
 
 
 def test_whatif_app_sliders_move_the_odds_reset_and_language(whatif_app, page):
-    page.goto(whatif_app, timeout=150_000)
-    page.locator(".wb-whatif-headline").wait_for(timeout=150_000)
+    page.goto(whatif_app, timeout=300_000)  # the page fits the headline forecast before it shows
+    page.locator(".wb-whatif-headline").wait_for(timeout=300_000)
     page.locator(".vega-embed svg.marks").first.wait_for(timeout=60_000)
     assert page.locator(".wb-error").count() == 0
     odds, projection = page.locator(".wb-odds").inner_text(), page.locator(".wb-projection").inner_text()
