@@ -30,7 +30,7 @@ from workbench.apps.common import ErrorBox, chart_widget, html_table
 from workbench.apps.selection import LANGS
 from workbench.charts.targets import whatif_fan, whatif_fan_frames
 from workbench.formatting import natural_key
-from workbench.incentives import PAYOUT_FIGURES, compare_plans, load_plan, payout_label, simulate_payouts
+from workbench.incentives import PAYOUT_FIGURES, compare_simulations, load_plan, payout_label, simulate_payouts
 from workbench.io.load import as_sales_data
 from workbench.markup import escape_html
 from workbench.params import check_choice, check_lang
@@ -219,7 +219,7 @@ class TargetsWhatIf(widgets.VBox):
         The projection shown.
     payouts : dict or None
         The payouts of the projection under the two plans picked (``"a"``, ``"b"``:
-        :class:`~workbench.incentives.PlanSimulation`; ``"compared"``: :func:`compare_plans`'
+        :class:`~workbench.incentives.PlanSimulation`; ``"compared"``: :func:`compare_simulations`'
         table; ``"notes"``), simulated when the payouts tab is shown; None until then.
     sliders : dict of str to slider
         One per lever (``"stage_conversion:<step>"`` for each funnel step).
@@ -404,7 +404,7 @@ class TargetsWhatIf(widgets.VBox):
             notes.append(self._t("rep_team_bonus"))
         sim_a = simulate_payouts(plan_a, draws, targets, **kwargs)
         sim_b = simulate_payouts(plan_b, draws, targets, **kwargs) if plan_b is not plan_a else sim_a
-        compared = compare_plans(plan_a, plan_b, draws, targets, **kwargs)
+        compared = compare_simulations(sim_a, sim_b)
         notes += [n for n in compared.attrs.get("notes", []) if not n.startswith("Team bonus left out")]
         return {"a": sim_a, "b": sim_b, "compared": compared, "notes": notes}
 

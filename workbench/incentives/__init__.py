@@ -14,11 +14,17 @@ from workbench.incentives.commission import Commission, commission
 from workbench.incentives.payout import PAYOUT_COLUMNS, compare_payouts, compute_payouts, explain, side_by_side
 from workbench.incentives.plan import CommissionPlan, load_plan, plan_from_dict
 from workbench.incentives.registry import PAYOUT_FIGURES, payout_label
-from workbench.incentives.simulate import PlanSimulation, compare_plans, draws_from_pipeline, simulate_payouts
+from workbench.incentives.simulate import (
+    PlanSimulation,
+    compare_plans,
+    compare_simulations,
+    draws_from_pipeline,
+    simulate_payouts,
+)
 
 __all__ = [
     "PlanError", "CommissionPlan", "load_plan", "plan_from_dict", "Commission", "commission",
     "compute_payouts", "compare_payouts", "side_by_side", "explain", "PAYOUT_COLUMNS",
     "PAYOUT_FIGURES", "payout_label",
-    "PlanSimulation", "simulate_payouts", "compare_plans", "draws_from_pipeline",
+    "PlanSimulation", "simulate_payouts", "compare_plans", "compare_simulations", "draws_from_pipeline",
 ]

@@ -40,7 +40,7 @@ from workbench.incentives.commission import commission
 from workbench.incentives.plan import CommissionPlan
 from workbench.params import check_param
 
-__all__ = ["PlanSimulation", "simulate_payouts", "compare_plans", "draws_from_pipeline"]
+__all__ = ["PlanSimulation", "simulate_payouts", "compare_plans", "compare_simulations", "draws_from_pipeline"]
 
 _QUANTILES = (10, 50, 90)
 
@@ -254,8 +254,13 @@ def compare_plans(plan_a: CommissionPlan, plan_b: CommissionPlan, draws, targets
     >>> table.set_index("metric").loc["payout_mean", ["Flat", "Tiered", "difference"]].tolist()
     [6.0, 5.5, -0.5]
     """
-    sims = [simulate_payouts(plan, draws, targets, **kwargs) for plan in (plan_a, plan_b)]
-    names = [plan_a.name, plan_b.name]
+    return compare_simulations(*(simulate_payouts(plan, draws, targets, **kwargs) for plan in (plan_a, plan_b)))
+
+
+def compare_simulations(sim_a: PlanSimulation, sim_b: PlanSimulation) -> pd.DataFrame:
+    """The :func:`compare_plans` table from two plan simulations already run on the same draws."""
+    sims = [sim_a, sim_b]
+    names = [sim_a.plan.name, sim_b.plan.name]
     if names[0] == names[1]:
         names = [f"A: {names[0]}", f"B: {names[1]}"]
     rows = [(key, label, sims[0].summary[key], sims[1].summary[key]) for key, label in _COMPARE_ROWS]

@@ -32,7 +32,7 @@ import pandas as pd
 
 from workbench.contract import ENTITY_TYPES
 from workbench.errors import DataError
-from workbench.forecast.simulation import pipeline_draws, shock_factors, summarise_draws
+from workbench.forecast.simulation import entity_draws, pipeline_draws, shock_factors, summarise_draws
 from workbench.io.load import as_sales_data
 from workbench.params import check_choice, check_lang, check_param
 from workbench.periods import normalize_freq
@@ -203,8 +203,6 @@ class WhatIfModel:
         self.as_of_ = pd.Timestamp(sim["as_of"])
         self.baseline_ = summarise_draws(sim, shock_sd=self.shock_sd_, shock_company_share=self.shock_company_share_,
                                          seed=self.seed)
-        from workbench.forecast.simulation import entity_draws
-
         self._baseline_draws = entity_draws(sim, self.shock_sd_, self.shock_company_share_, self.seed)
         self._uids = list(sim["S"].index)
         self._row = {uid: i for i, uid in enumerate(self._uids)}
