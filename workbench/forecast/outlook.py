@@ -19,10 +19,11 @@ import pandas as pd
 
 from workbench.errors import DataError
 from workbench.forecast.headline import HeadlineModel, explain_views, period_position
-from workbench.forecast.win import WinModel
 from workbench.forecast.pipeline_backtest import backtest_with_run_rate
 from workbench.forecast.simulation import simulate_pipeline
+from workbench.forecast.win import WinModel
 from workbench.io.load import as_sales_data
+from workbench.memo import remember
 from workbench.params import check_by, check_param
 from workbench.periods import normalize_freq, parse_period, period_label
 
@@ -131,6 +132,18 @@ def forecast_headline(data, freq: str = "M", by: str = "team", *, snapshots: int
     (by,) = check_by("forecast_headline", by)
     freq = normalize_freq(freq)
     data = as_sales_data(data, caller="forecast_headline")
+    if run_rate is None and backtest is None and win_model is None and deals is None:
+        # made from the data alone: the same data and arguments give the same forecast (workbench.memo)
+        return remember(_forecast_headline, data, freq=freq, by=by, snapshots=snapshots, n_sims=n_sims, seed=seed,
+                        run_rate=None, backtest=None, win_model=None, deals=None, pipeline=pipeline,
+                        unkeyed={"progress": progress})
+    return _forecast_headline(data, freq=freq, by=by, snapshots=snapshots, n_sims=n_sims, seed=seed,
+                              run_rate=run_rate, backtest=backtest, win_model=win_model, deals=deals,
+                              pipeline=pipeline, progress=progress)
+
+
+def _forecast_headline(data, *, freq, by, snapshots, n_sims, seed, run_rate, backtest, win_model, deals, pipeline,
+                       progress) -> HeadlineForecast:
     notes: list[str] = []
     live_ts = None
     if backtest is None:

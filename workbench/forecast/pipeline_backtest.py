@@ -30,9 +30,10 @@ from workbench.errors import DataError
 from workbench.forecast.as_of import data_as_of
 from workbench.forecast.headline import HeadlineModel, period_position
 from workbench.forecast.hierarchy import hierarchy_tags, summing_matrix
-from workbench.forecast.win import WinModel
 from workbench.forecast.simulation import entity_draws, pipeline_draws
+from workbench.forecast.win import WinModel
 from workbench.io.load import as_sales_data
+from workbench.memo import remember
 from workbench.params import check_by, check_param
 from workbench.periods import normalize_freq, pandas_freq, period_label
 
@@ -181,8 +182,16 @@ def backtest_with_run_rate(data, freq="M", snapshots=6, by="team", *, n_sims=200
     check_param("backtest_pipeline", "snapshots", snapshots, f"an integer >= {_MIN_SNAPSHOTS}",
                 isinstance(snapshots, (int, np.integer)) and snapshots >= _MIN_SNAPSHOTS)
     (by,) = check_by("backtest_pipeline", by)
-    freq = normalize_freq(freq)
     data = as_sales_data(data, caller="backtest_pipeline")
+    # The same data and arguments give the same backtest: it is kept between sessions (workbench.memo).
+    return remember(_backtest_with_run_rate, data, freq=normalize_freq(freq), snapshots=int(snapshots), by=by,
+                    n_sims=n_sims, seed=seed, coverage=coverage, shock_company_share=shock_company_share,
+                    models=models, method=method, win_model_params=win_model_params,
+                    unkeyed={"progress": progress})
+
+
+def _backtest_with_run_rate(data, *, freq, snapshots, by, n_sims, seed, coverage, shock_company_share, models,
+                            method, win_model_params, progress):
     from workbench.forecast.workflow import forecast_entities
 
     steps = [f"snapshot {k + 1} of {snapshots}" for k in range(snapshots)]

@@ -12,6 +12,7 @@ from workbench.forecast.metrics import evaluate, summarize
 from workbench.forecast.series import rep_groups, sales_series
 from workbench.forecast.timeseries import Forecaster, backtest_note
 from workbench.io.load import as_sales_data
+from workbench.memo import remember
 
 __all__ = ["EntityForecast", "forecast_entities", "ACCURACY_COLUMNS"]
 
@@ -76,6 +77,14 @@ def forecast_entities(data, by: str = "team", freq: str = "M", h: int = 3, *, me
         Show a progress bar (it appears only when the work takes over two seconds).
     """
     data = as_sales_data(data, caller="forecast_entities")
+    # the same data and arguments give the same forecast: kept between sessions (workbench.memo)
+    return remember(_forecast_entities, data, by=by, freq=freq, h=h, metric=metric, models=models, method=method,
+                    reconcile=reconcile, n_windows=n_windows, intervals=intervals,
+                    unkeyed={"progress": progress})
+
+
+def _forecast_entities(data, *, by, freq, h, metric, models, method, reconcile, n_windows, intervals,
+                       progress) -> EntityForecast:
     history = sales_series(data, by="all" if reconcile else by, freq=freq, metric=metric)
     groups = rep_groups(data)
     forecaster = Forecaster(models=models, method=method, level=list(intervals))

@@ -34,6 +34,7 @@ from workbench.contract import ENTITY_TYPES
 from workbench.errors import DataError
 from workbench.forecast.simulation import entity_draws, pipeline_draws, shock_factors, summarise_draws
 from workbench.io.load import as_sales_data
+from workbench.memo import remember
 from workbench.params import check_choice, check_lang, check_param
 from workbench.periods import normalize_freq
 from workbench.targets.levers import LEVERS, LeverEffects, Levers
@@ -167,7 +168,26 @@ class WhatIfModel:
             The shared shock, when it is known (skips the backtest).
         progress : bool
             Show progress bars on stderr.
+
+        Notes
+        -----
+        A model fitted from the data alone (no ``headline``, ``deals`` or ``shock_sd``) is kept
+        between sessions by :func:`workbench.memo.remember`: the same data and settings are
+        fitted once.
         """
+        data = as_sales_data(data, caller="WhatIfModel")
+        if headline is None and deals is None and shock_sd is None:
+            # fitted from the data alone: the same data and settings give the same model (workbench.memo)
+            fitted = remember(_fitted_model, data, settings=self._settings(), unkeyed={"progress": progress})
+            self.__dict__.update(fitted.__dict__)
+            return self
+        return self._fit(data, headline=headline, deals=deals, shock_sd=shock_sd, progress=progress)
+
+    def _settings(self) -> dict:
+        return {name: getattr(self, name) for name in ("freq", "n_sims", "seed", "snapshots", "lookback_months",
+                                                        "prior_strength", "ramp_months")}
+
+    def _fit(self, data, *, headline, deals, shock_sd, progress) -> "WhatIfModel":
         from workbench.forecast.outlook import DEFAULT_SNAPSHOTS, forecast_headline
         from workbench.forecast.series import next_period
         from workbench.forecast.win import WinModel
@@ -413,3 +433,8 @@ class WhatIfModel:
         moved = {k.split(":", 1)[0] for k in levers.moved()}
         a.insert(2, "moved", [k in moved for k in a["lever"]])
         return a
+
+
+def _fitted_model(data, *, settings: dict, progress: bool) -> WhatIfModel:
+    """A :class:`WhatIfModel` with ``settings`` fitted on ``data`` alone (what :func:`remember` keeps)."""
+    return WhatIfModel(**settings)._fit(data, headline=None, deals=None, shock_sd=None, progress=progress)

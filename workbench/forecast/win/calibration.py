@@ -77,12 +77,25 @@ def fit_calibration_map(p, y, method: str):
     """
     p, y = np.asarray(p, dtype=float), np.asarray(y, dtype=int)
     if method == "none" or len(np.unique(y)) < 2:
-        return lambda q: np.asarray(q, dtype=float)
+        return _CalibrationMap("none", None)
     if method == "isotonic":
-        iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(p, y)
-        return lambda q: iso.predict(np.asarray(q, dtype=float))
-    platt = LogisticRegression(C=1e4).fit(_logit(p)[:, None], y)
-    return lambda q: platt.predict_proba(_logit(q)[:, None])[:, 1]
+        return _CalibrationMap("isotonic", IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(p, y))
+    return _CalibrationMap("sigmoid", LogisticRegression(C=1e4).fit(_logit(p)[:, None], y))
+
+
+class _CalibrationMap:
+    """The fitted map of :func:`fit_calibration_map`: a function object, so a fitted model can be stored."""
+
+    def __init__(self, method: str, estimator):
+        self.method, self.estimator = method, estimator
+
+    def __call__(self, q) -> np.ndarray:
+        q = np.asarray(q, dtype=float)
+        if self.method == "none":
+            return q
+        if self.method == "isotonic":
+            return self.estimator.predict(q)
+        return self.estimator.predict_proba(_logit(q)[:, None])[:, 1]
 
 
 class CalibratedWinModel:
