@@ -114,7 +114,7 @@ def format_value(value, unit: str = "", decimals: int | None = None, *, lang: st
     elif unit in ("days", "hours"):
         text = f"{value:,.{d}f}{_SUFFIXES[lang][unit]}"
     elif unit == "×":
-        text = f"{value:.{d}f}×"
+        text = f"{value:,.{d}f}×"
     elif unit == "signed":
         text = f"{value:+,.{d}f}"
     else:

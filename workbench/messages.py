@@ -84,7 +84,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{rows} ({grid}; not every combination has a row)",
         "zh": "{rows}（{grid}；并非每个组合都有一行）",
     },
-    "cli.kpi.level_rows": {"en": "{rows}", "zh": "{level} {rows}"},
+    "cli.kpi.level_rows": {"en": "{n} {level} {rows}", "zh": "{level} {n} {rows}"},
     "cli.kpi.per_level": {"en": "{kpis} per {levels}", "zh": "每个{levels} {kpis}"},
     "cli.kpi.and": {"en": "{first} and {last}", "zh": "{first}、{last}"},
     "cli.kpi.detail_note": {"en": "{name} has {counted}", "zh": "{name}含 {counted}"},
@@ -363,6 +363,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cli.review.rep_reviews": {"en": "  {count}: {files}", "zh": "  {count}：{files}"},
     "cli.review.summary_file": {"en": "  team summary: {name}", "zh": "  团队汇总：{name}"},
     "cli.review.workbook_file": {"en": "  workbook:     {name}", "zh": "  工作簿：    {name}"},
+    "cli.forecast.combined": {"en": "forecast", "zh": "组合预测"},
 }
 
 

@@ -134,7 +134,10 @@ def run(args) -> int:
     if len(result.summary):
         scores = result.summary[["model", "mase", "wape", "bias", "coverage", "accuracy"]]
         scores = scores.assign(**{c: [format_value(v, "", 3, lang=lang) for v in scores[c]]
-                                  for c in ("mase", "wape", "bias", "coverage", "accuracy")})
+                                  for c in ("mase", "wape", "bias", "coverage", "accuracy")},
+                               # the combination's alias is the word "forecast"; models keep their names
+                               model=[say("cli.forecast.combined", lang) if m == "forecast" else m
+                                      for m in scores["model"]])
         print(table_text(scores, _headers(scores.columns), lang, width=120))
     else:
         print(say("cli.forecast.no_backtest", lang))

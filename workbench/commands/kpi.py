@@ -287,8 +287,8 @@ def row_summary(kpis, wide: bool = False, lang: str = "en") -> str:
         if entities * periods * (1 if wide else columns) == n_rows:
             terms.append(" × ".join(grid))
         else:  # not a full grid: say so rather than print a product that does not hold
-            rows_of_level = say("cli.kpi.level_rows", lang, level=level_label(level, lang),
-                                rows=count_label(n_rows, "row" if lang == "zh" else f"{level} row", lang))
+            rows_of_level = say("cli.kpi.level_rows", lang, n=f"{n_rows:,}", level=level_label(level, lang),
+                                rows=count_label(n_rows, "row", lang).split(" ", 1)[1])
             terms.append(say("cli.kpi.partial_grid", lang, rows=rows_of_level,
                              grid=say("cli.list_sep", lang).join(grid)))
         total += n_rows

@@ -106,11 +106,11 @@ def preview_text(table, rows: int, lang: str = "en") -> str:
 
 def run(args) -> int:
     """Load the plan and the data, compute the payouts and write or preview them; return the exit code."""
+    lang = args.lang
     source = Path(args.source).expanduser()
     if not source.exists():
-        return _fail(f"{source}: no such file or folder")
+        return _fail(say("cli.no_source", lang, source=source), lang=lang)
     output = Path(args.output).expanduser() if args.output else None
-    lang = args.lang
     if output is not None and output.suffix.lower() not in OUTPUT_SUFFIXES:
         return _fail(say("cli.bad_output", lang, name=output.name), lang=lang)
     if args.rows < 0:
