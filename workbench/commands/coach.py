@@ -7,7 +7,7 @@ import sys
 import warnings
 from pathlib import Path
 
-from workbench.commands.output import fail, say, table_text
+from workbench.commands.output import fail, say, table_text, yes_no
 from workbench.commands.progress import Progress
 from workbench.errors import DataError
 from workbench.formatting import count_label, format_value
@@ -109,8 +109,7 @@ def summary_text(result, top: int = 15, lang: str = "en", skill_map=None) -> str
     pairs = result.mentors.pairs
     mentors = pairs[["mentee_id", "skill_label", "mentor_id", "mentor_score", "same_team"]].assign(
         mentor_score=[format_value(v, "", 1, lang=lang) for v in pairs["mentor_score"]],
-        same_team=[say("cli.yes" if v else "cli.no", lang) if lang == "zh" else str(bool(v))
-                   for v in pairs["same_team"]])
+        same_team=[yes_no(v, lang) if lang == "zh" else str(bool(v)) for v in pairs["same_team"]])
     lines += [say("cli.coach.mentors_heading", lang),
               _table(mentors, top, lang, _headers("mentee", "skill_label", "mentor", "mentor_score", "same_team")
                      | {"mentee_id": "cli.coach.col.mentee", "mentor_id": "cli.coach.col.mentor"})]

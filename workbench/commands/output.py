@@ -24,7 +24,7 @@ from __future__ import annotations
 import sys
 
 from workbench.formatting import format_value
-from workbench.messages import message
+from workbench.messages import MESSAGES, message
 
 __all__ = ["say", "table_text", "numbers", "level_label", "yes_no", "fail", "pad"]
 
@@ -41,7 +41,7 @@ def numbers(values, unit: str, lang: str = "en", decimals: int | None = None) ->
 
 def level_label(level: str, lang: str = "en") -> str:
     """An entity level (``rep``, ``team``, ``region``, ``company``) as a word in ``lang``."""
-    return say(f"cli.level.{level}", lang) if f"cli.level.{level}" in _keys() else str(level)
+    return say(f"cli.level.{level}", lang) if f"cli.level.{level}" in MESSAGES else str(level)
 
 
 def yes_no(flag, lang: str = "en") -> str:
@@ -99,9 +99,3 @@ def fail(command: str, text: str, code: int = 2, lang: str = "en") -> int:
     """Print ``<command>: error: text`` on stderr (``错误`` in Chinese); return ``code``."""
     print(say("cli.error", lang, command=command, text=text), file=sys.stderr)
     return code
-
-
-def _keys():
-    from workbench.messages import MESSAGES
-
-    return MESSAGES
