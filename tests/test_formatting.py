@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 
-from workbench.formatting import count_label, format_distinct, format_value, natural_key, plural
+from workbench.formatting import count_label, format_compact, format_distinct, format_value, natural_key, plural
 
 
 @pytest.mark.parametrize(
@@ -87,3 +88,65 @@ def test_natural_key_orders_numbers_by_value_and_is_stable():
     ids = ["R10", "R2", "R1", "R001", "Team 10", "Team 9", "r3"]
     assert sorted(ids, key=natural_key) == ["R001", "R1", "R2", "r3", "R10", "Team 9", "Team 10"]
     assert sorted(reversed(ids), key=natural_key) == sorted(ids, key=natural_key)
+
+
+# --- languages ------------------------------------------------------------------------------
+
+SCIENTIFIC = re.compile(r"\d[eE][+-]?\d")
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "en", "zh"),
+    [
+        (3158400.0, "currency", "3,158,400", "3,158,400"),  # was 3.158400e+06 in `kpi --lang zh`
+        (0.456, "share", "46%", "46%"),
+        (12.4, "days", "12 d", "12 天"),
+        (3.25, "hours", "3.2 h", "3.2 小时"),
+        (0.031, "pp", "+3.1 pp", "+3.1 个百分点"),
+        (1.5, "×", "1.50×", "1.50×"),
+        (float("nan"), "hours", "–", "–"),
+    ],
+)
+def test_format_value_writes_the_same_number_with_the_units_words_in_each_language(value, unit, en, zh):
+    assert format_value(value, unit) == format_value(value, unit, lang="en") == en
+    assert format_value(value, unit, lang="zh") == zh
+
+
+@pytest.mark.parametrize("unit", ["", "currency", "count", "share", "rate1", "days", "hours", "pp", "signed", "×",
+                                  "ratio", "score"])
+@pytest.mark.parametrize("value", [3.1584e6, 4.2e15, -7.5e12, 2.5e-7, -1e-9, 1e21, 0.0])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_no_unit_writes_scientific_notation(value, unit, lang):
+    text = format_value(value, unit, lang=lang)
+    assert not SCIENTIFIC.search(text), text
+    if abs(value) >= 1000 and unit not in ("share", "rate1", "pp"):
+        assert "," in text, text  # thousands separators
+
+
+def test_format_distinct_in_chinese_keeps_the_numbers_and_changes_the_unit_words():
+    assert format_distinct([22.61, 22.64], "hours", lang="zh") == ["22.61 小时", "22.64 小时"]
+    assert format_distinct([0.612, 0.614], "rate", lang="zh") == format_distinct([0.612, 0.614], "rate")
+
+
+@pytest.mark.parametrize(
+    ("value", "en", "zh"),
+    [
+        (950, "950", "950"),
+        (9_500, "9.5k", "9,500"),  # Chinese counts in 万 (10^4), not in thousands
+        (12_000, "12k", "1.2万"),
+        (3_158_400, "3.16M", "315.84万"),
+        (215_000_000, "215M", "2.15亿"),
+        (-2_500_000, "-2.5M", "-250万"),
+        (1.5e12, "1.5T", "1.5万亿"),
+    ],
+)
+def test_format_compact_uses_wan_and_yi_in_chinese(value, en, zh):
+    assert format_compact(value, "en") == en
+    assert format_compact(value, "zh") == zh
+
+
+def test_languages_other_than_english_and_chinese_are_refused():
+    with pytest.raises(ValueError, match="'lang' parameter"):
+        format_value(1.0, "currency", lang="fr")
+    with pytest.raises(ValueError, match="'lang' parameter"):
+        format_compact(1.0, "de")

@@ -16,6 +16,22 @@ different:
 ['61.2%', '61.4%']
 >>> count_label(1, "company"), count_label(80, "rep"), count_label(1, "company", lang="zh")
 ('1 company', '80 reps', '1 家公司')
+
+**Chinese** (``lang="zh"``). Chinese finance readers use the same digits, the same ``,``
+thousands separator and the same ``%`` as English; only the words of the units change
+(``天``, ``小时``, ``个百分点``). Tables and summaries therefore write every amount in full,
+exactly as the English output does, so a figure reads the same in both languages and
+matches the exported files and workbooks. 万 / 亿 (ten thousand / hundred million) are
+for short headline figures only, on request (:func:`format_compact`), never in a
+column of numbers, where mixed units would break the comparison down the column. No
+number is ever written in scientific notation:
+
+>>> format_value(3158400.0, "currency", lang="zh"), format_value(12.5, "days", lang="zh")
+('3,158,400', '12 天')
+>>> format_value(0.031, "pp", lang="zh"), format_value(2.5e-7, "ratio"), format_value(4.2e15, "")
+('+3.1 个百分点', '0.00', '4,200,000,000,000,000.00')
+>>> format_compact(3158400, "zh"), format_compact(3158400, "en"), format_compact(215_000_000, "zh")
+('315.84万', '3.16M', '2.15亿')
 """
 
 from __future__ import annotations
@@ -25,7 +41,11 @@ import re
 
 import pandas as pd
 
-__all__ = ["format_value", "format_distinct", "count_label", "plural", "natural_key", "is_missing"]
+__all__ = ["format_value", "format_distinct", "format_compact", "count_label", "plural", "natural_key", "is_missing",
+           "LANGS"]
+
+#: Languages numbers and counts are written in.
+LANGS = ("en", "zh")
 
 #: Decimals each unit is written with by default.
 _DECIMALS = {
@@ -36,6 +56,9 @@ _DECIMALS = {
 _PERCENT_UNITS = ("share", "rate", "percent", "rate1", "signed_share", "pp")
 #: Most decimals :func:`format_distinct` adds to a unit's default.
 _MAX_EXTRA_DECIMALS = 4
+#: Unit words after a number, per language (every other unit reads the same in both).
+_SUFFIXES = {"en": {"days": " d", "hours": " h", "pp": " pp"},
+             "zh": {"days": " 天", "hours": " 小时", "pp": " 个百分点"}}
 
 
 def is_missing(value) -> bool:
@@ -45,7 +68,12 @@ def is_missing(value) -> bool:
     return isinstance(value, float) and math.isnan(value)
 
 
-def format_value(value, unit: str = "", decimals: int | None = None) -> str:
+def _check_lang(lang: str) -> None:
+    if lang not in LANGS:
+        raise ValueError(f"The 'lang' parameter must be 'en' or 'zh'; got {lang!r} instead.")
+
+
+def format_value(value, unit: str = "", decimals: int | None = None, *, lang: str = "en") -> str:
     """Write ``value`` in its unit; missing values as an en dash.
 
     Parameters
@@ -61,7 +89,16 @@ def format_value(value, unit: str = "", decimals: int | None = None) -> str:
     decimals : int, optional
         Decimals to write instead of the unit's default (for percentages: decimals of
         the percentage, so ``1`` writes ``45.6%``).
+    lang : {"en", "zh"}
+        Language of the unit words (``12 d`` / ``12 天``); the number itself is written
+        alike in both (see the module notes).
+
+    Returns
+    -------
+    str
+        Never scientific notation, whatever the size of the number.
     """
+    _check_lang(lang)
     if is_missing(value):
         return "–"
     value = float(value)
@@ -71,15 +108,13 @@ def format_value(value, unit: str = "", decimals: int | None = None) -> str:
     elif unit == "signed_share":
         text = f"{value:+.{d}%}"
     elif unit == "pp":
-        text = f"{value * 100:+.{d}f} pp"
+        text = f"{value * 100:+.{d}f}{_SUFFIXES[lang]['pp']}"
     elif unit in ("currency", "count"):
         text = f"{value:,.{d}f}"
-    elif unit == "days":
-        text = f"{value:,.{d}f} d"
-    elif unit == "hours":
-        text = f"{value:,.{d}f} h"
+    elif unit in ("days", "hours"):
+        text = f"{value:,.{d}f}{_SUFFIXES[lang][unit]}"
     elif unit == "×":
-        text = f"{value:.{d}f}×"
+        text = f"{value:,.{d}f}×"
     elif unit == "signed":
         text = f"{value:+,.{d}f}"
     else:
@@ -94,7 +129,8 @@ def _no_negative_zero(text: str, signed: bool) -> str:
     return text
 
 
-def format_distinct(values, unit: str = "", *, decimals: int | None = None, significant: int = 4) -> list[str]:
+def format_distinct(values, unit: str = "", *, decimals: int | None = None, significant: int = 4,
+                    lang: str = "en") -> list[str]:
     """Write numbers that are read side by side so that different numbers look different.
 
     A value, its benchmark and the bounds of its interval are written with the same
@@ -113,6 +149,8 @@ def format_distinct(values, unit: str = "", *, decimals: int | None = None, sign
         The fewest decimals to write (default: the unit's default).
     significant : int
         Significant digits at which two numbers that still print alike count as equal.
+    lang : {"en", "zh"}
+        Language of the unit words, as in :func:`format_value`.
 
     Returns
     -------
@@ -146,7 +184,48 @@ def format_distinct(values, unit: str = "", *, decimals: int | None = None, sign
     while d < base + _MAX_EXTRA_DECIMALS and any(format_value(a, unit, d) == format_value(b, unit, d)
                                                   for a, b in apart):
         d += 1
-    return [format_value(v, unit, d) for v in numbers]
+    return [format_value(v, unit, d, lang=lang) for v in numbers]
+
+
+#: Steps of a short amount: (size, English suffix, Chinese suffix), largest first.
+_COMPACT = ((1e12, "T", "万亿"), (1e9, "B", None), (1e8, None, "亿"), (1e6, "M", None), (1e4, None, "万"),
+            (1e3, "k", None))
+
+
+def format_compact(value, lang: str = "en", decimals: int = 2) -> str:
+    """A short amount for a headline: ``3.16M`` in English, ``315.84万`` in Chinese.
+
+    Chinese counts large amounts in 万 (10⁴) and 亿 (10⁸), not in thousands and
+    millions. Meant for a single figure (a headline, a tile); tables keep full amounts
+    (:func:`format_value`).
+
+    Parameters
+    ----------
+    value : float
+        The amount; missing values are written as an en dash.
+    lang : {"en", "zh"}
+    decimals : int
+        Decimals of the shortened number (trailing zeros are dropped).
+
+    Examples
+    --------
+    >>> format_compact(9_500, "zh"), format_compact(12_000, "zh"), format_compact(-2_500_000, "en")
+    ('9,500', '1.2万', '-2.5M')
+    >>> format_compact(1.5e12, "zh"), format_compact(float("nan"))
+    ('1.5万亿', '–')
+    """
+    _check_lang(lang)
+    if is_missing(value):
+        return "–"
+    value = float(value)
+    for size, en, zh in _COMPACT:
+        suffix = zh if lang == "zh" else en
+        if suffix is not None and abs(value) >= size:
+            number = f"{value / size:,.{decimals}f}"
+            if "." in number:
+                number = number.rstrip("0").rstrip(".")
+            return _no_negative_zero(number, signed=False) + suffix
+    return format_value(value, "count")
 
 
 def _exponent(x: float) -> int:
@@ -155,7 +234,9 @@ def _exponent(x: float) -> int:
 
 
 _ZH_COUNTED = {"rep": "名销售", "team": "个团队", "region": "个区域", "company": "家公司",
-               "period": "个周期", "KPI": "项指标", "row": "行"}
+               "period": "个周期", "KPI": "项指标", "row": "行", "KPI column": "个指标列",
+               "stage pair": "个阶段组合", "detail": "个细分", "finding": "项发现", "target": "个目标",
+               "deal": "笔交易", "month": "个月", "rep review": "份销售评估"}
 _IRREGULAR_PLURALS = {"person": "people"}
 
 
@@ -188,11 +269,16 @@ def count_label(n: int, noun: str, lang: str = "en") -> str:
         How many.
     noun : str
         The singular English noun (``rep``, ``team``, ``region``, ``company``, ``period``,
-        ``KPI``, ``row`` also have a Chinese form with its measure word).
+        ``KPI``, ``row``, ``KPI column``, ``stage pair``, ``detail``, ``finding``, ``target``,
+        ``deal``, ``month`` and ``rep review`` also have a Chinese form with its measure word).
     lang : {"en", "zh"}
+
+    Examples
+    --------
+    >>> count_label(23, "KPI column", "zh"), count_label(4, "stage pair", "zh")
+    ('23 个指标列', '4 个阶段组合')
     """
-    if lang not in ("en", "zh"):
-        raise ValueError(f"The 'lang' parameter must be 'en' or 'zh'; got {lang!r} instead.")
+    _check_lang(lang)
     if lang == "zh":
         return f"{int(n):,} {_ZH_COUNTED.get(noun, noun)}"
     return f"{int(n):,} {plural(int(n), noun)}"

@@ -187,3 +187,32 @@ def test_recognition_shows_the_award_in_its_unit(pages, pages_zh):
     assert "&lt;i&gt;月度&lt;/i&gt;最佳销售" in pages_zh.reps["R002"].read_text(encoding="utf-8")
     other = pages.reps["R005"].read_text(encoding="utf-8")
     assert REVIEW_TEXT["en"]["no_award"] in other
+
+
+def _heading_and_chart_text(path: Path) -> str:
+    """The words of a page a reader takes for the report's own: title, headings, table headers,
+    captions, footer and the charts' texts (titles, legends, axes)."""
+    import html
+
+    page = path.read_text(encoding="utf-8")
+    parts = re.findall(r"<(h1|h2|h3|th|title|footer|nav)\b[^>]*>(.*?)</\1>", page, flags=re.S)
+    texts = [re.sub(r"<[^>]+>", " ", inner) for _, inner in parts]
+    texts += re.findall(r"<text\b[^>]*>([^<]*)</text>", page)  # SVG chart text
+    return html.unescape(" ".join(texts))
+
+
+def test_chinese_pages_have_no_english_heading_header_or_chart_text(review, pages, pages_zh):
+    words = re.compile(r"[A-Za-z][A-Za-z']{2,}")
+    data = " ".join(str(v) for column in ("rep_id", "name", "team") for v in review.roster[column])
+    data += " ".join(str(v) for v in review.skills.get("module_id", pd.Series(dtype=str)))
+    data_words = {w.lower() for w in words.findall(data)} | {"workbench", "kpi"}  # the package named in notes
+    for rep_id in review.rep_ids[:5]:
+        english = {w.lower() for w in words.findall(_heading_and_chart_text(pages.reps[rep_id]))} - data_words
+        assert {"coaching", "plan", "findings", "month"} <= english  # built from the English page
+        chinese = _heading_and_chart_text(pages_zh.reps[rep_id])
+        left = english & {w.lower() for w in words.findall(chinese)}
+        assert not left, (rep_id, sorted(left))
+        assert re.search(r"[\u4e00-\u9fff]", chinese)
+    english = {w.lower() for w in words.findall(_heading_and_chart_text(pages.summary))} - data_words
+    left = english & {w.lower() for w in words.findall(_heading_and_chart_text(pages_zh.summary))}
+    assert not left, sorted(left)

@@ -7,9 +7,10 @@ import sys
 import warnings
 from pathlib import Path
 
+from workbench.commands.output import fail, say, table_text, yes_no
 from workbench.commands.progress import Progress
 from workbench.errors import DataError
-from workbench.formatting import format_value
+from workbench.formatting import count_label, format_value
 from workbench.io.results import OUTPUT_SUFFIXES, write_result
 
 __all__ = ["register", "run", "summary_text"]
@@ -52,7 +53,8 @@ def register(subparsers) -> argparse.ArgumentParser:
                         help="training hours per rep and period (default 8)")
     parser.add_argument("--capacity", type=int, default=2, metavar="N", help="mentees per mentor (default 2)")
     parser.add_argument("--top", type=int, default=15, metavar="N", help="rows printed per table (default 15)")
-    parser.add_argument("--lang", choices=["en", "zh"], default="en", help="language of labels and reasons")
+    parser.add_argument("--lang", choices=["en", "zh"], default="en",
+                        help="language of what is printed: headings, labels and reasons (default en)")
     parser.add_argument("--stages", metavar="FILE", help="stage config (stages.csv or stages.toml)")
     parser.add_argument("-o", "--output", metavar="FILE",
                         help="write every table: .xlsx (one sheet each), or .csv / .parquet (the plans)")
@@ -60,53 +62,79 @@ def register(subparsers) -> argparse.ArgumentParser:
     return parser
 
 
-def _table(frame, top: int) -> str:
-    import pandas as pd
-
+def _table(frame, top: int, lang: str = "en", headers: dict | None = None) -> str:
     if frame.empty:
-        return "  (none)"
-    with pd.option_context("display.width", 200, "display.max_columns", 20, "display.max_colwidth", 60):
-        return frame.head(top).to_string(index=False)
+        return say("cli.none", lang)
+    return table_text(frame, headers or {}, lang, rows=top, max_colwidth=60)
 
 
-def summary_text(result, top: int = 15, lang: str = "en") -> str:
-    """A readable summary of a :class:`~workbench.coaching.workflow.Coaching` (what ``workbench coach`` prints)."""
+def _headers(*columns) -> dict:
+    """Column → its catalogue key ``cli.coach.col.<column>``."""
+    return {c: f"cli.coach.col.{c}" for c in columns}
+
+
+def _verdict(verdict: str, lang: str) -> str:
+    return say(f"cli.coach.verdict.{str(verdict).replace(' ', '_').lower()}", lang)
+
+
+def summary_text(result, top: int = 15, lang: str = "en", skill_map=None) -> str:
+    """A readable summary of a :class:`~workbench.coaching.workflow.Coaching` (what ``workbench coach`` prints).
+
+    ``skill_map`` (a :class:`~workbench.coaching.skills.SkillMap`, default the built-in one)
+    names the skills of the effectiveness table in ``lang``.
+    """
     import pandas as pd
 
+    from workbench.coaching.skills import SkillMap, load_skill_map
+
+    skill_map = skill_map if isinstance(skill_map, SkillMap) else load_skill_map(skill_map)
     plans = result.plans
     skills = plans.skills
     n_reps = skills["rep_id"].nunique()
-    lines = [f"Coaching plans for {plans.period} (revenue at stake over the window {plans.window}): "
-             f"{n_reps} rep{'' if n_reps == 1 else 's'} with a plan; effectiveness assumed "
-             f"{plans.assumptions['assumed_effectiveness']:.0%} where not measured, "
-             f"{plans.assumptions['hours_per_period']:g} training hours per period.", ""]
+    lines = [say("cli.coach.header", lang, period=plans.period, window=plans.window,
+                 reps=count_label(n_reps, "rep", lang),
+                 assumed=format_value(plans.assumptions["assumed_effectiveness"], "rate", lang=lang),
+                 hours=f"{plans.assumptions['hours_per_period']:g}"), ""]
     why = "why_zh" if lang == "zh" else "why"
     shown = pd.DataFrame({
-        "rep": skills["rep_id"], "#": skills["rank"], "skill": skills["skill_label"],
-        "uplift": [format_value(v, "currency") for v in skills["expected_uplift"]],
-        "effectiveness": [f"{format_value(v, 'rate')} {s}" for v, s in
+        "rep": skills["rep_id"], "rank": skills["rank"], "skill": skills["skill_label"],
+        "uplift": [format_value(v, "currency", lang=lang) for v in skills["expected_uplift"]],
+        "effectiveness": [f"{format_value(v, 'rate', lang=lang)} {say(f'cli.coach.source.{s}', lang)}" for v, s in
                           zip(skills["effectiveness"], skills["effectiveness_source"])],
-        "module": skills["module_id"].fillna("–"), "why": skills[why].str.slice(0, 90),
+        "module": skills["module_id"].fillna("–"), "why": skills[why].str.slice(0, 50 if lang == "zh" else 90),
     })
-    lines += ["Skills to coach, by expected uplift:", _table(shown, top), ""]
+    lines += [say("cli.coach.skills_heading", lang),
+              _table(shown, top, lang, _headers("rep", "rank", "skill", "uplift", "effectiveness", "module", "why")),
+              ""]
     pairs = result.mentors.pairs
-    lines += ["Mentors for each rep's top gap:",
-              _table(pairs[["mentee_id", "skill_label", "mentor_id", "mentor_score", "same_team"]], top)]
+    mentors = pairs[["mentee_id", "skill_label", "mentor_id", "mentor_score", "same_team"]].assign(
+        mentor_score=[format_value(v, "", 1, lang=lang) for v in pairs["mentor_score"]],
+        same_team=[yes_no(v, lang) if lang == "zh" else str(bool(v)) for v in pairs["same_team"]])
+    lines += [say("cli.coach.mentors_heading", lang),
+              _table(mentors, top, lang, _headers("mentee", "skill_label", "mentor", "mentor_score", "same_team")
+                     | {"mentee_id": "cli.coach.col.mentee", "mentor_id": "cli.coach.col.mentor"})]
     unmatched = result.mentors.unmatched
     if len(unmatched):
-        lines += [f"  not matched: {len(unmatched)} (" + "; ".join(dict.fromkeys(unmatched["reason"].head(3))) + ")"]
-    lines += ["", "Group sessions:", _table(result.sessions[["team", "skill_label", "n_reps", "reps", "module_id"]], top)]
+        reasons = say("cli.sep", lang).join(dict.fromkeys(unmatched["reason"].head(3)))
+        lines += [say("cli.coach.not_matched", lang, n=len(unmatched), reasons=reasons)]
+    sessions = result.sessions[["team", "skill_label", "n_reps", "reps", "module_id"]]
+    lines += ["", say("cli.coach.sessions_heading", lang),
+              _table(sessions, top, lang, _headers("team", "skill_label", "n_reps", "reps", "module_id"))]
     effect = result.effectiveness.modules
     shown = effect[["module_id", "title", "skill", "n_trained", "effect", "ci_low", "ci_high", "verdict"]].assign(
-        effect=[format_value(v, "signed_share", 1) for v in effect["effect"]],
-        ci_low=[format_value(v, "signed_share", 1) for v in effect["ci_low"]],
-        ci_high=[format_value(v, "signed_share", 1) for v in effect["ci_high"]])
-    lines += ["", "Did past training work? (effect on the skill's KPI against untrained peers, 90% interval)",
-              _table(shown, top)]
+        effect=[format_value(v, "signed_share", 1, lang=lang) for v in effect["effect"]],
+        ci_low=[format_value(v, "signed_share", 1, lang=lang) for v in effect["ci_low"]],
+        ci_high=[format_value(v, "signed_share", 1, lang=lang) for v in effect["ci_high"]],
+        verdict=[_verdict(v, lang) for v in effect["verdict"]])
+    if lang == "zh":
+        shown = shown.assign(skill=[skill_map.label(k, lang) for k in effect["skill"]])
+    lines += ["", say("cli.coach.effect_heading", lang),
+              _table(shown, top, lang, _headers("module_id", "title", "skill", "n_trained", "effect", "ci_low",
+                                                "ci_high", "verdict"))]
     return "\n".join(lines)
 
 
-def _select(result, reps, team: str | None, rep: str | None):
+def _select(result, reps, team: str | None, rep: str | None, lang: str = "en"):
     """The part of the results about one team or rep (tables filtered, nothing recomputed)."""
     import dataclasses
 
@@ -114,7 +142,7 @@ def _select(result, reps, team: str | None, rep: str | None):
         return result
     members = {str(rep)} if rep else set(reps.loc[reps["team"].astype(str) == str(team), "rep_id"].astype(str))
     if not members:
-        raise ValueError(f"Team {team!r} has no reps in the reps table." if team else f"Rep {rep!r} is not in the reps table.")
+        raise ValueError(say("cli.coach.no_team", lang, team=team) if team else say("cli.coach.no_rep", lang, rep=rep))
     plans = result.plans
     plans = dataclasses.replace(plans, skills=plans.skills[plans.skills["rep_id"].isin(members)].reset_index(drop=True),
                                 modules=plans.modules[plans.modules["rep_id"].isin(members)].reset_index(drop=True))
@@ -131,45 +159,51 @@ def _select(result, reps, team: str | None, rep: str | None):
 
 def run(args) -> int:
     """Load, coach, print the summary and write the tables; return the exit code."""
-    prog = "workbench coach"
+    prog, lang = "workbench coach", args.lang
     source = Path(args.source).expanduser()
     if not source.exists():
-        print(f"{prog}: error: {source}: no such file or folder", file=sys.stderr)
-        return 2
+        return fail(prog, say("cli.no_source", lang, source=source), 2, lang)
     output = Path(args.output).expanduser() if args.output else None
     if output is not None and output.suffix.lower() not in OUTPUT_SUFFIXES:
-        print(f"{prog}: error: cannot write {output.name!r}: the output file must end in .csv, .parquet or .xlsx",
-              file=sys.stderr)
-        return 2
-    stages = ["loading data", "diagnosing", "measuring training effectiveness", "planning"]
-    progress = Progress(prog, stages + ([f"writing {output.name}"] if output else []))
+        return fail(prog, say("cli.bad_output", lang, name=output.name), 2, lang)
+    # the stage names coach() reports, in the order it reports them, each in ``lang``
+    named = {"loading data": say("cli.stage.loading", lang), "diagnosing": say("cli.coach.stage.diagnosing", lang),
+             "measuring training effectiveness": say("cli.coach.stage.effectiveness", lang),
+             "planning": say("cli.coach.stage.planning", lang)}
+    writing = say("cli.stage.writing", lang, name=output.name) if output else ""
+    progress = Progress(prog, list(named.values()) + ([writing] if output else []))
+
+    def stage(name: str):
+        return progress.stage(named.get(name, name))
+
     try:
-        with progress.stage("loading data"):
+        with stage("loading data"):
+            from workbench.coaching.skills import load_skill_map
             from workbench.coaching.workflow import coach
             from workbench.io.load import load
 
             data = load(source, stages=args.stages)
+            skill_map = load_skill_map(args.skill_map)
         with warnings.catch_warnings(record=True) as caught:  # notes, not raw warnings with a source line
             warnings.simplefilter("always")
-            result = coach(data, args.period, skill_map=args.skill_map, assumed_effectiveness=args.effectiveness,
-                           hours_per_period=args.hours, capacity=args.capacity, lang=args.lang, stage=progress.stage)
+            result = coach(data, args.period, skill_map=skill_map, assumed_effectiveness=args.effectiveness,
+                           hours_per_period=args.hours, capacity=args.capacity, lang=lang, stage=stage)
         # the workbench's own notes (e.g. a KPI skipped for a missing table); library deprecations are not the user's
         for note in dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, UserWarning)):
-            print(f"note: {note}", file=sys.stderr)
-        shown = _select(result, data.reps, args.team, args.rep)
+            print(say("cli.note", lang, text=note), file=sys.stderr)
+        shown = _select(result, data.reps, args.team, args.rep, lang)
     except DataError as err:
         print(f"{prog}: {err}", file=sys.stderr)
         return 1
     except ValueError as err:
-        print(f"{prog}: error: {err}", file=sys.stderr)
-        return 2
-    print(summary_text(shown, top=args.top, lang=args.lang))
+        return fail(prog, str(err), 2, lang)
+    print(summary_text(shown, top=args.top, lang=lang, skill_map=skill_map))
     if output is not None:
-        with progress.stage(f"writing {output.name}"):
+        with progress.stage(writing):
             written = write_result({
                 "plans": shown.plans.skills, "modules": shown.plans.modules,
                 "mentors": shown.mentors.pairs, "unmatched": shown.mentors.unmatched,
                 "sessions": shown.sessions, "effectiveness": shown.effectiveness.modules,
             }, output)
-        print(f"\nWrote the coaching tables to {written}")
+        print("\n" + say("cli.coach.wrote", lang, path=written))
     return 0

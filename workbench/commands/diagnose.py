@@ -6,9 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
+from workbench.commands.output import fail, pad, say
 from workbench.commands.progress import Progress
 from workbench.errors import DataError
-from workbench.formatting import format_distinct
+from workbench.formatting import format_distinct, format_value
 from workbench.io.results import write_result
 
 __all__ = ["register", "run"]
@@ -45,7 +46,8 @@ def register(subparsers) -> argparse.ArgumentParser:
                         help="months analysed, ending with PERIOD (default: all history, at most 36)")
     parser.add_argument("--rep", metavar="ID", help="only show the findings of this rep")
     parser.add_argument("--team", metavar="TEAM", help="only show this team and its reps")
-    parser.add_argument("--lang", choices=["en", "zh"], default="en", help="language of the evidence (default en)")
+    parser.add_argument("--lang", choices=["en", "zh"], default="en",
+                        help="language of the summary and the evidence (default en)")
     parser.add_argument("--fdr", type=float, default=0.05, help="false-discovery rate (default 0.05)")
     parser.add_argument("--top", type=int, default=10, metavar="N", help="findings printed (default 10)")
     parser.add_argument("--stages", metavar="FILE", help="stage config (stages.csv or stages.toml)")
@@ -70,90 +72,100 @@ def _write(result, path: Path) -> None:
 
 
 def summary_text(result, top: int = 10, lang: str = "en") -> str:
-    """A short readable summary of a Diagnosis.
+    """A short readable summary of a Diagnosis, in ``lang``.
 
     Bookings, targets and attainment are those of the labelled period (the KPI table's);
     findings and their revenue at stake are measured over the analysis window, and say so.
+    Drivers are named by their key in English and by their label in Chinese
+    (:data:`workbench.diagnose.DRIVERS`).
     """
+    from workbench.diagnose import DRIVERS
+
+    def driver(key) -> str:
+        if not key:
+            return "-"
+        return DRIVERS[key].label_zh if lang == "zh" and key in DRIVERS else str(key)
+
     f = result.findings
     w = result.window
     reps = f.loc[f["entity_type"] == "rep", "entity_id"].nunique()
-    lines = [
-        f"Diagnosis of {w.period}: findings over the window {w.label} ({w.months} months up to {w.period}): "
-        f"{len(f)} findings, {reps} reps with at least one.",
-    ]
+    lines = [say("cli.diagnose.header", lang, period=w.period, window=w.label, months=w.months, findings=len(f),
+                 reps=reps)]
     company = result.period_figures
     company = company[company["entity_type"] == "company"]
     if len(company):
         c = company.iloc[0]
-        att = f"{c.quota_attainment:.0%}" if c.quota_attainment == c.quota_attainment else "n/a (no target)"
-        target = f"{c.bookings_target:,.0f}" if c.bookings_target == c.bookings_target else "n/a"
-        lines.append(f"Company, {w.period}: bookings {c.bookings:,.0f}, target {target}, attainment {att}.")
+        att = (format_value(c.quota_attainment, "share", lang=lang) if c.quota_attainment == c.quota_attainment
+               else say("cli.diagnose.no_target_attainment", lang))
+        target = (format_value(c.bookings_target, "currency", lang=lang) if c.bookings_target == c.bookings_target
+                  else say("cli.na", lang))
+        lines.append(say("cli.diagnose.company", lang, period=w.period,
+                         bookings=format_value(c.bookings, "currency", lang=lang), target=target, attainment=att))
     eff = result.follow_up_effect
     if eff is not None:
-        coef, lo, hi = format_distinct([eff.coef, eff.ci_low, eff.ci_high], "signed")
-        lines.append(
-            f"Follow-up effect (window): odds of winning x{eff.odds_ratio_per_doubling:.2f} per doubling of "
-            f"follow-up time (log-odds {coef}, 95% CI {lo}..{hi}, {eff.n_deals:,} deals)."
-        )
+        coef, lo, hi = format_distinct([eff.coef, eff.ci_low, eff.ci_high], "signed", lang=lang)
+        lines.append(say("cli.diagnose.follow_up", lang, odds=format_value(eff.odds_ratio_per_doubling, "", lang=lang),
+                         coef=coef, low=lo, high=hi, deals=format_value(eff.n_deals, "count", lang=lang)))
     if len(f):
         lines.append("")
-        lines.append(f"Top findings by revenue at stake over the window {w.label}:")
+        lines.append(say("cli.diagnose.top_findings", lang, window=w.label))
         for row in f.head(top).itertuples(index=False):
             text = row.evidence if lang == "en" else row.evidence_zh
-            lines.append(f"  {row.revenue_impact:>12,.0f}  {row.driver:<22} {text}")
+            amount = pad(format_value(row.revenue_impact, "currency", lang=lang), 12, right=True)
+            lines.append(f"  {amount}  {pad(driver(row.driver), 22)} {text}")
     ts = result.team_summary
     if len(ts):
         lines.append("")
-        lines.append(f"Teams, {w.period} (attainment of the period; revenue at stake over the window):")
+        lines.append(say("cli.diagnose.teams", lang, period=w.period))
         for row in ts.itertuples(index=False):
-            att = f"{row.attainment:.0%}" if row.attainment == row.attainment else "n/a"
-            lines.append(
-                f"  {row.team:<12} attainment {att:>5}  reps with findings {row.reps_with_findings:>2}/{row.reps:<3}"
-                f" top driver {row.top_driver or '-':<22} at stake {row.revenue_at_stake:,.0f}"
-            )
+            att = format_value(row.attainment, "share", lang=lang) if row.attainment == row.attainment \
+                else say("cli.na", lang)
+            lines.append(say("cli.diagnose.team_line", lang, team=pad(row.team, 12), attainment=pad(att, 5, right=True),
+                             with_findings=pad(row.reps_with_findings, 2, right=True), reps=pad(row.reps, 3),
+                             driver=pad(driver(row.top_driver), 22),
+                             at_stake=format_value(row.revenue_at_stake, "currency", lang=lang)))
     untested = result.not_tested
     if len(untested):
         lines.append("")
-        lines.append("Not tested:")
-        for (driver, reason), part in untested.groupby(["driver", "reason"], sort=False):
-            levels = ", ".join(dict.fromkeys(part["entity_type"]))
-            lines.append(f"  {driver:<22} ({levels}): {reason}")
+        lines.append(say("cli.diagnose.not_tested", lang))
+        for (key, reason), part in untested.groupby(["driver", "reason"], sort=False):
+            levels = say("cli.list_sep", lang).join(
+                dict.fromkeys(say(f"cli.level.{lv}", lang) if lang == "zh" else lv for lv in part["entity_type"]))
+            lines.append(f"  {pad(driver(key), 22)} ({levels}): {reason}")
     return "\n".join(lines)
 
 
 def run(args) -> int:
     """Load, diagnose, print the summary and write the findings; return the exit code."""
+    prog, lang = "workbench diagnose", args.lang
     source = Path(args.source).expanduser()
     if not source.exists():
-        print(f"workbench diagnose: error: {source}: no such file or folder", file=sys.stderr)
-        return 2
+        return fail(prog, say("cli.no_source", lang, source=source), 2, lang)
     output = Path(args.output).expanduser() if args.output else None
-    progress = Progress("workbench diagnose",
-                        ["loading data", "diagnosing"] + ([f"writing {output.name}"] if output else []))
+    loading, diagnosing = say("cli.stage.loading", lang), say("cli.diagnose.stage.diagnosing", lang)
+    writing = say("cli.stage.writing", lang, name=output.name) if output else ""
+    progress = Progress(prog, [loading, diagnosing] + ([writing] if output else []))
     try:
-        with progress.stage("loading data"):
+        with progress.stage(loading):
             from workbench.diagnose import DiagnosisConfig, diagnose  # imports take a moment: inside the stage
             from workbench.io.load import load
 
             config = DiagnosisConfig(fdr=float(args.fdr))
             data = load(source, stages=args.stages)
-        with progress.stage("diagnosing"):
+        with progress.stage(diagnosing):
             result = diagnose(data, period=args.period, window=args.window, rep=args.rep, team=args.team,
                               config=config, lang=args.lang)
     except DataError as err:
         print(f"workbench diagnose: {err}", file=sys.stderr)
         return 1
     except ValueError as err:
-        print(f"workbench diagnose: error: {err}", file=sys.stderr)
-        return 2
-    print(summary_text(result, top=args.top, lang=args.lang))
+        return fail(prog, str(err), 2, lang)
+    print(summary_text(result, top=args.top, lang=lang))
     if args.output:
         try:
-            with progress.stage(f"writing {output.name}"):
+            with progress.stage(writing):
                 _write(result, output)
         except ValueError as err:
-            print(f"workbench diagnose: error: {err}", file=sys.stderr)
-            return 2
-        print(f"\nWrote {len(result.findings)} findings to {args.output}")
+            return fail(prog, str(err), 2, lang)
+        print("\n" + say("cli.diagnose.wrote", lang, n=len(result.findings), path=args.output))
     return 0

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from workbench.commands.output import fail, level_label, say, table_text
 from workbench.commands.progress import Progress
 from workbench.errors import DataError
 from workbench.formatting import format_distinct, format_value
@@ -70,6 +71,7 @@ def register(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--snapshots", type=int, default=None, metavar="N",
                         help="past periods the headline's weights and intervals are learned on "
                              "(default 12; fewer when the history is shorter)")
+    parser.add_argument("--lang", choices=["en", "zh"], default="en", help="language of what is printed (default en)")
     parser.add_argument("--no-headline", action="store_true",
                         help="skip the headline forecast and its pipeline backtest")
     parser.set_defaults(func=run)
@@ -84,39 +86,37 @@ def run(args) -> int:
     """
     import pandas as pd
 
-    prog = "workbench forecast"
+    prog, lang = "workbench forecast", getattr(args, "lang", "en")
     source = Path(args.source).expanduser()
     if not source.exists():
-        print(f"{prog}: error: {source}: no such file or folder", file=sys.stderr)
-        return 2
+        return fail(prog, say("cli.no_source", lang, source=source), 2, lang)
     if args.h < 1 or args.windows < 1:
-        print(f"{prog}: error: --h and --windows must be at least 1", file=sys.stderr)
-        return 2
+        return fail(prog, say("cli.forecast.h_windows", lang), 2, lang)
     if args.snapshots is not None and args.snapshots < 2:
-        print(f"{prog}: error: --snapshots must be at least 2", file=sys.stderr)
-        return 2
+        return fail(prog, say("cli.forecast.snapshots", lang), 2, lang)
     for opt, value in (("--output", args.output), ("--pipeline-out", args.pipeline_out)):
         if value and Path(value).suffix.lower() not in OUTPUT_SUFFIXES:
-            print(f"{prog}: error: {opt} must end in .csv, .parquet or .xlsx", file=sys.stderr)
-            return 2
+            return fail(prog, say("cli.forecast.bad_output", lang, option=opt), 2, lang)
     if args.pipeline_out and args.freq == "W":
-        print(f"{prog}: error: --pipeline-out needs --freq M or Q", file=sys.stderr)
-        return 2
+        return fail(prog, say("cli.forecast.pipeline_freq", lang), 2, lang)
     headline = args.freq in ("M", "Q") and not args.no_headline and args.metric == "bookings"
     pipeline = headline or bool(args.pipeline_out)
-    stages = ["loading data", "backtesting and forecasting"]
-    stages += ["backtesting the pipeline"] if headline else []
-    stages += ["scoring open deals", "simulating the pipeline"] if pipeline else []
-    stages += [f"writing {Path(args.output).name}"] if args.output else []
-    stages += [f"writing {Path(args.pipeline_out).name}"] if args.pipeline_out else []
+    loading, forecasting = say("cli.stage.loading", lang), say("cli.forecast.stage.forecasting", lang)
+    writing = say("cli.stage.writing", lang, name=Path(args.output).name) if args.output else ""
+    writing_pipeline = say("cli.stage.writing", lang, name=Path(args.pipeline_out).name) if args.pipeline_out else ""
+    stages = [loading, forecasting]
+    stages += [say("cli.forecast.stage.pipeline_backtest", lang)] if headline else []
+    stages += [say("cli.forecast.stage.scoring", lang), say("cli.forecast.stage.simulating", lang)] if pipeline else []
+    stages += [writing] if args.output else []
+    stages += [writing_pipeline] if args.pipeline_out else []
     progress = Progress(prog, stages)
     try:
-        with progress.stage("loading data"):
+        with progress.stage(loading):
             from workbench.io.load import load
 
             data = load(source, stages=args.stages)
         models = [m.strip() for m in args.models.split(",") if m.strip()] if args.models else None
-        with progress.stage("backtesting and forecasting"):
+        with progress.stage(forecasting):
             from workbench.forecast.workflow import forecast_entities  # a few seconds of imports: inside the stage
 
             result = forecast_entities(data, by=args.by, freq=args.freq, h=args.h, metric=args.metric,
@@ -128,52 +128,77 @@ def run(args) -> int:
     fc = result.forecast
     hf = _headline(args, data, result, models, progress, headline, pipeline) if pipeline else None
     if hf is not None and headline:
-        _print_headline(hf)
-    with pd.option_context("display.width", 120, "display.max_columns", 12, "display.float_format", "{:,.3f}".format):
-        print(f"\nBacktest ({args.windows} windows of {args.h} periods), mean over {fc['unique_id'].nunique()} series:")
-        if len(result.summary):
-            print(result.summary[["model", "mase", "wape", "bias", "coverage", "accuracy"]].to_string(index=False))
-        else:
-            print("  not enough history for a backtest")
-    show = _with_intervals(fc.head(30), ["forecast", "forecast-lo-80", "forecast-hi-80"], _metric_unit(args.metric))
+        _print_headline(hf, lang)
+    print("\n" + say("cli.forecast.backtest_heading", lang, windows=args.windows, h=args.h,
+                     series=fc["unique_id"].nunique()))
+    if len(result.summary):
+        scores = result.summary[["model", "mase", "wape", "bias", "coverage", "accuracy"]]
+        scores = scores.assign(**{c: [format_value(v, "", 3, lang=lang) for v in scores[c]]
+                                  for c in ("mase", "wape", "bias", "coverage", "accuracy")},
+                               # the combination's alias is the word "forecast"; models keep their names
+                               model=[say("cli.forecast.combined", lang) if m == "forecast" else m
+                                      for m in scores["model"]])
+        print(table_text(scores, _headers(scores.columns), lang, width=120))
+    else:
+        print(say("cli.forecast.no_backtest", lang))
+    show = _with_intervals(fc.head(30), ["forecast", "forecast-lo-80", "forecast-hi-80"], _metric_unit(args.metric),
+                           lang)
     show = show[["entity_type", "entity_id", "period", "forecast", "forecast-lo-80", "forecast-hi-80",
-                 "backtest_accuracy", "note"]].assign(period=lambda d: [period_label(p, args.freq) for p in d["period"]])
-    with pd.option_context("display.width", 160, "display.max_rows", 30, "display.float_format", "{:,.2f}".format):
-        print("\nForecast (80% interval; backtest_accuracy = mean of max(0, 1 - |actual - forecast| / actual)):")
-        print(show.to_string(index=False))
+                 "backtest_accuracy", "note"]].assign(
+        period=lambda d: [period_label(p, args.freq) for p in d["period"]],
+        backtest_accuracy=lambda d: [format_value(v, "", 2, lang=lang) for v in d["backtest_accuracy"]])
+    print("\n" + say("cli.forecast.forecast_heading", lang))
+    print(table_text(_levels(show, lang), _headers(show.columns), lang, width=160, max_rows=30))
     if args.output:
-        with progress.stage(f"writing {Path(args.output).name}"):
+        with progress.stage(writing):
             written = write_result({"forecast": fc}, args.output)
-        _report_written(written, fc)
+        _report_written(written, fc, lang)
     if hf is not None and hf.win_model is not None and hasattr(hf.win_model, "auc_"):
         r = hf.win_model.report()
         last_month = r["test_end"] - pd.DateOffset(months=1)
-        print(f"\nWin model, held-out months {r['test_start']:%Y-%m} to {last_month:%Y-%m}: AUC {r['auc']:.3f} "
-              f"(stage only {r['auc_stage_only']:.3f}), Brier {r['brier']:.3f}")
+        print("\n" + say("cli.forecast.win_model", lang, start=f"{r['test_start']:%Y-%m}", end=f"{last_month:%Y-%m}",
+                         auc=format_value(r["auc"], "", 3), auc_stage=format_value(r["auc_stage_only"], "", 3),
+                         brier=format_value(r["brier"], "", 3)))
     if hf is not None and hf.odds is not None:
         odds = hf.odds
         shown = odds if args.by == "all" else odds[odds["entity_type"] == args.by]
-        shown = _with_intervals(shown.head(30), ["p10", "p50", "p90"], "currency").assign(
-            target=lambda d: [format_value(v, "currency") for v in d["target"]],
-            p_reach_target=lambda d: [format_value(v, "share") for v in d["p_reach_target"]])
-        with pd.option_context("display.width", 160, "display.max_rows", 30):
-            print(f"Pipeline view of {hf.period} (Monte Carlo of open deals + deals not created yet"
-                  f"{', with a shared period shock calibrated on past periods' if odds.attrs.get('shock_sd') else ''}):")
-            print(shown[["entity_type", "entity_id", "p10", "p50", "p90", "target", "p_reach_target"]]
-                  .to_string(index=False))
+        shown = _with_intervals(shown.head(30), ["p10", "p50", "p90"], "currency", lang).assign(
+            target=lambda d: [format_value(v, "currency", lang=lang) for v in d["target"]],
+            p_reach_target=lambda d: [format_value(v, "share", lang=lang) for v in d["p_reach_target"]])
+        shock = say("cli.forecast.shock", lang) if odds.attrs.get("shock_sd") else ""
+        print(say("cli.forecast.pipeline_heading", lang, period=hf.period, shock=shock))
+        shown = shown[["entity_type", "entity_id", "p10", "p50", "p90", "target", "p_reach_target"]]
+        print(table_text(_levels(shown, lang), _headers(shown.columns), lang, width=160, max_rows=30))
     if args.pipeline_out:
         if hf is None or hf.odds is None:
-            print(f"{prog}: warning: {args.pipeline_out} not written: the pipeline forecast could not be made "
-                  "(see above).", file=sys.stderr)
+            print(say("cli.warning", lang, command=prog,
+                      text=say("cli.forecast.warn_not_written_pipeline", lang, path=args.pipeline_out)),
+                  file=sys.stderr)
         else:
             try:
-                with progress.stage(f"writing {Path(args.pipeline_out).name}"):
+                with progress.stage(writing_pipeline):
                     out = _pipeline_table(hf)
                     written = write_result({"pipeline_odds": out}, args.pipeline_out)
-                _report_written(written, out)
+                _report_written(written, out, lang)
             except OSError as err:
-                print(f"{prog}: warning: {args.pipeline_out} not written: {err}", file=sys.stderr)
+                print(say("cli.warning", lang, command=prog,
+                          text=say("cli.forecast.warn_not_written", lang, path=args.pipeline_out, reason=err)),
+                      file=sys.stderr)
     return 0
+
+
+def _headers(columns) -> dict:
+    """Column → its catalogue key (``cli.col.*`` for the shared ones, ``cli.forecast.col.*`` for the rest)."""
+    shared = {"entity_type": "cli.col.entity_type", "entity_id": "cli.col.entity", "period": "cli.col.period"}
+    return {c: shared.get(c, f"cli.forecast.col.{c.replace('-', '_').replace(' ', '_')}") for c in columns}
+
+
+def _levels(frame, lang: str):
+    """The entity levels (and the company's id) named in ``lang``."""
+    if lang == "en" or "entity_type" not in frame:
+        return frame
+    ids = [level_label(i, lang) if t == "company" else i for t, i in zip(frame["entity_type"], frame["entity_id"])]
+    return frame.assign(entity_type=[level_label(t, lang) for t in frame["entity_type"]], entity_id=ids)
 
 
 def _headline(args, data, result, models, progress, headline: bool, pipeline: bool):
@@ -181,7 +206,7 @@ def _headline(args, data, result, models, progress, headline: bool, pipeline: bo
 
     Never raises: whatever fails is printed as a warning on stderr and None is returned;
     the notes (what was left out and why, the win model's own notes) go to stderr too."""
-    prog = "workbench forecast"
+    prog, lang = "workbench forecast", getattr(args, "lang", "en")
     by = "team" if args.by == "all" else args.by
     try:
         from workbench.forecast import WinModel
@@ -190,35 +215,38 @@ def _headline(args, data, result, models, progress, headline: bool, pipeline: bo
 
         backtest = None
         if headline:
-            with progress.stage("backtesting the pipeline"):
+            with progress.stage(say("cli.forecast.stage.pipeline_backtest", lang)):
                 try:
                     backtest = backtest_pipeline(data, freq=args.freq, snapshots=args.snapshots or DEFAULT_SNAPSHOTS,
                                                  by=by, models=models, method=args.method)
                 except (DataError, ValueError) as err:
-                    print(f"{prog}: warning: no backtest of the pipeline, so the headline weights the two views "
-                          f"equally: {str(err).removeprefix('backtest_pipeline: ')}", file=sys.stderr)
+                    reason = str(err).removeprefix("backtest_pipeline: ")
+                    print(say("cli.warning", lang, command=prog,
+                              text=say("cli.forecast.warn_no_pipeline_backtest", lang, reason=reason)), file=sys.stderr)
         win = deals = None
-        with progress.stage("scoring open deals"):
+        with progress.stage(say("cli.forecast.stage.scoring", lang)):
             try:
                 win = WinModel(freq=args.freq).fit(data)
                 deals = win.predict(data)
             except (DataError, ValueError) as err:
-                print(f"{prog}: warning: no pipeline forecast: {err}", file=sys.stderr)
+                print(say("cli.warning", lang, command=prog, text=say("cli.forecast.warn_no_pipeline", lang, reason=err)),
+                      file=sys.stderr)
                 win = deals = None
-        with progress.stage("simulating the pipeline"):
+        with progress.stage(say("cli.forecast.stage.simulating", lang)):
             run_rate = result if args.by == by and args.metric == "bookings" else None
             hf = forecast_headline(data, freq=args.freq, by=by, run_rate=run_rate,
                                    backtest=backtest if backtest is not None else _no_backtest(), seed=0,
                                    win_model=win, deals=deals, pipeline=deals is not None) \
                 if deals is not None or headline else None
     except Exception as err:  # the forecast above stands; the pipeline part is extra
-        print(f"{prog}: warning: headline and pipeline forecast skipped: {err}", file=sys.stderr)
+        print(say("cli.warning", lang, command=prog, text=say("cli.forecast.warn_skipped", lang, reason=err)),
+              file=sys.stderr)
         return None
     for note in hf.notes if hf is not None else []:
         if note.startswith("No pipeline view") and deals is None:
             continue  # already said as a warning
         if headline or not note.startswith("The headline"):
-            print(f"note: {note}", file=sys.stderr)
+            print(say("cli.note", lang, text=note), file=sys.stderr)
     return hf
 
 
@@ -231,33 +259,31 @@ def _no_backtest():
     return pd.DataFrame(columns=BACKTEST_COLUMNS)
 
 
-def _print_headline(hf) -> None:
+def _print_headline(hf, lang: str = "en") -> None:
     import pandas as pd
 
     t = hf.table
     if t.empty:
         return
-    rows = _with_intervals(t, ["headline", "headline-lo-80", "headline-hi-80"], "currency")
+    rows = _with_intervals(t, ["headline", "headline-lo-80", "headline-hi-80"], "currency", lang)
+
+    def money(column) -> list[str]:
+        return [format_value(v, "currency", lang=lang) for v in t[column]]
+
     table = pd.DataFrame({
-        "entity": t["entity_id"].astype(str), "headline": rows["headline"],
-        "80% range": rows["headline-lo-80"] + " – " + rows["headline-hi-80"],
-        "booked": [format_value(v, "currency") for v in t["from_booked"]],
-        "open deals": [format_value(v, "currency") for v in t["from_open_deals"]],
-        "new deals": [format_value(v, "currency") for v in t["from_new_deals"]],
-        "run-rate": [format_value(v, "currency") for v in t["from_run_rate"]],
-        "pipeline view": [format_value(v, "currency") for v in t["pipeline_p50"]],
-        "run-rate view": [format_value(v, "currency") for v in t["run_rate"]],
-        "target": [format_value(v, "currency") for v in t["target"]],
-        "P(reach)": [format_value(v, "share") for v in t["headline_p_reach_target"]],
+        "entity": _levels(t, lang)["entity_id"].astype(str), "headline": rows["headline"],
+        "range": rows["headline-lo-80"] + " – " + rows["headline-hi-80"],
+        "booked": money("from_booked"), "open_deals": money("from_open_deals"), "new_deals": money("from_new_deals"),
+        "run_rate": money("from_run_rate"), "pipeline_view": money("pipeline_p50"), "run_rate_view": money("run_rate"),
+        "target": money("target"),
+        "p_reach": [format_value(v, "share", lang=lang) for v in t["headline_p_reach_target"]],
     })
     basis = t["headline_basis"].iloc[0]
-    print(f"Headline forecast of {hf.period} = booked + open deals + new deals (pipeline view, weighted) "
-          f"+ run-rate (weighted); {basis}:")
-    with pd.option_context("display.width", 200, "display.max_rows", 40, "display.max_colwidth", 40):
-        print(table.head(30).to_string(index=False))
+    print(say("cli.forecast.headline_heading", lang, period=hf.period, basis=basis))
+    print(table_text(table, _headers(table.columns), lang, rows=30, max_colwidth=40))
     differ = t[~t["why"].str.contains("agree within")]
     if len(differ):
-        print("Why the views differ:")
+        print(say("cli.forecast.why_heading", lang))
         for _, row in differ.head(30).iterrows():
             print(f"  {row['entity_id']}: {row['why']}")
 
@@ -276,12 +302,12 @@ def _metric_unit(metric: str) -> str:
     return KPIS[metric].unit if metric in KPIS else ""
 
 
-def _with_intervals(frame, columns, unit: str):
+def _with_intervals(frame, columns, unit: str, lang: str = "en"):
     """``frame`` with ``columns`` (a forecast and its bounds, or P10/P50/P90) written as text,
     each row's numbers with the decimals it takes for different numbers to read differently."""
-    texts = [format_distinct(values, unit) for values in frame[columns].itertuples(index=False)]
+    texts = [format_distinct(values, unit, lang=lang) for values in frame[columns].itertuples(index=False)]
     return frame.assign(**{c: [row[i] for row in texts] for i, c in enumerate(columns)})
 
 
-def _report_written(path, frame) -> None:
-    print(f"\n{len(frame):,} rows written to {path}")
+def _report_written(path, frame, lang: str = "en") -> None:
+    print("\n" + say("cli.rows_written", lang, rows=f"{len(frame):,}", path=path))

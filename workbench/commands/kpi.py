@@ -7,6 +7,7 @@ import sys
 import warnings
 from pathlib import Path
 
+from workbench.commands.output import fail, level_label, numbers, say, table_text
 from workbench.commands.progress import Progress
 from workbench.errors import DataError
 from workbench.io.results import OUTPUT_SUFFIXES, write_result
@@ -66,8 +67,8 @@ def register(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--wide", action="store_true",
                         help="one row per entity and period, one column per KPI")
     parser.add_argument("--lang", choices=["en", "zh"],
-                        help="add KPI labels in English or Chinese (a label column; with --wide, "
-                             "labelled column headers)")
+                        help="language of what is printed, and KPI labels in the file (a label column; with "
+                             "--wide, labelled column headers); default English without labels")
     parser.add_argument("--stages", metavar="FILE",
                         help="stage config (stages.csv with stage,order or stages.toml) for stage conversion")
     parser.add_argument("--direct", action="store_true",
@@ -82,16 +83,18 @@ def register(subparsers) -> argparse.ArgumentParser:
     return parser
 
 
-def _fail(message: str, code: int = 2) -> int:
-    print(f"workbench kpi: error: {message}", file=sys.stderr)
-    return code
+_PROG = "workbench kpi"
+
+
+def _fail(message: str, code: int = 2, lang: str = "en") -> int:
+    return fail(_PROG, message, code, lang)
 
 
 def _list_kpis(lang: str) -> int:
     from workbench.kpi import KPIS
 
     for kpi in KPIS.values():
-        better = "higher is better" if kpi.higher_is_better else "lower is better"
+        better = say("cli.kpi.higher_better" if kpi.higher_is_better else "cli.kpi.lower_better", lang)
         print(f"{kpi.key}  —  {kpi.label(lang)}  [{kpi.unit}, {better}]")
         print(f"    {kpi.formula}")
     return 0
@@ -121,21 +124,71 @@ def _labelled(kpis, wide: bool, lang: str | None):
     return kpis
 
 
+def _unit(column: str) -> str:
+    """The registry unit of a KPI key or wide column (``stage_conversion[A→B]``); plain numbers otherwise."""
+    from workbench.kpi import KPIS
+
+    kpi = KPIS.get(str(column).split("[", 1)[0])
+    return kpi.unit if kpi is not None else ""
+
+
+def preview(kpis, wide: bool, freq: str, lang: str | None, rows: int):
+    """The first ``rows`` rows of the KPI table as printed: numbers in their unit, words in ``lang``.
+
+    Without ``lang`` (or in English) the columns keep their file names; in Chinese the
+    levels and KPIs are named in Chinese and the metric key gives way to the KPI label.
+    Each value is written in its KPI's unit (``3,158,400``, ``46%``), never in
+    scientific notation; the file (``-o``) keeps the raw numbers.
+    """
+    import pandas as pd
+
+    from workbench.kpi import kpi_label, kpi_wide
+    from workbench.periods import period_label
+
+    words = lang or "en"
+    if wide:
+        table = kpi_wide(kpis).head(rows)
+        shown = table.iloc[:, :3].assign(period=[period_label(p, freq) for p in table["period"]])
+        for column in table.columns[3:]:
+            header = kpi_label(column, lang) if lang else column
+            shown[header] = numbers(table[column], _unit(column), words)
+    else:
+        head = kpis.head(rows)
+        shown = pd.DataFrame({"entity_type": head["entity_type"], "entity_id": head["entity_id"],
+                              "period": [period_label(p, freq) for p in head["period"]]})
+        if lang != "zh":
+            shown["metric"], shown["detail"] = head["metric"], head["detail"]
+        if lang:
+            shown["label" if lang == "en" else "metric"] = [kpi_label(m, lang, detail=d)
+                                                            for m, d in zip(head["metric"], head["detail"])]
+        shown["value"] = [numbers([v], _unit(m), words)[0] for v, m in zip(head["value"], head["metric"])]
+        shown = shown[[c for c in ("entity_type", "entity_id", "period", "metric", "detail", "label", "value")
+                       if c in shown]]
+    if lang == "zh":  # the company's id is the word "company": named like the level
+        shown["entity_id"] = [level_label(i, "zh") if t == "company" else i
+                              for t, i in zip(shown["entity_type"], shown["entity_id"])]
+        shown["entity_type"] = [level_label(v, "zh") for v in shown["entity_type"]]
+        headers = {c: f"cli.col.{'entity' if c == 'entity_id' else c}" for c in
+                   ("entity_type", "entity_id", "period", "metric", "detail", "label", "value")}
+        return table_text(shown, headers, "zh")
+    return table_text(shown, {}, "en", max_columns=40)
+
+
 def run(args) -> int:
     """Compute the KPIs and write or preview them; return the exit code."""
+    lang = args.lang or "en"
     if args.list:
-        return _list_kpis(args.lang or "en")
+        return _list_kpis(lang)
     if not args.source:
-        return _fail("SOURCE is required (a folder of table files, a .duckdb file or a workbook); "
-                     "see `workbench kpi --help`")
+        return _fail(say("cli.kpi.source_required", lang), lang=lang)
     source = Path(args.source).expanduser()
     if not source.exists():
-        return _fail(f"{source}: no such file or folder")
+        return _fail(say("cli.no_source", lang, source=source), lang=lang)
     output = Path(args.output).expanduser() if args.output else None
     if output is not None and output.suffix.lower() not in OUTPUT_FORMATS:
-        return _fail(f"cannot write {output.name!r}: the output file must end in .csv, .parquet or .xlsx")
+        return _fail(say("cli.bad_output", lang, name=output.name), lang=lang)
     if args.rows < 0:
-        return _fail("--rows must be 0 or more")
+        return _fail(say("cli.rows_negative", lang), lang=lang)
     levels = [lv.strip() for lv in args.by.split(",") if lv.strip()]
     metrics = [m.strip() for m in args.metrics.split(",") if m.strip()] if args.metrics else None
 
@@ -145,41 +198,39 @@ def run(args) -> int:
     try:
         check_arguments(levels, args.freq, metrics)  # before loading: fail fast on a typo
     except ValueError as err:
-        return _fail(str(err))
+        return _fail(str(err), lang=lang)
     if args.direct and not source.is_dir():
-        return _fail(f"--direct needs a folder of Parquet files; {source} is not a folder")
-    progress = Progress("workbench kpi",
-                        ["loading data", "computing KPIs"] + ([f"writing {output.name}"] if output else []))
+        return _fail(say("cli.kpi.direct_needs_folder", lang, source=source), lang=lang)
+    loading, computing = say("cli.stage.loading", lang), say("cli.kpi.stage.computing", lang)
+    writing = say("cli.stage.writing", lang, name=output.name) if output else ""
+    progress = Progress(_PROG, [loading, computing] + ([writing] if output else []))
     try:
-        with progress.stage("loading data"):
+        with progress.stage(loading):
             data = _load(args, source)
-        with progress.stage("computing KPIs"), warnings.catch_warnings(record=True) as caught:
+        with progress.stage(computing), warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             kpis = compute_kpis(data, by=levels, freq=args.freq, metrics=metrics, start=args.start, end=args.end)
     except DataError as err:
         # a missing table (no column named) may just be a CSV or Excel file, which --direct does not read
         missing_table = args.direct and getattr(err, "column", None) is None
-        hint = " (--direct reads Parquet files only; leave it out to read CSV or Excel)" if missing_table else ""
-        return _fail(f"{err}{hint}", 1)
+        hint = say("cli.kpi.direct_hint", lang) if missing_table else ""
+        return _fail(f"{err}{hint}", 1, lang)
     except ValueError as err:
-        return _fail(str(err))
+        return _fail(str(err), lang=lang)
     for note in caught:
-        print(f"note: {note.message}", file=sys.stderr)
-    table = _labelled(kpis, args.wide, args.lang)
-    summary = row_summary(kpis, wide=args.wide)
+        print(say("cli.note", lang, text=note.message), file=sys.stderr)
+    summary = row_summary(kpis, wide=args.wide, lang=lang)
     if output is None:
-        import pandas as pd
-
-        with pd.option_context("display.width", 200, "display.max_columns", 12):
-            print(table.head(args.rows).to_string(index=False))
-        print(f"\n{summary}. Write everything with -o kpis.csv (or .parquet / .xlsx).")
+        print(preview(kpis, args.wide, args.freq, args.lang, args.rows))
+        print("\n" + say("cli.kpi.preview_hint", lang, summary=summary))
         return 0
+    table = _labelled(kpis, args.wide, args.lang)
     try:
-        with progress.stage(f"writing {output.name}"):
+        with progress.stage(writing):
             write_result({"kpis": table}, output)
     except OSError as err:
-        return _fail(f"cannot write {output}: {err}", 1)
-    print(f"Wrote {output}: {summary}.")
+        return _fail(say("cli.cannot_write", lang, path=output, reason=err), 1, lang)
+    print(say("cli.kpi.wrote", lang, path=output, summary=summary))
     return 0
 
 
@@ -187,7 +238,7 @@ def run(args) -> int:
 _DETAIL_NOUNS = {"stage_conversion": "stage pair"}
 
 
-def row_summary(kpis, wide: bool = False) -> str:
+def row_summary(kpis, wide: bool = False, lang: str = "en") -> str:
     """How the rows of the KPI table add up, in words whose arithmetic holds.
 
     A long table has one row per entity, period and KPI column; a KPI with details
@@ -201,6 +252,8 @@ def row_summary(kpis, wide: bool = False) -> str:
         Output of :func:`workbench.kpi.compute_kpis` (long, before any ``--wide``).
     wide : bool
         Describe the wide table made from ``kpis`` instead.
+    lang : {"en", "zh"}
+        Language of the words (the arithmetic is the same).
 
     Examples
     --------
@@ -212,12 +265,14 @@ def row_summary(kpis, wide: bool = False) -> str:
     '6 rows = 2 reps × 1 period × 3 KPI columns (2 KPIs; stage conversion has 2 stage pairs)'
     >>> row_summary(kpis, wide=True)
     '2 rows = 2 reps × 1 period, 3 KPI columns (2 KPIs; stage conversion has 2 stage pairs)'
+    >>> row_summary(kpis, lang="zh")
+    '6 行 = 2 名销售 × 1 个周期 × 3 个指标列（2 项指标；阶段转化率含 2 个阶段组合）'
     """
     from workbench.formatting import count_label
     from workbench.kpi import KPIS
 
     if kpis.empty:
-        return "0 rows"
+        return count_label(0, "row", lang)
     detail = kpis["detail"].fillna("").astype(str)
     column = kpis["metric"].astype(str) + "[" + detail + "]"
     noun = "KPI column" if detail.ne("").any() else "KPI"
@@ -226,32 +281,39 @@ def row_summary(kpis, wide: bool = False) -> str:
         entities, periods, columns = rows["entity_id"].nunique(), rows["period"].nunique(), rows["_column"].nunique()
         levels_by_kpi_count.setdefault(rows["metric"].nunique(), []).append(level)
         n_rows = len(rows.drop_duplicates(["entity_id", "period"])) if wide else len(rows)
-        grid = [count_label(entities, level), count_label(periods, "period")]
+        grid = [count_label(entities, level, lang), count_label(periods, "period", lang)]
         if not wide:
-            grid.append(count_label(columns, noun))
+            grid.append(count_label(columns, noun, lang))
         if entities * periods * (1 if wide else columns) == n_rows:
             terms.append(" × ".join(grid))
         else:  # not a full grid: say so rather than print a product that does not hold
-            terms.append(f"{count_label(n_rows, f'{level} row')} ({', '.join(grid)}; not every combination has a row)")
+            rows_of_level = say("cli.kpi.level_rows", lang, n=f"{n_rows:,}", level=level_label(level, lang),
+                                rows=count_label(n_rows, "row", lang).split(" ", 1)[1])
+            terms.append(say("cli.kpi.partial_grid", lang, rows=rows_of_level,
+                             grid=say("cli.list_sep", lang).join(grid)))
         total += n_rows
-    text = f"{count_label(total, 'row')} = {' + '.join(terms)}"
+    text = f"{count_label(total, 'row', lang)} = {' + '.join(terms)}"
     if wide:
-        text += f", {count_label(column.nunique(), noun)}"
+        text += f"{say('cli.list_sep', lang)}{count_label(column.nunique(), noun, lang)}"
     if len(levels_by_kpi_count) == 1:
-        notes = [count_label(next(iter(levels_by_kpi_count)), "KPI")]
+        notes = [count_label(next(iter(levels_by_kpi_count)), "KPI", lang)]
     else:
-        notes = [", ".join(f"{count_label(n, 'KPI') if i == 0 else n} per {_and(levels)}"
-                           for i, (n, levels) in enumerate(levels_by_kpi_count.items()))]
+        notes = [say("cli.list_sep", lang).join(
+            say("cli.kpi.per_level", lang, kpis=count_label(n, "KPI", lang) if i == 0 or lang == "zh" else n,
+                levels=_and(levels, lang))
+            for i, (n, levels) in enumerate(levels_by_kpi_count.items()))]
     for metric, details in detail[detail.ne("")].groupby(kpis["metric"], sort=False):
-        name = KPIS[metric].label_en if metric in KPIS else metric
-        counted = count_label(details.nunique(), _DETAIL_NOUNS.get(metric, "detail"))
-        notes.append(f"{name[:1].lower()}{name[1:]} has {counted}")
+        name = KPIS[metric].label(lang) if metric in KPIS else metric
+        counted = count_label(details.nunique(), _DETAIL_NOUNS.get(metric, "detail"), lang)
+        notes.append(say("cli.kpi.detail_note", lang, name=f"{name[:1].lower()}{name[1:]}", counted=counted))
     if len(notes) > 1:
-        text += f" ({'; '.join(notes)})"
+        text += say("cli.kpi.notes", lang, notes=say("cli.sep", lang).join(notes))
     return text
 
 
-def _and(words) -> str:
-    """``rep``, ``rep and team``, ``rep, team and region``."""
-    words = list(words)
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+def _and(words, lang: str = "en") -> str:
+    """``rep``, ``rep and team``, ``rep, team and region`` (``销售、团队、区域`` in Chinese)."""
+    words = [level_label(w, lang) if lang == "zh" else w for w in words]
+    if len(words) == 1:
+        return words[0]
+    return say("cli.kpi.and", lang, first=say("cli.list_sep", lang).join(words[:-1]), last=words[-1])

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from workbench.commands.output import fail, say
 from workbench.commands.progress import Progress
 from workbench.errors import DataError
 
@@ -43,7 +44,8 @@ def register(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--period", metavar="PERIOD", required=True,
                         help="the period reviewed: a quarter (2026-Q1), a month (2026-03) or a year (2026)")
     parser.add_argument("--out", metavar="FOLDER", required=True, help="folder the reviews are written into")
-    parser.add_argument("--lang", choices=["en", "zh"], default="en", help="language of the reviews (default en)")
+    parser.add_argument("--lang", choices=["en", "zh"], default="en",
+                        help="language of the reviews and of what is printed (default en)")
     parser.add_argument("--team", metavar="TEAM", help="only the reps of this team")
     parser.add_argument("--rep", metavar="ID", help="only this rep (the summary shows the rep's team)")
     parser.add_argument("--stages", metavar="FILE", help="stage config (stages.csv or stages.toml)")
@@ -51,24 +53,35 @@ def register(subparsers) -> argparse.ArgumentParser:
     return parser
 
 
-def _fail(message: str, code: int) -> int:
-    print(f"workbench review: error: {message}", file=sys.stderr)
-    return code
+def _fail(message: str, code: int, lang: str = "en") -> int:
+    return fail("workbench review", message, code, lang)
 
 
 def run(args) -> int:
     """Load, diagnose, plan, assemble and write the reviews; return the exit code."""
+    from workbench.formatting import count_label
+
+    lang = args.lang
     source = Path(args.source).expanduser()
     if not source.exists():
-        return _fail(f"{source}: no such file or folder", 2)
+        return _fail(say("cli.no_source", lang, source=source), 2, lang)
     out = Path(args.out).expanduser()
     if out.exists() and not out.is_dir():
-        return _fail(f"--out {out}: is a file, not a folder", 2)
-    progress = Progress("workbench review", ["loading data", "diagnosing", "measuring training effectiveness",
-                                             "planning", "assembling the reviews", "writing rep reviews",
-                                             "writing the team summary and workbook"])
+        return _fail(say("cli.review.out_is_file", lang, out=out), 2, lang)
+    # the stage names coach() reports, then the review's own, each in ``lang``
+    named = {"loading data": say("cli.stage.loading", lang), "diagnosing": say("cli.coach.stage.diagnosing", lang),
+             "measuring training effectiveness": say("cli.coach.stage.effectiveness", lang),
+             "planning": say("cli.coach.stage.planning", lang),
+             "assembling the reviews": say("cli.review.stage.assembling", lang),
+             "writing rep reviews": say("cli.review.stage.rep_pages", lang),
+             "writing the team summary and workbook": say("cli.review.stage.summary", lang)}
+    progress = Progress("workbench review", list(named.values()))
+
+    def stage(name: str):
+        return progress.stage(named.get(name, name))
+
     try:
-        with progress.stage("loading data"):
+        with stage("loading data"):
             from workbench.coaching.review import (  # inside the stage: slow imports
                 check_review_request,
                 periodic_review,
@@ -79,26 +92,27 @@ def run(args) -> int:
 
             data = load(source, stages=args.stages)
         check_review_request(data, args.period, team=args.team, rep=args.rep)  # fail fast on a typo
-        coaching = coach(data, args.period, stage=progress.stage)  # the plans `workbench coach` shows
-        with progress.stage("assembling the reviews"):
+        coaching = coach(data, args.period, stage=stage)  # the plans `workbench coach` shows
+        with stage("assembling the reviews"):
             review = periodic_review(data, args.period, coaching=coaching, team=args.team, rep=args.rep)
     except DataError as err:
-        return _fail(str(err), 1)
+        return _fail(str(err), 1, lang)
     except ValueError as err:
-        return _fail(str(err), 2)
+        return _fail(str(err), 2, lang)
     for note in review.notes:
-        print(f"note: {note}", file=sys.stderr)
+        print(say("cli.note", lang, text=note), file=sys.stderr)
     try:
-        with progress.stage("writing rep reviews"):
-            pages = write_review_pages(review, out, args.lang)
-        with progress.stage("writing the team summary and workbook"):
-            workbook = write_review_workbook(review, out / workbook_file_name(review.period), args.lang)
+        with stage("writing rep reviews"):
+            pages = write_review_pages(review, out, lang)
+        with stage("writing the team summary and workbook"):
+            workbook = write_review_workbook(review, out / workbook_file_name(review.period), lang)
     except OSError as err:
-        return _fail(f"cannot write into {out}: {err}", 1)
+        return _fail(say("cli.review.cannot_write", lang, out=out, reason=err), 1, lang)
     reps = list(pages.reps.values())
-    shown = ", ".join(p.name for p in reps[:2]) + (", …" if len(reps) > 2 else "")
-    print(f"Reviews of {review.period} ({'中文' if args.lang == 'zh' else 'English'}) written to {out}:")
-    print(f"  {len(reps)} rep review{'s' if len(reps) != 1 else ''}: {shown}")
-    print(f"  team summary: {pages.summary.name}")
-    print(f"  workbook:     {workbook.name}")
+    shown = say("cli.list_sep", lang).join(p.name for p in reps[:2]) + (say("cli.list_sep", lang) + "…"
+                                                                         if len(reps) > 2 else "")
+    print(say("cli.review.written", lang, period=review.period, language=say("cli.review.language", lang), out=out))
+    print(say("cli.review.rep_reviews", lang, count=count_label(len(reps), "rep review", lang), files=shown))
+    print(say("cli.review.summary_file", lang, name=pages.summary.name))
+    print(say("cli.review.workbook_file", lang, name=workbook.name))
     return 0

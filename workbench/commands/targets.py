@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from workbench.commands.output import fail, level_label, say, table_text
 from workbench.commands.progress import Progress
 from workbench.errors import DataError
 from workbench.io.results import OUTPUT_SUFFIXES, write_result
@@ -52,6 +53,7 @@ def register(subparsers) -> argparse.ArgumentParser:
                         help="allocate this total over the entities in proportion to their forecast")
     parser.add_argument("--plan", action="store_true",
                         help="with --by rep and bookings: add the weekly and daily activity plan per rep")
+    parser.add_argument("--lang", choices=["en", "zh"], default="en", help="language of what is printed (default en)")
     parser.add_argument("--stages", metavar="FILE", help="stage config for the loader")
     parser.add_argument("-o", "--output", metavar="FILE", help="write the targets to .csv, .parquet or .xlsx")
     parser.set_defaults(func=run)
@@ -62,42 +64,41 @@ def run(args) -> int:
     """Load, propose, print, write; return the exit code."""
     import pandas as pd
 
-    prog = "workbench targets"
+    prog, lang = "workbench targets", getattr(args, "lang", "en")
     source = Path(args.source).expanduser()
     if not source.exists():
-        print(f"{prog}: error: {source}: no such file or folder", file=sys.stderr)
-        return 2
+        return fail(prog, say("cli.no_source", lang, source=source), 2, lang)
     if args.output and Path(args.output).suffix.lower() not in OUTPUT_SUFFIXES:
-        print(f"{prog}: error: --output must end in .csv, .parquet or .xlsx", file=sys.stderr)
-        return 2
+        return fail(prog, say("cli.targets.bad_output", lang), 2, lang)
     if args.plan and (args.by != "rep" or args.metric != "bookings"):
-        print(f"{prog}: error: --plan needs --by rep and --metric bookings", file=sys.stderr)
-        return 2
-    stages = ["loading data", "forecasting and proposing"] + (["planning activities"] if args.plan else [])
-    stages += [f"writing {Path(args.output).name}"] if args.output else []
+        return fail(prog, say("cli.targets.plan_needs", lang), 2, lang)
+    loading, proposing = say("cli.stage.loading", lang), say("cli.targets.stage.proposing", lang)
+    planning = say("cli.targets.stage.planning", lang)
+    writing = say("cli.stage.writing", lang, name=Path(args.output).name) if args.output else ""
+    stages = [loading, proposing] + ([planning] if args.plan else []) + ([writing] if args.output else [])
     progress = Progress(prog, stages)
     try:
-        with progress.stage("loading data"):
+        with progress.stage(loading):
             from workbench.io.load import load
 
             data = load(source, stages=args.stages)
-        with progress.stage("forecasting and proposing"):
+        with progress.stage(proposing):
             from workbench.targets import propose_targets
 
             targets = propose_targets(data, args.period, args.probability, by=args.by, metric=args.metric,
                                       company_target=args.company_target)
         funnel = None
         if args.plan:
-            with progress.stage("planning activities"):
+            with progress.stage(planning):
                 from workbench.targets import reverse_funnel
 
                 funnel = reverse_funnel(data, targets[["entity_id", "target"]], args.period)
     except (DataError, ValueError) as err:
         print(f"{prog}: {err}", file=sys.stderr)
         return 1
-    _print_targets(targets, args)
+    _print_targets(targets, args, lang)
     if funnel is not None:
-        _print_plan(funnel)
+        _print_plan(funnel, lang)
     if args.output:
         sheets = {"targets": targets}
         if funnel is not None:
@@ -107,13 +108,50 @@ def run(args) -> int:
             if Path(args.output).suffix.lower() != ".xlsx":
                 sheets = {"targets": targets.merge(funnel.plan.drop(columns=["target", "period"]),
                                                    left_on="entity_id", right_on="rep_id", how="left")}
-        with progress.stage(f"writing {Path(args.output).name}"):
+        with progress.stage(writing):
             written = write_result(sheets, args.output)
-        print(f"\n{len(targets):,} rows written to {written}")
+        print("\n" + say("cli.targets.written", lang, rows=f"{len(targets):,}", path=written))
     return 0 if len(pd.unique(targets["entity_id"])) else 1
 
 
-def _print_targets(targets, args) -> None:
+def smart_text(target, lang: str = "en") -> str:
+    """The SMART verdict of one target row (of :func:`workbench.targets.propose_targets`) in ``lang``.
+
+    English is the check's own ``smart_flags``; Chinese is written from the same
+    ``specific`` / ``measurable`` / ``attainment_probability`` columns and thresholds.
+
+    >>> row = {"smart_ok": False, "smart_flags": "too soft: 95% chance of attainment (above 90%)", "specific": True,
+    ...        "measurable": True, "metric": "bookings", "attainment_probability": 0.95}
+    >>> smart_text(row), smart_text(row, "zh")
+    ('too soft: 95% chance of attainment (above 90%)', '过低：达成概率 95%（高于 90%）')
+    """
+    from workbench.formatting import format_value, is_missing
+    from workbench.kpi.registry import KPIS
+    from workbench.targets.smart import HIGH_PROBABILITY, LOW_PROBABILITY
+
+    if target["smart_ok"]:
+        return say("cli.targets.smart.ok", lang)
+    if lang == "en":
+        return str(target["smart_flags"])
+    metric, p = str(target["metric"]), target["attainment_probability"]
+    why = []
+    if not target["specific"]:
+        why.append(say("cli.targets.smart.not_specific", lang))
+    if metric not in KPIS:
+        why.append(say("cli.targets.smart.not_kpi", lang, metric=metric))
+    elif not target["measurable"]:
+        why.append(say("cli.targets.smart.no_history", lang, metric=KPIS[metric].label(lang)))
+    share = lambda v: format_value(v, "share", lang=lang)  # noqa: E731
+    if is_missing(p):
+        why.append(say("cli.targets.smart.unknown", lang))
+    elif p < LOW_PROBABILITY:
+        why.append(say("cli.targets.smart.stretch", lang, p=share(p), low=share(LOW_PROBABILITY)))
+    elif p > HIGH_PROBABILITY:
+        why.append(say("cli.targets.smart.soft", lang, p=share(p), high=share(HIGH_PROBABILITY)))
+    return say("cli.sep", lang).join(why)
+
+
+def _print_targets(targets, args, lang: str = "en") -> None:
     import pandas as pd
 
     from workbench.formatting import format_value
@@ -122,36 +160,44 @@ def _print_targets(targets, args) -> None:
     unit = KPIS[args.metric].unit if args.metric in KPIS else ""
     show = pd.DataFrame({
         "entity": targets["entity_id"].astype(str),
-        "target": [format_value(v, unit) for v in targets["target"]],
-        "P(attain)": [format_value(v, "share") for v in targets["attainment_probability"]],
-        "basis": targets["basis"],
-        "forecast": [format_value(v, unit) for v in targets["forecast"]],
-        "SMART": ["ok" if ok else flags for ok, flags in zip(targets["smart_ok"], targets["smart_flags"])],
+        "target": [format_value(v, unit, lang=lang) for v in targets["target"]],
+        "p_attain": [format_value(v, "share", lang=lang) for v in targets["attainment_probability"]],
+        "basis": [say(f"cli.targets.basis.{b}", lang) for b in targets["basis"]],
+        "forecast": [format_value(v, unit, lang=lang) for v in targets["forecast"]],
+        "smart": [smart_text(row, lang) for _, row in targets.iterrows()],
     })
     if targets["existing_target"].notna().any():  # the targets table's own target, and its odds
-        show.insert(5, "set target", [format_value(v, unit) for v in targets["existing_target"]])
-        show.insert(6, "P(set)", [format_value(v, "share") for v in targets["existing_attainment_probability"]])
-    how = (f"company target {format_value(args.company_target, unit)} allocated by forecast"
-           if args.company_target is not None else f"met with probability {args.probability:.0%}")
-    print(f"Targets of {args.metric} for {targets['period'].iloc[0]} per {args.by} ({how}):")
-    with pd.option_context("display.width", 200, "display.max_rows", 60, "display.max_colwidth", 60):
-        print(show.to_string(index=False))
+        show.insert(5, "set_target", [format_value(v, unit, lang=lang) for v in targets["existing_target"]])
+        show.insert(6, "p_set", [format_value(v, "share", lang=lang) for v in targets["existing_attainment_probability"]])
+    how = (say("cli.targets.how_allocated", lang, target=format_value(args.company_target, unit, lang=lang))
+           if args.company_target is not None
+           else say("cli.targets.how_probability", lang, probability=format_value(args.probability, "share")))
+    metric = KPIS[args.metric].label(lang) if lang == "zh" and args.metric in KPIS else args.metric
+    print(say("cli.targets.heading", lang, metric=metric, period=targets["period"].iloc[0],
+              level=level_label(args.by, lang) if lang == "zh" else args.by, how=how))
+    print(table_text(show, {c: f"cli.targets.col.{c}" for c in show.columns}, lang, max_rows=60, max_colwidth=60))
     flagged = int((~targets["smart_ok"]).sum())
-    print(f"{flagged} of {len(targets)} targets flagged by the SMART check." if flagged
-          else "Every target passes the SMART check.")
+    print(say("cli.targets.flagged", lang, flagged=flagged, total=len(targets)) if flagged
+          else say("cli.targets.all_ok", lang))
 
 
-def _print_plan(funnel) -> None:
+def _print_plan(funnel, lang: str = "en") -> None:
     import pandas as pd
 
+    from workbench.formatting import format_value
+
     plan = funnel.plan
+
+    def written(values, decimals: int) -> list[str]:
+        return [format_value(v, "", decimals, lang=lang) for v in values]
+
     show = pd.DataFrame({
-        "rep": plan["rep_id"], "deals won/week": plan["deals_won_per_week"].round(2),
-        "activities/week": plan["activities_per_week"].round(1),
-        "activities/day": plan["activities_per_workday"].round(1),
-        "today/day": plan["current_activities_per_workday"].round(1), "gap/day": plan["gap_per_workday"].round(1),
-        "deals in pipeline by": plan["start_deals_by"].dt.strftime("%Y-%m-%d"),
+        "rep": plan["rep_id"], "deals_week": written(plan["deals_won_per_week"], 2),
+        "activities_week": written(plan["activities_per_week"], 1),
+        "activities_day": written(plan["activities_per_workday"], 1),
+        "today_day": written(plan["current_activities_per_workday"], 1),
+        "gap_day": written(plan["gap_per_workday"], 1),
+        "deals_by": plan["start_deals_by"].dt.strftime("%Y-%m-%d"),
     })
-    print(f"\nActivity plan (rates of {funnel.window}, each shrunk toward the rep's team):")
-    with pd.option_context("display.width", 200, "display.max_rows", 60):
-        print(show.to_string(index=False))
+    print("\n" + say("cli.targets.plan_heading", lang, window=funnel.window))
+    print(table_text(show, {c: f"cli.targets.col.{c}" for c in show.columns}, lang, max_rows=60))
