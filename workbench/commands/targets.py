@@ -54,6 +54,8 @@ def register(subparsers) -> argparse.ArgumentParser:
                         help="with --by rep and bookings: add the weekly and daily activity plan per rep")
     parser.add_argument("--stages", metavar="FILE", help="stage config for the loader")
     parser.add_argument("-o", "--output", metavar="FILE", help="write the targets to .csv, .parquet or .xlsx")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="neither read nor write the validated-data cache (see docs/data.md, 'Cache')")
     parser.set_defaults(func=run)
     return parser
 
@@ -80,7 +82,7 @@ def run(args) -> int:
         with progress.stage("loading data"):
             from workbench.io.load import load
 
-            data = load(source, stages=args.stages)
+            data = load(source, stages=args.stages, cache=not args.no_cache)
         with progress.stage("forecasting and proposing"):
             from workbench.targets import propose_targets
 
