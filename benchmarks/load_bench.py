@@ -4,7 +4,7 @@ Generates synthetic contract tables (default 1M opportunities, 10M activities, 2
 a few stage-history rows per deal and ~0.1 % bad rows of each kind), writes them as
 Parquet into a temporary folder, then times, in one run and side by side:
 
-- baseline: ``pd.read_parquet`` of every file (no validation);
+- baseline: ``pd.read_parquet`` of every file (no validation; the best of two reads);
 - ``workbench.load(folder, cache=False)``: read + coerce + every row check + quarantine;
 - the first ``workbench.load(folder)``: the same, and the validated data stored in the
   cache (an empty cache folder inside the temporary folder, never the home folder);
@@ -131,7 +131,8 @@ def main() -> None:
         def read_all():
             return sum(len(pd.read_parquet(path)) for path in sorted(folder.glob("*.parquet")))
 
-        total, baseline, baseline_cpu = _timed(read_all)
+        # the baseline's best of two reads (the first may still pay for the files just written)
+        total, baseline, baseline_cpu = min((_timed(read_all) for _ in range(2)), key=lambda run: run[1])
         print(f"pd.read_parquet: {baseline:.2f} s", flush=True)
         _, uncached, uncached_cpu = _timed(lambda: workbench.load(folder, cache=False))
         print(f"workbench.load(cache=False): {uncached:.2f} s", flush=True)
@@ -159,7 +160,7 @@ def main() -> None:
         "quarantined.",
         "",
         table(["", "wall time", "× read_parquet", "rows/s (wall)", "CPU time", "× (CPU)"], [
-            row("`pd.read_parquet` of the same files (baseline)", baseline, baseline_cpu),
+            row("`pd.read_parquet` of the same files (baseline, best of two)", baseline, baseline_cpu),
             row("`workbench.load(cache=False)` (read + type + every check + quarantine)", uncached, uncached_cpu),
             row("first `workbench.load` (the same, and the result stored in the cache)", first, first_cpu),
             row("repeat `workbench.load` of the unchanged files (from the cache)", repeat, repeat_cpu),
