@@ -3,6 +3,35 @@
 ``--doctest-modules`` (see pyproject.toml) runs the package's docstring examples; test
 folders' ``conftest.py`` files are fixtures, not doctest modules, so they are not
 collected as such (two of them would clash as top-level ``conftest`` modules).
+
+The validated-data cache (``workbench.io.cache``) of a test run lives in a temporary
+folder, never in the home folder: ``WORKBENCH_CACHE_DIR`` is set before anything is
+collected (doctests included; subprocesses started by tests inherit it) and the folder is
+removed at the end.
 """
 
+import os
+import shutil
+import tempfile
+
 collect_ignore_glob = ["tests/conftest.py", "tests/**/conftest.py", "benchmarks/*", "apps/*", "notebooks/*"]
+
+_CACHE_DIR_BEFORE = "_workbench_cache_dir_before"
+
+
+def pytest_configure(config):
+    setattr(config, _CACHE_DIR_BEFORE, os.environ.get("WORKBENCH_CACHE_DIR"))
+    folder = tempfile.mkdtemp(prefix="workbench-test-cache-")
+    config._workbench_cache_dir = folder
+    os.environ["WORKBENCH_CACHE_DIR"] = folder
+
+
+def pytest_unconfigure(config):
+    folder = getattr(config, "_workbench_cache_dir", None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+    before = getattr(config, _CACHE_DIR_BEFORE, None)
+    if before is None:
+        os.environ.pop("WORKBENCH_CACHE_DIR", None)
+    else:
+        os.environ["WORKBENCH_CACHE_DIR"] = before

@@ -1,13 +1,18 @@
-"""Benchmark: workbench.load on a big Parquet folder vs plain pandas.read_parquet.
+"""Benchmark: workbench.load on a big Parquet folder vs plain pandas.read_parquet, first and repeat.
 
 Generates synthetic contract tables (default 1M opportunities, 10M activities, 2,000 reps,
 a few stage-history rows per deal and ~0.1 % bad rows of each kind), writes them as
-Parquet into a temporary folder, then times
+Parquet into a temporary folder, then times, in one run and side by side:
 
-- baseline: ``pd.read_parquet`` of every file (no validation), and
-- ``workbench.load(folder)``: read + coerce + every row check + quarantine,
+- baseline: ``pd.read_parquet`` of every file (no validation; the best of two reads);
+- ``workbench.load(folder, cache=False)``: read + coerce + every row check + quarantine;
+- the first ``workbench.load(folder)``: the same, and the validated data stored in the
+  cache (an empty cache folder inside the temporary folder, never the home folder);
+- the repeat ``workbench.load(folder)``: unchanged files, read back from the cache
+  (checked equal to the first load);
 
-and prints rows/s side by side. Usage::
+with each as a multiple of the baseline. Goals: first load <= 4x the plain read, repeat
+<= 1.5x (wall time). Usage::
 
     python benchmarks/load_bench.py                # full size
     python benchmarks/load_bench.py --scale 0.1    # 100k opportunities / 1M activities
@@ -18,6 +23,7 @@ The result is printed as markdown and written to docs/benchmarks.md (--no-publis
 from __future__ import annotations
 
 import argparse
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -87,6 +93,24 @@ def make_tables(n_opportunities: int, n_activities: int, n_reps: int = 2000, see
     return {"reps": reps, "opportunities": opportunities, "stage_history": stage_history, "activities": activities}
 
 
+def _timed(run):
+    t0, c0 = time.perf_counter(), time.process_time()
+    result = run()
+    return result, time.perf_counter() - t0, time.process_time() - c0
+
+
+def _same(first, again) -> bool:
+    """Whether the repeat load returned the first load's data (frames, dtypes, quarantine, report)."""
+    if again.fingerprint != first.fingerprint or set(again.tables) != set(first.tables):
+        return False
+    frames = all(again[name].equals(table) and (again[name].dtypes == table.dtypes).all()
+                 for name, table in first.tables.items())
+    return frames and again.quarantine.equals(first.quarantine) and again.summary() == first.summary()
+
+
+GOALS = {"first": 4.0, "repeat": 1.5}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", type=float, default=1.0, help="1.0 = 1M opportunities, 10M activities")
@@ -96,35 +120,54 @@ def main() -> None:
     tables = make_tables(n_opps, n_acts)
     print(f"generated {n_opps:,} opportunities, {n_acts:,} activities in {time.perf_counter() - t0:.1f} s")
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
+        folder = Path(tmp) / "data"
+        folder.mkdir()
+        os.environ["WORKBENCH_CACHE_DIR"] = str(Path(tmp) / "cache")
+        os.environ.pop("WORKBENCH_CACHE", None)
         for name, frame in tables.items():
             frame.to_parquet(folder / f"{name}.parquet", index=False)
         del tables
-        total = 0
-        t0, c0 = time.perf_counter(), time.process_time()
-        for path in sorted(folder.glob("*.parquet")):
-            total += len(pd.read_parquet(path))
-        baseline, baseline_cpu = time.perf_counter() - t0, time.process_time() - c0
-        t0, c0 = time.perf_counter(), time.process_time()
-        data = workbench.load(folder)
-        elapsed, elapsed_cpu = time.perf_counter() - t0, time.process_time() - c0
+
+        def read_all():
+            return sum(len(pd.read_parquet(path)) for path in sorted(folder.glob("*.parquet")))
+
+        # the baseline's best of two reads (the first may still pay for the files just written)
+        total, baseline, baseline_cpu = min((_timed(read_all) for _ in range(2)), key=lambda run: run[1])
+        print(f"pd.read_parquet: {baseline:.2f} s", flush=True)
+        _, uncached, uncached_cpu = _timed(lambda: workbench.load(folder, cache=False))
+        print(f"workbench.load(cache=False): {uncached:.2f} s", flush=True)
+        data, first, first_cpu = _timed(lambda: workbench.load(folder))
+        print(f"first workbench.load: {first:.2f} s", flush=True)
+        again, repeat, repeat_cpu = _timed(lambda: workbench.load(folder))
+        print(f"repeat workbench.load: {repeat:.2f} s", flush=True)
+        same = _same(data, again)
+        del again
     loaded = sum(data.rows_loaded.values())
     checks = data.report()[["table", "check", "count"]]
     checks = checks[checks["count"] > 0]
+
+    def row(label, wall, cpu):
+        return [label, f"{wall:.2f} s", f"{wall / baseline:.1f}×", f"{total / wall:,.0f}", f"{cpu:.2f} s",
+                f"{cpu / baseline_cpu:.1f}×"]
+
+    def verdict(name, wall):
+        ratio = wall / baseline
+        return f"{ratio:.1f}× ({'met' if ratio <= GOALS[name] else 'not met'}; goal ≤ {GOALS[name]:g}×)"
+
     markdown = "\n".join([
         f"Data: 2,000 reps, {n_opps:,} opportunities, {3 * n_opps:,} stage-history rows, {n_acts:,} activities "
         f"as Parquet, ~0.1 % bad rows; {total:,} rows read, {loaded:,} loaded, {len(data.quarantine):,} "
         "quarantined.",
         "",
-        table(["", "wall time", "rows/s (wall)", "CPU time"], [
-            ["`pd.read_parquet` of the same files (baseline)", f"{baseline:.2f} s", f"{total / baseline:,.0f}",
-             f"{baseline_cpu:.2f} s"],
-            ["`workbench.load` (read + type + every check + quarantine)", f"{elapsed:.2f} s",
-             f"{total / elapsed:,.0f}", f"{elapsed_cpu:.2f} s"],
+        table(["", "wall time", "× read_parquet", "rows/s (wall)", "CPU time", "× (CPU)"], [
+            row("`pd.read_parquet` of the same files (baseline, best of two)", baseline, baseline_cpu),
+            row("`workbench.load(cache=False)` (read + type + every check + quarantine)", uncached, uncached_cpu),
+            row("first `workbench.load` (the same, and the result stored in the cache)", first, first_cpu),
+            row("repeat `workbench.load` of the unchanged files (from the cache)", repeat, repeat_cpu),
         ]),
         "",
-        f"Validation costs {elapsed / baseline:.1f}× the plain read in wall time, "
-        f"{elapsed_cpu / baseline_cpu:.1f}× in CPU time.",
+        f"First load: {verdict('first', first)}; repeat load: {verdict('repeat', repeat)}, in wall time. "
+        f"The repeat load returned {'the same' if same else 'DIFFERENT'} tables, dtypes, quarantine and report.",
         "",
         table(["table", "check", "rows quarantined"],
               [[t, c, f"{n:,}"] for t, c, n in checks.itertuples(index=False)], align="llr"),
@@ -132,6 +175,7 @@ def main() -> None:
     print(markdown)
     if not args.no_publish:
         print(f"\nwritten to {publish('load', markdown)}")
+
 
 if __name__ == "__main__":
     main()

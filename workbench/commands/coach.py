@@ -58,6 +58,8 @@ def register(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--stages", metavar="FILE", help="stage config (stages.csv or stages.toml)")
     parser.add_argument("-o", "--output", metavar="FILE",
                         help="write every table: .xlsx (one sheet each), or .csv / .parquet (the plans)")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="neither read nor write the validated-data cache (see docs/data.md, 'Cache')")
     parser.set_defaults(func=run)
     return parser
 
@@ -182,7 +184,7 @@ def run(args) -> int:
             from workbench.coaching.workflow import coach
             from workbench.io.load import load
 
-            data = load(source, stages=args.stages)
+            data = load(source, stages=args.stages, cache=not args.no_cache)
             skill_map = load_skill_map(args.skill_map)
         with warnings.catch_warnings(record=True) as caught:  # notes, not raw warnings with a source line
             warnings.simplefilter("always")

@@ -54,6 +54,8 @@ def register(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("-o", "--output", metavar="FILE",
                         help="write all findings to FILE (.csv, .parquet or .xlsx; .xlsx adds the "
                              "team summary, decomposition, opportunities and competition sheets)")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="neither read nor write the validated-data cache (see docs/data.md, 'Cache')")
     parser.set_defaults(func=run)
     return parser
 
@@ -151,7 +153,7 @@ def run(args) -> int:
             from workbench.io.load import load
 
             config = DiagnosisConfig(fdr=float(args.fdr))
-            data = load(source, stages=args.stages)
+            data = load(source, stages=args.stages, cache=not args.no_cache)
         with progress.stage(diagnosing):
             result = diagnose(data, period=args.period, window=args.window, rep=args.rep, team=args.team,
                               config=config, lang=args.lang)

@@ -74,6 +74,8 @@ def register(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--lang", choices=["en", "zh"], default="en", help="language of what is printed (default en)")
     parser.add_argument("--no-headline", action="store_true",
                         help="skip the headline forecast and its pipeline backtest")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="neither read nor write the validated-data cache (see docs/data.md, 'Cache')")
     parser.set_defaults(func=run)
     return parser
 
@@ -114,7 +116,7 @@ def run(args) -> int:
         with progress.stage(loading):
             from workbench.io.load import load
 
-            data = load(source, stages=args.stages)
+            data = load(source, stages=args.stages, cache=not args.no_cache)
         models = [m.strip() for m in args.models.split(",") if m.strip()] if args.models else None
         with progress.stage(forecasting):
             from workbench.forecast.workflow import forecast_entities  # a few seconds of imports: inside the stage

@@ -79,6 +79,8 @@ def register(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--rows", type=int, default=20, metavar="N",
                         help="rows shown in the preview when there is no -o (default 20)")
     parser.add_argument("--list", action="store_true", help="list every KPI with its unit and definition, then exit")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="neither read nor write the validated-data cache (see docs/data.md, 'Cache')")
     parser.set_defaults(func=run)
     return parser
 
@@ -104,7 +106,7 @@ def _load(args, source: Path):
     if not args.direct:
         from workbench.io.load import load
 
-        return load(source, stages=args.stages)
+        return load(source, stages=args.stages, cache=not args.no_cache)
     from workbench.kpi import kpi_tables_from_parquet
 
     return kpi_tables_from_parquet(source, stages=args.stages)

@@ -65,6 +65,8 @@ def register(subparsers) -> argparse.ArgumentParser:
                         help="write to FILE: .csv, .parquet or .xlsx (default: print a preview)")
     parser.add_argument("--rows", type=int, default=20, metavar="N",
                         help="rows shown in the preview when there is no -o (default 20)")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="neither read nor write the validated-data cache (see docs/data.md, 'Cache')")
     parser.set_defaults(func=run)
     return parser
 
@@ -145,7 +147,7 @@ def run(args) -> int:
             from workbench.io.load import load
             from workbench.io.readers import read_table_file
 
-            data = load(source)
+            data = load(source, cache=not args.no_cache)
             clawbacks = read_table_file(clawbacks_path) if clawbacks_path is not None else None
         with progress.stage(computing):
             payouts = compute_payouts(data, plan, args.period, clawbacks=clawbacks)

@@ -49,6 +49,8 @@ def register(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--team", metavar="TEAM", help="only the reps of this team")
     parser.add_argument("--rep", metavar="ID", help="only this rep (the summary shows the rep's team)")
     parser.add_argument("--stages", metavar="FILE", help="stage config (stages.csv or stages.toml)")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="neither read nor write the validated-data cache (see docs/data.md, 'Cache')")
     parser.set_defaults(func=run)
     return parser
 
@@ -90,7 +92,7 @@ def run(args) -> int:
             from workbench.io.load import load
             from workbench.reports import workbook_file_name, write_review_pages, write_review_workbook
 
-            data = load(source, stages=args.stages)
+            data = load(source, stages=args.stages, cache=not args.no_cache)
         check_review_request(data, args.period, team=args.team, rep=args.rep)  # fail fast on a typo
         coaching = coach(data, args.period, stage=stage)  # the plans `workbench coach` shows
         with stage("assembling the reviews"):

@@ -56,6 +56,8 @@ def register(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--lang", choices=["en", "zh"], default="en", help="language of what is printed (default en)")
     parser.add_argument("--stages", metavar="FILE", help="stage config for the loader")
     parser.add_argument("-o", "--output", metavar="FILE", help="write the targets to .csv, .parquet or .xlsx")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="neither read nor write the validated-data cache (see docs/data.md, 'Cache')")
     parser.set_defaults(func=run)
     return parser
 
@@ -81,7 +83,7 @@ def run(args) -> int:
         with progress.stage(loading):
             from workbench.io.load import load
 
-            data = load(source, stages=args.stages)
+            data = load(source, stages=args.stages, cache=not args.no_cache)
         with progress.stage(proposing):
             from workbench.targets import propose_targets
 

@@ -42,6 +42,8 @@ def register(subparsers) -> argparse.ArgumentParser:
     crm.add_argument("--preset", metavar="NAME",
                      help="read SOURCE as a CRM export with this import preset (see `workbench import --list-presets`)")
     crm.add_argument("--mapping", metavar="FILE.toml", help="read SOURCE as a CRM export with this mapping file")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="neither read nor write the validated-data cache (see docs/data.md, 'Cache')")
     parser.set_defaults(func=run)
     return parser
 
@@ -67,9 +69,9 @@ def run(args) -> int:
     try:
         with progress.stage("loading and validating data"):
             if args.preset or args.mapping:
-                data = load(source, stages=args.stages, preset=args.preset, mapping=args.mapping)
+                data = load(source, stages=args.stages, preset=args.preset, mapping=args.mapping, cache=not args.no_cache)
             else:
-                data = load(source, stages=args.stages)
+                data = load(source, stages=args.stages, cache=not args.no_cache)
     except DataError as err:
         print(f"workbench validate: {err}", file=sys.stderr)
         return 1

@@ -19,6 +19,7 @@ SalesData(reps=1, opportunities=1; quarantined=1)
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from collections.abc import Mapping
 from pathlib import Path
@@ -27,6 +28,7 @@ import pandas as pd
 
 from workbench.contract import TABLES
 from workbench.errors import DataError
+from workbench.io import cache as data_cache
 from workbench.io.limits import using_limits
 from workbench.io.paths import refuse_outside_links
 from workbench.io.readers import EXCEL_EXTENSIONS, SUPPORTED_EXTENSIONS, read_table_file
@@ -189,7 +191,7 @@ def _load_workbook(path: Path, stages) -> SalesData:
     return validate_tables(frames, files=files, source=str(path), stages=stages, ignored_sources=ignored)
 
 
-def load(source, *, stages=None, preset=None, mapping=None, limits=None) -> SalesData:
+def load(source, *, stages=None, preset=None, mapping=None, limits=None, cache: bool = True) -> SalesData:
     """Load and validate the contract tables from a source.
 
     Parameters
@@ -220,12 +222,19 @@ def load(source, *, stages=None, preset=None, mapping=None, limits=None) -> Sale
         Input limits for every file read, e.g. ``{"max_file_bytes": "8GB"}``; default
         :data:`workbench.io.limits.LIMITS` with ``WORKBENCH_MAX_...`` environment
         overrides (see :mod:`workbench.io.limits`).
+    cache : bool, default True
+        Use the validated-data cache for files (see :mod:`workbench.io.cache`): a
+        repeat load of unchanged input reads the stored tables, quarantine and report
+        instead of reading and validating again, and the first load stores them. False
+        (or the environment variable ``WORKBENCH_CACHE=0``) neither reads nor writes
+        the cache. In-memory input is never cached.
 
     Returns
     -------
     SalesData
         Validated tables, the quarantine of rejected rows and the data-quality report
-        (``data.summary()``, ``data.report()``). Row numbers in the quarantine are those
+        (``data.summary()``, ``data.report()``); ``data.fingerprint`` identifies the
+        loaded content (None for in-memory input). Row numbers in the quarantine are those
         a spreadsheet shows for CSV and workbooks (header = row 1, blank lines counted),
         the record number + 1 for Parquet (as if opened under a header row), the 1-based
         position for database tables and the index label for DataFrames.
@@ -242,7 +251,22 @@ def load(source, *, stages=None, preset=None, mapping=None, limits=None) -> Sale
     if isinstance(source, SalesData):
         return source
     with using_limits(limits):
-        return _load(source, stages=stages, preset=preset, mapping=mapping)
+        key = data_cache.load_key(source, stages=stages, preset=preset, mapping=mapping)
+        use_cache = key is not None and data_cache.cache_enabled(cache)
+        if use_cache:
+            cached = data_cache.read_entry(key)
+            if cached is not None:
+                return cached
+        data = _load(source, stages=stages, preset=preset, mapping=mapping)
+        if key is None:
+            return data
+        # a file changed while it was read: this data belongs to no key, so neither stamp nor store it
+        if data_cache.load_key(source, stages=stages, preset=preset, mapping=mapping) != key:
+            return data
+        data = dataclasses.replace(data, fingerprint=key)
+        if use_cache:
+            data_cache.write_entry(key, data, source=source, preset=preset, mapping=mapping)
+        return data
 
 
 def _load(source, *, stages, preset, mapping) -> SalesData:

@@ -37,7 +37,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from workbench.io._fast import isin_short
+from workbench.io._fast import TEXT_DTYPE, isin_short
 
 __all__ = [
     "parse_datetimes",
@@ -82,7 +82,7 @@ def _mask(arrow_bool) -> np.ndarray:
 
 
 def _text_series(arr: pa.Array, index) -> pd.Series:
-    return pd.Series(pd.array(arr, dtype="str"), index=index)
+    return pd.Series(pd.array(arr, dtype=TEXT_DTYPE), index=index)
 
 
 def _extract(series: pd.Series, pattern: str) -> pd.DataFrame:

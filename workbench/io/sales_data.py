@@ -69,6 +69,11 @@ class SalesData:
         Per table, source columns that are not in the contract and were not loaded.
     ignored_sources : tuple of str
         Files / tables in the source that are not contract tables and were not read.
+    fingerprint : str or None
+        Identifies the loaded content: the cache key of the load (a hash of every input
+        file, the load arguments and the loading code's version, see
+        :mod:`workbench.io.cache`) when the data came from files, so it changes whenever
+        the data does; None for in-memory data. Use it to memoise work per dataset.
     """
 
     _tables: MappingProxyType
@@ -81,6 +86,7 @@ class SalesData:
     files: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
     ignored_columns: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
     ignored_sources: tuple = ()
+    fingerprint: str | None = None
 
     def __getattribute__(self, name):
         value = object.__getattribute__(self, name)

@@ -50,7 +50,16 @@ import pyarrow.compute as pc
 
 from workbench.contract import OUTCOMES, TABLE_NAMES, TABLES, Column, Table
 from workbench.errors import DataError
-from workbench.io._fast import filter_rows, isin, isin_short, null_text
+from workbench.io._fast import (
+    TEXT_DTYPE,
+    duplicated_first,
+    filter_rows,
+    isin,
+    isin_large,
+    isin_short,
+    null_text,
+    strip_text,
+)
 from workbench.io.parsing import STRICT_NA_TOKENS, _mask, _numbers_as_text, parse_datetimes, parse_numbers
 from workbench.io.plausible import AMOUNT_COLUMNS, Plausible
 from workbench.io.sales_data import QUARANTINE_COLUMNS, SalesData
@@ -63,7 +72,7 @@ __all__ = ["validate_tables", "normalize_column_name", "HELPER_COLUMNS"]
 HELPER_COLUMNS = ("_source_row", "_source_file", "_row_error")
 
 _CLOSED = ("won", "lost")
-_TEXT_DTYPE = "str"
+_TEXT_DTYPE = TEXT_DTYPE  # pandas' "str", as a dtype object (faster than the alias)
 
 
 def normalize_column_name(name) -> str:
@@ -113,7 +122,7 @@ def _coerce_text(values: pd.Series) -> pd.Series:
             text = text.where(values.notna(), None)
     else:
         text = values
-    text = pd.Series(text, index=values.index).astype(_TEXT_DTYPE).str.strip()
+    text = strip_text(pd.Series(text, index=values.index).astype(_TEXT_DTYPE))
     missing = text.isna().to_numpy() | isin_short(text, STRICT_NA_TOKENS, stripped=True)
     return text.mask(missing) if missing.any() else text
 
@@ -441,12 +450,13 @@ def _check_duplicate_keys(table: Table, parsed: dict, raw: dict, rows: np.ndarra
         return
     good = ~problems.bad
     keys = pd.DataFrame({k: parsed[k] for k in table.key}, copy=False)
-    keys = keys if good.all() else filter_rows(keys, good)
-    if not len(keys):
+    if not good.any():
         return
-    dup = keys.duplicated(keep="first").to_numpy()
+    dup = duplicated_first(keys, among=None if good.all() else good)
     if not dup.any():
         return
+    dup = dup[good]
+    keys = keys if good.all() else filter_rows(keys, good)
     first_row = _first_seen_rows(keys, rows[good])
     repeats = np.flatnonzero(good)[dup]
     mask = np.zeros(len(good), dtype=bool)
@@ -498,7 +508,7 @@ def _check_reference(column: Column, values: pd.Series, known_ids: pd.Series, qu
     """Flag one column's unknown ids: ``cascade`` if the referenced row was quarantined, else unknown."""
     ref_table = column.references.split(".")[0]
     present = values.notna().to_numpy() & ~problems.bad
-    orphan = present & ~isin(values, known_ids)
+    orphan = present & ~isin_large(values, known_ids)
     if not orphan.any():
         return
     if quarantined_info is not None and len(quarantined_info):

@@ -1,0 +1,82 @@
+"""The fast helpers behind validation give exactly pandas' answers (duplicates, references, stripping)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from workbench.io import _fast
+
+
+@pytest.fixture
+def hashed_always(monkeypatch):
+    """Take the DuckDB / hash paths even for small inputs (they start at 200,000 rows otherwise)."""
+    monkeypatch.setattr(_fast, "_HASH_FROM_ROWS", 0)
+
+
+def _ids(rng, n, distinct, missing=0.1):
+    values = rng.integers(0, distinct, n).astype(str)
+    return pd.Series(np.where(rng.random(n) < missing, None, values), dtype="str")
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_duplicated_first_equals_pandas(hashed_always, seed):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 400))
+    keys = pd.DataFrame({
+        "opportunity_id": _ids(rng, n, 40),
+        "stage": pd.Series(rng.choice(["Lead", "Demo", " Demo"], n), dtype="str"),
+        "entered_at": pd.to_datetime("2026-01-01") + pd.to_timedelta(rng.integers(0, 3, n), unit="D"),
+    })
+    for columns in (["opportunity_id"], ["opportunity_id", "stage", "entered_at"]):
+        expected = keys[columns].duplicated(keep="first").to_numpy()
+        assert _fast.duplicated_first(keys[columns]).tolist() == expected.tolist()
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_duplicated_first_among_some_rows_equals_pandas_on_those_rows(hashed_always, seed):
+    rng = np.random.default_rng(50 + seed)
+    n = int(rng.integers(1, 300))
+    keys = pd.DataFrame({"id": _ids(rng, n, 30)})
+    among = rng.random(n) < 0.7
+    expected = np.zeros(n, dtype=bool)
+    expected[among] = keys[among].duplicated(keep="first").to_numpy()
+    assert _fast.duplicated_first(keys, among=among).tolist() == expected.tolist()
+
+
+def test_duplicated_first_without_duplicates(hashed_always):
+    keys = pd.DataFrame({"activity_id": pd.Series([f"A{i:06d}" for i in range(5000)], dtype="str")})
+    assert not _fast.duplicated_first(keys).any()
+
+
+def test_duplicated_first_survives_hash_collisions(hashed_always, monkeypatch):
+    monkeypatch.setattr(_fast, "hash_rows", lambda columns: np.zeros(len(columns[0]), dtype=np.uint64))
+    keys = pd.DataFrame({"id": pd.Series(["a", "b", "a", "c", "b"], dtype="str")})
+    assert _fast.duplicated_first(keys).tolist() == [False, False, True, False, True]
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_isin_large_equals_pandas(hashed_always, seed):
+    rng = np.random.default_rng(100 + seed)
+    values = _ids(rng, int(rng.integers(1, 500)), 60)
+    known = _ids(rng, int(rng.integers(0, 90)), 50, missing=0.05)
+    expected = values.isin(set(known.dropna())).to_numpy() & values.notna().to_numpy()
+    assert _fast.isin_large(values, known).tolist() == expected.tolist()
+
+
+def test_isin_large_is_exact_for_near_misses(hashed_always):
+    values = pd.Series(["R1", "r1", "R1 ", "R10", "", None, "张三"], dtype="str")
+    known = pd.Series(["R1", "张三", "R1"], dtype="str")
+    assert _fast.isin_large(values, known).tolist() == [True, False, False, False, False, False, True]
+
+
+def test_strip_text_equals_pandas_strip():
+    text = pd.Series([" a ", "\tb\n", "c\u3000", "\u00a0d", "", None, "e f"], dtype="str")
+    pd.testing.assert_series_equal(_fast.strip_text(text), text.str.strip())
+
+
+def test_isin_short_finds_tokens_in_long_and_short_cells():
+    cells = pd.Series(["R00001", " NULL ", "n/a", "(blank)", "", None, "nullable", "Nil"], dtype="str")
+    assert _fast.isin_short(cells, ["null", "(blank)", "", "nil"]).tolist() == [
+        False, True, False, True, True, False, False, True]
