@@ -127,25 +127,9 @@ def win_model_note(monkeypatch) -> str:
     return WIN_MODEL_NOTE
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _results_cache_for_the_session(tmp_path_factory):
-    """Every test process (xdist workers, notebooks, Voila kernels, CLI runs) shares one cache
-    folder for this run, never the user's: heavy fits on the same data are made once per run."""
-    root = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        root = root.parent  # shared by the workers of this run
-    previous = os.environ.get("WORKBENCH_CACHE_DIR")
-    os.environ["WORKBENCH_CACHE_DIR"] = str(root / "workbench-cache")
-    yield
-    if previous is None:
-        os.environ.pop("WORKBENCH_CACHE_DIR", None)
-    else:
-        os.environ["WORKBENCH_CACHE_DIR"] = previous
-
-
 @pytest.fixture(autouse=True)
 def _no_remembered_results_when_patched(request):
     """A test that patches code (``monkeypatch``) sees that code run, not a result kept from before."""
     if "monkeypatch" in request.fixturenames:
-        request.getfixturevalue("monkeypatch").setenv("WORKBENCH_CACHE", "0")
+        request.getfixturevalue("monkeypatch").setenv("WORKBENCH_CACHE_RESULTS", "0")
     yield

@@ -19,7 +19,7 @@ def _total(data, *, column: str, scale: float = 1.0) -> float:
 @pytest.fixture
 def store(tmp_path, monkeypatch):
     monkeypatch.setenv("WORKBENCH_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("WORKBENCH_CACHE", "1")  # this test is about the store, so it stays on
+    monkeypatch.setenv("WORKBENCH_CACHE_RESULTS", "1")  # this test is about the store, so it stays on
     CALLS.clear()
     return tmp_path / "cache"
 
@@ -56,7 +56,7 @@ def test_unkeyed_arguments_are_passed_on_but_not_part_of_the_key(store):
 
 
 def test_switched_off_it_computes_every_time_and_writes_nothing(store, monkeypatch):
-    monkeypatch.setenv("WORKBENCH_CACHE", "0")
+    monkeypatch.setenv("WORKBENCH_CACHE_RESULTS", "0")
     remember(_total, _deals([1.0]), column="amount")
     remember(_total, _deals([1.0]), column="amount")
     assert len(CALLS) == 2

@@ -12,7 +12,8 @@ again on the same data. :func:`remember` stores such a result on disk (with
 
 Any change to the data, the arguments or the code computes afresh. The store lives in
 ``results/`` under the cache folder (:func:`cache_root`); ``WORKBENCH_CACHE=0`` turns it
-off, and deleting the folder is always safe.
+off with the data cache, ``WORKBENCH_CACHE_RESULTS=0`` alone, and deleting the folder is
+always safe.
 
 >>> import pandas as pd
 >>> frames = {"reps": pd.DataFrame({"rep_id": ["R1"]})}
@@ -31,28 +32,36 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["cache_root", "caching_enabled", "data_fingerprint", "remember", "CACHE_DIR_ENV_VAR", "CACHE_ENV_VAR"]
+__all__ = ["cache_root", "caching_enabled", "data_fingerprint", "remember", "CACHE_DIR_ENV_VAR", "CACHE_ENV_VAR",
+           "RESULTS_ENV_VAR"]
 
 #: Environment variable naming the cache folder.
 CACHE_DIR_ENV_VAR = "WORKBENCH_CACHE_DIR"
 #: Environment variable that turns every cache off when set to ``0`` (or ``false``, ``no``, ``off``).
 CACHE_ENV_VAR = "WORKBENCH_CACHE"
+#: Environment variable that turns off only the kept results (loads still use the data cache).
+RESULTS_ENV_VAR = "WORKBENCH_CACHE_RESULTS"
+_OFF = ("0", "false", "no", "off")
 #: Results kept at most (bytes); the least recently used go first.
 RESULTS_BYTES_LIMIT = 2 * 1024**3
 
 
 def cache_root() -> Path:
     """The cache folder: ``$WORKBENCH_CACHE_DIR``, else ``$XDG_CACHE_HOME/workbench``, else ``~/.cache/workbench``."""
-    explicit = os.environ.get(CACHE_DIR_ENV_VAR)
+    explicit = os.environ.get(CACHE_DIR_ENV_VAR, "").strip()
     if explicit:
         return Path(explicit).expanduser()
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base).expanduser() / "workbench"
+    xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
+    return (Path(xdg).expanduser() if xdg else Path.home() / ".cache") / "workbench"
 
 
 def caching_enabled() -> bool:
     """False when ``$WORKBENCH_CACHE`` says ``0`` / ``false`` / ``no`` / ``off``."""
-    return os.environ.get(CACHE_ENV_VAR, "1").strip().lower() not in ("0", "false", "no", "off")
+    return os.environ.get(CACHE_ENV_VAR, "1").strip().lower() not in _OFF
+
+
+def _results_enabled() -> bool:
+    return caching_enabled() and os.environ.get(RESULTS_ENV_VAR, "1").strip().lower() not in _OFF
 
 
 @functools.cache
@@ -129,7 +138,7 @@ def remember(compute, data, /, *, unkeyed: dict | None = None, **arguments):
         What ``compute`` returns (a new copy when read from the store).
     """
     unkeyed = unkeyed or {}
-    if not caching_enabled():
+    if not _results_enabled():
         return compute(data, **arguments, **unkeyed)
     root = cache_root() / "results"
     try:

@@ -79,6 +79,7 @@ import pyarrow as pa
 from workbench.io.limits import current_limits, parse_size
 from workbench.io.plausible import Plausible
 from workbench.io.sales_data import QUARANTINE_COLUMNS, SalesData
+from workbench.memo import CACHE_DIR_ENV_VAR, CACHE_ENV_VAR, cache_root, caching_enabled
 
 __all__ = [
     "CACHE_ENV",
@@ -99,9 +100,9 @@ __all__ = [
 ]
 
 #: Environment variable that turns the cache off when set to ``0`` (or ``false``, ``no``, ``off``).
-CACHE_ENV = "WORKBENCH_CACHE"
+CACHE_ENV = CACHE_ENV_VAR
 #: Environment variable naming the cache folder.
-CACHE_DIR_ENV = "WORKBENCH_CACHE_DIR"
+CACHE_DIR_ENV = CACHE_DIR_ENV_VAR
 #: Environment variable capping the cache's total size (``2GB``, ``500MB``, bytes).
 CACHE_MAX_BYTES_ENV = "WORKBENCH_CACHE_MAX_BYTES"
 #: Files smaller than this are also fingerprinted by a hash of their content.
@@ -125,13 +126,9 @@ _LOG = logging.getLogger(__name__)
 
 
 def cache_dir() -> Path:
-    """The cache folder: ``$WORKBENCH_CACHE_DIR``, else ``$XDG_CACHE_HOME/workbench``, else ``~/.cache/workbench``."""
-    explicit = os.environ.get(CACHE_DIR_ENV, "").strip()
-    if explicit:
-        return Path(explicit).expanduser()
-    xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
-    base = Path(xdg).expanduser() if xdg else Path.home() / ".cache"
-    return base / "workbench"
+    """The cache folder (:func:`workbench.memo.cache_root`): ``$WORKBENCH_CACHE_DIR``, else
+    ``$XDG_CACHE_HOME/workbench``, else ``~/.cache/workbench``."""
+    return cache_root()
 
 
 def cache_enabled(cache: bool = True) -> bool:
@@ -140,9 +137,7 @@ def cache_enabled(cache: bool = True) -> bool:
     >>> cache_enabled(False)
     False
     """
-    if not cache:
-        return False
-    return os.environ.get(CACHE_ENV, "").strip().lower() not in ("0", "false", "no", "off")
+    return bool(cache) and caching_enabled()
 
 
 def _max_bytes() -> int:
