@@ -25,49 +25,9 @@ from workbench.markup import escape_html
 
 __all__ = ["CoachingPanel"]
 
-_TEXT = {
-    "en": {
-        "period": "Period", "team": "Team", "rep": "Rep", "lang": "Language", "all_teams": "All teams",
-        "no_rep": "— pick a rep —", "computing": "Computing plans, mentors and recognition for {period}…",
-        "computed": "Plans for {period} (revenue at stake over the window {window}) · {reps} reps with a plan · {seconds:.1f} s",
-        "tab_gaps": "Skill gaps", "tab_plan": "Rep plan", "tab_mentors": "Mentors", "tab_sessions": "Group sessions",
-        "tab_effect": "Training effectiveness", "tab_awards": "Recognition",
-        "rank": "#", "skill": "Skill", "uplift": "Expected uplift", "stake": "Revenue at stake",
-        "effectiveness": "Effectiveness", "source": "Based on", "why": "Why", "score": "Assessed score",
-        "module": "Module", "title": "Title", "hours": "Hours", "slot": "Period", "note": "Note",
-        "mentee": "Mentee", "mentor": "Mentor", "mentor_score": "Mentor's score", "same_team": "Same team",
-        "reason": "Reason", "reps": "Reps", "n_reps": "How many", "trained": "Trained", "effect": "Effect",
-        "interval": "Interval", "verdict": "Verdict", "award": "Award", "winner": "Winner", "value": "Value",
-        "basis": "Basis", "runner_up": "Runner-up", "no_plan": "No skill gap for {rep}: nothing to coach.",
-        "pick_rep": "Pick a rep to see their plan.", "none": "Nothing to show.", "unmatched": "Not matched",
-        "plan_of": "Coaching plan of {rep} · {period}",
-        "slot_1": "this period", "slot_2": "next period", "slot_n": "period {n}", "modules": "Modules",
-        "heat_all": "{shown} reps with a skill gap (of {total}); pick a team to see all its reps.",
-        "heat_team": "{shown} of {total} reps of the team have a skill gap.", "finding": "diagnosis", "assessment": "assessment", "assumed": "assumed",
-        "measured": "measured", "yes": "yes", "no": "no",
-    },
-    "zh": {
-        "period": "期间", "team": "团队", "rep": "销售", "lang": "语言", "all_teams": "全部团队",
-        "no_rep": "— 选择销售 —", "computing": "正在计算 {period} 的辅导计划、导师与表彰…",
-        "computed": "{period} 的辅导计划（涉及收入按诊断窗口 {window} 计）· {reps} 名销售有计划 · 用时 {seconds:.1f} 秒",
-        "tab_gaps": "技能差距", "tab_plan": "个人计划", "tab_mentors": "导师", "tab_sessions": "小组培训",
-        "tab_effect": "培训效果", "tab_awards": "表彰",
-        "rank": "序号", "skill": "技能", "uplift": "预期提升", "stake": "涉及收入", "effectiveness": "有效比例",
-        "source": "依据", "why": "原因", "score": "评估得分", "module": "课程", "title": "名称", "hours": "课时",
-        "slot": "安排", "note": "说明", "mentee": "学员", "mentor": "导师", "mentor_score": "导师得分",
-        "same_team": "同团队", "reason": "原因", "reps": "销售", "n_reps": "人数", "trained": "受训人数",
-        "effect": "效果", "interval": "区间", "verdict": "结论", "award": "奖项", "winner": "获奖者",
-        "value": "数值", "basis": "依据", "runner_up": "第二名", "no_plan": "{rep} 没有技能差距，无需辅导。",
-        "pick_rep": "选择一名销售查看其计划。", "none": "暂无内容。", "unmatched": "未匹配",
-        "plan_of": "{rep} 的辅导计划 · {period}",
-        "slot_1": "本期", "slot_2": "下一期", "slot_n": "第 {n} 期", "modules": "课程",
-        "heat_all": "{shown} 名销售有技能差距（共 {total} 名）；选择团队可查看团队全部销售。",
-        "heat_team": "团队 {total} 名销售中有 {shown} 名存在技能差距。", "finding": "诊断", "assessment": "评估", "assumed": "假设", "measured": "实测",
-        "yes": "是", "no": "否",
-    },
-}
-
-_VERDICTS_ZH = {"works": "有效", "no measurable effect": "无可测效果", "too few trainees": "受训人数太少"}
+#: Verdicts of :func:`~workbench.coaching.effectiveness.training_effectiveness` → their word in
+#: :mod:`workbench.messages` (``coaching.verdict.<word>``).
+_VERDICTS = {"works": "works", "no measurable effect": "no_effect", "too few trainees": "too_few"}
 
 
 class CoachingPanel(SelectionPanel):
@@ -98,7 +58,7 @@ class CoachingPanel(SelectionPanel):
     The panel has no title of its own: the page or notebook around it gives one.
     """
 
-    _TEXT = _TEXT
+    MESSAGE_PREFIX = "coaching"
     TAB_KEYS = ("tab_gaps", "tab_plan", "tab_mentors", "tab_sessions", "tab_effect", "tab_awards")
 
     def __init__(self, data, lang: str = "en", period: str | None = None, skill_map=None, **kwargs):
@@ -279,8 +239,8 @@ class CoachingPanel(SelectionPanel):
     def _draw_effectiveness(self) -> None:
         modules = self.effectiveness.modules
         t = self._t
-        verdict = modules["verdict"].map(_VERDICTS_ZH).fillna(modules["verdict"]) if self.lang == "zh" \
-            else modules["verdict"]
+        verdict = modules["verdict"].map(
+            lambda v: self._t(f"verdict.{_VERDICTS[v]}") if v in _VERDICTS else v).astype(object)
         shown = pd.DataFrame({
             t("module"): modules["module_id"], t("title"): modules["title"],
             t("skill"): [self.skill_map.label(s, self.lang) for s in modules["skill"]],

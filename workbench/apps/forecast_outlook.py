@@ -21,6 +21,7 @@ import pandas as pd
 import traitlets
 
 from workbench.apps.common import ErrorBox, chart_widget, html_table
+from workbench.apps.selection import LANGS
 from workbench.charts.forecast import forecast_fan_chart
 from workbench.errors import DataError
 from workbench.forecast import WinModel, forecast_entities
@@ -28,15 +29,16 @@ from workbench.forecast.hierarchy import entity_uid
 from workbench.forecast.outlook import DEFAULT_SNAPSHOTS, forecast_headline
 from workbench.forecast.pipeline_backtest import backtest_pipeline
 from workbench.markup import escape_html
+from workbench.messages import message
+from workbench.params import check_lang
 from workbench.periods import period_label
 
 __all__ = ["ForecastOutlook", "accuracy_html", "headline_html"]
 
-_LEVELS = [("Rep", "rep"), ("Team", "team"), ("Region", "region"), ("Company", "company")]
-_FREQS = [("Month", "M"), ("Quarter", "Q")]
+_LEVELS = ("rep", "team", "region", "company")
+_FREQS = ("M", "Q")
 _MAX_H = {"M": 6, "Q": 4}
 _DEFAULT_H = {"M": 3, "Q": 2}
-_UNIT = {"M": ("month", "months", "same month last year"), "Q": ("quarter", "quarters", "same quarter last year")}
 
 
 def _money(value) -> str:
@@ -47,7 +49,7 @@ def _pct(value) -> str:
     return "–" if value is None or pd.isna(value) else f"{value:.0%}"
 
 
-def accuracy_html(row: pd.Series | None, freq: str, h: int, n_cutoffs: int) -> str:
+def accuracy_html(row: pd.Series | None, freq: str, h: int, n_cutoffs: int, lang: str = "en") -> str:
     """The backtest track record of one entity's forecast, in plain words.
 
     Parameters
@@ -60,6 +62,8 @@ def accuracy_html(row: pd.Series | None, freq: str, h: int, n_cutoffs: int) -> s
         Periods ahead the backtest forecast at each cutoff.
     n_cutoffs : int
         Backtest cutoffs that scored this entity.
+    lang : {"en", "zh"}
+        Language of the text (its words come from :mod:`workbench.messages`).
 
     Examples
     --------
@@ -71,33 +75,40 @@ def accuracy_html(row: pd.Series | None, freq: str, h: int, n_cutoffs: int) -> s
     ...                    "backtest_windows": 1, "backtest_note": "1 of 3 backtest windows: 10 points, 6 needed to train"})
     >>> "Re-run at 1 past cutoff, 3 months ahead each (1 of 3 backtest windows" in accuracy_html(short, "M", 3, 3)
     True
+    >>> "误差比季节性朴素预测（去年同月）在历史上的典型样本内误差小 26%" in accuracy_html(row, "M", 3, 3, lang="zh")
+    True
     """
-    one, many, naive = _UNIT[freq]
+    check_lang("accuracy_html", lang)
     acc, mase, cov = (row.get(c) if row is not None else float("nan")
                       for c in ("backtest_accuracy", "backtest_mase", "backtest_coverage"))
     note = str(row.get("backtest_note") or "") if row is not None else ""
     windows = row.get("backtest_windows") if row is not None else None
     n_cutoffs = int(windows) if windows is not None and pd.notna(windows) else n_cutoffs
-    head = '<div class="wb-accuracy"><b>How accurate is this forecast?</b><br>'
+    head = f'<div class="wb-accuracy"><b>{escape_html(message("outlook.accuracy_head", lang))}</b><br>'
     if all(pd.isna(v) for v in (acc, mase, cov)):
-        why = f" ({escape_html(note)})" if note else ""
-        return head + ("No backtest yet: there is too little history to re-run this forecast on past "
-                       f"{many} and compare it with what happened{why}.</div>")
-    span = f"{h} {one if h == 1 else many}"
-    lines = [f"Re-run at {n_cutoffs} past cutoff{'s' if n_cutoffs != 1 else ''}, {span} ahead each"
-             + (f" ({escape_html(note)}):" if note else ":")]
-    lines.append(f"CRM-style accuracy <b>{_pct(acc)}</b> (1 − |actual − forecast| / actual, averaged).")
+        why = message("outlook.why", lang, note=escape_html(note)) if note else ""
+        return head + message("outlook.no_backtest", lang, units=message(f"outlook.units.{freq}", lang), why=why) \
+            + "</div>"
+    span = _span(h, freq, lang)
+    rerun = (message("outlook.rerun_one", lang, span=span) if n_cutoffs == 1
+             else message("outlook.rerun", lang, n=n_cutoffs, span=span))
+    lines = [message("outlook.rerun_note", lang, rerun=rerun, note=escape_html(note)) if note
+             else message("outlook.rerun_plain", lang, rerun=rerun)]
+    lines.append(message("outlook.crm_accuracy", lang, accuracy=_pct(acc)))
     if pd.isna(mase):
-        lines.append("MASE: not available (too little history before the backtest to scale the errors by).")
+        lines.append(message("outlook.mase_missing", lang))
     else:
-        change = abs(1 - mase)
-        verdict = (f"errors {change:.0%} smaller than" if mase < 1 else
-                   f"errors {change:.0%} larger than" if mase > 1 else "errors as large as")
-        lines.append(f"MASE <b>{mase:.2f}</b>: {verdict} the typical in-sample error of the seasonal naive "
-                     f"forecast ({naive}) over the history.")
-    lines.append(f"80% interval coverage <b>{_pct(cov)}</b>: share of actuals inside the 80% band "
-                 "(near 80% means the band can be trusted).")
+        key = "outlook.mase_smaller" if mase < 1 else "outlook.mase_larger" if mase > 1 else "outlook.mase_equal"
+        lines.append(message(key, lang, mase=f"{mase:.2f}", change=_pct(abs(1 - mase)),
+                             naive=message(f"outlook.naive.{freq}", lang)))
+    lines.append(message("outlook.coverage", lang, coverage=_pct(cov)))
     return head + "<br>".join(lines) + "</div>"
+
+
+def _span(h: int, freq: str, lang: str) -> str:
+    """``3 months`` / ``1 quarter`` / ``3 个月``."""
+    unit = message(f"outlook.unit.{freq}" if int(h) == 1 else f"outlook.units.{freq}", lang)
+    return message("outlook.span", lang, h=int(h), unit=unit)
 
 
 def _note_html(text: str) -> str:
@@ -105,7 +116,7 @@ def _note_html(text: str) -> str:
            f"{escape_html(text)}</div>"
 
 
-def headline_html(row: pd.Series, label: str, period: str, notes=()) -> str:
+def headline_html(row: pd.Series, label: str, period: str, notes=(), lang: str = "en") -> str:
     """The headline forecast of one entity, its parts and why the two views differ, in plain words.
 
     Parameters
@@ -118,6 +129,9 @@ def headline_html(row: pd.Series, label: str, period: str, notes=()) -> str:
         The period label, e.g. ``"2026-11"``.
     notes : sequence of str
         Plain sentences to show under it (what was left out and why).
+    lang : {"en", "zh"}
+        Language of the text around the numbers (the ``why`` and ``headline_basis``
+        sentences and the notes are shown as the forecast wrote them).
 
     Examples
     --------
@@ -129,24 +143,29 @@ def headline_html(row: pd.Series, label: str, period: str, notes=()) -> str:
     >>> text = headline_html(row, "East 1", "2026-11")
     >>> "390,941" in text and "214,571" in text and "11%" in text and "571,200" in text
     True
+    >>> "总体预测" in headline_html(row, "East 1", "2026-11", lang="zh")
+    True
     """
+    check_lang("headline_html", lang)
     if pd.isna(row.get("headline")):
-        return '<div class="wb-headline">' + _note_html(f"No headline forecast for {label} in {period}.") + "</div>"
-    parts = (f"booked so far {_money(row['from_booked'])} + open deals {_money(row['from_open_deals'])} "
-             f"+ deals not created yet {_money(row['from_new_deals'])} + run-rate {_money(row['from_run_rate'])}")
+        return '<div class="wb-headline">' + _note_html(
+            message("outlook.no_headline", lang, entity=label, period=period)) + "</div>"
+    parts = message("outlook.parts", lang, booked=_money(row["from_booked"]), open_deals=_money(row["from_open_deals"]),
+                    new_deals=_money(row["from_new_deals"]), run_rate=_money(row["from_run_rate"]))
     if pd.isna(row.get("target")):
-        goal = f"No bookings target is set for {period}."
+        goal = message("outlook.no_target", lang, period=escape_html(period))
     elif pd.isna(row.get("headline_p_reach_target")):
-        goal = f"Target {_money(row['target'])} (no chance given: no past periods to learn the spread from)."
+        goal = message("outlook.target_no_chance", lang, target=_money(row["target"]))
     else:
-        goal = (f"Target {_money(row['target'])}: chance of reaching it <b>{_pct(row['headline_p_reach_target'])}</b>.")
+        goal = message("outlook.target_chance", lang, target=_money(row["target"]),
+                       chance=_pct(row["headline_p_reach_target"]))
+    value = f'<span class="wb-headline-value">{_money(row["headline"])}</span>'
     lines = [
-        f"<b>{escape_html(label)} · {escape_html(period)}: headline forecast <span class=\"wb-headline-value\">"
-        f"{_money(row['headline'])}</span></b> (80% range {_money(row['headline-lo-80'])} – "
-        f"{_money(row['headline-hi-80'])})",
-        f"= {parts}. {goal}",
+        "<b>" + message("outlook.headline", lang, entity=escape_html(label), period=escape_html(period), value=value)
+        + "</b> " + message("outlook.range80", lang, low=_money(row["headline-lo-80"]), high=_money(row["headline-hi-80"])),
+        message("outlook.sum", lang, parts=parts, goal=goal),
         escape_html(row.get("why", "")),
-        f"<small>How it is combined: {escape_html(row.get('headline_basis', ''))}.</small>",
+        f"<small>{message('outlook.basis', lang, basis=escape_html(row.get('headline_basis', '')))}</small>",
     ]
     notes_html = "".join(_note_html(n) for n in notes)
     return '<div class="wb-headline">' + "<br>".join(lines) + notes_html + "</div>"
@@ -170,13 +189,20 @@ class ForecastOutlook(widgets.VBox):
         Open deals listed for the entity.
     snapshots : int
         Past periods the headline's weights and the pipeline's range are learned on.
+    lang : {"en", "zh"}
+        Label language (the panel has a language picker too).
+
+    Attributes
+    ----------
+    by, entity, freq, horizon, lang : traitlets
+        Linked to the pickers.
 
     Notes
     -----
     The panel has no title of its own: the page or notebook around it gives one.
     Forecasts and headlines are computed once per (entity level, frequency, horizon); the
     pipeline backtest once per (entity level, frequency); the win model and the scored
-    deals once per frequency. Changing the entity only re-draws. ``timings_`` records the
+    deals once per frequency. Changing the entity or the language only re-draws. ``timings_`` records the
     seconds each computation took. When the pipeline cannot be modelled (too little
     closed history) the panel says so in a note and the headline rests on the run-rate.
     """
@@ -185,10 +211,13 @@ class ForecastOutlook(widgets.VBox):
     entity = traitlets.Unicode(None, allow_none=True)
     freq = traitlets.Unicode("M")
     horizon = traitlets.Int(3)
+    lang = traitlets.Unicode("en")
 
     def __init__(self, data, by: str = "team", *, n_windows: int = 3, n_sims: int = 2000,
-                 top_deals: int = 10, snapshots: int = DEFAULT_SNAPSHOTS, **kwargs):
+                 top_deals: int = 10, snapshots: int = DEFAULT_SNAPSHOTS, lang: str = "en", **kwargs):
         super().__init__(**kwargs)
+        check_lang("ForecastOutlook", lang)
+        self.lang = lang
         self.data = data
         self.n_windows = n_windows
         self.n_sims = n_sims
@@ -200,13 +229,15 @@ class ForecastOutlook(widgets.VBox):
         self._backtests: dict = {}
         self._headlines: dict = {}
         self._updating = False
-        self.by_picker = widgets.Dropdown(options=_LEVELS, value=by, description="Level")
-        self.entity_picker = widgets.Dropdown(options=[], description="Entity")
-        self.freq_picker = widgets.Dropdown(options=_FREQS, value="M", description="Frequency")
-        self.horizon_picker = widgets.Dropdown(options=self._horizons("M"), value=3, description="Horizon")
+        self._relabelling = False  # pickers get new labels: their values come and go back, nothing to redraw
+        self.by_picker = widgets.Dropdown(options=self._level_options(), value=by)
+        self.entity_picker = widgets.Dropdown(options=[])
+        self.freq_picker = widgets.Dropdown(options=self._freq_options(), value="M")
+        self.horizon_picker = widgets.Dropdown(options=self._horizons("M"), value=3)
+        self.lang_picker = widgets.Dropdown(options=LANGS, value=lang)
         self.by = by
         for picker, trait in [(self.by_picker, "by"), (self.entity_picker, "entity"),
-                              (self.freq_picker, "freq"), (self.horizon_picker, "horizon")]:
+                              (self.freq_picker, "freq"), (self.horizon_picker, "horizon"), (self.lang_picker, "lang")]:
             widgets.link((picker, "value"), (self, trait))
         self.error = ErrorBox()
         self.pipeline_error = ErrorBox()
@@ -217,17 +248,22 @@ class ForecastOutlook(widgets.VBox):
         self.chart_box = widgets.HBox([self.accuracy])
         self.odds_html = widgets.HTML()
         self.deals_html = widgets.HTML(layout=widgets.Layout(overflow="auto", max_height="360px"))
+        self.run_rate_heading = widgets.HTML()
+        self.pipeline_heading = widgets.HTML()
+        self._label_pickers()
         self.observe(self._on_by, names=["by"])
         self.observe(self._on_freq, names=["freq"])
         self.observe(self._on_entity, names=["entity", "horizon"])
+        self.observe(self._on_lang, names=["lang"])
         self.children = [
-            widgets.HBox([self.by_picker, self.entity_picker, self.freq_picker, self.horizon_picker]),
+            widgets.HBox([self.by_picker, self.entity_picker, self.freq_picker, self.horizon_picker, self.lang_picker],
+                         layout=widgets.Layout(flex_flow="row wrap")),
             self.error,
             self.headline,
-            widgets.HTML("<h3>Run-rate view: the bookings forecast</h3>"),
+            self.run_rate_heading,
             self.status,
             self.chart_box,
-            widgets.HTML("<h3>Pipeline view of the next period</h3>"),
+            self.pipeline_heading,
             self.pipeline_error,
             self.odds_html,
             self.deals_html,
@@ -267,8 +303,8 @@ class ForecastOutlook(widgets.VBox):
             try:
                 self._backtests[key] = (backtest_pipeline(self.data, freq=freq, snapshots=self.snapshots, by=by,
                                                           n_sims=self.n_sims), None)
-            except (DataError, ValueError) as err:
-                self._backtests[key] = (None, f"No backtest of the pipeline: {str(err).removeprefix('backtest_pipeline: ')}")
+            except (DataError, ValueError) as err:  # why, in the package's words; the panel words the note
+                self._backtests[key] = (None, str(err).removeprefix("backtest_pipeline: "))
             self.timings_[f"pipeline backtest {by} {freq}"] = time.perf_counter() - started
         return self._backtests[key]
 
@@ -279,7 +315,7 @@ class ForecastOutlook(widgets.VBox):
         key = (by, freq, int(h))
         if key not in self._headlines:
             ef = self.forecast_for(by, freq, h)
-            backtest, problem = self.pipeline_backtest(by, freq)
+            backtest, _ = self.pipeline_backtest(by, freq)
             win = deals = None
             try:
                 win, deals = self.win_model(freq)
@@ -289,8 +325,6 @@ class ForecastOutlook(widgets.VBox):
             hf = forecast_headline(self.data, freq=freq, by=by, run_rate=ef, n_sims=self.n_sims, seed=0,
                                    backtest=backtest if backtest is not None else _empty_backtest(),
                                    win_model=win, deals=deals)
-            if problem:
-                hf.notes.insert(0, problem)
             self._headlines[key] = hf
             self.timings_[f"headline {by} {freq} h={h}"] = time.perf_counter() - started
         return self._headlines[key]
@@ -323,10 +357,37 @@ class ForecastOutlook(widgets.VBox):
     def _horizons(freq: str):
         return list(range(1, _MAX_H[freq] + 1))
 
+    def _level_options(self) -> list[tuple[str, str]]:
+        return [(message(f"app.{level}", self.lang), level) for level in _LEVELS]
+
+    def _freq_options(self) -> list[tuple[str, str]]:
+        return [(message(f"app.freq.{freq}", self.lang), freq) for freq in _FREQS]
+
+    def _label_pickers(self) -> None:
+        """Descriptions, choices and headings in the current language (the values stay)."""
+        for picker, key in [(self.by_picker, "app.level"), (self.entity_picker, "app.entity"),
+                            (self.freq_picker, "app.frequency"), (self.horizon_picker, "app.horizon"),
+                            (self.lang_picker, "app.language")]:
+            picker.description = message(key, self.lang)
+        self._relabelling = True
+        try:
+            for picker, options in [(self.by_picker, self._level_options()), (self.freq_picker, self._freq_options())]:
+                value = picker.value
+                picker.options = options
+                picker.value = value
+            if self.by == "company" and self.entity_picker.options:
+                entity = self.entity_picker.value
+                self.entity_picker.options = self._entity_options("company")
+                self.entity_picker.value = entity
+        finally:
+            self._relabelling = False
+        self.run_rate_heading.value = f"<h3>{escape_html(message('outlook.run_rate_heading', self.lang))}</h3>"
+        self.pipeline_heading.value = f"<h3>{escape_html(message('outlook.pipeline_heading', self.lang))}</h3>"
+
     def _entity_options(self, by: str):
         reps = self.data.reps
         if by == "company":
-            return [("Company", "company")]
+            return [(message("app.company", self.lang), "company")]
         if by == "rep":
             names = reps["name"].astype(str) if "name" in reps.columns else reps["rep_id"].astype(str)
             pairs = sorted(zip(reps["rep_id"].astype(str), names))
@@ -334,6 +395,8 @@ class ForecastOutlook(widgets.VBox):
         return [(v, v) for v in sorted(reps[by].dropna().astype(str).unique())]
 
     def _on_by(self, change=None):
+        if self._relabelling:
+            return
         try:
             options = self._entity_options(self.by)
             self._updating = True
@@ -348,6 +411,8 @@ class ForecastOutlook(widgets.VBox):
         self._redraw()
 
     def _on_freq(self, change=None):
+        if self._relabelling:
+            return
         self._updating = True
         try:
             self.horizon_picker.options = self._horizons(self.freq)
@@ -357,19 +422,29 @@ class ForecastOutlook(widgets.VBox):
         self._redraw()
 
     def _on_entity(self, change=None):
-        if not self._updating:
+        if not self._updating and not self._relabelling:
             self._redraw()
+
+    def _on_lang(self, change=None):
+        """Relabel everything and re-draw from the cached forecasts (nothing is recomputed)."""
+        self._label_pickers()
+        self._redraw()
+
+    def _t(self, key: str, **fields) -> str:
+        """The word ``outlook.<key>`` in the panel's language."""
+        return message(f"outlook.{key}", self.lang, **fields)
 
     # ---------------------------------------------------------------- drawing
     def _redraw(self, change=None):
         self.error.clear()
         if not self.entity:
-            self.status.value = "No entities at this level."
+            self.status.value = escape_html(self._t("no_entities"))
             return
         key = (self.by, self.freq, int(self.horizon))
         if key not in self._forecasts:
-            self.status.value = (f'<span class="wb-computing">Computing the {self.by} forecast and its '
-                                 "backtest… (once; later changes are instant)</span>")
+            level = message(f"chart.entity_type.{self.by}", self.lang)
+            self.status.value = f'<span class="wb-computing">{escape_html(self._t("computing", level=level))}</span>'
+
         try:
             ef = self.entity_forecast
             self._draw_forecast(ef)
@@ -385,8 +460,7 @@ class ForecastOutlook(widgets.VBox):
         label = next((text for text, value in self.entity_picker.options if value == self.entity), self.entity)
         key = (self.by, self.freq, int(self.horizon))
         if key not in self._headlines:
-            self.headline.value = ('<span class="wb-computing">Learning the headline from past periods… '
-                                   "(once per level)</span>")
+            self.headline.value = f'<span class="wb-computing">{escape_html(self._t("learning"))}</span>'
         try:
             if ef.forecast.empty:
                 self.headline.value = ""
@@ -394,9 +468,12 @@ class ForecastOutlook(widgets.VBox):
             hf = self.headline_for(self.by, self.freq, self.horizon)
             rows = hf.table[hf.table["entity_id"].astype(str) == str(self.entity)]
             if rows.empty:
-                self.headline.value = _note_html(f"No headline forecast for {label} in {hf.period}.")
+                self.headline.value = _note_html(self._t("no_headline", entity=label, period=hf.period))
                 return
-            self.headline.value = headline_html(rows.iloc[0], str(label), hf.period, hf.notes)
+            _, problem = self.pipeline_backtest(self.by, self.freq)
+            notes = [self._t("no_pipeline_backtest", reason=problem)] if problem else []
+            self.headline.value = headline_html(rows.iloc[0], str(label), hf.period, [*notes, *hf.notes],
+                                                lang=self.lang)
         except Exception as exc:  # the run-rate view below still stands
             self.headline.value = ""
             self.error.show(exc)
@@ -404,72 +481,71 @@ class ForecastOutlook(widgets.VBox):
     def _draw_forecast(self, ef):
         uid = entity_uid(self.by, self.entity)
         rows = ef.forecast[ef.forecast["unique_id"] == uid]
-        one, many, _ = _UNIT[self.freq]
         label = next((text for text, value in self.entity_picker.options if value == self.entity), self.entity)
         if rows.empty:
-            self.status.value = f"No bookings history for {escape_html(label)}: nothing to forecast."
-            self.accuracy.value = accuracy_html(None, self.freq, int(self.horizon), 0)
+            self.status.value = escape_html(self._t("no_history", entity=label))
+            self.accuracy.value = accuracy_html(None, self.freq, int(self.horizon), 0, lang=self.lang)
             return
-        chart = forecast_fan_chart(ef.history, ef.forecast, uid, title=f"{label}: bookings forecast")
+        chart = forecast_fan_chart(ef.history, ef.forecast, uid, title=self._t("fan_title", entity=label),
+                                   lang=self.lang)
         if self.fan is None:
             self.fan = chart_widget(chart)
             self.chart_box.children = [self.fan, self.accuracy]
         else:
             self.fan.chart = chart
         cutoffs = ef.backtest.loc[ef.backtest["unique_id"] == uid, "cutoff"].nunique() if len(ef.backtest) else 0
-        self.accuracy.value = accuracy_html(rows.iloc[0], self.freq, int(self.horizon), int(cutoffs))
+        self.accuracy.value = accuracy_html(rows.iloc[0], self.freq, int(self.horizon), int(cutoffs), lang=self.lang)
         first = rows.iloc[0]
         note = f" · {escape_html(first['note'])}" if "note" in rows and pd.notna(first.get("note")) \
             and str(first.get("note")) else ""
-        self.status.value = (f"<b>{escape_html(label)}</b> · {escape_html(period_label(first['period'], self.freq))}: forecast "
-                             f"<b>{_money(first['forecast'])}</b> (80% range {_money(first['forecast-lo-80'])}"
-                             f" – {_money(first['forecast-hi-80'])}) · {int(self.horizon)} "
-                             f"{one if int(self.horizon) == 1 else many} ahead{note}")
+        self.status.value = self._t(
+            "status", entity=f"<b>{escape_html(label)}</b>", period=escape_html(period_label(first["period"], self.freq)),
+            value=f"<b>{_money(first['forecast'])}</b>", low=_money(first["forecast-lo-80"]),
+            high=_money(first["forecast-hi-80"]), span=_span(int(self.horizon), self.freq, self.lang), note=note)
 
     def _draw_pipeline(self, ef):
         self.pipeline_error.clear()
         try:
             if ef.forecast.empty:
-                raise ValueError("No forecast periods: the data has no bookings history.")
+                raise ValueError(self._t("no_forecast_periods"))
             period = period_label(ef.forecast["period"].min(), self.freq)
             odds = self.pipeline_odds(self.freq, period)
             row = odds[(odds["entity_type"] == self.by) & (odds["entity_id"].astype(str) == self.entity)]
             if row.empty:
-                raise ValueError(f"No pipeline simulation for {self.by} {self.entity!r} in {period}.")
+                raise ValueError(self._t("no_simulation", level=message(f"chart.entity_type.{self.by}", self.lang),
+                                         entity=repr(self.entity), period=period))
             r = row.iloc[0]
+            t = self._t
             table = pd.DataFrame([{
-                "Period": period, "Booked so far": _money(r["booked_to_date"]),
-                "Expected from open deals": _money(r["expected_pipeline"]),
-                "Expected from deals not created yet": _money(r["expected_run_rate"]),
+                message("app.period", self.lang): period, t("booked"): _money(r["booked_to_date"]),
+                t("expected_open"): _money(r["expected_pipeline"]),
+                t("expected_new"): _money(r["expected_run_rate"]),
                 "P10": _money(r["p10"]), "P50": _money(r["p50"]), "P90": _money(r["p90"]),
-                "Target": _money(r["target"]), "P(reach target), pipeline alone": _pct(r["p_reach_target"]),
+                t("target"): _money(r["target"]), t("p_reach"): _pct(r["p_reach_target"]),
             }])
-            calibrated = "with a shared period shock calibrated on past periods" if odds.attrs.get("shock_sd") \
-                else "treating deals as independent (no backtest to calibrate the range: it is too narrow)"
+            how = t("calibrated") if odds.attrs.get("shock_sd") else t("independent")
             self.odds_html.value = (
-                f"<p>The open deals and the deals not created yet, simulated {calibrated}: bookings land "
-                f"between <b>{_money(r['p10'])}</b> (P10) and <b>{_money(r['p90'])}</b> (P90) in 8 of 10 "
-                f"outcomes; P50 {_money(r['p50'])}. The headline above weighs this view against the run-rate.</p>"
+                "<p>" + t("odds", how=how, p10=_money(r["p10"]), p90=_money(r["p90"]), p50=_money(r["p50"])) + "</p>"
                 + html_table(table, css_class="wb-odds", numeric=list(table.columns[1:]), index=False))
             deals = self.entity_deals(self.by, self.entity, self.freq)
             if deals.empty:
-                self.deals_html.value = "<p>No open deals.</p>"
+                self.deals_html.value = f"<p>{escape_html(t('no_open_deals'))}</p>"
                 return
             shown = pd.DataFrame({
-                "Deal": deals["opportunity_id"].astype(str), "Rep": deals["rep_id"].astype(str),
-                "Stage": deals["stage"].astype(str), "Amount": [_money(v) for v in deals["amount"]],
-                "P(won)": [_pct(v) for v in deals["p_won"]],
-                "P(won this period)": [_pct(v) for v in deals["p_won_in_period"]],
-                "Expected": [_money(v) for v in deals["expected_bookings"]],
-                "Why (top factors)": deals["top_factors"].astype(str),
+                t("deal"): deals["opportunity_id"].astype(str), message("app.rep", self.lang): deals["rep_id"].astype(str),
+                t("stage"): deals["stage"].astype(str), t("amount"): [_money(v) for v in deals["amount"]],
+                t("p_won"): [_pct(v) for v in deals["p_won"]],
+                t("p_won_period"): [_pct(v) for v in deals["p_won_in_period"]],
+                t("expected"): [_money(v) for v in deals["expected_bookings"]],
+                t("why_factors"): deals["top_factors"].astype(str),
             })
-            self.deals_html.value = (f"<p><b>Top {len(shown)} open deals</b> by expected bookings this period</p>"
+            self.deals_html.value = (f"<p>{t('top_deals', n=len(shown))}</p>"
                                      + html_table(shown, css_class="wb-deals", numeric=list(shown.columns[3:-1]),
                                                   wrap=[shown.columns[-1]], index=False))
         except (DataError, ValueError) as exc:  # small or thin data: say so plainly, no error box
             self.odds_html.value = ""
             self.deals_html.value = ""
-            self.pipeline_error.value = _note_html(f"No pipeline view: {exc}")
+            self.pipeline_error.value = _note_html(self._t("no_pipeline", reason=exc))
         except Exception as exc:
             self.odds_html.value = ""
             self.deals_html.value = ""

@@ -7,19 +7,21 @@ import pandas as pd
 import traitlets
 
 from workbench.apps.common import ErrorBox, chart_widget, html_table
+from workbench.apps.selection import LANGS
 from workbench.charts.kpi import kpi_bar_chart, kpi_trend_chart
 from workbench.formatting import count_label
 from workbench.kpi import compute_kpis
 from workbench.kpi.registry import KPIS
 from workbench.kpi.scorecard import SCORECARD_METRICS, format_value, scorecard, scorecard_periods
 from workbench.markup import escape_html
+from workbench.messages import message
+from workbench.params import check_lang
 from workbench.periods import parse_period, period_label
 
 __all__ = ["KpiScorecard"]
 
-_LEVELS = [("Rep", "rep"), ("Team", "team"), ("Region", "region"), ("Company", "company")]
-_FREQS = [("Month", "M"), ("Quarter", "Q")]
-_NO_DATA = {"en": "No KPIs in the data yet.", "zh": "数据中还没有可计算的指标。"}
+_LEVELS = ("rep", "team", "region", "company")
+_FREQS = ("M", "Q")
 
 
 class KpiScorecard(widgets.VBox):
@@ -30,12 +32,17 @@ class KpiScorecard(widgets.VBox):
     data : SalesData
         Loaded data (see :func:`workbench.load`).
     lang : {"en", "zh"}
-        Label language.
+        Label language (the panel has a language picker too).
+
+    Attributes
+    ----------
+    by, freq, period, metric, lang : traitlets
+        Linked to the pickers.
 
     Notes
     -----
     KPI tables are computed once per (entity level, frequency) and cached; changing the
-    period or metric only re-draws. The period list starts at the first period with a
+    period, metric or language only re-draws. The period list starts at the first period with a
     closed deal (see :func:`~workbench.kpi.scorecard.scorecard_periods`) and the trend
     chart covers the same periods. The panel has no title of its own: the page or
     notebook around it gives one.
@@ -45,25 +52,29 @@ class KpiScorecard(widgets.VBox):
     freq = traitlets.Unicode("M")
     period = traitlets.Unicode(None, allow_none=True)  # a period label: 2026-03, 2026-Q1
     metric = traitlets.Unicode("bookings")
+    lang = traitlets.Unicode("en")
 
     def __init__(self, data, lang: str = "en", **kwargs):
         super().__init__(**kwargs)
+        check_lang("KpiScorecard", lang)
         self.data = data
         self.lang = lang
         self._cache: dict[tuple[str, str], pd.DataFrame] = {}
-        self.by_picker = widgets.Dropdown(options=_LEVELS, value="rep", description="Level")
-        self.freq_picker = widgets.Dropdown(options=_FREQS, value="M", description="Frequency")
-        self.period_picker = widgets.Dropdown(options=[], description="Period")
-        self.metric_picker = widgets.Dropdown(
-            options=[(self._label(m), m) for m in SCORECARD_METRICS], value="bookings", description="Chart"
-        )
+        self._relabelling = False  # pickers get new labels: their values come and go back, nothing to redraw
+        self.by_picker = widgets.Dropdown(options=self._level_options(), value="rep")
+        self.freq_picker = widgets.Dropdown(options=self._freq_options(), value="M")
+        self.period_picker = widgets.Dropdown(options=[])
+        self.metric_picker = widgets.Dropdown(options=self._metric_options(), value="bookings")
+        self.lang_picker = widgets.Dropdown(options=LANGS, value=lang)
         for picker, trait in [
             (self.by_picker, "by"),
             (self.freq_picker, "freq"),
             (self.period_picker, "period"),
             (self.metric_picker, "metric"),
+            (self.lang_picker, "lang"),
         ]:
             widgets.link((picker, "value"), (self, trait))
+        self._label_pickers()
         self.error = ErrorBox()
         self.status = widgets.HTML()
         self.table = widgets.HTML(layout=widgets.Layout(overflow="auto", max_height="420px"))
@@ -72,8 +83,10 @@ class KpiScorecard(widgets.VBox):
         self.charts = widgets.VBox()
         self.observe(self._on_by, names=["by", "freq"])
         self.observe(self._redraw, names=["period", "metric"])
+        self.observe(self._on_lang, names=["lang"])
         self.children = [
-            widgets.HBox([self.by_picker, self.freq_picker, self.period_picker, self.metric_picker]),
+            widgets.HBox([self.by_picker, self.freq_picker, self.period_picker, self.metric_picker, self.lang_picker],
+                         layout=widgets.Layout(flex_flow="row wrap")),
             self.error,
             self.status,
             self.table,
@@ -82,7 +95,38 @@ class KpiScorecard(widgets.VBox):
         self._on_by()
 
     def _label(self, metric: str) -> str:
-        return KPIS[metric].label_zh if self.lang == "zh" else KPIS[metric].label_en
+        return KPIS[metric].label(self.lang)
+
+    # -- words ---------------------------------------------------------------------------
+    def _level_options(self) -> list[tuple[str, str]]:
+        return [(message(f"app.{level}", self.lang), level) for level in _LEVELS]
+
+    def _freq_options(self) -> list[tuple[str, str]]:
+        return [(message(f"app.freq.{freq}", self.lang), freq) for freq in _FREQS]
+
+    def _metric_options(self) -> list[tuple[str, str]]:
+        return [(self._label(m), m) for m in SCORECARD_METRICS]
+
+    def _label_pickers(self) -> None:
+        """The pickers' descriptions and choices in the current language (the values stay)."""
+        for picker, key in [(self.by_picker, "app.level"), (self.freq_picker, "app.frequency"),
+                            (self.period_picker, "app.period"), (self.metric_picker, "scorecard.chart"),
+                            (self.lang_picker, "app.language")]:
+            picker.description = message(key, self.lang)
+        self._relabelling = True
+        try:
+            for picker, options in [(self.by_picker, self._level_options()), (self.freq_picker, self._freq_options()),
+                                    (self.metric_picker, self._metric_options())]:
+                value = picker.value
+                picker.options = options
+                picker.value = value
+        finally:
+            self._relabelling = False
+
+    def _on_lang(self, change=None):
+        """Relabel the pickers and re-draw the table and charts from the cached KPIs (nothing is recomputed)."""
+        self._label_pickers()
+        self._redraw()
 
     @property
     def kpis(self) -> pd.DataFrame:
@@ -93,6 +137,8 @@ class KpiScorecard(widgets.VBox):
         return self._cache[key]
 
     def _on_by(self, change=None):
+        if self._relabelling:
+            return
         try:
             options = [period_label(p, self.freq) for p in scorecard_periods(self.kpis)]
             with self.hold_trait_notifications():
@@ -104,10 +150,12 @@ class KpiScorecard(widgets.VBox):
             self.error.show(exc)
 
     def _redraw(self, change=None):
+        if self._relabelling:
+            return
         try:
             self.error.clear()
             if not self.period:
-                self.status.value = _NO_DATA.get(self.lang, _NO_DATA["en"])
+                self.status.value = escape_html(message("scorecard.no_data", self.lang))
                 return
             kpis = self.kpis
             table = scorecard(kpis, self.period, lang=self.lang)
@@ -126,7 +174,7 @@ class KpiScorecard(widgets.VBox):
             entities = ranked.index[:8].tolist()
             shown_periods = pd.to_datetime(kpis["period"]) >= parse_period(self.period_picker.options[0]).start
             trend = kpi_trend_chart(kpis[shown_periods], self.metric, entities=entities, lang=self.lang,
-                                    freq=self.freq)
+                                    freq=self.freq, entity_label=table.index.name)
             if self.bar is None:
                 self.bar, self.trend = chart_widget(bar), chart_widget(trend)
                 self.charts.children = [self.bar, self.trend]

@@ -1,9 +1,10 @@
 """A panel with period, team, rep and language pickers: the base of the team diagnosis and
 coaching panels.
 
-The subclass gives its words (``_TEXT[lang]`` with at least ``period``, ``team``, ``rep``,
-``lang``, ``all_teams``, ``no_rep`` and ``computing``), its tab titles (``TAB_KEYS``), and
-three methods: ``_is_computed(period)``, ``_compute(period)`` (the expensive, cached work
+The subclass gives the prefix of its words in :mod:`workbench.messages` (``MESSAGE_PREFIX``:
+``<prefix>.no_rep``, ``<prefix>.computing`` and the rest; a word the app does not have of
+its own, like ``period`` or ``all_teams``, is the shared ``app.<word>``), its tab titles
+(``TAB_KEYS``), and three methods: ``_is_computed(period)``, ``_compute(period)`` (the expensive, cached work
 of a period) and ``_redraw()``. The base keeps the pickers and the traitlets linked,
 relabels them when the language changes, narrows the rep list to the team, and shows a
 "computing" line and readable errors. ``_start_on(data, lang, period)`` reads the reps and
@@ -20,6 +21,7 @@ from workbench.apps.common import ErrorBox
 from workbench.diagnose import diagnosis_periods
 from workbench.formatting import natural_key
 from workbench.markup import escape_html
+from workbench.messages import MESSAGES, message
 
 __all__ = ["SelectionPanel", "LANGS"]
 
@@ -41,9 +43,9 @@ class SelectionPanel(widgets.VBox):
     rep = traitlets.Unicode("")
     lang = traitlets.Unicode("en")
 
-    #: Words per language; the subclass fills it.
-    _TEXT: dict = {}
-    #: Keys in ``_TEXT`` of the tab titles, in tab order.
+    #: Prefix of the subclass's words in :data:`workbench.messages.MESSAGES` (``diagnosis``, ``coaching``).
+    MESSAGE_PREFIX: str = "app"
+    #: Words (see :meth:`_t`) of the tab titles, in tab order.
     TAB_KEYS: tuple = ()
 
     def _build_pickers(self) -> widgets.HBox:
@@ -52,10 +54,11 @@ class SelectionPanel(widgets.VBox):
         self._labels_lang = None
         self.error = ErrorBox()
         self.status = widgets.HTML()
-        self.period_picker = widgets.Dropdown(options=[], description="Period")
-        self.team_picker = widgets.Dropdown(options=[("All teams", "")], value="", description="Team")
-        self.rep_picker = widgets.Dropdown(options=[("—", "")], value="", description="Rep")
-        self.lang_picker = widgets.Dropdown(options=LANGS, value="en", description="Language")
+        self.period_picker = widgets.Dropdown(options=[], description=message("app.period"))
+        self.team_picker = widgets.Dropdown(options=[(message("app.all_teams"), "")], value="",
+                                            description=message("app.team"))
+        self.rep_picker = widgets.Dropdown(options=[("—", "")], value="", description=message("app.rep"))
+        self.lang_picker = widgets.Dropdown(options=LANGS, value="en", description=message("app.language"))
         return widgets.HBox([self.period_picker, self.team_picker, self.rep_picker, self.lang_picker])
 
     def _start_on(self, data, lang: str, period: str | None) -> list[str]:
@@ -103,8 +106,9 @@ class SelectionPanel(widgets.VBox):
 
     # -- words ---------------------------------------------------------------------------
     def _t(self, key: str, **fmt) -> str:
-        text = self._TEXT[self.lang][key]
-        return text.format(**fmt) if fmt else text
+        """The word ``<MESSAGE_PREFIX>.<key>`` in the panel's language, else the shared ``app.<key>``."""
+        own = f"{self.MESSAGE_PREFIX}.{key}"
+        return message(own if own in MESSAGES else f"app.{key}", self.lang, **fmt)
 
     # -- pickers -------------------------------------------------------------------------
     def _members(self) -> set[str]:
@@ -133,7 +137,7 @@ class SelectionPanel(widgets.VBox):
         finally:
             self._quiet = quiet
         for picker, key in [(self.period_picker, "period"), (self.team_picker, "team"),
-                            (self.rep_picker, "rep"), (self.lang_picker, "lang")]:
+                            (self.rep_picker, "rep"), (self.lang_picker, "language")]:
             picker.description = self._t(key)
         for i, key in enumerate(self.TAB_KEYS):
             self.tabs.set_title(i, self._t(key))

@@ -33,6 +33,7 @@ from workbench.formatting import natural_key
 from workbench.incentives import PAYOUT_FIGURES, compare_simulations, load_plan, payout_label, simulate_payouts
 from workbench.io.load import as_sales_data
 from workbench.markup import escape_html
+from workbench.messages import MESSAGES, message
 from workbench.params import check_choice, check_lang
 from workbench.targets.levers import LEVERS, Levers
 
@@ -44,86 +45,6 @@ PLANS_ENV_VAR = "WORKBENCH_PLANS"
 _STAGE = "stage_conversion"
 _PAYOUT_TAB = 2
 
-_TEXT = {
-    "en": {
-        "region": "Region", "team": "Team", "rep": "Rep", "period": "Period", "lang": "Language",
-        "all_regions": "All regions", "all_teams": "All teams", "no_rep": "—",
-        "freqs": [("Month", "M"), ("Quarter", "Q")], "company": "Company",
-        "levers": "Levers", "reset": "Reset to baseline",
-        "levers_help": "Levers apply to the reps of the region, team or rep picked (the company when none).",
-        "fitting": "Simulating the coming {what} and learning the levers from the data… (once per period length)",
-        "month": "month", "quarter": "quarter",
-        "headline": "{scope} · {period}: projected bookings <b>{mean}</b> (P10–P90 {p10} – {p90})",
-        "vs_baseline": "baseline {mean}, change {change}",
-        "target": "Target {target}", "no_target": "No bookings target is set for {period}.",
-        "odds": "P(reach target), pipeline: <b>{p}</b> (baseline {base})",
-        "hires": "Includes {n} rep(s) added, bringing {value} on average.",
-        "tab_scope": "Scope and its parts", "tab_plan": "Activity plan", "tab_pay": "Payouts",
-        "details": "Assumptions and notes",
-        "entity": "Entity", "col_target": "Target", "booked": "Booked so far",
-        "base_mean": "Baseline mean", "base_range": "Baseline P10–P90", "base_odds": "Baseline P(reach)",
-        "mean": "What-if mean", "range": "What-if P10–P90", "odds_col": "P(reach target), pipeline",
-        "change": "Change",
-        "plan_intro": "What reaching target takes at the levers' rates: each rep's own (shrunk) conversion, "
-                      "deal size and cycle, per week and per working day, against today's activity "
-                      "(moved by the activity lever).",
-        "by_rep": "Per rep", "by_type": "By activity type",
-        "deals_week": "Deals won / week", "acts_week": "Activities / week", "acts_day": "Activities / workday",
-        "today_day": "Today / workday", "gap_day": "Gap / workday", "type": "Activity",
-        "per_week": "Per week", "per_day": "Per workday", "no_plan": "No activity plan: the reps have no target "
-                                                                    "or no funnel history.",
-        "plan_a": "Plan", "plan_b": "Compare with",
-        "pay_intro": "Payouts over the simulated bookings of the scope's reps (what-if), plan against plan.",
-        "pay_totals": "Totals of the scope", "pay_by_rep": "Per rep under {plan}",
-        "figure": "Figure", "difference": "Difference",
-        "no_plans": "No commission plan files (*.toml) found in {where}. Set {env} to a folder of plans.",
-        "skipped": "Not commission plans, left out: {files}.",
-        "plan_period": "{plan} pays per {unit}; here it is applied to the {period_unit} projected "
-                       "(attainment of its target; fixed amounts such as caps and draws as written).",
-        "rep_team_bonus": "Team bonus left out: one rep is not a team.",
-        "assumptions": "What the levers rest on", "notes": "Notes", "lever": "Lever", "what": "Figure",
-        "value": "Value", "source": "Source", "moved": "Moved",
-        "no_notes": "Nothing left out.",
-    },
-    "zh": {
-        "region": "区域", "team": "团队", "rep": "销售", "period": "周期", "lang": "语言",
-        "all_regions": "全部区域", "all_teams": "全部团队", "no_rep": "—",
-        "freqs": [("月", "M"), ("季度", "Q")], "company": "公司",
-        "levers": "杠杆", "reset": "恢复基线",
-        "levers_help": "杠杆作用于所选区域、团队或销售的成员（未选时为全公司）。",
-        "fitting": "正在模拟下一个{what}并从数据中学习杠杆效应……（每种周期一次）",
-        "month": "月", "quarter": "季度",
-        "headline": "{scope} · {period}：预计签约额 <b>{mean}</b>（P10–P90 {p10} – {p90}）",
-        "vs_baseline": "基线 {mean}，变化 {change}",
-        "target": "目标 {target}", "no_target": "{period} 未设定签约额目标。",
-        "odds": "达成目标概率（管道）：<b>{p}</b>（基线 {base}）",
-        "hires": "含新增销售 {n} 人，平均带来 {value}。",
-        "tab_scope": "范围及下级", "tab_plan": "活动计划", "tab_pay": "佣金支出",
-        "details": "假设与说明",
-        "entity": "对象", "col_target": "目标", "booked": "已签约",
-        "base_mean": "基线均值", "base_range": "基线 P10–P90", "base_odds": "基线达成概率",
-        "mean": "假设情景均值", "range": "假设情景 P10–P90", "odds_col": "达成目标概率（管道）",
-        "change": "变化",
-        "plan_intro": "按杠杆调整后的转化率达成目标所需：每位销售自身（收缩后）的转化率、成交额和周期，"
-                      "折算为每周和每个工作日，并与当前活动量（随活动量杠杆变化）比较。",
-        "by_rep": "按销售", "by_type": "按活动类型",
-        "deals_week": "每周赢单", "acts_week": "每周活动", "acts_day": "每工作日活动",
-        "today_day": "当前每工作日", "gap_day": "每工作日差距", "type": "活动类型",
-        "per_week": "每周", "per_day": "每工作日", "no_plan": "没有活动计划：销售没有目标或没有漏斗历史。",
-        "plan_a": "方案", "plan_b": "对比方案",
-        "pay_intro": "按所选范围内销售的模拟签约额（假设情景）计算佣金，两个方案对比。",
-        "pay_totals": "范围合计", "pay_by_rep": "按销售（{plan}）",
-        "figure": "指标", "difference": "差异",
-        "no_plans": "在 {where} 中没有找到佣金方案文件（*.toml）。请把 {env} 设为方案所在文件夹。",
-        "skipped": "不是佣金方案，未列出：{files}。",
-        "plan_period": "{plan} 按{unit}计佣；此处用于所预测的{period_unit}（按该期目标的完成率；"
-                       "封顶、保底等固定金额按原文）。",
-        "rep_team_bonus": "未计团队奖金：单个销售不构成团队。",
-        "assumptions": "杠杆依据", "notes": "说明", "lever": "杠杆", "what": "数值说明",
-        "value": "数值", "source": "来源", "moved": "已调整",
-        "no_notes": "没有遗漏项。",
-    },
-}
 
 #: compare_plans' rows → the payout registry's figure whose label and unit they take.
 _COMPARE_FIGURES = {
@@ -262,7 +183,7 @@ class TargetsWhatIf(widgets.VBox):
         self.region_picker = widgets.Dropdown(description="Region", **picker)
         self.team_picker = widgets.Dropdown(description="Team", **picker)
         self.rep_picker = widgets.Dropdown(description="Rep", **picker)
-        self.freq_picker = widgets.Dropdown(options=_TEXT["en"]["freqs"], value=freq, description="Period", **picker)
+        self.freq_picker = widgets.Dropdown(options=self._freq_options(lang), value=freq, description="Period", **picker)
         self.lang_picker = widgets.Dropdown(options=LANGS, value=lang, description="Language", **picker)
         self.sliders: dict[str, widgets.widget_float._Float] = {}
         self.levers_title = widgets.HTML()
@@ -665,11 +586,11 @@ class TargetsWhatIf(widgets.VBox):
     def _apply_language(self) -> None:
         with self._holding():
             for picker, key in [(self.region_picker, "region"), (self.team_picker, "team"),
-                                (self.rep_picker, "rep"), (self.freq_picker, "period"), (self.lang_picker, "lang"),
+                                (self.rep_picker, "rep"), (self.freq_picker, "period"), (self.lang_picker, "language"),
                                 (self.plan_a_picker, "plan_a"), (self.plan_b_picker, "plan_b")]:
                 picker.description = self._t(key)
             freq = self.freq
-            self.freq_picker.options = self._t("freqs")
+            self.freq_picker.options = self._freq_options(self.lang)
             self.freq_picker.value = freq
             self._set_scope_options()
         self.levers_title.value = f"<h3 style=\"margin:4px 0\">{self._t('levers')}</h3>"
@@ -680,9 +601,14 @@ class TargetsWhatIf(widgets.VBox):
             self.tabs.set_title(i, self._t(key))
         self.details.set_title(0, self._t("details"))
 
-    def _t(self, key: str, **fmt):
-        text = _TEXT[self.lang][key]
-        return text.format(**fmt) if fmt else text
+    def _t(self, key: str, **fmt) -> str:
+        """The word ``whatif.<key>`` in the panel's language, else the shared ``app.<key>``."""
+        own = f"whatif.{key}"
+        return message(own if own in MESSAGES else f"app.{key}", self.lang, **fmt)
+
+    @staticmethod
+    def _freq_options(lang: str) -> list[tuple[str, str]]:
+        return [(message(f"app.freq.{f}", lang), f) for f in ("M", "Q")]
 
     # ---------------------------------------------------------------- events
     def _on_slider(self, change=None):

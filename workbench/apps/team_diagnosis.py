@@ -24,58 +24,12 @@ from workbench.diagnose import DRIVERS, diagnose
 from workbench.diagnose.selection import driver_totals, headline, select
 from workbench.formatting import format_value, is_missing
 from workbench.markup import escape_html
+from workbench.messages import message
 
 __all__ = ["TeamDiagnosis"]
 
-_TEXT = {
-    "en": {
-        "period": "Period", "team": "Team", "rep": "Rep", "lang": "Language",
-        "all_teams": "All teams", "no_rep": "— none —",
-        "computing": "Diagnosing {period} (all reps, teams and regions)…",
-        "computed": "Findings over the window {window} ({months} months up to {period}) · {findings} findings · "
-                    "diagnosed in {seconds:.1f} s",
-        "company": "Company", "bookings": "Bookings", "target": "Target", "gap": "Gap to target",
-        "attainment": "Attainment", "at_stake": "Revenue at stake", "reps_flagged": "Reps with findings",
-        "top_drivers": "Top drivers", "no_findings": "No significant and material findings for this selection.",
-        "entity": "Who", "driver": "Driver", "detail": "Detail", "value": "Value", "benchmark": "Peers",
-        "impact": "Revenue impact", "confidence": "Confidence", "evidence": "Evidence",
-        "reps": "Reps", "findings": "Findings", "team_findings": "Team-level findings",
-        "pick_rep": "Pick a team or a rep to see the waterfall from target to actual and the funnel against peers.",
-        "tab_findings": "Findings", "tab_opps": "Market opportunities", "tab_comp": "Competition",
-        "no_opps": "No market opportunities found.", "no_comp": "No losses to competitors recorded.",
-        "window_bookings": "Bookings (window)", "window_gap": "Gap (window)",
-        "not_tested": "Not tested", "at_stake_note": "revenue at stake is over the window {window}",
-        "reason": "Reason", "segment": "Segment", "deals": "Deals", "win_rate": "Win rate",
-        "growth": "Market growth", "share_change": "Share change", "potential": "Potential revenue",
-        "note": "Note", "dimension": "By", "key": "Of", "competitor": "Competitor", "losses": "Losses",
-        "lost_amount": "Lost amount", "take_rate": "Take rate (12 m)", "prev_take_rate": "Take rate (prior 12 m)",
-        "change": "Change", "top_lost_reason": "Top loss reason",
-    },
-    "zh": {
-        "period": "期间", "team": "团队", "rep": "销售", "lang": "语言",
-        "all_teams": "全部团队", "no_rep": "— 无 —",
-        "computing": "正在诊断 {period}（全部销售、团队和区域）…",
-        "computed": "诊断窗口 {window}（截至 {period} 的 {months} 个月）· {findings} 项发现 · 用时 {seconds:.1f} 秒",
-        "company": "公司", "bookings": "成交额", "target": "目标", "gap": "与目标差距",
-        "attainment": "达成率", "at_stake": "涉及收入", "reps_flagged": "有发现的销售",
-        "top_drivers": "主要原因", "no_findings": "所选范围内没有显著且重要的发现。",
-        "entity": "对象", "driver": "原因", "detail": "细项", "value": "数值", "benchmark": "同事水平",
-        "impact": "收入影响", "confidence": "置信度", "evidence": "依据",
-        "reps": "销售人数", "findings": "发现", "team_findings": "团队层面发现",
-        "pick_rep": "选择团队或销售，查看从目标到实际的瀑布图和与同事的漏斗对比。",
-        "tab_findings": "诊断发现", "tab_opps": "市场机会", "tab_comp": "竞争",
-        "no_opps": "未发现市场机会。", "no_comp": "没有输给竞争对手的记录。",
-        "window_bookings": "成交额（窗口）", "window_gap": "差距（窗口）",
-        "not_tested": "未检验", "at_stake_note": "涉及收入按诊断窗口 {window} 计",
-        "reason": "类型", "segment": "细分", "deals": "商机数", "win_rate": "赢单率",
-        "growth": "市场增长", "share_change": "份额变化", "potential": "潜在收入",
-        "note": "说明", "dimension": "维度", "key": "对象", "competitor": "竞争对手", "losses": "输单数",
-        "lost_amount": "输单金额", "take_rate": "抢单率（近12月）", "prev_take_rate": "抢单率（前12月）",
-        "change": "变化", "top_lost_reason": "主要输单原因",
-    },
-}
-
-_ENTITY = {"en": {"rep": "Rep", "team": "Team", "region": "Region"}, "zh": {"rep": "销售", "team": "团队", "region": "区域"}}
+#: Entity levels whose name is a shared word of :mod:`workbench.messages` (``app.rep``, ...).
+_ENTITY_LEVELS = ("rep", "team", "region")
 
 
 def _html_table(frame: pd.DataFrame, css_class: str, numeric=(), wrap=()) -> str:
@@ -112,7 +66,7 @@ class TeamDiagnosis(SelectionPanel):
         Time the last (uncached) diagnosis took.
     """
 
-    _TEXT = _TEXT
+    MESSAGE_PREFIX = "diagnosis"
     TAB_KEYS = ("tab_findings", "tab_opps", "tab_comp")
 
     def __init__(self, data, lang: str = "en", period: str | None = None, config=None, **kwargs):
@@ -140,7 +94,7 @@ class TeamDiagnosis(SelectionPanel):
         self.children = [pickers, self.error, self.status, self.summary, self.tabs]
         periods = self._start_on(data, lang, period)
         if not periods and not self.error.value:
-            self.status.value = "No complete month of decided deals in the data yet."
+            self.status.value = escape_html(self._t("no_periods"))
 
     # -- data ---------------------------------------------------------------------------
     @property
@@ -186,6 +140,14 @@ class TeamDiagnosis(SelectionPanel):
             self.error.show(exc)
 
     # -- rendering ----------------------------------------------------------------------
+    def _entity_level(self, level: str) -> str:
+        """``Rep`` / ``销售``, ``Team`` / ``团队``, ``Region`` / ``区域``; another level as it is."""
+        return message(f"app.{level}", self.lang) if level in _ENTITY_LEVELS else level
+
+    def _level_word(self, level: str) -> str:
+        """``rep`` / ``销售`` (lower case in English, inside a sentence); another level as it is."""
+        return message(f"chart.entity_type.{level}", self.lang) if level in (*_ENTITY_LEVELS, "company") else level
+
     def _driver_label(self, driver: str) -> str:
         rule = DRIVERS.get(driver)
         if rule is None:
@@ -197,7 +159,7 @@ class TeamDiagnosis(SelectionPanel):
         if h["entity_type"] == "company":
             name = self._t("company")
         else:
-            name = f"{_ENTITY[self.lang][h['entity_type']]} {h['entity_id']}"
+            name = f"{self._entity_level(h['entity_type'])} {h['entity_id']}"
         gap = h["gap"]
         gap_color = "#8a1c1c" if not is_missing(gap) and gap < 0 else "#1c6b2a"
         cells = [
@@ -214,8 +176,9 @@ class TeamDiagnosis(SelectionPanel):
             for k, v in cells
         )
         totals = driver_totals(sel.findings).head(3)
-        drivers = ", ".join(
-            f"{self._driver_label(r.driver)} ({format_value(r.revenue_impact, 'currency')}, {r.reps} {self._t('reps').lower() if self.lang == 'en' else '人'})"
+        drivers = ("，" if self.lang == "zh" else ", ").join(
+            self._t("driver_item", driver=self._driver_label(r.driver),
+                    impact=format_value(r.revenue_impact, "currency"), n=r.reps)
             for r in totals.itertuples()
         ) or "–"
         window = sel.window.label if sel.window is not None else ""
@@ -255,7 +218,8 @@ class TeamDiagnosis(SelectionPanel):
             return ""
         reasons = not_tested.drop_duplicates(["driver", "reason"])
         items = "".join(
-            f"<li>{escape_html(self._driver_label(r.driver))} ({escape_html(r.entity_type)}): {escape_html(r.reason)}</li>"
+            f"<li>{escape_html(self._driver_label(r.driver))} ({escape_html(self._level_word(r.entity_type))}): "
+            f"{escape_html(r.reason)}</li>"
             for r in reasons.itertuples()
         )
         return f"<details class='wb-not-tested'><summary>{self._t('not_tested')} ({len(reasons)})</summary><ul>{items}</ul></details>"
@@ -267,7 +231,7 @@ class TeamDiagnosis(SelectionPanel):
         evidence = f["evidence_zh"] if self.lang == "zh" else f["evidence"]
         shown = pd.DataFrame(
             {
-                self._t("entity"): [f"{_ENTITY[self.lang].get(t, t)} {e}" for t, e in zip(f["entity_type"], f["entity_id"])],
+                self._t("entity"): [f"{self._entity_level(t)} {e}" for t, e in zip(f["entity_type"], f["entity_id"])],
                 self._t("driver"): [self._driver_label(d) for d in f["driver"]],
                 self._t("detail"): f["detail"].fillna("").astype(str),
                 self._t("value"): [format_value(v, u) for v, u in zip(f["value"], f["unit"])],
@@ -324,8 +288,8 @@ class TeamDiagnosis(SelectionPanel):
             self.chart_note.value = f"<p>{self._t('pick_rep')}</p>"
             return
         try:
-            waterfall = driver_waterfall(sel.decomposition, entity, entity_type)
-            funnel = funnel_vs_peers(sel.decomposition, entity, entity_type)
+            waterfall = driver_waterfall(sel.decomposition, entity, entity_type, lang=self.lang)
+            funnel = funnel_vs_peers(sel.decomposition, entity, entity_type, lang=self.lang)
         except ValueError as exc:  # e.g. a rep with no deals in the window
             self.charts.children = []
             self.chart_note.value = f"<p>{escape_html(exc)}</p>"

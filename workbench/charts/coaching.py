@@ -20,21 +20,18 @@ import altair as alt
 import pandas as pd
 
 from workbench.formatting import natural_key
+from workbench.messages import MESSAGES
 from workbench.params import check_lang
 
 __all__ = ["skill_heatmap_chart", "plan_chart", "effectiveness_chart"]
 
-_TEXT = {
-    "en": {"heat": "Skill gaps: expected uplift of coaching each rep in each skill", "rep": "Rep",
-           "skill": "Skill", "uplift": "Expected uplift", "score": "Assessed score",
-           "plan": "Coaching plan of {rep}: skills ranked by expected uplift", "stake": "Revenue at stake",
-           "effect": "Training effectiveness: change in each module's KPI against untrained peers",
-           "module": "Module", "change": "Effect on the skill's KPI (good direction)", "verdict": "Verdict"},
-    "zh": {"heat": "技能差距：辅导每位销售每项技能的预期提升", "rep": "销售", "skill": "技能",
-           "uplift": "预期提升", "score": "评估得分", "plan": "{rep} 的辅导计划：按预期提升排序",
-           "stake": "涉及收入", "effect": "培训效果：各课程相对未受训同事的指标变化", "module": "课程",
-           "change": "对技能指标的影响（正向）", "verdict": "结论"},
-}
+_WORDS = ("heat", "rep", "skill", "uplift", "score", "plan", "stake", "effect", "module", "change", "verdict",
+          "effect_tip", "ci_low", "ci_high")
+
+
+def _text(lang: str) -> dict[str, str]:
+    """The chart words in ``lang`` (``chart.coaching.*`` of :mod:`workbench.messages`), by name."""
+    return {name: MESSAGES[f"chart.coaching.{name}"][lang] for name in _WORDS}
 
 
 def skill_heatmap_chart(heatmap: pd.DataFrame, lang: str = "en") -> alt.Chart:
@@ -46,7 +43,7 @@ def skill_heatmap_chart(heatmap: pd.DataFrame, lang: str = "en") -> alt.Chart:
         :func:`workbench.coaching.sessions.skill_heatmap`.
     """
     check_lang("skill_heatmap_chart", lang)
-    t = _TEXT[lang]
+    t = _text(lang)
     reps = sorted(heatmap["rep_id"].astype(str).unique(), key=natural_key)
     return (
         alt.Chart(heatmap, title=t["heat"])
@@ -68,7 +65,7 @@ def skill_heatmap_chart(heatmap: pd.DataFrame, lang: str = "en") -> alt.Chart:
 def plan_chart(rep_skills: pd.DataFrame, rep_id: str, lang: str = "en") -> alt.LayerChart:
     """One rep's ranked skills: expected uplift bars over the revenue at stake behind them."""
     check_lang("plan_chart", lang)
-    t = _TEXT[lang]
+    t = _text(lang)
     data = rep_skills[rep_skills["rep_id"].astype(str) == str(rep_id)]
     order = data.sort_values("rank")["skill_label"].tolist()
     base = alt.Chart(data).encode(y=alt.Y("skill_label", sort=order, title=t["skill"]))
@@ -90,15 +87,17 @@ def effectiveness_chart(modules: pd.DataFrame, lang: str = "en") -> alt.LayerCha
         ``TrainingEffectiveness.modules`` (``module_id, title, effect, ci_low, ci_high, verdict``).
     """
     check_lang("effectiveness_chart", lang)
-    t = _TEXT[lang]
+    t = _text(lang)
     data = modules.dropna(subset=["effect"]).assign(label=lambda m: m["module_id"] + " " + m["title"])
     order = data.sort_values("effect", ascending=False)["label"].tolist()
     base = alt.Chart(data).encode(y=alt.Y("label", sort=order, title=t["module"]))
     bars = base.mark_rule().encode(x=alt.X("ci_low", title=t["change"], axis=alt.Axis(format="+.0%")), x2="ci_high")
     points = base.mark_point(filled=True, size=60).encode(
-        x="effect",
+        x=alt.X("effect", title=t["change"]),
         color=alt.Color("verdict", title=t["verdict"]),
-        tooltip=[alt.Tooltip("label", title=t["module"]), alt.Tooltip("effect", format="+.1%"),
-                 alt.Tooltip("ci_low", format="+.1%"), alt.Tooltip("ci_high", format="+.1%"), "verdict"])
-    zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(strokeDash=[4, 3], color="#888").encode(x="x")
+        tooltip=[alt.Tooltip("label", title=t["module"]), alt.Tooltip("effect", title=t["effect_tip"], format="+.1%"),
+                 alt.Tooltip("ci_low", title=t["ci_low"], format="+.1%"),
+                 alt.Tooltip("ci_high", title=t["ci_high"], format="+.1%"), alt.Tooltip("verdict", title=t["verdict"])])
+    zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(strokeDash=[4, 3], color="#888").encode(
+        x=alt.X("x", title=t["change"]))
     return (bars + points + zero).properties(title=t["effect"])

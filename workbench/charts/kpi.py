@@ -9,6 +9,8 @@ import pandas as pd
 
 from workbench.formatting import natural_key
 from workbench.kpi.registry import KPIS
+from workbench.messages import message
+from workbench.params import check_lang
 from workbench.periods import infer_freq, normalize_freq
 
 __all__ = ["kpi_trend_chart", "kpi_bar_chart", "PERIOD_FORMATS"]
@@ -58,6 +60,7 @@ def kpi_trend_chart(
     highlight: str | None = None,
     lang: str = "en",
     freq: str | None = None,
+    entity_label: str | None = None,
     width: int = 560,
     height: int = 260,
 ) -> alt.LayerChart:
@@ -77,14 +80,19 @@ def kpi_trend_chart(
     highlight : str, optional
         An entity drawn bold over the others.
     lang : {"en", "zh"}
-        Label language.
+        Language of the title, axes and tooltips.
     freq : {"W", "M", "Q", "Y"}, optional
         Period frequency of ``kpis``; read from the gaps between periods when omitted.
+    entity_label : str, optional
+        What the entities are, in ``lang`` (``Rep``, ``团队``), for the tooltips; default
+        a generic "Entity".
 
     Returns
     -------
     altair.LayerChart
     """
+    check_lang("kpi_trend_chart", lang)
+    entity_label = entity_label or message("chart.kpi.entity", lang)
     rows = kpis[(kpis["metric"] == metric) & (kpis["detail"].fillna("") == "")]
     median = rows.groupby("period", as_index=False)["value"].median()
     if entities is not None:
@@ -111,13 +119,16 @@ def kpi_trend_chart(
             color=alt.Color("entity_id:N", title=None, legend=alt.Legend(orient="right"),
                             sort=sorted(data["entity_id"].unique(), key=natural_key)),
             opacity=opacity,
-            tooltip=["entity_id:N", alt.Tooltip("period:T", format=time_format), alt.Tooltip("value:Q", format=fmt)],
+            tooltip=[alt.Tooltip("entity_id:N", title=entity_label),
+                     alt.Tooltip("period:T", title=message("chart.kpi.period", lang), format=time_format),
+                     alt.Tooltip("value:Q", title=title, format=fmt)],
         )
     )
     median_line = (
         alt.Chart(median.assign(period=lambda d: pd.to_datetime(d["period"])))
         .mark_line(strokeDash=[6, 4], color="black")
-        .encode(x=x, y=y, tooltip=[alt.Tooltip("value:Q", title="median", format=fmt)])
+        .encode(x=x, y=y, tooltip=[alt.Tooltip("period:T", title=message("chart.kpi.period", lang), format=time_format),
+                                   alt.Tooltip("value:Q", title=message("chart.kpi.median", lang), format=fmt)])
     )
     return (lines + median_line).properties(title=title, width=width, height=height)
 
@@ -125,6 +136,9 @@ def kpi_trend_chart(
 def kpi_bar_chart(table: pd.DataFrame, column: str, *, unit: str = "", reference: float | None = None,
                   width: int = 560) -> alt.LayerChart:
     """Horizontal bars of one scorecard column per entity, best first, with an optional reference rule.
+
+    Every word on it comes from ``table`` (its index name and the column, a KPI label in the
+    scorecard's language), so it needs no language of its own.
 
     Parameters
     ----------
@@ -137,7 +151,7 @@ def kpi_bar_chart(table: pd.DataFrame, column: str, *, unit: str = "", reference
     reference : float, optional
         Draw a vertical rule here (e.g. 1.0 for 100 % attainment).
     """
-    entity = table.index.name or "entity"
+    entity = table.index.name or message("chart.kpi.entity", "en")
     data = table[[column]].reset_index().rename(columns={table.index.name or "index": "entity", column: "value"})
     data = data.dropna(subset=["value"])
     fmt = _AXIS_FORMAT.get(unit, ",.2f")
@@ -147,10 +161,11 @@ def kpi_bar_chart(table: pd.DataFrame, column: str, *, unit: str = "", reference
         .encode(
             y=alt.Y("entity:N", sort="-x", title=entity),
             x=alt.X("value:Q", title=column, axis=alt.Axis(format=fmt)),
-            tooltip=["entity:N", alt.Tooltip("value:Q", format=fmt)],
+            tooltip=[alt.Tooltip("entity:N", title=entity), alt.Tooltip("value:Q", title=column, format=fmt)],
         )
     )
     chart = bars
     if reference is not None:
-        chart = bars + alt.Chart(pd.DataFrame({"value": [reference]})).mark_rule(color="firebrick").encode(x="value:Q")
+        rule = alt.Chart(pd.DataFrame({"value": [reference]})).mark_rule(color="firebrick")
+        chart = bars + rule.encode(x=alt.X("value:Q", title=column))
     return chart.properties(width=width, height=alt.Step(14))

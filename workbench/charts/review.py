@@ -31,17 +31,18 @@ import altair as alt
 import pandas as pd
 
 from workbench.kpi.registry import KPIS
+from workbench.messages import MESSAGES
 from workbench.params import check_lang
 from workbench.periods import period_label
 
 __all__ = ["review_trend_chart", "review_trend_data", "with_data", "chart_rows"]
 
-_TEXT = {
-    "en": {"rep": "This rep", "team": "Team median", "bookings": "{bookings} by month, against target and the team",
-           "kpi": "{kpi} by month, against the team"},
-    "zh": {"rep": "本人", "team": "团队中位数", "bookings": "每月{bookings}：对比目标与团队",
-           "kpi": "每月{kpi}：对比团队"},
-}
+
+def _text(lang: str) -> dict[str, str]:
+    """The chart words in ``lang`` (``chart.review.*`` of :mod:`workbench.messages`), by name."""
+    return {name: MESSAGES[f"chart.review.{name}"][lang] for name in ("rep", "team", "bookings", "kpi")}
+
+
 #: Axis number format per KPI unit (d3 format codes).
 _AXIS_FORMAT = {"currency": "~s", "share": ".0%", "days": ",.0f", "hours": ",.0f", "count": ",.0f",
                 "ratio": ".2~f", "score": ".1f"}
@@ -52,7 +53,7 @@ _LAYOUT = (("bookings", "bookings", "rep", 0), ("bookings", "bookings_target", "
 
 
 def _series(lang: str, metric: str) -> dict:
-    t = _TEXT[lang]
+    t = _text(lang)
     return {"bookings": {"rep": KPIS["bookings"].label(lang), "target": KPIS["bookings_target"].label(lang),
                          "team": t["team"]},
             "kpi": {"rep": t["rep"], "team": t["team"]}}
@@ -132,7 +133,7 @@ def review_trend_chart(trend: pd.DataFrame, metric: str, lang: str = "en", month
     data = review_trend_data(trend, metric, lang, months)
     months = list(dict.fromkeys(data["month"]))
     labels = _series(lang, metric)
-    t = _TEXT[lang]
+    t = _text(lang)
     bookings_title = t["bookings"].format(bookings=KPIS["bookings"].label(lang))
     top = _panel("bookings", bookings_title, labels["bookings"], months, _AXIS_FORMAT["currency"], width, height,
                  month_labels=False)

@@ -26,6 +26,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from workbench.messages import MESSAGES
 from workbench.params import check_lang
 from workbench.periods import parse_period
 
@@ -34,25 +35,15 @@ __all__ = ["whatif_fan", "whatif_fan_frames", "FAN_POINTS"]
 #: Points drawn along the period for each path (straight lines: more only help tooltips).
 FAN_POINTS = 7
 
-_TEXT = {
-    "en": {
-        "title": "{scope} · {period}: projected bookings against target",
-        "subtitle": ["Bands: the what-if's P10–P90 and P25–P75, widening to the period end.",
-                     "Bookings still to come are assumed to arrive evenly over the period."],
-        "date": "date", "bookings": "cumulative bookings", "band": "what-if range",
-        "whatif": "What-if median", "baseline": "Baseline median", "pace": "Pace to target",
-        "booked": "Booked so far", "target": "Target {value}", "company": "Company",
-        "no_target": "no target",
-    },
-    "zh": {
-        "title": "{scope} · {period}：预计签约额与目标",
-        "subtitle": ["阴影：假设情景的 P10–P90 与 P25–P75，向期末展开。", "尚未签约的金额假定在期内均匀到来。"],
-        "date": "日期", "bookings": "累计签约额", "band": "假设情景区间",
-        "whatif": "假设情景中位数", "baseline": "基线中位数", "pace": "达标进度线",
-        "booked": "已签约", "target": "目标 {value}", "company": "公司",
-        "no_target": "无目标",
-    },
-}
+_WORDS = ("title", "date", "bookings", "band", "whatif", "baseline", "pace", "booked", "target", "company",
+          "no_target", "low", "high")
+
+
+def _text(lang: str) -> dict:
+    """The chart words in ``lang`` (``chart.whatif.*`` of :mod:`workbench.messages`), by name."""
+    words = {name: MESSAGES[f"chart.whatif.{name}"][lang] for name in _WORDS}
+    words["subtitle"] = [MESSAGES["chart.whatif.subtitle_1"][lang], MESSAGES["chart.whatif.subtitle_2"][lang]]
+    return words
 
 
 def _path(start: pd.Timestamp, end: pd.Timestamp, first: float, last: float, n: int):
@@ -73,7 +64,7 @@ def whatif_fan_frames(projection, lang: str = "en", *, as_of=None) -> dict:
         line and rule / text layers, in the language ``lang``.
     """
     check_lang("whatif_fan", lang)
-    t = _TEXT[lang]
+    t = _text(lang)
     period = parse_period(projection.period)
     start, end = period.start, period.end
     as_of = start if as_of is None else min(max(pd.Timestamp(as_of), start), end)
@@ -131,7 +122,7 @@ def whatif_fan(projection, lang: str = "en", *, as_of=None, title: str | None = 
         horizontal rule with its label. Without a target, no rule and no pace line.
     """
     frames = whatif_fan_frames(projection, lang, as_of=as_of)
-    t = _TEXT[lang]
+    t = _text(lang)
     period = parse_period(projection.period)
     start, end = period.start, period.end
     bands, lines, goal = frames["bands"], frames["lines"], frames["target"]
@@ -145,18 +136,19 @@ def whatif_fan(projection, lang: str = "en", *, as_of=None, title: str | None = 
         color=alt.Color("band:N", title=t["band"], scale=alt.Scale(domain=["P10–P90", "P25–P75"],
                                                                    range=["#9ecae1", "#4292c6"])),
         tooltip=[alt.Tooltip("date:T", title=t["date"]), alt.Tooltip("band:N", title=t["band"]),
-                 alt.Tooltip("lo:Q", format=",.0f"), alt.Tooltip("hi:Q", format=",.0f")])
+                 alt.Tooltip("lo:Q", title=t["low"], format=",.0f"), alt.Tooltip("hi:Q", title=t["high"], format=",.0f")])
     line = alt.Chart(lines).mark_line().encode(
-        x=x, y=alt.Y("bookings:Q"),
+        x=x, y=alt.Y("bookings:Q", title=t["bookings"]),
         stroke=alt.Stroke("series:N", title=None, scale=alt.Scale(
             domain=series, range=[styles[name][0] for name in series])),
         strokeDash=alt.StrokeDash("series:N", title=None, scale=alt.Scale(
             domain=series, range=[styles[name][1] for name in series])),
         tooltip=[alt.Tooltip("series:N", title=" "), alt.Tooltip("date:T", title=t["date"]),
                  alt.Tooltip("bookings:Q", title=t["bookings"], format=",.0f")])
-    rule = alt.Chart(goal).mark_rule(color="#d62728", strokeWidth=1.5).encode(y="bookings:Q")
+    rule = alt.Chart(goal).mark_rule(color="#d62728", strokeWidth=1.5).encode(
+        y=alt.Y("bookings:Q", title=t["bookings"]))
     label = alt.Chart(goal).mark_text(align="left", dx=4, dy=-6, color="#d62728").encode(
-        x=alt.value(0), y="bookings:Q", text="label:N")
+        x=alt.value(0), y=alt.Y("bookings:Q", title=t["bookings"]), text="label:N")
     level, entity = projection.scope
     scope = t["company"] if level == "company" else str(entity)
     heading = title or t["title"].format(scope=scope, period=projection.period)

@@ -1,0 +1,132 @@
+"""Every app in 中文: no chart title, axis, legend or tooltip title and no widget label is left in English.
+
+Each test drives one panel in English, collects what it shows (:mod:`tests.apps.language`),
+switches the panel's language picker to 中文 and collects again: no label of the Chinese
+panel may be one of the English panel's labels, except proper nouns, ids and units, and
+the switch recomputes no model (the cached results are the same objects).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.apps.language import english_left, panel_labels
+from workbench import load
+from workbench.sample import generate_sample
+
+ROOT = Path(__file__).resolve().parents[2]
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _names(data) -> set[str]:
+    """Ids and names from the data (they read the same in both languages)."""
+    reps = data.reps
+    names = {str(v) for column in ("rep_id", "name", "team", "region") if column in reps
+             for v in reps[column].dropna()}
+    names |= {f"{r} · {n}" for r, n in zip(reps["rep_id"].astype(str), reps["name"].astype(str))}
+    return names
+
+
+def _switch_and_compare(panel, data, allowed=()) -> tuple[dict, dict]:
+    """Labels of ``panel`` in English, then after its language picker is switched to 中文; check them."""
+    en = panel_labels(panel)
+    assert en["charts"] and en["widgets"], "the English panel drew no chart or showed no label"
+    assert panel.error.value == ""
+    panel.lang_picker.value = "zh"
+    assert panel.lang == "zh"
+    zh = panel_labels(panel)
+    assert panel.error.value == ""
+    left = english_left(zh["charts"] | zh["widgets"], en["charts"] | en["widgets"], _names(data) | set(allowed))
+    assert left == set(), f"English labels left in 中文 mode: {sorted(left)}"
+    assert any(CJK.search(t) for t in zh["charts"]), "no Chinese chart title"
+    assert any(CJK.search(t) for t in zh["widgets"]), "no Chinese widget label"
+    return en, zh
+
+
+def _back_to_english(panel, en: dict) -> None:
+    panel.lang_picker.value = "en"
+    again = panel_labels(panel)
+    assert again["charts"] == en["charts"]
+    assert again["widgets"] == en["widgets"]
+
+
+def test_kpi_scorecard_in_chinese():
+    from workbench.apps import KpiScorecard
+
+    data = load(generate_sample(n_reps=8, months=6, seed=3))
+    panel = KpiScorecard(data)
+    panel.by, panel.metric = "team", "win_rate"
+    period, cached = panel.period, dict(panel._cache)
+    en, _ = _switch_and_compare(panel, data)
+    assert panel._cache == cached and all(panel._cache[k] is v for k, v in cached.items())  # nothing recomputed
+    assert (panel.by, panel.period, panel.metric) == ("team", period, "win_rate")  # the selection stays
+    _back_to_english(panel, en)
+
+
+def test_forecast_outlook_in_chinese():
+    from workbench.apps import ForecastOutlook
+
+    data = load(generate_sample(n_reps=8, months=24, seed=3))
+    panel = ForecastOutlook(data, n_sims=300)
+    forecasts, headlines, timings = dict(panel._forecasts), dict(panel._headlines), dict(panel.timings_)
+    en, zh = _switch_and_compare(panel, data)
+    assert panel._forecasts.keys() == forecasts.keys() and all(panel._forecasts[k] is v for k, v in forecasts.items())
+    assert all(panel._headlines[k] is v for k, v in headlines.items()) and panel.timings_ == timings
+    assert "签约额预测" in " ".join(zh["charts"]) and "这个预测有多准？" in panel.accuracy.value
+    _back_to_english(panel, en)
+
+
+@pytest.fixture(scope="module")
+def selection_data():
+    return load(generate_sample(n_reps=20, months=24, seed=3))
+
+
+def _team_with_charts(panel) -> None:
+    """Pick the first team and its first rep with a decomposition, so every chart is drawn."""
+    panel.team = panel.team_picker.options[1][1]
+    panel.rep = next(v for _, v in panel.rep_picker.options[1:])
+
+
+def test_team_diagnosis_in_chinese(selection_data):
+    from workbench.apps import TeamDiagnosis
+
+    panel = TeamDiagnosis(selection_data)
+    _team_with_charts(panel)
+    assert panel.waterfall is not None, panel.chart_note.value
+    cached = dict(panel._cache)
+    en, zh = _switch_and_compare(panel, selection_data)
+    assert all(panel._cache[k] is v for k, v in cached.items()) and panel._cache.keys() == cached.keys()
+    assert any("签约额差距" in t for t in zh["charts"])
+    _back_to_english(panel, en)
+
+
+def test_coaching_in_chinese(selection_data):
+    from workbench.apps import CoachingPanel
+
+    panel = CoachingPanel(selection_data)
+    r = panel.results(panel.period)
+    panel.team = ""
+    panel.rep = str(r["plans"].skills["rep_id"].iloc[0])  # a rep with a plan: the plan chart is drawn
+    assert panel.plan_chart is not None
+    cached, effectiveness = dict(panel._cache), panel._effectiveness
+    en, _ = _switch_and_compare(panel, selection_data)
+    assert all(panel._cache[k] is v for k, v in cached.items()) and panel._effectiveness is effectiveness
+    _back_to_english(panel, en)
+
+
+def test_targets_whatif_in_chinese(monkeypatch):
+    from workbench.apps import TargetsWhatIf
+
+    monkeypatch.setenv("WORKBENCH_PLANS", str(ROOT / "docs"))
+    data = generate_sample(n_reps=24, months=18, seed=5)
+    panel = TargetsWhatIf(data, shock_sd=0.3, n_sims=500)
+    panel.tabs.selected_index = 2  # the payouts tab: its tables are drawn too
+    assert panel.payouts is not None
+    models = dict(panel._models)
+    plans = {*panel.plan_a_picker._options_labels, *(plan.name for _, plan in panel._plans)}  # the user's own
+    en, _ = _switch_and_compare(panel, panel.data, allowed=plans)
+    assert all(panel._models[k] is v for k, v in models.items()) and panel._models.keys() == models.keys()
+    _back_to_english(panel, en)
