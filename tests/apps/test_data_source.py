@@ -121,6 +121,19 @@ def test_no_default_data_shows_how_to_make_some(tmp_path, monkeypatch):
     assert page.children == (page.picker,)
 
 
+def _tree(widget) -> list:
+    return [widget, *[w for child in getattr(widget, "children", ()) for w in _tree(child)]]
+
+
+def test_the_default_view_puts_no_dropdown_before_the_panels_own(sample_folder):
+    picker = DataSourcePicker(sample_folder)
+    assert not any(isinstance(w, widgets.Dropdown) for w in _tree(picker))
+    picker.kind_picker.value = "upload"
+    assert picker.format_picker in _tree(picker) and picker.upload in _tree(picker)
+    picker.kind_picker.value = "folder"
+    assert picker.folder in _tree(picker) and picker.upload not in _tree(picker)
+
+
 # --- uploads --------------------------------------------------------------------------------
 
 

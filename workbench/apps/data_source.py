@@ -101,7 +101,7 @@ class DataSourcePicker(widgets.VBox):
         self.report = widgets.HTML()
         self.title = widgets.HTML()
         self.children = [
-            widgets.HBox([self.title, self.kind_picker, self.format_picker], layout=widgets.Layout(flex_flow="row wrap")),
+            widgets.HBox([self.title, self.kind_picker], layout=widgets.Layout(flex_flow="row wrap")),
             self.inputs, self.error, self.status, self.report,
         ]
         self.add_class("wb-data-source")
@@ -288,8 +288,10 @@ class DataSourcePicker(widgets.VBox):
 
     def _on_kind(self, change=None) -> None:
         kind = self.kind_picker.value
-        self.format_picker.layout.display = "none" if kind == "default" else None
-        self.inputs.children = {"folder": [self.folder_row], "upload": [self.upload_row]}.get(kind, [])
+        # the format picker joins the page only with the folder and upload inputs, so the default
+        # view's dropdowns are the panel's own
+        rows = {"folder": [self.format_picker, self.folder_row], "upload": [self.format_picker, self.upload_row]}
+        self.inputs.children = rows.get(kind, [])
         if kind == "default" and change is not None and self.source_label != self._default_label():
             self.load_default()
 
@@ -441,7 +443,7 @@ def app(panel, *, source=None, lang: str = "en", **options) -> DataApp:
     >>> from workbench.sample import write_sample
     >>> from workbench.apps import KpiScorecard
     >>> folder = tempfile.mkdtemp()
-    >>> write_sample(folder, n_reps=4, months=6, seed=1)
+    >>> _ = write_sample(folder, n_reps=4, months=6, seed=1)
     >>> page = app(KpiScorecard, source=folder)
     >>> type(page.panel).__name__, page.picker.data.reps["rep_id"].tolist()
     ('KpiScorecard', ['R001', 'R002', 'R003', 'R004'])
