@@ -166,6 +166,18 @@ def test_upload_through_the_file_upload_widget(sample_folder, upload_zip):
     page.picker.close()
 
 
+def test_loading_shows_a_loading_state_with_the_controls_disabled(sample_folder, upload_zip):
+    page = app(Recorder, source=sample_folder)
+    seen = []
+    page.picker.status.observe(lambda change: seen.append((_text(change["new"]), page.picker.upload.disabled)),
+                               names="value")
+    page.picker.load_upload([("team.zip", upload_zip)])
+    assert ("⏳ Loading upload (team.zip) …", True) in seen
+    assert ("⏳ Preparing the app on upload (team.zip) …", True) in seen  # while the panel is rebuilt
+    assert seen[-1][0].startswith("Showing upload (team.zip): ") and seen[-1][1] is False
+    page.picker.close()
+
+
 def test_upload_of_loose_csv_files(sample_folder):
     tables = uploaded_tables()
     page = app(Recorder, source=sample_folder)
@@ -354,6 +366,20 @@ def test_chinese_labels(sample_folder):
     assert "读取行数" in picker.report.value
 
 
+def test_a_new_language_keeps_the_chosen_source_and_format(sample_folder, upload_zip):
+    picker = DataSourcePicker(sample_folder)
+    picker.kind_picker.value, picker.format_picker.value = "upload", "hubspot"
+    assert picker.load_upload([("team.zip", upload_zip)]) is False  # not a HubSpot export
+    picker.format_picker.value = ""
+    assert picker.load_upload([("team.zip", upload_zip)])
+    data = picker.data
+    picker.lang = "zh"
+    assert picker.kind_picker.value == "upload" and picker.format_picker.value == ""
+    assert picker.data is data  # relabelling loaded nothing
+    assert dict(picker.format_picker.options)["HubSpot 导出文件"] == "hubspot"
+    picker.close()
+
+
 def test_the_panel_gets_the_language_and_the_picker_follows_the_panels_picker(sample_folder, upload_zip):
     page = app(LangPanel, source=sample_folder, lang="zh")
     assert page.panel.lang == "zh" and page.picker.lang == "zh"
@@ -376,6 +402,7 @@ def test_a_panel_that_fails_on_the_data_is_a_message(sample_folder):
 
     page = app(Fails, source=sample_folder)
     assert page.panel is None and "this panel needs skills data" in page.picker.error.value
+    assert page.children == (page.picker,)
 
 
 def test_the_shell_is_a_data_app(sample_folder):

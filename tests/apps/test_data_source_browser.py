@@ -3,17 +3,22 @@
 Two browser contexts are two sessions: each page runs its own kernel, and an upload in
 one never shows in the other. The uploaded zip carries a stored (incompressible) member
 bigger than tornado's default websocket message limit (10 MiB), so the test also proves
-that ``voila.json`` lets an upload within the documented limit through.
+that ``voila.json`` lets an upload within the documented limit through. Closing a tab ends
+its kernel, which deletes the session's upload folder.
 """
 
 from __future__ import annotations
 
 import os
+import tempfile
+import time
+import uuid
 from pathlib import Path
 
 import pytest
 from upload_data import UPLOADED_REPS, uploaded_tables, zip_of_csvs
 
+from workbench.apps.uploads import TEMP_PREFIX
 from workbench.sample import write_sample
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,46 +52,63 @@ def _upload(page, name: str, content: bytes) -> None:
     chooser.value.set_files(files=[{"name": name, "mimeType": "application/zip", "buffer": content}])
 
 
+def _upload_folders_holding(name: str) -> set[Path]:
+    """This machine's upload folders (every session's) holding a file called ``name``."""
+    return {folder for folder in Path(tempfile.gettempdir()).glob(f"{TEMP_PREFIX}*")
+            if any(folder.glob(f"upload-*/{name}"))}
+
+
 def test_upload_shows_the_uploaded_reps_a_bad_upload_is_an_error_and_sessions_are_isolated(
         scorecard_app, page, browser):
+    # session B is the test's page; session A another browser context: its own page, its own kernel
     _open(page, scorecard_app)
     sample_reps = _rep_ids(page)
     assert sample_reps == [f"R{i:03d}" for i in range(1, 7)]
     assert "Showing Configured data:" in page.locator(".wb-data-status").inner_text()
 
-    other = browser.new_context()  # a second browser session: its own page, its own kernel
+    session_a = browser.new_context()
     try:
-        page_b = other.new_page()
-        _open(page_b, scorecard_app)
+        page_a = session_a.new_page()
+        _open(page_a, scorecard_app)
 
         # session A uploads a zip of CSVs (over 10 MiB with an ignored member)
-        padding = {"attachments/scan.bin": os.urandom(PADDING_BYTES)}
-        content = zip_of_csvs(uploaded_tables(), folder="team_export/", extra=padding)
+        marker = f"scan-{uuid.uuid4().hex}.bin"
+        content = zip_of_csvs(uploaded_tables(), folder="team_export/",
+                              extra={f"attachments/{marker}": os.urandom(PADDING_BYTES)})
         assert len(content) > 10 << 20
-        _upload(page, "team.zip", content)
-        page.wait_for_function(f"[...document.querySelectorAll({_ROWS!r})].map(e => e.innerText).join() === "
-                               f"{','.join(UPLOADED_REPS)!r}", timeout=180_000)
-        page.locator(".vega-embed svg.marks").first.wait_for(timeout=60_000)
-        assert page.locator(".wb-data-status").inner_text().startswith("Showing upload (team.zip):")
-        assert page.locator(".wb-error").count() == 0
-        page.locator(".wb-data-report-details summary").click()
-        report = page.locator(".wb-data-report-details").inner_text()
-        assert "scan.bin" in report and "/tmp" not in report
+        _upload(page_a, "team.zip", content)
+        page_a.wait_for_function(f"[...document.querySelectorAll({_ROWS!r})].map(e => e.innerText).join() === "
+                                 f"{','.join(UPLOADED_REPS)!r}", timeout=180_000)
+        page_a.locator(".vega-embed svg.marks").first.wait_for(timeout=60_000)
+        assert page_a.locator(".wb-data-status").inner_text().startswith("Showing upload (team.zip):")
+        assert page_a.locator(".wb-error").count() == 0
+        page_a.locator(".wb-data-report-details summary").click()
+        report = page_a.locator(".wb-data-report-details").inner_text()
+        assert marker in report and "/tmp" not in report
+        (folder,) = _upload_folders_holding(marker)
 
         # a bad upload: a readable message, and the uploaded data stays
-        _upload(page, "broken.zip", b"this is not a zip")
-        error = page.locator(".wb-error")
+        _upload(page_a, "broken.zip", b"this is not a zip")
+        error = page_a.locator(".wb-error")
         error.wait_for(timeout=60_000)
         text = error.inner_text()
         assert "Could not load upload (broken.zip); still showing upload (team.zip)." in text
         assert "broken.zip: is not a zip archive" in text and "Traceback" not in text
-        assert _rep_ids(page) == UPLOADED_REPS
+        assert _rep_ids(page_a) == UPLOADED_REPS
+        assert page_a.content().count("There was an error when executing cell") == 0
 
         # session B never saw A's data, before or after a reload (a new kernel)
-        assert _rep_ids(page_b) == sample_reps
-        assert page_b.locator(".wb-data-status").inner_text().startswith("Showing Configured data:")
-        _open(page_b, scorecard_app)
-        assert _rep_ids(page_b) == sample_reps
-        assert page_b.locator(".wb-error").count() == 0
+        assert _rep_ids(page) == sample_reps
+        assert page.locator(".wb-data-status").inner_text().startswith("Showing Configured data:")
+        _open(page, scorecard_app)
+        assert _rep_ids(page) == sample_reps
+        assert page.locator(".wb-error").count() == 0
+
+        # A closes its tab: Voila shuts its kernel down, and the upload folder goes with it
+        page_a.close(run_before_unload=True)
+        deadline = time.monotonic() + 90
+        while folder.exists() and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert not folder.exists()
     finally:
-        other.close()
+        session_a.close()

@@ -84,13 +84,14 @@ class DataSourcePicker(widgets.VBox):
         self._default = source
         self._uploads: UploadFolder | None = None
         self._hide: Path | None = None  # the upload folder behind the data shown, left out of file paths
+        self._relabelling = False
         self._limits = limits if limits is not None else upload_limits()
         self.kind_picker = widgets.ToggleButtons(options=[(k, k) for k in _KINDS], value="default",
                                                  style={"button_width": "auto"})
         self.format_picker = widgets.Dropdown(options=[("tables", "")], value="",
                                               layout=widgets.Layout(width="auto"))
         self.folder = widgets.Text(layout=widgets.Layout(width="360px"), continuous_update=False)
-        self.load_button = widgets.Button(button_style="primary", icon="")
+        self.load_button = widgets.Button(button_style="primary")
         self.upload = widgets.FileUpload(accept=",".join((*UPLOAD_EXTENSIONS, ".zip")), multiple=True)
         self.hint = widgets.HTML()
         self.folder_row = widgets.HBox([self.folder, self.load_button])
@@ -183,9 +184,9 @@ class DataSourcePicker(widgets.VBox):
         controls = [self.kind_picker, self.format_picker, self.folder, self.load_button, self.upload]
         was_loading = self.loading
         self.loading = True
-        self.status.value = f'<span class="wb-data-loading">⏳ {escape_html(text)}</span>'
         for control in controls:
             control.disabled = True
+        self.status.value = f'<span class="wb-data-loading">⏳ {escape_html(text)}</span>'
         try:
             yield
         finally:
@@ -264,17 +265,19 @@ class DataSourcePicker(widgets.VBox):
     def _relabel(self) -> None:
         lang = self.lang
         self.title.value = f"<b>{escape_html(message('data.source', lang))}</b>"
-        with self.kind_picker.hold_trait_notifications():
-            value = self.kind_picker.value
+        self._relabelling = True  # new labels are not a new choice: keep the kind and format, load nothing
+        try:
+            kind, preset = self.kind_picker.value, self.format_picker.value
             self.kind_picker.options = [(self._default_label(), "default"),
                                         (message("data.kind.folder", lang), "folder"),
                                         (message("data.kind.upload", lang), "upload")]
-            self.kind_picker.value = value
-        value = self.format_picker.value
-        self.format_picker.options = [(message("data.format.tables", lang), "")] + [
-            (message("data.format.preset", lang, crm=_CRM_NAMES.get(name, name.title())), name)
-            for name in preset_names()]
-        self.format_picker.value = value
+            self.kind_picker.value = kind
+            self.format_picker.options = [(message("data.format.tables", lang), "")] + [
+                (message("data.format.preset", lang, crm=_CRM_NAMES.get(name, name.title())), name)
+                for name in preset_names()]
+            self.format_picker.value = preset
+        finally:
+            self._relabelling = False
         self.format_picker.description = message("data.format", lang)
         self.folder.placeholder = message("data.folder.placeholder", lang)
         self.load_button.description = message("data.folder.load", lang)
@@ -287,6 +290,8 @@ class DataSourcePicker(widgets.VBox):
             self._show_current()
 
     def _on_kind(self, change=None) -> None:
+        if self._relabelling:
+            return
         kind = self.kind_picker.value
         # the format picker joins the page only with the folder and upload inputs, so the default
         # view's dropdowns are the panel's own
@@ -395,8 +400,11 @@ class DataApp(widgets.VBox):
         with self.picker.busy(message("data.preparing", self.lang, source=self.picker.source_label)):
             try:
                 panel = self.panel_class(data, **kwargs)
-            except Exception as exc:  # the panel could not start on this data: say so, keep the page
+            except Exception as exc:  # the panel could not start on this data: say so, show no stale panel
                 self.picker.error.show(exc)
+                self.panel, self.children = None, [self.picker]
+                if old is not None:
+                    _close_tree(old)
                 return
         if self._lang_link is not None:
             self._lang_link.unlink()
