@@ -16,7 +16,7 @@ import traitlets
 from upload_data import UPLOADED_REPS, uploaded_tables, zip_of_csvs
 
 from workbench.apps import DataApp, DataSourcePicker, KpiScorecard, app
-from workbench.apps.uploads import TEMP_PREFIX, UploadLimits
+from workbench.apps.uploads import TEMP_PREFIX, UploadFolder, UploadLimits
 from workbench.messages import message
 from workbench.sample import write_sample
 
@@ -72,7 +72,7 @@ def _text(html: str) -> str:
 
 
 def _uploads(folder: Path | None) -> list[str]:
-    return sorted(p.name for p in folder.iterdir()) if folder is not None and folder.exists() else []
+    return sorted(p.name for p in folder.glob("upload-*")) if folder is not None and folder.exists() else []
 
 
 # --- the first view ------------------------------------------------------------------------
@@ -343,6 +343,21 @@ def test_the_upload_folder_is_removed_when_the_kernel_ends(tmp_path, upload_zip)
     folder = Path(done.stdout.strip())
     assert folder.name.startswith(TEMP_PREFIX)
     assert not folder.exists()
+
+
+def test_a_killed_kernels_folder_is_removed_by_the_next_session(tmp_path, upload_zip):
+    code = ("import os, signal\n"
+            "from workbench.apps.uploads import UploadFolder\n"
+            "folder = UploadFolder()\n"
+            "print(folder.root, flush=True)\n"
+            "os.kill(os.getpid(), signal.SIGKILL)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == -9
+    orphan = Path(done.stdout.strip())
+    assert orphan.exists()  # killed: nothing ran at exit
+    folder = UploadFolder()
+    assert not orphan.exists() and folder.root.exists()
+    folder.close()
 
 
 def test_two_pickers_never_share_an_upload_folder(sample_folder, upload_zip):

@@ -4,7 +4,8 @@ Every app page runs in its own kernel (one Python process per browser session), 
 :class:`UploadFolder` is a fresh ``tempfile.mkdtemp`` folder owned by that process, so two
 sessions never see each other's files. The folder is removed when the picker is closed,
 when the process ends (kernel shutdown: ``weakref.finalize`` runs at exit) and, upload by
-upload, when a new upload replaces the previous one.
+upload, when a new upload replaces the previous one. A kernel killed by a signal cannot
+clean up: the next session's first upload removes folders whose process is gone.
 
 Limits (each from an environment variable, sizes accept ``KB``, ``MB``, ``GB``):
 
@@ -57,7 +58,8 @@ from workbench.errors import DataError
 from workbench.io.limits import format_size, parse_size
 from workbench.io.readers import SUPPORTED_EXTENSIONS
 
-__all__ = ["UploadLimits", "UploadFolder", "upload_limits", "UPLOAD_EXTENSIONS", "TEMP_PREFIX"]
+__all__ = ["UploadLimits", "UploadFolder", "upload_limits", "remove_orphaned_folders", "UPLOAD_EXTENSIONS",
+           "TEMP_PREFIX"]
 
 #: File types an upload may hold (besides ``.zip``): what :func:`workbench.load` reads.
 UPLOAD_EXTENSIONS = tuple(sorted({*SUPPORTED_EXTENSIONS, ".toml"}))
@@ -140,6 +142,38 @@ def _member_name(info: zipfile.ZipInfo, archive: str) -> str | None:
     return parts[-1]
 
 
+_OWNER = ".owner-pid"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # another user's process: alive, and not ours to judge
+    return True
+
+
+def remove_orphaned_folders() -> list[Path]:
+    """Remove upload folders whose kernel is gone without cleaning up (killed, not shut down).
+
+    A kernel that shuts down removes its own folder; one killed by a signal cannot, so
+    every new session sweeps the folders whose owning process no longer runs. Returns
+    the folders removed.
+    """
+    removed = []
+    for folder in Path(tempfile.gettempdir()).glob(f"{TEMP_PREFIX}*"):
+        try:
+            pid = int((folder / _OWNER).read_text())
+        except (OSError, ValueError):
+            continue  # not written by an UploadFolder, or not readable: leave it
+        if not _alive(pid):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
 class UploadFolder:
     """A temporary folder for one session's uploads, removed when the session ends.
 
@@ -157,7 +191,9 @@ class UploadFolder:
 
     def __init__(self, limits: UploadLimits | None = None):
         self.limits = limits if limits is not None else upload_limits()
+        remove_orphaned_folders()
         self.root = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX))
+        (self.root / _OWNER).write_text(str(os.getpid()))
         self._count = 0
         # runs on close(), on garbage collection, and at interpreter exit (kernel shutdown)
         self._finalizer = weakref.finalize(self, shutil.rmtree, str(self.root), True)
