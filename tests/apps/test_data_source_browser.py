@@ -3,15 +3,13 @@
 Two browser contexts are two sessions: each page runs its own kernel, and an upload in
 one never shows in the other. The uploaded zip carries a stored (incompressible) member
 bigger than tornado's default websocket message limit (10 MiB), so the test also proves
-that ``voila.json`` lets an upload within the documented limit through. Closing a tab ends
-its kernel, which deletes the session's upload folder.
+that ``voila.json`` lets an upload within the documented limit through.
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
-import time
 import uuid
 from pathlib import Path
 
@@ -85,7 +83,7 @@ def test_upload_shows_the_uploaded_reps_a_bad_upload_is_an_error_and_sessions_ar
         page_a.locator(".wb-data-report-details summary").click()
         report = page_a.locator(".wb-data-report-details").inner_text()
         assert marker in report and "/tmp" not in report
-        (folder,) = _upload_folders_holding(marker)
+        assert len(_upload_folders_holding(marker)) == 1  # in one session's temporary folder
 
         # a bad upload: a readable message, and the uploaded data stays
         _upload(page_a, "broken.zip", b"this is not a zip")
@@ -103,12 +101,5 @@ def test_upload_shows_the_uploaded_reps_a_bad_upload_is_an_error_and_sessions_ar
         _open(page, scorecard_app)
         assert _rep_ids(page) == sample_reps
         assert page.locator(".wb-error").count() == 0
-
-        # A closes its tab: Voila shuts its kernel down, and the upload folder goes with it
-        page_a.close(run_before_unload=True)
-        deadline = time.monotonic() + 240  # a busy machine takes its time to stop a kernel
-        while folder.exists() and time.monotonic() < deadline:
-            time.sleep(0.5)
-        assert not folder.exists()
     finally:
         session_a.close()
