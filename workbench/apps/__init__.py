@@ -1,18 +1,20 @@
 """ipywidgets panels behind the Voila apps in ``apps/``.
 
-Each app notebook is a few cells that import a panel from here, connect it to data
-and display it; all behaviour lives in these classes so it can be tested without a
-browser. :class:`ForecastOutlook`, :class:`TeamDiagnosis`, :class:`CoachingPanel` and
+Each app notebook imports a panel from here and shows it with :func:`app`, which puts
+the data-source picker (sample data, a folder, an upload) above the panel and rebuilds
+the panel when the data changes; all behaviour lives in these classes so it can be
+tested without a browser. :class:`ForecastOutlook`, :class:`TeamDiagnosis`, :class:`CoachingPanel` and
 :class:`TargetsWhatIf` are imported on first use, so an app does not pay for loading the libraries only another app needs.
 """
 
 import importlib
 
 from workbench.apps.common import ErrorBox, chart_widget, default_data_source
+from workbench.apps.data_source import DataApp, DataSourcePicker, app
 from workbench.apps.kpi_scorecard import KpiScorecard
 
-__all__ = ["CoachingPanel", "ErrorBox", "ForecastOutlook", "KpiScorecard", "TargetsWhatIf", "TeamDiagnosis",
-           "chart_widget", "default_data_source"]
+__all__ = ["CoachingPanel", "DataApp", "DataSourcePicker", "ErrorBox", "ForecastOutlook", "KpiScorecard",
+           "TargetsWhatIf", "TeamDiagnosis", "app", "chart_widget", "default_data_source"]
 
 _LAZY = {
     "CoachingPanel": "workbench.apps.coaching",
