@@ -82,3 +82,23 @@ def test_cache_root_honours_the_environment(monkeypatch, tmp_path):
     monkeypatch.delenv("WORKBENCH_CACHE_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert memo.cache_root() == tmp_path / "xdg" / "workbench"
+
+
+def test_data_marked_keep_nothing_is_computed_every_time_and_never_stored(store):
+    from workbench.io.validate import validate_tables
+    from workbench.memo import keep_nothing_of
+
+    data = validate_tables({"reps": pd.DataFrame({"rep_id": ["R1"], "name": ["A"], "team": ["T"], "region": ["N"]}),
+                            "opportunities": pd.DataFrame({"opportunity_id": ["O1"], "rep_id": ["R1"],
+                                                           "created_at": ["2026-01-05"], "stage": ["Won"],
+                                                           "amount": [5.0], "closed_at": ["2026-02-01"],
+                                                           "outcome": ["won"]})})
+    keep_nothing_of(data)
+
+    def bookings(data, *, scale):
+        CALLS.append({"scale": scale})
+        return float(data.opportunities["amount"].sum() * scale)
+
+    assert remember(bookings, data, scale=1.0) == remember(bookings, data, scale=1.0) == 5.0
+    assert len(CALLS) == 2
+    assert not store.exists()

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["cache_root", "caching_enabled", "data_fingerprint", "remember", "CACHE_DIR_ENV_VAR", "CACHE_ENV_VAR",
+__all__ = ["cache_root", "caching_enabled", "data_fingerprint", "keep_nothing_of", "remember", "CACHE_DIR_ENV_VAR", "CACHE_ENV_VAR",
            "RESULTS_ENV_VAR"]
 
 #: Environment variable naming the cache folder.
@@ -60,8 +60,17 @@ def caching_enabled() -> bool:
     return os.environ.get(CACHE_ENV_VAR, "1").strip().lower() not in _OFF
 
 
-def _results_enabled() -> bool:
+def _results_enabled(data=None) -> bool:
+    kept = getattr(data, "_cache", None)
+    if isinstance(kept, dict) and kept.get("keep_nothing"):
+        return False
     return caching_enabled() and os.environ.get(RESULTS_ENV_VAR, "1").strip().lower() not in _OFF
+
+
+def keep_nothing_of(data) -> None:
+    """Never store results computed from ``data`` (a :class:`~workbench.SalesData`): an app
+    session's upload, whose figures must not outlive the session."""
+    data._cache["keep_nothing"] = True
 
 
 @functools.cache
@@ -138,7 +147,7 @@ def remember(compute, data, /, *, unkeyed: dict | None = None, **arguments):
         What ``compute`` returns (a new copy when read from the store).
     """
     unkeyed = unkeyed or {}
-    if not _results_enabled():
+    if not _results_enabled(data):
         return compute(data, **arguments, **unkeyed)
     root = cache_root() / "results"
     try:

@@ -154,6 +154,19 @@ def test_upload_of_a_zip_of_csvs_shows_the_uploaded_reps_in_the_scorecard(sample
     page.picker.close()
 
 
+def test_nothing_of_an_upload_is_kept_in_the_cache(sample_folder, upload_zip, tmp_path, monkeypatch):
+    from workbench.forecast import forecast_entities
+
+    monkeypatch.setenv("WORKBENCH_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("WORKBENCH_CACHE_RESULTS", "1")
+    page = app(KpiScorecard, source=sample_folder)
+    kept_before = sorted(p.name for p in (tmp_path / "cache").rglob("*"))
+    assert page.picker.load_upload([("team.zip", upload_zip)]) is True
+    forecast_entities(page.picker.data, by="team", h=1, n_windows=1)  # what an app computes from it
+    assert sorted(p.name for p in (tmp_path / "cache").rglob("*")) == kept_before
+    page.picker.close()
+
+
 def test_upload_through_the_file_upload_widget(sample_folder, upload_zip):
     Recorder.built = []
     page = app(Recorder, source=sample_folder)

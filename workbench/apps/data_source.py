@@ -31,6 +31,7 @@ from workbench.io.limits import format_size
 from workbench.io.load import load
 from workbench.io.sales_data import SalesData
 from workbench.markup import escape_html
+from workbench.memo import keep_nothing_of
 from workbench.messages import message
 from workbench.params import check_lang
 
@@ -200,7 +201,10 @@ class DataSourcePicker(widgets.VBox):
         with self._busy(message("data.loading", self.lang, source=label)):
             self.error.clear()
             try:
-                data = load(source, preset=preset or None)
+                # an upload is this session's only: nothing of it, nor of what is computed from it, outlives it
+                data = load(source, preset=preset or None, cache=hide is None)
+                if hide is not None:
+                    keep_nothing_of(data)
             except Exception as exc:  # shown to the viewer instead of a hidden traceback
                 self._show_failure(label, exc, hide=hide)
                 return False
