@@ -1,0 +1,357 @@
+"""How fast the five Voila apps open and answer, in headless Chromium, cold and with preheated kernels.
+
+For each app of ``apps/`` the script measures, in one run and on the same data:
+
+- **first full render, cold**: Voila started as ``make run POOL_SIZE=0`` would (a kernel starts
+  when the page opens, imports, loads the data and builds the panel); page open → every chart
+  on the page drawn and Voila done. Median of ``--runs`` visits (3).
+- **first full render, preheated**: Voila started as ``make run`` does (``--preheat_kernel`` with a
+  pool of one kernel per app that has already run the app); the same measure, each visit after
+  the pool has refilled. Median of ``--runs`` visits.
+- **control change → updated chart**: on a preheated page, a control of the app (a picker, or a
+  lever slider in the what-if app) is changed ``--changes`` times (20), alternately between two
+  values; each is timed in the page from the change event to the moment the drawn charts differ.
+  p50 and p95. Between changes the page's kernel is idle again.
+
+Goals (issue 13): first render ≤ 8 s cold and ≤ 3 s preheated; update p50 ≤ 150 ms, p95 ≤ 1 s.
+Voila is started by the script (``benchmarks/_voila.py``, the template and configuration of
+``make run``), one app at a time, so one app's figures do not include another app's pool
+warming up; data: ``--data`` (default the repository's ``sample_data/``, 80 reps).
+
+``--profile`` instead times, in a fresh Python process per app, what the first render spends
+(imports, load, building the panel) with the functions costing most (cProfile): the part of
+the cold render that happens in the kernel.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from _report import add_publish_flag, publish, table
+from _voila import CHROMIUM_ARGS, ROOT, chromium, serve, stop, wait_until_idle
+
+FIRST_RENDER_GOAL_S = 8.0
+PREHEATED_GOAL_S = 3.0
+UPDATE_P50_GOAL_MS = 150.0
+UPDATE_P95_GOAL_MS = 1000.0
+
+
+@dataclass(frozen=True)
+class AppCase:
+    """One app: its notebook, its panel class and the control changed (a dropdown or a slider, by label)."""
+
+    notebook: str
+    title: str
+    panel: str
+    control: str
+    kind: str = "dropdown"  # or "slider"
+
+
+APPS = (
+    AppCase("kpi_scorecard.ipynb", "KPI scorecard", "KpiScorecard", "Chart"),
+    AppCase("team_diagnosis.ipynb", "Team diagnosis", "TeamDiagnosis", "Period"),
+    AppCase("coaching.ipynb", "Coaching", "CoachingPanel", "Team"),
+    AppCase("forecast_outlook.ipynb", "Forecast outlook", "ForecastOutlook", "Level"),
+    AppCase("targets_whatif.ipynb", "Targets what-if", "TargetsWhatIf", "Activity volume", "slider"),
+)
+
+# In the page: every chart on the page drawn, and Voila done running the notebook.
+_READY = """() => {
+  const cells = document.querySelector('#rendered_cells');
+  if (!cells || getComputedStyle(cells).display === 'none') return -1;
+  if (document.querySelector('.wb-error')) return -2;
+  const embeds = [...document.querySelectorAll('.vega-embed')];
+  if (!embeds.length || !embeds.every(e => e.querySelector('svg.marks, canvas.marks'))) return -1;
+  return embeds.length;
+}"""
+# What the drawn charts show: paths and texts of every chart.
+_CHARTS = """() => [...document.querySelectorAll('.vega-embed svg.marks')].map(svg =>
+  [...svg.querySelectorAll('path, text')].map(n => n.getAttribute('d') || n.textContent).join('|')).join('#')"""
+# Watch for the charts to differ from ``old`` after the next change / key press; ms in window.__wbLatency.
+_WATCH = """old => {
+  const charts = """ + _CHARTS + """;
+  window.__wbLatency = undefined;
+  let t0 = null;
+  const start = () => { if (t0 === null) t0 = performance.now(); };
+  for (const type of ['keydown', 'change', 'input']) document.addEventListener(type, start, {capture: true, once: true});
+  const observer = new MutationObserver(() => {
+    if (t0 !== null && charts() !== old) { window.__wbLatency = performance.now() - t0; observer.disconnect(); }
+  });
+  observer.observe(document.body, {subtree: true, childList: true, attributes: true, characterData: true});
+}"""
+
+
+def _kernel_id(page) -> str:
+    return page.evaluate("() => JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId")
+
+
+def close(page, base: str) -> None:
+    """Close the page and shut its kernel down (each holds the data; the machine has other work)."""
+    try:
+        kernel_id = _kernel_id(page)
+    except Exception:  # noqa: BLE001 - the page never got a kernel
+        page.close()
+        return
+    page.close()
+    try:
+        urllib.request.urlopen(urllib.request.Request(f"{base}/api/kernels/{kernel_id}", method="DELETE"), timeout=30)
+    except OSError:
+        pass  # already gone
+
+
+def _kernel_idle(page, base: str, timeout_s: float = 120.0) -> None:
+    """Wait until the page's kernel has finished what the last change started."""
+    kernel_id = _kernel_id(page)
+    deadline = time.monotonic() + timeout_s
+    idle_since = None
+    while time.monotonic() < deadline:
+        with urllib.request.urlopen(f"{base}/api/kernels/{kernel_id}", timeout=5) as response:
+            idle = json.load(response).get("execution_state") == "idle"
+        if not idle:
+            idle_since = None
+        elif idle_since is None:
+            idle_since = time.monotonic()
+        elif time.monotonic() - idle_since > 0.3:
+            return
+        time.sleep(0.05)
+    raise TimeoutError("the page's kernel stayed busy")
+
+
+def first_render(browser, base: str, app: AppCase, timeout_s: float) -> tuple[float, object]:
+    """Seconds from opening the app's page to every chart drawn; returns them and the open page."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        return _first_render(page, base, app, timeout_s), page
+    except Exception:
+        close(page, base)
+        raise
+
+
+def _first_render(page, base: str, app: AppCase, timeout_s: float) -> float:
+    started = time.perf_counter()
+    page.goto(f"{base}/voila/render/{app.notebook}", timeout=timeout_s * 1000)
+    deadline = started + timeout_s
+    ready_at, count = None, None
+    while time.perf_counter() < deadline:
+        state = page.evaluate(_READY)
+        now = time.perf_counter()
+        if state == -2:
+            raise RuntimeError(f"{app.title} shows an error: {page.locator('.wb-error').first.inner_text()[:300]}")
+        if state > 0 and state == count:
+            if now - ready_at >= 0.5:  # the same charts, all drawn, for half a second
+                return ready_at - started
+        elif state > 0:
+            ready_at, count = now, state
+        else:
+            ready_at, count = None, None
+        page.wait_for_timeout(50)
+    raise TimeoutError(f"{app.title} not drawn within {timeout_s:.0f} s")
+
+
+def update_latency(page, base: str, app: AppCase, n_changes: int) -> list[float]:
+    """Milliseconds from each control change to the redrawn charts, ``n_changes`` times."""
+    if app.kind == "slider":
+        handle = page.locator(".widget-slider", has_text=app.control).locator(".noUi-handle").first
+        handle.focus()
+
+        def change(i):
+            handle.press("ArrowRight" if i % 2 == 0 else "ArrowLeft")
+    else:
+        select = page.locator(".widget-dropdown", has_text=app.control).locator("select").first
+        values = select.evaluate("s => [...s.options].map(o => o.value)")
+        current = select.evaluate("s => s.value")
+        other = next(v for v in values if v != current)
+        pair = [other, current]
+
+        def change(i):
+            select.select_option(pair[i % 2])
+    samples = []
+    for i in range(n_changes):
+        page.evaluate(_WATCH, page.evaluate(_CHARTS))
+        change(i)
+        page.wait_for_function("() => window.__wbLatency !== undefined", timeout=120_000)
+        samples.append(float(page.evaluate("() => window.__wbLatency")))
+        _kernel_idle(page, base)
+    return samples
+
+
+def measure(apps: tuple[AppCase, ...], data: Path, runs: int, n_changes: int, timeout_s: float,
+            checkpoint: Path | None = None) -> dict:
+    """Cold and preheated first renders and update latencies, per app notebook.
+
+    One app at a time: Voila serves a folder holding only that app's notebook, first cold,
+    then with a preheated pool of one kernel (what ``make run`` keeps for every app), so the
+    figures of one app do not wait for, or compete with, the others' pools. After every app
+    the results so far are written to ``checkpoint`` (JSON) when given.
+    """
+    from playwright.sync_api import sync_playwright
+
+    env = {"WORKBENCH_DATA": str(data), "WORKBENCH_PLANS": str(ROOT / "docs")}
+    results = {app.notebook: {"cold": [], "preheated": [], "updates": [], "errors": []} for app in apps}
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
+        for app in apps:
+            with tempfile.TemporaryDirectory(prefix="app_latency_") as tmp:
+                served = Path(tmp) / "apps"
+                served.mkdir()
+                shutil.copy(ROOT / "apps" / app.notebook, served / app.notebook)
+                for mode, args in (("cold", ()), ("preheated", ("--preheat_kernel=True", "--pool_size=1"))):
+                    runtime = Path(tmp) / mode
+                    runtime.mkdir()
+                    proc, base = serve(served, runtime, env, args)
+                    try:
+                        _visits(browser, base, runtime, app, mode, runs, n_changes, timeout_s, results[app.notebook])
+                    finally:
+                        stop(proc)
+            if checkpoint is not None:
+                checkpoint.write_text(json.dumps(results, indent=1), encoding="utf-8")
+        browser.close()
+    return results
+
+
+def _visits(browser, base: str, runtime: Path, app: AppCase, mode: str, runs: int, n_changes: int,
+            timeout_s: float, result: dict) -> None:
+    pooled = 1  # kernels Voila has started for the pool so far
+    for run in range(runs):
+        if mode == "preheated":  # the pool full and its kernel done running the app
+            waited = wait_until_idle(base, runtime, min_kernels=pooled, timeout_s=timeout_s * 3)
+            print(f"  [{mode}] pool warm after {waited:.0f} s", file=sys.stderr)
+        try:
+            seconds, page = first_render(browser, base, app, timeout_s)
+        except (RuntimeError, TimeoutError) as err:
+            result["errors"].append(f"{mode}: {err}")
+            print(f"  [{mode}] {app.title}: {err}", file=sys.stderr)
+            pooled += mode == "preheated"
+            continue
+        pooled += mode == "preheated"  # the pool refills FILL_DELAY_S after a visit
+        result[mode].append(seconds)
+        print(f"  [{mode}] {app.title}: first render {seconds:.1f} s", file=sys.stderr)
+        if mode == "preheated" and run == runs - 1 and n_changes:
+            # the refill competes for the CPU: let it finish before timing changes
+            wait_until_idle(base, runtime, min_kernels=pooled, timeout_s=timeout_s * 3)
+            try:
+                result["updates"] = update_latency(page, base, app, n_changes)
+                print(f"  [{mode}] {app.title}: updates p50 {np.percentile(result['updates'], 50):.0f} ms",
+                      file=sys.stderr)
+            except Exception as err:  # noqa: BLE001 - report it, measure the other apps
+                result["errors"].append(f"updates: {type(err).__name__}: {err}")
+                print(f"  [{mode}] {app.title}: updates failed: {err}", file=sys.stderr)
+        close(page, base)
+
+
+def _met(ok: bool) -> str:
+    return "met" if ok else "**not met**"
+
+
+def report(apps: tuple[AppCase, ...], results: dict, data: Path, runs: int, n_changes: int) -> str:
+    rows = []
+    for app in apps:
+        r = results[app.notebook]
+        if not r["cold"] or not r["preheated"]:
+            rows.append([app.title, "; ".join(r["errors"])[:200] or "not measured", "", "", "", "", "", "", ""])
+            continue
+        cold, hot = statistics.median(r["cold"]), statistics.median(r["preheated"])
+        row = [app.title, f"{cold:.1f} s", f"{hot:.1f} s", f"{cold / hot:.1f}×",
+               f"{_met(cold <= FIRST_RENDER_GOAL_S)} / {_met(hot <= PREHEATED_GOAL_S)}"]
+        if r["updates"]:
+            p50, p95 = np.percentile(r["updates"], 50), np.percentile(r["updates"], 95)
+            row += [f"{app.control} ({app.kind})", f"{p50:.0f} ms", f"{p95:.0f} ms",
+                    f"{_met(p50 <= UPDATE_P50_GOAL_MS)} / {_met(p95 <= UPDATE_P95_GOAL_MS)}"]
+        else:
+            row += [f"{app.control} ({app.kind})", "–", "–", "not measured"]
+        rows.append(row)
+    header = ["app", f"first render, cold (median of {runs})", f"preheated (median of {runs})", "cold / preheated",
+              "goal ≤ 8 s / ≤ 3 s", "control changed", f"update p50 ({n_changes})", "update p95", "goal p50 / p95"]
+    raw = "; ".join(f"{app.title} cold " + ", ".join(f"{s:.1f}" for s in results[app.notebook]["cold"])
+                    + " / preheated " + ", ".join(f"{s:.1f}" for s in results[app.notebook]["preheated"])
+                    for app in apps)
+    try:
+        data_text = str(data.relative_to(ROOT))
+    except ValueError:
+        data_text = str(data)
+    notes = [f"Voila + headless Chromium, data `{data_text}`. First render: page open → every chart on the page "
+             "drawn and Voila done. Update: the change event in the page → the drawn charts differ "
+             "(the page's kernel idle between changes). Preheated: `make run` (one kernel per app, already run).",
+             f"Each visit (s): {raw}."]
+    errors = [f"{app.title}: {e}" for app in apps for e in results[app.notebook].get("errors", [])]
+    if errors:
+        notes.append("Failed: " + "; ".join(errors)[:1000] + ".")
+    return "\n".join([table(header, rows, align="lrrrlllrl"), "", *notes])
+
+
+def profile(app: AppCase, data: Path, top: int = 12) -> str:
+    """In a fresh Python process: seconds for imports, load and panel build, and the costliest functions."""
+    code = f"""
+import cProfile, io, pstats, time
+t0 = time.perf_counter()
+from workbench import load
+from workbench.apps import {app.panel}, default_data_source
+t1 = time.perf_counter()
+data = load({str(data)!r})
+t2 = time.perf_counter()
+prof = cProfile.Profile()
+prof.enable()
+panel = {app.panel}(data)
+prof.disable()
+t3 = time.perf_counter()
+print(f"imports {{t1 - t0:.1f}} s, load {{t2 - t1:.1f}} s, panel {{t3 - t2:.1f}} s")
+out = io.StringIO()
+stats = pstats.Stats(prof, stream=out).sort_stats("cumulative")
+stats.print_stats(r"workbench|sklearn|statsforecast|statsmodels|altair|duckdb|ibis", {top * 3})
+lines = [l for l in out.getvalue().splitlines() if l.strip() and (l.strip()[0].isdigit())]
+print("\\n".join(lines[:{top * 3}]))
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                          env={**os.environ, "WORKBENCH_PLANS": str(ROOT / "docs")})
+    if done.returncode:
+        return f"{app.title}: failed\n{done.stderr[-2000:]}"
+    return f"## {app.title}\n{done.stdout}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, default=ROOT / "sample_data", help="data folder (WORKBENCH_DATA)")
+    parser.add_argument("--runs", type=int, default=3, help="first renders per app and mode (median)")
+    parser.add_argument("--changes", type=int, default=20, help="control changes per app (p50, p95)")
+    parser.add_argument("--apps", nargs="*", default=[a.notebook.removesuffix(".ipynb") for a in APPS],
+                        help="apps to measure (notebook names without .ipynb)")
+    parser.add_argument("--timeout", type=float, default=300.0, help="longest wait for one page (s)")
+    parser.add_argument("--profile", action="store_true", help="profile the kernel side of each first render instead")
+    parser.add_argument("--json", type=Path, help="write the raw results here as they come (JSON)")
+    parser.add_argument("--from-json", type=Path, help="report (and publish) results written by --json; no measuring")
+    args = add_publish_flag(parser).parse_args()
+    apps = tuple(a for a in APPS if a.notebook.removesuffix(".ipynb") in args.apps)
+    data = args.data.resolve()
+    if not (data / "reps.csv").exists() and not any(data.glob("reps.*")):
+        from workbench.sample import write_sample
+
+        write_sample(data)
+    if args.profile:
+        for app in apps:
+            print(profile(app, data))
+        return
+    if args.from_json:
+        results = json.loads(args.from_json.read_text(encoding="utf-8"))
+        apps = tuple(a for a in apps if a.notebook in results)
+    else:
+        results = measure(apps, data, args.runs, args.changes, args.timeout, checkpoint=args.json)
+    markdown = report(apps, results, data, args.runs, args.changes)
+    print(markdown)
+    if not args.no_publish and len(apps) == len(APPS):
+        print(f"\nwritten to {publish('app_latency', markdown)}")
+
+
+if __name__ == "__main__":
+    main()
