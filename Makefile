@@ -14,7 +14,8 @@ POOL_SIZE ?= 1
 # More Voila options for `make run`, e.g. VOILA_ARGS=--Voila.token=SECRET (docs/deploy.md).
 VOILA_ARGS ?=
 # The workbench's Voila template (the app index, no CDN requests) and configuration.
-VOILA_ENV := JUPYTER_PATH=$(CURDIR)/share/jupyter JUPYTER_CONFIG_PATH=$(CURDIR)/etc/jupyter
+VOILA_ENV := JUPYTER_PATH=$(CURDIR)/share/jupyter$(if $(JUPYTER_PATH),:$(JUPYTER_PATH)) \
+	JUPYTER_CONFIG_PATH=$(CURDIR)/etc/jupyter$(if $(JUPYTER_CONFIG_PATH),:$(JUPYTER_CONFIG_PATH))
 # Jupyter refuses to run as root (containers, CI) unless told it may.
 AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 

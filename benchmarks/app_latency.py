@@ -5,9 +5,10 @@ For each app of ``apps/`` the script measures, in one run and on the same data:
 - **first full render, cold**: Voila started as ``make run POOL_SIZE=0`` would (a kernel starts
   when the page opens, imports, loads the data and builds the panel); page open → every chart
   on the page drawn and Voila done. Median of ``--runs`` visits (3).
-- **first full render, preheated**: Voila started as ``make run`` does (``--preheat_kernel`` with a
-  pool of one kernel per app that has already run the app); the same measure, each visit after
-  the pool has refilled. Median of ``--runs`` visits.
+- **first full render, preheated**: Voila started as ``make run`` does (``--preheat_kernel``), with
+  kernels that have already run the app; the same measure. Median of ``--runs`` visits, each
+  taking one kernel of a pool of ``--runs`` warmed before the first visit (``make run`` keeps one
+  per app and refills it after each visit).
 - **control change → updated chart**: on a preheated page, a control of the app (a picker, or a
   lever slider in the what-if app) is changed ``--changes`` times (20), alternately between two
   values; each is timed in the page from the change event to the moment the drawn charts differ.
@@ -50,31 +51,36 @@ UPDATE_P95_GOAL_MS = 1000.0
 
 @dataclass(frozen=True)
 class AppCase:
-    """One app: its notebook, its panel class and the control changed (a dropdown or a slider, by label)."""
+    """One app: its notebook, its panel class, the control changed (a dropdown or a slider, by
+    label) and what its first view shows: ``min_charts`` drawn charts and the ``ready`` element."""
 
     notebook: str
     title: str
     panel: str
     control: str
     kind: str = "dropdown"  # or "slider"
+    min_charts: int = 1
+    ready: str = ""
 
 
 APPS = (
     AppCase("kpi_scorecard.ipynb", "KPI scorecard", "KpiScorecard", "Chart"),
-    AppCase("team_diagnosis.ipynb", "Team diagnosis", "TeamDiagnosis", "Period"),
+    # no chart until a rep is picked: the first view is the findings table; a rep change redraws both charts
+    AppCase("team_diagnosis.ipynb", "Team diagnosis", "TeamDiagnosis", "Rep", min_charts=0, ready="table.wb-findings"),
     AppCase("coaching.ipynb", "Coaching", "CoachingPanel", "Team"),
     AppCase("forecast_outlook.ipynb", "Forecast outlook", "ForecastOutlook", "Level"),
     AppCase("targets_whatif.ipynb", "Targets what-if", "TargetsWhatIf", "Activity volume", "slider"),
 )
 
 # In the page: every chart on the page drawn, and Voila done running the notebook.
-_READY = """() => {
+_READY = """([minCharts, ready]) => {
   const cells = document.querySelector('#rendered_cells');
   if (!cells || getComputedStyle(cells).display === 'none') return -1;
   if (document.querySelector('.wb-error')) return -2;
+  if (ready && !document.querySelector(ready)) return -1;
   const embeds = [...document.querySelectorAll('.vega-embed')];
-  if (!embeds.length || !embeds.every(e => e.querySelector('svg.marks, canvas.marks'))) return -1;
-  return embeds.length;
+  if (embeds.length < minCharts || !embeds.every(e => e.querySelector('svg.marks, canvas.marks'))) return -1;
+  return embeds.length + 1;
 }"""
 # What the drawn charts show: paths and texts of every chart.
 _CHARTS = """() => [...document.querySelectorAll('.vega-embed svg.marks')].map(svg =>
@@ -145,7 +151,7 @@ def _first_render(page, base: str, app: AppCase, timeout_s: float) -> float:
     deadline = started + timeout_s
     ready_at, count = None, None
     while time.perf_counter() < deadline:
-        state = page.evaluate(_READY)
+        state = page.evaluate(_READY, [app.min_charts, app.ready])
         now = time.perf_counter()
         if state == -2:
             raise RuntimeError(f"{app.title} shows an error: {page.locator('.wb-error').first.inner_text()[:300]}")
@@ -170,10 +176,15 @@ def update_latency(page, base: str, app: AppCase, n_changes: int) -> list[float]
             handle.press("ArrowRight" if i % 2 == 0 else "ArrowLeft")
     else:
         select = page.locator(".widget-dropdown", has_text=app.control).locator("select").first
-        values = select.evaluate("s => [...s.options].map(o => o.value)")
+        values = select.evaluate("s => [...s.options].filter(o => !['', '—'].includes(o.textContent.trim()))"
+                                 ".map(o => o.value)")
         current = select.evaluate("s => s.value")
-        other = next(v for v in values if v != current)
-        pair = [other, current]
+        pair = [next(v for v in values if v != current), current] if current in values else values[:2]
+        if current not in values:  # e.g. no rep picked yet: pick one first (not timed), so both draw charts
+            select.select_option(pair[1])
+            page.wait_for_function("n => document.querySelectorAll('.vega-embed svg.marks').length >= n",
+                                   arg=1, timeout=300_000)
+            _kernel_idle(page, base)
 
         def change(i):
             select.select_option(pair[i % 2])
@@ -207,7 +218,11 @@ def measure(apps: tuple[AppCase, ...], data: Path, runs: int, n_changes: int, ti
                 served = Path(tmp) / "apps"
                 served.mkdir()
                 shutil.copy(ROOT / "apps" / app.notebook, served / app.notebook)
-                for mode, args in (("cold", ()), ("preheated", ("--preheat_kernel=True", "--pool_size=1"))):
+                # Preheated: a pool of ``runs`` kernels, warmed together; refills wait an hour, so the
+                # visits (each takes a warm kernel, as from make run's pool) and the control changes
+                # after them do not compete with a kernel running the app in the background.
+                preheated = ("--preheat_kernel=True", f"--pool_size={runs}", "--VoilaKernelManager.fill_delay=3600")
+                for mode, args in (("cold", ()), ("preheated", preheated)):
                     runtime = Path(tmp) / mode
                     runtime.mkdir()
                     proc, base = serve(served, runtime, env, args)
@@ -223,24 +238,19 @@ def measure(apps: tuple[AppCase, ...], data: Path, runs: int, n_changes: int, ti
 
 def _visits(browser, base: str, runtime: Path, app: AppCase, mode: str, runs: int, n_changes: int,
             timeout_s: float, result: dict) -> None:
-    pooled = 1  # kernels Voila has started for the pool so far
+    if mode == "preheated":  # every pooled kernel done running the app
+        waited = wait_until_idle(base, runtime, min_kernels=runs, timeout_s=timeout_s * 3)
+        print(f"  [{mode}] pool of {runs} warm after {waited:.0f} s", file=sys.stderr)
     for run in range(runs):
-        if mode == "preheated":  # the pool full and its kernel done running the app
-            waited = wait_until_idle(base, runtime, min_kernels=pooled, timeout_s=timeout_s * 3)
-            print(f"  [{mode}] pool warm after {waited:.0f} s", file=sys.stderr)
         try:
             seconds, page = first_render(browser, base, app, timeout_s)
         except (RuntimeError, TimeoutError) as err:
             result["errors"].append(f"{mode}: {err}")
             print(f"  [{mode}] {app.title}: {err}", file=sys.stderr)
-            pooled += mode == "preheated"
             continue
-        pooled += mode == "preheated"  # the pool refills FILL_DELAY_S after a visit
         result[mode].append(seconds)
         print(f"  [{mode}] {app.title}: first render {seconds:.1f} s", file=sys.stderr)
         if mode == "preheated" and run == runs - 1 and n_changes:
-            # the refill competes for the CPU: let it finish before timing changes
-            wait_until_idle(base, runtime, min_kernels=pooled, timeout_s=timeout_s * 3)
             try:
                 result["updates"] = update_latency(page, base, app, n_changes)
                 print(f"  [{mode}] {app.title}: updates p50 {np.percentile(result['updates'], 50):.0f} ms",
@@ -255,7 +265,7 @@ def _met(ok: bool) -> str:
     return "met" if ok else "**not met**"
 
 
-def report(apps: tuple[AppCase, ...], results: dict, data: Path, runs: int, n_changes: int) -> str:
+def report(apps: tuple[AppCase, ...], results: dict, data_label: str, runs: int, n_changes: int) -> str:
     rows = []
     for app in apps:
         r = results[app.notebook]
@@ -277,13 +287,9 @@ def report(apps: tuple[AppCase, ...], results: dict, data: Path, runs: int, n_ch
     raw = "; ".join(f"{app.title} cold " + ", ".join(f"{s:.1f}" for s in results[app.notebook]["cold"])
                     + " / preheated " + ", ".join(f"{s:.1f}" for s in results[app.notebook]["preheated"])
                     for app in apps)
-    try:
-        data_text = str(data.relative_to(ROOT))
-    except ValueError:
-        data_text = str(data)
-    notes = [f"Voila + headless Chromium, data `{data_text}`. First render: page open → every chart on the page "
+    notes = [f"Voila + headless Chromium, data: {data_label}. First render: page open → every chart on the page "
              "drawn and Voila done. Update: the change event in the page → the drawn charts differ "
-             "(the page's kernel idle between changes). Preheated: `make run` (one kernel per app, already run).",
+             "(the page's kernel idle between changes). Preheated: Voila's preheated kernels as `make run` starts them.",
              f"Each visit (s): {raw}."]
     errors = [f"{app.title}: {e}" for app in apps for e in results[app.notebook].get("errors", [])]
     if errors:
@@ -322,7 +328,8 @@ print("\\n".join(lines[:{top * 3}]))
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", type=Path, default=ROOT / "sample_data", help="data folder (WORKBENCH_DATA)")
+    parser.add_argument("--data", type=Path, default=ROOT / "sample_data",
+                        help="data folder (WORKBENCH_DATA); 'small' writes a small sample (24 reps, 18 months)")
     parser.add_argument("--runs", type=int, default=3, help="first renders per app and mode (median)")
     parser.add_argument("--changes", type=int, default=20, help="control changes per app (p50, p95)")
     parser.add_argument("--apps", nargs="*", default=[a.notebook.removesuffix(".ipynb") for a in APPS],
@@ -333,21 +340,30 @@ def main() -> None:
     parser.add_argument("--from-json", type=Path, help="report (and publish) results written by --json; no measuring")
     args = add_publish_flag(parser).parse_args()
     apps = tuple(a for a in APPS if a.notebook.removesuffix(".ipynb") in args.apps)
-    data = args.data.resolve()
-    if not (data / "reps.csv").exists() and not any(data.glob("reps.*")):
+    if str(args.data) == "small":
         from workbench.sample import write_sample
 
-        write_sample(data)
+        data = Path(tempfile.mkdtemp(prefix="app_latency_data_"))
+        write_sample(data, n_reps=24, months=18, seed=5)
+        data_label = "small sample (24 reps, 18 months, `write_sample(n_reps=24, months=18, seed=5)`)"
+    else:
+        data = args.data.resolve()
+        if not (data / "reps.csv").exists() and not any(data.glob("reps.*")):
+            from workbench.sample import write_sample
+
+            write_sample(data)
+        data_label = f"`{data.relative_to(ROOT) if data.is_relative_to(ROOT) else data}`"
     if args.profile:
         for app in apps:
             print(profile(app, data))
         return
-    if args.from_json:
-        results = json.loads(args.from_json.read_text(encoding="utf-8"))
-        apps = tuple(a for a in apps if a.notebook in results)
+    if args.from_json:  # apps missing there show as not measured
+        saved = json.loads(args.from_json.read_text(encoding="utf-8"))
+        empty = {"cold": [], "preheated": [], "updates": [], "errors": ["not measured in this run"]}
+        results = {a.notebook: saved.get(a.notebook, empty) for a in apps}
     else:
         results = measure(apps, data, args.runs, args.changes, args.timeout, checkpoint=args.json)
-    markdown = report(apps, results, data, args.runs, args.changes)
+    markdown = report(apps, results, data_label, args.runs, args.changes)
     print(markdown)
     if not args.no_publish and len(apps) == len(APPS):
         print(f"\nwritten to {publish('app_latency', markdown)}")
