@@ -110,7 +110,7 @@ def close(page, base: str) -> None:
     except Exception:  # noqa: BLE001 - the page never got a kernel
         page.close()
         return
-    page.close()
+    page.close(run_before_unload=True)  # Voila's page asks for its kernel's shutdown on unload
     try:
         urllib.request.urlopen(urllib.request.Request(f"{base}/api/kernels/{kernel_id}", method="DELETE"), timeout=30)
     except OSError:
@@ -199,7 +199,7 @@ def update_latency(page, base: str, app: AppCase, n_changes: int) -> list[float]
 
 
 def measure(apps: tuple[AppCase, ...], data: Path, runs: int, n_changes: int, timeout_s: float,
-            checkpoint: Path | None = None) -> dict:
+            checkpoint: Path | None = None, modes: tuple[str, ...] = ("cold", "preheated")) -> dict:
     """Cold and preheated first renders and update latencies, per app notebook.
 
     One app at a time: Voila serves a folder holding only that app's notebook, first cold,
@@ -223,6 +223,8 @@ def measure(apps: tuple[AppCase, ...], data: Path, runs: int, n_changes: int, ti
                 # after them do not compete with a kernel running the app in the background.
                 preheated = ("--preheat_kernel=True", f"--pool_size={runs}", "--VoilaKernelManager.fill_delay=3600")
                 for mode, args in (("cold", ()), ("preheated", preheated)):
+                    if mode not in modes:
+                        continue
                     runtime = Path(tmp) / mode
                     runtime.mkdir()
                     proc, base = serve(served, runtime, env, args)
@@ -244,7 +246,7 @@ def _visits(browser, base: str, runtime: Path, app: AppCase, mode: str, runs: in
     for run in range(runs):
         try:
             seconds, page = first_render(browser, base, app, timeout_s)
-        except (RuntimeError, TimeoutError) as err:
+        except Exception as err:  # noqa: BLE001 - a page that never finishes (Playwright's timeout too)
             result["errors"].append(f"{mode}: {err}")
             print(f"  [{mode}] {app.title}: {err}", file=sys.stderr)
             continue
@@ -253,7 +255,8 @@ def _visits(browser, base: str, runtime: Path, app: AppCase, mode: str, runs: in
         if mode == "preheated" and run == runs - 1 and n_changes:
             try:
                 result["updates"] = update_latency(page, base, app, n_changes)
-                print(f"  [{mode}] {app.title}: updates p50 {np.percentile(result['updates'], 50):.0f} ms",
+                print(f"  [{mode}] {app.title}: updates p50 {np.percentile(result['updates'], 50):.0f} ms, "
+                      f"p95 {np.percentile(result['updates'], 95):.0f} ms: {json.dumps(result['updates'])}",
                       file=sys.stderr)
             except Exception as err:  # noqa: BLE001 - report it, measure the other apps
                 result["errors"].append(f"updates: {type(err).__name__}: {err}")
@@ -265,7 +268,8 @@ def _met(ok: bool) -> str:
     return "met" if ok else "**not met**"
 
 
-def report(apps: tuple[AppCase, ...], results: dict, data_label: str, runs: int, n_changes: int) -> str:
+def report(apps: tuple[AppCase, ...], results: dict, data_label: str, runs: int, n_changes: int,
+           note: str = "") -> str:
     rows = []
     for app in apps:
         r = results[app.notebook]
@@ -273,7 +277,11 @@ def report(apps: tuple[AppCase, ...], results: dict, data_label: str, runs: int,
             rows.append([app.title, "; ".join(r["errors"])[:200] or "not measured", "", "", "", "", "", "", ""])
             continue
         cold, hot = statistics.median(r["cold"]), statistics.median(r["preheated"])
-        row = [app.title, f"{cold:.1f} s", f"{hot:.1f} s", f"{cold / hot:.1f}×",
+
+        def fewer(samples):  # a median of fewer visits than asked says so
+            return "" if len(samples) == runs else f" (of {len(samples)})"
+
+        row = [app.title, f"{cold:.1f} s{fewer(r['cold'])}", f"{hot:.1f} s{fewer(r['preheated'])}", f"{cold / hot:.1f}×",
                f"{_met(cold <= FIRST_RENDER_GOAL_S)} / {_met(hot <= PREHEATED_GOAL_S)}"]
         if r["updates"]:
             p50, p95 = np.percentile(r["updates"], 50), np.percentile(r["updates"], 95)
@@ -294,6 +302,8 @@ def report(apps: tuple[AppCase, ...], results: dict, data_label: str, runs: int,
     errors = [f"{app.title}: {e}" for app in apps for e in results[app.notebook].get("errors", [])]
     if errors:
         notes.append("Failed: " + "; ".join(errors)[:1000] + ".")
+    if note:
+        notes.append(note)
     return "\n".join([table(header, rows, align="lrrrlllrl"), "", *notes])
 
 
@@ -336,6 +346,9 @@ def main() -> None:
                         help="apps to measure (notebook names without .ipynb)")
     parser.add_argument("--timeout", type=float, default=300.0, help="longest wait for one page (s)")
     parser.add_argument("--profile", action="store_true", help="profile the kernel side of each first render instead")
+    parser.add_argument("--modes", nargs="+", choices=["cold", "preheated"], default=["cold", "preheated"],
+                        help="what to measure (default both)")
+    parser.add_argument("--note", default="", help="a line added under the table (e.g. how the run was split)")
     parser.add_argument("--json", type=Path, help="write the raw results here as they come (JSON)")
     parser.add_argument("--from-json", type=Path, help="report (and publish) results written by --json; no measuring")
     args = add_publish_flag(parser).parse_args()
@@ -362,8 +375,9 @@ def main() -> None:
         empty = {"cold": [], "preheated": [], "updates": [], "errors": ["not measured in this run"]}
         results = {a.notebook: saved.get(a.notebook, empty) for a in apps}
     else:
-        results = measure(apps, data, args.runs, args.changes, args.timeout, checkpoint=args.json)
-    markdown = report(apps, results, data_label, args.runs, args.changes)
+        results = measure(apps, data, args.runs, args.changes, args.timeout, checkpoint=args.json,
+                          modes=tuple(args.modes))
+    markdown = report(apps, results, data_label, args.runs, args.changes, args.note)
     print(markdown)
     if not args.no_publish and len(apps) == len(APPS):
         print(f"\nwritten to {publish('app_latency', markdown)}")
