@@ -101,31 +101,42 @@ def kernels_started(runtime: Path) -> list[str]:
     return list(dict.fromkeys(_KERNEL_STARTED.findall((runtime / "voila.log").read_text())))
 
 
-def kernels_busy(base: str, runtime: Path) -> int:
-    """How many of the kernels Voila started (read from ``voila.log``) are still running code."""
-    busy = 0
+def kernel_states(base: str, runtime: Path) -> dict[str, str]:
+    """``kernel id -> execution state`` of the kernels Voila started that still run (ids from ``voila.log``)."""
+    states = {}
     for kernel_id in kernels_started(runtime):
         try:
             with urllib.request.urlopen(f"{base}/api/kernels/{kernel_id}", timeout=5) as response:
-                state = json.load(response).get("execution_state")
+                states[kernel_id] = json.load(response).get("execution_state")
         except OSError:  # shut down (404) or not reachable
             continue
-        busy += state not in ("idle", "dead")
-    return busy
+    return states
 
 
-def wait_until_idle(base: str, runtime: Path, *, min_kernels: int = 0, quiet_s: float = 3.0,
+def wait_until_idle(base: str, runtime: Path, *, min_kernels: int = 0, quiet_s: float = 3.0, settle_s: float = 30.0,
                     timeout_s: float = 900.0) -> float:
-    """Wait until Voila has started ``min_kernels`` kernels and all have been idle for ``quiet_s``.
+    """Wait until Voila has started ``min_kernels`` kernels and all have run their notebook.
 
-    With preheated kernels this is a warm pool: every pooled kernel has run its notebook.
+    A kernel has run its notebook once it was seen busy and is idle again, or has stayed idle
+    for ``settle_s`` (a preheated kernel may sit idle a moment between its start and its first
+    cell); all of them idle for ``quiet_s``. With preheated kernels this is a warm pool.
     Returns the seconds waited; raises ``TimeoutError`` after ``timeout_s``.
     """
     started = time.monotonic()
+    seen_busy: set[str] = set()
+    first_seen: dict[str, float] = {}
     quiet_since = None
     while True:
         now = time.monotonic()
-        if len(kernels_started(runtime)) < min_kernels or kernels_busy(base, runtime):
+        states = kernel_states(base, runtime)
+        for kernel_id, state in states.items():
+            first_seen.setdefault(kernel_id, now)
+            if state not in ("idle", "dead"):
+                seen_busy.add(kernel_id)
+        done = (len(kernels_started(runtime)) >= min_kernels
+                and all(state in ("idle", "dead") and (k in seen_busy or now - first_seen[k] >= settle_s)
+                        for k, state in states.items()))
+        if not done:
             quiet_since = None
         elif quiet_since is None:
             quiet_since = now

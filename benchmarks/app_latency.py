@@ -28,7 +28,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -276,12 +278,22 @@ def report(apps: tuple[AppCase, ...], results: dict, data_label: str, runs: int,
         if not r["cold"] or not r["preheated"]:
             rows.append([app.title, "; ".join(r["errors"])[:200] or "not measured", "", "", "", "", "", "", ""])
             continue
-        cold, hot = statistics.median(r["cold"]), statistics.median(r["preheated"])
+        # a visit that timed out counts as longer than its timeout (it is in the median, as "> N s")
+        timed_out = {mode: [float(m) for e in r["errors"] if e.startswith(f"{mode}:")
+                            for m in re.findall(r"within (\d+) s", e)] for mode in ("cold", "preheated")}
+        cold = statistics.median(r["cold"] + [math.inf] * len(timed_out["cold"]))
+        hot = statistics.median(r["preheated"] + [math.inf] * len(timed_out["preheated"]))
 
-        def fewer(samples):  # a median of fewer visits than asked says so
-            return "" if len(samples) == runs else f" (of {len(samples)})"
+        def shown(value, mode):
+            if math.isinf(value):
+                return f"> {min(timed_out[mode]):.0f} s"
+            visits = len(r[mode]) + len(timed_out[mode])
+            return f"{value:.1f} s" + ("" if visits == runs else f" (of {visits})")
 
-        row = [app.title, f"{cold:.1f} s{fewer(r['cold'])}", f"{hot:.1f} s{fewer(r['preheated'])}", f"{cold / hot:.1f}×",
+        ratio = "–" if math.isinf(cold) or math.isinf(hot) else f"{cold / hot:.1f}×"
+        if math.isinf(cold) and not math.isinf(hot):
+            ratio = f"> {min(timed_out['cold']) / hot:.0f}×"
+        row = [app.title, shown(cold, "cold"), shown(hot, "preheated"), ratio,
                f"{_met(cold <= FIRST_RENDER_GOAL_S)} / {_met(hot <= PREHEATED_GOAL_S)}"]
         if r["updates"]:
             p50, p95 = np.percentile(r["updates"], 50), np.percentile(r["updates"], 95)
