@@ -275,23 +275,25 @@ def report(apps: tuple[AppCase, ...], results: dict, data_label: str, runs: int,
     rows = []
     for app in apps:
         r = results[app.notebook]
-        if not r["cold"] or not r["preheated"]:
-            rows.append([app.title, "; ".join(r["errors"])[:200] or "not measured", "", "", "", "", "", "", ""])
+        if not r["cold"] and not r["preheated"] and not r["errors"]:
+            rows.append([app.title, "not measured", "", "", "", "", "", "", ""])
             continue
         # a visit that timed out counts as longer than its timeout (it is in the median, as "> N s")
         timed_out = {mode: [float(m) for e in r["errors"] if e.startswith(f"{mode}:")
                             for m in re.findall(r"within (\d+) s", e)] for mode in ("cold", "preheated")}
-        cold = statistics.median(r["cold"] + [math.inf] * len(timed_out["cold"]))
-        hot = statistics.median(r["preheated"] + [math.inf] * len(timed_out["preheated"]))
+        cold = statistics.median(r["cold"] + [math.inf] * len(timed_out["cold"]) or [math.nan])
+        hot = statistics.median(r["preheated"] + [math.inf] * len(timed_out["preheated"]) or [math.nan])
 
         def shown(value, mode):
+            if math.isnan(value):
+                return "not measured"
             if math.isinf(value):
                 return f"> {min(timed_out[mode]):.0f} s"
             visits = len(r[mode]) + len(timed_out[mode])
             return f"{value:.1f} s" + ("" if visits == runs else f" (of {visits})")
 
-        ratio = "–" if math.isinf(cold) or math.isinf(hot) else f"{cold / hot:.1f}×"
-        if math.isinf(cold) and not math.isinf(hot):
+        ratio = "–" if not (math.isfinite(cold) and math.isfinite(hot)) else f"{cold / hot:.1f}×"
+        if math.isinf(cold) and math.isfinite(hot):
             ratio = f"> {min(timed_out['cold']) / hot:.0f}×"
         row = [app.title, shown(cold, "cold"), shown(hot, "preheated"), ratio,
                f"{_met(cold <= FIRST_RENDER_GOAL_S)} / {_met(hot <= PREHEATED_GOAL_S)}"]
