@@ -7,6 +7,15 @@ BIN    := $(VENV)/bin
 PORT   ?= 8866
 LAB_PORT ?= 8888
 SAMPLE := sample_data/reps.csv
+# `make run` keeps POOL_SIZE kernels per app started, each with the app already run on the data
+# (Voila's preheated kernels), so an app opens in seconds; each holds the data in memory.
+# POOL_SIZE=0 starts a kernel when a page opens instead. docs/apps.md explains the trade-off.
+POOL_SIZE ?= 1
+# More Voila options for `make run`, e.g. VOILA_ARGS=--Voila.token=SECRET (docs/deploy.md).
+VOILA_ARGS ?=
+# The workbench's Voila template (the app index, no CDN requests) and configuration.
+VOILA_ENV := JUPYTER_PATH=$(CURDIR)/share/jupyter$(if $(JUPYTER_PATH),:$(JUPYTER_PATH)) \
+	JUPYTER_CONFIG_PATH=$(CURDIR)/etc/jupyter$(if $(JUPYTER_CONFIG_PATH),:$(JUPYTER_CONFIG_PATH))
 # Jupyter refuses to run as root (containers, CI) unless told it may.
 AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
@@ -32,7 +41,8 @@ $(SAMPLE): | $(VENV)/.installed
 sample: $(SAMPLE)
 
 run: venv sample
-	$(BIN)/python -m voila apps/ --no-browser --port=$(PORT) --Voila.ip=127.0.0.1
+	$(VOILA_ENV) $(BIN)/python -m voila apps/ --no-browser --port=$(PORT) --Voila.ip=127.0.0.1 \
+		--preheat_kernel=$(if $(filter 0,$(POOL_SIZE)),False,True) --pool_size=$(POOL_SIZE) $(VOILA_ARGS)
 
 lab: venv sample
 	@echo "JupyterLab on notebooks/: open the http://127.0.0.1:$(LAB_PORT)/lab?token=... address it prints below (Ctrl-C stops it)"
@@ -45,7 +55,7 @@ test: venv
 	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist worksteal
 
 bench: venv
-	for b in benchmarks/*_bench.py benchmarks/pipeline_backtest.py; do $(BIN)/python $$b || exit 1; done
+	for b in benchmarks/*_bench.py benchmarks/pipeline_backtest.py benchmarks/app_latency.py; do $(BIN)/python $$b || exit 1; done
 
 strip-notebooks: venv
 	$(BIN)/python -m nbconvert --clear-output --inplace notebooks/*.ipynb apps/*.ipynb

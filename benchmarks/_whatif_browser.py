@@ -15,23 +15,14 @@ figures.
 
 from __future__ import annotations
 
-import os
-import shutil
-import signal
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import numpy as np
+from _voila import CHROMIUM_ARGS, ROOT, chromium, serve, stop
 
-ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
 CONSTRUCTOR = "TargetsWhatIf(data)"
 
 # In the page: watch for the fan chart's paths to differ from ``old`` after the next key press;
@@ -55,43 +46,6 @@ _WATCH = """old => {
 }"""
 _PATHS = ("() => [...document.querySelectorAll('.vega-embed svg.marks path')]"
           ".map(p => p.getAttribute('d')).join('|')")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _chromium() -> str:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    raise RuntimeError("Chromium is not installed (apt-get install chromium); the browser benchmark needs it.")
-
-
-def _serve(apps: Path, runtime: Path, env: dict) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
-    full_env = {**os.environ, "JUPYTER_DATA_DIR": str(runtime / "data"),
-                "JUPYTER_RUNTIME_DIR": str(runtime / "runtime"), **env}
-    with open(runtime / "voila.log", "w") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "voila", str(apps), "--no-browser", f"--port={port}",
-                                 "--Voila.ip=127.0.0.1", f"--Voila.connection_dir_root={runtime}"],
-                                env=full_env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/voila/static/voila.js", timeout=2) as response:
-                if response.status == 200:
-                    return proc, base
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            os.killpg(proc.pid, signal.SIGKILL)
-            raise RuntimeError(f"Voila did not start: {(runtime / 'voila.log').read_text()[-2000:]}")
-        time.sleep(0.3)
 
 
 def _app_folder(folder: Path, shock_sd: float) -> Path:
@@ -146,10 +100,10 @@ def slider_latency(n_changes: int = 20, *, data=None, shock_sd: float = 0.3, lev
         apps = _app_folder(tmp, shock_sd)
         runtime = tmp / "voila"
         runtime.mkdir()
-        proc, base = _serve(apps, runtime, {"WORKBENCH_DATA": str(data), "WORKBENCH_PLANS": str(ROOT / "docs")})
+        proc, base = serve(apps, runtime, {"WORKBENCH_DATA": str(data), "WORKBENCH_PLANS": str(ROOT / "docs")})
         try:
             with sync_playwright() as pw:
-                browser = pw.chromium.launch(executable_path=_chromium(), args=CHROMIUM_ARGS)
+                browser = pw.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
                 page = browser.new_page()
                 started = time.perf_counter()
                 page.goto(f"{base}/voila/render/targets_whatif.ipynb", timeout=timeout_s * 1000)
@@ -173,11 +127,7 @@ def slider_latency(n_changes: int = 20, *, data=None, shock_sd: float = 0.3, lev
                     page.wait_for_timeout(100)
                 browser.close()
         finally:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
+            stop(proc)
     return {"p50_ms": float(np.percentile(samples, 50)), "p90_ms": float(np.percentile(samples, 90)),
             "mean_ms": statistics.fmean(samples), "min_ms": min(samples), "max_ms": max(samples),
             "samples_ms": samples, "n_changes": n_changes, "page_ready_s": ready, "lever": lever, "data": str(data)}

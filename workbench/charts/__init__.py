@@ -2,27 +2,43 @@
 
 Builders never display a chart and never recompute business numbers; they draw what
 the computing modules returned. Tests check ``chart.to_dict()``, not pixels.
+
+In a notebook, ``workbench.charts.offline()`` (first cell) makes every chart draw with no
+network, also in an HTML export (:mod:`workbench.charts.renderer`).
+
+Each builder's module is imported on first use (``from workbench.charts import kpi_trend_chart``
+loads only ``workbench.charts.kpi``), so an app does not pay for the libraries behind another
+capability's charts (the diagnosis charts pull in the statistics stack).
 """
 
-from workbench.charts.coaching import effectiveness_chart, plan_chart, skill_heatmap_chart
-from workbench.charts.diagnose import driver_waterfall, follow_up_curve, funnel_vs_peers
-from workbench.charts.forecast import backtest_accuracy_chart, calibration_chart, forecast_fan_chart
-from workbench.charts.kpi import kpi_bar_chart, kpi_trend_chart
-from workbench.charts.review import review_trend_chart
-from workbench.charts.targets import whatif_fan
+import importlib
 
-__all__ = [
-    "kpi_bar_chart",
-    "kpi_trend_chart",
-    "forecast_fan_chart",
-    "backtest_accuracy_chart",
-    "calibration_chart",
-    "driver_waterfall",
-    "follow_up_curve",
-    "funnel_vs_peers",
-    "skill_heatmap_chart",
-    "plan_chart",
-    "effectiveness_chart",
-    "review_trend_chart",
-    "whatif_fan",
-]
+#: Public name -> the module that defines it.
+_BUILDERS = {
+    "kpi_bar_chart": "kpi",
+    "kpi_trend_chart": "kpi",
+    "forecast_fan_chart": "forecast",
+    "backtest_accuracy_chart": "forecast",
+    "calibration_chart": "forecast",
+    "driver_waterfall": "diagnose",
+    "follow_up_curve": "diagnose",
+    "funnel_vs_peers": "diagnose",
+    "skill_heatmap_chart": "coaching",
+    "plan_chart": "coaching",
+    "effectiveness_chart": "coaching",
+    "review_trend_chart": "review",
+    "whatif_fan": "targets",
+    "offline": "renderer",
+}
+
+__all__ = list(_BUILDERS)
+
+
+def __getattr__(name):
+    if name in _BUILDERS:
+        return getattr(importlib.import_module(f"workbench.charts.{_BUILDERS[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted([*globals(), *_BUILDERS])

@@ -1,0 +1,147 @@
+"""Altair charts that draw with no network: in JupyterLab and in a notebook exported to HTML.
+
+Altair's default renderer loads Vega from a CDN, so an analyst offline (or anyone opening an
+exported ``.html`` file offline) sees "Error loading script" instead of a chart. One call in a
+notebook's first cell switches to a renderer that embeds the Vega / Vega-Lite / vega-embed
+JavaScript shipped inside ``vl-convert-python`` (no download, ever):
+
+>>> import workbench.charts
+>>> workbench.charts.offline()  # doctest: +SKIP
+
+The JavaScript (about 0.9 MB) goes into the output of the first chart a kernel draws after
+:func:`offline`, once; every later chart is a few hundred bytes plus its data and draws with
+the JavaScript already on the page. ``jupyter nbconvert --to html`` keeps the outputs in order,
+so the exported page carries the library once and draws every chart offline. Calling
+:func:`offline` again (e.g. after clearing that first output) sends the library again with the
+next chart. The Voila apps do not use this: their charts are ``JupyterChart`` widgets
+(:func:`workbench.apps.chart_widget`).
+
+A chart whose script runs on a page without the library (its first chart's output was
+cleared, or the page was reloaded without re-running it) says so in place of the chart,
+with the fix, instead of staying blank.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import json
+import uuid
+
+import altair as alt
+
+__all__ = ["RENDERER_NAME", "offline", "OfflineRenderer"]
+
+#: Name of the renderer in ``alt.renderers`` that :func:`offline` enables.
+RENDERER_NAME = "workbench_offline"
+
+#: vega-embed options: the export menu (PNG / SVG) works offline; the links to the online
+#: Vega editor and the source views are left out.
+EMBED_OPTIONS = {"actions": {"export": True, "source": False, "compiled": False, "editor": False}}
+
+#: How long a chart waits for the library before saying it is missing (milliseconds).
+WAIT_MS = 15000
+
+_MISSING = ("This chart needs the chart library that the first chart of the notebook carries. "
+            "Run workbench.charts.offline() and this cell again.")
+
+_DRAW = """<script type="text/javascript">
+(function (spec, embedOptions) {{
+  var el = document.getElementById("{div_id}");
+  var started = Date.now();
+  (function draw() {{
+    if (window.vegaEmbed) {{
+      window.vegaEmbed(el, spec, embedOptions).catch(function (err) {{ el.textContent = String(err); }});
+    }} else if (Date.now() - started > {wait_ms}) {{
+      el.textContent = {missing};
+    }} else {{
+      setTimeout(draw, 50);
+    }}
+  }})();
+}})({spec}, {options});
+</script>"""
+
+
+def _script_json(value) -> str:
+    """``value`` as JSON safe inside an HTML ``<script>`` (no ``</script>`` or ``<!--`` can end it)."""
+    return json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+@functools.lru_cache(maxsize=4)
+def vega_bundle(vl_version: str | None = None) -> str:
+    """The vega-embed JavaScript bundle (Vega, Vega-Lite, vega-embed) shipped by vl-convert.
+
+    Built once per process (a few seconds the first time), then reused. It defines
+    ``window.vegaEmbed``.
+    """
+    import vl_convert
+    from altair.utils._importers import vl_version_for_vl_convert
+
+    bundle = vl_convert.javascript_bundle(vl_version=vl_version or vl_version_for_vl_convert())
+    # Inline in a <script>: make sure nothing in it can close the element early.
+    return bundle.replace("</script", "<\\/script").replace("<!--", "<\\!--")
+
+
+class OfflineRenderer:
+    """An Altair renderer: ``spec -> {"text/html": ..., "text/plain": ...}`` that draws offline.
+
+    The first chart it renders carries :func:`vega_bundle`; the others only their spec. A new
+    instance (what :func:`offline` registers) starts again with the library.
+
+    Parameters
+    ----------
+    embed_options : dict, optional
+        vega-embed options; default :data:`EMBED_OPTIONS`.
+
+    Examples
+    --------
+    >>> render = OfflineRenderer()
+    >>> render.library_sent
+    False
+    >>> spec = {"mark": "point", "data": {"values": [{"a": 1}]}, "encoding": {"x": {"field": "a"}}}
+    >>> first, second = render(spec)["text/html"], render(spec)["text/html"]  # doctest: +SKIP
+    >>> len(first) > 500_000 > len(second)  # doctest: +SKIP
+    True
+    """
+
+    def __init__(self, embed_options: dict | None = None):
+        self.embed_options = dict(EMBED_OPTIONS if embed_options is None else embed_options)
+        self.library_sent = False
+
+    def __call__(self, spec: dict, **metadata) -> dict:
+        div_id = f"wb-chart-{uuid.uuid4().hex}"
+        parts = [f'<div id="{div_id}" class="wb-offline-chart"></div>']
+        if not self.library_sent:
+            parts.append(f'<script type="text/javascript">\n{vega_bundle()}\n</script>')
+            self.library_sent = True
+        parts.append(_DRAW.format(div_id=div_id, wait_ms=WAIT_MS, missing=_script_json(_MISSING),
+                                  spec=_script_json(spec), options=_script_json(self.embed_options)))
+        title = spec.get("title") if isinstance(spec, dict) else None
+        if isinstance(title, dict):
+            title = title.get("text")
+        plain = f"<Altair chart{': ' + html.escape(str(title)) if title else ''}>"
+        return {"text/html": "\n".join(parts), "text/plain": plain}
+
+
+def offline(embed_options: dict | None = None) -> None:
+    """Draw every Altair chart of this kernel offline, also in ``nbconvert --to html`` exports.
+
+    Put it in a notebook's first cell. It registers and enables :class:`OfflineRenderer`
+    under :data:`RENDERER_NAME`; the next chart carries the chart library, later ones reuse it.
+
+    Parameters
+    ----------
+    embed_options : dict, optional
+        vega-embed options; default :data:`EMBED_OPTIONS` (export menu only).
+
+    Examples
+    --------
+    >>> import altair as alt
+    >>> previous = alt.renderers.active
+    >>> offline()
+    >>> alt.renderers.active
+    'workbench_offline'
+    >>> _ = alt.renderers.enable(previous)
+    """
+    alt.renderers.register(RENDERER_NAME, OfflineRenderer(embed_options))
+    alt.renderers.enable(RENDERER_NAME)
