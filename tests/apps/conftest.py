@@ -52,6 +52,9 @@ def _start_voila(apps: Path, runtime: Path, env: dict) -> tuple[subprocess.Popen
         **os.environ,
         "JUPYTER_DATA_DIR": str(runtime / "data"),
         "JUPYTER_RUNTIME_DIR": str(runtime / "runtime"),
+        # the workbench's Voila template and configuration, as `make run` serves them
+        "JUPYTER_PATH": str(ROOT / "share" / "jupyter"),
+        "JUPYTER_CONFIG_PATH": str(ROOT / "etc" / "jupyter"),
         **env,
     }
     log = open(runtime / "voila.log", "w")

@@ -3,7 +3,7 @@
 Two browser contexts are two sessions: each page runs its own kernel, and an upload in
 one never shows in the other. The uploaded zip carries a stored (incompressible) member
 bigger than tornado's default websocket message limit (10 MiB), so the test also proves
-that ``voila.json`` lets an upload within the documented limit through.
+that ``etc/jupyter/voila.json`` lets an upload within the documented limit through.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ _ROWS = "table.wb-scorecard tbody tr th"
 
 @pytest.fixture(scope="module")
 def scorecard_app(serve_voila, tmp_path_factory) -> str:
-    assert (Path.cwd() / "voila.json").exists(), "run the tests from the repository folder (Voila reads voila.json there)"
+    assert (ROOT / "etc" / "jupyter" / "voila.json").exists(), "the served configuration raises the message limit"
     folder = tmp_path_factory.mktemp("picker_app")
     write_sample(folder / "data", n_reps=6, months=8, seed=3)
     base = serve_voila(ROOT / "apps", {"WORKBENCH_DATA": str(folder / "data")})
