@@ -9,9 +9,13 @@ import altair as alt
 import ipywidgets as widgets
 import pandas as pd
 
+from workbench.charts.renderer import enable_offline_widgets
 from workbench.markup import escape_html
 
-__all__ = ["ErrorBox", "chart_widget", "default_data_source", "html_table", "DATA_ENV_VAR"]
+__all__ = ["LANGS", "ErrorBox", "chart_widget", "default_data_source", "html_table", "DATA_ENV_VAR"]
+
+#: The language picker's choices, in every app.
+LANGS = [("English", "en"), ("中文", "zh")]
 
 #: Environment variable naming the data source apps load (a folder, DuckDB file, ...).
 DATA_ENV_VAR = "WORKBENCH_DATA"
@@ -26,7 +30,7 @@ def chart_widget(chart: alt.TopLevelMixin) -> alt.JupyterChart:
     bundles it. Update the returned widget with ``widget.chart = new_chart``.
     """
     if not _offline_enabled["done"]:
-        alt.JupyterChart.enable_offline()
+        enable_offline_widgets()
         _offline_enabled["done"] = True
     return alt.JupyterChart(chart)
 

@@ -20,8 +20,7 @@ import ipywidgets as widgets
 import pandas as pd
 import traitlets
 
-from workbench.apps.common import ErrorBox, chart_widget, html_table
-from workbench.apps.selection import LANGS
+from workbench.apps.common import LANGS, ErrorBox, chart_widget, html_table
 from workbench.charts.forecast import forecast_fan_chart
 from workbench.errors import DataError
 from workbench.forecast import WinModel, forecast_entities

@@ -6,8 +6,7 @@ import ipywidgets as widgets
 import pandas as pd
 import traitlets
 
-from workbench.apps.common import ErrorBox, chart_widget, html_table
-from workbench.apps.selection import LANGS
+from workbench.apps.common import LANGS, ErrorBox, chart_widget, html_table
 from workbench.charts.kpi import kpi_bar_chart, kpi_trend_chart
 from workbench.formatting import count_label
 from workbench.kpi import compute_kpis

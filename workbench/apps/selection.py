@@ -17,7 +17,7 @@ import ipywidgets as widgets
 import pandas as pd
 import traitlets
 
-from workbench.apps.common import ErrorBox
+from workbench.apps.common import LANGS, ErrorBox
 from workbench.diagnose import diagnosis_periods
 from workbench.formatting import natural_key
 from workbench.markup import escape_html
@@ -25,8 +25,6 @@ from workbench.messages import MESSAGES, message
 
 __all__ = ["SelectionPanel", "LANGS"]
 
-#: The language picker's choices.
-LANGS = [("English", "en"), ("中文", "zh")]
 
 
 class SelectionPanel(widgets.VBox):

@@ -26,8 +26,7 @@ import numpy as np
 import pandas as pd
 import traitlets
 
-from workbench.apps.common import ErrorBox, chart_widget, html_table
-from workbench.apps.selection import LANGS
+from workbench.apps.common import LANGS, ErrorBox, chart_widget, html_table
 from workbench.charts.targets import whatif_fan, whatif_fan_frames
 from workbench.formatting import natural_key
 from workbench.incentives import PAYOUT_FIGURES, compare_simulations, load_plan, payout_label, simulate_payouts

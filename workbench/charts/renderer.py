@@ -26,6 +26,7 @@ from __future__ import annotations
 import functools
 import html
 import json
+import os
 import uuid
 
 import altair as alt
@@ -67,6 +68,50 @@ def _script_json(value) -> str:
     return json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+def _kept_text(name: str, build) -> str:
+    """``build()``'s text, kept as ``vega/<name>`` in the cache folder (:func:`workbench.memo.cache_root`).
+
+    Bundling Vega takes seconds in every new kernel; the bundle only changes with the library
+    versions, which ``name`` carries. A cache that cannot be read or written is not an error.
+    """
+    from workbench.memo import cache_root, caching_enabled
+
+    path = cache_root() / "vega" / name
+    if caching_enabled():
+        try:
+            return path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            pass
+    text = build()
+    if caching_enabled():
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            temporary.write_text(text, encoding="utf-8")
+            os.replace(temporary, path)  # whole or not at all
+        except OSError:
+            pass
+    return text
+
+
+def enable_offline_widgets() -> None:
+    """``alt.JupyterChart.enable_offline()`` (the apps' chart widgets draw with no network), with its
+    JavaScript bundle kept in the cache folder, so a new kernel does not bundle Vega again."""
+    import vl_convert
+
+    widget = alt.JupyterChart
+    if getattr(widget, "_is_offline", False):
+        return
+
+    def build() -> str:
+        widget.enable_offline()
+        return widget._esm
+
+    esm = _kept_text(f"jupyterchart-altair{alt.__version__}-vl-convert{vl_convert.__version__}.js", build)
+    if not widget._is_offline:
+        widget._esm, widget._is_offline = esm, True  # what enable_offline() sets, read back from the cache
+
+
 @functools.lru_cache(maxsize=4)
 def vega_bundle(vl_version: str | None = None) -> str:
     """The vega-embed JavaScript bundle (Vega, Vega-Lite, vega-embed) shipped by vl-convert.
@@ -77,7 +122,9 @@ def vega_bundle(vl_version: str | None = None) -> str:
     import vl_convert
     from altair.utils._importers import vl_version_for_vl_convert
 
-    bundle = vl_convert.javascript_bundle(vl_version=vl_version or vl_version_for_vl_convert())
+    version = vl_version or vl_version_for_vl_convert()
+    bundle = _kept_text(f"vega-embed-vl{version}-vl-convert{vl_convert.__version__}.js",
+                        lambda: vl_convert.javascript_bundle(vl_version=version))
     # Inline in a <script>: make sure nothing in it can close the element early.
     return bundle.replace("</script", "<\\/script").replace("<!--", "<\\!--")
 

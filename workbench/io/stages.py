@@ -38,12 +38,15 @@ import tomllib
 import unicodedata
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import ibis
 import pandas as pd
 import pyarrow as pa
 
 from workbench.errors import DataError
+
+if TYPE_CHECKING:  # ibis is imported where a stage order is inferred: a cached load never pays for it
+    import ibis
 
 __all__ = [
     "WON_STEP",
@@ -158,6 +161,8 @@ def stage_statistics(history: ibis.Table, opportunities: ibis.Table | None = Non
         entry into the stage is the last entry of a closed deal). Pass the executed
         result to :func:`open_stages`.
     """
+    import ibis
+
     h = history.select("opportunity_id", "stage", "entered_at")
     h = h.filter(h.stage.notnull() & h.opportunity_id.notnull())
     by_deal = ibis.window(group_by=h.opportunity_id, order_by=[h.entered_at, h.stage])
@@ -193,6 +198,8 @@ def open_stages(statistics: pd.DataFrame) -> tuple[str, ...]:
 
 
 def _memtable(frame: pd.DataFrame, columns) -> ibis.Table:
+    import ibis
+
     part = frame[list(columns)]
     return ibis.memtable(pa.Table.from_pandas(part, preserve_index=False))
 
