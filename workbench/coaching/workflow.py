@@ -31,6 +31,7 @@ from workbench.coaching.recognition import RECOGNITION_COLUMNS, recognition
 from workbench.coaching.sessions import group_sessions, market_sessions
 from workbench.coaching.skills import SkillMap, load_skill_map
 from workbench.io.load import as_sales_data
+from workbench.memo import remember
 from workbench.periods import parse_period
 
 __all__ = ["Coaching", "coach", "mentor_needs"]
@@ -103,9 +104,23 @@ def coach(data, period=None, *, diagnosis=None, effectiveness=None, skill_map=No
     -------
     Coaching
     """
-    stage = stage or (lambda name: contextlib.nullcontext())
+    stage = stage or _no_stage
     data = as_sales_data(data, caller="coach")
     skill_map = skill_map if isinstance(skill_map, SkillMap) else load_skill_map(skill_map)
+    settings = dict(period=period, effectiveness=effectiveness, skill_map=skill_map,
+                    assumed_effectiveness=assumed_effectiveness, hours_per_period=hours_per_period,
+                    capacity=capacity, lang=lang)
+    if diagnosis is None:  # made from the data alone: kept between sessions (workbench.memo)
+        return remember(_coach, data, diagnosis=None, **settings, unkeyed={"stage": stage})
+    return _coach(data, diagnosis=diagnosis, **settings, stage=stage)
+
+
+def _no_stage(name: str):
+    return contextlib.nullcontext()
+
+
+def _coach(data, *, period, diagnosis, effectiveness, skill_map, assumed_effectiveness, hours_per_period, capacity,
+           lang, stage) -> Coaching:
     if diagnosis is None:
         with stage("diagnosing"):
             from workbench.diagnose import diagnose

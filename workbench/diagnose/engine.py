@@ -26,6 +26,7 @@ from workbench.diagnose.window import Window
 from workbench.errors import KPIUnavailableWarning
 from workbench.io.load import as_sales_data
 from workbench.kpi import compute_kpis, kpi_tables
+from workbench.memo import remember
 from workbench.params import check_lang
 from workbench.periods import parse_period
 
@@ -344,9 +345,14 @@ def diagnose(
     """
     config = config or DiagnosisConfig()
     check_lang("diagnose", lang)
+    data = as_sales_data(data, caller="diagnose")
+    # the same data and settings give the same diagnosis: kept between sessions (workbench.memo)
+    return remember(_diagnose, data, period=period, window=window, rep=rep, team=team, config=config, lang=lang)
+
+
+def _diagnose(data, *, period, window, rep, team, config, lang) -> Diagnosis:
     timings = {}
     t0 = time.perf_counter()
-    data = as_sales_data(data, caller="diagnose")
     tables = kpi_tables(data)
     prep = prepare(data, period, window, ramp_months=config.ramp_months, tables=tables)
     figures = period_figures(tables, prep.window.period)
