@@ -82,6 +82,10 @@ def step_position(detail: str, stages) -> str:
     return "early" if i < len(steps) / 2 else "late"
 
 
+def _rebuild_skill_map(skills: dict, rules: tuple, opportunities: dict, source: str) -> "SkillMap":
+    return SkillMap(MappingProxyType(skills), rules, MappingProxyType(opportunities), source)
+
+
 @dataclass(frozen=True)
 class SkillMap:
     """Skills, the rules from diagnosis drivers to skills and from opportunities to skills.
@@ -93,6 +97,10 @@ class SkillMap:
     rules: tuple
     opportunities: MappingProxyType
     source: str = ""
+
+    def __reduce__(self):
+        # read-only mappings do not pickle; results holding a map are kept on disk (workbench.memo)
+        return _rebuild_skill_map, (dict(self.skills), self.rules, dict(self.opportunities), self.source)
 
     def skill_for(self, driver: str, detail: str = "", stages=()) -> str | None:
         """The skill behind a finding of ``driver`` (with its ``detail``); None when no rule fits."""
