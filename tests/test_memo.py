@@ -102,3 +102,19 @@ def test_data_marked_keep_nothing_is_computed_every_time_and_never_stored(store)
     assert remember(bookings, data, scale=1.0) == remember(bookings, data, scale=1.0) == 5.0
     assert len(CALLS) == 2
     assert not store.exists()
+
+
+def _warning_total(data, *, column: str) -> float:
+    CALLS.append({"column": column})
+    import warnings
+
+    warnings.warn("left out: no csat table", UserWarning)
+    return float(data["deals"][column].sum())
+
+
+def test_what_a_kept_computation_warned_is_warned_again_when_it_is_read_back(store):
+    with pytest.warns(UserWarning, match="left out: no csat table"):
+        remember(_warning_total, _deals([1.0]), column="amount")
+    with pytest.warns(UserWarning, match="left out: no csat table"):
+        assert remember(_warning_total, _deals([1.0]), column="amount") == 1.0
+    assert len(CALLS) == 1

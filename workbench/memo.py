@@ -28,6 +28,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -156,19 +157,26 @@ def remember(compute, data, /, *, unkeyed: dict | None = None, **arguments):
         return compute(data, **arguments, **unkeyed)
     stored = _memory(str(root)).cache(_call, ignore=["compute", "data", "unkeyed"])
     key = (f"{compute.__module__}.{compute.__qualname__}", code_version(), data_fingerprint(data), arguments)
-    if stored.check_call_in_cache(*key, compute=compute, data=data, unkeyed=unkeyed):
-        return stored(*key, compute=compute, data=data, unkeyed=unkeyed)
-    result = stored(*key, compute=compute, data=data, unkeyed=unkeyed)
-    try:
-        prune()
-    except OSError:  # another process pruned the same entries first
-        pass
+    hit = stored.check_call_in_cache(*key, compute=compute, data=data, unkeyed=unkeyed)
+    result, caught = stored(*key, compute=compute, data=data, unkeyed=unkeyed)
+    for category, text in caught:  # what the computation warned (a KPI left out, ...) is said every time
+        warnings.warn(text, category, stacklevel=2)
+    if not hit:
+        try:
+            prune()
+        except OSError:  # another process pruned the same entries first
+            pass
     return result
 
 
 def _call(name: str, code: str, fingerprint: str, arguments: dict, *, compute, data, unkeyed):
-    """The stored function: its key is every argument but ``compute``, ``data`` and ``unkeyed``."""
-    return compute(data, **arguments, **unkeyed)
+    """The stored function: its key is every argument but ``compute``, ``data`` and ``unkeyed``.
+
+    Returns the result and the warnings the computation raised (category, text), once each."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = compute(data, **arguments, **unkeyed)
+    return result, list(dict.fromkeys((w.category, str(w.message)) for w in caught))
 
 
 def prune(bytes_limit: int = RESULTS_BYTES_LIMIT) -> None:

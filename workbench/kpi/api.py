@@ -22,6 +22,7 @@ from workbench.kpi import expressions as ex
 from workbench.kpi.engine import KPITables, fetch, kpi_tables, memtable
 from workbench.kpi.registry import KPIS, check_kpis, parse_wide_column, wide_column
 from workbench.kpi.targets import period_targets
+from workbench.memo import remember
 from workbench.params import check_by
 from workbench.periods import normalize_freq, pandas_freq, parse_period, period_start
 
@@ -113,7 +114,16 @@ def compute_kpis(
     [nan, 0.6666666666666666]
     """
     levels, freq, requested = check_arguments(by, freq, metrics)
-    tables = data if isinstance(data, KPITables) else kpi_tables(as_sales_data(data, caller="compute_kpis"))
+    if not isinstance(data, KPITables):
+        data = as_sales_data(data, caller="compute_kpis")
+        if data.fingerprint:  # loaded from files: the KPIs are kept per dataset between sessions (workbench.memo)
+            return remember(_kpis_of, data, levels=list(levels), freq=freq, requested=list(requested), start=start,
+                            end=end)
+    return _kpis_of(data, levels=levels, freq=freq, requested=requested, start=start, end=end)
+
+
+def _kpis_of(data, *, levels, freq, requested, start, end) -> pd.DataFrame:
+    tables = data if isinstance(data, KPITables) else kpi_tables(data)
     available = _available_metrics(tables, requested)
     stages = tuple(tables.stages) if "stage_conversion" in available else ()
     if "stage_conversion" in available and not stages:
