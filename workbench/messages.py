@@ -803,10 +803,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "pkg.forecast.note.zero": {"en": "all-zero history: forecast 0, upper bound from the chance of a first sale",
                                "zh": "历史全为零：预测为 0，上限按首次成交的可能性估计"},
     "pkg.forecast.sep": {"en": "; ", "zh": "；"},
+    "pkg.forecast.point": {"en": "point", "zh": "个数据点"},
+    "pkg.forecast.points": {"en": "points", "zh": "个数据点"},
     # forecast: why a backtest rests on fewer windows (timeseries.backtest_note)
     "pkg.forecast.backtest.too_short": {
-        "en": "{n_points} point{s}: too short for a {h}-period backtest window after the {min_history} needed to train",
-        "zh": "{n_points} 个数据点{s}：在训练所需的 {min_history} 个之后，不够一个 {h} 期的回测窗口"},
+        "en": "{n_points} {points}: too short for a {h}-period backtest window after the {min_history} needed to train",
+        "zh": "{n_points} {points}：在训练所需的 {min_history} 个之后，不够一个 {h} 期的回测窗口"},
     "pkg.forecast.backtest.fewer": {
         "en": "{windows} of {n_windows} backtest windows: {n_points} points, {min_history} needed to train",
         "zh": "{n_windows} 个回测窗口中只有 {windows} 个：共 {n_points} 个数据点，训练需要 {min_history} 个"},
@@ -814,8 +816,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "pkg.forecast.score.no_history": {"en": "no MASE: no history given for its scale",
                                       "zh": "无 MASE：没有提供计算其尺度的历史"},
     "pkg.forecast.score.few_points": {
-        "en": "no MASE: {points} point{s} of history before the first cutoff (2 needed for its scale)",
-        "zh": "无 MASE：第一个截止点之前只有 {points} 个历史数据点{s}（计算尺度需要 2 个）"},
+        "en": "no MASE: {n} {points} of history before the first cutoff (2 needed for its scale)",
+        "zh": "无 MASE：第一个截止点之前只有 {n} {points}历史（计算尺度需要 2 个）"},
     "pkg.forecast.score.zero_scale": {"en": "no MASE: the history before the first cutoff never changes (zero scale)",
                                       "zh": "无 MASE：第一个截止点之前的历史没有变化（尺度为零）"},
     "pkg.forecast.score.naive_scale": {

@@ -197,8 +197,8 @@ def _score_note(has_history: bool, points: int, scale: float, season_length: int
     if not has_history:
         notes.append(message("pkg.forecast.score.no_history", lang))
     elif points < 2:
-        notes.append(message("pkg.forecast.score.few_points", lang, points=points,
-                             s="s" if points != 1 and lang == "en" else ""))
+        notes.append(message("pkg.forecast.score.few_points", lang, n=points,
+                             points=message("pkg.forecast.point" if points == 1 else "pkg.forecast.points", lang)))
     elif not np.isfinite(scale) or scale == 0:
         notes.append(message("pkg.forecast.score.zero_scale", lang))
     elif season_length > 1 and points <= season_length:

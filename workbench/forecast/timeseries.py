@@ -54,7 +54,7 @@ def backtest_note(n_points: int, windows: int, h: int, n_windows: int, min_histo
         return ""
     if windows == 0:
         return message("pkg.forecast.backtest.too_short", lang, n_points=n_points, h=h, min_history=min_history,
-                       s="s" if n_points != 1 and lang == "en" else "")
+                       points=message("pkg.forecast.point" if n_points == 1 else "pkg.forecast.points", lang))
     return message("pkg.forecast.backtest.fewer", lang, windows=windows, n_windows=n_windows, n_points=n_points,
                    min_history=min_history)
 
