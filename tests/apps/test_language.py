@@ -65,6 +65,14 @@ def _sentences_switch(panel, data, *html_widgets, allowed=()) -> list[str]:
     return english_words_left(zh, en, data_words(data) | {w.lower() for w in allowed})
 
 
+def _segments(results: dict) -> set[str]:
+    """The words of the market segments the coaching sessions name (data: region × product)."""
+    opportunities = results["diagnosis"].opportunities if "diagnosis" in results else None
+    if opportunities is None or opportunities.empty:
+        return set()
+    return {w for t in opportunities["segment"].astype(str) for w in re.findall(r"[A-Za-z]+", t)}
+
+
 def _back_to_english(panel, en: dict) -> None:
     panel.lang_picker.value = "en"
     again = panel_labels(panel)
@@ -147,6 +155,9 @@ def test_coaching_in_chinese(selection_data):
     cached, effectiveness = dict(panel._cache), panel._effectiveness
     en, _ = _switch_and_compare(panel, selection_data)
     assert all(panel._cache[k] is v for k, v in cached.items()) and panel._effectiveness is effectiveness
+    panel.rep = ""  # the whole company: its sessions and their reasons, in Chinese too
+    assert _sentences_switch(panel, selection_data, panel.sessions_html, allowed=_segments(r)) == []
+    panel.rep = str(r["plans"].skills["rep_id"].iloc[0])
     _back_to_english(panel, en)
 
 
