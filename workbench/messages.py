@@ -825,6 +825,241 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cli.review.summary_file": {"en": "  team summary: {name}", "zh": "  团队汇总：{name}"},
     "cli.review.workbook_file": {"en": "  workbook:     {name}", "zh": "  工作簿：    {name}"},
     "cli.forecast.combined": {"en": "forecast", "zh": "组合预测"},
+    # --- package sentences ---
+    # the sentences the computing packages write (forecast, diagnose, coaching), produced in
+    # both languages at compute time (``note`` / ``note_zh``, ``why`` / ``why_zh`` …)
+    # forecast: fallbacks of the time-series forecaster (workbench.forecast.fallbacks)
+    "pkg.forecast.note.nonseasonal": {"en": "non-seasonal models: fewer than two seasons of history",
+                                      "zh": "非季节性模型：历史不足两个季节周期"},
+    "pkg.forecast.note.unvalidated": {"en": "equal-weight combination: too short for rolling-origin validation",
+                                      "zh": "等权组合：历史太短，无法做滚动起点验证"},
+    "pkg.forecast.note.naive": {"en": "naive with wide interval: only {n} point(s) of history",
+                                "zh": "朴素预测（宽区间）：历史仅 {n} 个数据点"},
+    "pkg.forecast.note.borrowed": {"en": "borrowed from group {group}: only {n} point(s) of history",
+                                   "zh": "借用所属组 {group} 的形态：历史仅 {n} 个数据点"},
+    "pkg.forecast.note.zero": {"en": "all-zero history: forecast 0, upper bound from the chance of a first sale",
+                               "zh": "历史全为零：预测为 0，上限按首次成交的可能性估计"},
+    "pkg.forecast.sep": {"en": "; ", "zh": "；"},
+    "pkg.forecast.point": {"en": "point", "zh": "个数据点"},
+    "pkg.forecast.points": {"en": "points", "zh": "个数据点"},
+    # forecast: why a backtest rests on fewer windows (timeseries.backtest_note)
+    "pkg.forecast.backtest.too_short": {
+        "en": "{n_points} {points}: too short for a {h}-period backtest window after the {min_history} needed to train",
+        "zh": "{n_points} {points}：在训练所需的 {min_history} 个之后，不够一个 {h} 期的回测窗口"},
+    "pkg.forecast.backtest.fewer": {
+        "en": "{windows} of {n_windows} backtest windows: {n_points} points, {min_history} needed to train",
+        "zh": "{n_windows} 个回测窗口中只有 {windows} 个：共 {n_points} 个数据点，训练需要 {min_history} 个"},
+    # forecast: why a score is missing (metrics.evaluate's note)
+    "pkg.forecast.score.no_history": {"en": "no MASE: no history given for its scale",
+                                      "zh": "无 MASE：没有提供计算其尺度的历史"},
+    "pkg.forecast.score.few_points": {
+        "en": "no MASE: {n} {points} of history before the first cutoff (2 needed for its scale)",
+        "zh": "无 MASE：第一个截止点之前只有 {n} {points}历史（计算尺度需要 2 个）"},
+    "pkg.forecast.score.zero_scale": {"en": "no MASE: the history before the first cutoff never changes (zero scale)",
+                                      "zh": "无 MASE：第一个截止点之前的历史没有变化（尺度为零）"},
+    "pkg.forecast.score.naive_scale": {
+        "en": "MASE scaled by the naive (last value) error: under one season of history before the first cutoff",
+        "zh": "MASE 以朴素预测（上一期值）的误差为尺度：第一个截止点之前的历史不足一个季节周期"},
+    "pkg.forecast.score.no_interval": {"en": "no coverage: the model gives no interval",
+                                       "zh": "无区间覆盖率：该模型不给出区间"},
+    "pkg.forecast.score.no_positive": {"en": "no accuracy: no positive actual",
+                                       "zh": "无准确率：没有为正的实际值"},
+    # forecast: the headline's basis (headline.HeadlineModel)
+    "pkg.forecast.position.month": {"en": "month {n} of the quarter", "zh": "季度内第 {n} 个月"},
+    "pkg.forecast.basis.none": {"en": "no forecast: neither view could be computed",
+                                "zh": "无预测：两种视角都无法计算"},
+    "pkg.forecast.basis.equal": {"en": "pipeline and run-rate views weighted equally (no backtest yet)",
+                                 "zh": "管道视角与趋势视角等权（尚无回测）"},
+    "pkg.forecast.basis.pipeline_only": {"en": "pipeline view only", "zh": "仅管道视角"},
+    "pkg.forecast.basis.run_rate_only": {"en": "run-rate view only", "zh": "仅趋势视角"},
+    "pkg.forecast.basis.learned": {"en": "learned on {n} past periods{where}", "zh": "基于过去 {n} 期{where}学得"},
+    "pkg.forecast.basis.where": {"en": " in {position}", "zh": "（{position}）"},
+    "pkg.forecast.basis.both": {"en": "pipeline x {w_pipeline} + run-rate x {w_run_rate}, {learned}",
+                                "zh": "管道 x {w_pipeline} + 趋势 x {w_run_rate}，{learned}"},
+    "pkg.forecast.basis.pipeline_weighted": {"en": "pipeline view only, x {w}, {learned}",
+                                             "zh": "仅管道视角，x {w}，{learned}"},
+    "pkg.forecast.basis.run_rate_weighted": {"en": "run-rate view only, x {w}, {learned}",
+                                             "zh": "仅趋势视角，x {w}，{learned}"},
+    # forecast: why the two views differ (headline.explain_views)
+    "pkg.forecast.why.no_pipeline": {"en": "Only the run-rate view is available (the pipeline could not be simulated).",
+                                     "zh": "只有趋势视角可用（管道无法模拟）。"},
+    "pkg.forecast.why.no_run_rate": {"en": "Only the pipeline view is available (no time-series forecast).",
+                                     "zh": "只有管道视角可用（没有时间序列预测）。"},
+    "pkg.forecast.why.agree": {"en": "The pipeline ({pipeline}) and run-rate ({run_rate}) views agree within {tolerance}.",
+                               "zh": "管道视角（{pipeline}）与趋势视角（{run_rate}）相差在 {tolerance} 以内。"},
+    "pkg.forecast.why.deals_one": {"en": "{n} open deal worth {worth}", "zh": "{n} 笔在途商机（共 {worth}）"},
+    "pkg.forecast.why.deals_many": {"en": "{n} open deals worth {worth}", "zh": "{n} 笔在途商机（共 {worth}）"},
+    "pkg.forecast.why.late": {"en": "{n} ({worth}) in {stage}", "zh": "{n} 笔（{worth}）处于 {stage} 阶段"},
+    "pkg.forecast.why.late_of_them": {"en": "{n} of them ({worth}) in {stage}",
+                                      "zh": "其中 {n} 笔（{worth}）处于 {stage} 阶段"},
+    "pkg.forecast.why.few_late": {"en": "few late-stage deals", "zh": "后期阶段的商机很少"},
+    "pkg.forecast.why.lower": {"en": " only: its {deals} include {late}", "zh": "：只有 {deals}，其中 {late}"},
+    "pkg.forecast.why.higher_one": {"en": " because {deals} is in play", "zh": "，因为有 {deals}在推进"},
+    "pkg.forecast.why.higher_many": {"en": " because {deals} are in play", "zh": "，因为有 {deals}在推进"},
+    "pkg.forecast.why.higher_late": {"en": ", {late}", "zh": "，{late}"},
+    "pkg.forecast.why.no_deals": {"en": " only: there are no open deals", "zh": "：没有在途商机"},
+    "pkg.forecast.why.run_rate_from": {"en": " from the last {k} {unit} (average {average} a {per})",
+                                       "zh": "（依据最近 {k} 个{unit}，平均每{per} {average}）"},
+    "pkg.forecast.why.unit.month": {"en": "month", "zh": "月"},
+    "pkg.forecast.why.unit.months": {"en": "months", "zh": "月"},
+    "pkg.forecast.why.unit.quarter": {"en": "quarter", "zh": "季度"},
+    "pkg.forecast.why.unit.quarters": {"en": "quarters", "zh": "季度"},
+    "pkg.forecast.why.sentence": {"en": "The pipeline expects {pipeline}{why}; the run-rate expects {run_rate}{rr}.",
+                                  "zh": "管道视角预计 {pipeline}{why}；趋势视角预计 {run_rate}{rr}。"},
+    # forecast: the headline's notes (outlook.forecast_headline, pipeline_backtest)
+    "pkg.forecast.notes.no_backtest": {"en": "No backtest of the pipeline: {reason}",
+                                       "zh": "管道预测没有回测：{reason}"},
+    "pkg.forecast.notes.independent": {
+        "en": "The pipeline's P10-P90 treats deals as independent (no backtest to calibrate the shared period "
+              "shock): it is too narrow.",
+        "zh": "管道的 P10-P90 把各笔商机视为相互独立（没有回测来校准同期的共同冲击）：区间偏窄。"},
+    "pkg.forecast.notes.no_pipeline": {"en": "No pipeline view: {reason}", "zh": "没有管道视角：{reason}"},
+    "pkg.forecast.notes.left_out": {"en": "left out by the caller (no win model).",
+                                    "zh": "调用方未计算（没有赢单模型）。"},
+    "pkg.forecast.notes.equal_weights": {
+        "en": "The headline weights the two views equally: no backtest to learn the weights from.",
+        "zh": "总体预测对两种视角等权：没有回测可以学习权重。"},
+    "pkg.forecast.notes.not_rerun": {
+        "en": "The pipeline forecast could not be re-run at {failed} of {snapshots} past periods ({where}); "
+              "the first reason: {reason}",
+        "zh": "过去 {snapshots} 期中有 {failed} 期（{where}）无法重跑管道预测；第一个原因：{reason}"},
+    "pkg.forecast.backtest.not_run": {"en": "pipeline not run at {snapshot}: {reason}",
+                                      "zh": "{snapshot} 未运行管道预测：{reason}"},
+    "pkg.forecast.notes.where_range": {"en": "{first} to {last}", "zh": "{first} 至 {last}"},
+    "pkg.forecast.notes.run_rate_windows": {
+        "en": "The run-rate forecast could be backtested at only {windows} of the {snapshots} snapshots "
+              "(short history).",
+        "zh": "趋势预测在 {snapshots} 个快照中只有 {windows} 个能回测（历史较短）。"},
+    # forecast: the win model's notes (forecast.win.windows, forecast.win.model)
+    "pkg.win.windows_cut": {
+        "en": "The history is short, so the calibration and hold-out windows were cut to {c} and {h} month(s) "
+              "(asked: {c0} and {h0}).",
+        "zh": "历史较短，校准窗口和留出窗口缩短为 {c} 个月和 {h} 个月（原设 {c0} 和 {h0}）。"},
+    "pkg.win.no_holdout": {
+        "en": "The history is too short to keep months aside for testing, so the hold-out scores (AUC, Brier, "
+              "calibration) are not available (NaN).",
+        "zh": "历史太短，无法留出月份做检验，因此没有留出样本评分（AUC、Brier、校准），记为 NaN。"},
+    "pkg.win.no_calibration": {
+        "en": "There is no separate calibration window: the probabilities were calibrated by cross-fitting on the "
+              "training deals.",
+        "zh": "没有单独的校准窗口：概率通过在训练商机上交叉拟合来校准。"},
+    "pkg.win.short_lag": {
+        "en": "Deals need about {lag} months to close, but the history is too short to wait that long before "
+              "judging a deal, so recent deals count too (waiting {k} month(s)); they hold more quick losses than "
+              "they should, so win probabilities may run a little low.",
+        "zh": "商机大约需要 {lag} 个月才能结单，但历史太短，无法等这么久再判断，因此近期商机也计入（只等 {k} 个月）；"
+              "其中快速丢单偏多，赢单概率可能略偏低。"},
+    "pkg.win.few_deals": {"en": "Only {won} won and {lost} lost deals are in the history: the win probabilities are "
+                                "rough.",
+                          "zh": "历史中只有 {won} 笔赢单和 {lost} 笔丢单：赢单概率只是粗略估计。"},
+    "pkg.win.no_stage_history": {
+        "en": "The data has no stage history, so the model cannot tell which stage a deal was in on past dates and "
+              "leaves the stage out; it leans on age, amount, product, source and the rep.",
+        "zh": "数据没有阶段历史，模型无法得知商机过去处于哪个阶段，因此不使用阶段；改为依据商机时长、金额、产品、来源和销售。"},
+    "pkg.win.no_activities": {
+        "en": "The data has no activity log, so activity counts and days since the last activity are left out.",
+        "zh": "数据没有活动记录，因此不使用活动次数和距上次活动的天数。"},
+    "pkg.win.close_pooled": {
+        "en": "Too few won deals in the training window to learn when deals close within a {period}, so the close "
+              "timing was learned on all won deals of the history pooled (no hold-out score).",
+        "zh": "训练窗口内的赢单太少，无法学习商机是否在一个{period}内结单，因此结单时间基于历史上全部赢单合并学习（无留出评分）。"},
+    "pkg.win.close_quarterly": {
+        "en": "Too few won deals closed within a month of a snapshot to learn monthly close timing, so it was learned "
+              "for a quarter on all won deals pooled and spread evenly over the quarter's three months.",
+        "zh": "在快照后一个月内结单的赢单太少，无法学习按月的结单时间，因此改为基于全部赢单学习按季度的结单时间，"
+              "再平均分到季度的三个月。"},
+    "pkg.win.close_empirical": {
+        "en": "Too few won deals to learn when deals close, so P(closes within the {period}) comes from the cycle "
+              "lengths of the {n} won deals: among won deals as old as this one, the share that closed within one "
+              "more {period}.",
+        "zh": "赢单太少，无法学习结单时间，因此“本{period}内结单的概率”取自 {n} 笔赢单的周期长度：在与该商机同样时长的"
+              "赢单中，再过一个{period}内结单的比例。"},
+    "pkg.win.period.month": {"en": "month", "zh": "月"},
+    "pkg.win.period.quarter": {"en": "quarter", "zh": "季度"},
+    "pkg.win.leak": {"en": "Possible leak: {reason} in the training history, which suggests the CRM rewrites it when "
+                           "a deal closes. {what}",
+                     "zh": "可能的信息泄露：训练历史中 {reason}，说明 CRM 可能在商机结单时改写该字段。{what}"},
+    "pkg.win.leak.drop": {"en": "It was left out of the win model (leakage='drop'); fix the CRM export or pass "
+                                "leakage='keep' to use it anyway.",
+                          "zh": "已从赢单模型中剔除（leakage='drop'）；请修正 CRM 导出，或传入 leakage='keep' 仍然使用。"},
+    "pkg.win.leak.warn": {"en": "It was kept because leakage='warn': the hold-out scores and the open deals' win "
+                                "probabilities are not to be trusted.",
+                          "zh": "因 leakage='warn' 而保留：留出评分和在途商机的赢单概率不可信。"},
+    "pkg.win.leak.keep": {"en": "It was kept because leakage='keep'.", "zh": "因 leakage='keep' 而保留。"},
+    # forecast: a deal's top factors (forecast.win.model.WinModel.predict)
+    "pkg.win.factor.category": {"en": "{feature}={value}", "zh": "{feature}={value}"},
+    "pkg.win.factor.age": {"en": "age {days} d ({ratio}× the usual {cycle}-d cycle)",
+                           "zh": "商机时长 {days} 天（通常周期 {cycle} 天的 {ratio} 倍）"},
+    "pkg.win.factor.unknown": {"en": "{feature} unknown", "zh": "{feature}未知"},
+    "pkg.win.factor.velocity": {"en": "{days} d in stage ({ratio}× peers)", "zh": "在当前阶段 {days} 天（同类的 {ratio} 倍）"},
+    "pkg.win.factor.log_amount": {"en": "amount {value}", "zh": "金额 {value}"},
+    "pkg.win.factor.rep_win_rate": {"en": "rep's past win rate (shrunk) {value}", "zh": "销售过往赢单率（收缩后）{value}"},
+    "pkg.win.factor.log_follow_up_hours": {"en": "{value} h to first touch so far", "zh": "至今距首次跟进 {value} 小时"},
+    "pkg.win.factor.touched": {"en": "touched={value}", "zh": "已跟进={value}"},
+    "pkg.win.factor.log_activities": {"en": "{value} activities", "zh": "{value} 次活动"},
+    "pkg.win.factor.log_activities_30d": {"en": "{value} activities in 30 d", "zh": "近 30 天 {value} 次活动"},
+    "pkg.win.factor.log_days_since_activity": {"en": "{value} d since last activity", "zh": "距上次活动 {value} 天"},
+    # how each win-model feature is named to a manager (forecast.win.leakage.FEATURE_NAMES)
+    "pkg.win.feature.log_amount": {"en": "deal amount", "zh": "商机金额"},
+    "pkg.win.feature.amount": {"en": "deal amount", "zh": "商机金额"},
+    "pkg.win.feature.age_days": {"en": "deal age", "zh": "商机时长"},
+    "pkg.win.feature.cycle_progress": {"en": "deal age", "zh": "商机时长"},
+    "pkg.win.feature.overdue": {"en": "deal age beyond the usual cycle", "zh": "超出通常周期的时长"},
+    "pkg.win.feature.days_in_stage": {"en": "days in stage", "zh": "在当前阶段的天数"},
+    "pkg.win.feature.log_stage_velocity": {"en": "days in stage against peers", "zh": "在当前阶段的天数（相对同类）"},
+    "pkg.win.feature.rep_win_rate": {"en": "rep's past win rate", "zh": "销售过往赢单率"},
+    "pkg.win.feature.log_follow_up_hours": {"en": "time to first touch", "zh": "首次跟进用时"},
+    "pkg.win.feature.touched": {"en": "first touch recorded", "zh": "已记录首次跟进"},
+    "pkg.win.feature.log_activities": {"en": "activities logged", "zh": "活动次数"},
+    "pkg.win.feature.log_activities_30d": {"en": "activities in the last 30 days", "zh": "近 30 天活动次数"},
+    "pkg.win.feature.log_days_since_activity": {"en": "days since the last activity", "zh": "距上次活动的天数"},
+    "pkg.win.feature.stage": {"en": "stage", "zh": "阶段"},
+    "pkg.win.feature.product": {"en": "product", "zh": "产品"},
+    "pkg.win.feature.source": {"en": "lead source", "zh": "线索来源"},
+    "pkg.win.leak.separates": {"en": "the {name} alone separates won from lost deals (AUC {auc})",
+                               "zh": "仅凭{name}就能区分赢单和丢单（AUC {auc}）"},
+    "pkg.win.leak.only_on_won": {"en": "a {name} of {value} occurs only on won deals ({n} of {total} won snapshots)",
+                                 "zh": "{name}为 {value} 只出现在赢单上（{total} 个赢单快照中的 {n} 个）"},
+    "pkg.win.leak.only_on_lost": {"en": "a {name} of {value} occurs only on lost deals ({n} of {total} lost snapshots)",
+                                  "zh": "{name}为 {value} 只出现在丢单上（{total} 个丢单快照中的 {n} 个）"},
+    # diagnose: why a driver was not tested (diagnose.drivers.untested_reason)
+    "pkg.diagnose.untested.no_created": {"en": "no deal was created in the window", "zh": "窗口内没有新建商机"},
+    "pkg.diagnose.untested.no_first_touch": {
+        "en": "no deal created in the window has a known first touch (first_touch_at, or an activity logged on it)",
+        "zh": "窗口内新建的商机都没有已知的首次跟进（first_touch_at，或记录在该商机上的活动）"},
+    "pkg.diagnose.untested.no_activities": {"en": "no activities logged in the window (or no activities table)",
+                                            "zh": "窗口内没有记录活动（或没有活动表）"},
+    "pkg.diagnose.untested.no_stage_history": {
+        "en": "needs stage_history (when each deal entered each stage) and a stage order",
+        "zh": "需要 stage_history（每笔商机进入各阶段的时间）和阶段顺序"},
+    "pkg.diagnose.untested.no_amount": {"en": "no decided deal with an amount in the window",
+                                        "zh": "窗口内没有带金额的已决商机"},
+    "pkg.diagnose.untested.no_won": {"en": "no deal won in the window", "zh": "窗口内没有赢单"},
+    "pkg.diagnose.untested.no_surveys": {"en": "no surveys answered in the window (or no surveys table)",
+                                         "zh": "窗口内没有已答复的调查（或没有调查表）"},
+    "pkg.diagnose.untested.one_product": {"en": "needs decided deals of at least two products",
+                                          "zh": "需要至少两种产品的已决商机"},
+    "pkg.diagnose.untested.no_pipeline": {"en": "no open pipeline at the window end", "zh": "窗口结束时没有在途管道"},
+    "pkg.diagnose.untested.no_orders": {"en": "no orders placed in the window (or no orders table)",
+                                        "zh": "窗口内没有下单（或没有订单表）"},
+    "pkg.diagnose.untested.few_stages": {"en": "needs stage_history with time spent in at least two stages",
+                                         "zh": "需要 stage_history，且至少有两个阶段的停留时间"},
+    "pkg.diagnose.untested.too_little": {"en": "too little data to compare entities with their peers",
+                                         "zh": "数据太少，无法与同类对象比较"},
+    "pkg.diagnose.untested.one_entity": {"en": "only one {level} in the data: no peers to compare with",
+                                         "zh": "数据中只有一个{level}：没有可比较的同类对象"},
+    # targets: why a proposed target differs (targets.proposals)
+    "pkg.targets.new_hire": {
+        "en": "new hire (month {month} since hire): {share} of the tenured reps' median target, ramp learned from the "
+              "data's reps' first {months} months",
+        "zh": "新员工（入职第 {month} 个月）：老员工目标中位数的 {share}，爬坡曲线取自数据中销售入职后的前 {months} 个月"},
+    # coaching: group and market sessions (coaching.sessions)
+    "pkg.coaching.session.shared": {"en": "{n} reps share this gap", "zh": "{n} 名销售有同样的差距"},
+    "pkg.coaching.session.market": {"en": "{reason}: {segments}", "zh": "{reason}：{segments}"},
+    "pkg.coaching.opportunity.growing_market_losing_share": {"en": "growing market, losing share",
+                                                             "zh": "市场增长而份额下降"},
+    "pkg.coaching.opportunity.high_win_rate_low_volume": {"en": "high win rate, low volume",
+                                                          "zh": "赢单率高而数量少"},
 }
 
 

@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 
 from tests.apps.language import english_left, panel_labels
+from tests.sentences import data_words
+from tests.sentences import english_left as english_words_left
 from workbench import load
 from workbench.sample import generate_sample
 
@@ -46,6 +48,31 @@ def _switch_and_compare(panel, data, allowed=()) -> tuple[dict, dict]:
     return en, zh
 
 
+def _text(*html_widgets) -> list[str]:
+    """What the widgets say, without markup."""
+    import html
+
+    return [html.unescape(re.sub(r"<[^>]+>", " ", w.value)) for w in html_widgets]
+
+
+def _sentences_switch(panel, data, *html_widgets, allowed=()) -> list[str]:
+    """The sentences of ``html_widgets`` in English, then in 中文: the English words left in the Chinese ones."""
+    panel.lang_picker.value = "en"
+    en = _text(*html_widgets)
+    panel.lang_picker.value = "zh"
+    zh = _text(*html_widgets)
+    assert any(CJK.search(t) for t in zh)
+    return english_words_left(zh, en, data_words(data) | {w.lower() for w in allowed})
+
+
+def _segments(results: dict) -> set[str]:
+    """The words of the market segments the coaching sessions name (data: region × product)."""
+    opportunities = results["diagnosis"].opportunities if "diagnosis" in results else None
+    if opportunities is None or opportunities.empty:
+        return set()
+    return {w for t in opportunities["segment"].astype(str) for w in re.findall(r"[A-Za-z]+", t)}
+
+
 def _back_to_english(panel, en: dict) -> None:
     panel.lang_picker.value = "en"
     again = panel_labels(panel)
@@ -76,6 +103,8 @@ def test_forecast_outlook_in_chinese():
     assert panel._forecasts.keys() == forecasts.keys() and all(panel._forecasts[k] is v for k, v in forecasts.items())
     assert all(panel._headlines[k] is v for k, v in headlines.items()) and panel.timings_ == timings
     assert "签约额预测" in " ".join(zh["charts"]) and "这个预测有多准？" in panel.accuracy.value
+    # the forecast's own sentences (why the views differ, the basis, the notes, the deals' factors) too
+    assert _sentences_switch(panel, data, panel.headline, panel.status, panel.deals_html) == []
     _back_to_english(panel, en)
 
 
@@ -103,6 +132,18 @@ def test_team_diagnosis_in_chinese(selection_data):
     _back_to_english(panel, en)
 
 
+def test_team_diagnosis_not_tested_reasons_in_chinese():
+    """Without surveys and orders two drivers cannot be tested: the reasons are said in Chinese too."""
+    from workbench.apps import TeamDiagnosis
+
+    sample = generate_sample(n_reps=12, months=24, seed=1)
+    data = load({name: table for name, table in sample.items() if name not in ("surveys", "orders")})
+    panel = TeamDiagnosis(data)
+    panel.team = panel.team_picker.options[1][1]
+    assert "wb-not-tested" in panel.summary.value
+    assert _sentences_switch(panel, data, panel.summary) == []
+
+
 def test_coaching_in_chinese(selection_data):
     from workbench.apps import CoachingPanel
 
@@ -114,6 +155,9 @@ def test_coaching_in_chinese(selection_data):
     cached, effectiveness = dict(panel._cache), panel._effectiveness
     en, _ = _switch_and_compare(panel, selection_data)
     assert all(panel._cache[k] is v for k, v in cached.items()) and panel._effectiveness is effectiveness
+    panel.rep = ""  # the whole company: its sessions and their reasons, in Chinese too
+    assert _sentences_switch(panel, selection_data, panel.sessions_html, allowed=_segments(r)) == []
+    panel.rep = str(r["plans"].skills["rep_id"].iloc[0])
     _back_to_english(panel, en)
 
 

@@ -24,7 +24,7 @@ def test_columns_per_model_and_combined(prediction):
             assert f"{alias}-lo-{lev}" in prediction.columns
             assert f"{alias}-hi-{lev}" in prediction.columns
     assert list(prediction.columns[:2]) == ["unique_id", "ds"]
-    assert prediction.columns[-1] == "note"
+    assert list(prediction.columns[-2:]) == ["note", "note_zh"]
     assert len(prediction) == 4 * 4
     assert prediction["ds"].min() == pd.Timestamp("2026-01-01")
 
@@ -86,7 +86,7 @@ def test_forecasts_are_clipped_at_zero():
     y = np.clip(np.linspace(500, 5, 30) + np.random.default_rng(1).normal(0, 40, 30), 0, None)
     out = Forecaster(models=["naive", "ets_aadn"], level=[80, 95]).fit(
         pd.DataFrame({"unique_id": "r", "ds": ds, "y": y})).predict(6)
-    numeric = out.drop(columns=["unique_id", "ds", "note"])
+    numeric = out.drop(columns=["unique_id", "ds", "note", "note_zh"])
     assert (numeric >= 0).all().all()
 
 
@@ -195,7 +195,7 @@ def test_combination_is_not_worse_than_its_best_single_candidate():
     train, test = df[back >= 6], df[back < 6]
     f = Forecaster(level=[80]).fit(train)
     out = f.predict(6).merge(test, on=["unique_id", "ds"])
-    err = out.drop(columns=["y"]).filter(regex=r"^[A-Za-z_]+$").drop(columns=["unique_id", "ds", "note"])
+    err = out.drop(columns=["y"]).filter(regex=r"^[A-Za-z_]+$").drop(columns=["unique_id", "ds", "note", "note_zh"])
     mae = err.sub(out["y"], axis=0).abs().groupby(out["unique_id"]).mean()
     candidates = [c for c in mae.columns if c != "forecast"]
     # series by series on average, the combination does no worse than the candidate each series

@@ -1,5 +1,7 @@
 """Target proposals, allocation and the backtest on a small deterministic sample."""
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -65,6 +67,7 @@ def test_new_hire_gets_a_ramp_target(with_new_hire):
     out = propose_targets(with_new_hire, "2026-11", 0.7, by="rep").set_index("entity_id")
     assert out.loc["R003", "basis"] == "ramp"
     assert "month 3 since hire" in out.loc["R003", "note"]
+    assert "入职第 3 个月" in out.loc["R003", "note_zh"] and not re.search(r"[A-Za-z]{3,}", out.loc["R003", "note_zh"])
     tenured = out.loc[out["basis"] == "forecast", "target"].median()
     curve = ramp_curve(with_new_hire, ramp_months=6, before="2026-11-01").set_index("months_since_hire")["share"]
     assert out.loc["R003", "target"] == pytest.approx(curve[2] * tenured)  # November is month index 2

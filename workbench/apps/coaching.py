@@ -215,11 +215,15 @@ class CoachingPanel(SelectionPanel):
         })
         left = pd.DataFrame({t("mentee"): unmatched["rep_id"],
                              t("skill"): [self.skill_map.label(s, self.lang) for s in unmatched["skill"]],
-                             t("reason"): unmatched["reason"]})
+                             t("reason"): unmatched[self._zh_column(unmatched, "reason")]})
         self.mentors_html.value = (self._table(shown, "wb-mentors", numeric=[t("mentor_score")])
                                    + (f"<h4>{escape_html(t('unmatched'))}</h4>" + self._table(left, "wb-unmatched",
                                                                                          wrap=[t("reason")])
                                       if len(left) else ""))
+
+    def _zh_column(self, table: pd.DataFrame, column: str) -> str:
+        """``<column>_zh`` in Chinese when ``table`` has it, else ``column``."""
+        return f"{column}_zh" if self.lang == "zh" and f"{column}_zh" in table else column
 
     def _draw_sessions(self, r: dict) -> None:
         sessions = r["sessions"]
@@ -231,7 +235,7 @@ class CoachingPanel(SelectionPanel):
             t("n_reps"): sessions["n_reps"], t("reps"): sessions["reps"],
             t("module"): sessions["module_id"].fillna("–"),
             t("uplift"): [format_value(v, "currency") for v in sessions["expected_uplift"]],
-            t("reason"): sessions["reason"],
+            t("reason"): sessions[self._zh_column(sessions, "reason")],
         })
         self.sessions_html.value = self._table(shown, "wb-sessions", numeric=[t("n_reps"), t("uplift")],
                                                wrap=[t("reps"), t("reason")])

@@ -115,6 +115,12 @@ def _note_html(text: str) -> str:
            f"{escape_html(text)}</div>"
 
 
+def _sentence(row: pd.Series, column: str, lang: str) -> str:
+    """The row's sentence ``column`` in ``lang`` (``<column>_zh`` in Chinese, when the row has it)."""
+    text = row.get(f"{column}_zh") if lang == "zh" else None
+    return str(text) if isinstance(text, str) and text else str(row.get(column, "") or "")
+
+
 def headline_html(row: pd.Series, label: str, period: str, notes=(), lang: str = "en") -> str:
     """The headline forecast of one entity, its parts and why the two views differ, in plain words.
 
@@ -127,10 +133,10 @@ def headline_html(row: pd.Series, label: str, period: str, notes=(), lang: str =
     period : str
         The period label, e.g. ``"2026-11"``.
     notes : sequence of str
-        Plain sentences to show under it (what was left out and why).
+        Plain sentences to show under it (what was left out and why), in ``lang``.
     lang : {"en", "zh"}
-        Language of the text around the numbers (the ``why`` and ``headline_basis``
-        sentences and the notes are shown as the forecast wrote them).
+        Language of the text: in Chinese the row's ``why_zh`` and ``headline_basis_zh``
+        sentences are shown (the English ones when the row has none).
 
     Examples
     --------
@@ -163,8 +169,8 @@ def headline_html(row: pd.Series, label: str, period: str, notes=(), lang: str =
         "<b>" + message("outlook.headline", lang, entity=escape_html(label), period=escape_html(period), value=value)
         + "</b> " + message("outlook.range80", lang, low=_money(row["headline-lo-80"]), high=_money(row["headline-hi-80"])),
         message("outlook.sum", lang, parts=parts, goal=goal),
-        escape_html(row.get("why", "")),
-        f"<small>{message('outlook.basis', lang, basis=escape_html(row.get('headline_basis', '')))}</small>",
+        escape_html(_sentence(row, "why", lang)),
+        f"<small>{message('outlook.basis', lang, basis=escape_html(_sentence(row, 'headline_basis', lang)))}</small>",
     ]
     notes_html = "".join(_note_html(n) for n in notes)
     return '<div class="wb-headline">' + "<br>".join(lines) + notes_html + "</div>"
@@ -332,8 +338,12 @@ class ForecastOutlook(widgets.VBox):
         """The pipeline simulation (every level) behind the headline of the current level."""
         hf = self.headline_for(self.by, freq, self.horizon)
         if hf.odds is None:
-            why = next((n for n in hf.notes if n.startswith("No pipeline view: ")), "no win model for this data.")
-            raise DataError(why.removeprefix("No pipeline view: "))
+            at = next((i for i, n in enumerate(hf.notes) if n.startswith("No pipeline view: ")), None)
+            if at is None:
+                raise DataError(message("pkg.forecast.notes.left_out", self.lang))
+            if self.lang == "zh" and len(hf.notes_zh) == len(hf.notes):
+                raise DataError(hf.notes_zh[at].removeprefix(message("pkg.forecast.notes.no_pipeline", "zh", reason="")))
+            raise DataError(hf.notes[at].removeprefix("No pipeline view: "))
         return hf.odds
 
     def entity_deals(self, by: str, entity: str, freq: str) -> pd.DataFrame:
@@ -471,7 +481,8 @@ class ForecastOutlook(widgets.VBox):
                 return
             _, problem = self.pipeline_backtest(self.by, self.freq)
             notes = [self._t("no_pipeline_backtest", reason=problem)] if problem else []
-            self.headline.value = headline_html(rows.iloc[0], str(label), hf.period, [*notes, *hf.notes],
+            hf_notes = hf.notes_zh if self.lang == "zh" and len(hf.notes_zh) == len(hf.notes) else hf.notes
+            self.headline.value = headline_html(rows.iloc[0], str(label), hf.period, [*notes, *hf_notes],
                                                 lang=self.lang)
         except Exception as exc:  # the run-rate view below still stands
             self.headline.value = ""
@@ -495,8 +506,8 @@ class ForecastOutlook(widgets.VBox):
         cutoffs = ef.backtest.loc[ef.backtest["unique_id"] == uid, "cutoff"].nunique() if len(ef.backtest) else 0
         self.accuracy.value = accuracy_html(rows.iloc[0], self.freq, int(self.horizon), int(cutoffs), lang=self.lang)
         first = rows.iloc[0]
-        note = f" · {escape_html(first['note'])}" if "note" in rows and pd.notna(first.get("note")) \
-            and str(first.get("note")) else ""
+        text = _sentence(first, "note", self.lang) if "note" in rows and pd.notna(first.get("note")) else ""
+        note = f" · {escape_html(text)}" if text else ""
         self.status.value = self._t(
             "status", entity=f"<b>{escape_html(label)}</b>", period=escape_html(period_label(first["period"], self.freq)),
             value=f"<b>{_money(first['forecast'])}</b>", low=_money(first["forecast-lo-80"]),
@@ -536,7 +547,8 @@ class ForecastOutlook(widgets.VBox):
                 t("p_won"): [_pct(v) for v in deals["p_won"]],
                 t("p_won_period"): [_pct(v) for v in deals["p_won_in_period"]],
                 t("expected"): [_money(v) for v in deals["expected_bookings"]],
-                t("why_factors"): deals["top_factors"].astype(str),
+                t("why_factors"): deals["top_factors_zh" if self.lang == "zh" and "top_factors_zh" in deals
+                                        else "top_factors"].astype(str),
             })
             self.deals_html.value = (f"<p>{t('top_deals', n=len(shown))}</p>"
                                      + html_table(shown, css_class="wb-deals", numeric=list(shown.columns[3:-1]),

@@ -508,7 +508,8 @@ class TargetsWhatIf(widgets.VBox):
             self._t("moved"): a["moved"].map(lambda m: "✓" if m else ""),
             self._t("source"): a["source_zh" if self.lang == "zh" else "source"].astype(str),
         })
-        notes = list(dict.fromkeys([*self.projection.notes, *self.model.notes_]))
+        model_notes = getattr(self.model, "notes_zh_", self.model.notes_) if self.lang == "zh" else self.model.notes_
+        notes = list(dict.fromkeys([*self.projection.notes, *model_notes]))
         notes_html = ("<ul>" + "".join(f"<li>{escape_html(n)}</li>" for n in notes) + "</ul>") if notes else \
             f"<p>{self._t('no_notes')}</p>"
         self.details_html.value = (

@@ -216,10 +216,11 @@ class TeamDiagnosis(SelectionPanel):
     def _not_tested_html(self, not_tested: pd.DataFrame) -> str:
         if not_tested is None or not_tested.empty:
             return ""
-        reasons = not_tested.drop_duplicates(["driver", "reason"])
+        column = "reason_zh" if self.lang == "zh" and "reason_zh" in not_tested else "reason"
+        reasons = not_tested.drop_duplicates(["driver", column])
         items = "".join(
             f"<li>{escape_html(self._driver_label(r.driver))} ({escape_html(self._level_word(r.entity_type))}): "
-            f"{escape_html(r.reason)}</li>"
+            f"{escape_html(getattr(r, column))}</li>"
             for r in reasons.itertuples()
         )
         return f"<details class='wb-not-tested'><summary>{self._t('not_tested')} ({len(reasons)})</summary><ul>{items}</ul></details>"

@@ -91,7 +91,7 @@ PAIR_COLUMNS = [
     "mentor_kpi_months", "mentor_kpi_rank", "same_team", "same_region", "priority", "match_score", "cost",
 ]
 #: Columns of ``MentorPairs.unmatched``.
-UNMATCHED_COLUMNS = ["rep_id", "skill", "skill_label", "priority", "reason_code", "reason"]
+UNMATCHED_COLUMNS = ["rep_id", "skill", "skill_label", "priority", "reason_code", "reason", "reason_zh"]
 #: Columns of ``MentorPairs.candidates``.
 CANDIDATE_COLUMNS = [
     "skill", "mentor_id", "score", "kpi", "kpi_value", "kpi_months", "kpi_rank", "fit", "pairings",
@@ -139,7 +139,7 @@ class MentorPairs:
         One row per need left without a mentor, sorted by ``rep_id`` then ``skill``;
         columns :data:`UNMATCHED_COLUMNS`. ``reason_code`` is one of
         ``no_skilled_peer``, ``no_strong_kpi``, ``peers_need_it_too``, ``at_capacity``;
-        ``reason`` says it in words.
+        ``reason`` says it in words (in ``lang``), ``reason_zh`` in Chinese.
     candidates : DataFrame
         Every qualified mentor of every needed skill with their numbers and how many
         pairings they got; columns :data:`CANDIDATE_COLUMNS`, sorted by skill, best
@@ -496,10 +496,11 @@ def _unmatched_table(needs, matched, scores, candidates, kpi_of, skill_map, lang
                 else "peers_need_it_too" if not free else "at_capacity")
         kpi = kpi_of.get(need.skill)
         label = skill_map.label(need.skill, lang)
-        text = _REASONS[code][lang].format(
-            skill=label, kpi=kpi_label(kpi, lang) if kpi else "", end=window.end.date(), first=window.first,
-            last=window.last, min_score=settings["min_score"], months=settings["min_kpi_months"],
-            rank=settings["min_kpi_rank"], n=len(free), capacity=settings["capacity"])
-        rows.append((need.rep_id, need.skill, label, need.priority, code, text))
+        text, text_zh = (_REASONS[code][language].format(
+            skill=skill_map.label(need.skill, language), kpi=kpi_label(kpi, language) if kpi else "",
+            end=window.end.date(), first=window.first, last=window.last, min_score=settings["min_score"],
+            months=settings["min_kpi_months"], rank=settings["min_kpi_rank"], n=len(free),
+            capacity=settings["capacity"]) for language in (lang, "zh"))
+        rows.append((need.rep_id, need.skill, label, need.priority, code, text, text_zh))
     table = pd.DataFrame(rows, columns=UNMATCHED_COLUMNS).astype({"priority": float})
     return table.sort_values(["rep_id", "skill"], kind="stable").reset_index(drop=True)

@@ -48,6 +48,7 @@ import pandas as pd
 
 from workbench.coaching.assessments import latest_scores
 from workbench.coaching.skills import SkillMap, load_skill_map
+from workbench.diagnose.drivers import DRIVERS
 from workbench.io.load import as_sales_data
 from workbench.params import check_lang, check_param
 
@@ -163,8 +164,10 @@ def _assessment_gaps(tests: pd.DataFrame, scores: pd.DataFrame, reps: pd.DataFra
         why_zh = (f"{r.assessed_at:%Y-%m-%d} 的「{skill_map.label(r.skill, 'zh')}」评估得分 {r.score:.0f}，"
                   f"比中位水平（{r.peer:.0f}）低 {r.peer - r.score:.0f} 分")
         if driver:
-            why += f"; the diagnosis saw a possible shortfall in {driver} (not significant, q = {hit['q_value']:.2f})."
-            why_zh += f"；诊断显示 {driver} 方面可能存在差距（不显著，q = {hit['q_value']:.2f}）。"
+            rule = DRIVERS.get(driver)
+            why += (f"; the diagnosis saw a possible shortfall in {rule.label_en.lower() if rule else driver} "
+                    f"(not significant, q = {hit['q_value']:.2f}).")
+            why_zh += f"；诊断显示「{rule.label_zh if rule else driver}」方面可能存在差距（不显著，q = {hit['q_value']:.2f}）。"
         else:
             why += "."
             why_zh += "。"

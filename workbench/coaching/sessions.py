@@ -26,12 +26,14 @@ from __future__ import annotations
 
 import pandas as pd
 
+from workbench.messages import MESSAGES, message
 from workbench.params import check_choice, check_param
 
 __all__ = ["group_sessions", "market_sessions", "skill_heatmap", "SESSION_COLUMNS"]
 
 #: Columns of :func:`group_sessions`.
-SESSION_COLUMNS = ["team", "skill", "skill_label", "n_reps", "reps", "module_id", "expected_uplift", "reason"]
+SESSION_COLUMNS = ["team", "skill", "skill_label", "n_reps", "reps", "module_id", "expected_uplift", "reason",
+                   "reason_zh"]
 
 
 def group_sessions(skills: pd.DataFrame, *, min_reps: int = 3, top_k: int = 2, by: str = "team",
@@ -55,7 +57,7 @@ def group_sessions(skills: pd.DataFrame, *, min_reps: int = 3, top_k: int = 2, b
     -------
     DataFrame
         :data:`SESSION_COLUMNS` (``team`` holds the region when ``by="region"``), largest
-        expected uplift first.
+        expected uplift first; ``reason`` says why in English, ``reason_zh`` in Chinese.
     """
     check_param("group_sessions", "min_reps", min_reps, "an integer ≥ 2", isinstance(min_reps, int) and min_reps >= 2)
     check_choice("group_sessions", "by", by, ("team", "region"))
@@ -72,9 +74,10 @@ def group_sessions(skills: pd.DataFrame, *, min_reps: int = 3, top_k: int = 2, b
             continue
         modules = part["module_id"].dropna()
         module = modules.value_counts().sort_index().idxmax() if len(modules) else None
-        rows.append((team, skill, part["skill_label"].iloc[0], int(part["rep_id"].nunique()),
-                     ", ".join(sorted(part["rep_id"].astype(str).unique())), module,
-                     float(part["expected_uplift"].sum()), f"{part['rep_id'].nunique()} reps share this gap"))
+        n = int(part["rep_id"].nunique())
+        rows.append((team, skill, part["skill_label"].iloc[0], n, ", ".join(sorted(part["rep_id"].astype(str).unique())),
+                     module, float(part["expected_uplift"].sum()),
+                     *(message("pkg.coaching.session.shared", lang, n=n) for lang in ("en", "zh"))))
     out = pd.DataFrame(rows, columns=SESSION_COLUMNS)
     return out.sort_values(["expected_uplift", "team", "skill"], ascending=[False, True, True],
                            kind="stable").reset_index(drop=True)
@@ -94,8 +97,16 @@ def market_sessions(opportunities: pd.DataFrame, reps: pd.DataFrame, skill_map, 
                 segments = ", ".join(part["segment"].astype(str))
                 rows.append((team, skill, skill_map.label(skill, lang), int(len(team_reps)),
                              ", ".join(sorted(team_reps["rep_id"].astype(str))), None,
-                             float(part["potential_revenue"].sum()), f"{reason}: {segments}"))
+                             float(part["potential_revenue"].sum()),
+                             *(message("pkg.coaching.session.market", language, segments=segments,
+                                       reason=_opportunity_words(reason, language)) for language in ("en", "zh"))))
     return pd.DataFrame(rows, columns=SESSION_COLUMNS)
+
+
+def _opportunity_words(reason: str, lang: str) -> str:
+    """An opportunity finder's reason code in words (the code itself when the catalogue has no words for it)."""
+    key = f"pkg.coaching.opportunity.{reason}"
+    return message(key, lang) if key in MESSAGES else reason
 
 
 def skill_heatmap(skills: pd.DataFrame, scores: pd.DataFrame | None = None, reps: pd.DataFrame | None = None) -> pd.DataFrame:

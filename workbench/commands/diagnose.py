@@ -130,7 +130,8 @@ def summary_text(result, top: int = 10, lang: str = "en") -> str:
     if len(untested):
         lines.append("")
         lines.append(say("cli.diagnose.not_tested", lang))
-        for (key, reason), part in untested.groupby(["driver", "reason"], sort=False):
+        column = "reason_zh" if lang == "zh" and "reason_zh" in untested else "reason"
+        for (key, reason), part in untested.groupby(["driver", column], sort=False):
             levels = say("cli.list_sep", lang).join(
                 dict.fromkeys(say(f"cli.level.{lv}", lang) if lang == "zh" else lv for lv in part["entity_type"]))
             lines.append(f"  {pad(driver(key), 22)} ({levels}): {reason}")

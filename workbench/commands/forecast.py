@@ -147,6 +147,7 @@ def run(args) -> int:
                            lang)
     show = show[["entity_type", "entity_id", "period", "forecast", "forecast-lo-80", "forecast-hi-80",
                  "backtest_accuracy", "note"]].assign(
+        note=show["note_zh"] if lang == "zh" and "note_zh" in show else show["note"],
         period=lambda d: [period_label(p, args.freq) for p in d["period"]],
         backtest_accuracy=lambda d: [format_value(v, "", 2, lang=lang) for v in d["backtest_accuracy"]])
     print("\n" + say("cli.forecast.forecast_heading", lang))
@@ -244,11 +245,13 @@ def _headline(args, data, result, models, progress, headline: bool, pipeline: bo
         print(say("cli.warning", lang, command=prog, text=say("cli.forecast.warn_skipped", lang, reason=err)),
               file=sys.stderr)
         return None
-    for note in hf.notes if hf is not None else []:
+    notes = hf.notes if hf is not None else []
+    shown = hf.notes_zh if lang == "zh" and hf is not None and len(hf.notes_zh) == len(notes) else notes
+    for note, text in zip(notes, shown):
         if note.startswith("No pipeline view") and deals is None:
             continue  # already said as a warning
         if headline or not note.startswith("The headline"):
-            print(say("cli.note", lang, text=note), file=sys.stderr)
+            print(say("cli.note", lang, text=text), file=sys.stderr)
     return hf
 
 
@@ -280,14 +283,15 @@ def _print_headline(hf, lang: str = "en") -> None:
         "target": money("target"),
         "p_reach": [format_value(v, "share", lang=lang) for v in t["headline_p_reach_target"]],
     })
-    basis = t["headline_basis"].iloc[0]
+    zh = lang == "zh" and "headline_basis_zh" in t
+    basis = t["headline_basis_zh" if zh else "headline_basis"].iloc[0]
     print(say("cli.forecast.headline_heading", lang, period=hf.period, basis=basis))
     print(table_text(table, _headers(table.columns), lang, rows=30, max_colwidth=40))
     differ = t[~t["why"].str.contains("agree within")]
     if len(differ):
         print(say("cli.forecast.why_heading", lang))
         for _, row in differ.head(30).iterrows():
-            print(f"  {row['entity_id']}: {row['why']}")
+            print(f"  {row['entity_id']}: {row['why_zh' if zh else 'why']}")
 
 
 def _pipeline_table(hf):

@@ -30,6 +30,7 @@ import pandas as pd
 
 from workbench.diagnose.funnel import funnel_steps
 from workbench.diagnose.scoring import score_means, score_rates
+from workbench.messages import message
 
 __all__ = ["DriverRule", "DRIVERS", "Context", "untested_reason"]
 
@@ -591,32 +592,29 @@ def _has_rows(frame) -> bool:
     return frame is not None and len(frame) > 0
 
 
-#: Why a driver produced no test on a level, checked in order; the first that holds is the reason.
+#: Why a driver produced no test on a level, checked in order; the first that holds is the reason
+#: (a key of :data:`workbench.messages.MESSAGES` under ``pkg.diagnose.untested.``).
 _UNTESTED = {
     "slow_follow_up": [
-        (lambda c: not _has_rows(c.frames["created"]), "no deal was created in the window"),
-        (lambda c: c.frames["created"]["follow_up_hours"].isna().all(),
-         "no deal created in the window has a known first touch (first_touch_at, or an activity logged on it)"),
+        (lambda c: not _has_rows(c.frames["created"]), "no_created"),
+        (lambda c: c.frames["created"]["follow_up_hours"].isna().all(), "no_first_touch"),
     ],
-    "low_activity": [(lambda c: not _has_rows(c.frames["activity_months"]),
-                      "no activities logged in the window (or no activities table)")],
-    "low_stage_conversion": [(lambda c: not c.measured,
-                              "needs stage_history (when each deal entered each stage) and a stage order")],
-    "small_deals": [(lambda c: not (c.frames["closed"]["amount"] > 0).any(), "no decided deal with an amount in the window")],
-    "long_cycle": [(lambda c: not c.frames["closed"]["won"].any(), "no deal won in the window")],
-    "low_csat": [(lambda c: not _has_rows(c.frames["surveys"]), "no surveys answered in the window (or no surveys table)")],
-    "weak_product": [(lambda c: c.frames["closed"]["product"].nunique() < 2,
-                      "needs decided deals of at least two products")],
-    "low_pipeline_coverage": [(lambda c: c.frames["open_pipeline"].empty, "no open pipeline at the window end")],
-    "order_cancellations": [(lambda c: not _has_rows(c.frames["orders"]), "no orders placed in the window (or no orders table)")],
+    "low_activity": [(lambda c: not _has_rows(c.frames["activity_months"]), "no_activities")],
+    "low_stage_conversion": [(lambda c: not c.measured, "no_stage_history")],
+    "small_deals": [(lambda c: not (c.frames["closed"]["amount"] > 0).any(), "no_amount")],
+    "long_cycle": [(lambda c: not c.frames["closed"]["won"].any(), "no_won")],
+    "low_csat": [(lambda c: not _has_rows(c.frames["surveys"]), "no_surveys")],
+    "weak_product": [(lambda c: c.frames["closed"]["product"].nunique() < 2, "one_product")],
+    "low_pipeline_coverage": [(lambda c: c.frames["open_pipeline"].empty, "no_pipeline")],
+    "order_cancellations": [(lambda c: not _has_rows(c.frames["orders"]), "no_orders")],
     "stalled_stage": [(lambda c: not _has_rows(c.frames["stage_days"]) or c.frames["stage_days"]["stage"].nunique() < 2,
-                       "needs stage_history with time spent in at least two stages")],
+                       "few_stages")],
 }
 
 
-def untested_reason(key: str, ctx: Context) -> str:
-    """Why driver ``key`` produced no test for the entities of ``ctx`` (for the audit trail)."""
+def untested_reason(key: str, ctx: Context, lang: str = "en") -> str:
+    """Why driver ``key`` produced no test for the entities of ``ctx`` (for the audit trail), in ``lang``."""
     for failed, reason in _UNTESTED.get(key, []):
         if failed(ctx):
-            return reason
-    return "too little data to compare entities with their peers"
+            return message(f"pkg.diagnose.untested.{reason}", lang)
+    return message("pkg.diagnose.untested.too_little", lang)

@@ -27,6 +27,7 @@ from workbench.errors import KPIUnavailableWarning
 from workbench.io.load import as_sales_data
 from workbench.kpi import compute_kpis, kpi_tables
 from workbench.memo import remember
+from workbench.messages import message
 from workbench.params import check_lang
 from workbench.periods import parse_period
 
@@ -41,7 +42,7 @@ FINDING_COLUMNS = [
 #: Columns of ``Diagnosis.period_figures``: the labelled period's KPIs per entity.
 PERIOD_FIGURE_COLUMNS = ["entity_type", "entity_id", "period", "bookings", "bookings_target", "quota_attainment"]
 #: Columns of ``Diagnosis.not_tested``: drivers that could not be tested, and why.
-NOT_TESTED_COLUMNS = ["entity_type", "driver", "label", "reason"]
+NOT_TESTED_COLUMNS = ["entity_type", "driver", "label", "reason", "label_zh", "reason_zh"]
 _TEST_COLUMNS = [
     "entity", "detail", "n", "raw", "value", "benchmark", "ci_low", "ci_high", "gap",
     "p_value", "revenue_impact",
@@ -71,7 +72,7 @@ class Diagnosis:
     not_tested : DataFrame
         Drivers that could not be tested on a level, with the reason (a missing table,
         no stage history, a single team with no peers, …): ``entity_type, driver, label,
-        reason``.
+        reason, label_zh, reason_zh`` (the driver's label and the reason in Chinese).
     decomposition : DataFrame
         LMDI parts of each entity's gap; per entity the ``contribution`` column sums to
         ``actual_bookings − (target, else peer_bookings)``.
@@ -157,13 +158,16 @@ def _evaluate_level(prep, level: str, config: DiagnosisConfig, follow_up, select
         out = None if out is None or out.empty else out.reindex(columns=_TEST_COLUMNS).assign(driver=key)
         out = None if out is None else out[out["p_value"].notna()]
         if out is None or out.empty:
-            untested.append((key, untested_reason(key, ctx)))
+            untested.append((key, untested_reason(key, ctx), untested_reason(key, ctx, "zh")))
             return None
         return out
 
     results = []
     if len(frames["entities"]) < 2:  # a single team or region has no peers to compare with
-        untested.extend((key, f"only one {level} in the data: no peers to compare with") for key in selected)
+        untested.extend((key, message("pkg.diagnose.untested.one_entity", "en", level=level),
+                         message("pkg.diagnose.untested.one_entity", "zh",
+                                 level=message(f"chart.entity_type.{level}", "zh")))
+                        for key in selected)
         selected = []
     if "weak_product" in selected:
         weak = run("weak_product")
@@ -203,7 +207,8 @@ def _evaluate_level(prep, level: str, config: DiagnosisConfig, follow_up, select
     tests["finding"] = tests["raised"] & (tests["suppressed_by"] == "")
     tests.insert(0, "entity_type", level)
     not_tested = pd.DataFrame(
-        [(level, key, DRIVERS[key].label_en, reason) for key, reason in untested], columns=NOT_TESTED_COLUMNS
+        [(level, key, DRIVERS[key].label_en, reason, DRIVERS[key].label_zh, reason_zh)
+         for key, reason, reason_zh in untested], columns=NOT_TESTED_COLUMNS
     )
     return tests, decomposition, not_tested
 

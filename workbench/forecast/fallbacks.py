@@ -1,7 +1,7 @@
 """Forecasts for series too short or too odd for the model candidates.
 
 Each function returns rows in the Forecaster's output shape (``unique_id``, ``ds``,
-``forecast``, ``forecast-lo-<L>``, ``forecast-hi-<L>``, ``note``); model columns are
+``forecast``, ``forecast-lo-<L>``, ``forecast-hi-<L>``, ``note``, ``note_zh``); model columns are
 left out (they are NaN for these series in the final output).
 """
 
@@ -11,16 +11,15 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-__all__ = ["NOTES", "future_dates", "zero_forecast", "naive_wide", "borrow_from_group"]
+from workbench.messages import MESSAGES
 
-#: The ``note`` texts, one per fallback, so users and tests can match them.
-NOTES = {
-    "nonseasonal": "non-seasonal models: fewer than two seasons of history",
-    "unvalidated": "equal-weight combination: too short for rolling-origin validation",
-    "naive": "naive with wide interval: only {n} point(s) of history",
-    "borrowed": "borrowed from group {group}: only {n} point(s) of history",
-    "zero": "all-zero history: forecast 0, upper bound from the chance of a first sale",
-}
+__all__ = ["NOTES", "NOTES_ZH", "future_dates", "zero_forecast", "naive_wide", "borrow_from_group"]
+
+#: The ``note`` texts, one per fallback, so users and tests can match them (``{field}``s to fill).
+NOTES = {name: MESSAGES[f"pkg.forecast.note.{name}"]["en"]
+         for name in ("nonseasonal", "unvalidated", "naive", "borrowed", "zero")}
+#: The same texts in Chinese (the ``note_zh`` column).
+NOTES_ZH = {name: MESSAGES[f"pkg.forecast.note.{name}"]["zh"] for name in NOTES}
 
 
 def future_dates(last: pd.Timestamp, h: int, offset) -> pd.DatetimeIndex:
@@ -28,12 +27,13 @@ def future_dates(last: pd.Timestamp, h: int, offset) -> pd.DatetimeIndex:
     return pd.DatetimeIndex([last + offset * (i + 1) for i in range(h)])
 
 
-def _frame(uid, dates, point, lo, hi, levels, note):
+def _frame(uid, dates, point, lo, hi, levels, name, **fields):
     out = pd.DataFrame({"unique_id": uid, "ds": dates, "forecast": point})
     for lev in levels:
         out[f"forecast-lo-{lev}"] = lo[lev]
         out[f"forecast-hi-{lev}"] = hi[lev]
-    out["note"] = note
+    out["note"] = NOTES[name].format(**fields)
+    out["note_zh"] = NOTES_ZH[name].format(**fields)
     return out
 
 
@@ -57,7 +57,7 @@ def zero_forecast(uid: str, history: np.ndarray, dates, levels, group_typical: f
         p_upper = 1.0 - (1.0 - lev / 100.0) ** (1.0 / n)
         lo[lev] = np.zeros(h)
         hi[lev] = np.full(h, p_upper * (group_typical or 0.0))
-    return _frame(uid, dates, np.zeros(h), lo, hi, levels, NOTES["zero"])
+    return _frame(uid, dates, np.zeros(h), lo, hi, levels, "zero")
 
 
 def naive_wide(uid: str, history: np.ndarray, dates, levels, nonnegative: bool = True) -> pd.DataFrame:
@@ -84,9 +84,9 @@ def naive_wide(uid: str, history: np.ndarray, dates, levels, nonnegative: bool =
         width = z * spread * steps
         lo[lev] = point - width
         hi[lev] = point + width
-    out = _frame(uid, dates, point, lo, hi, levels, NOTES["naive"].format(n=n))
+    out = _frame(uid, dates, point, lo, hi, levels, "naive", n=n)
     if nonnegative:
-        num = out.columns.drop(["unique_id", "ds", "note"])
+        num = out.columns.drop(["unique_id", "ds", "note", "note_zh"])
         out[num] = out[num].clip(lower=0)
     return out
 
@@ -107,4 +107,4 @@ def borrow_from_group(uid: str, history: np.ndarray, group: str, group_forecast:
     for lev in levels:
         lo[lev] = point - (g["forecast"] - g[f"forecast-lo-{lev}"]).to_numpy()
         hi[lev] = point + (g[f"forecast-hi-{lev}"] - g["forecast"]).to_numpy()
-    return _frame(uid, g.index, point, lo, hi, levels, NOTES["borrowed"].format(group=group, n=n))
+    return _frame(uid, g.index, point, lo, hi, levels, "borrowed", group=group, n=n)

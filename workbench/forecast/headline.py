@@ -17,18 +17,22 @@ relative errors, each measured with weights learned without that snapshot.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 from scipy.optimize import nnls
 
 from workbench.errors import NotFittedError
+from workbench.formatting import format_value
+from workbench.messages import message
 
 __all__ = ["HeadlineModel", "explain_views", "period_position", "HEADLINE_COLUMNS"]
 
 #: Columns :meth:`HeadlineModel.predict` adds.
 HEADLINE_COLUMNS = ["headline", "headline-lo-80", "headline-hi-80", "headline-lo-95", "headline-hi-95",
                     "from_booked", "from_open_deals", "from_new_deals", "from_run_rate", "w_pipeline", "w_run_rate",
-                    "headline_p_reach_target", "headline_basis"]
+                    "headline_p_reach_target", "headline_basis", "headline_basis_zh"]
 _VIEWS = {"both": ("pipeline_rest", "run_rate_rest"), "pipeline": ("pipeline_rest",), "run_rate": ("run_rate_rest",)}
 _NEEDS = {"both": ("pipeline_mean", "run_rate"), "pipeline": ("pipeline_mean",), "run_rate": ("run_rate",)}
 _MIN_ROWS = 4
@@ -44,10 +48,16 @@ def period_position(period, freq: str) -> str:
     """
     start = pd.Timestamp(period)
     if freq == "M":
-        return f"month {(start.month - 1) % 3 + 1} of the quarter"
+        return message("pkg.forecast.position.month", "en", n=(start.month - 1) % 3 + 1)
     if freq == "Q":
         return f"Q{(start.month - 1) // 3 + 1}"
     return ""
+
+
+def _position_text(position: str, lang: str) -> str:
+    """:func:`period_position`'s words in ``lang`` (the English text is the weights' key)."""
+    month = re.fullmatch(r"month (\d) of the quarter", position)
+    return message("pkg.forecast.position.month", lang, n=month.group(1)) if month else position
 
 
 def _rests(frame: pd.DataFrame) -> pd.DataFrame:
@@ -198,17 +208,21 @@ class HeadlineModel:
         self.residuals_["all"] = rel
         return self
 
-    def _basis(self, view: str, w, position: str) -> str:
+    def _basis(self, view: str, w, position: str, lang: str = "en") -> str:
+        """Which views, which weights, learned on how many past periods, in ``lang``."""
         if view == "none" or w is None:
-            return "no forecast: neither view could be computed"
-        where = f" in {position}" if position else ""
+            return message("pkg.forecast.basis.none", lang)
         if not self.n_snapshots_:
-            return {"both": "pipeline and run-rate views weighted equally (no backtest yet)",
-                    "pipeline": "pipeline view only", "run_rate": "run-rate view only"}[view]
-        learned = f"learned on {self.n_snapshots_} past periods{where}"
+            return message({"both": "pkg.forecast.basis.equal", "pipeline": "pkg.forecast.basis.pipeline_only",
+                            "run_rate": "pkg.forecast.basis.run_rate_only"}[view], lang)
+        where = message("pkg.forecast.basis.where", lang, position=_position_text(position, lang)) if position else ""
+        learned = message("pkg.forecast.basis.learned", lang, n=self.n_snapshots_, where=where)
+        weight = [format_value(x, "", 2, lang=lang) for x in w]
         if view == "both":
-            return f"pipeline x {w[0]:.2f} + run-rate x {w[1]:.2f}, {learned}"
-        return f"{'pipeline' if view == 'pipeline' else 'run-rate'} view only, x {w[0]:.2f}, {learned}"
+            return message("pkg.forecast.basis.both", lang, w_pipeline=weight[0], w_run_rate=weight[1],
+                           learned=learned)
+        key = "pkg.forecast.basis.pipeline_weighted" if view == "pipeline" else "pkg.forecast.basis.run_rate_weighted"
+        return message(key, lang, w=weight[0], learned=learned)
 
     def _require_fitted(self):
         if not hasattr(self, "weights_"):
@@ -231,7 +245,7 @@ class HeadlineModel:
             the pipeline's expected wins of open deals and of deals not created yet, times
             the pipeline weight, and the run-rate view's bookings still to come, times its
             weight), the weights used and ``headline_basis`` (which views, which weights,
-            learned on how many past periods).
+            learned on how many past periods; ``headline_basis_zh`` in Chinese).
         """
         self._require_fitted()
         out = frame.copy()
@@ -239,8 +253,9 @@ class HeadlineModel:
         view = _view_of(out)
         level = out["entity_type"].astype(str).to_numpy() if "entity_type" in out else np.full(len(out), "all")
         booked = out["booked_to_date"].fillna(0.0).to_numpy(float)
-        cols = {c: np.full(len(out), np.nan) for c in HEADLINE_COLUMNS if c not in ("headline", "headline_basis")}
-        basis = []
+        cols = {c: np.full(len(out), np.nan) for c in HEADLINE_COLUMNS
+                if c not in ("headline", "headline_basis", "headline_basis_zh")}
+        basis, basis_zh = [], []
         for i in range(len(out)):
             w = used[i]
             if w is not None:
@@ -256,7 +271,9 @@ class HeadlineModel:
                     cols[f"headline-hi-{lv}"][i] = point[i] * (1 + hi)
                 if "target" in out and pd.notna(out["target"].iloc[i]):
                     cols["headline_p_reach_target"][i] = float(np.mean(point[i] * (1 + r) >= out["target"].iloc[i]))
-            basis.append(self._basis(view[i], w, out["position"].iloc[i] if "position" in out else ""))
+            position = out["position"].iloc[i] if "position" in out else ""
+            basis.append(self._basis(view[i], w, position))
+            basis_zh.append(self._basis(view[i], w, position, "zh"))
         # nested intervals that hold the point and never go below what is already booked
         lo80, hi80 = np.fmin(cols["headline-lo-80"], point), np.fmax(cols["headline-hi-80"], point)
         lo95, hi95 = np.fmin(cols["headline-lo-95"], lo80), np.fmax(cols["headline-hi-95"], hi80)
@@ -277,9 +294,9 @@ class HeadlineModel:
         cols["from_new_deals"] = np.where(ok, from_pipe * (1 - share), np.nan)
         cols["from_run_rate"] = point - booked - from_pipe
         out["headline"] = point
-        for c in HEADLINE_COLUMNS[1:-1]:
+        for c in HEADLINE_COLUMNS[1:-2]:
             out[c] = cols[c]
-        out["headline_basis"] = basis
+        out["headline_basis"], out["headline_basis_zh"] = basis, basis_zh
         return out
 
 
@@ -293,7 +310,8 @@ def _amount(value: float) -> str:
 
 
 def explain_views(pipeline: float, run_rate: float, open_deals: pd.DataFrame | None = None, *,
-                  history: pd.Series | None = None, unit: str = "month", stages=(), tolerance: float = 0.15) -> str:
+                  history: pd.Series | None = None, unit: str = "month", stages=(), tolerance: float = 0.15,
+                  lang: str = "en") -> str:
     """One sentence on why the pipeline and run-rate views differ (or that they agree).
 
     Parameters
@@ -310,6 +328,8 @@ def explain_views(pipeline: float, run_rate: float, open_deals: pd.DataFrame | N
         Open stages in funnel order: the most advanced stage holding deals is named.
     tolerance : float
         Views within this share of each other "agree".
+    lang : {"en", "zh"}
+        Language of the sentence (the amounts are written alike in both).
 
     Examples
     --------
@@ -321,33 +341,44 @@ def explain_views(pipeline: float, run_rate: float, open_deals: pd.DataFrame | N
     'The pipeline expects 200,000 only: its 3 open deals worth 1.3 M include 2 (1.2 M) in Negotiation; the run-rate expects 293,880.'
     >>> explain_views(100, 105)
     'The pipeline (100) and run-rate (105) views agree within 15%.'
+    >>> explain_views(200_000, 293_880, deals, stages=["Demo", "Negotiation"], lang="zh")
+    '管道视角预计 200,000：只有 3 笔在途商机（共 1.3 M），其中 2 笔（1.2 M）处于 Negotiation 阶段；趋势视角预计 293,880。'
     """
     if pd.isna(pipeline) or pd.isna(run_rate):
-        return ("Only the run-rate view is available (the pipeline could not be simulated)." if pd.isna(pipeline)
-                else "Only the pipeline view is available (no time-series forecast).")
+        return message("pkg.forecast.why.no_pipeline" if pd.isna(pipeline) else "pkg.forecast.why.no_run_rate", lang)
     if abs(pipeline - run_rate) <= tolerance * max(abs(pipeline), abs(run_rate), 1e-9):
-        return f"The pipeline ({_amount(pipeline)}) and run-rate ({_amount(run_rate)}) views agree within {tolerance:.0%}."
+        return message("pkg.forecast.why.agree", lang, pipeline=_amount(pipeline), run_rate=_amount(run_rate),
+                       tolerance=format_value(tolerance, "share", 0, lang=lang))
     why = ""
     lower = pipeline < run_rate
     if open_deals is not None and len(open_deals):
         n, worth = len(open_deals), float(open_deals["amount"].sum())
-        deals_text = f"{n} open deal{'s' if n != 1 else ''} worth {_amount(worth)}"
+        deals_text = message("pkg.forecast.why.deals_one" if n == 1 else "pkg.forecast.why.deals_many", lang, n=n,
+                             worth=_amount(worth))
         present = open_deals["stage"].astype(str)
         ranked = [s for s in reversed(list(stages)) if (present == s).any()]
-        late = ""
+        late = None
         if ranked:
             top = open_deals[present == ranked[0]]
-            late = f"{len(top)} ({_amount(top['amount'].sum())}) in {ranked[0]}"
+            late = {"n": len(top), "worth": _amount(top["amount"].sum()), "stage": ranked[0]}
         if lower:
-            why = f" only: its {deals_text} include {late or 'few late-stage deals'}"
+            late_text = message("pkg.forecast.why.late", lang, **late) if late else \
+                message("pkg.forecast.why.few_late", lang)
+            why = message("pkg.forecast.why.lower", lang, deals=deals_text, late=late_text)
         else:
-            why = f" because {deals_text} {'are' if n != 1 else 'is'} in play" + (f", {late.replace(' (', ' of them (', 1)}"
-                                                                                     if late else "")
+            why = message("pkg.forecast.why.higher_one" if n == 1 else "pkg.forecast.why.higher_many", lang,
+                          deals=deals_text)
+            if late:
+                why += message("pkg.forecast.why.higher_late", lang,
+                               late=message("pkg.forecast.why.late_of_them", lang, **late))
     elif open_deals is not None:
-        why = " only: there are no open deals"
+        why = message("pkg.forecast.why.no_deals", lang)
     rr = ""
     if history is not None and len(history):
         k = min(len(history), 12 if unit == "month" else 4)
-        rr = (f" from the last {k} {unit}{'s' if k != 1 else ''} (average {_amount(float(history.iloc[-k:].mean()))}"
-              f" a {unit})")
-    return f"The pipeline expects {_amount(pipeline)}{why}; the run-rate expects {_amount(run_rate)}{rr}."
+        rr = message("pkg.forecast.why.run_rate_from", lang, k=k,
+                     unit=message(f"pkg.forecast.why.unit.{unit}{'s' if k != 1 else ''}", lang),
+                     average=_amount(float(history.iloc[-k:].mean())),
+                     per=message(f"pkg.forecast.why.unit.{unit}", lang))
+    return message("pkg.forecast.why.sentence", lang, pipeline=_amount(pipeline), why=why, run_rate=_amount(run_rate),
+                   rr=rr)

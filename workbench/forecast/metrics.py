@@ -21,6 +21,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from workbench.messages import message
+
 __all__ = ["mase", "wape", "bias", "coverage", "winkler", "crm_accuracy", "seasonal_scale", "evaluate",
            "accuracy_by_cutoff",
            "summarize"]
@@ -131,10 +133,10 @@ def evaluate(backtest: pd.DataFrame, history: pd.DataFrame | None = None, *, sea
     Returns
     -------
     DataFrame
-        ``unique_id, model, mase, wape, bias, coverage, winkler, accuracy, n, windows, note``:
+        ``unique_id, model, mase, wape, bias, coverage, winkler, accuracy, n, windows, note, note_zh``:
         ``n`` held-out periods scored over ``windows`` backtest cutoffs (a score resting on
         one window is a single draw), and ``note`` saying why a score is missing or weaker
-        than it looks ("" when there is nothing to say). A model is scored on the periods
+        than it looks ("" when there is nothing to say; ``note_zh`` in Chinese). A model is scored on the periods
         it forecast.
 
     Examples
@@ -150,7 +152,7 @@ def evaluate(backtest: pd.DataFrame, history: pd.DataFrame | None = None, *, sea
     """
     bt = backtest.rename(columns={id_col: "unique_id", time_col: "ds", target_col: "y"})
     if models is None:
-        skip = {"unique_id", "ds", "cutoff", "y", "note"}
+        skip = {"unique_id", "ds", "cutoff", "y", "note", "note_zh"}
         models = [c for c in bt.columns if c not in skip and "-lo-" not in c and "-hi-" not in c]
     scales, points = {}, {}
     if history is not None:
@@ -180,30 +182,32 @@ def evaluate(backtest: pd.DataFrame, history: pd.DataFrame | None = None, *, sea
                 "winkler": winkler(a, part[lo_c], part[hi_c], level) if has_iv else float("nan"),
                 "accuracy": crm_accuracy(a, f), "n": len(a),
                 "windows": int(part["cutoff"].nunique()) if "cutoff" in part.columns else 1,
-                "note": _score_note(history is not None, points.get(uid, 0), scale, season_length, has_iv, a),
+                **dict(zip(("note", "note_zh"), (
+                    _score_note(history is not None, points.get(uid, 0), scale, season_length, has_iv, a, lang)
+                    for lang in ("en", "zh")))),
             })
     return pd.DataFrame(rows, columns=["unique_id", "model", "mase", "wape", "bias", "coverage", "winkler",
-                                       "accuracy", "n", "windows", "note"])
+                                       "accuracy", "n", "windows", "note", "note_zh"])
 
 
-def _score_note(has_history: bool, points: int, scale: float, season_length: int, has_iv: bool, actual) -> str:
-    """Why a score row has NaNs or a weaker MASE than it seems ("" when nothing to say)."""
+def _score_note(has_history: bool, points: int, scale: float, season_length: int, has_iv: bool, actual,
+                lang: str = "en") -> str:
+    """Why a score row has NaNs or a weaker MASE than it seems, in ``lang`` ("" when nothing to say)."""
     notes = []
     if not has_history:
-        notes.append("no MASE: no history given for its scale")
+        notes.append(message("pkg.forecast.score.no_history", lang))
     elif points < 2:
-        notes.append(f"no MASE: {points} point{'s' if points != 1 else ''} of history before the first cutoff "
-                     "(2 needed for its scale)")
+        notes.append(message("pkg.forecast.score.few_points", lang, n=points,
+                             points=message("pkg.forecast.point" if points == 1 else "pkg.forecast.points", lang)))
     elif not np.isfinite(scale) or scale == 0:
-        notes.append("no MASE: the history before the first cutoff never changes (zero scale)")
+        notes.append(message("pkg.forecast.score.zero_scale", lang))
     elif season_length > 1 and points <= season_length:
-        notes.append("MASE scaled by the naive (last value) error: under one season of history before the first "
-                     "cutoff")
+        notes.append(message("pkg.forecast.score.naive_scale", lang))
     if not has_iv:
-        notes.append("no coverage: the model gives no interval")
+        notes.append(message("pkg.forecast.score.no_interval", lang))
     if not (np.asarray(actual) > 0).any():
-        notes.append("no accuracy: no positive actual")
-    return "; ".join(notes)
+        notes.append(message("pkg.forecast.score.no_positive", lang))
+    return message("pkg.forecast.sep", lang).join(notes)
 
 
 def summarize(scores: pd.DataFrame) -> pd.DataFrame:
@@ -230,7 +234,7 @@ def accuracy_by_cutoff(backtest: pd.DataFrame, models=None, *, id_col: str = "un
     """
     bt = backtest.rename(columns={id_col: "unique_id", target_col: "y"})
     if models is None:
-        skip = {"unique_id", "ds", "cutoff", "y", "note"}
+        skip = {"unique_id", "ds", "cutoff", "y", "note", "note_zh"}
         models = [c for c in bt.columns if c not in skip and "-lo-" not in c and "-hi-" not in c
                   and pd.api.types.is_numeric_dtype(bt[c])]
     rows = []

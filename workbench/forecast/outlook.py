@@ -24,6 +24,7 @@ from workbench.forecast.simulation import simulate_pipeline
 from workbench.forecast.win import WinModel
 from workbench.io.load import as_sales_data
 from workbench.memo import remember
+from workbench.messages import message
 from workbench.params import check_by, check_param
 from workbench.periods import normalize_freq, parse_period, period_label
 
@@ -37,7 +38,7 @@ HEADLINE_TABLE_COLUMNS = [
     "headline-hi-95", "from_booked", "from_open_deals", "from_new_deals", "from_run_rate", "pipeline_p10", "pipeline_p50",
     "pipeline_p90", "run_rate", "run_rate_lo_80", "run_rate_hi_80", "w_pipeline", "w_run_rate", "target",
     "headline_p_reach_target", "booked_to_date", "expected_pipeline", "expected_run_rate", "open_deals", "why",
-    "headline_basis",
+    "why_zh", "headline_basis", "headline_basis_zh",
 ]
 
 
@@ -50,7 +51,8 @@ class HeadlineForecast:
     table : DataFrame
         One row per entity of the level asked for, the next period: the headline with
         its 80 % / 95 % intervals and components, both views, the weights, the target,
-        the chance of reaching it, and ``why`` (one sentence on why the views differ).
+        the chance of reaching it, and ``why`` (one sentence on why the views differ;
+        ``why_zh`` and ``headline_basis_zh`` in Chinese).
     period : str
         The period forecast, e.g. ``"2026-11"``.
     backtest : DataFrame or None
@@ -65,6 +67,8 @@ class HeadlineForecast:
         The fitted weights (None without a backtest: equal weights then).
     notes : list of str
         Plain sentences: what was left out and why, the win model's own notes.
+    notes_zh : list of str
+        The same sentences in Chinese, in the same order.
     """
 
     table: pd.DataFrame
@@ -75,6 +79,30 @@ class HeadlineForecast:
     win_model: WinModel | None = None
     model: HeadlineModel | None = None
     notes: list = field(default_factory=list)
+    notes_zh: list = field(default_factory=list)
+
+
+class _Notes:
+    """The headline's notes in English and Chinese, side by side, each said once."""
+
+    def __init__(self):
+        self.en, self.zh = [], []
+
+    def add(self, en: str, zh: str) -> None:
+        if en not in self.en:
+            self.en.append(en)
+            self.zh.append(zh)
+
+    def say(self, key: str, **fields) -> None:
+        """The catalogue's sentence ``key``; a reason from an error is kept as it was raised."""
+        self.add(message(key, "en", **fields), message(key, "zh", **fields))
+
+    def extend(self, en, zh=None) -> None:
+        """Sentences written elsewhere, with their Chinese (the English again when there is none)."""
+        en = list(en)
+        zh = list(zh) if zh is not None and len(zh) == len(en) else en
+        for e, z in zip(en, zh):
+            self.add(e, z)
 
 
 def _history_of(data, by: str, freq: str) -> pd.DataFrame:
@@ -144,17 +172,17 @@ def forecast_headline(data, freq: str = "M", by: str = "team", *, snapshots: int
 
 def _forecast_headline(data, *, freq, by, snapshots, n_sims, seed, run_rate, backtest, win_model, deals, pipeline,
                        progress) -> HeadlineForecast:
-    notes: list[str] = []
+    notes = _Notes()
     live_ts = None
     if backtest is None:
         try:
             backtest, live_ts = backtest_with_run_rate(data, freq=freq, snapshots=snapshots, by=by, n_sims=n_sims,
                                                        seed=seed, progress=progress)
         except (DataError, ValueError) as err:
-            notes.append(f"No backtest of the pipeline: {str(err).removeprefix('backtest_pipeline: ')}")
+            notes.say("pkg.forecast.notes.no_backtest", reason=str(err).removeprefix("backtest_pipeline: "))
             backtest = None
     if backtest is not None:
-        notes.extend(backtest.attrs.get("notes", []))
+        notes.extend(backtest.attrs.get("notes", []), backtest.attrs.get("notes_zh"))
     fc = run_rate.forecast if run_rate is not None else (live_ts.forecast if live_ts is not None else None)
     if fc is None:
         from workbench.forecast.workflow import forecast_entities
@@ -169,19 +197,22 @@ def _forecast_headline(data, *, freq, by, snapshots, n_sims, seed, run_rate, bac
     odds = None
     try:
         if not pipeline:
-            raise DataError("left out by the caller (no win model).")
+            raise DataError(message("pkg.forecast.notes.left_out", "en"))
         if deals is None:
             if win_model is None:
                 win_model = WinModel(freq=freq).fit(data)
             deals = win_model.predict(data)
-        notes.extend(getattr(win_model, "notes_", []) if win_model is not None else [])
+        if win_model is not None:
+            notes.extend(getattr(win_model, "notes_", []), getattr(win_model, "notes_zh_", None))
         shock = backtest.attrs.get("shock_sd", 0.0) if backtest is not None else 0.0
         if backtest is None or "shock_sd" not in backtest.attrs:
-            notes.append("The pipeline's P10-P90 treats deals as independent (no backtest to calibrate the "
-                         "shared period shock): it is too narrow.")
+            notes.say("pkg.forecast.notes.independent")
         odds = simulate_pipeline(deals, data, period, n_sims=n_sims, seed=seed, shock_sd=shock)
     except (DataError, ValueError) as err:
-        notes.append(f"No pipeline view: {err}")
+        left_out = str(err) == message("pkg.forecast.notes.left_out", "en")
+        notes.add(message("pkg.forecast.notes.no_pipeline", "en", reason=err),
+                  message("pkg.forecast.notes.no_pipeline", "zh",
+                          reason=message("pkg.forecast.notes.left_out", "zh") if left_out else err))
         deals = None
     reps = data.reps
     entities = (fc["entity_id"].astype(str).tolist() if len(fc) else
@@ -213,7 +244,7 @@ def _forecast_headline(data, *, freq, by, snapshots, n_sims, seed, run_rate, bac
     if backtest is not None and backtest["snapshot"].nunique() >= 2:
         model = HeadlineModel().fit(backtest)
     else:
-        notes.append("The headline weights the two views equally: no backtest to learn the weights from.")
+        notes.say("pkg.forecast.notes.equal_weights")
         model = HeadlineModel()
         model.weights_, model.residuals_, model.n_snapshots_ = {}, {}, 0
     table = model.predict(live)
@@ -225,19 +256,21 @@ def _forecast_headline(data, *, freq, by, snapshots, n_sims, seed, run_rate, bac
     history = _history_of(data, by, freq) if len(table) else pd.DataFrame(columns=["unique_id", "y"])
     stages = list(data.stages)
     unit = "month" if freq == "M" else "quarter"
-    whys, counts = [], []
+    whys, whys_zh, counts = [], [], []
     for _, row in table.iterrows():
         mine = None
         if deals is not None:
             mine = deals[deals["rep_id"].astype(str).isin(_members(reps, by, str(row["entity_id"])))]
         counts.append(len(mine) if mine is not None else np.nan)
         hist = history.loc[history["unique_id"] == f"{by}:{row['entity_id']}", "y"]
-        whys.append(explain_views(row["pipeline_p50"], row["run_rate"], mine, history=hist, unit=unit, stages=stages))
+        for lang, out in (("en", whys), ("zh", whys_zh)):
+            out.append(explain_views(row["pipeline_p50"], row["run_rate"], mine, history=hist, unit=unit,
+                                     stages=stages, lang=lang))
     table["open_deals"] = counts
-    table["why"] = whys
+    table["why"], table["why_zh"] = whys, whys_zh
     for col in HEADLINE_TABLE_COLUMNS:
         if col not in table.columns:
             table[col] = np.nan
     return HeadlineForecast(table=table[HEADLINE_TABLE_COLUMNS].reset_index(drop=True), period=period,
                             backtest=backtest, odds=odds, deals=deals, win_model=win_model, model=model,
-                            notes=list(dict.fromkeys(notes)))
+                            notes=notes.en, notes_zh=notes.zh)

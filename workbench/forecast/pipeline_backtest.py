@@ -34,6 +34,7 @@ from workbench.forecast.simulation import entity_draws, pipeline_draws
 from workbench.forecast.win import WinModel
 from workbench.io.load import as_sales_data
 from workbench.memo import remember
+from workbench.messages import message
 from workbench.params import check_by, check_param
 from workbench.periods import normalize_freq, pandas_freq, period_label
 
@@ -45,6 +46,7 @@ BACKTEST_COLUMNS = [
     "expected_pipeline", "expected_run_rate", "pipeline_mean", "pipeline_p10", "pipeline_p50", "pipeline_p90",
     "pipeline_p10_independent", "pipeline_p90_independent", "run_rate", "run_rate_lo_80", "run_rate_hi_80",
     "headline", "headline-lo-80", "headline-hi-80", "headline-lo-95", "headline-hi-95", "note",
+    "note_zh",
 ]
 #: Shock standard deviations tried (log scale).
 SHOCK_GRID = np.round(np.linspace(0.0, 2.0, 101), 3)
@@ -158,7 +160,8 @@ def backtest_pipeline(data, freq: str = "M", snapshots: int = 6, by: str = "team
         its intervals (weights learned on the other snapshots), and a ``note`` when the
         pipeline could not be run at a snapshot (with the reason). ``attrs`` hold
         ``shock_sd`` (calibrated on all snapshots), ``shock_company_share``, ``freq``,
-        ``by``, ``offset`` (as-of time relative to the period start) and ``notes``.
+        ``by``, ``offset`` (as-of time relative to the period start), ``notes`` and ``notes_zh``
+        (the same sentences in Chinese); ``note_zh`` is the rows' ``note`` in Chinese.
 
     Raises
     ------
@@ -235,14 +238,15 @@ def _backtest_with_run_rate(data, *, freq, snapshots, by, n_sims, seed, coverage
             rr = bt[bt["ds"] == start].set_index("unique_id") if len(bt) else pd.DataFrame()
             for src, dst in run_cols.items():
                 frame[dst] = frame["uid"].map(rr[src]) if src in rr else np.nan
-            frame["note"] = ""
+            frame["note"], frame["note_zh"] = "", ""
             try:
                 then = data_as_of(data, t, tables=_NEEDED)
                 model = WinModel(freq=freq, **(win_model_params or {})).fit(then)
                 deals = model.predict(then, as_of=t, factors=False)  # reasons are not scored
                 sim = pipeline_draws(deals, then, label, as_of=t, n_sims=n_sims, seed=seed)
             except (DataError, ValueError) as err:
-                frame["note"] = f"pipeline not run at {label}: {err}"
+                frame["note"] = message("pkg.forecast.backtest.not_run", "en", snapshot=label, reason=err)
+                frame["note_zh"] = message("pkg.forecast.backtest.not_run", "zh", snapshot=label, reason=err)
                 failed.append((label, str(err)))
                 sim = None
             if sim is not None:
@@ -260,13 +264,15 @@ def _backtest_with_run_rate(data, *, freq, snapshots, by, n_sims, seed, coverage
     table = pd.concat(frames, ignore_index=True)
     for col in BACKTEST_COLUMNS:
         if col not in table.columns:
-            table[col] = np.nan if col != "note" else ""
+            table[col] = np.nan if col not in ("note", "note_zh") else ""
     ran = [label for label in table["snapshot"].unique() if label in sims]
-    notes = []
+    notes, notes_zh = [], []
     if failed:  # one sentence for all of them; the rows' note column has each reason
-        where = failed[0][0] if len(failed) == 1 else f"{failed[0][0]} to {failed[-1][0]}"
-        notes.append(f"The pipeline forecast could not be re-run at {len(failed)} of {snapshots} past periods "
-                     f"({where}); the first reason: {failed[0][1]}")
+        for lang, out in (("en", notes), ("zh", notes_zh)):
+            where = failed[0][0] if len(failed) == 1 else \
+                message("pkg.forecast.notes.where_range", lang, first=failed[0][0], last=failed[-1][0])
+            out.append(message("pkg.forecast.notes.not_rerun", lang, failed=len(failed), snapshots=snapshots,
+                               where=where, reason=failed[0][1]))
     if len(ran) < _MIN_SNAPSHOTS:
         raise DataError(f"backtest_pipeline: the pipeline forecast could be re-run at only {len(ran)} of {snapshots} "
                         f"past periods (at least {_MIN_SNAPSHOTS} needed)"
@@ -306,8 +312,8 @@ def _backtest_with_run_rate(data, *, freq, snapshots, by, n_sims, seed, coverage
                 table.loc[m, col] = pred[col].to_numpy()
     out = table[BACKTEST_COLUMNS].copy()
     if windows < snapshots:
-        notes.append(f"The run-rate forecast could be backtested at only {windows} of the {snapshots} snapshots "
-                     "(short history).")
+        for lang, out in (("en", notes), ("zh", notes_zh)):
+            out.append(message("pkg.forecast.notes.run_rate_windows", lang, windows=windows, snapshots=snapshots))
     out.attrs.update(shock_sd=shock_sd, shock_company_share=float(shock_company_share), freq=freq, by=by,
-                     offset=offset, notes=notes, coverage=coverage)
+                     offset=offset, notes=notes, notes_zh=notes_zh, coverage=coverage)
     return out, ef

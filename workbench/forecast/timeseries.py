@@ -15,6 +15,7 @@ from workbench.errors import NotFittedError
 from workbench.forecast import fallbacks
 from workbench.forecast._validate import season_length_for, validate_series
 from workbench.forecast.models import DEFAULT_MODELS, build_models, has_native_intervals, is_intermittent
+from workbench.messages import message
 from workbench.params import check_choice, check_param
 
 __all__ = ["Forecaster", "backtest_note"]
@@ -37,8 +38,8 @@ def _arrays(data: pd.DataFrame) -> dict:
     return {uid: g.to_numpy(dtype=float) for uid, g in data.groupby("unique_id", sort=True)["y"]}
 
 
-def backtest_note(n_points: int, windows: int, h: int, n_windows: int, min_history: int) -> str:
-    """Why a series' backtest rests on fewer windows than asked for ("" when it has them all).
+def backtest_note(n_points: int, windows: int, h: int, n_windows: int, min_history: int, lang: str = "en") -> str:
+    """Why a series' backtest rests on fewer windows than asked for ("" when it has them all), in ``lang``.
 
     >>> backtest_note(10, 0, 3, 3, 12)
     '10 points: too short for a 3-period backtest window after the 12 needed to train'
@@ -46,13 +47,16 @@ def backtest_note(n_points: int, windows: int, h: int, n_windows: int, min_histo
     '1 of 3 backtest windows: 10 points, 6 needed to train'
     >>> backtest_note(36, 3, 3, 3, 6)
     ''
+    >>> backtest_note(10, 1, 3, 3, 6, lang="zh")
+    '3 个回测窗口中只有 1 个：共 10 个数据点，训练需要 6 个'
     """
     if windows >= n_windows:
         return ""
     if windows == 0:
-        return (f"{n_points} point{'s' if n_points != 1 else ''}: too short for a {h}-period backtest window "
-                f"after the {min_history} needed to train")
-    return f"{windows} of {n_windows} backtest windows: {n_points} points, {min_history} needed to train"
+        return message("pkg.forecast.backtest.too_short", lang, n_points=n_points, h=h, min_history=min_history,
+                       points=message("pkg.forecast.point" if n_points == 1 else "pkg.forecast.points", lang))
+    return message("pkg.forecast.backtest.fewer", lang, windows=windows, n_windows=n_windows, n_points=n_points,
+                   min_history=min_history)
 
 
 class _Rows:
@@ -184,6 +188,8 @@ class Forecaster:
         ``intermittent`` or ``regular`` per series.
     notes_ : Series
         The fallback applied per series ("" when none).
+    notes_zh_ : Series
+        The same in Chinese (the ``note_zh`` column of the forecasts).
 
     Examples
     --------
@@ -195,7 +201,7 @@ class Forecaster:
     ...                    "y": 100 + 20 * np.sin(np.arange(36) * np.pi / 6) + rng.normal(0, 5, 36)})
     >>> fc = Forecaster(models=["seasonal_naive", "theta"], level=[80]).fit(df).predict(3)
     >>> list(fc.columns)
-    ['unique_id', 'ds', 'SeasonalNaive', 'SeasonalNaive-lo-80', 'SeasonalNaive-hi-80', 'Theta', 'Theta-lo-80', 'Theta-hi-80', 'forecast', 'forecast-lo-80', 'forecast-hi-80', 'note']
+    ['unique_id', 'ds', 'SeasonalNaive', 'SeasonalNaive-lo-80', 'SeasonalNaive-hi-80', 'Theta', 'Theta-lo-80', 'Theta-hi-80', 'forecast', 'forecast-lo-80', 'forecast-hi-80', 'note', 'note_zh']
     >>> bool((fc["forecast-lo-80"] <= fc["forecast"]).all() and (fc["forecast"] <= fc["forecast-hi-80"]).all())
     True
     """
@@ -273,11 +279,14 @@ class Forecaster:
         seasonal_set = set(seasonal_ids)
         nonseasonal_ids = [i for i in rest.index if i not in seasonal_set]
         notes = pd.Series("", index=stats.index, dtype=object)
-        notes[zero] = fallbacks.NOTES["zero"]
+        notes_zh = pd.Series("", index=stats.index, dtype=object)
+        notes[zero], notes_zh[zero] = fallbacks.NOTES["zero"], fallbacks.NOTES_ZH["zero"]
         for uid in short:
             notes[uid] = fallbacks.NOTES["naive"].format(n=int(stats.loc[uid, "n"]))
+            notes_zh[uid] = fallbacks.NOTES_ZH["naive"].format(n=int(stats.loc[uid, "n"]))
         if m > 1:
             notes[nonseasonal_ids] = fallbacks.NOTES["nonseasonal"]
+            notes_zh[nonseasonal_ids] = fallbacks.NOTES_ZH["nonseasonal"]
         self.zero_ids_, self.short_ids_ = list(zero), list(short)
         models = list(self.models) if self.models is not None else list(DEFAULT_MODELS)
         self.buckets_ = []
@@ -304,9 +313,10 @@ class Forecaster:
             validated = set(cv["unique_id"])
             for uid in (i for i in ids if i not in validated):
                 notes[uid] = "; ".join(filter(None, [notes[uid], fallbacks.NOTES["unvalidated"]]))
+                notes_zh[uid] = "；".join(filter(None, [notes_zh[uid], fallbacks.NOTES_ZH["unvalidated"]]))
             bucket.weights = weights
             self.buckets_.append(bucket)
-        self.notes_ = notes
+        self.notes_, self.notes_zh_ = notes, notes_zh
         # combine validation forecasts and calibrate the interval widths
         combined = [self._combine(cv, b, cv["unique_id"]) for cv, b in cv_frames]
         # calibration uses cross-fitted combinations: each window combined with weights learned
@@ -663,12 +673,13 @@ class Forecaster:
             typical = float(peers["y"].median()) if len(peers) else None
             extra.append(fallbacks.zero_forecast(uid, hist, dates, levels, typical))
         out = pd.concat(([main] if main is not None else []) + extra, ignore_index=True)
-        if "note" not in out.columns or not extra:
-            out["note"] = out["unique_id"].map(self.notes_).fillna("")
-        else:
-            out["note"] = out["note"].fillna(out["unique_id"].map(self.notes_)).fillna("")
+        for column, notes in (("note", self.notes_), ("note_zh", self.notes_zh_)):
+            if column not in out.columns or not extra:
+                out[column] = out["unique_id"].map(notes).fillna("")
+            else:
+                out[column] = out[column].fillna(out["unique_id"].map(notes)).fillna("")
         if self.nonnegative:
-            num = [c for c in out.columns if c not in ("unique_id", "ds", "note")]
+            num = [c for c in out.columns if c not in ("unique_id", "ds", "note", "note_zh")]
             out[num] = out[num].clip(lower=0)
         order = self._column_order(out)
         out = out[order].sort_values(["unique_id", "ds"]).reset_index(drop=True)
@@ -686,7 +697,7 @@ class Forecaster:
                     c = f"{a}-{side}-{lev}"
                     if c in out.columns:
                         cols.append(c)
-        return cols + ["note"]
+        return cols + ["note", "note_zh"]
 
     # ------------------------------------------------------------------ backtest
     def backtest(self, df: pd.DataFrame, h: int, n_windows: int = 3, step_size: int | None = None,

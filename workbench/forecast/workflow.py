@@ -13,13 +13,14 @@ from workbench.forecast.series import rep_groups, sales_series
 from workbench.forecast.timeseries import Forecaster, backtest_note
 from workbench.io.load import as_sales_data
 from workbench.memo import remember
+from workbench.messages import message
 
 __all__ = ["EntityForecast", "forecast_entities", "ACCURACY_COLUMNS"]
 
 #: Columns added to each forecast row: the series' backtest scores of the ``forecast`` column,
 #: how many backtest windows they rest on, and a note saying why a score is missing or thin.
 ACCURACY_COLUMNS = ["backtest_mase", "backtest_wape", "backtest_bias", "backtest_accuracy", "backtest_coverage",
-                    "backtest_windows", "backtest_note"]
+                    "backtest_windows", "backtest_note", "backtest_note_zh"]
 
 
 @dataclass(frozen=True)
@@ -115,13 +116,14 @@ def _forecast_entities(data, *, by, freq, h, metric, models, method, reconcile, 
     out["backtest_windows"] = (out["unique_id"].map(acc["windows"]) if len(acc) else pd.Series(0, index=out.index)) \
         .fillna(0).astype(int)
     points = history.groupby("unique_id").size()
-    reasons = {}
-    for uid in out["unique_id"].unique():
-        windows = int(acc["windows"].get(uid, 0)) if len(acc) else 0
-        why = [backtest_note(int(points.get(uid, 0)), windows, h, n_windows, forecaster.min_history)]
-        if len(acc) and uid in acc.index:
-            why.append(acc.loc[uid, "note"])
-        reasons[uid] = "; ".join(w for w in why if w)
-    out["backtest_note"] = out["unique_id"].map(reasons).fillna("")
+    for lang, column, note in (("en", "backtest_note", "note"), ("zh", "backtest_note_zh", "note_zh")):
+        reasons = {}
+        for uid in out["unique_id"].unique():
+            windows = int(acc["windows"].get(uid, 0)) if len(acc) else 0
+            why = [backtest_note(int(points.get(uid, 0)), windows, h, n_windows, forecaster.min_history, lang)]
+            if len(acc) and uid in acc.index:
+                why.append(acc.loc[uid, note])
+            reasons[uid] = message("pkg.forecast.sep", lang).join(w for w in why if w)
+        out[column] = out["unique_id"].map(reasons).fillna("")
     return EntityForecast(out.reset_index(drop=True), backtest, scores, summary, history)
 

@@ -21,6 +21,7 @@ from workbench.forecast.timeseries import Forecaster
 from workbench.io.load import as_sales_data
 from workbench.kpi.registry import KPIS, check_kpis
 from workbench.kpi.targets import ADDITIVE_METRICS, period_targets
+from workbench.messages import message
 from workbench.params import check_choice
 from workbench.periods import parse_period, period_label
 from workbench.targets.allocation import allocate
@@ -34,7 +35,7 @@ __all__ = ["propose_targets", "PROPOSAL_COLUMNS", "forecast_distribution"]
 #: Columns of :func:`propose_targets`, in order.
 PROPOSAL_COLUMNS = [
     "entity_type", "entity_id", "period", "metric", "target", "attainment_probability", "basis",
-    "forecast", "forecast-lo-80", "forecast-hi-80", "history_periods", "note",
+    "forecast", "forecast-lo-80", "forecast-hi-80", "history_periods", "note", "note_zh",
     "existing_target", "existing_attainment_probability",
     "specific", "measurable", "attainable", "smart_ok", "smart_flags",
 ]
@@ -108,8 +109,9 @@ def _ramp_targets(out: pd.DataFrame, data, target, metric: str, ramp_months: int
         s = float(np.mean([share.get(m, 1.0) for m in ks]))
         out.loc[i, "target"] = s * tenured
         out.loc[i, "basis"] = "ramp"
-        out.loc[i, "note"] = (f"new hire (month {int(k[i]) + 1} since hire): {s:.0%} of the tenured reps' median "
-                              f"target, ramp learned from the data's reps' first {ramp_months} months")
+        for column, lang in (("note", "en"), ("note_zh", "zh")):
+            out.loc[i, column] = message("pkg.targets.new_hire", lang, month=int(k[i]) + 1, share=f"{s:.0%}",
+                                         months=ramp_months)
     return out
 
 
@@ -171,6 +173,7 @@ def propose_targets(data, period, probability: float = 0.7, by: str = "rep", met
     out["target"] = quantile_at(fc, calibration.level_for(probability))
     out["basis"] = "forecast"
     out["note"] = fc["note"].fillna("").to_numpy()
+    out["note_zh"] = fc["note_zh" if "note_zh" in fc else "note"].fillna("").to_numpy()
     if by == "rep" and company_target is None and metric in ADDITIVE_METRICS:
         out = _ramp_targets(out, data, target, metric, ramp_months)
     if company_target is not None:

@@ -137,7 +137,9 @@ class WhatIfModel:
         :func:`workbench.forecast.simulate_pipeline`'s table for every entity.
     effects_ : LeverEffects
     teams_, regions_, rep_ids_ : list of str
-    notes_ : list of str
+    notes_, notes_zh_ : list of str
+        What was left out or fell back to (the headline's, the win model's and the levers'
+        notes), in English and in Chinese, in the same order.
     """
 
     def __init__(self, freq: str = "M", *, n_sims: int = 2000, seed: int = 0, snapshots: int | None = None,
@@ -196,7 +198,7 @@ class WhatIfModel:
         freq = normalize_freq(self.freq)
         check_param("WhatIfModel", "freq", self.freq, "'M' or 'Q'", freq in ("M", "Q"))
         data = as_sales_data(data, caller="WhatIfModel")
-        self.notes_ = []
+        self.notes_, self.notes_zh_ = [], []
         if headline is None and shock_sd is None:
             headline = forecast_headline(data, freq=freq, by="team", n_sims=self.n_sims, seed=self.seed,
                                          snapshots=self.snapshots or DEFAULT_SNAPSHOTS, progress=progress)
@@ -206,6 +208,7 @@ class WhatIfModel:
             bt = headline.backtest
             shock_sd = shock_sd if shock_sd is not None else (bt.attrs.get("shock_sd", 0.0) if bt is not None else 0.0)
             self.notes_.extend(headline.notes)
+            self.notes_zh_.extend(headline.notes_zh if len(headline.notes_zh) == len(headline.notes) else headline.notes)
             if deals is None:
                 raise DataError("WhatIfModel: the headline forecast has no pipeline view to move levers on: "
                                 + "; ".join(n for n in headline.notes if "pipeline" in n.lower()), file="opportunities")
@@ -215,6 +218,7 @@ class WhatIfModel:
                 model = WinModel(freq=freq).fit(data)
                 deals = model.predict(data)
                 self.notes_.extend(model.notes_)
+                self.notes_zh_.extend(getattr(model, "notes_zh_", model.notes_))
         self.shock_sd_ = float(shock_sd)
         self.shock_company_share_ = 0.5
         sim = pipeline_draws(deals, data, period, n_sims=self.n_sims, seed=self.seed)
@@ -239,7 +243,8 @@ class WhatIfModel:
         rep_targets = targets.set_index(targets["entity_id"].astype(str))["target"].reindex(self.rep_ids_)
         self.effects_ = LeverEffects(self.lookback_months, self.prior_strength, self.ramp_months).fit(
             data, sim["period"], self.rep_ids_, sim["teams"], sim["deals"], rep_targets)
-        self.notes_ = list(dict.fromkeys([*self.notes_, *self.effects_.notes_]))
+        said = dict(zip([*self.notes_, *self.effects_.notes_], [*self.notes_zh_, *self.effects_.notes_zh_]))
+        self.notes_, self.notes_zh_ = list(said), list(said.values())  # each said once, in both languages
         self._prepare_fast()
         return self
 

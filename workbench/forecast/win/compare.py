@@ -90,5 +90,5 @@ def compare_win_models(data, freq: str = "M", *, seed: int = 0, **params) -> pd.
     out = pd.DataFrame(rows)
     out.insert(4, "n", len(test))
     out.insert(5, "deals", int(test["opportunity_id"].nunique()) if len(test) else 0)
-    out.attrs["notes"] = list(win.notes_)
+    out.attrs["notes"], out.attrs["notes_zh"] = list(win.notes_), list(win.notes_zh_)
     return out

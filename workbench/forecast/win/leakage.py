@@ -30,18 +30,17 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import roc_auc_score
 
-__all__ = ["find_leaks", "leak_sentence", "FEATURE_NAMES"]
+from workbench.messages import MESSAGES, message
+
+__all__ = ["find_leaks", "leak_sentence", "FEATURE_NAMES", "FEATURE_NAMES_ZH"]
 
 #: How each model feature is named to a sales manager.
-FEATURE_NAMES = {
-    "log_amount": "deal amount", "amount": "deal amount", "age_days": "deal age", "cycle_progress": "deal age",
-    "overdue": "deal age beyond the usual cycle", "days_in_stage": "days in stage",
-    "log_stage_velocity": "days in stage against peers", "rep_win_rate": "rep's past win rate",
-    "log_follow_up_hours": "time to first touch", "touched": "first touch recorded",
-    "log_activities": "activities logged", "log_activities_30d": "activities in the last 30 days",
-    "log_days_since_activity": "days since the last activity", "stage": "stage", "product": "product",
-    "source": "lead source",
-}
+FEATURE_NAMES = {feature: MESSAGES[f"pkg.win.feature.{feature}"]["en"] for feature in (
+    "log_amount", "amount", "age_days", "cycle_progress", "overdue", "days_in_stage", "log_stage_velocity",
+    "rep_win_rate", "log_follow_up_hours", "touched", "log_activities", "log_activities_30d",
+    "log_days_since_activity", "stage", "product", "source")}
+#: The same names in Chinese.
+FEATURE_NAMES_ZH = {feature: MESSAGES[f"pkg.win.feature.{feature}"]["zh"] for feature in FEATURE_NAMES}
 _SHOWN = {"log_amount": np.expm1, "log_activities": np.expm1, "log_activities_30d": np.expm1,
           "log_days_since_activity": np.expm1, "log_follow_up_hours": np.expm1}
 
@@ -81,10 +80,10 @@ def find_leaks(rows: pd.DataFrame, won, numeric, categorical=(), *, open_rows: p
     DataFrame
         One row per flagged feature: ``feature``, ``auc`` (single-feature AUC, 0.5-1),
         ``value`` (the outcome-only value, or NaN), ``outcome`` (``won``/``lost`` for
-        that value) and ``reason`` (a plain sentence).
+        that value) and ``reason`` (a plain sentence; ``reason_zh`` in Chinese).
     """
     y = np.asarray(won, dtype=int)
-    cols = ["feature", "auc", "value", "outcome", "reason"]
+    cols = ["feature", "auc", "value", "outcome", "reason", "reason_zh"]
     found = []
     if len(y) < 2 or len(np.unique(y)) < 2:
         return pd.DataFrame(columns=cols)
@@ -102,10 +101,11 @@ def find_leaks(rows: pd.DataFrame, won, numeric, categorical=(), *, open_rows: p
             auc = _auc(yk, rate)
         else:
             auc = _auc(yk, v.astype(float).to_numpy())
-        name = FEATURE_NAMES.get(feat, feat)
+        names = {"en": FEATURE_NAMES.get(feat, feat), "zh": FEATURE_NAMES_ZH.get(feat, feat)}
         if auc >= auc_threshold:
             found.append({"feature": feat, "auc": round(auc, 3), "value": np.nan, "outcome": None,
-                          "reason": f"the {name} alone separates won from lost deals (AUC {auc:.2f})"})
+                          **{column: message("pkg.win.leak.separates", lang, name=names[lang], auc=f"{auc:.2f}")
+                             for column, lang in (("reason", "en"), ("reason_zh", "zh"))}})
             continue
         keys = v.astype(str) if feat in categorical else v.astype(float)
         common = keys.value_counts()
@@ -125,8 +125,9 @@ def find_leaks(rows: pd.DataFrame, won, numeric, categorical=(), *, open_rows: p
                 shown = _SHOWN[feat](value) if feat in _SHOWN else value
                 label = "won" if outcome == 1 else "lost"
                 found.append({"feature": feat, "auc": round(auc, 3), "value": shown, "outcome": label,
-                              "reason": f"a {name} of {_fmt(shown)} occurs only on {label} deals "
-                                        f"({n_v} of {n_out[outcome]} {label} snapshots)"})
+                              **{column: message(f"pkg.win.leak.only_on_{label}", lang, name=names[lang],
+                                                 value=_fmt(shown), n=n_v, total=n_out[outcome])
+                                 for column, lang in (("reason", "en"), ("reason_zh", "zh"))}})
                 break
             if found and found[-1]["feature"] == feat:
                 break
@@ -139,12 +140,7 @@ def _fmt(value) -> str:
     return str(value)
 
 
-def leak_sentence(leak: pd.Series, action: str) -> str:
-    """One sentence a manager can read about a flagged feature and what was done with it."""
-    what = {"drop": "It was left out of the win model (leakage='drop'); fix the CRM export or pass "
-                    "leakage='keep' to use it anyway.",
-            "warn": "It was kept because leakage='warn': the hold-out scores and the open deals' win "
-                    "probabilities are not to be trusted.",
-            "keep": "It was kept because leakage='keep'."}[action]
-    return (f"Possible leak: {leak['reason']} in the training history, which suggests the CRM rewrites it "
-            f"when a deal closes. {what}")
+def leak_sentence(leak: pd.Series, action: str, lang: str = "en") -> str:
+    """One sentence a manager can read about a flagged feature and what was done with it, in ``lang``."""
+    reason = leak.get("reason_zh") if lang == "zh" and isinstance(leak.get("reason_zh"), str) else leak["reason"]
+    return message("pkg.win.leak", lang, reason=reason, what=message(f"pkg.win.leak.{action}", lang))

@@ -37,10 +37,11 @@ from workbench.forecast.win.calibration import (
 )
 from workbench.forecast.win.close_timing import EmpiricalCloseTiming, MonthFromQuarter
 from workbench.forecast.win.features import NONPOSITIVE_FEATURES, add_cycle_features, cycle_norms
-from workbench.forecast.win.leakage import FEATURE_NAMES, find_leaks, leak_sentence
+from workbench.forecast.win.leakage import FEATURE_NAMES, FEATURE_NAMES_ZH, find_leaks, leak_sentence
 from workbench.forecast.win.snapshots import CATEGORICAL_FEATURES, deal_snapshots
 from workbench.forecast.win.windows import plan_windows
 from workbench.io.load import as_sales_data
+from workbench.messages import message
 from workbench.params import check_param
 from workbench.periods import normalize_freq
 
@@ -152,6 +153,8 @@ class WinModel:
         The usual won cycle (days) and median days per stage the features are relative to.
     notes_ : list of str
         Plain sentences about what the model left out or fell back to; empty when none.
+    notes_zh_ : list of str
+        The same sentences in Chinese, in the same order.
     split_ : dict
         ``cal_start``, ``test_start``, ``test_end``, the windows' mode and row counts.
 
@@ -214,13 +217,16 @@ class WinModel:
         snaps = deal_snapshots(data, deals="all", data_end=data_end, prior_strength=self.prior_strength)
         closed = snaps[snaps["outcome"].isin(["won", "lost"])]
         train, cal, test, plan = plan_windows(closed, data_end, lag, self.holdout_months, self.calibration_months)
-        notes = list(plan.notes)
+        notes, notes_zh = list(plan.notes), list(plan.notes_zh)
+
+        def say(key, **fields):
+            notes.append(message(key, "en", **fields))
+            notes_zh.append(message(key, "zh", **fields))
+
         if data.stage_history is None or not len(data.stage_history):
-            notes.append("The data has no stage history, so the model cannot tell which stage a deal was in on past "
-                         "dates and leaves the stage out; it leans on age, amount, product, source and the rep.")
+            say("pkg.win.no_stage_history")
         if data.activities is None or not len(data.activities):
-            notes.append("The data has no activity log, so activity counts and days since the last activity are "
-                         "left out.")
+            say("pkg.win.no_activities")
         self.norms_ = cycle_norms(opps, data.stage_history, min(plan.train_end, data_end))
         train, cal, test = (add_cycle_features(part, self.norms_) for part in (train, cal, test))
         # the deals open now: a value common on them is a state of a deal, not a trace of its outcome
@@ -233,6 +239,7 @@ class WinModel:
         for _, leak in self.leaks_.iterrows():
             sentence = leak_sentence(leak, self.leakage)
             notes.append(sentence)
+            notes_zh.append(leak_sentence(leak, self.leakage, "zh"))
             if self.leakage != "keep":
                 warnings.warn(sentence, LeakageWarning, stacklevel=2)
         if self.leakage == "drop":
@@ -252,7 +259,11 @@ class WinModel:
             self.test_predictions_ = pd.DataFrame(columns=["opportunity_id", "as_of", "won", "p_won",
                                                            "p_won_stage_only"])
         # when won deals close
-        notes += self._fit_close_timing(closed, plan, horizon)
+        for key, fields in self._fit_close_timing(closed, plan, horizon):
+            period = fields.pop("period", None)  # "month" or "quarter", in each language
+            notes.append(message(key, "en", **fields, **({"period": period} if period else {})))
+            notes_zh.append(message(key, "zh", **fields,
+                                    **({"period": message(f"pkg.win.period.{period}", "zh")} if period else {})))
         self.split_ = {"cal_start": plan.cal_start, "test_start": plan.test_start, "test_end": plan.test_end,
                        "maturity_months": plan.lag, "windows": plan.mode, "data_end": data_end,
                        "train_deals": int(train["opportunity_id"].nunique()),
@@ -260,7 +271,7 @@ class WinModel:
                        "holdout_deals": int(test["opportunity_id"].nunique())}
         self.data_end_ = data_end
         self.plan_ = plan
-        self.notes_ = notes
+        self.notes_, self.notes_zh_ = notes, notes_zh
         self._design = {"train": train, "cal": cal, "test": test}
         prep = base.named_steps["prep"]
         self._z_mean = prep.transform(train[self.features_]).mean(axis=0)
@@ -312,8 +323,10 @@ class WinModel:
                                                "as_of": test["as_of"].to_numpy(), "won": y, "p_won": p,
                                                "p_won_stage_only": ps})
 
-    def _fit_close_timing(self, closed, plan, horizon) -> list[str]:
-        """P(closes within the period | won): regression, pooled regression or empirical cycles."""
+    def _fit_close_timing(self, closed, plan, horizon) -> list[tuple[str, dict]]:
+        """P(closes within the period | won): regression, pooled regression or empirical cycles.
+
+        Returns the notes to write, as catalogue keys with their fields."""
         won = add_cycle_features(closed[closed["outcome"] == "won"], self.norms_)
         lab = (won["closed_at"] < won["as_of"] + pd.DateOffset(months=horizon)).astype(int).to_numpy()
         wa = won["as_of"]
@@ -342,24 +355,19 @@ class WinModel:
         if enough(all_rows):
             self.close_model_ = _logit(numeric, self.categorical_, self.C).fit(won[feats], lab)
             self.close_timing_, self._close_features = "pooled", feats
-            return [f"Too few won deals in the training window to learn when deals close within a {period}, so "
-                    "the close timing was learned on all won deals of the history pooled (no hold-out score)."]
+            return [("pkg.win.close_pooled", {"period": period})]
         if horizon == 1:
             quarter = (won["closed_at"] < won["as_of"] + pd.DateOffset(months=3)).astype(int).to_numpy()
             if min((quarter == 1).sum(), (quarter == 0).sum()) >= _MIN_CLOSE_ROWS:
                 model = _logit(numeric, self.categorical_, self.C).fit(won[feats], quarter)
                 self.close_model_, self.close_timing_ = MonthFromQuarter(model), "quarterly"
                 self._close_features = feats
-                return ["Too few won deals closed within a month of a snapshot to learn monthly close timing, so it "
-                        "was learned for a quarter on all won deals pooled and spread evenly over the quarter's "
-                        "three months."]
+                return [("pkg.win.close_quarterly", {})]
         cycles = (closed.loc[closed["outcome"] == "won"].drop_duplicates("opportunity_id")
                   .pipe(lambda d: (d["closed_at"] - d["created_at"]).dt.total_seconds() / 86400))
         self.close_model_ = EmpiricalCloseTiming(horizon * _DAYS_PER_MONTH).fit(cycles)
         self.close_timing_, self._close_features = "empirical", None
-        return [f"Too few won deals to learn when deals close, so P(closes within the {period}) comes from the "
-                f"cycle lengths of the {len(cycles):,} won deals: among won deals as old as this one, the share "
-                f"that closed within one more {period}."]
+        return [("pkg.win.close_empirical", {"period": period, "n": f"{len(cycles):,}"})]
 
     def _require_fitted(self):
         if not hasattr(self, "model_"):
@@ -370,17 +378,17 @@ class WinModel:
 
         Keys: ``auc``, ``auc_stage_only``, ``brier``, ``brier_stage_only``, ``ece``,
         ``close_auc``, ``calibration``, ``close_timing``, ``features``, ``leaks`` (feature
-        names), the :attr:`split_` entries and ``notes`` (list of sentences).
+        names), the :attr:`split_` entries, ``notes`` (list of sentences) and ``notes_zh``.
         """
         self._require_fitted()
         return {"auc": self.auc_, "auc_stage_only": self.auc_stage_only_, "brier": self.brier_,
                 "brier_stage_only": self.brier_stage_only_, "ece": self.ece_, "close_auc": self.close_auc_,
                 "calibration": self.calibration_method_, "close_timing": self.close_timing_,
                 "features": list(self.features_), "leaks": list(self.leaks_["feature"]), **self.split_,
-                "notes": list(self.notes_)}
+                "notes": list(self.notes_), "notes_zh": list(getattr(self, "notes_zh_", self.notes_))}
 
     # ------------------------------------------------------------------ predict
-    def _factors(self, rows: pd.DataFrame) -> list[str]:
+    def _factors(self, rows: pd.DataFrame) -> tuple[list[str], list[str]]:
         """Top contributions to each deal's log-odds: coefficient × (value − training mean).
 
         Deal age is one factor (``cycle_progress`` + ``overdue``). For a deal older than the
@@ -407,28 +415,35 @@ class WinModel:
                     scale = prep.named_transformers_["num"][-1].scale_[self.numeric_.index("overdue")]
                     beyond = coef[j_over[0]] * rows["overdue"].to_numpy(dtype=float) / scale
                 per[over, k] = np.minimum(beyond[over], 0.0)
-        out = []
+        out, out_zh = [], []
         for i in range(len(rows)):
             order = np.argsort(-np.abs(per[i]))[: self.n_factors]
-            out.append("; ".join(f"{self._factor_text(rows.iloc[i], feats[k])} ({per[i, k]:+.2f})" for k in order))
-        return out
+            for lang, texts in (("en", out), ("zh", out_zh)):
+                texts.append(message("pkg.forecast.sep", lang).join(
+                    f"{self._factor_text(rows.iloc[i], feats[k], lang)} ({per[i, k]:+.2f})" for k in order))
+        return out, out_zh
 
-    def _factor_text(self, row, feat) -> str:
+    def _factor_text(self, row, feat, lang: str = "en") -> str:
+        """One factor of a deal in words, in ``lang`` (numbers written alike in both)."""
         if feat in CATEGORICAL_FEATURES:
-            return f"{feat}={row[feat]}"
+            name = feat if lang == "en" else FEATURE_NAMES_ZH.get(feat, feat)
+            return message("pkg.win.factor.category", lang, feature=name, value=row[feat])
         if feat == "age":
-            ratio = row["age_days"] / self.norms_["cycle_days"]
-            return f"age {row['age_days']:.0f} d ({ratio:.1f}× the usual {self.norms_['cycle_days']:.0f}-d cycle)"
+            return message("pkg.win.factor.age", lang, days=f"{row['age_days']:.0f}",
+                           ratio=f"{row['age_days'] / self.norms_['cycle_days']:.1f}",
+                           cycle=f"{self.norms_['cycle_days']:.0f}")
         val = row[feat]
         if pd.isna(val):
-            return f"{FEATURE_NAMES.get(feat, feat)} unknown"
+            names = FEATURE_NAMES if lang == "en" else FEATURE_NAMES_ZH
+            return message("pkg.win.factor.unknown", lang, feature=names.get(feat, feat))
         if feat == "log_stage_velocity":
-            return f"{row['days_in_stage']:.0f} d in stage ({np.expm1(val):.1f}× peers)"
-        labels = {"log_amount": "amount {:,.0f}", "rep_win_rate": "rep's past win rate (shrunk) {:.0%}",
-                  "log_follow_up_hours": "{:.0f} h to first touch so far", "touched": "touched={:.0f}",
-                  "log_activities": "{:.0f} activities", "log_activities_30d": "{:.0f} activities in 30 d",
-                  "log_days_since_activity": "{:.0f} d since last activity"}
-        return labels[feat].format(np.expm1(val) if feat.startswith("log_") else val)
+            return message("pkg.win.factor.velocity", lang, days=f"{row['days_in_stage']:.0f}",
+                           ratio=f"{np.expm1(val):.1f}")
+        formats = {"log_amount": "{:,.0f}", "rep_win_rate": "{:.0%}", "log_follow_up_hours": "{:.0f}",
+                   "touched": "{:.0f}", "log_activities": "{:.0f}", "log_activities_30d": "{:.0f}",
+                   "log_days_since_activity": "{:.0f}"}
+        value = formats[feat].format(np.expm1(val) if feat.startswith("log_") else val)
+        return message(f"pkg.win.factor.{feat}", lang, value=value)
 
     def predict(self, data, as_of=None, *, factors: bool = True) -> pd.DataFrame:
         """Score the deals open at ``as_of`` (default: the end of the data).
@@ -438,8 +453,8 @@ class WinModel:
         data : SalesData, path or dict of DataFrames
         as_of : date-like, optional
         factors : bool
-            Write ``top_factors`` (the slow part of scoring); backtests that need only
-            the probabilities pass False and get an empty column.
+            Write ``top_factors`` and ``top_factors_zh`` (the slow part of scoring); backtests
+            that need only the probabilities pass False and get empty columns.
 
         Returns
         -------
@@ -447,7 +462,8 @@ class WinModel:
             ``opportunity_id, rep_id, stage, amount, p_won, p_close_in_period,
             p_won_in_period`` (= ``p_won * p_close_in_period``), ``expected_bookings`` and
             ``top_factors`` (the features that move this deal's log-odds most, with
-            their contribution, e.g. ``stage=Negotiation (+1.10)``); ``attrs["as_of"]``.
+            their contribution, e.g. ``stage=Negotiation (+1.10)``; ``top_factors_zh`` in
+            Chinese); ``attrs["as_of"]``.
         """
         self._require_fitted()
         data = as_sales_data(data, caller=f"{type(self).__name__}.predict")
@@ -456,7 +472,7 @@ class WinModel:
         t = pd.Timestamp(as_of) if as_of is not None else data_end
         rows = deal_snapshots(data, as_of=t, data_end=max(t, data_end), prior_strength=self.prior_strength)
         cols = ["opportunity_id", "rep_id", "stage", "amount", "p_won", "p_close_in_period", "p_won_in_period",
-                "expected_bookings", "top_factors"]
+                "expected_bookings", "top_factors", "top_factors_zh"]
         if rows.empty:
             out = pd.DataFrame(columns=cols)
             out.attrs["as_of"] = t
@@ -472,7 +488,7 @@ class WinModel:
         out["p_close_in_period"] = self.close_model_.predict_proba(close_in)[:, 1]
         out["p_won_in_period"] = out["p_won"] * out["p_close_in_period"]
         out["expected_bookings"] = out["amount"] * out["p_won_in_period"]
-        out["top_factors"] = self._factors(rows) if factors else ""
+        out["top_factors"], out["top_factors_zh"] = self._factors(rows) if factors else ("", "")
         out = out[cols].reset_index(drop=True)
         out.attrs["as_of"] = t
         return out

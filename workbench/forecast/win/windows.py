@@ -20,7 +20,8 @@ export learns that month's oddities, not the funnel:
 5. a maturity lag of one month, then none (every closed snapshot trains the model; a
    note warns that recent losses are over-represented).
 
-Each step taken is written as a plain sentence in ``WindowPlan.notes``.
+Each step taken is written as a plain sentence in ``WindowPlan.notes`` (and in Chinese in
+``WindowPlan.notes_zh``).
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pandas as pd
+
+from workbench.messages import message
 
 __all__ = ["WindowPlan", "plan_windows", "MIN_DEALS"]
 
@@ -47,6 +50,12 @@ class WindowPlan:
     test_end: pd.Timestamp
     mode: str = "three windows"
     notes: list = field(default_factory=list)
+    notes_zh: list = field(default_factory=list)
+
+    def say(self, key: str, **fields) -> None:
+        """Add the catalogue's sentence ``key`` to :attr:`notes` and its Chinese to :attr:`notes_zh`."""
+        self.notes.append(message(key, "en", **fields))
+        self.notes_zh.append(message(key, "zh", **fields))
 
     @property
     def train_end(self) -> pd.Timestamp:
@@ -122,18 +131,13 @@ def plan_windows(closed: pd.DataFrame, data_end, lag: int, holdout_months: int, 
     plan = WindowPlan(k, h, c, cal_start, test_start, test_end, mode)
     won, lost = _counts(train)
     if (h, c) != (h0, c0) and h and c:
-        plan.notes.append(f"The history is short, so the calibration and hold-out windows were cut to {c} and {h} "
-                          f"month(s) (asked: {c0} and {h0}).")
+        plan.say("pkg.win.windows_cut", c=c, h=h, c0=c0, h0=h0)
     if h == 0:
-        plan.notes.append("The history is too short to keep months aside for testing, so the hold-out scores "
-                          "(AUC, Brier, calibration) are not available (NaN).")
+        plan.say("pkg.win.no_holdout")
     if c == 0:
-        plan.notes.append("There is no separate calibration window: the probabilities were calibrated by "
-                          "cross-fitting on the training deals.")
+        plan.say("pkg.win.no_calibration")
     if k < lag:
-        plan.notes.append(f"Deals need about {lag} months to close, but the history is too short to wait that long "
-                          f"before judging a deal, so recent deals count too (waiting {k} month(s)); they hold more "
-                          "quick losses than they should, so win probabilities may run a little low.")
+        plan.say("pkg.win.short_lag", lag=lag, k=k)
     if mode == "all history":
-        plan.notes.append(f"Only {won} won and {lost} lost deals are in the history: the win probabilities are rough.")
+        plan.say("pkg.win.few_deals", won=won, lost=lost)
     return train, cal, test, plan
