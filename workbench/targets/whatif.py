@@ -222,7 +222,7 @@ class WhatIfModel:
         self.shock_sd_ = float(shock_sd)
         self.shock_company_share_ = 0.5
         sim = pipeline_draws(deals, data, period, n_sims=self.n_sims, seed=self.seed)
-        self._sim = sim
+        self._sim = {k: v for k, v in sim.items() if k != "data"}  # the model is kept on disk: not the data again
         self.period_ = sim["period"].label
         self.as_of_ = pd.Timestamp(sim["as_of"])
         self.baseline_ = summarise_draws(sim, shock_sd=self.shock_sd_, shock_company_share=self.shock_company_share_,
