@@ -80,3 +80,15 @@ def test_isin_short_finds_tokens_in_long_and_short_cells():
     cells = pd.Series(["R00001", " NULL ", "n/a", "(blank)", "", None, "nullable", "Nil"], dtype="str")
     assert _fast.isin_short(cells, ["null", "(blank)", "", "nil"]).tolist() == [
         False, True, False, True, True, False, False, True]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_isin_short_on_a_column_of_short_codes_equals_the_cell_by_cell_answer(hashed_always, seed):
+    # many short cells with few distinct values take the once-per-distinct-value path
+    rng = np.random.default_rng(200 + seed)
+    codes = ["call", "email", "NULL", " nan", "n/a", "", "None", "demo", "NaT", "nullx"]
+    cells = pd.Series(rng.choice(codes, 400), dtype="str").mask(rng.random(400) < 0.1)
+    tokens = ["null", "nan", "nat", "none", ""]
+    expected = cells.str.strip().str.lower().isin(tokens).fillna(False).to_numpy(dtype=bool)
+    assert _fast.isin_short(cells, tokens).tolist() == expected.tolist()
+    assert _fast.isin_short(cells, tokens).sum() > 0

@@ -118,14 +118,15 @@ def duplicated_first(keys: pd.DataFrame, among: np.ndarray | None = None) -> np.
 def isin_large(values: pd.Series, known: pd.Series) -> np.ndarray:
     """:func:`isin` for big columns of ids against a big set of known ids (references).
 
-    An anti join in DuckDB (a hash join on all cores, exact) finds the positions of the
-    values that are not known; missing values never match. Small inputs, or columns
-    that are not text, go to :func:`isin`.
+    Against a big set of known ids (deals), an anti join in DuckDB (a hash join on all
+    cores, exact) finds the positions of the values that are not known; missing values
+    never match. Small inputs, a small set of known ids (reps: Arrow's hash set is
+    cheaper than a join) or columns that are not text go to :func:`isin`.
 
     >>> isin_large(pd.Series(["a", "b", None]), pd.Series(["b", "c", "b"])).tolist()
     [False, True, False]
     """
-    if len(values) < _HASH_FROM_ROWS:
+    if len(values) < _HASH_FROM_ROWS or len(known) < _HASH_FROM_ROWS:
         return isin(values, known)
     try:
         left = pa.array(values, from_pandas=True)
@@ -174,6 +175,16 @@ def isin_short(values: pd.Series, tokens, *, stripped: bool = False) -> np.ndarr
         positions = np.flatnonzero(short)
         if len(positions) < len(arr):
             arr = arr.take(pa.array(positions))
+        if len(positions) >= _HASH_FROM_ROWS:
+            # many short cells (a column of short codes: call / email / won): decide once per
+            # distinct value, then spread the answers over the cells
+            encoded = pc.dictionary_encode(arr)
+            encoded = encoded.combine_chunks() if isinstance(encoded, pa.ChunkedArray) else encoded
+            if len(encoded.dictionary) * 4 < len(positions):
+                hit = isin_short(pd.Series(encoded.dictionary.to_pylist(), dtype=object), tokens, stripped=True)
+                indices = encoded.indices.fill_null(0).to_numpy(zero_copy_only=False)
+                out[positions] = hit[indices] & encoded.indices.is_valid().to_numpy(zero_copy_only=False)
+                return out
         firsts = sorted({c for t in tokens if t for c in (t[0].lower(), t[0].upper())})
         pattern = ("^(?:$|[" + "".join("\\" + c if c in "\\^-]" else c for c in firsts) + "]"
                    + ".{0,%d}$)" % max(longest - 1, 0))
