@@ -2,19 +2,51 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["isin", "isin_large", "duplicated_first", "hash_rows", "isin_short", "filter_rows", "null_text",
-           "strip_text", "TEXT_DTYPE"]
+__all__ = ["arrow_allocator", "isin", "isin_large", "duplicated_first", "hash_rows", "isin_short", "filter_rows",
+           "null_text", "strip_text", "TEXT_DTYPE"]
 
 #: pandas' ``str`` dtype as an object: ``pd.array(arrow, dtype=TEXT_DTYPE)`` wraps an Arrow array
 #: without a copy, while the alias ``"str"`` takes a much slower path for big arrays.
 TEXT_DTYPE = pd.Series([], dtype="str").dtype
 #: Below this many rows the hash-based helpers hand over to pandas / Arrow directly.
 _HASH_FROM_ROWS = 200_000
+
+
+@contextlib.contextmanager
+def arrow_allocator():
+    """Allocate Arrow memory with the system allocator inside the block (then restore the previous one).
+
+    Arrow's default allocator (mimalloc) hands freed memory back to the OS and faults it in
+    again, which on this kind of workload (many column-sized buffers made and dropped)
+    costs as much kernel time as the work itself; the system allocator does not. Buffers
+    remember their allocator, so data made inside the block is freed correctly after it.
+    An allocator chosen with ``ARROW_DEFAULT_MEMORY_POOL`` or ``pyarrow.set_memory_pool``
+    other than mimalloc is left alone.
+
+    >>> before = pa.default_memory_pool().backend_name
+    >>> with arrow_allocator():
+    ...     inside = pa.default_memory_pool().backend_name
+    >>> chosen = bool(os.environ.get("ARROW_DEFAULT_MEMORY_POOL"))
+    >>> inside != "mimalloc" or chosen, pa.default_memory_pool().backend_name == before
+    (True, True)
+    """
+    previous = pa.default_memory_pool()
+    switch = previous.backend_name == "mimalloc" and not os.environ.get("ARROW_DEFAULT_MEMORY_POOL")
+    if switch:
+        pa.set_memory_pool(pa.system_memory_pool())
+    try:
+        yield
+    finally:
+        if switch:
+            pa.set_memory_pool(previous)
 
 
 def isin(values: pd.Series, candidates) -> np.ndarray:
