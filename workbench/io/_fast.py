@@ -201,21 +201,30 @@ def isin_short(values: pd.Series, tokens, *, stripped: bool = False) -> np.ndarr
         out = np.zeros(len(values), dtype=bool)
         # a length pass first (ids and names are longer than every token: nothing else to do),
         # then one anchored pass over the short cells: empty, or starting like one of the tokens
-        short = pc.less_equal(pc.utf8_length(arr), longest).fill_null(False).to_numpy(zero_copy_only=False)
+        # (byte length: a cheap pass; characters counted only when a cell is not ASCII)
+        short = pc.less_equal(pc.binary_length(arr), longest)
+        ascii_only = pc.string_is_ascii(arr)
+        if not pc.all(ascii_only).as_py():
+            by_chars = pc.and_(pc.invert(ascii_only), pc.less_equal(pc.utf8_length(arr), longest))
+            short = pc.or_(short, by_chars)
+        short = short.fill_null(False).to_numpy(zero_copy_only=False)
         if not short.any():
             return out
-        positions = np.flatnonzero(short)
-        if len(positions) < len(arr):
+        # every cell short (a column of codes): no position array (a big fresh allocation)
+        positions = slice(None) if short.all() else np.flatnonzero(short)
+        if not isinstance(positions, slice):
             arr = arr.take(pa.array(positions))
-        if len(positions) >= _HASH_FROM_ROWS:
+        if len(arr) >= _HASH_FROM_ROWS:
             # many short cells (a column of short codes: call / email / won): decide once per
             # distinct value, then spread the answers over the cells
             encoded = pc.dictionary_encode(arr)
             encoded = encoded.combine_chunks() if isinstance(encoded, pa.ChunkedArray) else encoded
-            if len(encoded.dictionary) * 4 < len(positions):
+            if len(encoded.dictionary) * 4 < len(arr):
                 hit = isin_short(pd.Series(encoded.dictionary.to_pylist(), dtype=object), tokens, stripped=True)
-                indices = encoded.indices.fill_null(0).to_numpy(zero_copy_only=False)
-                out[positions] = hit[indices] & encoded.indices.is_valid().to_numpy(zero_copy_only=False)
+                if hit.any():  # usually none of the codes is a missing-value marker: nothing to spread
+                    codes = pa.array(np.flatnonzero(hit), type=encoded.indices.type)
+                    chosen = pc.is_in(encoded.indices, value_set=codes).fill_null(False)
+                    out[positions] = chosen.to_numpy(zero_copy_only=False)
                 return out
         firsts = sorted({c for t in tokens if t for c in (t[0].lower(), t[0].upper())})
         pattern = ("^(?:$|[" + "".join("\\" + c if c in "\\^-]" else c for c in firsts) + "]"
@@ -223,7 +232,7 @@ def isin_short(values: pd.Series, tokens, *, stripped: bool = False) -> np.ndarr
         like = pc.match_substring_regex(arr, pattern).fill_null(False).to_numpy(zero_copy_only=False)
         if like.any():
             lowered = pc.utf8_lower(arr.filter(pa.array(like)))
-            positions = positions[like]
+            positions = np.flatnonzero(like) if isinstance(positions, slice) else positions[like]
             hit = pc.is_in(lowered, value_set=pa.array(tokens, type=pa.large_string()))
             out[positions] = hit.fill_null(False).to_numpy(zero_copy_only=False)
         return out
