@@ -80,3 +80,26 @@ def test_isin_short_finds_tokens_in_long_and_short_cells():
     cells = pd.Series(["R00001", " NULL ", "n/a", "(blank)", "", None, "nullable", "Nil"], dtype="str")
     assert _fast.isin_short(cells, ["null", "(blank)", "", "nil"]).tolist() == [
         False, True, False, True, True, False, False, True]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_isin_short_on_a_column_of_short_codes_equals_the_cell_by_cell_answer(hashed_always, seed):
+    # many short cells with few distinct values take the once-per-distinct-value path
+    rng = np.random.default_rng(200 + seed)
+    codes = ["call", "email", "NULL", " nan", "n/a", "", "None", "demo", "NaT", "nullx"]
+    cells = pd.Series(rng.choice(codes, 400), dtype="str").mask(rng.random(400) < 0.1)
+    tokens = ["null", "nan", "nat", "none", ""]
+    expected = cells.str.strip().str.lower().isin(tokens).fillna(False).to_numpy(dtype=bool)
+    assert _fast.isin_short(cells, tokens).tolist() == expected.tolist()
+    assert _fast.isin_short(cells, tokens).sum() > 0
+
+
+def test_isin_short_counts_characters_not_bytes():
+    # "nüll" is 4 characters but 5 bytes: a short cell (checked, not a marker); "空" is one
+    cells = pd.Series(["null", "NULL", "nüll", "R00001", None, "空"], dtype="str")
+    assert _fast.isin_short(cells, ["null", "空"]).tolist() == [True, True, False, False, False, True]
+
+
+def test_isin_short_when_every_cell_is_short():
+    cells = pd.Series(["NULL", "ab", " nan", "", "Nil"], dtype="str")
+    assert _fast.isin_short(cells, ["null", "nan", ""]).tolist() == [True, False, True, True, False]

@@ -2,19 +2,51 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["isin", "isin_large", "duplicated_first", "hash_rows", "isin_short", "filter_rows", "null_text",
-           "strip_text", "TEXT_DTYPE"]
+__all__ = ["arrow_allocator", "isin", "isin_large", "duplicated_first", "hash_rows", "isin_short", "filter_rows",
+           "null_text", "strip_text", "TEXT_DTYPE"]
 
 #: pandas' ``str`` dtype as an object: ``pd.array(arrow, dtype=TEXT_DTYPE)`` wraps an Arrow array
 #: without a copy, while the alias ``"str"`` takes a much slower path for big arrays.
 TEXT_DTYPE = pd.Series([], dtype="str").dtype
 #: Below this many rows the hash-based helpers hand over to pandas / Arrow directly.
 _HASH_FROM_ROWS = 200_000
+
+
+@contextlib.contextmanager
+def arrow_allocator():
+    """Allocate Arrow memory with the system allocator inside the block (then restore the previous one).
+
+    Arrow's default allocator (mimalloc) hands freed memory back to the OS and faults it in
+    again, which on this kind of workload (many column-sized buffers made and dropped)
+    costs as much kernel time as the work itself; the system allocator does not. Buffers
+    remember their allocator, so data made inside the block is freed correctly after it.
+    An allocator chosen with ``ARROW_DEFAULT_MEMORY_POOL`` or ``pyarrow.set_memory_pool``
+    other than mimalloc is left alone.
+
+    >>> before = pa.default_memory_pool().backend_name
+    >>> with arrow_allocator():
+    ...     inside = pa.default_memory_pool().backend_name
+    >>> chosen = bool(os.environ.get("ARROW_DEFAULT_MEMORY_POOL"))
+    >>> inside != "mimalloc" or chosen, pa.default_memory_pool().backend_name == before
+    (True, True)
+    """
+    previous = pa.default_memory_pool()
+    switch = previous.backend_name == "mimalloc" and not os.environ.get("ARROW_DEFAULT_MEMORY_POOL")
+    if switch:
+        pa.set_memory_pool(pa.system_memory_pool())
+    try:
+        yield
+    finally:
+        if switch:
+            pa.set_memory_pool(previous)
 
 
 def isin(values: pd.Series, candidates) -> np.ndarray:
@@ -118,14 +150,15 @@ def duplicated_first(keys: pd.DataFrame, among: np.ndarray | None = None) -> np.
 def isin_large(values: pd.Series, known: pd.Series) -> np.ndarray:
     """:func:`isin` for big columns of ids against a big set of known ids (references).
 
-    An anti join in DuckDB (a hash join on all cores, exact) finds the positions of the
-    values that are not known; missing values never match. Small inputs, or columns
-    that are not text, go to :func:`isin`.
+    Against a big set of known ids (deals), an anti join in DuckDB (a hash join on all
+    cores, exact) finds the positions of the values that are not known; missing values
+    never match. Small inputs, a small set of known ids (reps: Arrow's hash set is
+    cheaper than a join) or columns that are not text go to :func:`isin`.
 
     >>> isin_large(pd.Series(["a", "b", None]), pd.Series(["b", "c", "b"])).tolist()
     [False, True, False]
     """
-    if len(values) < _HASH_FROM_ROWS:
+    if len(values) < _HASH_FROM_ROWS or len(known) < _HASH_FROM_ROWS:
         return isin(values, known)
     try:
         left = pa.array(values, from_pandas=True)
@@ -168,19 +201,38 @@ def isin_short(values: pd.Series, tokens, *, stripped: bool = False) -> np.ndarr
         out = np.zeros(len(values), dtype=bool)
         # a length pass first (ids and names are longer than every token: nothing else to do),
         # then one anchored pass over the short cells: empty, or starting like one of the tokens
-        short = pc.less_equal(pc.utf8_length(arr), longest).fill_null(False).to_numpy(zero_copy_only=False)
+        # (byte length: a cheap pass; characters counted only when a cell is not ASCII)
+        short = pc.less_equal(pc.binary_length(arr), longest)
+        ascii_only = pc.string_is_ascii(arr)
+        if not pc.all(ascii_only).as_py():
+            by_chars = pc.and_(pc.invert(ascii_only), pc.less_equal(pc.utf8_length(arr), longest))
+            short = pc.or_(short, by_chars)
+        short = short.fill_null(False).to_numpy(zero_copy_only=False)
         if not short.any():
             return out
-        positions = np.flatnonzero(short)
-        if len(positions) < len(arr):
+        # every cell short (a column of codes): no position array (a big fresh allocation)
+        positions = slice(None) if short.all() else np.flatnonzero(short)
+        if not isinstance(positions, slice):
             arr = arr.take(pa.array(positions))
+        if len(arr) >= _HASH_FROM_ROWS:
+            # many short cells (a column of short codes: call / email / won): decide once per
+            # distinct value, then spread the answers over the cells
+            encoded = pc.dictionary_encode(arr)
+            encoded = encoded.combine_chunks() if isinstance(encoded, pa.ChunkedArray) else encoded
+            if len(encoded.dictionary) * 4 < len(arr):
+                hit = isin_short(pd.Series(encoded.dictionary.to_pylist(), dtype=object), tokens, stripped=True)
+                if hit.any():  # usually none of the codes is a missing-value marker: nothing to spread
+                    codes = pa.array(np.flatnonzero(hit), type=encoded.indices.type)
+                    chosen = pc.is_in(encoded.indices, value_set=codes).fill_null(False)
+                    out[positions] = chosen.to_numpy(zero_copy_only=False)
+                return out
         firsts = sorted({c for t in tokens if t for c in (t[0].lower(), t[0].upper())})
         pattern = ("^(?:$|[" + "".join("\\" + c if c in "\\^-]" else c for c in firsts) + "]"
                    + ".{0,%d}$)" % max(longest - 1, 0))
         like = pc.match_substring_regex(arr, pattern).fill_null(False).to_numpy(zero_copy_only=False)
         if like.any():
             lowered = pc.utf8_lower(arr.filter(pa.array(like)))
-            positions = positions[like]
+            positions = np.flatnonzero(like) if isinstance(positions, slice) else positions[like]
             hit = pc.is_in(lowered, value_set=pa.array(tokens, type=pa.large_string()))
             out[positions] = hit.fill_null(False).to_numpy(zero_copy_only=False)
         return out

@@ -29,6 +29,7 @@ import pandas as pd
 from workbench.contract import TABLES
 from workbench.errors import DataError
 from workbench.io import cache as data_cache
+from workbench.io._fast import arrow_allocator
 from workbench.io.limits import using_limits
 from workbench.io.paths import refuse_outside_links
 from workbench.io.readers import EXCEL_EXTENSIONS, SUPPORTED_EXTENSIONS, read_table_file
@@ -250,7 +251,7 @@ def load(source, *, stages=None, preset=None, mapping=None, limits=None, cache: 
     """
     if isinstance(source, SalesData):
         return source
-    with using_limits(limits):
+    with using_limits(limits), arrow_allocator():
         key = data_cache.load_key(source, stages=stages, preset=preset, mapping=mapping)
         use_cache = key is not None and data_cache.cache_enabled(cache)
         if use_cache:

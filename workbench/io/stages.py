@@ -197,18 +197,45 @@ def open_stages(statistics: pd.DataFrame) -> tuple[str, ...]:
     return tuple(stats["stage"])
 
 
-def _memtable(frame: pd.DataFrame, columns) -> ibis.Table:
-    import ibis
+#: :func:`stage_statistics` written out for DuckDB, run in process on DataFrames (``history``,
+#: ``deals``): a load that infers the stage order does not import ibis (seconds on a cold start).
+#: ``tests/io/test_io_stages.py`` checks it gives the ibis expression's statistics.
+_STATISTICS_SQL = """
+WITH h AS (
+    SELECT opportunity_id, stage,
+           ROW_NUMBER() OVER (PARTITION BY opportunity_id ORDER BY entered_at ASC, stage ASC) - 1 AS position,
+           COUNT(opportunity_id) OVER (PARTITION BY opportunity_id) AS entries
+    FROM history WHERE stage IS NOT NULL AND opportunity_id IS NOT NULL
+), closed AS (
+    SELECT DISTINCT opportunity_id AS _closed_id FROM deals WHERE outcome IN ('won', 'lost')
+)
+SELECT h.stage,
+       QUANTILE_CONT(h.position, 0.5) AS median_position,
+       AVG(h.position) AS mean_position,
+       BOOL_AND((h.position = h.entries - 1) AND (closed._closed_id IS NOT NULL)) AS closing_only
+FROM h LEFT JOIN closed ON h.opportunity_id = closed._closed_id
+GROUP BY 1
+"""
 
-    part = frame[list(columns)]
-    return ibis.memtable(pa.Table.from_pandas(part, preserve_index=False))
+
+def _statistics_in_process(stage_history: pd.DataFrame, opportunities: pd.DataFrame | None) -> pd.DataFrame:
+    """:func:`stage_statistics` of DataFrames, in an in-process DuckDB over Arrow (no ibis)."""
+    from workbench.io._fast import _duckdb_query
+
+    history = pa.Table.from_pandas(stage_history[["opportunity_id", "stage", "entered_at"]], preserve_index=False)
+    if opportunities is not None:
+        deals = pa.Table.from_pandas(opportunities[["opportunity_id", "outcome"]], preserve_index=False)
+    else:  # no deals: no deal is closed, so no stage is terminal by data
+        deals = pa.table({"opportunity_id": history.column("opportunity_id").slice(0, 0),
+                          "outcome": pa.array([], type=pa.string())})
+    return pd.DataFrame(_duckdb_query(_STATISTICS_SQL, history=history, deals=deals))
 
 
 def infer_stages(stage_history, opportunities=None) -> tuple[str, ...]:
     """Open stages in funnel order, inferred from the stage histories of deals.
 
-    See the module rules. Accepts pandas DataFrames (run in an in-process DuckDB) or ibis
-    tables (run on their backend).
+    See the module rules. Accepts pandas DataFrames (run in an in-process DuckDB, without
+    ibis) or ibis tables (:func:`stage_statistics`, run on their backend).
 
     >>> import pandas as pd
     >>> history = pd.DataFrame({
@@ -224,13 +251,9 @@ def infer_stages(stage_history, opportunities=None) -> tuple[str, ...]:
     if isinstance(stage_history, pd.DataFrame):
         if stage_history.empty:
             return ()
-        history = _memtable(stage_history, ["opportunity_id", "stage", "entered_at"])
-        opps = None
-        if opportunities is not None and "outcome" in opportunities:
-            opps = _memtable(opportunities, ["opportunity_id", "outcome"])
-    else:
-        history, opps = stage_history, opportunities
-    statistics = stage_statistics(history, opps).to_pyarrow().to_pandas()
+        deals = opportunities if opportunities is not None and "outcome" in opportunities else None
+        return open_stages(_statistics_in_process(stage_history, deals))
+    statistics = stage_statistics(stage_history, opportunities).to_pyarrow().to_pandas()
     return open_stages(statistics)
 
 
