@@ -53,26 +53,6 @@ def assert_same_data(cached, fresh):
     pd.testing.assert_frame_equal(cached.report(), fresh.report())
 
 
-def test_the_entry_is_written_on_a_thread_that_finishes_before_the_process_ends(messy_folder, cache_dir,
-                                                                                monkeypatch):
-    import threading
-
-    started = []
-    real_start = threading.Thread.start
-
-    def recording_start(thread):
-        started.append(thread)
-        real_start(thread)
-
-    monkeypatch.setattr(threading.Thread, "start", recording_start)
-    load(messy_folder)
-    writers = [t for t in started if t.name.startswith("workbench-cache-")]
-    assert len(writers) == 1 and not writers[0].daemon  # the interpreter waits for it at exit
-    data_cache.wait_for_writes()
-    assert not writers[0].is_alive()
-    assert len(data_cache.cache_entries()) == 1
-
-
 def test_repeat_load_reads_the_cache_and_equals_the_first(messy_folder, cache_dir, monkeypatch):
     first = load(messy_folder)
     assert len(first.quarantine) == 5 and "notes.txt" in first.ignored_sources

@@ -67,7 +67,6 @@ import json
 import logging
 import os
 import shutil
-import threading
 import time
 import uuid
 from collections.abc import Mapping
@@ -95,8 +94,6 @@ __all__ = [
     "code_version",
     "read_entry",
     "write_entry",
-    "write_entry_in_background",
-    "wait_for_writes",
     "prune",
     "cache_entries",
     "clear_cache",
@@ -380,41 +377,12 @@ def write_entry(key: str, data: SalesData, *, source, preset=None, mapping=None)
     return final
 
 
-_PENDING: list[threading.Thread] = []
-_PENDING_LOCK = threading.Lock()
-
-
-def write_entry_in_background(key: str, data: SalesData, *, source, preset=None, mapping=None) -> None:
-    """:func:`write_entry` on a thread of its own: the first load returns as soon as the data is
-    validated, and the entry (about as many bytes as the tables hold) is written meanwhile.
-
-    The thread is not a daemon, so a command or kernel that ends right away still finishes
-    the entry; every read of the cache in this process first waits for it
-    (:func:`wait_for_writes`).
-    """
-    thread = threading.Thread(target=write_entry, args=(key, data), name=f"workbench-cache-{key[:12]}",
-                              kwargs={"source": source, "preset": preset, "mapping": mapping})
-    with _PENDING_LOCK:
-        _PENDING[:] = [t for t in _PENDING if t.is_alive()]
-        _PENDING.append(thread)
-    thread.start()
-
-
-def wait_for_writes() -> None:
-    """Wait until this process's background writes of cache entries are done."""
-    with _PENDING_LOCK:
-        pending = [t for t in _PENDING if t is not threading.current_thread()]
-    for thread in pending:
-        thread.join()
-
-
 def read_entry(key: str) -> SalesData | None:
     """The SalesData stored under ``key``, or None when there is no whole, readable entry.
 
     A damaged entry (unreadable metadata, a truncated or missing table file) is removed,
     so the next load rebuilds it.
     """
-    wait_for_writes()
     entry = _find_entry(key)
     if entry is None:
         return None
@@ -458,7 +426,6 @@ def _entry_bytes(entry: Path) -> int:
 
 def cache_entries() -> list[dict]:
     """The cache's entries, newest use first: ``path``, ``key``, ``source``, ``rows`` (per table), ``bytes``, ``used``."""
-    wait_for_writes()
     root = _entries_root()
     out = []
     if not root.is_dir():
@@ -485,7 +452,6 @@ def prune(*, keep: int = KEEP_PER_SOURCE, max_bytes: int | None = None) -> list[
     Also removes temporary folders left by interrupted writes (older than an hour) and
     entries of older cache formats. Returns the removed folders.
     """
-    wait_for_writes()
     max_bytes = _max_bytes() if max_bytes is None else max_bytes
     root = _entries_root()
     removed: list[Path] = []

@@ -265,8 +265,8 @@ def load(source, *, stages=None, preset=None, mapping=None, limits=None, cache: 
         if data_cache.load_key(source, stages=stages, preset=preset, mapping=mapping) != key:
             return data
         data = dataclasses.replace(data, fingerprint=key)
-        if use_cache:  # stored while the caller goes on with the data
-            data_cache.write_entry_in_background(key, data, source=source, preset=preset, mapping=mapping)
+        if use_cache:
+            data_cache.write_entry(key, data, source=source, preset=preset, mapping=mapping)
         return data
 
 
