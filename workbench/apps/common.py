@@ -20,18 +20,13 @@ LANGS = [("English", "en"), ("中文", "zh")]
 #: Environment variable naming the data source apps load (a folder, DuckDB file, ...).
 DATA_ENV_VAR = "WORKBENCH_DATA"
 
-_offline_enabled = {"done": False}
-
-
 def chart_widget(chart: alt.TopLevelMixin) -> alt.JupyterChart:
     """Wrap an Altair chart in a widget that draws without internet access.
 
     Voila pages cannot load Vega from a CDN here; ``JupyterChart`` in offline mode
     bundles it. Update the returned widget with ``widget.chart = new_chart``.
     """
-    if not _offline_enabled["done"]:
-        enable_offline_widgets()
-        _offline_enabled["done"] = True
+    enable_offline_widgets()  # once per process: it returns at once when the widgets are offline already
     return alt.JupyterChart(chart)
 
 
