@@ -258,6 +258,16 @@ TABLES: dict[str, Table] = {
             key=("period", "region", "product"),
             description="market size per period, region and product",
         ),
+        _t(
+            "deal_people",
+            [
+                Column("opportunity_id", "str", references="opportunities.opportunity_id"),
+                Column("rep_id", "str", references="reps.rep_id"),
+                Column("role", "str", description="owner, sdr, closer, ... (the owner is opportunities.rep_id)"),
+            ],
+            key=("opportunity_id", "rep_id", "role"),
+            description="everyone who worked a deal; KPIs credit the owner (opportunities.rep_id)",
+        ),
     ]
 }
 

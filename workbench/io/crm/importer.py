@@ -43,7 +43,9 @@ from workbench.contract import TABLES
 from workbench.errors import DataError, MappingError
 from workbench.io.crm.derive import make_ids
 from workbench.io.crm.files import DEFAULT_SKIP_PATTERNS, ExportTable, normalize_header, read_export
+from workbench.io.crm.joins import apply_joins, claim_source_files, stack_exports, unmatched_rows
 from workbench.io.crm.mapping import Mapping, TableMapping, did_you_mean, load_mapping, load_preset
+from workbench.io.crm.people import deal_people_frame, people_names
 from workbench.io.crm.rules import (
     convert_currency,
     derive_activities,
@@ -52,7 +54,7 @@ from workbench.io.crm.rules import (
     link_to_opportunities,
     set_first_touch,
 )
-from workbench.io.crm.table import SRC_FILE, SRC_ROW, TableWork, build_table, fill, missing_message
+from workbench.io.crm.table import SRC_FILE, SRC_ROW, VALUE_MAP_COLUMNS, TableWork, build_table, fill, missing_message
 from workbench.io.paths import refuse_outside_links
 from workbench.io.sales_data import QUARANTINE_COLUMNS, SalesData
 
@@ -96,6 +98,10 @@ class ImportResult:
     mapping_name: str = ""
     missing_columns: pd.DataFrame = dataclasses.field(
         default_factory=lambda: pd.DataFrame(columns=["table", "field", "headers"]))
+    value_maps: pd.DataFrame = dataclasses.field(default_factory=lambda: pd.DataFrame(columns=VALUE_MAP_COLUMNS))
+    """How each value-map value was mapped: ``table``, ``field``, ``source``, ``value`` (as
+    written, ``(empty)`` for an empty cell), ``mapped``, ``rule`` (exact, pattern, default,
+    unmatched) and ``rows``."""
 
     def write(self, out_dir) -> list[Path]:
         """Write the contract tables as CSV files (and ``stages.csv``, the funnel order,
@@ -187,6 +193,27 @@ def _read(path: Path, m: Mapping, table: str | None, expected) -> ExportTable:
     )
 
 
+def _read_sources(claimed: dict, m: Mapping) -> dict:
+    """Each source's files read and stacked: ``{name: (ExportTable, file of each row)}``."""
+    out = {}
+    for name, paths in claimed.items():
+        src = m.sources[name]
+        wanted = list(src.key)
+        for tm in m.tables.values():
+            wanted += [h for spec in tm.columns.values() if spec.lookup and spec.lookup.source == name for h in spec.lookup.value]
+            wanted += tm.candidate_headers
+        wanted += [h for j in m.joins if j.source == name for h in j.right_on]
+        opts = src.read or m.read
+        exports = [read_export(
+            p, expected_headers=wanted, encoding=None if opts.encoding == "auto" else opts.encoding,
+            delimiter=None if opts.delimiter == "auto" else opts.delimiter, sheet=opts.sheet,
+            header_row=None if opts.header_row == "auto" else opts.header_row,
+            skip_patterns=(DEFAULT_SKIP_PATTERNS if opts.skip_default_patterns else ()) + tuple(opts.skip_rows_matching),
+            footer=opts.footer) for p in paths]
+        out[name] = stack_exports(exports)
+    return out
+
+
 def _score(export: ExportTable, tm: TableMapping) -> int:
     present = {normalize_header(h) for h in export.headers}
     return sum(1 for spec in tm.columns.values() if any(normalize_header(h) in present for h in spec.headers))
@@ -267,7 +294,7 @@ def _contract_frame(work: TableWork) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def import_files(files, *, preset=None, mapping=None, tables=None, stages=None) -> ImportResult:
+def import_files(files, *, preset=None, mapping=None, tables=None, stages=None, export_date=None) -> ImportResult:
     """Import CRM export files into validated contract tables.
 
     Parameters
@@ -286,6 +313,10 @@ def import_files(files, *, preset=None, mapping=None, tables=None, stages=None) 
     stages : optional
         Open stages in funnel order (anything :func:`workbench.load` accepts);
         overrides the mapping's ``stages``.
+    export_date : date or str, optional
+        The day the export was taken, for expressions that read ``export_date``;
+        overrides the mapping's ``export_date``. Default: the mapping's, else the latest
+        date in the files of the table being built.
 
     Returns
     -------
@@ -315,25 +346,40 @@ def import_files(files, *, preset=None, mapping=None, tables=None, stages=None) 
     1            102    li-lei    open   3000.0
     """
     m = resolve_mapping(preset, mapping)
+    if export_date is not None:
+        try:
+            m = dataclasses.replace(m, export_date=pd.Timestamp(export_date))
+        except (ValueError, TypeError):
+            raise MappingError(f"export_date must be a date like '2026-06-30'; got {export_date!r}") from None
     paths = _expand(files) if files else []
+    warnings: list[str] = []
+    notes: list[str] = []
+    sources = {}
+    if m.sources:  # files of [sources.<name>] are joined or looked up, never stacked into a table
+        claimed, paths = claim_source_files(paths, m)
+        sources = _read_sources(claimed, m)
+        for name, (export, _) in sources.items():
+            notes.append(f"{export.file} → source {name!r}: {len(export.data)} row(s)")
     assigned = _assign(paths, m, tables or {})
+    if m.joins:
+        assigned = apply_joins(assigned, sources, m, warnings, notes)
     if "opportunities" not in assigned and "opportunities" in m.tables:
         raise DataError(
             f"no opportunities export among the files ({', '.join(p.name for p in paths)}); "
             f"mapping {m.name!r} needs one with headers like "
             f"{[s.headers[0] for s in m.tables['opportunities'].columns.values()][:6]}"
         )
-    warnings: list[str] = [
+    warnings.extend(
         f"{e.file}: no data rows below the header (is it the right export, or an empty report?)"
         for exports in assigned.values() for e in exports if e.data.empty
-    ]
-    notes: list[str] = []
+    )
     works: dict[str, TableWork] = {}
     usage: list = []
     for table in TABLES:  # contract order: reps, opportunities, ..., activities
         if table not in assigned:
             continue
-        work, used = build_table(m.tables[table], assigned[table], m, warnings, notes)
+        work, used = build_table(m.tables[table], assigned[table], m, warnings, notes, sources=sources)
+        _quarantine_unmatched(work, assigned[table])
         works[table] = work
         usage.extend(used)
     if "opportunities" in works:
@@ -363,6 +409,8 @@ def import_files(files, *, preset=None, mapping=None, tables=None, stages=None) 
                 notes.append(f"reps: {len(extra)} owner(s) not in the reps file were added")
         else:
             frames["reps"] = derived_reps
+    if "opportunities" in works and m.tables["opportunities"].people:
+        _add_people(frames, works["opportunities"], m, notes)
     if stages is None:
         stages = _stages(m, frames.get("opportunities")) or None
     from workbench.io.validate import validate_tables
@@ -370,23 +418,56 @@ def import_files(files, *, preset=None, mapping=None, tables=None, stages=None) 
     files = {t: ", ".join(e.file for e in exports) for t, exports in assigned.items()}
     if "reps" not in assigned and "reps" in frames:
         files["reps"] = "(derived from owner names)"
+    if "deal_people" in frames:
+        files["deal_people"] = f"(people of {files.get('opportunities', 'the deals')})"
     every = list(dict.fromkeys(e.file for exports in assigned.values() for e in exports))
     data = validate_tables(frames, files=files, source=f"{m.name} import of {', '.join(every)}", stages=stages)
     data = _merge_quarantine(data, works)
-    skipped = pd.DataFrame(
-        [dataclasses.astuple(s) for es in assigned.values() for e in es for s in e.skipped], columns=SKIPPED_COLUMNS
-    )
+    every_export = [e for es in assigned.values() for e in es] + [e for e, _ in sources.values()]
+    skipped = pd.DataFrame([dataclasses.astuple(s) for e in every_export for s in e.skipped], columns=SKIPPED_COLUMNS)
+    value_maps = pd.DataFrame([r for w in works.values() for r in w.mapped_values], columns=VALUE_MAP_COLUMNS)
     columns = pd.DataFrame(usage, columns=["table", "field", "file", "header", "column"])
     from workbench.io.crm.report import render_report
 
-    report = render_report(m, assigned, works, data, skipped, warnings, notes)
+    report = render_report(m, assigned, works, data, skipped, warnings, notes, value_maps=value_maps)
     missing = pd.DataFrame(
         [{"table": t, "field": f, "headers": " | ".join(spec.headers)}
          for t, work in works.items() for f, spec in m.tables[t].columns.items()
          if spec.headers and not set(columns.loc[columns["table"] == t, "field"]) & {f}],
         columns=["table", "field", "headers"],
     )
-    return ImportResult(data, skipped, columns, tuple(warnings), report, m.name, missing)
+    return ImportResult(data, skipped, columns, tuple(warnings), report, m.name, missing, value_maps)
+
+
+def _quarantine_unmatched(work: TableWork, exports) -> None:
+    """Rows an inner join found no partner for: quarantined (one entry per row)."""
+    for pos, reason in unmatched_rows(exports):
+        idx = work.data.index[pos]
+        if idx in work.dropped:
+            continue
+        work.quarantine.append({"table": work.table, "file": work.data.at[idx, SRC_FILE],
+                                "row": int(work.data.at[idx, SRC_ROW]), "column": "", "value": "",
+                                "reason": reason, "check": "join_unmatched"})
+        work.dropped.add(idx)
+
+
+def _add_people(frames: dict, work: TableWork, m: Mapping, notes: list) -> None:
+    """``deal_people`` from the owner and the role columns, and every person in ``reps``."""
+    roles = m.tables["opportunities"].people
+    opps = work.data.drop(index=list(work.dropped)) if work.dropped else work.data
+    people = deal_people_frame(opps, roles, id_method=m.reps.id, prefix=m.reps.prefix)
+    frames["deal_people"] = people.reset_index(drop=True)
+    counts = people["role"].value_counts()
+    notes.append("deal_people: " + ", ".join(f"{n} {role}" for role, n in counts.items())
+                 + " (KPIs credit the owner; see workbench.io.crm.people.credit_to)")
+    named = people_names(opps, roles, id_method=m.reps.id, prefix=m.reps.prefix)
+    known = set(frames["reps"]["rep_id"].dropna()) if "reps" in frames else set()
+    extra = named[~named["rep_id"].isin(known)]
+    if len(extra):
+        extra = extra.assign(team=m.reps.team, region=m.reps.region, manager_id=None, hire_date=None,
+                             **{SRC_FILE: "(derived from deal people)", SRC_ROW: range(1, len(extra) + 1)})
+        frames["reps"] = pd.concat([frames["reps"], extra], ignore_index=True) if "reps" in frames else extra
+        notes.append(f"reps: {len(extra)} person(s) named only in role columns ({', '.join(roles)}) were added")
 
 
 _HOW_DERIVED = {

@@ -34,7 +34,7 @@ Examples
 >>> parse_mapping('[tables.opportunities.colums]\\nstage = "Stage"')
 Traceback (most recent call last):
 ...
-workbench.errors.MappingError: <mapping>: [tables.opportunities] unknown key 'colums' (did you mean 'columns'?); allowed keys: columns, constants, derive, files, read, values
+workbench.errors.MappingError: <mapping>: [tables.opportunities] unknown key 'colums' (did you mean 'columns'?); allowed keys: columns, constants, derive, files, people, read, values
 """
 
 from __future__ import annotations
@@ -61,6 +61,9 @@ __all__ = [
     "ParseOptions",
     "CurrencyOptions",
     "RepsOptions",
+    "Source",
+    "Join",
+    "Lookup",
     "parse_mapping",
     "load_mapping",
     "load_preset",
@@ -95,16 +98,24 @@ AUXILIARY_FIELDS: dict[str, tuple[str, str, str]] = {
 }
 _AUX_EXCLUDED = {("opportunity_name", "opportunities")}
 
-_TOP_KEYS = ("format_version", "extends", "name", "description", "stages", "read", "parse", "currency", "reps", "tables")
+_TOP_KEYS = ("format_version", "extends", "name", "description", "stages", "read", "parse", "currency", "reps", "tables",
+             "export_date", "sources", "joins")
 _READ_KEYS = ("encoding", "delimiter", "sheet", "header_row", "footer", "skip_rows_matching", "skip_default_patterns")
 _PARSE_KEYS = ("date_formats", "day_first", "null_values")
 _CURRENCY_KEYS = ("reporting", "default", "rates", "symbols")
 _REPS_KEYS = ("id", "prefix", "team", "region")
-_TABLE_KEYS = ("files", "read", "columns", "constants", "values", "derive")
-_COLUMN_KEYS = ("headers", "type", "formats", "day_first", "default", "required", "occurrence", "fill_down")
+_TABLE_KEYS = ("files", "read", "columns", "constants", "values", "derive", "people")
+_COLUMN_KEYS = ("headers", "type", "formats", "day_first", "default", "required", "occurrence", "fill_down",
+                "lookup", "key", "value")
+_SOURCE_KEYS = ("files", "key", "read")
+_JOIN_KEYS = ("table", "source", "on", "left_on", "right_on", "how", "many")
+_JOIN_HOW = ("left", "inner")
+_PEOPLE_KEYS = ("headers", "split")
+#: Prefix of the hidden helper field that holds the people of one role (``[tables.<t>.people]``).
+PEOPLE_FIELD_PREFIX = "x_people_"
 _VALUE_KEYS = ("source", "map", "patterns", "default", "case_sensitive")
-_DERIVE_KEYS = ("method", "from", "prefix", "when")
-_DERIVE_METHODS = ("slug", "hash", "coalesce")
+_DERIVE_KEYS = ("method", "from", "prefix", "when", "expr")
+_DERIVE_METHODS = ("slug", "hash", "coalesce", "expr")
 _COMMON_CODECS = ("utf-8", "utf-8-sig", "utf-16", "gbk", "gb18030", "big5", "cp1252", "latin-1", "shift_jis")
 _ID_METHODS = ("slug", "hash", "as_is")
 _WHEN = ("missing", "always")
@@ -227,6 +238,7 @@ class ColumnSpec:
     occurrence: int = 1
     key: str = ""
     fill_down: bool = False
+    lookup: Lookup | None = None
 
 
 @dataclass(frozen=True)
@@ -244,17 +256,23 @@ class ValueMap:
     def lookup(self, raw):
         """The mapped value of ``raw``: an exact match first, then the first matching
         pattern, then ``default``; ``None`` when nothing applies (the raw value is kept).
+        An empty cell (``None``) takes ``default``.
         """
+        return self.explain(raw)[0]
+
+    def explain(self, raw) -> tuple:
+        """``(mapped value, rule)`` for ``raw``; rule is ``"exact"``, ``"pattern /re/"``,
+        ``"default"`` (also for an empty cell) or ``"unmatched"`` (value ``None``)."""
         if raw is None:
-            return self.default
+            return (self.default, "default") if self.default is not None else (None, "unmatched")
         norm = normalize_value(raw, self.case_sensitive)
         for src, dst in self.exact:
             if src == norm:
-                return dst
+                return dst, "exact"
         for pattern, dst in self.patterns:
             if pattern.search(norm):
-                return dst
-        return self.default
+                return dst, f"pattern /{pattern.pattern}/"
+        return (self.default, "default") if self.default is not None else (None, "unmatched")
 
 
 @dataclass(frozen=True)
@@ -267,6 +285,41 @@ class Derivation:
     prefix: str = ""
     when: str = "missing"
     key: str = ""
+    expression: object = None  # an expressions.Expression when method == "expr"
+
+
+@dataclass(frozen=True)
+class Source:
+    """A file that is not a table by itself: the right side of a join or a lookup table
+    (``[sources.<name>]``)."""
+
+    name: str
+    files: tuple
+    key: tuple = ()  # candidate headers of the key column (lookups)
+    read: ReadOptions | None = None
+
+
+@dataclass(frozen=True)
+class Join:
+    """``[[joins]]``: rows of ``table``'s files extended with the columns of ``source``."""
+
+    table: str
+    source: str
+    left_on: tuple
+    right_on: tuple
+    how: str = "left"
+    many: bool = False
+    key: str = ""
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """A field looked up in a source: the row of ``source`` whose key equals this
+    table's ``key_field``, column ``value``."""
+
+    source: str
+    key_field: str
+    value: tuple  # candidate headers in the source
 
 
 @dataclass(frozen=True)
@@ -280,6 +333,7 @@ class TableMapping:
     constants: dict = field(default_factory=dict)
     values: dict = field(default_factory=dict)
     derive: dict = field(default_factory=dict)
+    people: dict = field(default_factory=dict)  # role -> (helper field, split separator or "")
 
     @property
     def candidate_headers(self) -> list[str]:
@@ -301,6 +355,9 @@ class Mapping:
     currency: CurrencyOptions = CurrencyOptions()
     reps: RepsOptions = RepsOptions()
     tables: dict = field(default_factory=dict)
+    sources: dict = field(default_factory=dict)  # name -> Source
+    joins: tuple = ()  # Join, in file order
+    export_date: object = None  # a pandas Timestamp; None = the latest date in the table (see expressions)
 
     def read_options(self, table: str) -> ReadOptions:
         """Read options for ``table`` (its own ``read`` section, or the global one)."""
@@ -468,8 +525,19 @@ def _parse_column(ck: _Checker, where: str, fld: str, ftype: str, raw) -> Column
     ck.keys(sub, raw, _COLUMN_KEYS)
     headers = ck.strings(sub, "headers", raw.get("headers"))
     default = raw.get("default")
-    if not headers and default is None:
-        ck.add(sub, "needs 'headers' (or at least a 'default')")
+    lookup = None
+    if "lookup" in raw or "key" in raw or "value" in raw:
+        source = ck.string(sub, "lookup", raw.get("lookup"))
+        key_field = ck.string(sub, "key", raw.get("key"))
+        value = ck.strings(sub, "value", raw.get("value"))
+        if not (source and key_field and value):
+            ck.add(sub, "a lookup needs 'lookup' (a [sources.<name>]), 'key' (the field of this table to look up) "
+                        "and 'value' (the column of the source to take), e.g. "
+                        "{lookup = \"products\", key = \"product\", value = \"sales_price\"}")
+        else:
+            lookup = Lookup(source, key_field, value)
+    if not headers and default is None and lookup is None:
+        ck.add(sub, "needs 'headers' (or a 'lookup', or at least a 'default')")
     if default is not None and not isinstance(default, (str, int, float, _dt.date)):
         ck.add(sub, f"'default' must be a string, number or date; got {_show(default)}")
         default = None
@@ -496,6 +564,7 @@ def _parse_column(ck: _Checker, where: str, fld: str, ftype: str, raw) -> Column
         occurrence=occurrence,
         key=f"{sub}",
         fill_down=ck.boolean(sub, "fill_down", raw.get("fill_down"), False),
+        lookup=lookup,
     )
 
 
@@ -565,11 +634,22 @@ def _parse_values(ck: _Checker, where: str, table: str, fld: str, raw, fields: d
 
 def _parse_derive(ck: _Checker, table: str, fld: str, raw, fields: dict) -> Derivation | None:
     sub = f"[tables.{table}.derive.{fld}]"
-    if isinstance(raw, str):  # shorthand: derive.rep_id = "slug" needs "from"
-        ck.add(sub, "must be a table like {method = \"slug\", from = \"owner\"}")
-        return None
+    if isinstance(raw, str) or (isinstance(raw, dict) and "expr" in raw):  # an expression
+        text = raw if isinstance(raw, str) else raw.get("expr")
+        if isinstance(raw, dict):
+            ck.keys(sub, raw, ("expr", "when"))
+        from workbench.io.crm.expressions import parse_expression
+
+        allowed = TABLES[table].column(fld).allowed if fld in TABLES[table].column_names else None
+        try:
+            expression = parse_expression(text, names=set(fields) - {fld}, words=tuple(allowed or ()))
+        except MappingError as exc:
+            ck.add(sub, str(exc))
+            return None
+        when = ck.string(sub, "when", raw.get("when") if isinstance(raw, dict) else None, "missing", _WHEN)
+        return Derivation(fld, "expr", expression.names, when=when, key=sub, expression=expression)
     if not isinstance(raw, dict):
-        ck.add(f"[tables.{table}.derive]", f"{fld!r} must be a table; got {_show(raw)}")
+        ck.add(f"[tables.{table}.derive]", f"{fld!r} must be a table or an expression; got {_show(raw)}")
         return None
     ck.keys(sub, raw, _DERIVE_KEYS)
     method = ck.string(sub, "method", raw.get("method"), None, _DERIVE_METHODS)
@@ -578,6 +658,8 @@ def _parse_derive(ck: _Checker, table: str, fld: str, raw, fields: dict) -> Deri
     sources = ck.strings(sub, "from", raw.get("from"))
     if not sources:
         ck.add(sub, "needs 'from': the field(s) it is computed from")
+    if method == "expr":
+        ck.add(sub, "method 'expr' is written as expr = \"...\" (or the expression as a string)")
     for s in sources:
         if s not in fields and not s.startswith("x_"):
             ck.add(sub, f"'from' names {s!r}, which is not a field of {table}{did_you_mean(s, fields)}")
@@ -645,18 +727,40 @@ def _parse_table(ck: _Checker, table: str, raw: dict, base_read: ReadOptions) ->
                                fields_mapped=set(columns) | set(constants))
         if parsed is not None:
             values[fld] = parsed
+    people = {}
+    pwhere = f"[tables.{table}.people]"
+    for role, spec in ck.table(where, raw.get("people"), "people").items():
+        if table != "opportunities":
+            ck.add(pwhere, "people are kept per deal: use [tables.opportunities.people]")
+            break
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", role) or role == "owner":
+            ck.add(pwhere, f"role {role!r} must be a lower-case name like 'sdr' or 'closer' ('owner' is the deal's "
+                           "rep_id/owner column)")
+            continue
+        split = ""
+        if isinstance(spec, dict):
+            ck.keys(f"{pwhere[:-1]}.{role}]", spec, _PEOPLE_KEYS)
+            split = ck.string(pwhere, "split", spec.get("split"), "") or ""
+            spec = spec.get("headers")
+        headers = ck.strings(pwhere, role, spec)
+        if not headers:
+            ck.add(pwhere, f"{role!r} needs the header(s) of the column naming that person")
+            continue
+        helper = PEOPLE_FIELD_PREFIX + role
+        columns[helper] = ColumnSpec(helper, headers, "str", key=f"{pwhere} {role!r}")
+        people[role] = (helper, split)
     derive = {}
     for fld, spec in ck.table(where, raw.get("derive"), "derive").items():
         if field_type(f"[tables.{table}.derive]", fld) is None:
             continue
-        parsed = _parse_derive(ck, table, fld, spec, {**fields, **columns})
+        parsed = _parse_derive(ck, table, fld, spec, {**fields, **columns, **derive})
         if parsed is not None:
             derive[fld] = parsed
     for fld, spec in columns.items():
         allowed = TABLES[table].column(fld).allowed if fld in TABLES[table].column_names else None
         if allowed and isinstance(spec.default, str) and spec.default not in allowed:
             ck.add(spec.key, f"'default' {spec.default!r} is not allowed for {table}.{fld}; allowed: {', '.join(allowed)}")
-    return TableMapping(table, files, read, columns, constants, values, derive)
+    return TableMapping(table, files, read, columns, constants, values, derive, people)
 
 
 def _deep_merge(base: dict, override: dict) -> dict:
@@ -787,12 +891,101 @@ def parse_mapping(text: str, *, source: str = "<mapping>", base_dir=None) -> Map
             )
             continue
         tables[table] = _parse_table(ck, table, ck.table("[tables]", traw, table), read)
+    sources = _parse_sources(ck, ck.table("", raw.get("sources"), "sources"), read)
+    joins = _parse_joins(ck, raw.get("joins"), tables, sources)
+    _check_lookups(ck, tables, sources)
+    export_date = _parse_export_date(ck, raw.get("export_date"))
     if not tables and not ck.problems:
         ck.add("", "maps no table: add at least [tables.opportunities.columns]")
     if ck.problems:
         head = ck.problems[0] if len(ck.problems) == 1 else f"{len(ck.problems)} problems:\n  - " + "\n  - ".join(ck.problems)
         raise MappingError(f"{source}: {head}", file=source, problems=ck.problems)
-    return Mapping(name, description, source, stages, read, parse, currency, reps, tables)
+    return Mapping(name, description, source, stages, read, parse, currency, reps, tables, sources, joins, export_date)
+
+
+def _parse_sources(ck: _Checker, raw: dict, base_read: ReadOptions) -> dict:
+    sources = {}
+    for name, spec in raw.items():
+        where = f"[sources.{name}]"
+        spec = ck.table("[sources]", spec, name)
+        ck.keys(where, spec, _SOURCE_KEYS)
+        if name in TABLE_NAMES:
+            ck.add(where, f"{name!r} is a contract table; name a source after its file (e.g. 'products', 'closed_deals')")
+        files = ck.strings(where, "files", spec.get("files"))
+        if not files:
+            ck.add(where, "needs 'files': glob(s) of the file names it is read from, e.g. files = \"products*.csv\"")
+        read = _parse_read(ck, f"[sources.{name}.read]", ck.table(where, spec["read"], "read"), base_read) \
+            if "read" in spec else None
+        sources[name] = Source(name, files, ck.strings(where, "key", spec.get("key")), read)
+    return sources
+
+
+def _parse_joins(ck: _Checker, raw, tables: dict, sources: dict) -> tuple:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not all(isinstance(j, dict) for j in raw):
+        ck.add("", "'joins' must be an array of tables: [[joins]] sections")
+        return ()
+    joins = []
+    for n, spec in enumerate(raw, start=1):
+        where = f"[[joins]] #{n}"
+        ck.keys(where, spec, _JOIN_KEYS)
+        table = ck.string(where, "table", spec.get("table"), next(iter(tables), "opportunities") if len(tables) == 1 else None)
+        if table is None:
+            ck.add(where, f"needs 'table': the table whose files are the left side ({', '.join(tables)})")
+            continue
+        if table not in tables:
+            ck.add(where, f"'table' {table!r} is not a table of this mapping{did_you_mean(table, tables)}")
+            continue
+        source = ck.string(where, "source", spec.get("source"))
+        if source is None or source not in sources:
+            ck.add(where, f"'source' must name a [sources.<name>] section{did_you_mean(source or '', sources)}; "
+                          f"sources: {', '.join(sources) or '(none: add [sources.<name>] files = ...)'}")
+            continue
+        on = ck.strings(where, "on", spec.get("on"))
+        left = ck.strings(where, "left_on", spec.get("left_on")) or on
+        right = ck.strings(where, "right_on", spec.get("right_on")) or on
+        if not left or not right:
+            ck.add(where, "needs 'on' (a header in both files) or 'left_on' and 'right_on'")
+            continue
+        if len(left) != len(right):
+            ck.add(where, f"'left_on' has {len(left)} header(s) but 'right_on' has {len(right)}")
+            continue
+        how = ck.string(where, "how", spec.get("how"), "left", _JOIN_HOW)
+        many = ck.boolean(where, "many", spec.get("many"), False)
+        joins.append(Join(table, source, left, right, how, many, key=where))
+    return tuple(joins)
+
+
+def _check_lookups(ck: _Checker, tables: dict, sources: dict) -> None:
+    for table, tm in tables.items():
+        fields = {**allowed_fields(table), **tm.columns, **tm.constants}
+        for fld, spec in tm.columns.items():
+            if spec.lookup is None:
+                continue
+            if spec.lookup.source not in sources:
+                ck.add(spec.key, f"'lookup' {spec.lookup.source!r} is not a [sources.<name>] section"
+                                 f"{did_you_mean(spec.lookup.source, sources)}; sources: {', '.join(sources) or '(none)'}")
+            elif not sources[spec.lookup.source].key:
+                ck.add(f"[sources.{spec.lookup.source}]", f"needs 'key': the header of its key column (looked up by {table}.{fld})")
+            if spec.lookup.key_field not in fields or spec.lookup.key_field == fld:
+                ck.add(spec.key, f"'key' {spec.lookup.key_field!r} must be another field of {table}"
+                                 f"{did_you_mean(spec.lookup.key_field, fields)}")
+
+
+def _parse_export_date(ck: _Checker, raw):
+    """``export_date``: a TOML date, a 'YYYY-MM-DD' string, or "latest" (the default)."""
+    if raw is None or raw == "latest":
+        return None
+    import pandas as pd
+
+    if isinstance(raw, (_dt.date, str)):
+        try:
+            return pd.Timestamp(raw)
+        except (ValueError, TypeError):
+            pass
+    ck.add("", f"'export_date' must be a date like 2026-06-30 or \"latest\"; got {_show(raw)}")
+    return None
 
 
 def load_mapping(path) -> Mapping:

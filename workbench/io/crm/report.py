@@ -9,7 +9,7 @@ import pandas as pd
 __all__ = ["render_report"]
 
 
-def render_report(mapping, assigned, works, data, skipped: pd.DataFrame, warnings, notes) -> str:
+def render_report(mapping, assigned, works, data, skipped: pd.DataFrame, warnings, notes, value_maps=None) -> str:
     """Render the import and data-quality report as plain text.
 
     The report answers, in order: which file went to which table; how many lines each
@@ -56,6 +56,16 @@ def render_report(mapping, assigned, works, data, skipped: pd.DataFrame, warning
             out.append(f"  {r['stage']!s:<34} {r['outcome']:<5} {r['n']:>6}")
         won = opps[opps["outcome"] == "won"]
         out.append(f"  won amount: {won['amount'].sum():,.2f} across {len(won)} deal(s)")
+    if value_maps is not None and len(value_maps):
+        out.append("")
+        out.append("Value maps (value → mapped → rows)")
+        for (table, fld, source), g in value_maps.groupby(["table", "field", "source"], sort=False):
+            out.append(f"  {table}.{fld} ← {source}:")
+            for r in g.sort_values("rows", ascending=False).head(30).itertuples(index=False):
+                mapped = "(unmatched)" if r.mapped is None else r.mapped
+                out.append(f"    {str(r.value)[:34]:<34} → {mapped!s:<12} {r.rows:>7}  {r.rule}")
+            if len(g) > 30:
+                out.append(f"    ... and {len(g) - 30} more value(s) (ImportResult.value_maps)")
     if notes:
         out.append("")
         out.append("Derived and mapped")

@@ -21,7 +21,10 @@ from workbench.io.crm.files import ExportTable, normalize_header
 from workbench.io.crm.mapping import ColumnSpec, Mapping, TableMapping, allowed_fields, did_you_mean
 from workbench.io.parsing import parse_datetimes, parse_numbers
 
-__all__ = ["TableWork", "build_table", "fill", "missing_message", "SRC_FILE", "SRC_ROW"]
+__all__ = ["TableWork", "build_table", "fill", "missing_message", "SRC_FILE", "SRC_ROW", "VALUE_MAP_COLUMNS"]
+
+#: Columns of the value-map counts (:attr:`ImportResult.value_maps`): how each value was mapped.
+VALUE_MAP_COLUMNS = ["table", "field", "source", "value", "mapped", "rule", "rows"]
 
 SRC_FILE, SRC_ROW = "_source_file", "_source_row"
 ROW_ERROR = "_row_error"  # set by workbench.io.readers on rows it could not split cleanly
@@ -38,6 +41,7 @@ class TableWork:
     quarantine: list = field(default_factory=list)  # dicts with QUARANTINE_COLUMNS
     dropped: set = field(default_factory=set)  # index labels quarantined by the importer
     rows_read: int = 0
+    mapped_values: list = field(default_factory=list)  # value-map counts: dicts with VALUE_MAP_COLUMNS
 
 
 def _strings(series: pd.Series, nulls) -> pd.Series:
@@ -172,12 +176,24 @@ def _apply_values(work: TableWork, tm: TableMapping, report: list):
             continue
         src = work.data[vm.source]
         distinct = pd.unique(src[src.notna()])
-        lookup = {v: vm.lookup(v) for v in distinct}
-        mapped = src.map(lambda v: None if v is None else lookup.get(v))
+        explained = {v: vm.explain(v) for v in distinct}
+        lookup = {v: out for v, (out, _) in explained.items()}
+        mapped = src.map(lookup).astype("object")
+        empty = src.isna()
+        mapped = mapped.where(mapped.notna(), None)
+        live = src[~src.index.isin(list(work.dropped))]
+        counts = live.fillna("").value_counts(sort=False)
+        for value, rows in counts.items():
+            out, rule = explained[value] if value != "" else vm.explain(None)
+            work.mapped_values.append({"table": tm.name, "field": fld, "source": vm.source,
+                                       "value": value if value != "" else "(empty)", "mapped": out,
+                                       "rule": rule, "rows": int(rows)})
         if fld in work.data and fld != vm.source:
             mapped = mapped.where(mapped.notna(), work.data[fld])
         elif fld == vm.source:
             mapped = mapped.where(mapped.notna(), src)  # unmatched values stay as written
+        if vm.default is not None:  # an empty cell takes the default (unless the field has its own value)
+            mapped = mapped.where(~(empty & mapped.isna()), vm.default)
         work.data[fld] = mapped
         work.found[fld] = f"{vm.source} through {vm.key}"
         unmatched = sorted(str(v) for v, out in lookup.items() if out is None)
@@ -188,10 +204,21 @@ def _apply_values(work: TableWork, tm: TableMapping, report: list):
             )
 
 
-def _derive(work: TableWork, tm: TableMapping, m: Mapping):
+def _derive(work: TableWork, tm: TableMapping, m: Mapping, notes: list):
+    export_date = None
     for fld, d in tm.derive.items():
         sources = [work.data[s] if s in work.data else pd.Series(None, index=work.data.index, dtype="object") for s in d.sources]
-        if d.method == "coalesce":
+        if d.method == "expr":
+            from workbench.io.crm.expressions import evaluate, latest_date
+
+            if d.expression.uses_export_date and export_date is None:
+                live = work.data.drop(index=list(work.dropped)) if work.dropped else work.data
+                export_date = m.export_date if m.export_date is not None else latest_date(live)
+                how = "set in the mapping" if m.export_date is not None else f"the latest date in the {tm.name} files"
+                notes.append(f"{tm.name}: export_date = {export_date:%Y-%m-%d} ({how})"
+                             if pd.notna(export_date) else f"{tm.name}: export_date unknown")
+            value = evaluate(d.expression, work.data, export_date=export_date)
+        elif d.method == "coalesce":
             value = pd.Series(None, index=work.data.index, dtype="object")
             for s in sources:
                 value = value.where(value.notna(), s)
@@ -204,7 +231,7 @@ def _derive(work: TableWork, tm: TableMapping, m: Mapping):
                 value = make_ids(joined.str.strip().astype("object").where(present, None), "slug", d.prefix)
             else:
                 value = hash_ids(sources, d.prefix).where(present, None)
-        how = f"{d.method} of {', '.join(d.sources)}"
+        how = f"{d.method} of {', '.join(d.sources)}" if d.method != "expr" else f"expression {d.expression.text!r}"
         if fld in work.data and d.when == "missing":
             value = work.data[fld].where(work.data[fld].notna(), value)
             work.found[fld] = f"{work.found[fld]}, else {how}" if fld in work.found else how
@@ -221,7 +248,8 @@ def fill(work: TableWork, fld: str, value: pd.Series):
         work.data[fld] = value
 
 
-def build_table(tm: TableMapping, exports, m: Mapping, warnings: list, notes: list) -> tuple[TableWork, list]:
+def build_table(tm: TableMapping, exports, m: Mapping, warnings: list, notes: list,
+                sources=None) -> tuple[TableWork, list]:
     data, found, usage, missing = _extract(tm, exports, m, warnings)
     work = TableWork(tm.name, data, dict(found), rows_read=len(data))
     if ROW_ERROR in data:  # unbalanced quote, extra fields, oversized cell: quarantined, never loaded
@@ -248,6 +276,10 @@ def build_table(tm: TableMapping, exports, m: Mapping, warnings: list, notes: li
         work.data[fld] = value if not hasattr(value, "isoformat") else pd.Timestamp(value)
         work.found[fld] = f"constant {value!r}"
     _apply_values(work, tm, notes)
+    if sources is not None:  # fields looked up in another file ([sources.<name>])
+        from workbench.io.crm.lookups import apply_lookups
+
+        apply_lookups(work, tm, m, sources, warnings, notes)
     types = allowed_fields(tm.name)
     # amounts written with a currency ('EUR 1,200', '¥1,234.50'): remember the currency
     if "amount" in work.data and "currency" in types:
@@ -268,7 +300,7 @@ def build_table(tm: TableMapping, exports, m: Mapping, warnings: list, notes: li
             if before:
                 notes.append(f"{tm.name}.{fld}: default {spec.default!r} used in {before} row(s)")
             work.found.setdefault(fld, f"default {spec.default!r}")
-    _derive(work, tm, m)
+    _derive(work, tm, m, notes)
     return work, usage
 
 
