@@ -46,6 +46,9 @@ def register(subparsers) -> None:
                         help="force FILE to contract table TABLE (e.g. --table stage_history history.csv); repeatable")
     parser.add_argument("--out", "-o", metavar="DIR", help="folder to write the contract tables and reports to")
     parser.add_argument("--quiet", "-q", action="store_true", help="do not print the report")
+    parser.add_argument("--export-date", metavar="YYYY-MM-DD", default=None,
+                        help="the day the export was taken, for mapping expressions that read export_date "
+                             "(default: the mapping's, else the latest date in the files)")
     parser.set_defaults(func=run)
 
 
@@ -74,6 +77,7 @@ def run(args) -> int:
                 preset=args.preset,
                 mapping=args.mapping,
                 tables=_forced_tables(args),
+                export_date=getattr(args, "export_date", None),
             )
         with progress.stage("writing tables"):
             paths = result.write(args.out)

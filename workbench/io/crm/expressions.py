@@ -151,7 +151,8 @@ def parse_expression(text: str, *, names, words=()) -> Expression:
                 raise MappingError(
                     f"{text!r}: unknown name {node.id!r}{did_you_mean(node.id, known)}; names: {', '.join(known)}"
                     + (f"; words: {', '.join(words)}" if words else "")
-                    + " (quote text: 'Closed Won')")
+                    + (" (declare helper fields in [tables.<table>.columns], e.g. x_won_date = {headers = \"Won\", "
+                       "type = \"date\"})" if node.id.startswith("x_") else " (quote text: 'Closed Won')"))
     return Expression(text, tree, tuple(dict.fromkeys(used)), tuple(words))
 
 

@@ -214,7 +214,7 @@ def _derive(work: TableWork, tm: TableMapping, m: Mapping, notes: list):
             if d.expression.uses_export_date and export_date is None:
                 live = work.data.drop(index=list(work.dropped)) if work.dropped else work.data
                 export_date = m.export_date if m.export_date is not None else latest_date(live)
-                how = "set in the mapping" if m.export_date is not None else f"the latest date in the {tm.name} files"
+                how = "given in the mapping or the import call" if m.export_date is not None else f"the latest date in the {tm.name} files"
                 notes.append(f"{tm.name}: export_date = {export_date:%Y-%m-%d} ({how})"
                              if pd.notna(export_date) else f"{tm.name}: export_date unknown")
             value = evaluate(d.expression, work.data, export_date=export_date)
