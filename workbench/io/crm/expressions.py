@@ -204,8 +204,8 @@ def evaluate(expr: Expression, frame: pd.DataFrame, *, export_date=None) -> pd.S
         present = s.notna()
         if s.dtype.kind in "if":
             return present & s.ne(0)
-        if s.dtype == object:
-            return present & s.map(lambda x: not (isinstance(x, str) and x == ""))
+        if s.dtype.kind in "OUT" or str(s.dtype).startswith(("str", "string")):
+            return (present & s.ne("")).fillna(False).astype(bool)
         return present
 
     def ev(node):
@@ -232,13 +232,13 @@ def evaluate(expr: Expression, frame: pd.DataFrame, *, export_date=None) -> pd.S
                 return pd.Timestamp(args[0])
             if func in ("empty", "present"):
                 s = as_series(args[0])
-                filled = s.notna() & ~s.map(lambda x: isinstance(x, str) and x == "").astype(bool)
+                filled = s.notna() if s.dtype.kind in "ifmM" else truth(s)
                 return ~filled if func == "empty" else filled
             if func == "coalesce":
-                out = as_series(args[0]).astype("object")
+                out = args[0]
                 for a in args[1:]:
-                    out = out.where(out.notna(), as_series(a).astype("object"))
-                return _tidy(out)
+                    out = _choose(as_series(out).notna(), out, a, as_series)
+                return out
         if isinstance(node, ast.UnaryOp):
             v = ev(node.operand)
             if isinstance(node.op, ast.Not):
@@ -284,11 +284,7 @@ def evaluate(expr: Expression, frame: pd.DataFrame, *, export_date=None) -> pd.S
                 left = right
             return out
         if isinstance(node, ast.IfExp):
-            cond = truth(ev(node.test))
-            yes, no = as_series(ev(node.body)), as_series(ev(node.orelse))
-            if yes.dtype.kind == no.dtype.kind and yes.dtype != object:
-                return yes.where(cond, no)
-            return _tidy(yes.astype("object").where(cond, no.astype("object")))
+            return _choose(truth(ev(node.test)), ev(node.body), ev(node.orelse), as_series)
         raise MappingError(f"{expr.text!r}: cannot evaluate {ast.unparse(node)}")  # unreachable after parsing
 
     return as_series(ev(expr.tree)).rename(None)
@@ -298,11 +294,34 @@ def _is_dates(v) -> bool:
     return (isinstance(v, pd.Series) and v.dtype.kind == "M") or isinstance(v, pd.Timestamp)
 
 
-def _tidy(values: pd.Series) -> pd.Series:
-    """Object column of mixed scalars → datetime/float when every value is one, None for empty."""
-    present = values.dropna()
-    if len(present) and all(isinstance(v, (pd.Timestamp, np.datetime64)) for v in present):
-        return pd.to_datetime(values)
-    if len(present) and all(isinstance(v, (int, float, np.number)) and not isinstance(v, bool) for v in present):
-        return pd.to_numeric(values)
-    return values.where(values.notna(), None)
+def _kind(v) -> str:
+    """``date``, ``number``, ``text`` or ``none`` (an empty literal or a column with no value)."""
+    if v is None:
+        return "none"
+    if _is_dates(v) or isinstance(v, np.datetime64):
+        return "date"
+    if isinstance(v, pd.Series):
+        if v.dtype.kind in "ifu":
+            return "number"
+        if v.dtype.kind == "m":
+            return "duration"
+        return "text" if v.notna().any() else "none"
+    if isinstance(v, (int, float, np.number)):
+        return "number"
+    if isinstance(v, pd.Timedelta):
+        return "duration"
+    return "text"
+
+
+def _choose(cond: pd.Series, yes, no, as_series) -> pd.Series:
+    """``yes`` where ``cond``, else ``no``, keeping dates as dates and numbers as numbers."""
+    kinds = {_kind(yes), _kind(no)} - {"none"}
+    yes, no = as_series(yes), as_series(no)
+    if kinds == {"date"}:
+        return pd.to_datetime(yes).where(cond, pd.to_datetime(no))
+    if kinds == {"number"}:
+        return pd.to_numeric(yes).where(cond, pd.to_numeric(no))
+    if kinds == {"duration"}:
+        return pd.to_timedelta(yes).where(cond, pd.to_timedelta(no))
+    out = yes.astype("object").where(cond, no.astype("object"))
+    return out.where(out.notna(), None)

@@ -220,9 +220,10 @@ def export_table(frame: pd.DataFrame, *, file: str = "<frame>", skip_patterns=DE
     compiled = [re.compile(p, re.IGNORECASE) for p in skip_patterns]
     if compiled and width and n:
         first = cells[np.arange(n), present.argmax(axis=1)]
-        matched = {}  # each distinct first cell is tested once
+        matched = {}  # each distinct first cell is tested once, against all patterns at once
+        anyone = _any_pattern(compiled)
         for value in pd.unique(first):
-            hit = next((p.pattern for p in compiled if p.search(value)), None) if value else None
+            hit = next((p.pattern for p in compiled if p.search(value)), None) if value and anyone(value) else None
             if hit is not None:
                 matched[value] = hit
         hits = np.fromiter((v in matched for v in first), dtype=bool, count=n) & ~drop
@@ -233,6 +234,20 @@ def export_table(frame: pd.DataFrame, *, file: str = "<frame>", skip_patterns=DE
     skipped.sort(key=lambda s: s.row)
     kept = data[~drop] if drop.any() else data
     return ExportTable(file, headers, kept, skipped, frame.attrs.get("encoding"), frame.attrs.get("header_row"))
+
+
+def _any_pattern(compiled):
+    """A quick test of whether any of ``compiled`` may match: the patterns anchored at the
+    start (``^...`` without ``|``) are tried with one ``match``, the others with one
+    ``search``; a hit is then confirmed pattern by pattern."""
+    anchored = [p.pattern[1:] for p in compiled if p.pattern.startswith("^") and "|" not in p.pattern]
+    floating = [p.pattern for p in compiled if not (p.pattern.startswith("^") and "|" not in p.pattern)]
+    try:
+        start = re.compile("|".join(f"(?:{p})" for p in anchored), re.IGNORECASE).match if anchored else None
+        anywhere = re.compile("|".join(f"(?:{p})" for p in floating), re.IGNORECASE).search if floating else None
+    except re.error:  # e.g. inline global flags inside a pattern: no quick test
+        return bool
+    return lambda value: bool((start and start(value)) or (anywhere and anywhere(value)))
 
 
 def pick_encoding(path, candidates) -> str | None:

@@ -28,8 +28,8 @@ Examples
 ...                     pd.DataFrame({0: ["a", "b", "c"], 1: ["search", "social", "email"]}, index=[2, 3, 4]))
 >>> deals = ExportTable("closed_deals.csv", ("mql_id", "sr_id"), pd.DataFrame({0: ["b"], 1: ["rep-9"]}, index=[2]))
 >>> joined = join_export(leads, deals, Join("opportunities", "closed", ("mql_id",), ("mql_id",)), [], [])
->>> joined.headers, joined.data[2].tolist()
-(('mql_id', 'origin', 'sr_id'), [None, 'rep-9', None])
+>>> joined.headers, joined.data[2].fillna("(none)").tolist()
+(('mql_id', 'origin', 'sr_id'), ['(none)', 'rep-9', '(none)'])
 """
 
 from __future__ import annotations
@@ -110,13 +110,22 @@ def _key_positions(export: ExportTable, headers, join: Join, side: str, m_source
     return positions
 
 
-def _keys(export: ExportTable, positions) -> pd.DataFrame:
-    out = {}
-    for n, pos in enumerate(positions):
-        text = export.data[pos].astype("object")
-        text = text.where(text.notna(), "").astype("str").str.strip()
-        out[f"k{n}"] = text.to_numpy()
-    return pd.DataFrame(out)
+def _keys(export: ExportTable, positions) -> pd.Series:
+    """One key per row: the key cells trimmed (joined by U+001F when there are several);
+    ``""`` when any key cell is empty."""
+    key, empty = None, None
+    for pos in positions:
+        text = export.data[pos].fillna("").astype("str").str.strip()
+        blank = text.eq("").to_numpy()
+        key = text if key is None else key + "\x1f" + text
+        empty = blank if empty is None else empty | blank
+    key = key.reset_index(drop=True)
+    return key.where(~empty, "") if empty.any() else key
+
+
+def _shown(key: str, join: Join) -> str:
+    parts = key.split("\x1f")
+    return " + ".join(map(repr, parts)) if any(parts) else "(empty)"
 
 
 def join_export(left: ExportTable, right: ExportTable, join: Join, warnings: list, notes: list,
@@ -138,43 +147,45 @@ def join_export(left: ExportTable, right: ExportTable, join: Join, warnings: lis
     rpos = _key_positions(right, join.right_on, join, "right", m_source)
     right_files = right_files or [right.file] * len(right.data)
     lk, rk = _keys(left, lpos), _keys(right, rpos)
-    cols = list(lk.columns)
-    r_present = (rk != "").all(axis=1).to_numpy()
-    dup = rk[r_present].duplicated(keep=False)
+    r_present = rk.ne("").to_numpy()
+    r_index = np.flatnonzero(r_present)
+    dup = rk[r_present].duplicated(keep=False).to_numpy()
     if dup.any() and not join.many:
-        first = rk[r_present][dup].iloc[0]
-        rows = np.flatnonzero(r_present)[dup.to_numpy() & (rk[r_present] == first).all(axis=1).to_numpy()]
+        first = rk.iloc[r_index[dup][0]]
+        rows = np.flatnonzero(rk.eq(first).to_numpy())
         where = ", ".join(f"{right_files[i]} row {int(right.data.index[i])}" for i in rows[:5])
         raise DataError(
-            f"{right.file}: key {' + '.join(join.right_on)} = {' + '.join(map(repr, first))} occurs on "
+            f"{right.file}: key {' + '.join(join.right_on)} = {_shown(first, join)} occurs on "
             f"{len(rows)} rows ({where}); {int(dup.sum())} row(s) share a key in all. A join on it would "
             f"repeat the {left.file} row. Remove the duplicates, or set many = true in {join.key} to keep one "
             "row per match.", file=right.file)
-    lk["_l"] = np.arange(len(lk))
-    l_present = (lk[cols] != "").all(axis=1).to_numpy()
-    rk = rk[r_present].assign(_r=np.flatnonzero(r_present))
-    merged = lk.merge(rk, on=cols, how="left", sort=False)
-    merged.loc[~l_present[merged["_l"].to_numpy()], "_r"] = np.nan
-    merged = merged.drop_duplicates("_l") if not join.many else merged.drop_duplicates(["_l", "_r"])
-    li = merged["_l"].to_numpy()
-    ri = merged["_r"].to_numpy()
-    matched = ~np.isnan(ri)
-    ri_int = np.where(matched, ri, 0).astype(np.int64)
-    keep_right = [i for i in range(len(right.headers)) if i not in rpos]
-    data = left.data.iloc[li].copy()
+    if join.many and dup.any():
+        pairs = pd.DataFrame({"k": lk, "_l": np.arange(len(lk))}).merge(
+            pd.DataFrame({"k": rk[r_present].to_numpy(), "_r": r_index}), on="k", how="left", sort=False)
+        li = pairs["_l"].to_numpy()
+        ri = pairs["_r"].to_numpy()
+        matched = ~np.isnan(ri) & lk.ne("").to_numpy()[li]
+        ri = np.where(matched, ri, 0).astype(np.int64)
+    else:
+        found = pd.Index(rk[r_present].to_numpy()).get_indexer(lk.to_numpy())
+        li = np.arange(len(lk))
+        matched = found >= 0
+        ri = np.where(matched, r_index[np.maximum(found, 0)], 0) if len(r_index) else np.zeros(len(lk), np.int64)
+    data = left.data.iloc[li].copy() if len(li) != len(lk) else left.data.copy()
     data.columns = range(len(left.headers))
+    keep_right = [i for i in range(len(right.headers)) if i not in rpos]
     n = len(left.headers)
     for j, pos in enumerate(keep_right):
-        values = right.data[pos].to_numpy(dtype=object)[ri_int] if len(right.data) else np.full(len(li), None, object)
-        values = np.where(matched, values, None)
-        data[n + j] = pd.Series(values, index=data.index, dtype="object")
+        column = right.data[pos].iloc[ri] if len(right.data) else pd.Series(None, index=range(len(li)), dtype="object")
+        column = column.set_axis(data.index).where(matched)
+        data[n + j] = column
     headers = tuple(left.headers) + tuple(right.headers[i] for i in keep_right)
     joined = ExportTable(left.file, headers, data, list(left.skipped), left.encoding, left.header_row)
-    unmatched_left = np.zeros(len(lk), bool)
-    unmatched_left[li[~matched]] = True
+    unmatched_left = np.ones(len(lk), bool)
+    unmatched_left[li[matched]] = False
     n_unmatched = int(unmatched_left.sum())
     used_right = np.zeros(len(right.data), bool)
-    used_right[ri_int[matched]] = True
+    used_right[ri[matched]] = True
     orphans = int((~used_right & r_present).sum())
     notes.append(f"{left.file} {join.how}-joined with {right.file} on {' + '.join(join.left_on)}: "
                  f"{int((~unmatched_left).sum())} of {len(lk)} row(s) matched"
@@ -188,17 +199,16 @@ def join_export(left: ExportTable, right: ExportTable, join: Join, warnings: lis
     if empty_right:
         warnings.append(f"{right.file}: {empty_right} row(s) have an empty {' + '.join(join.right_on)} and match nothing")
     if join.how == "inner" and n_unmatched:
-        keys = lk[cols].to_numpy()
+        keys = lk.to_numpy(dtype=object)
         reasons = np.full(len(li), None, object)
         for pos in np.flatnonzero(~matched):
-            key = keys[li[pos]]
-            shown = " + ".join(map(repr, key)) if any(k != "" for k in key) else "(empty)"
-            reasons[pos] = f"no row of {right.file} has {' + '.join(join.right_on)} = {shown} (inner join in {join.key})"
+            reasons[pos] = (f"no row of {right.file} has {' + '.join(join.right_on)} = {_shown(keys[li[pos]], join)} "
+                            f"(inner join in {join.key})")
         if UNMATCHED in left.headers:  # an earlier join's reason comes first
             earlier = data[left.headers.index(UNMATCHED)].to_numpy(dtype=object)
             data[left.headers.index(UNMATCHED)] = np.where(pd.notna(earlier), earlier, reasons)
         else:
-            data[len(headers)] = reasons
+            data[len(headers)] = pd.Series(reasons, index=data.index, dtype="object")
             headers = headers + (UNMATCHED,)
         joined = ExportTable(left.file, headers, data, list(left.skipped), left.encoding, left.header_row)
     elif n_unmatched:

@@ -65,7 +65,9 @@ def deal_people_frame(opps: pd.DataFrame, roles: dict, *, id_method: str = "slug
     """
     extra = [c for c in _EXTRA if c in opps]
     owner = opps.loc[opps["rep_id"].notna(), ["opportunity_id", "rep_id"] + extra].assign(role="owner")
-    parts = [owner]
+    if owner["opportunity_id"].duplicated().any():  # one owner per deal; a repeated deal id is left to validation
+        owner = owner.drop_duplicates(["opportunity_id", "rep_id"])
+    parts = []
     for role, (column, sep) in roles.items():
         if column not in opps:
             continue
@@ -75,8 +77,8 @@ def deal_people_frame(opps: pd.DataFrame, roles: dict, *, id_method: str = "slug
         frame = opps.loc[names.index, ["opportunity_id"] + extra].assign(_name=names.to_numpy())
         frame["rep_id"] = make_ids(frame["_name"], id_method, prefix).to_numpy()
         parts.append(frame.drop(columns="_name").assign(role=role))
-    out = pd.concat(parts, ignore_index=True)
-    out = out.drop_duplicates(["opportunity_id", "rep_id", "role"]).reset_index(drop=True)
+    people = pd.concat(parts, ignore_index=True).drop_duplicates(["opportunity_id", "rep_id", "role"]) if parts else None
+    out = pd.concat([owner, people], ignore_index=True) if people is not None else owner.reset_index(drop=True)
     return out[DEAL_PEOPLE_COLUMNS + extra]
 
 

@@ -114,6 +114,13 @@ def missing_message(m: Mapping, tm: TableMapping, fld: str, exports) -> str:
 def _currency_in_cells(text: pd.Series, symbols: dict) -> pd.Series:
     """ISO code or symbol written in the amount cells ('EUR 1,200.00', '￥1,234.50')."""
     cells = text.astype("str").where(text.notna(), "")
+    # only cells with something besides digits and separators can name a currency
+    maybe = cells.str.contains(r"[^\d\s.,()+\-]", regex=True).fillna(False).astype(bool)
+    if not maybe.all():
+        out = pd.Series(None, index=text.index, dtype="object")
+        if maybe.any():
+            out[maybe] = _currency_in_cells(text[maybe], symbols)
+        return out
     found = cells.str.extract(_CODE)
     code = found[0].where(found[0].notna(), found[3])
     for sym, iso in symbols.items():
