@@ -85,6 +85,7 @@ class Table:
     required: bool = False
     description: str = ""
     _by_name: dict = field(default_factory=dict, repr=False, compare=False)
+    in_sample: bool = True  # False: an import-only table the sample generator does not write
 
     def __post_init__(self):
         self._by_name.update({c.name: c for c in self.columns})
@@ -110,8 +111,8 @@ class Table:
             ) from None
 
 
-def _t(name, columns, key=(), required=False, description=""):
-    return Table(name, tuple(columns), tuple(key), required, description)
+def _t(name, columns, key=(), required=False, description="", in_sample=True):
+    return Table(name, tuple(columns), tuple(key), required, description, in_sample=in_sample)
 
 
 TABLES: dict[str, Table] = {
@@ -267,6 +268,7 @@ TABLES: dict[str, Table] = {
             ],
             key=("opportunity_id", "rep_id", "role"),
             description="everyone who worked a deal; KPIs credit the owner (opportunities.rep_id)",
+            in_sample=False,
         ),
     ]
 }

@@ -48,7 +48,12 @@ def _strings(series: pd.Series, nulls) -> pd.Series:
     """Trimmed text, None for empty cells and null markers (object dtype)."""
     missing = series.isna()
     text = series.fillna("").astype("str").str.strip()
-    null = missing | text.str.casefold().isin(list(nulls))
+    # casefolding never shortens text, so only cells as short as the longest null marker can be one
+    longest = max((len(n) for n in nulls), default=0)
+    short = (text.str.len() <= longest).to_numpy()
+    null = missing.to_numpy().copy()
+    if short.any():
+        null[short] |= text[short].str.casefold().isin(list(nulls)).to_numpy()
     return text.astype("object").where(~null, None)
 
 
