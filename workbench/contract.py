@@ -264,10 +264,10 @@ TABLES: dict[str, Table] = {
             [
                 Column("opportunity_id", "str", references="opportunities.opportunity_id"),
                 Column("rep_id", "str", references="reps.rep_id"),
-                Column("role", "str", description="owner, sdr, closer, ... (the owner is opportunities.rep_id)"),
+                Column("role", "str", description="sdr, collaborator, ... (the owner is opportunities.rep_id)"),
             ],
             key=("opportunity_id", "rep_id", "role"),
-            description="everyone who worked a deal; KPIs credit the owner (opportunities.rep_id)",
+            description="people on a deal besides its owner; KPIs credit the owner (opportunities.rep_id)",
             in_sample=False,
         ),
     ]

@@ -9,11 +9,11 @@ from workbench.io.crm import import_files
 
 #: What each example must show, beyond rows read = loaded + quarantined.
 EXPECTED = {
-    "funnel": {"opportunities": 300, "deal_people": 375, "quarantined": 0},
+    "funnel": {"opportunities": 300, "deal_people": 75, "quarantined": 0},
     "price_list": {"opportunities": 119, "quarantined": 1},
-    "sdr_closer": {"opportunities": 90, "deal_people": 239, "quarantined": 0},
+    "sdr_closer": {"opportunities": 90, "deal_people": 149, "quarantined": 0},
     "stage_only": {"opportunities": 80, "quarantined": 0},
-    "chinese_crm": {"opportunities": 60, "deal_people": 124, "quarantined": 0},
+    "chinese_crm": {"opportunities": 60, "deal_people": 64, "quarantined": 0},
 }
 
 
@@ -51,7 +51,7 @@ def test_the_chinese_export_reads_gbk_yuan_amounts_and_chinese_dates():
     m, d = rest.rstrip("日").split("月")
     assert opps.at[first["商机编号"], "created_at"] == pd.Timestamp(int(y), int(m), int(d))
     assert {"刘洋", "陈静"} <= set(data.reps["name"])
-    assert set(data.deal_people["role"]) == {"owner", "collaborator"}
+    assert set(data.deal_people["role"]) == {"collaborator"}
 
 
 def test_the_committed_fixtures_are_what_the_script_writes(tmp_path):
@@ -81,7 +81,7 @@ def test_the_cli_imports_a_joined_funnel_with_an_export_date_and_load_reads_deal
     assert code == 0, capsys.readouterr().err
     assert (out / "deal_people.csv").exists()
     data = load(out)
-    assert len(data.deal_people) == 375 and len(data.opportunities) == 300
+    assert len(data.deal_people) == 75 and len(data.opportunities) == 300
     assert "export_date = 2026-01-01 (given in the mapping or the import call)" in \
         (out / "quality_report.txt").read_text(encoding="utf-8")
     assert data.opportunities["outcome"].value_counts()["lost"] < 205  # the default (latest date) gives 205

@@ -26,11 +26,12 @@ def test_every_person_of_a_deal_is_kept_with_a_role():
     raw = pd.read_csv(FOLDER / "opportunities.csv", dtype=str, keep_default_na=False)
     data = _import().data
     people = data.deal_people
-    expected = [(r["Opportunity ID"], slug_id(r["Account Executive"]), "owner") for _, r in raw.iterrows()]
-    expected += [(r["Opportunity ID"], slug_id(r["SDR"]), "sdr") for _, r in raw.iterrows() if r["SDR"]]
+    expected = [(r["Opportunity ID"], slug_id(r["SDR"]), "sdr") for _, r in raw.iterrows() if r["SDR"]]
     expected += [(r["Opportunity ID"], slug_id(p.strip()), "collaborator")
                  for _, r in raw.iterrows() for p in r["Collaborators"].split(";") if p.strip()]
     assert sorted(map(tuple, people[["opportunity_id", "rep_id", "role"]].values.tolist())) == sorted(expected)
+    owners = data.opportunities.set_index("opportunity_id")["rep_id"]  # the owner lives there, once
+    assert owners.to_dict() == {r["Opportunity ID"]: slug_id(r["Account Executive"]) for _, r in raw.iterrows()}
     reps = data.reps.set_index("rep_id")
     assert reps.at["ken-ito", "name"] == "Ken Ito" and reps.at["sam-ortiz", "team"] == "Unassigned"
 
@@ -62,7 +63,7 @@ def test_credit_to_a_role_moves_each_deal_to_its_person_and_keeps_company_totals
     only = credit_to(data, "sdr", keep_uncredited=False)
     assert len(only.opportunities) == int((raw["SDR"] != "").sum())
     assert credit_to(data, "owner") is data
-    with pytest.raises(DataError, match="no deal lists a 'closer'; roles in deal_people: collaborator, owner, sdr"):
+    with pytest.raises(DataError, match="no deal lists a 'closer'; roles in deal_people: collaborator, sdr"):
         credit_to(data, "closer")
 
 

@@ -458,8 +458,8 @@ def _add_people(frames: dict, work: TableWork, m: Mapping, notes: list) -> None:
     people = deal_people_frame(opps, roles, id_method=m.reps.id, prefix=m.reps.prefix)
     frames["deal_people"] = people.reset_index(drop=True)
     counts = people["role"].value_counts()
-    notes.append("deal_people: " + ", ".join(f"{n} {role}" for role, n in counts.items())
-                 + " (KPIs credit the owner; see workbench.io.crm.people.credit_to)")
+    notes.append("deal_people: " + (", ".join(f"{n} {role}" for role, n in counts.items()) or "nobody named")
+                 + " besides the owners (KPIs credit the owner; see workbench.io.crm.people.credit_to)")
     named = people_names(opps, roles, id_method=m.reps.id, prefix=m.reps.prefix)
     known = set(frames["reps"]["rep_id"].dropna()) if "reps" in frames else set()
     extra = named[~named["rep_id"].isin(known)]

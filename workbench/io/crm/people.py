@@ -7,9 +7,9 @@
     collaborators = {headers = "Team", split = ";"}    # several people in one cell
 
 The import then writes the optional contract table ``deal_people`` (``opportunity_id``,
-``rep_id``, ``role``): one row for the deal's owner (role ``owner``, the deal's
-``rep_id``) and one per person named in a role column. People get rep ids the way
-owners do (``[reps] id``), and every person joins the ``reps`` table.
+``rep_id``, ``role``): one row per person named in a role column. The owner is not
+repeated there: a deal's owner is ``opportunities.rep_id``, in one place only. People get
+rep ids the way owners do (``[reps] id``), and every person joins the ``reps`` table.
 
 **Credit rule for KPIs.** Every KPI of :mod:`workbench.kpi` credits a deal to its owner,
 ``opportunities.rep_id``: bookings, quota attainment, win rate, pipeline, cycle time are
@@ -25,10 +25,8 @@ Examples
 >>> opps = pd.DataFrame({"opportunity_id": ["o1", "o2"], "rep_id": ["ann", "bob"],
 ...                      "x_people_sdr": ["Cy Diaz", None]})
 >>> deal_people_frame(opps, {"sdr": ("x_people_sdr", "")}, id_method="slug")[["opportunity_id", "rep_id", "role"]]
-  opportunity_id   rep_id   role
-0             o1      ann  owner
-1             o2      bob  owner
-2             o1  cy-diaz    sdr
+  opportunity_id   rep_id role
+0             o1  cy-diaz  sdr
 """
 
 from __future__ import annotations
@@ -56,17 +54,14 @@ def _split(values: pd.Series, sep: str) -> pd.Series:
 
 
 def deal_people_frame(opps: pd.DataFrame, roles: dict, *, id_method: str = "slug", prefix: str = "") -> pd.DataFrame:
-    """The ``deal_people`` rows of ``opps`` (a table being imported: ``opportunity_id``,
-    ``rep_id`` and one helper column per role, see ``roles`` = ``{role: (column, split)}``).
+    """The ``deal_people`` rows of ``opps`` (a table being imported: ``opportunity_id`` and
+    one helper column per role, see ``roles`` = ``{role: (column, split)}``).
 
     Each character of ``split`` separates names in one cell (``";"``, ``";,、"``). A person
     listed twice in the same role of a deal is kept once. Source columns
     ``_source_file``/``_source_row`` are carried when present.
     """
     extra = [c for c in _EXTRA if c in opps]
-    owner = opps.loc[opps["rep_id"].notna(), ["opportunity_id", "rep_id"] + extra].assign(role="owner")
-    if owner["opportunity_id"].duplicated().any():  # one owner per deal; a repeated deal id is left to validation
-        owner = owner.drop_duplicates(["opportunity_id", "rep_id"])
     parts = []
     for role, (column, sep) in roles.items():
         if column not in opps:
@@ -77,9 +72,10 @@ def deal_people_frame(opps: pd.DataFrame, roles: dict, *, id_method: str = "slug
         frame = opps.loc[names.index, ["opportunity_id"] + extra].assign(_name=names.to_numpy())
         frame["rep_id"] = make_ids(frame["_name"], id_method, prefix).to_numpy()
         parts.append(frame.drop(columns="_name").assign(role=role))
-    people = pd.concat(parts, ignore_index=True).drop_duplicates(["opportunity_id", "rep_id", "role"]) if parts else None
-    out = pd.concat([owner, people], ignore_index=True) if people is not None else owner.reset_index(drop=True)
-    return out[DEAL_PEOPLE_COLUMNS + extra]
+    if not parts:
+        return pd.DataFrame(columns=DEAL_PEOPLE_COLUMNS + extra)
+    out = pd.concat(parts, ignore_index=True).drop_duplicates(["opportunity_id", "rep_id", "role"])
+    return out.reset_index(drop=True)[DEAL_PEOPLE_COLUMNS + extra]
 
 
 def people_names(opps: pd.DataFrame, roles: dict, *, id_method: str = "slug", prefix: str = "") -> pd.DataFrame:
@@ -102,7 +98,7 @@ def credit_to(data, role: str, *, keep_uncredited: bool = True):
     data : SalesData
         Data with a ``deal_people`` table (from an import with ``[tables.opportunities.people]``).
     role : str
-        A role of ``deal_people`` (``"sdr"``, ``"closer"``...; ``"owner"`` returns ``data``).
+        A role of ``deal_people`` (``"sdr"``, ``"collaborator"``...; ``"owner"`` returns ``data``).
         When a deal lists several people in the role, the first listed is credited.
     keep_uncredited : bool
         Keep deals with nobody in ``role`` under their owner (default), or drop them
@@ -122,7 +118,7 @@ def credit_to(data, role: str, *, keep_uncredited: bool = True):
     ...     "opportunities": pd.DataFrame({"opportunity_id": ["o1"], "rep_id": ["ann"], "created_at": ["2026-01-05"],
     ...                                    "stage": ["Won"], "amount": [100.0], "outcome": ["won"],
     ...                                    "closed_at": ["2026-02-01"]}),
-    ...     "deal_people": pd.DataFrame({"opportunity_id": ["o1", "o1"], "rep_id": ["ann", "cy"], "role": ["owner", "sdr"]})})
+    ...     "deal_people": pd.DataFrame({"opportunity_id": ["o1"], "rep_id": ["cy"], "role": ["sdr"]})})
     >>> credit_to(data, "sdr").opportunities["rep_id"].tolist()
     ['cy']
     """
