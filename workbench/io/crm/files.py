@@ -221,9 +221,9 @@ def export_table(frame: pd.DataFrame, *, file: str = "<frame>", skip_patterns=DE
     if compiled and width and n:
         first = cells[np.arange(n), present.argmax(axis=1)]
         matched = {}  # each distinct first cell is tested once, against all patterns at once
-        anyone = _any_pattern(compiled)
-        for value in pd.unique(first):
-            hit = next((p.pattern for p in compiled if p.search(value)), None) if value and anyone(value) else None
+        distinct = pd.unique(first)
+        for value, maybe in zip(distinct, _may_match(distinct, compiled)):
+            hit = next((p.pattern for p in compiled if p.search(value)), None) if value and maybe else None
             if hit is not None:
                 matched[value] = hit
         hits = np.fromiter((v in matched for v in first), dtype=bool, count=n) & ~drop
@@ -236,18 +236,36 @@ def export_table(frame: pd.DataFrame, *, file: str = "<frame>", skip_patterns=DE
     return ExportTable(file, headers, kept, skipped, frame.attrs.get("encoding"), frame.attrs.get("header_row"))
 
 
-def _any_pattern(compiled):
-    """A quick test of whether any of ``compiled`` may match: the patterns anchored at the
-    start (``^...`` without ``|``) are tried with one ``match``, the others with one
-    ``search``; a hit is then confirmed pattern by pattern."""
-    anchored = [p.pattern[1:] for p in compiled if p.pattern.startswith("^") and "|" not in p.pattern]
-    floating = [p.pattern for p in compiled if not (p.pattern.startswith("^") and "|" not in p.pattern)]
+def _may_match(values, compiled) -> np.ndarray:
+    """Whether each of ``values`` (distinct text) may match one of ``compiled``: a quick
+    screen, confirmed pattern by pattern by the caller. ASCII text is screened by Arrow's
+    regex engine in one pass (on ASCII text it reads these patterns as Python does);
+    other text, or patterns it cannot read, by Python's."""
+    values = np.asarray(values, dtype=object)
+    out = np.ones(len(values), dtype=bool)
+    if not len(values):
+        return out
+    joined = "|".join(f"(?:{p.pattern})" for p in compiled)
+    todo = np.ones(len(values), dtype=bool)
     try:
-        start = re.compile("|".join(f"(?:{p})" for p in anchored), re.IGNORECASE).match if anchored else None
-        anywhere = re.compile("|".join(f"(?:{p})" for p in floating), re.IGNORECASE).search if floating else None
-    except re.error:  # e.g. inline global flags inside a pattern: no quick test
-        return bool
-    return lambda value: bool((start and start(value)) or (anywhere and anywhere(value)))
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        arr = pa.array(values, type=pa.string())
+        ascii_ = np.asarray(pc.string_is_ascii(arr).to_numpy(zero_copy_only=False), dtype=bool)
+        screened = np.asarray(pc.match_substring_regex(arr, joined, ignore_case=True).to_numpy(zero_copy_only=False),
+                              dtype=bool)
+        out[ascii_] = screened[ascii_]
+        todo = ~ascii_
+    except Exception:  # no pyarrow, or a pattern its engine does not read: Python for all
+        pass
+    if todo.any():
+        try:
+            anyone = re.compile(joined, re.IGNORECASE).search
+        except re.error:  # e.g. inline global flags inside a pattern: no screen
+            return out
+        out[todo] = [anyone(v) is not None for v in values[todo]]
+    return out
 
 
 def pick_encoding(path, candidates) -> str | None:
