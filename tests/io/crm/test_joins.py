@@ -142,3 +142,23 @@ def test_join_mistakes_are_reported_with_their_key():
     with pytest.raises(MappingError, match="left key 'lead id' is not a column of leads.csv"):
         import_files([FUNNEL], mapping=parse_mapping(_funnel_mapping().replace('on = "mql_id"', 'left_on = "lead id"\nright_on = "mql_id"'),
                                                      source="funnel.toml"))
+
+
+def test_a_source_in_several_files_is_stacked_before_the_join(tmp_path):
+    closed = pd.read_csv(FUNNEL / "closed_deals.csv", dtype=str)
+    pd.read_csv(FUNNEL / "leads.csv", dtype=str).to_csv(tmp_path / "leads.csv", index=False)
+    closed.iloc[:40].to_csv(tmp_path / "closed_deals_2025.csv", index=False)
+    closed.iloc[40:].to_csv(tmp_path / "closed_deals_2026.csv", index=False)
+    split = import_files([tmp_path], mapping=MAPPINGS / "funnel.toml").data
+    whole = import_files([FUNNEL], mapping=MAPPINGS / "funnel.toml").data
+    assert_accounted(split)
+    pd.testing.assert_frame_equal(split.opportunities, whole.opportunities)
+    pd.testing.assert_frame_equal(split.deal_people, whole.deal_people)
+
+
+def test_an_expression_with_when_always_overwrites_the_mapped_value():
+    text = _funnel_mapping().replace('source = "origin"', 'source = "origin"\nstage = "origin"').replace(
+        "stage = \"'Closed won'", "stage = {when = \"always\", expr = \"'Closed won'").replace(
+        "else 'MQL'\"", "else 'MQL'\"}")
+    data = import_files([FUNNEL], mapping=parse_mapping(text, source="funnel.toml")).data
+    assert set(data.opportunities["stage"]) == {"Closed won", "Closed lost", "MQL"}
