@@ -100,7 +100,7 @@ _READ_KEYS = ("encoding", "delimiter", "sheet", "header_row", "footer", "skip_ro
 _PARSE_KEYS = ("date_formats", "day_first", "null_values")
 _CURRENCY_KEYS = ("reporting", "default", "rates", "symbols")
 _REPS_KEYS = ("id", "prefix", "team", "region")
-_TABLE_KEYS = ("files", "read", "columns", "constants", "values", "derive")
+_TABLE_KEYS = ("files", "read", "columns", "constants", "values", "derive", "missing_dates")
 _COLUMN_KEYS = ("headers", "type", "formats", "day_first", "default", "required", "occurrence", "fill_down")
 _VALUE_KEYS = ("source", "map", "patterns", "default", "case_sensitive")
 _DERIVE_KEYS = ("method", "from", "prefix", "when")
@@ -280,6 +280,7 @@ class TableMapping:
     constants: dict = field(default_factory=dict)
     values: dict = field(default_factory=dict)
     derive: dict = field(default_factory=dict)
+    missing_dates: dict = field(default_factory=dict)  # field -> MissingDatePolicy (workbench.io.crm.missing)
 
     @property
     def candidate_headers(self) -> list[str]:
@@ -656,7 +657,12 @@ def _parse_table(ck: _Checker, table: str, raw: dict, base_read: ReadOptions) ->
         allowed = TABLES[table].column(fld).allowed if fld in TABLES[table].column_names else None
         if allowed and isinstance(spec.default, str) and spec.default not in allowed:
             ck.add(spec.key, f"'default' {spec.default!r} is not allowed for {table}.{fld}; allowed: {', '.join(allowed)}")
-    return TableMapping(table, files, read, columns, constants, values, derive)
+    missing_dates = {}
+    if "missing_dates" in raw:  # rows lacking a required date: see workbench.io.crm.missing
+        from workbench.io.crm.missing import parse_missing_dates
+
+        missing_dates = parse_missing_dates(table, raw["missing_dates"], {**fields, **columns}, ck.add)
+    return TableMapping(table, files, read, columns, constants, values, derive, missing_dates=missing_dates)
 
 
 def _deep_merge(base: dict, override: dict) -> dict:
