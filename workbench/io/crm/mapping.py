@@ -34,7 +34,7 @@ Examples
 >>> parse_mapping('[tables.opportunities.colums]\\nstage = "Stage"')
 Traceback (most recent call last):
 ...
-workbench.errors.MappingError: <mapping>: [tables.opportunities] unknown key 'colums' (did you mean 'columns'?); allowed keys: columns, constants, derive, files, read, values
+workbench.errors.MappingError: <mapping>: [tables.opportunities] unknown key 'colums' (did you mean 'columns'?); allowed keys: columns, constants, derive, files, missing_dates, read, values
 """
 
 from __future__ import annotations
