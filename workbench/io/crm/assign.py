@@ -171,8 +171,8 @@ def header_fit(export, tm, table: str, kept_dates=()) -> Fit:
     present = _names(export)
     has = {f for f, spec in tm.columns.items() if any(normalize_header(h) in present for h in spec.headers)}
     mapped = sum(1 for spec in tm.columns.values() if spec.headers)
-    missing = tuple(f"{fields[0]} ({tm.columns[fields[0]].headers[0]!r})"
-                    for _, fields in needed_fields(tm, table, kept_dates) if not has & set(fields))
+    missing = tuple(dict.fromkeys(f"{fields[0]} ({tm.columns[fields[0]].headers[0]!r})"
+                                  for _, fields in needed_fields(tm, table, kept_dates) if not has & set(fields)))
     return Fit(table, tuple(f for f in tm.columns if f in has), mapped, missing)
 
 

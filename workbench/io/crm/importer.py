@@ -312,7 +312,7 @@ def import_files(files, *, preset=None, mapping=None, tables=None, stages=None, 
         raise DataError("no export files given (expected .csv, .txt, .tsv or .xlsx files or a folder of them)")
     assigned, more_ignored, routing = _assign(paths, m, tables or {}, in_folder=in_folder, ignore=ignore,
                                               kept_dates=_kept_dates(m, policies))
-    ignored = ignored + more_ignored
+    ignored = sorted(ignored + more_ignored, key=lambda i: i.file.casefold())
     if "opportunities" not in assigned and "opportunities" in m.tables:
         raise DataError(
             f"no opportunities export among the files ({', '.join(p.name for p in paths)}); "

@@ -235,9 +235,12 @@ def apply_missing_dates(works: dict, m, exports: dict, *, overrides=None, export
                 own[fld] = parse_policy(table, fld, raw, key="missing_dates= / --missing-dates")
         d = work.data
         for fld in required_dates(table):
-            if fld not in d:
-                continue
             policy = own.get(fld) or MissingDatePolicy(table, fld)
+            if fld not in d:
+                if not policy.steps:
+                    continue  # the importer reports the missing column
+                d[fld] = pd.Series(pd.NaT, index=d.index, dtype="datetime64[ns]")
+                work.found.setdefault(fld, f"missing_dates policy: {policy.describe()}")
             live = ~d.index.isin(list(work.dropped))
             values = _as_dates(d[fld])
             missing = live & values.isna()
