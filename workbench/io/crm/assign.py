@@ -155,7 +155,7 @@ def needed_fields(tm, table: str, kept_dates=()) -> list[tuple[str, tuple]]:
         value_map = tm.values.get(column)
         if value_map is not None:
             fields += (value_map.source,)
-        mapped = tuple(f for f in fields if f in tm.columns and tm.columns[f].headers)
+        mapped = tuple(dict.fromkeys(f for f in fields if f in tm.columns and tm.columns[f].headers))
         if mapped:
             out.append((column, mapped))
     return out
