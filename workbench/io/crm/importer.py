@@ -7,8 +7,9 @@ of what was matched, derived and rejected.
 
 Steps, per contract table of the mapping:
 
-1. **Files**: each file goes to the table whose ``files`` globs match its name, else to
-   the table whose headers it matches best (``tables=`` forces it).
+1. **Files**: each file goes to the table whose ``files`` globs match its name when its
+   header has what the table needs; files of a folder matching no glob are ignored and
+   listed; a weak match asks for ``tables=`` (see :mod:`workbench.io.crm.assign`).
 2. **Lines**: blank, summary ("Grand Totals", 合计) and footer lines are skipped and
    listed (:mod:`workbench.io.crm.files`).
 3. **Columns**: each field takes the first candidate header found (case, spacing and
