@@ -150,3 +150,17 @@ def test_needed_fields_and_fit_of_a_preset():
     export = read_export(FIXTURES / "hubspot_deals.csv")
     fit = header_fit(export, tm, "opportunities")
     assert fit.fits and not fit.missing and len(fit.found) >= 8
+
+
+def test_a_folder_whose_files_match_no_pattern_is_matched_by_headers(tmp_path):
+    """Renamed reports (or files uploaded in an app): no name matches, so headers decide."""
+    folder = tmp_path / "upload"
+    folder.mkdir()
+    write_salesforce_report(folder / "report1712345678901.csv")
+    shutil.copy(FIXTURES / "salesforce_activities.csv", folder / "report1712345678999.csv")
+    (folder / "glossary.csv").write_text("Term,Meaning\nACV,annual contract value\n", encoding="utf-8")
+    result = import_files([folder], preset="salesforce")
+    assert result.data.rows_read["opportunities"] == 40 and result.data.rows_read["activities"] == 6
+    assert result.ignored.values.tolist() == [["glossary.csv", "none of its headers is one the mapping knows"]]
+    assert "no file of the folder matches the mapping's files patterns" in result.report
+    accounted(result)

@@ -14,7 +14,10 @@ lists, a data dictionary, a README. The rules, in order, for each file:
 4. A file of a **folder** whose name matches no table's patterns is **ignored** and
    listed with why (the patterns it was checked against) — never stacked into a table.
    Only when some table of the mapping has no ``files`` patterns are such files
-   matched by their header to those tables.
+   matched by their header to those tables — or when **no** file of the folders matches
+   any pattern (a folder of renamed reports, or files uploaded in an app): then every
+   file is matched by its header as in rule 5, and one that shares nothing with the
+   mapping is ignored.
 5. A file **named on the command line** whose name matches no pattern (Salesforce names
    its reports ``report1712345678901.csv``) goes to the one table its header fits: the
    table's needed columns are all there, at least two of its columns are found, and no
@@ -255,13 +258,18 @@ def assign_files(paths, m, read, *, forced=None, in_folder=(), ignore=(), kept_d
             assigned[table].append(read(path, table, m.tables[table].candidate_headers))
     all_headers = [h for tm in m.tables.values() for h in tm.candidate_headers]
     unpatterned = [t for t, tm in m.tables.items() if not tm.files]
+    folder_paths = [p for p in paths if p in set(in_folder)]
+    by_header = bool(folder_paths) and not any(globbed_tables(p.name, m) for p in folder_paths)
+    if by_header:
+        notes.append("no file of the folder matches the mapping's files patterns; each was matched to a table "
+                      "by its header")
     for path in paths:
         if _matches(path, ignore):
             ignored.append(IgnoredFile(path.name, "left out with --ignore (ignore=...)"))
             continue
         globbed = globbed_tables(path.name, m)
         from_folder = path in in_folder
-        if from_folder and not globbed and not unpatterned:
+        if from_folder and not globbed and not unpatterned and not by_header:
             ignored.append(IgnoredFile(path.name, f"its name matches none of the mapping's files patterns "
                                                   f"({_patterns(m)}); use --table TABLE FILE to import it"))
             continue
@@ -284,7 +292,7 @@ def assign_files(paths, m, read, *, forced=None, in_folder=(), ignore=(), kept_d
             names = " or ".join(globbed)
             raise _ask_for_table(m, path, f"matches the files pattern of {names} only by its name: its header "
                                           f"lacks what {names} needs", [fits[t] for t in m.tables])
-        pool = [t for t in (unpatterned if from_folder else m.tables)]
+        pool = list(unpatterned if from_folder and not by_header else m.tables)
         fitting = sorted((fits[t] for t in pool if fits[t].fits), key=lambda f: -f.share)
         if fitting and (len(fitting) == 1 or fitting[1].share * 2 <= fitting[0].share):
             best = fitting[0]
