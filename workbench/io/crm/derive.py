@@ -126,16 +126,19 @@ def distinct_ids(ids: pd.Series, rows: pd.DataFrame) -> tuple[pd.Series, int]:
     >>> out.tolist(), renamed
     (['opp-1', 'opp-1-2', 'opp-1', 'opp-2'], 1)
     """
-    if ids.empty:
+    shared = ids.duplicated(keep=False).to_numpy()
+    if not shared.any():  # the usual case: nothing to tell apart
         return ids, 0
-    content = hash_ids([rows[c] for c in rows.columns]) if len(rows.columns) else pd.Series("", index=ids.index)
-    frame = pd.DataFrame({"id": ids.to_numpy(dtype=object), "content": content.to_numpy(dtype=object)})
+    some, part = ids[shared], rows[shared]
+    content = hash_ids([part[c] for c in part.columns]) if len(part.columns) else pd.Series("", index=some.index)
+    frame = pd.DataFrame({"id": some.to_numpy(dtype=object), "content": content.to_numpy(dtype=object)})
     pairs = frame.drop_duplicates()
     pairs = pairs.assign(nth=pairs.groupby("id", sort=False).cumcount())
     nth = frame.merge(pairs, on=["id", "content"], how="left")["nth"].to_numpy()
-    suffix = pd.Series(nth + 1, index=ids.index).astype("str")
-    out = ids.where(nth == 0, ids.astype("str") + "-" + suffix)
-    return out.astype("object"), int((pairs["nth"] > 0).sum())
+    renamed = pd.Series(some.astype("str").to_numpy() + "-" + (nth + 1).astype("str"), index=some.index)
+    out = ids.astype("object").copy()
+    out[shared] = some.where(nth == 0, renamed)
+    return out, int((pairs["nth"] > 0).sum())
 
 
 def slug_id(text, prefix: str = "") -> str:

@@ -282,9 +282,7 @@ def _fold_subforms(frame: pd.DataFrame, headers: tuple, file: str):
                           dtype="str") if out_rows else frame.iloc[0:0]
     folded.attrs = dict(frame.attrs)
     names = ", ".join(f"{headers[a]} ({', '.join(aliases[a:b])})" for a, b in spans)
-    notes = [f"{file}: sub-form {names}: {len(out_rows)} record(s) over {len(body)} row(s); a record's "
-             f"sub-form values are joined with '; ' and its other rows are listed as skipped"]
-    return folded, tuple(new_headers), tuple(aliases), skipped, notes
+    return folded, tuple(new_headers), tuple(aliases), skipped, [(names, len(body))]
 
 
 def export_table(frame: pd.DataFrame, *, file: str = "<frame>", skip_patterns=DEFAULT_SKIP_PATTERNS,
@@ -372,6 +370,8 @@ def export_table(frame: pd.DataFrame, *, file: str = "<frame>", skip_patterns=DE
         drop |= hits
     skipped.sort(key=lambda s: s.row)
     kept = data[~drop] if drop.any() else data
+    notes = [f"{file}: sub-form {names}: {len(kept)} record(s) over {rows_read} row(s); a record's sub-form "
+             f"values are joined with '; ' and its other rows are listed as skipped" for names, rows_read in notes]
     return ExportTable(file, headers, kept, skipped, frame.attrs.get("encoding"), frame.attrs.get("header_row"),
                        aliases=aliases, notes=tuple(notes))
 

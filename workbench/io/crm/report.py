@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 
 import pandas as pd
 
 __all__ = ["render_report", "stage_outcomes"]
+
+
+def _pad(text, width: int) -> str:
+    """``text`` left-aligned in ``width`` terminal columns (a Chinese character takes two).
+
+    >>> _pad("赢单", 6) + "|", _pad("Won", 6) + "|"
+    ('赢单  |', 'Won   |')
+    """
+    text = str(text)
+    used = sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+    return text + " " * max(width - used, 1 if used >= width else 0)
 
 
 def stage_outcomes(work, quarantine: pd.DataFrame) -> pd.DataFrame:
@@ -33,9 +45,11 @@ def stage_outcomes(work, quarantine: pd.DataFrame) -> pd.DataFrame:
     if d.empty or "stage" not in d:
         return pd.DataFrame(columns=columns)
     q = quarantine[quarantine["table"] == work.table] if len(quarantine) else quarantine
-    rejected = set(zip(q["file"].astype("str"), pd.to_numeric(q["row"], errors="coerce"))) if len(q) else set()
-    by_validation = [(str(f), r) in rejected for f, r in zip(d[SRC_FILE], pd.to_numeric(d[SRC_ROW], errors="coerce"))]
-    out_q = pd.Series(by_validation, index=d.index) | d.index.isin(list(work.dropped))
+    out_q = pd.Series(d.index.isin(list(work.dropped)), index=d.index)
+    if len(q):  # rows rejected by validation, found by file and row
+        rejected = pd.MultiIndex.from_arrays([q["file"].astype("str"), pd.to_numeric(q["row"], errors="coerce")])
+        rows = pd.MultiIndex.from_arrays([d[SRC_FILE].astype("str"), pd.to_numeric(d[SRC_ROW], errors="coerce")])
+        out_q |= rows.isin(rejected)
     frame = pd.DataFrame({
         "stage": d["stage"].astype("object").where(d["stage"].notna(), "(no stage)"),
         "outcome": (d["outcome"].astype("object").where(d["outcome"].notna(), "?") if "outcome" in d else "?"),
@@ -108,7 +122,7 @@ def render_report(mapping, assigned, works, data, skipped: pd.DataFrame, warning
         out.append("Stages → outcome (every stage read; rows loaded / quarantined)")
         out.append(f"  {'stage':<34} {'outcome':<7} {'loaded':>7} {'quarantined':>12}")
         for _, r in stages.iterrows():
-            out.append(f"  {r['stage']!s:<34} {r['outcome']!s:<7} {r['loaded']:>7} {r['quarantined']:>12}")
+            out.append(f"  {_pad(r['stage'], 34)} {r['outcome']!s:<7} {r['loaded']:>7} {r['quarantined']:>12}")
     if opps is not None and len(opps):
         won = opps[opps["outcome"] == "won"]
         out.append(f"  won amount: {won['amount'].sum():,.2f} across {len(won)} deal(s)")
