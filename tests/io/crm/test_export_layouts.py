@@ -285,3 +285,17 @@ def test_openpyxl_is_what_wrote_the_merged_subform(tmp_path):
     path = write_jiandaoyun_subform(tmp_path / "商机.xlsx")
     merged = {str(r) for r in openpyxl.load_workbook(path).active.merged_cells.ranges}
     assert {"A1:A2", "E1:G1", "A3:A5"} <= merged  # header and parent cells really are merged
+
+
+def test_skipped_rows_csv_lists_the_title_block(tmp_path):
+    from workbench.cli import main
+
+    path = write_salesforce_report(tmp_path / "report1712.xlsx", "xlsx")
+    out = tmp_path / "data"
+    assert main(["import", "--preset", "salesforce", str(path), "--out", str(out), "--quiet"]) == 0
+    skipped = pd.read_csv(out / "skipped_rows.csv", keep_default_na=False)
+    assert skipped["row"].tolist()[:7] == [1, 2, 3, 4, 5, 6, 7]
+    assert skipped["text"].tolist()[:2] == ["Opportunity Pipeline", "Acme Industries"]
+    loaded = pd.read_csv(out / "opportunities.csv")
+    quarantined = pd.read_csv(out / "quarantine.csv")
+    assert 1 + len(loaded) + len(quarantined) + len(skipped) == sheet_lines(path)
