@@ -32,6 +32,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -413,10 +414,9 @@ def looks_like_gb18030(data: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     sample = data[:_SAMPLE_BYTES].decode("gb18030", errors="ignore")
-    wide = [ch for ch in set(sample) if ord(ch) > 0x7F]
-    if not wide:
+    counts = {ch: n for ch, n in Counter(sample).items() if ord(ch) > 0x7F}
+    if not counts:
         return False
-    counts = {ch: sample.count(ch) for ch in wide}
     in_block = 0
     for ch, n in counts.items():
         raw = ch.encode("gb18030")

@@ -194,11 +194,14 @@ def _assign(paths, m: Mapping, forced: dict, *, in_folder=(), ignore=(), kept_da
             )
     forced_paths = {table: _expand(fs) for table, fs in (forced or {}).items()}
     claimed = {p for fs in forced_paths.values() for p in fs}
-    return assign_files([p for p in paths if p not in claimed], m, lambda path, table, expected: _read(path, m, table, expected),
-                        forced=forced_paths, in_folder=in_folder, ignore=ignore, kept_dates=kept_dates)
+    def read(path, table, expected):
+        return _read(path, m, table, expected)
+
+    return assign_files([p for p in paths if p not in claimed], m, read, forced=forced_paths, in_folder=in_folder,
+                        ignore=ignore, kept_dates=kept_dates)
 
 
-def _date_policies(m: Mapping, missing_dates) -> dict:
+def _date_policies(missing_dates) -> dict:
     """``missing_dates=`` as ``{(table, field): raw}`` (keys ``"created_at"`` or ``"activities.at"``)."""
     if not missing_dates:
         return {}
@@ -307,7 +310,7 @@ def import_files(files, *, preset=None, mapping=None, tables=None, stages=None, 
     1            102    li-lei    open   3000.0
     """
     m = resolve_mapping(preset, mapping)
-    policies = _date_policies(m, missing_dates)
+    policies = _date_policies(missing_dates)
     paths, in_folder, ignored = expand_files(files) if files else ([], set(), [])
     if files and not paths and not ignored:
         raise DataError("no export files given (expected .csv, .txt, .tsv or .xlsx files or a folder of them)")

@@ -89,7 +89,8 @@ def _problems(table: str, fld: str, raw, fields) -> tuple[tuple, list[str]]:
     problems, out = [], []
     dates = required_dates(table)
     if fld not in dates:
-        problems.append(f"{where} {fld!r} is not a required date of {table}; required dates: {', '.join(dates) or 'none'}")
+        problems.append(f"{where} {fld!r} is not a required date of {table}; "
+                        f"required dates: {', '.join(dates) or 'none'}")
     for i, step in enumerate(steps):
         if step == "quarantine":
             if i != len(steps) - 1:
@@ -149,7 +150,8 @@ def parse_cli_policies(items) -> dict:
     out = {}
     for item in items or ():
         if "=" not in item:
-            raise MappingError(f"--missing-dates {item!r}: expected FIELD=SOURCE[,SOURCE...], e.g. created_at=export_date")
+            raise MappingError(f"--missing-dates {item!r}: expected FIELD=SOURCE[,SOURCE...], "
+                               "e.g. created_at=export_date")
         target, _, sources = item.partition("=")
         table, _, fld = target.strip().rpartition(".")
         table = table or "opportunities"
@@ -168,7 +170,8 @@ def export_date_of(export, path=None) -> tuple[pd.Timestamp | None, str]:
             parsed, bad = parse_datetimes(pd.Series([match.group(1).replace("年", "-").replace("月", "-").rstrip("日")],
                                                     dtype="object"))
             if not bad.iloc[0] and pd.notna(parsed.iloc[0]):
-                return pd.Timestamp(parsed.iloc[0]).normalize(), f"the {skipped.reason.split(' (')[0]} on row {skipped.row}"
+                where = f"the {skipped.reason.split(' (')[0]} on row {skipped.row}"
+                return pd.Timestamp(parsed.iloc[0]).normalize(), where
     if path is not None and Path(path).is_file():
         stamp = _dt.datetime.fromtimestamp(Path(path).stat().st_mtime)
         return pd.Timestamp(stamp).normalize(), "the file's modification date"
