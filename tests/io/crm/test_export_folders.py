@@ -164,3 +164,12 @@ def test_a_folder_whose_files_match_no_pattern_is_matched_by_headers(tmp_path):
     assert result.ignored.values.tolist() == [["glossary.csv", "none of its headers is one the mapping knows"]]
     assert "no file of the folder matches the mapping's files patterns" in result.report
     accounted(result)
+
+
+def test_a_folder_inside_the_export_folder_is_listed_not_read(folder):
+    (folder / "archive").mkdir()
+    (folder / "archive" / "deals_2025.csv").write_text("Record ID\n1\n", encoding="utf-8")
+    result = import_files([folder], preset="hubspot")
+    reasons = dict(zip(result.ignored["file"], result.ignored["reason"]))
+    assert reasons["archive/"].startswith("a folder inside the export folder (not read")
+    assert result.data.rows_read["opportunities"] == 24

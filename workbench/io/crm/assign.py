@@ -123,8 +123,9 @@ def expand_files(files) -> tuple[list[Path], set, list[IgnoredFile]]:
             continue
         for q in sorted(p.iterdir()):
             if q.is_dir():
-                continue
-            if q.name.startswith(("~$", ".")):
+                ignored.append(IgnoredFile(q.name + "/", "a folder inside the export folder (not read; give it "
+                                                         "as its own argument to import its files)"))
+            elif q.name.startswith(("~$", ".")):
                 ignored.append(IgnoredFile(q.name, "a hidden file or an Excel lock file (~$...)"))
             elif q.suffix.lower() not in TABLE_FILE_SUFFIXES:
                 ignored.append(IgnoredFile(q.name, f"not a table file ({q.suffix or 'no extension'}; "
