@@ -173,3 +173,9 @@ def test_a_folder_inside_the_export_folder_is_listed_not_read(folder):
     reasons = dict(zip(result.ignored["file"], result.ignored["reason"]))
     assert reasons["archive/"].startswith("a folder inside the export folder (not read")
     assert result.data.rows_read["opportunities"] == 24
+
+
+def test_a_file_forced_by_an_absolute_path_is_not_read_twice(folder, monkeypatch):
+    monkeypatch.chdir(folder.parent)
+    result = import_files(["export"], preset="hubspot", tables={"opportunities": [(folder / "deals.csv").resolve()]})
+    assert result.data.rows_read["opportunities"] == 24 and result.data.quarantine.empty

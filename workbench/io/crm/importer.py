@@ -193,11 +193,11 @@ def _assign(paths, m: Mapping, forced: dict, *, in_folder=(), ignore=(), kept_da
                 file=m.source,
             )
     forced_paths = {table: _expand(fs) for table, fs in (forced or {}).items()}
-    claimed = {p for fs in forced_paths.values() for p in fs}
+    claimed = {p.resolve() for fs in forced_paths.values() for p in fs}
     def read(path, table, expected):
         return _read(path, m, table, expected)
 
-    return assign_files([p for p in paths if p not in claimed], m, read, forced=forced_paths, in_folder=in_folder,
+    return assign_files([p for p in paths if p.resolve() not in claimed], m, read, forced=forced_paths, in_folder=in_folder,
                         ignore=ignore, kept_dates=kept_dates)
 
 
