@@ -210,7 +210,8 @@ def read_csv_text(path, *, encoding: str | None = None, delimiter: str | None = 
         All cells as ``str`` (empty string for an empty cell), index = spreadsheet row
         numbers (named ``row``; a cell spanning lines is one row, as in Excel),
         ``attrs`` holding ``encoding``, ``delimiter``, ``file``, ``lines`` (physical lines)
-        ``skipped_lines`` (rows above the header and blank rows, as text) and
+        ``skipped_lines`` (rows above the header and blank rows, as text), ``above_header``
+        (``(line, text)`` of every line above the header: titles, filters, blank lines) and
         ``duplicate_columns`` (names the header repeats; pandas renames the second
         ``amount`` to ``amount.1``). Rows that
         cannot be split cleanly (unbalanced quote, more fields than the header, a cell over
@@ -292,21 +293,49 @@ def read_csv_text(path, *, encoding: str | None = None, delimiter: str | None = 
             frame = _flag_long_cells(frame, limits.max_cell_chars)
     else:
         frame = _read_careful(path, encoding, delimiter, header, header_line, limits)
-    frame.columns = _clean_header(frame.columns)
+    row_error = ["_row_error"] if "_row_error" in frame.columns else []
+    # the header as read, cleaned, then made unique (``Type`` and ``Type `` are one name once trimmed)
+    cleaned = _clean_header(header)
+    written = dict(zip(_mangle_duplicates(cleaned), cleaned))  # unique name -> header as written
+    frame.columns = list(written) + row_error
     frame, blank = _drop_empty_rows(frame, report=True)
     frame = _drop_unnamed_empty_columns(frame)
     frame = _strip_excel_text_guard(frame)
     frame.index.name = "row"
     skipped = []
+    above = _lines_above(path, encoding, delimiter, header_line) if header_line > 1 else []
     if header_line > 1:
         skipped.append(f"rows {describe_lines(range(1, header_line))} (above the header)")
     if len(blank):
         skipped.append(f"rows {describe_lines(blank)} (blank)")
     frame.attrs.update({"file": str(path), "encoding": encoding, "delimiter": delimiter,
                         "header_row": header_line, "lines": scan.lines,
-                        "skipped_lines": "; ".join(skipped),
+                        "skipped_lines": "; ".join(skipped), "above_header": above,
+                        "header": [written[c] for c in frame.columns if c in written],
                         "duplicate_columns": duplicate_columns(_clean_header(header))})
     return frame
+
+
+def _row_text(cells) -> str:
+    """The non-empty cells of a line above the header, joined by `` | `` ('' for a blank line)."""
+    return " | ".join(str(c).strip() for c in cells if c is not None and str(c).strip())
+
+
+def _lines_above(path: Path, encoding: str, delimiter: str, header_line: int) -> list[tuple[int, str]]:
+    """``(line number, text)`` of every physical line above the header: titles, filters, blanks."""
+    out = []
+    with open(path, encoding=encoding, newline="") as handle:
+        for number in range(1, header_line):
+            text = handle.readline().replace("\ufeff", "").rstrip("\r\n")
+            out.append((number, _row_text(_split_line(text, delimiter))))
+    return out
+
+
+def _split_line(text: str, delimiter: str) -> list[str]:
+    try:
+        return next(csv.reader([text], delimiter=delimiter), [])
+    except csv.Error:
+        return text.split(delimiter)
 
 
 def _encoding_candidates(path: Path) -> tuple:
@@ -349,13 +378,29 @@ def _check_cells(path: Path, rows: int, width: int, limits, *, what: str) -> Non
 
 
 def _mangle_duplicates(header) -> list[str]:
-    """pandas' names for repeated headers: the second ``amount`` becomes ``amount.1``."""
+    """pandas' names for repeated headers: the second ``amount`` becomes ``amount.1``.
+
+    The names are always unique, also when the header already holds an ``amount.1`` or
+    repeats a name that only cleaning made equal (``Type`` and ``Type `` with a space):
+
+    >>> _mangle_duplicates(["Type", "Amount", "Type", "Amount.1", "Amount"])
+    ['Type', 'Amount', 'Type.1', 'Amount.1', 'Amount.2']
+    """
+    taken = set(header)
     counts: dict = {}
+    seen: set = set()
     out = []
     for name in header:
-        k = counts.get(name, 0)
-        counts[name] = k + 1
-        out.append(name if k == 0 else f"{name}.{k}")
+        if name not in seen:
+            seen.add(name)
+            out.append(name)
+            continue
+        k = counts.get(name, 0) + 1
+        while f"{name}.{k}" in taken:
+            k += 1
+        counts[name] = k
+        taken.add(f"{name}.{k}")
+        out.append(f"{name}.{k}")
     return out
 
 
@@ -404,7 +449,7 @@ def _read_careful(path: Path, encoding: str, delimiter: str, header: list[str], 
     columns = list(range(len(header)))
     frame = (pd.DataFrame(records.rows, columns=columns, index=index, dtype="str") if records.rows
              else pd.DataFrame({c: pd.Series([], dtype="str") for c in columns}, index=index))
-    frame.columns = _mangle_duplicates(header)
+    frame.columns = _mangle_duplicates(_clean_header(header))
     if any(records.errors):
         frame["_row_error"] = pd.Series(records.errors, dtype="str", index=frame.index)
     frame.attrs["blank_lines"] = records.blank
@@ -545,6 +590,7 @@ def _read_excel(path: Path, *, sheet: str | None, table: str | None, expected_co
     width = len(header)
     body = [r[:width] + [""] * (width - len(r)) for r in body]
     names = _mangle_duplicates(header)  # a repeated header is amount, amount.1 (as for CSV)
+    above = [(i + 1, _row_text(r)) for i, r in enumerate(text_rows[:header_at])]
     frame = pd.DataFrame(body, columns=names, dtype="str") if body else pd.DataFrame(
         {c: pd.Series([], dtype="str") for c in names})
     first_row = header_at + 2  # to_python(skip_empty_area=False) starts at A1
@@ -552,7 +598,9 @@ def _read_excel(path: Path, *, sheet: str | None, table: str | None, expected_co
     frame = _drop_unnamed_empty_columns(_drop_empty_rows(frame))
     frame = _strip_excel_text_guard(frame)
     frame.index.name = "row"
-    frame.attrs.update({"file": str(path), "sheet": chosen, "header_row": header_at + 1,
+    written = dict(zip(names, header))
+    frame.attrs.update({"file": str(path), "sheet": chosen, "header_row": header_at + 1, "above_header": above,
+                        "header": [written[c] for c in frame.columns if c in written],
                         "duplicate_columns": duplicate_columns(header)})
     return frame
 

@@ -97,7 +97,7 @@ def test_export_date_defaults_to_the_latest_date_and_can_be_set_in_the_mapping_o
     closed = pd.read_csv(FIXTURES / "funnel" / "closed_deals.csv")
     latest = max(pd.to_datetime(leads["first_contact_date"]).max(), pd.to_datetime(closed["won_date"]).max())
     default = _funnel()
-    assert f"export_date = {latest:%Y-%m-%d} (the latest date in the opportunities files)" in default.report
+    assert f"export_date = {latest:%Y-%m-%d} (the latest date in the opportunities rows)" in default.report
     early = _funnel(in_mapping="2026-01-01")
     assert "export_date = 2026-01-01 (given in the mapping or the import call)" in early.report
     counts = {name: r.data.opportunities["outcome"].value_counts() for name, r in (("default", default), ("early", early))}

@@ -6,7 +6,9 @@ file) becomes the contract tables in these steps, one module each:
 * :mod:`~workbench.io.crm.mapping`: the mapping language (TOML) and the presets in
   ``workbench/io/crm/presets/``;
 * :mod:`~workbench.io.crm.files`: reading an export file, separating data rows from
-  titles, summary lines and footers;
+  titles, summary lines and footers, folding sub-form rows, choosing the encoding;
+* :mod:`~workbench.io.crm.assign`: which file feeds which table, which files are ignored;
+* :mod:`~workbench.io.crm.missing`: rows without a required date (quarantine or a policy);
 * :mod:`~workbench.io.crm.table`: export columns → typed, mapped fields of one table;
 * :mod:`~workbench.io.crm.derive`: stable ids and the vendor-neutral fallback rules;
 * :mod:`~workbench.io.crm.rules`: the built-in derivations across tables (reps from

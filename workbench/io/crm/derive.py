@@ -33,7 +33,7 @@ import pandas as pd
 from workbench.io.stages import stage_outcome
 from workbench.params import check_choice
 
-__all__ = ["slug_id", "hash_id", "hash_ids", "make_ids", "generic_outcome", "generic_activity_type"]
+__all__ = ["slug_id", "hash_id", "hash_ids", "distinct_ids", "make_ids", "generic_outcome", "generic_activity_type"]
 
 _NOT_WORD = re.compile(r"[^\w]+|_+", re.UNICODE)
 
@@ -92,6 +92,53 @@ def hash_ids(columns, prefix: str = "") -> pd.Series:
         joined = joined + "\x1f" + _column_text(column)
     digests = [prefix + hashlib.sha1(text.encode("utf-8")).hexdigest()[:12] for text in joined]
     return pd.Series(digests, index=columns[0].index, dtype="object")
+
+
+def distinct_ids(ids: pd.Series, rows: pd.DataFrame) -> tuple[pd.Series, int]:
+    """Make derived ids unique among rows that are different deals.
+
+    Ids derived from a deal's name, account, owner and created date collide when a
+    pipeline repeats a deal name ("Renewal 2026") for the same account and owner on the
+    same day. The rule: among the rows sharing an id, rows whose other fields (``rows``:
+    stage, amount, close date, ...) are all equal are one deal (a true duplicate keeps
+    the id, and validation quarantines the repeat as now); each further *different* row,
+    in file order, gets the id with ``-2``, ``-3``, … appended. The first deal keeps
+    the plain id, so ids that never collide are unchanged, and the same export imported
+    twice gives the same ids.
+
+    Parameters
+    ----------
+    ids : pandas.Series
+        Derived ids.
+    rows : pandas.DataFrame
+        The fields that tell deals apart, aligned with ``ids``.
+
+    Returns
+    -------
+    (pandas.Series, int)
+        The unique ids, and how many deals got a suffix.
+
+    Examples
+    --------
+    >>> ids = pd.Series(["opp-1", "opp-1", "opp-1", "opp-2"])
+    >>> rows = pd.DataFrame({"stage": ["Won", "Open", "Won", "Open"], "amount": [5.0, 7.0, 5.0, 1.0]})
+    >>> out, renamed = distinct_ids(ids, rows)
+    >>> out.tolist(), renamed
+    (['opp-1', 'opp-1-2', 'opp-1', 'opp-2'], 1)
+    """
+    shared = ids.duplicated(keep=False).to_numpy()
+    if not shared.any():  # the usual case: nothing to tell apart
+        return ids, 0
+    some, part = ids[shared], rows[shared]
+    content = hash_ids([part[c] for c in part.columns]) if len(part.columns) else pd.Series("", index=some.index)
+    frame = pd.DataFrame({"id": some.to_numpy(dtype=object), "content": content.to_numpy(dtype=object)})
+    pairs = frame.drop_duplicates()
+    pairs = pairs.assign(nth=pairs.groupby("id", sort=False).cumcount())
+    nth = frame.merge(pairs, on=["id", "content"], how="left")["nth"].to_numpy()
+    renamed = pd.Series(some.astype("str").to_numpy() + "-" + (nth + 1).astype("str"), index=some.index)
+    out = ids.astype("object").copy()
+    out[shared] = some.where(nth == 0, renamed)
+    return out, int((pairs["nth"] > 0).sum())
 
 
 def slug_id(text, prefix: str = "") -> str:

@@ -29,8 +29,10 @@ Examples
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,6 +49,8 @@ __all__ = [
     "export_table",
     "read_export",
     "pick_encoding",
+    "choose_encoding",
+    "looks_like_gb18030",
     "DEFAULT_SKIP_PATTERNS",
 ]
 
@@ -122,6 +126,14 @@ class ExportTable:
         Encoding the text file was decoded with.
     header_row : int or None
         Spreadsheet row of the header (rows above it are titles or banners).
+    aliases : tuple of str
+        Per column, a second name it answers to ('' for none): a sub-form column
+        ``产品明细.金额`` also answers to ``金额``.
+    notes : tuple of str
+        What was done to the file's layout (sub-form rows folded into their record).
+    warnings : tuple of str
+        Things about the file the user must know (e.g. GBK bytes where the mapping
+        expected a Western code page).
     """
 
     file: str
@@ -130,6 +142,9 @@ class ExportTable:
     skipped: list = field(default_factory=list)
     encoding: str | None = None
     header_row: int | None = None
+    aliases: tuple = ()
+    notes: tuple = ()
+    warnings: tuple = ()
 
     @property
     def row_numbers(self) -> list[int]:
@@ -146,7 +161,10 @@ class ExportTable:
     def positions(self, header: str) -> list[int]:
         """0-based positions of the columns whose header matches ``header`` tolerantly."""
         want = normalize_header(header)
-        return [i for i, h in enumerate(self.headers) if normalize_header(h) == want]
+        exact = [i for i, h in enumerate(self.headers) if normalize_header(h) == want]
+        if exact or not self.aliases:
+            return exact
+        return [i for i, a in enumerate(self.aliases) if a and normalize_header(a) == want]
 
 
 def _headers_as_written(columns) -> tuple:
@@ -160,15 +178,125 @@ def _headers_as_written(columns) -> tuple:
     return tuple(out)
 
 
+def _headers_of(frame: pd.DataFrame) -> tuple:
+    """Headers as written: the reader's cleaned header when it gave one, else pandas' names undone."""
+    written = frame.attrs.get("header")
+    extra = [c for c in frame.columns if c == "_row_error"]
+    if written is not None and len(written) + len(extra) == len(frame.columns):
+        return tuple(written) + tuple(extra)
+    return _headers_as_written(frame.columns)
+
+
+def _above_header(frame: pd.DataFrame, file: str) -> list:
+    """Every line above the header (title block, filter lines, blank lines, a ``sep=`` hint)."""
+    out = []
+    for row, text in frame.attrs.get("above_header", ()):
+        if not text:
+            reason = "blank line (above the header)"
+        elif re.fullmatch(r"sep=.?", text.replace(" | ", "")):
+            reason = "delimiter hint line (above the header)"
+        else:
+            reason = "title line (above the header)"
+        out.append(SkippedRow(file, int(row), reason, text))
+    return out
+
+
+def _subform_spans(headers, first_row) -> list[tuple[int, int]]:
+    """Column spans ``[start, end)`` of sub-forms when ``first_row`` is a second header row.
+
+    A sub-form export (Jiandaoyun 子表单) has two header rows: the sub-form's name is a
+    cell merged across its fields (so the header cells to its right are empty), and the
+    row below names those fields, empty under every other column (merged downwards).
+    """
+    named = [not str(h).startswith("unnamed_") and h != "_row_error" for h in headers]
+    if all(named):
+        return []
+    spans, i, width = [], 0, len(headers)
+    while i < width:
+        if named[i]:
+            j = i + 1
+            while j < width and not named[j] and headers[j] != "_row_error":
+                j += 1
+            if j - i >= 2:
+                spans.append((i, j))
+            i = j
+        else:
+            i += 1
+    if not spans:
+        return []
+    inside = {c for a, b in spans for c in range(a, b)}
+    cells = [str(v).strip() for v in first_row]
+    if any(cells[c] for c in range(width) if c not in inside):
+        return []
+    if not all(cells[c] for c in inside):
+        return []
+    return spans
+
+
+def _fold_subforms(frame: pd.DataFrame, headers: tuple, file: str):
+    """One row per parent record of a sub-form export; the other physical rows are listed.
+
+    Returns ``(frame, headers, aliases, skipped, notes)``; the frame unchanged when the
+    file has no sub-form.
+    """
+    header_row = frame.attrs.get("header_row")
+    if not len(frame) or not isinstance(header_row, (int, np.integer)) or int(frame.index[0]) != header_row + 1:
+        return frame, headers, (), [], []
+    first = frame.iloc[0].fillna("").astype("str").tolist()
+    spans = _subform_spans(headers, first)
+    if not spans:
+        return frame, headers, (), [], []
+    inside = [c for a, b in spans for c in range(a, b)]
+    parent = [c for c in range(len(headers)) if c not in set(inside) and headers[c] != "_row_error"]
+    new_headers, aliases = list(headers), [""] * len(headers)
+    for a, b in spans:
+        for c in range(a, b):
+            new_headers[c] = f"{headers[a]}.{first[c].strip()}"
+            aliases[c] = first[c].strip()
+    skipped = [SkippedRow(file, int(frame.index[0]),
+                          "sub-form header row (field names of " + ", ".join(headers[a] for a, _ in spans) + ")",
+                          " | ".join(v.strip() for v in first if v.strip()))]
+    body = frame.iloc[1:]
+    cells = body.fillna("").astype("str").to_numpy(dtype=object)
+    cells = np.vectorize(str.strip, otypes=[object])(cells) if cells.size else cells
+    starts, current = [], None
+    for i in range(len(body)):
+        values = tuple(cells[i, c] for c in parent)
+        continuation = current is not None and all(v == "" or v == cur for v, cur in zip(values, current))
+        if not continuation:
+            starts.append(i)
+            current = values
+    keep_rows, out_rows = [], []
+    bounds = starts + [len(body)]
+    for k, start in enumerate(starts):
+        stop = bounds[k + 1]
+        row = list(cells[start])
+        for c in inside:
+            row[c] = "; ".join(v for v in cells[start:stop, c] if v)
+        out_rows.append(row)
+        keep_rows.append(body.index[start])
+        for i in range(start + 1, stop):
+            skipped.append(SkippedRow(file, int(body.index[i]),
+                                      f"sub-form row (folded into the record on row {int(body.index[start])})",
+                                      " | ".join(v for v in cells[i] if v)))
+    folded = pd.DataFrame(out_rows, columns=frame.columns, index=pd.Index(keep_rows, name=frame.index.name),
+                          dtype="str") if out_rows else frame.iloc[0:0]
+    folded.attrs = dict(frame.attrs)
+    names = ", ".join(f"{headers[a]} ({', '.join(aliases[a:b])})" for a, b in spans)
+    return folded, tuple(new_headers), tuple(aliases), skipped, [(names, len(body))]
+
+
 def export_table(frame: pd.DataFrame, *, file: str = "<frame>", skip_patterns=DEFAULT_SKIP_PATTERNS,
                  footer: str = "auto") -> ExportTable:
-    """Separate data rows from blank, summary and footer lines.
+    """Separate data rows from title, blank, summary and footer lines.
 
     Parameters
     ----------
     frame : pandas.DataFrame
         All-text frame as returned by :func:`~workbench.io.readers.read_table_file`:
-        index = spreadsheet row numbers, entirely blank rows already left out.
+        index = spreadsheet row numbers, entirely blank rows already left out; its
+        ``attrs`` may hold ``header_row``, ``header`` and ``above_header`` (the lines
+        above the header, each listed as skipped).
     file : str
         File name for the report.
     skip_patterns : iterable of str
@@ -181,8 +309,23 @@ def export_table(frame: pd.DataFrame, *, file: str = "<frame>", skip_patterns=DE
     Returns
     -------
     ExportTable
+        A sub-form export (two header rows, parent cells merged over the sub-form's
+        rows) has one data row per parent record: the second header row and the
+        record's further rows are listed as skipped, its sub-form cells joined with
+        ``"; "``.
     """
-    headers = _headers_as_written(frame.columns)
+    headers = _headers_of(frame)
+    skipped: list[SkippedRow] = _above_header(frame, file)
+    # blank lines: gaps in the row numbers (the reader leaves blank rows out), from the header on
+    header_row = frame.attrs.get("header_row")
+    rows = np.asarray(frame.index, dtype="int64")
+    numbered = np.concatenate([[header_row], rows]) if isinstance(header_row, (int, np.integer)) and len(rows) else rows
+    gaps = np.flatnonzero(np.diff(numbered) > 1) if len(numbered) > 1 else []
+    blank = [int(r) for g in gaps for r in range(numbered[g] + 1, numbered[g + 1])]
+    skipped.extend(SkippedRow(file, r, "blank line", "") for r in blank)
+    frame, headers, aliases, folded, notes = _fold_subforms(frame, headers, file)
+    skipped.extend(folded)
+
     width = len(headers)
     data = frame.copy()
     data.columns = range(width)
@@ -195,24 +338,20 @@ def export_table(frame: pd.DataFrame, *, file: str = "<frame>", skip_patterns=DE
         cells = np.empty((n, 0), dtype=object)
     present = cells != ""
     filled = present.sum(axis=1) if width else np.zeros(n, dtype=int)
-    skipped: list[SkippedRow] = []
+    blank_rows = np.asarray(sorted(blank), dtype="int64")
 
     def line(i):
         return " | ".join(c for c in cells[i] if c)
 
-    # blank lines: gaps in the row numbers (the reader leaves blank rows out), from the header on
-    header_row = frame.attrs.get("header_row")
-    numbered = np.concatenate([[header_row], rows]) if isinstance(header_row, (int, np.integer)) and n else rows
-    gaps = np.flatnonzero(np.diff(numbered) > 1) if len(numbered) > 1 else []
-    for g in gaps:
-        skipped.extend(SkippedRow(file, int(r), "blank line", "") for r in range(numbered[g] + 1, numbered[g + 1]))
+    def blank_between(a, b) -> bool:
+        return bool(np.any((blank_rows > a) & (blank_rows < b)))
 
     drop = np.zeros(n, dtype=bool)
     if footer == "auto" and width >= 2 and n:
         j = n
         while j > 0 and filled[j - 1] * 2 < width and filled[j - 1] <= 2:
             j -= 1
-        if 0 < j < n and rows[j] - rows[j - 1] > 1:  # the block starts after a blank line
+        if 0 < j < n and blank_between(rows[j - 1], rows[j]):  # the block starts after a blank line
             for i in range(j, n):
                 skipped.append(SkippedRow(file, int(rows[i]), "footer line", line(i)))
             drop[j:] = True
@@ -233,7 +372,105 @@ def export_table(frame: pd.DataFrame, *, file: str = "<frame>", skip_patterns=DE
         drop |= hits
     skipped.sort(key=lambda s: s.row)
     kept = data[~drop] if drop.any() else data
-    return ExportTable(file, headers, kept, skipped, frame.attrs.get("encoding"), frame.attrs.get("header_row"))
+    notes = [f"{file}: sub-form {names}: {len(kept)} record(s) over {rows_read} row(s); a record's sub-form "
+             f"values are joined with '; ' and its other rows are listed as skipped" for names, rows_read in notes]
+    return ExportTable(file, headers, kept, skipped, frame.attrs.get("encoding"), frame.attrs.get("header_row"),
+                       aliases=aliases, notes=tuple(notes))
+
+
+#: Single-byte Western code pages: any byte sequence decodes in them, so "it decodes" says
+#: nothing; GBK/GB18030 bytes come out as mojibake ("ÕÅÈý" for 张三).
+_WESTERN = re.compile(r"^(cp125[0-8]|latin_1|iso8859_\d+|mac_\w+|cp437|cp850|cp858)$")
+_SAMPLE_BYTES = 256 * 1024
+
+
+def _is_western(codec: str) -> bool:
+    import codecs
+
+    try:
+        return bool(_WESTERN.match(codecs.lookup(codec).name.replace("-", "_")))
+    except LookupError:
+        return False
+
+
+def looks_like_gb18030(data: bytes) -> bool:
+    """Whether ``data`` is Chinese text in GBK / GB18030 rather than a Western code page.
+
+    The rule: the bytes decode as GB18030, hold at least two double-byte characters, and
+    at least 80% of them lie in the GB2312 block (both bytes 0xA1–0xFE, where the 6,763
+    common hanzi and Chinese punctuation are). Western text read as GB18030 pairs an
+    accented letter with the ASCII letter after it (``ü`` + ``l``: second byte below
+    0xA1), or does not decode at all (``é`` + space), so it fails the rule. The first
+    256 KB are judged; the whole file must decode.
+
+    Examples
+    --------
+    >>> looks_like_gb18030("负责人,销售阶段\\n张三,赢单\\n".encode("gbk"))
+    True
+    >>> looks_like_gb18030("Owner\\nMüller,Zoë\\n".encode("cp1252")), looks_like_gb18030(b"Owner\\nJane\\n")
+    (False, False)
+    """
+    try:
+        data.decode("gb18030")
+    except UnicodeDecodeError:
+        return False
+    sample = data[:_SAMPLE_BYTES].decode("gb18030", errors="ignore")
+    counts = {ch: n for ch, n in Counter(sample).items() if ord(ch) > 0x7F}
+    if not counts:
+        return False
+    in_block = 0
+    for ch, n in counts.items():
+        raw = ch.encode("gb18030")
+        if len(raw) == 2 and raw[0] >= 0xA1 and raw[1] >= 0xA1:
+            in_block += n
+    total = sum(counts.values())
+    return total >= 2 and in_block >= 0.8 * total
+
+
+def choose_encoding(path, candidates) -> tuple[str | None, str | None]:
+    """The encoding to read ``path`` with, and a warning when the choice overrode the list.
+
+    Like :func:`pick_encoding`; in addition, a single-byte Western code page (cp1252,
+    latin-1, …) is never *guessed* for a file whose bytes are GBK / GB18030 Chinese text
+    (:func:`looks_like_gb18030`): the file is read as GB18030 and the warning says so.
+    When no candidate decodes the file but GB18030 does and the text is Chinese, the
+    same happens. Returns ``(None, None)`` for ``"auto"`` (the reader's own detection:
+    UTF-8, then GB18030).
+    """
+    path = Path(path)
+    head = path.read_bytes()[:4]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16", None
+    if head.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig", None
+    data = path.read_bytes()
+    candidates = [candidates] if isinstance(candidates, str) else list(candidates)
+    tried = []
+    for name in candidates:
+        if name == "auto":
+            return None, None
+        try:
+            data.decode(name)
+        except UnicodeDecodeError:
+            tried.append(name)
+            continue
+        except LookupError:
+            raise DataError(f"{path.name}: unknown encoding {name!r} in [read] encoding.", file=path) from None
+        if _is_western(name) and looks_like_gb18030(data):
+            return "gb18030", (
+                f"{path.name}: read as GB18030, not {name}: its bytes are Chinese text in GBK/GB18030, which "
+                f"{name} would turn into mojibake. If the file really is {name}, set [read] encoding = "
+                f"\"{name}\" alone in the mapping; to silence this, add \"gb18030\" before it.")
+        return name, None
+    if looks_like_gb18030(data):
+        return "gb18030", (
+            f"{path.name}: read as GB18030: none of {tried} decodes it and its bytes are Chinese text in "
+            f"GBK/GB18030; add \"gb18030\" to [read] encoding to silence this.")
+    raise DataError(
+        f"{path.name}: cannot decode the file with any of {tried}; "
+        "set [read] encoding to the export's encoding.",
+        file=path,
+    )
 
 
 def _may_match(values, compiled) -> np.ndarray:
@@ -275,7 +512,8 @@ def pick_encoding(path, candidates) -> str | None:
     BOM, UTF-16 by BOM, GB18030) and is returned as ``None``. A UTF-16 or UTF-8 byte
     order mark always wins. Use it for CRMs whose exports are UTF-8 or a legacy code
     page: ``["utf-8", "cp1252"]`` reads a Salesforce "ISO-8859-1" export correctly where
-    plain detection would take its accented bytes for GB18030.
+    plain detection would take its accented bytes for GB18030. A file of GBK Chinese
+    text is read as ``gb18030`` even so (see :func:`choose_encoding`, which also says why).
 
     Examples
     --------
@@ -284,26 +522,11 @@ def pick_encoding(path, candidates) -> str | None:
     >>> _ = path.write_bytes("Owner\\nJosé Müller\\n".encode("cp1252"))
     >>> pick_encoding(path, ["utf-8", "cp1252"])
     'cp1252'
+    >>> _ = path.write_bytes("负责人\\n张三\\n".encode("gbk"))
+    >>> pick_encoding(path, ["utf-8", "cp1252"])
+    'gb18030'
     """
-    head = Path(path).read_bytes()[:4]
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "utf-16"
-    if head.startswith(b"\xef\xbb\xbf"):
-        return "utf-8-sig"
-    data = Path(path).read_bytes()
-    for name in candidates:
-        if name == "auto":
-            return None
-        try:
-            data.decode(name)
-        except UnicodeDecodeError:
-            continue
-        return name
-    raise DataError(
-        f"{Path(path).name}: cannot decode the file with any of {list(candidates)}; "
-        "set [read] encoding to the export's encoding.",
-        file=path,
-    )
+    return choose_encoding(path, candidates)[0]
 
 
 def read_export(path, *, expected_headers=(), encoding: str | None = None, delimiter: str | None = None,
@@ -337,9 +560,16 @@ def read_export(path, *, expected_headers=(), encoding: str | None = None, delim
         If the file cannot be read.
     """
     path = Path(path)
-    if not isinstance(encoding, (str, type(None))):
-        is_text = path.suffix.lower() in (".csv", ".txt", ".tsv")
-        encoding = pick_encoding(path, encoding) if is_text and path.is_file() else None
+    warnings = []
+    is_text = path.suffix.lower() in (".csv", ".txt", ".tsv") and path.is_file()
+    if is_text and not isinstance(encoding, (str, type(None))):
+        encoding, warning = choose_encoding(path, encoding)
+        warnings += [warning] if warning else []
+    elif is_text and isinstance(encoding, str) and _is_western(encoding) and looks_like_gb18030(path.read_bytes()):
+        warnings.append(f"{path.name}: read as {encoding}, as the mapping says, but its bytes look like Chinese "
+                        f"text in GBK/GB18030; names will come out garbled. Set [read] encoding = \"gb18030\" "
+                        f"(or \"auto\") if that is the case.")
     frame = read_table_file(path, sheet=sheet, encoding=encoding, delimiter=delimiter,
                             expected_columns=list(expected_headers) or None, header_row=header_row)
-    return export_table(frame, file=path.name, skip_patterns=skip_patterns, footer=footer)
+    table = export_table(frame, file=path.name, skip_patterns=skip_patterns, footer=footer)
+    return dataclasses.replace(table, warnings=table.warnings + tuple(warnings)) if warnings else table

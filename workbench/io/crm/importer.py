@@ -7,8 +7,9 @@ of what was matched, derived and rejected.
 
 Steps, per contract table of the mapping:
 
-1. **Files**: each file goes to the table whose ``files`` globs match its name, else to
-   the table whose headers it matches best (``tables=`` forces it).
+1. **Files**: each file goes to the table whose ``files`` globs match its name when its
+   header has what the table needs; files of a folder matching no glob are ignored and
+   listed; a weak match asks for ``tables=`` (see :mod:`workbench.io.crm.assign`).
 2. **Lines**: blank, summary ("Grand Totals", 合计) and footer lines are skipped and
    listed (:mod:`workbench.io.crm.files`).
 3. **Columns**: each field takes the first candidate header found (case, spacing and
@@ -32,7 +33,6 @@ Steps, per contract table of the mapping:
 from __future__ import annotations
 
 import dataclasses
-import fnmatch
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -41,10 +41,12 @@ import pandas as pd
 
 from workbench.contract import TABLES
 from workbench.errors import DataError, MappingError
+from workbench.io.crm.assign import assign_files, expand_files
 from workbench.io.crm.derive import make_ids
-from workbench.io.crm.files import DEFAULT_SKIP_PATTERNS, ExportTable, normalize_header, read_export
+from workbench.io.crm.files import DEFAULT_SKIP_PATTERNS, ExportTable, read_export
 from workbench.io.crm.joins import apply_joins, claim_source_files, stack_exports, unmatched_rows
-from workbench.io.crm.mapping import Mapping, TableMapping, did_you_mean, load_mapping, load_preset
+from workbench.io.crm.mapping import Mapping, did_you_mean, load_mapping, load_preset
+from workbench.io.crm.missing import apply_missing_dates, parse_cli_policies, parse_policy
 from workbench.io.crm.people import deal_people_frame, people_names
 from workbench.io.crm.rules import (
     convert_currency,
@@ -55,7 +57,6 @@ from workbench.io.crm.rules import (
     set_first_touch,
 )
 from workbench.io.crm.table import SRC_FILE, SRC_ROW, VALUE_MAP_COLUMNS, TableWork, build_table, fill, missing_message
-from workbench.io.paths import refuse_outside_links
 from workbench.io.sales_data import QUARANTINE_COLUMNS, SalesData
 
 __all__ = ["ImportResult", "import_files", "resolve_mapping", "SKIPPED_COLUMNS"]
@@ -64,6 +65,8 @@ __all__ = ["ImportResult", "import_files", "resolve_mapping", "SKIPPED_COLUMNS"]
 SKIPPED_COLUMNS = ["file", "row", "reason", "text"]
 _FILE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls")
 _TABLE_SUFFIXES = _FILE_SUFFIXES + (".parquet", ".pq", ".ods", ".toml")
+#: Columns of :attr:`ImportResult.ignored`.
+IGNORED_COLUMNS = ["file", "reason"]
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,8 @@ class ImportResult:
         currencies, activities whose deal was not found, ...).
     report : str
         The human-readable import and data-quality report.
+    ignored : pandas.DataFrame
+        Files given (or found in a folder) that feed no table: ``file``, ``reason``.
     """
 
     data: SalesData
@@ -98,6 +103,7 @@ class ImportResult:
     mapping_name: str = ""
     missing_columns: pd.DataFrame = dataclasses.field(
         default_factory=lambda: pd.DataFrame(columns=["table", "field", "headers"]))
+    ignored: pd.DataFrame = dataclasses.field(default_factory=lambda: pd.DataFrame(columns=IGNORED_COLUMNS))
     value_maps: pd.DataFrame = dataclasses.field(default_factory=lambda: pd.DataFrame(columns=VALUE_MAP_COLUMNS))
     """How each value-map value was mapped: ``table``, ``field``, ``source``, ``value`` (as
     written, ``(empty)`` for an empty cell), ``mapped``, ``rule`` (exact, pattern, default,
@@ -157,18 +163,7 @@ def resolve_mapping(preset=None, mapping=None) -> Mapping:
 
 
 def _expand(files) -> list[Path]:
-    if isinstance(files, (str, Path)):
-        files = [files]
-    out = []
-    for f in files:
-        p = Path(f)
-        if p.is_dir():
-            found = sorted(q for q in p.iterdir() if q.suffix.lower() in _FILE_SUFFIXES)
-            for q in found:
-                refuse_outside_links(p, q)  # a link out of the folder is refused, unread
-            out.extend(found)
-        else:
-            out.append(p)
+    out = expand_files(files)[0]
     if not out:
         raise DataError("no export files given (expected .csv, .txt, .tsv or .xlsx files or a folder of them)")
     return out
@@ -214,65 +209,54 @@ def _read_sources(claimed: dict, m: Mapping) -> dict:
     return out
 
 
-def _score(export: ExportTable, tm: TableMapping) -> int:
-    present = {normalize_header(h) for h in export.headers}
-    return sum(1 for spec in tm.columns.values() if any(normalize_header(h) in present for h in spec.headers))
-
-
-def _globbed(name: str, m: Mapping) -> list[str]:
-    """Tables whose ``files`` globs match ``name``; when several do, those whose matching
-    glob is the most specific (most literal characters) win."""
-    best, tables = -1, []
-    for table, tm in m.tables.items():
-        lengths = [len(g.replace("*", "").replace("?", "")) for g in tm.files
-                   if fnmatch.fnmatch(name.lower(), g.lower())]
-        if not lengths:
-            continue
-        if max(lengths) > best:
-            best, tables = max(lengths), [table]
-        elif max(lengths) == best:
-            tables.append(table)
-    return tables
-
-
-def _assign(paths, m: Mapping, forced: dict) -> dict[str, list[ExportTable]]:
-    assigned: dict[str, list[ExportTable]] = {t: [] for t in m.tables}
-    forced_paths = []
-    for table, fs in (forced or {}).items():
+def _assign(paths, m: Mapping, forced: dict, *, in_folder=(), ignore=(), kept_dates=None, joined=None):
+    """Files → tables by :func:`workbench.io.crm.assign.assign_files`; returns
+    ``(assigned, ignored, notes)``."""
+    for table in forced or {}:
         if table not in m.tables:
             raise MappingError(
                 f"{m.source}: files were given for table {table!r}, which the mapping does not map"
                 f"{did_you_mean(table, m.tables)}; it maps: {', '.join(m.tables)}",
                 file=m.source,
             )
-        forced_paths.extend((f, table) for f in _expand(fs))
-    for path, table in forced_paths:
-        assigned[table].append(_read(path, m, table, m.tables[table].candidate_headers))
-    all_headers = [h for tm in m.tables.values() for h in tm.candidate_headers]
-    claimed = {p for p, _ in forced_paths}
-    for path in [p for p in paths if p not in claimed]:
-        if len(m.tables) == 1:  # one table: every file feeds it, and a bad header is reported per column
-            table = next(iter(m.tables))
-            assigned[table].append(_read(path, m, table, m.tables[table].candidate_headers))
-            continue
-        export = _read(path, m, None, all_headers)
-        scores = {t: _score(export, m.tables[t]) for t in m.tables}
-        # the file name decides among tables whose headers it has; otherwise the headers do
-        candidates = [t for t in _globbed(path.name, m) if scores[t] > 0] or list(m.tables)
-        best = max(candidates, key=lambda t: (scores[t], -candidates.index(t)))
-        if scores[best] == 0:
-            expected = {t: [s.headers[0] for s in tm.columns.values() if s.headers][:8] for t, tm in m.tables.items()}
-            raise MappingError(
-                f"{m.source}: {path.name} does not look like any table of mapping {m.name!r}: none of its "
-                f"headers {list(export.headers)[:15]} is a header the mapping knows. Expected e.g. "
-                + "; ".join(f"{t}: {', '.join(h)}" for t, h in expected.items())
-                + ". Check the file (is it the right export?) or the mapping's column headers.",
-                file=path,
-            )
-        if m.read_options(best) != m.read:
-            export = _read(path, m, best, m.tables[best].candidate_headers)
-        assigned[best].append(export)
-    return {t: e for t, e in assigned.items() if e}
+    forced_paths = {table: _expand(fs) for table, fs in (forced or {}).items()}
+    claimed = {p.resolve() for fs in forced_paths.values() for p in fs}
+    def read(path, table, expected):
+        return _read(path, m, table, expected)
+
+    return assign_files([p for p in paths if p.resolve() not in claimed], m, read, forced=forced_paths, in_folder=in_folder,
+                        ignore=ignore, kept_dates=kept_dates, joined=joined)
+
+
+def _date_policies(missing_dates) -> dict:
+    """``missing_dates=`` as ``{(table, field): raw}`` (keys ``"created_at"`` or ``"activities.at"``)."""
+    if not missing_dates:
+        return {}
+    if not isinstance(missing_dates, dict):
+        return parse_cli_policies(missing_dates)
+    out = {}
+    for key, raw in missing_dates.items():
+        table, _, fld = (key if isinstance(key, str) else ".".join(key)).rpartition(".")
+        out[(table or "opportunities", fld)] = raw
+    for (table, fld), raw in out.items():
+        parse_policy(table, fld, raw)  # a bad policy is an error before anything is read
+    return out
+
+
+def _kept_dates(m: Mapping, policies: dict) -> dict:
+    """Required dates a policy fills (a file need not have them to feed the table)."""
+    kept: dict = {}
+    for table, tm in m.tables.items():
+        for fld, policy in tm.missing_dates.items():
+            if policy.steps:
+                kept.setdefault(table, set()).add(fld)
+    for (table, fld), raw in policies.items():
+        steps = [raw] if isinstance(raw, str) else list(raw)
+        if steps and steps[0] != "quarantine":
+            kept.setdefault(table, set()).add(fld)
+        else:
+            kept.get(table, set()).discard(fld)
+    return kept
 
 
 # ----------------------------------------------------------------------------- fields
@@ -294,7 +278,8 @@ def _contract_frame(work: TableWork) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def import_files(files, *, preset=None, mapping=None, tables=None, stages=None, export_date=None) -> ImportResult:
+def import_files(files, *, preset=None, mapping=None, tables=None, stages=None, ignore=(), missing_dates=None,
+                 export_date=None) -> ImportResult:
     """Import CRM export files into validated contract tables.
 
     Parameters
@@ -313,10 +298,19 @@ def import_files(files, *, preset=None, mapping=None, tables=None, stages=None, 
     stages : optional
         Open stages in funnel order (anything :func:`workbench.load` accepts);
         overrides the mapping's ``stages``.
+    ignore : list, optional
+        Names, paths or globs of files to leave out (listed in the report as ignored).
+        Files of a folder whose names match no table's ``files`` patterns are left out
+        anyway; see :mod:`workbench.io.crm.assign` for how files find their table.
+    missing_dates : dict, optional
+        Policies for rows lacking a required date, over the mapping's
+        ``missing_dates``: ``{"created_at": ["first_stage_change", "export_date"]}``
+        (see :mod:`workbench.io.crm.missing`).
     export_date : date or str, optional
-        The day the export was taken, for expressions that read ``export_date``;
-        overrides the mapping's ``export_date``. Default: the mapping's, else the latest
-        date in the files of the table being built.
+        The day the export was taken, for expressions that read ``export_date`` and the
+        ``export_date`` missing-date source; overrides the mapping's ``export_date``.
+        Default: the date in the export's "Generated By" / "导出时间" line, else the
+        latest date in the rows of the table being built (the report says which).
 
     Returns
     -------
@@ -351,7 +345,10 @@ def import_files(files, *, preset=None, mapping=None, tables=None, stages=None, 
             m = dataclasses.replace(m, export_date=pd.Timestamp(export_date))
         except (ValueError, TypeError):
             raise MappingError(f"export_date must be a date like '2026-06-30'; got {export_date!r}") from None
-    paths = _expand(files) if files else []
+    policies = _date_policies(missing_dates)
+    paths, in_folder, ignored = expand_files(files) if files else ([], set(), [])
+    if files and not paths and not ignored:
+        raise DataError("no export files given (expected .csv, .txt, .tsv or .xlsx files or a folder of them)")
     warnings: list[str] = []
     notes: list[str] = []
     sources = {}
@@ -360,7 +357,14 @@ def import_files(files, *, preset=None, mapping=None, tables=None, stages=None, 
         sources = _read_sources(claimed, m)
         for name, (export, _) in sources.items():
             notes.append(f"{export.file} → source {name!r}: {len(export.data)} row(s)")
-    assigned = _assign(paths, m, tables or {})
+    joined = {}  # headers a table's [[joins]] bring from source files
+    for j in m.joins:
+        if j.source in sources:
+            joined.setdefault(j.table, []).extend(sources[j.source][0].headers)
+    assigned, more_ignored, routing = _assign(paths, m, tables or {}, in_folder=in_folder, ignore=ignore,
+                                              kept_dates=_kept_dates(m, policies), joined=joined)
+    notes.extend(routing)
+    ignored = sorted(ignored + more_ignored, key=lambda i: i.file.casefold())
     if m.joins:
         assigned = apply_joins(assigned, sources, m, warnings, notes)
     if "opportunities" not in assigned and "opportunities" in m.tables:
@@ -368,11 +372,16 @@ def import_files(files, *, preset=None, mapping=None, tables=None, stages=None, 
             f"no opportunities export among the files ({', '.join(p.name for p in paths)}); "
             f"mapping {m.name!r} needs one with headers like "
             f"{[s.headers[0] for s in m.tables['opportunities'].columns.values()][:6]}"
+            + ("; ignored: " + "; ".join(f"{i.file} ({i.reason})" for i in ignored) if ignored else "")
         )
     warnings.extend(
         f"{e.file}: no data rows below the header (is it the right export, or an empty report?)"
         for exports in assigned.values() for e in exports if e.data.empty
     )
+    for exports in assigned.values():  # file-level notes and warnings (sub-forms folded, encodings)
+        for e in exports:
+            notes.extend(e.notes)
+            warnings.extend(e.warnings)
     works: dict[str, TableWork] = {}
     usage: list = []
     for table in TABLES:  # contract order: reps, opportunities, ..., activities
@@ -393,6 +402,8 @@ def import_files(files, *, preset=None, mapping=None, tables=None, stages=None, 
             fill(works[table], "rep_id", make_ids(works[table].data["owner"], m.reps.id, m.reps.prefix))
     if "stage_history" in works:
         link_to_opportunities(works["stage_history"], works.get("opportunities"), warnings)
+    date_summary, date_notes = apply_missing_dates(works, m, assigned, overrides=policies, export_date=m.export_date)
+    notes.extend(date_notes)
     for work in works.values():
         convert_currency(work, m, warnings, notes)
         _check_required(work, m, assigned[work.table])
@@ -429,14 +440,17 @@ def import_files(files, *, preset=None, mapping=None, tables=None, stages=None, 
     columns = pd.DataFrame(usage, columns=["table", "field", "file", "header", "column"])
     from workbench.io.crm.report import render_report
 
-    report = render_report(m, assigned, works, data, skipped, warnings, notes, value_maps=value_maps)
+    ignored_frame = pd.DataFrame([dataclasses.astuple(i) for i in ignored], columns=IGNORED_COLUMNS)
+    report = render_report(m, assigned, works, data, skipped, warnings, notes, value_maps=value_maps,
+                           ignored=ignored_frame, missing_dates=date_summary)
     missing = pd.DataFrame(
         [{"table": t, "field": f, "headers": " | ".join(spec.headers)}
          for t, work in works.items() for f, spec in m.tables[t].columns.items()
          if spec.headers and not set(columns.loc[columns["table"] == t, "field"]) & {f}],
         columns=["table", "field", "headers"],
     )
-    return ImportResult(data, skipped, columns, tuple(warnings), report, m.name, missing, value_maps)
+    return ImportResult(data, skipped, columns, tuple(warnings), report, m.name, missing, ignored_frame,
+                        value_maps)
 
 
 def _quarantine_unmatched(work: TableWork, exports) -> None:

@@ -34,7 +34,7 @@ Examples
 >>> parse_mapping('[tables.opportunities.colums]\\nstage = "Stage"')
 Traceback (most recent call last):
 ...
-workbench.errors.MappingError: <mapping>: [tables.opportunities] unknown key 'colums' (did you mean 'columns'?); allowed keys: columns, constants, derive, files, people, read, values
+workbench.errors.MappingError: <mapping>: [tables.opportunities] unknown key 'colums' (did you mean 'columns'?); allowed keys: columns, constants, derive, files, missing_dates, people, read, values
 """
 
 from __future__ import annotations
@@ -104,7 +104,7 @@ _READ_KEYS = ("encoding", "delimiter", "sheet", "header_row", "footer", "skip_ro
 _PARSE_KEYS = ("date_formats", "day_first", "null_values")
 _CURRENCY_KEYS = ("reporting", "default", "rates", "symbols")
 _REPS_KEYS = ("id", "prefix", "team", "region")
-_TABLE_KEYS = ("files", "read", "columns", "constants", "values", "derive", "people")
+_TABLE_KEYS = ("files", "read", "columns", "constants", "values", "derive", "people", "missing_dates")
 _COLUMN_KEYS = ("headers", "type", "formats", "day_first", "default", "required", "occurrence", "fill_down",
                 "lookup", "key", "value")
 _SOURCE_KEYS = ("files", "key", "read")
@@ -334,6 +334,7 @@ class TableMapping:
     values: dict = field(default_factory=dict)
     derive: dict = field(default_factory=dict)
     people: dict = field(default_factory=dict)  # role -> (helper field, split separator or "")
+    missing_dates: dict = field(default_factory=dict)  # field -> MissingDatePolicy (workbench.io.crm.missing)
 
     @property
     def candidate_headers(self) -> list[str]:
@@ -357,7 +358,7 @@ class Mapping:
     tables: dict = field(default_factory=dict)
     sources: dict = field(default_factory=dict)  # name -> Source
     joins: tuple = ()  # Join, in file order
-    export_date: object = None  # a pandas Timestamp; None = the latest date in the table (see expressions)
+    export_date: object = None  # a pandas Timestamp; None = missing.resolve_export_date's default
 
     def read_options(self, table: str) -> ReadOptions:
         """Read options for ``table`` (its own ``read`` section, or the global one)."""
@@ -760,7 +761,13 @@ def _parse_table(ck: _Checker, table: str, raw: dict, base_read: ReadOptions) ->
         allowed = TABLES[table].column(fld).allowed if fld in TABLES[table].column_names else None
         if allowed and isinstance(spec.default, str) and spec.default not in allowed:
             ck.add(spec.key, f"'default' {spec.default!r} is not allowed for {table}.{fld}; allowed: {', '.join(allowed)}")
-    return TableMapping(table, files, read, columns, constants, values, derive, people)
+    missing_dates = {}
+    if "missing_dates" in raw:  # rows lacking a required date: see workbench.io.crm.missing
+        from workbench.io.crm.missing import parse_missing_dates
+
+        missing_dates = parse_missing_dates(table, raw["missing_dates"], {**fields, **columns}, ck.add)
+    return TableMapping(table, files, read, columns, constants, values, derive, people,
+                        missing_dates=missing_dates)
 
 
 def _deep_merge(base: dict, override: dict) -> dict:

@@ -2,20 +2,76 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 
 import pandas as pd
 
-__all__ = ["render_report"]
+__all__ = ["render_report", "stage_outcomes"]
 
 
-def render_report(mapping, assigned, works, data, skipped: pd.DataFrame, warnings, notes, value_maps=None) -> str:
+def _pad(text, width: int) -> str:
+    """``text`` left-aligned in ``width`` terminal columns (a Chinese character takes two).
+
+    >>> _pad("赢单", 6) + "|", _pad("Won", 6) + "|"
+    ('赢单  |', 'Won   |')
+    """
+    text = str(text)
+    used = sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+    return text + " " * max(width - used, 1 if used >= width else 0)
+
+
+def stage_outcomes(work, quarantine: pd.DataFrame) -> pd.DataFrame:
+    """Every stage seen in the opportunities read, with its outcome and how many of its
+    rows were loaded and quarantined (a stage whose rows were all quarantined is listed).
+
+    Parameters
+    ----------
+    work : TableWork
+        The opportunities as imported (every row read, quarantined ones included).
+    quarantine : pandas.DataFrame
+        The import's quarantine (rows rejected by validation are found by file and row).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``stage``, ``outcome``, ``loaded``, ``quarantined``; stages without a name are
+        ``(no stage)``, rows without an outcome ``?``.
+    """
+    from workbench.io.crm.table import SRC_FILE, SRC_ROW
+
+    d = work.data
+    columns = ["stage", "outcome", "loaded", "quarantined"]
+    if d.empty or "stage" not in d:
+        return pd.DataFrame(columns=columns)
+    q = quarantine[quarantine["table"] == work.table] if len(quarantine) else quarantine
+    out_q = pd.Series(d.index.isin(list(work.dropped)), index=d.index)
+    if len(q):  # rows rejected by validation, found by file and row
+        rejected = pd.MultiIndex.from_arrays([q["file"].astype("str"), pd.to_numeric(q["row"], errors="coerce")])
+        rows = pd.MultiIndex.from_arrays([d[SRC_FILE].astype("str"), pd.to_numeric(d[SRC_ROW], errors="coerce")])
+        out_q |= rows.isin(rejected)
+    frame = pd.DataFrame({
+        "stage": d["stage"].astype("object").where(d["stage"].notna(), "(no stage)"),
+        "outcome": (d["outcome"].astype("object").where(d["outcome"].notna(), "?") if "outcome" in d else "?"),
+        "quarantined": out_q.astype(int),
+    })
+    frame["loaded"] = 1 - frame["quarantined"]
+    table = frame.groupby(["stage", "outcome"], sort=False)[["loaded", "quarantined"]].sum().reset_index()
+    order = {"open": 0, "won": 1, "lost": 2}
+    table = table.assign(_o=table["outcome"].map(order).fillna(3)).sort_values(["_o", "stage"]).drop(columns="_o")
+    return table[columns].reset_index(drop=True)
+
+
+def render_report(mapping, assigned, works, data, skipped: pd.DataFrame, warnings, notes, value_maps=None, *,
+                  ignored=None, missing_dates=()) -> str:
     """Render the import and data-quality report as plain text.
 
-    The report answers, in order: which file went to which table; how many lines each
-    file had and why any were skipped; which header fed each field and which expected
-    columns were not found; what was derived; how stage names were classified; and
-    for every table, rows read = rows loaded + rows quarantined, with the reasons.
+    The report answers, in order: which file went to which table, and which files were
+    ignored and why; how many lines each file had and why any were skipped; which
+    header fed each field and which expected columns were not found; what was derived;
+    how rows without a required date were handled; how every stage seen was
+    classified (loaded and quarantined rows); and for every table, rows read = rows
+    loaded + rows quarantined, with the reasons.
     """
     out = [f"Import report — mapping {mapping.name!r} ({mapping.source})", ""]
     out.append("Files")
@@ -27,8 +83,12 @@ def render_report(mapping, assigned, works, data, skipped: pd.DataFrame, warning
             if e.header_row and e.header_row > 1:
                 enc += f", header on row {e.header_row} (rows above it are titles)"
             out.append(f"  {e.file} → {table}: {len(e.data)} data row(s){enc}" + (f"; skipped {extra}" if extra else ""))
+    if ignored is not None and len(ignored):
+        out.append("")
+        out.append(f"Files ignored ({len(ignored)}; nothing was read from them into a table)")
+        out.extend(f"  {r['file']}: {r['reason']}" for _, r in ignored.iterrows())
     if len(skipped):
-        nonblank = skipped[skipped["reason"] != "blank line"]
+        nonblank = skipped[~skipped["reason"].str.startswith("blank line")]
         if len(nonblank):
             out.append("")
             out.append("Lines that are not data (also in skipped_rows.csv)")
@@ -47,13 +107,23 @@ def render_report(mapping, assigned, works, data, skipped: pd.DataFrame, warning
         absent = [f for f in tm.columns if f not in work.found]
         if absent:
             out.append("    expected columns not found: " + ", ".join(f"{f} ({tm.columns[f].headers[0]!r})" for f in absent if tm.columns[f].headers))
-    opps = data.opportunities if data.has("opportunities") else None
-    if opps is not None and len(opps):
+    if missing_dates:
         out.append("")
-        out.append("Stages → outcome")
-        counts = opps.groupby(["stage", "outcome"]).size().reset_index(name="n").sort_values(["outcome", "stage"])
-        for _, r in counts.iterrows():
-            out.append(f"  {r['stage']!s:<34} {r['outcome']:<5} {r['n']:>6}")
+        out.append("Rows without a required date")
+        for summary in missing_dates:
+            how = ", ".join(f"{n} from {source}" for source, n in summary["filled"].items() if n)
+            out.append(f"  {summary['table']}.{summary['field']}: {summary['missing']} row(s) had none; "
+                       + (f"filled {how}; " if how else "")
+                       + f"{summary['quarantined']} quarantined (policy: {summary['policy']})")
+    opps = data.opportunities if data.has("opportunities") else None
+    stages = stage_outcomes(works["opportunities"], data.quarantine) if "opportunities" in works else None
+    if stages is not None and len(stages):
+        out.append("")
+        out.append("Stages → outcome (every stage read; rows loaded / quarantined)")
+        out.append(f"  {'stage':<34} {'outcome':<7} {'loaded':>7} {'quarantined':>12}")
+        for _, r in stages.iterrows():
+            out.append(f"  {_pad(r['stage'], 34)} {r['outcome']!s:<7} {r['loaded']:>7} {r['quarantined']:>12}")
+    if opps is not None and len(opps):
         won = opps[opps["outcome"] == "won"]
         out.append(f"  won amount: {won['amount'].sum():,.2f} across {len(won)} deal(s)")
     if value_maps is not None and len(value_maps):

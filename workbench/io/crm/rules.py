@@ -16,7 +16,7 @@ from collections import Counter
 
 import pandas as pd
 
-from workbench.io.crm.derive import generic_activity_type, generic_outcome, hash_id, hash_ids, make_ids
+from workbench.io.crm.derive import distinct_ids, generic_activity_type, generic_outcome, hash_id, hash_ids, make_ids
 from workbench.io.crm.mapping import Mapping, normalize_value
 from workbench.io.crm.table import SRC_FILE, SRC_ROW, TableWork, fill
 
@@ -76,12 +76,30 @@ def derive_opportunities(work: TableWork, m: Mapping, notes: list, warnings: lis
             warnings.append("opportunities.opportunity_id: no id, deal name or account column; ids were made from file and row, so they change between exports")
         else:
             ids = hash_ids(parts, "opp-")
+            ids, renamed = _distinct_derived(work, ids)
+            if renamed:
+                notes.append(
+                    f"opportunities.opportunity_id: {renamed} deal(s) share deal name, account, owner and created "
+                    "date with an earlier deal but differ in other fields (stage, amount, close date, ...); their "
+                    "derived ids end in -2, -3, ... in file order (identical rows stay duplicates)")
         fill(work, "opportunity_id", ids)
         work.found.setdefault("opportunity_id", "hash of name, account, owner, created_at")
     if n and "outcome" in work.data and "closed_at" in work.data:
         no_close = work.data["outcome"].isin(["won", "lost"]) & work.data["closed_at"].isna()
         if no_close.any():
             warnings.append(f"opportunities: {int(no_close.sum())} won/lost deal(s) have no close date; they count in win rates but not in bookings by period")
+
+
+def _distinct_derived(work: TableWork, ids: pd.Series) -> tuple[pd.Series, int]:
+    """:func:`~workbench.io.crm.derive.distinct_ids` over the rows whose id is derived and not quarantined."""
+    d = work.data
+    derived = d["opportunity_id"].isna() if "opportunity_id" in d else pd.Series(True, index=d.index)
+    live = derived & ~d.index.isin(list(work.dropped))
+    if not live.any():
+        return ids, 0
+    fields = [c for c in d.columns if c not in (SRC_FILE, SRC_ROW, "opportunity_id")]
+    unique, renamed = distinct_ids(ids[live], d.loc[live, fields])
+    return ids.where(~live, unique.reindex(ids.index)), renamed
 
 
 def link_to_opportunities(work: TableWork, opportunities: TableWork | None, warnings: list):

@@ -216,17 +216,19 @@ def _apply_values(work: TableWork, tm: TableMapping, report: list):
             )
 
 
-def _derive(work: TableWork, tm: TableMapping, m: Mapping, notes: list):
+def _derive(work: TableWork, tm: TableMapping, m: Mapping, notes: list, exports=()):
     export_date = None
     for fld, d in tm.derive.items():
         sources = [work.data[s] if s in work.data else pd.Series(None, index=work.data.index, dtype="object") for s in d.sources]
         if d.method == "expr":
-            from workbench.io.crm.expressions import evaluate, latest_date
+            from workbench.io.crm.expressions import evaluate
 
             if d.expression.uses_export_date and export_date is None:
+                from workbench.io.crm.missing import resolve_export_date
+
                 live = work.data.drop(index=list(work.dropped)) if work.dropped else work.data
-                export_date = m.export_date if m.export_date is not None else latest_date(live)
-                how = "given in the mapping or the import call" if m.export_date is not None else f"the latest date in the {tm.name} files"
+                export_date, how = resolve_export_date(m.export_date, exports, live, table=tm.name,
+                                                       day_first=m.parse.day_first)
                 notes.append(f"{tm.name}: export_date = {export_date:%Y-%m-%d} ({how})"
                              if pd.notna(export_date) else f"{tm.name}: export_date unknown")
             value = evaluate(d.expression, work.data, export_date=export_date)
@@ -312,7 +314,7 @@ def build_table(tm: TableMapping, exports, m: Mapping, warnings: list, notes: li
             if before:
                 notes.append(f"{tm.name}.{fld}: default {spec.default!r} used in {before} row(s)")
             work.found.setdefault(fld, f"default {spec.default!r}")
-    _derive(work, tm, m, notes)
+    _derive(work, tm, m, notes, exports)
     return work, usage
 
 
