@@ -58,7 +58,7 @@ from scipy import special
 from scipy import stats as sps
 
 __all__ = ["CHANGE_METRICS", "MIN_BEFORE", "MIN_AFTER", "best_split", "max_z_pvalue", "monthly_observations",
-           "evaluate_changes"]
+           "rep_observations", "evaluate_changes"]
 
 #: Months of data needed before a change and after it.
 MIN_BEFORE = 6
@@ -78,6 +78,13 @@ _MONTH = "datetime64[M]"
 def _month_index(dates, start: pd.Timestamp) -> np.ndarray:
     at = pd.DatetimeIndex(dates).to_numpy().astype(_MONTH).astype(np.int64)
     return at - np.datetime64(start, "M").astype(np.int64)
+
+
+def _cells(a: pd.Series, b: pd.Series) -> np.ndarray:
+    """Integer codes of the pairs of ``a`` and ``b`` (missing values a category of their own)."""
+    ca, _ = pd.factorize(a, use_na_sentinel=False)
+    cb, ub = pd.factorize(b, use_na_sentinel=False)
+    return ca * (len(ub) + 1) + cb
 
 
 def monthly_observations(frames: dict, start: pd.Timestamp) -> pd.DataFrame:
@@ -105,7 +112,7 @@ def monthly_observations(frames: dict, start: pd.Timestamp) -> pd.DataFrame:
         sized = created[created["amount"] > 0]
         if len(sized):
             log_amount = np.log(sized["amount"].to_numpy(float))
-            cell = pd.factorize(sized["source"].astype(str) + "|" + sized["product"].astype(str))[0]
+            cell = _cells(sized["source"], sized["product"])
             centre = pd.Series(log_amount).groupby(cell).transform("median").to_numpy()
             parts.append(pd.DataFrame({"metric": "deal_size", "entity": sized["entity"].to_numpy(),
                                        "month": _month_index(sized["created_at"], start), "y": log_amount - centre}))
@@ -117,15 +124,19 @@ def monthly_observations(frames: dict, start: pd.Timestamp) -> pd.DataFrame:
     sd = frames.get("stage_days")
     if sd is not None and len(sd) and closed is not None and len(closed):
         y = np.log1p(sd["days"].to_numpy(float))
-        cell = pd.factorize(sd["stage"].astype(str) + "|" + sd["product"].astype(str))[0]
+        cell = _cells(sd["stage"], sd["product"])
         dev = y - pd.Series(y).groupby(cell).transform("median").to_numpy()
-        per_deal = pd.DataFrame({"deal": sd["opportunity_id"].to_numpy(), "entity": sd["entity"].to_numpy(),
-                                 "y": dev}).groupby("deal").agg(entity=("entity", "first"), y=("y", "mean"))
-        closed_at = closed.drop_duplicates("opportunity_id").set_index("opportunity_id")["closed_at"]
-        when = closed_at.reindex(per_deal.index)
-        ok = when.notna().to_numpy()
-        parts.append(pd.DataFrame({"metric": "pace", "entity": per_deal["entity"].to_numpy()[ok],
-                                   "month": _month_index(when[ok], start), "y": per_deal["y"].to_numpy()[ok]}))
+        # one pace per deal: the mean of its stages' deviations (integer deal codes, not string groups)
+        deal, deal_ids = pd.factorize(sd["opportunity_id"])
+        pace = np.bincount(deal, weights=dev) / np.bincount(deal)
+        first = np.unique(deal, return_index=True)[1]
+        entity = sd["entity"].to_numpy()[first]
+        position = pd.Index(closed["opportunity_id"]).get_indexer(deal_ids) if closed["opportunity_id"].is_unique \
+            else pd.Index(closed["opportunity_id"].drop_duplicates()).get_indexer(deal_ids)
+        ok = position >= 0
+        when = closed["closed_at"].to_numpy()[np.maximum(position, 0)][ok]
+        parts.append(pd.DataFrame({"metric": "pace", "entity": entity[ok], "month": _month_index(when, start),
+                                   "y": pace[ok]}))
     if not parts:
         return pd.DataFrame(columns=["metric", "entity", "month", "y"])
     out = pd.concat(parts, ignore_index=True)
@@ -281,6 +292,21 @@ def _series(obs: pd.DataFrame, peer: pd.Series, n_months: int):
     return ent_names, resid, weight, own, cnt
 
 
+def rep_observations(frames: dict, window):
+    """``(start, months, observations)`` of :func:`monthly_observations` for the months up to the
+    window end (at most 36), computed once per diagnosis on the rep frames and re-keyed per level;
+    None without any dated fact."""
+    facts = [frames.get(k) for k in ("activity_months", "created", "closed")]
+    firsts = [pd.Timestamp(f[c].min()) for f, c in zip(facts, ("month", "created_at", "closed_at"))
+              if f is not None and len(f)]
+    if not firsts:
+        return None
+    start = pd.Timestamp(max(min(firsts), window.end - pd.DateOffset(months=36))).to_period("M").start_time
+    n_months = (window.end.year - start.year) * 12 + (window.end.month - start.month)
+    obs = monthly_observations(frames, start)
+    return start, n_months, obs[(obs["month"] >= 0) & (obs["month"] < n_months)].reset_index(drop=True)
+
+
 def evaluate_changes(frames: dict, window, change_months: int, follow_up_coef: float | None = None) -> pd.DataFrame:
     """Test every entity × metric of ``frames`` for a change against its own past.
 
@@ -303,16 +329,15 @@ def evaluate_changes(frames: dict, window, change_months: int, follow_up_coef: f
         benchmark, ci_low, ci_high, gap, p_value, revenue_impact, since``; ``value`` and
         ``benchmark`` are the entity's own level since the change and before it.
     """
-    facts = [frames.get(k) for k in ("activity_months", "created", "closed", "stage_days")]
-    dated = [f for f in facts if f is not None and len(f)]
-    if not dated:
+    pre = frames.get("change_observations")
+    if pre is None:
+        pre = rep_observations(frames, window)
+    if pre is None:
         return pd.DataFrame()
-    first = min(pd.Timestamp(f[c].min()) for f, c in zip(facts, ("month", "created_at", "closed_at", None))
-                if f is not None and len(f) and c is not None)
-    start = pd.Timestamp(max(first, window.end - pd.DateOffset(months=36))).to_period("M").start_time
-    n_months = (window.end.year - start.year) * 12 + (window.end.month - start.month)
-    obs = monthly_observations(frames, start)
-    obs = obs[(obs["month"] >= 0) & (obs["month"] < n_months)]
+    start, n_months, obs = pre
+    if "rep_entity" in frames and frames.get("level", "rep") != "rep":  # rep observations, re-keyed
+        obs = obs.assign(entity=obs["entity"].map(frames["rep_entity"]))
+        obs = obs[obs["entity"].notna()]
     if obs.empty or n_months < MIN_BEFORE + MIN_AFTER:
         return pd.DataFrame()
     first_candidate = max(n_months - min(change_months, window.months), MIN_BEFORE)
@@ -320,6 +345,7 @@ def evaluate_changes(frames: dict, window, change_months: int, follow_up_coef: f
     if candidates.size == 0:
         return pd.DataFrame()
     peer = _peer_key(frames["entities"], frames["groups"][:-1])
+    month_labels = np.asarray(pd.date_range(start, periods=n_months, freq="MS").strftime("%Y-%m"), dtype=object)
     closed = frames["closed_with_ramp"]
     month_of_close = _month_index(closed["closed_at"], start)
     rows = []
@@ -386,7 +412,10 @@ def evaluate_changes(frames: dict, window, change_months: int, follow_up_coef: f
             "entity": entity, "detail": metric, "n": after_n, "raw": value, "value": value, "benchmark": bench,
             "ci_low": np.minimum(lo, hi), "ci_high": np.maximum(lo, hi), "gap": gap, "p_value": p,
             "revenue_impact": impact,
-            "since": [f"{(start + pd.DateOffset(months=int(b))):%Y-%m}" for b in begin[idx]],
+            "since": month_labels[begin[idx]],
             "history_months": (cnt[idx] > 0).sum(axis=1).astype(float),
+            # the share of the window the change has lasted: its materiality floor is that share of
+            # the window's reference bookings (its impact is counted since the change only)
+            "window_share": np.minimum((n_months - begin[idx]) / max(window.months, 1), 1.0),
         }))
     return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()

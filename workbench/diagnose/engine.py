@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.diagnose import stats
-from workbench.diagnose.changes import CHANGE_METRICS
+from workbench.diagnose.changes import CHANGE_METRICS, rep_observations
 from workbench.diagnose.competition import competition_analysis
 from workbench.diagnose.config import DiagnosisConfig
 from workbench.diagnose.decomposition import DECOMPOSITION_COLUMNS, decompose
@@ -48,7 +48,7 @@ PERIOD_FIGURE_COLUMNS = ["entity_type", "entity_id", "period", "bookings", "book
 NOT_TESTED_COLUMNS = ["entity_type", "driver", "label", "reason", "label_zh", "reason_zh"]
 _TEST_COLUMNS = [
     "entity", "detail", "n", "raw", "value", "benchmark", "ci_low", "ci_high", "gap",
-    "p_value", "revenue_impact", "since", "history_months", "n_window",
+    "p_value", "revenue_impact", "since", "history_months", "n_window", "window_share",
 ]
 
 
@@ -148,19 +148,30 @@ def _decide(tests: pd.DataFrame, config: DiagnosisConfig, reference: pd.Series) 
     # not one of several details of a single driver: a family of its own
     change = (t["driver"] == "recent_change").to_numpy()
     families = families.where(~change, families + "|" + t["detail"].astype(str))
-    family_q, member_q = stats.hierarchical_fdr(t["p_value"].to_numpy(float), families, config.fdr)
-    t["q_value"] = np.fmax(family_q, member_q)
+    # what changed and where a team is stuck are questions of their own: each kind is controlled at
+    # the FDR level separately, so asking them leaves the persistent drivers' findings as they were
+    q_value = np.full(len(t), np.nan)
+    kind = np.where(change, 1, np.where((t["driver"] == "stage_bottleneck").to_numpy(), 2, 0))
+    for k in np.unique(kind):
+        part = kind == k
+        family_q, member_q = stats.hierarchical_fdr(t["p_value"].to_numpy(float)[part],
+                                                    families[part].to_numpy(), config.fdr)
+        q_value[part] = np.fmax(family_q, member_q)
+    t["q_value"] = q_value
     t["significant"] = t["q_value"] <= config.fdr
     thresholds = t["driver"].map(config.threshold)
-    floor = np.maximum(config.min_revenue_impact, config.min_impact_share * t["entity"].map(reference).fillna(0.0))
+    share = t["window_share"].astype(float).fillna(1.0) if "window_share" in t.columns else 1.0
+    floor = np.maximum(config.min_revenue_impact,
+                       config.min_impact_share * share * t["entity"].map(reference).fillna(0.0))
     impact = t["revenue_impact"].astype(float)
     t["material"] = (t["gap"] >= thresholds) & (impact.isna() | (impact >= floor))
     t["confidence"] = 1.0 - t["q_value"]
     return t
 
 
-def _evaluate_level(prep, level: str, config: DiagnosisConfig, follow_up, selected):
+def _evaluate_level(prep, level: str, config: DiagnosisConfig, follow_up, selected, change_observations=None):
     frames = entity_frames(prep, level)
+    frames["change_observations"] = change_observations
     frames["window_months"] = prep.window.months
     frames["window"] = prep.window
     ctx = Context(frames=frames, stages=prep.stages, config=config, follow_up=follow_up,
@@ -399,10 +410,14 @@ def _diagnose(data, *, period, window, rep, team, config, lang) -> Diagnosis:
     timings["follow_up_regression"] = time.perf_counter() - t0
 
     selected = [k for k in DRIVERS if config.drivers is None or k in config.drivers]
+    t0 = time.perf_counter()
+    # every level's recent changes are read off the same rep-month observations
+    observations = rep_observations(entity_frames(prep, "rep"), prep.window) if "recent_change" in selected else None
+    timings["change_observations"] = time.perf_counter() - t0
     all_tests, all_dec, all_untested = [], [], []
     for level in config.by:
         t0 = time.perf_counter()
-        tests, dec, untested = _evaluate_level(prep, level, config, follow_up, selected)
+        tests, dec, untested = _evaluate_level(prep, level, config, follow_up, selected, observations)
         all_tests.append(tests)
         all_dec.append(dec)
         all_untested.append(untested)

@@ -401,6 +401,7 @@ def entity_frames(prep: Prepared, level: str) -> dict:
 
     return {
         "level": level,
+        "rep_entity": key,
         "entities": entities,
         "groups": [entities[g] for g in groups] + [entities["company"]],
         "closed": keyed(prep.closed),
