@@ -1080,6 +1080,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     "chart.stuck_deals.days": {"en": "days in the stage", "zh": "停留天数"},
     "chart.stuck_deals.p90": {"en": "90th percentile of the stage", "zh": "该阶段第 90 百分位"},
     "chart.stuck_deals.amount": {"en": "amount", "zh": "金额"},
+    # words for a stuck-deals tab of the team diagnosis app (the app's _t("...") under "diagnosis.")
+    "diagnosis.tab_stuck": {"en": "Stuck deals", "zh": "停滞商机"},
+    "diagnosis.no_stuck": {"en": "No open deal has sat in its stage longer than the 90th percentile of that stage.",
+                           "zh": "没有停留时间超过该阶段第 90 百分位的在途商机。"},
+    "diagnosis.stuck_deal": {"en": "Deal", "zh": "商机"},
+    "diagnosis.stuck_stage": {"en": "Stage", "zh": "阶段"},
+    "diagnosis.stuck_days": {"en": "Days in stage", "zh": "停留天数"},
+    "diagnosis.stuck_p90": {"en": "90th percentile (days)", "zh": "第 90 百分位（天）"},
+    "diagnosis.stuck_amount": {"en": "Amount", "zh": "金额"},
 }
 
 

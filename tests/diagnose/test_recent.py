@@ -162,3 +162,23 @@ def test_the_full_window_has_nothing_to_borrow(small_dealer):
     cols = ["entity_id", "driver", "value", "benchmark", "p_value", "evidence"]
     pd.testing.assert_frame_equal(a.findings[cols], b.findings[cols])
     assert "Rests on 29 months of data (all in the window)." in a.findings["evidence"].iloc[0]
+
+
+def test_the_cli_summary_says_what_a_short_window_borrows_and_lists_stuck_deals(small_dealer):
+    import dataclasses
+
+    from workbench.commands.diagnose import summary_text
+
+    result = diagnose(small_dealer, period="2026-03", window=12, config=DiagnosisConfig(drivers=("small_deals",)))
+    stuck = pd.DataFrame({"opportunity_id": ["D9"], "rep_id": ["R004"], "team": ["T1"], "region": ["North"],
+                          "stage": ["Demo"], "entered_at": [pd.Timestamp("2025-11-01")], "days_in_stage": [151.0],
+                          "stage_p90_days": [30.0], "times_p90": [5.03], "amount": [123456.0], "product": ["Pro"],
+                          "note": ["In Demo for 151 days"], "note_zh": ["停留在 Demo 阶段 151 天"]})
+    result = dataclasses.replace(result, stuck_deals=stuck)
+    en, zh = summary_text(result), summary_text(result, lang="zh")
+    assert "Short window: behaviour is measured over 29 months, the 17 before the window weighted down by half " \
+           "every 12 months" in en
+    assert "窗口较短：行为指标按 29 个月衡量" in zh
+    assert "Stuck deals at 2026-03-31" in en and "D9" in en and "In Demo for 151 days" in en and "123,456" in en
+    assert "停滞商机" in zh and "停留在 Demo 阶段 151 天" in zh
+    assert "Stuck deals" not in summary_text(result, stuck=0)

@@ -34,7 +34,8 @@ activities     the same with all activities (when the data      month       lowe
 follow_up      log1p hours from creation to first touch          creation    higher
 deal_size      log amount relative to the product × source       creation    lower
                typical
-win_rate       1 if a decided deal was won                       close       lower
+win_rate       1 if a deal was won within 90 days of creation    creation    lower
+               (deals created at least 90 days before the end)
 pace           mean log1p stage days relative to the stage ×     close       higher
                product typical
 =============  ===============================================  ==========  ==============
@@ -60,6 +61,8 @@ from scipy import stats as sps
 __all__ = ["CHANGE_METRICS", "MIN_BEFORE", "MIN_AFTER", "best_split", "max_z_pvalue", "monthly_observations",
            "rep_observations", "evaluate_changes"]
 
+#: ``win_rate`` counts deals won within this many days of their creation (outcomes known for all).
+WIN_HORIZON_DAYS = 90
 #: Months of data needed before a change and after it.
 MIN_BEFORE = 6
 MIN_AFTER = 3
@@ -116,11 +119,15 @@ def monthly_observations(frames: dict, start: pd.Timestamp) -> pd.DataFrame:
             centre = pd.Series(log_amount).groupby(cell).transform("median").to_numpy()
             parts.append(pd.DataFrame({"metric": "deal_size", "entity": sized["entity"].to_numpy(),
                                        "month": _month_index(sized["created_at"], start), "y": log_amount - centre}))
+        # won within WIN_HORIZON_DAYS of creation, for deals created at least that long before the
+        # end: every such deal's outcome is known, so slow reps' recent months are not their quick losses
+        end = frames["window"].end if frames.get("window") is not None else created["created_at"].max()
+        horizon = pd.Timedelta(days=WIN_HORIZON_DAYS)
+        mature = created[created["created_at"] <= end - horizon]
+        won_in_time = mature["won"].to_numpy(bool) & ((mature["closed_at"] - mature["created_at"]) <= horizon).to_numpy()
+        parts.append(pd.DataFrame({"metric": "win_rate", "entity": mature["entity"].to_numpy(),
+                                   "month": _month_index(mature["created_at"], start), "y": won_in_time.astype(float)}))
     closed = frames.get("closed")
-    if closed is not None and len(closed):
-        parts.append(pd.DataFrame({"metric": "win_rate", "entity": closed["entity"].to_numpy(),
-                                   "month": _month_index(closed["closed_at"], start),
-                                   "y": closed["won"].to_numpy(float)}))
     sd = frames.get("stage_days")
     if sd is not None and len(sd) and closed is not None and len(closed):
         y = np.log1p(sd["days"].to_numpy(float))
@@ -297,6 +304,7 @@ def rep_observations(frames: dict, window):
     window end (at most 36), computed once per diagnosis on the rep frames and re-keyed per level;
     None without any dated fact."""
     facts = [frames.get(k) for k in ("activity_months", "created", "closed")]
+    frames = {**frames, "window": window}
     firsts = [pd.Timestamp(f[c].min()) for f, c in zip(facts, ("month", "created_at", "closed_at"))
               if f is not None and len(f)]
     if not firsts:
@@ -326,8 +334,10 @@ def evaluate_changes(frames: dict, window, change_months: int, follow_up_coef: f
     -------
     DataFrame
         One row per entity × metric with a candidate start: ``entity, detail, n, raw, value,
-        benchmark, ci_low, ci_high, gap, p_value, revenue_impact, since``; ``value`` and
-        ``benchmark`` are the entity's own level since the change and before it.
+        benchmark, ci_low, ci_high, gap, p_value, revenue_impact, since``: ``benchmark`` is
+        the entity's own level before the change, ``value`` that level moved by the shift
+        against its peers (with its 95 % interval ``ci_low``–``ci_high``), ``raw`` its plain
+        level since the change.
     """
     pre = frames.get("change_observations")
     if pre is None:
@@ -371,18 +381,22 @@ def evaluate_changes(frames: dict, window, change_months: int, follow_up_coef: f
             se = np.sqrt(1.0 / (w * after).sum(axis=1) + 1.0 / (w * ~after).sum(axis=1))
         zc = sps.norm.ppf(0.975)
         lo_shift, hi_shift = shift - zc * se, shift + zc * se
+        # value: the earlier level moved by the shift against the peers (what is left once the
+        # peer group's own moves are taken out); raw: the entity's plain level since the change
         if log_scale:
             bad = shift if higher_is_worse else -shift
             gap = np.exp(bad) - 1.0 if higher_is_worse else 1.0 - np.exp(-bad)
             ratio = np.exp(shift)
-            value = np.exp(level_after) if metric != "follow_up" else np.expm1(level_after)
-            bench = np.exp(level_before) if metric != "follow_up" else np.expm1(level_before)
-            lo, hi = bench * np.exp(lo_shift), bench * np.exp(hi_shift)
+            back = np.expm1 if metric == "follow_up" else np.exp
+            bench, raw = back(level_before), back(level_after)
+            value = back(level_before + shift)
+            lo, hi = back(level_before + lo_shift), back(level_before + hi_shift)
         else:
             gap = (-shift if not higher_is_worse else shift) / np.where(level_before > 0, level_before, np.nan)
             ratio = 1.0 + shift / np.where(level_before > 0, level_before, np.nan)
-            value, bench = level_after, level_before
-            lo, hi = level_before + lo_shift, level_before + hi_shift
+            bench, raw = level_before, level_after
+            value = np.clip(level_before + shift, 0.0, 1.0)
+            lo, hi = np.clip(level_before + lo_shift, 0.0, 1.0), np.clip(level_before + hi_shift, 0.0, 1.0)
         p = p_max[idx]
         entity = pd.Index(names[idx])
         e_code = pd.Index(names).get_indexer(closed["entity"])
@@ -409,7 +423,7 @@ def evaluate_changes(frames: dict, window, change_months: int, follow_up_coef: f
             impact = bookings * np.clip(np.exp(-coef * shift) - 1.0, 0.0, None)
         after_n = (c * after).sum(axis=1)
         rows.append(pd.DataFrame({
-            "entity": entity, "detail": metric, "n": after_n, "raw": value, "value": value, "benchmark": bench,
+            "entity": entity, "detail": metric, "n": after_n, "raw": raw, "value": value, "benchmark": bench,
             "ci_low": np.minimum(lo, hi), "ci_high": np.maximum(lo, hi), "gap": gap, "p_value": p,
             "revenue_impact": impact,
             "since": month_labels[begin[idx]],

@@ -166,9 +166,10 @@ _CHANGE = {
     ),
     "win_rate": (
         "rate",
-        "Since {since}, {who} wins {v} of decided deals against {b} before (95% CI {lo}–{hi}, {n} deals "
-        "decided since; against the peer group month by month); winning as before would have added about {imp}.",
-        "自 {since} 起，{who} 的赢单率为 {v}，此前为 {b}（95% 置信区间 {lo}–{hi}，此后 {n} 个已决商机；"
+        "Since {since}, {who} wins {v} of new deals within 90 days of creating them against {b} before "
+        "(95% CI {lo}–{hi}, {n} deals created since; against the peer group month by month); winning as before "
+        "would have added about {imp}.",
+        "自 {since} 起，{who} 新建商机在 90 天内的赢单率为 {v}，此前为 {b}（95% 置信区间 {lo}–{hi}，此后新建 {n} 个商机；"
         "按月与同组对比）；保持此前的赢单率预计可多成交约 {imp}。",
     ),
     "pace": (
