@@ -182,3 +182,13 @@ def test_the_cli_summary_says_what_a_short_window_borrows_and_lists_stuck_deals(
     assert "Stuck deals at 2026-03-31" in en and "D9" in en and "In Demo for 151 days" in en and "123,456" in en
     assert "停滞商机" in zh and "停留在 Demo 阶段 151 天" in zh
     assert "Stuck deals" not in summary_text(result, stuck=0)
+
+
+@pytest.mark.parametrize(("driver", "detail", "skill"), [
+    ("recent_change", "prospecting", "prospecting"), ("recent_change", "follow_up", "follow_up"),
+    ("recent_change", "deal_size", "negotiation"), ("recent_change", "win_rate", "discovery"),
+    ("recent_change", "pace", "closing"), ("stage_bottleneck", "Proposal", "closing")])
+def test_coaching_maps_each_new_finding_to_its_skill(driver, detail, skill):
+    from workbench.coaching import load_skill_map
+
+    assert load_skill_map().skill_for(driver, detail) == skill
