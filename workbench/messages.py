@@ -1060,6 +1060,35 @@ MESSAGES: dict[str, dict[str, str]] = {
                                                              "zh": "市场增长而份额下降"},
     "pkg.coaching.opportunity.high_win_rate_low_volume": {"en": "high win rate, low volume",
                                                           "zh": "赢单率高而数量少"},
+    # diagnosis of the recent past (diagnose.changes, diagnose.stalls, commands.diagnose)
+    "pkg.diagnose.untested.short_history": {
+        "en": "needs at least 9 months of data: 6 before a change and 3 after it",
+        "zh": "需要至少 9 个月的数据：变化前 6 个月、变化后 3 个月"},
+    "cli.diagnose.history": {
+        "en": "Short window: behaviour is measured over {months} months, the {before} before the window weighted "
+              "down by half every {half_life} months (each finding says how much history it rests on).",
+        "zh": "窗口较短：行为指标按 {months} 个月衡量，窗口之前的 {before} 个月按每 {half_life} 个月减半的权重计入"
+              "（每项发现都注明所依据的历史）。"},
+    "cli.diagnose.stuck_deals": {
+        "en": "Stuck deals at {end} (open longer than the 90th percentile of their stage): {n}, worth {total}; "
+              "largest first:",
+        "zh": "截至 {end} 的停滞商机（停留时间超过该阶段第 90 百分位）：{n} 个，共计 {total}；按金额从大到小："},
+    "cli.diagnose.stuck_line": {"en": "{amount}  {deal}  rep {rep} ({team}): {note}",
+                                "zh": "{amount}  {deal}  销售 {rep}（{team}）：{note}"},
+    "chart.stuck_deals.title": {"en": "Stuck deals by stage: days in the stage against its 90th percentile",
+                                "zh": "各阶段停滞商机：停留天数与该阶段第 90 百分位对比"},
+    "chart.stuck_deals.days": {"en": "days in the stage", "zh": "停留天数"},
+    "chart.stuck_deals.p90": {"en": "90th percentile of the stage", "zh": "该阶段第 90 百分位"},
+    "chart.stuck_deals.amount": {"en": "amount", "zh": "金额"},
+    # words for a stuck-deals tab of the team diagnosis app (the app's _t("...") under "diagnosis.")
+    "diagnosis.tab_stuck": {"en": "Stuck deals", "zh": "停滞商机"},
+    "diagnosis.no_stuck": {"en": "No open deal has sat in its stage longer than the 90th percentile of that stage.",
+                           "zh": "没有停留时间超过该阶段第 90 百分位的在途商机。"},
+    "diagnosis.stuck_deal": {"en": "Deal", "zh": "商机"},
+    "diagnosis.stuck_stage": {"en": "Stage", "zh": "阶段"},
+    "diagnosis.stuck_days": {"en": "Days in stage", "zh": "停留天数"},
+    "diagnosis.stuck_p90": {"en": "90th percentile (days)", "zh": "第 90 百分位（天）"},
+    "diagnosis.stuck_amount": {"en": "Amount", "zh": "金额"},
 }
 
 

@@ -212,7 +212,8 @@ def test_degrades_gracefully_with_missing_tables_and_columns(case):
     assert len(result.decomposition) and len(result.team_summary)
     if case == "minimal":  # only the drivers that need nothing but deals can run
         assert set(result.tests["driver"]) <= {"low_stage_conversion", "small_deals", "long_cycle",
-                                                "weak_product", "low_pipeline_coverage", "slow_follow_up"}
+                                                "weak_product", "low_pipeline_coverage", "slow_follow_up",
+                                                "recent_change"}
 
 
 def test_inputs_not_mutated(handmade):

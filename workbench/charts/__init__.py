@@ -29,6 +29,7 @@ _BUILDERS = {
     "review_trend_chart": "review",
     "whatif_fan": "targets",
     "offline": "renderer",
+    "stuck_deals_chart": "diagnose",
 }
 
 __all__ = list(_BUILDERS)

@@ -29,7 +29,7 @@ from workbench.kpi.registry import KPIS
 from workbench.messages import message
 from workbench.params import check_lang
 
-__all__ = ["driver_waterfall", "funnel_vs_peers", "follow_up_curve"]
+__all__ = ["driver_waterfall", "funnel_vs_peers", "follow_up_curve", "stuck_deals_chart"]
 
 
 def _entity(decomposition: pd.DataFrame, entity_id, entity_type: str) -> pd.DataFrame:
@@ -152,3 +152,35 @@ def follow_up_curve(effect, lang: str = "en") -> alt.LayerChart:
                  alt.Tooltip("win_probability:Q", title=win, format=".1%")],
     )
     return band + line
+
+
+def stuck_deals_chart(stuck: pd.DataFrame, lang: str = "en", top: int = 50) -> alt.LayerChart:
+    """The stuck open deals (``Diagnosis.stuck_deals``): days in their stage per stage, sized by
+    amount, with each stage's 90th percentile as a tick; the ``top`` largest deals.
+
+    ``lang`` (``"en"`` or ``"zh"``) is the language of the title, axes and tooltips.
+
+    >>> import pandas as pd
+    >>> stuck = pd.DataFrame({"opportunity_id": ["D1"], "rep_id": ["R1"], "team": ["T"], "stage": ["Proposal"],
+    ...                       "days_in_stage": [80.0], "stage_p90_days": [30.0], "amount": [5e4],
+    ...                       "note": ["In Proposal for 80 days"], "note_zh": ["停留 80 天"]})
+    >>> type(stuck_deals_chart(stuck, "zh")).__name__
+    'LayerChart'
+    """
+    check_lang("stuck_deals_chart", lang)
+    deals = stuck.nlargest(top, "amount") if len(stuck) > top else stuck
+    deals = deals.assign(note_shown=deals["note_zh" if lang == "zh" else "note"])
+    days, p90 = message("chart.stuck_deals.days", lang), message("chart.stuck_deals.p90", lang)
+    amount = message("chart.stuck_deals.amount", lang)
+    base = alt.Chart(deals, title=message("chart.stuck_deals.title", lang))
+    points = base.mark_circle(opacity=0.7).encode(
+        x=alt.X("days_in_stage:Q", title=days),
+        y=alt.Y("stage:N", title=None),
+        size=alt.Size("amount:Q", title=amount),
+        tooltip=[alt.Tooltip("opportunity_id:N"), alt.Tooltip("rep_id:N"), alt.Tooltip("team:N"),
+                 alt.Tooltip("amount:Q", title=amount, format=",.0f"), alt.Tooltip("note_shown:N", title=days)],
+    )
+    limits = alt.Chart(deals.drop_duplicates("stage")).mark_tick(thickness=2, size=24, color="black").encode(
+        x=alt.X("stage_p90_days:Q", title=days), y=alt.Y("stage:N", title=None),
+        tooltip=[alt.Tooltip("stage_p90_days:Q", title=p90, format=",.0f")])
+    return points + limits

@@ -58,6 +58,7 @@ class SkillRule:
     driver: str
     skill: str
     step: str | None = None
+    detail: str | None = None  # only findings with this detail (e.g. a recent_change's metric)
 
 
 def step_position(detail: str, stages) -> str:
@@ -106,7 +107,8 @@ class SkillMap:
         """The skill behind a finding of ``driver`` (with its ``detail``); None when no rule fits."""
         position = step_position(detail, stages) if driver == "low_stage_conversion" else None
         for rule in self.rules:
-            if rule.driver == driver and (rule.step is None or rule.step == position):
+            if rule.driver == driver and (rule.step is None or rule.step == position) and (
+                    rule.detail is None or rule.detail == str(detail or "")):
                 return rule.skill
         return None
 
@@ -192,7 +194,8 @@ def load_skill_map(path=None) -> SkillMap:
             _fail(source, where, f"unknown skill {skill!r}{_hint(skill, skills)}; define it under [skills.{skill}]")
         if step is not None and (driver != "low_stage_conversion" or step not in STEPS):
             _fail(source, where, f"`step` is for low_stage_conversion and one of {list(STEPS)}; got {step!r}")
-        rules.append(SkillRule(str(driver), str(skill), step))
+        detail = entry.get("detail")
+        rules.append(SkillRule(str(driver), str(skill), step, None if detail is None else str(detail)))
     opportunities = {}
     for i, entry in enumerate(config.get("opportunities") or [], start=1):
         skill = entry.get("skill")

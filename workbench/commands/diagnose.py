@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime
 import sys
 from pathlib import Path
 
@@ -19,13 +20,17 @@ DESCRIPTION = """\
 Diagnose SOURCE (a folder of table files, a .duckdb file or a workbook): for every rep,
 team and region, which drivers explain the gap to target or to comparable peers (slow
 follow-up, low activity, low stage conversion, small deals, long cycles, low CSAT, weak
-products, thin pipeline, cancellations, stalled stages), what each costs in bookings and
-how sure we are. A finding is raised only when it is both statistically significant
-(Benjamini-Hochberg FDR across all tests) and material.
+products, thin pipeline, cancellations, stalled stages, team stage bottlenecks), what
+changed recently (a rep or team whose metric moved against its own past, and the month
+it started), what each costs in bookings and how sure we are. A finding is raised only
+when it is both statistically significant (Benjamini-Hochberg FDR across all tests) and
+material. Open deals stuck longer than the 90th percentile of their stage are listed
+with their value.
 
 The analysis window is WINDOW months ending with PERIOD (default: all the history up to
-PERIOD, at most 36 months; use --window 12 to judge only the last year). Prints a short
-summary; -o writes every finding.
+PERIOD, at most 36 months; use --window 12 to judge only the last year: the history
+before a short window still counts, weighted down by half every --half-life months).
+Prints a short summary; -o writes every finding and the stuck deals.
 
 Examples:
   workbench diagnose sample_data --period 2026-Q3
@@ -50,6 +55,10 @@ def register(subparsers) -> argparse.ArgumentParser:
                         help="language of the summary and the evidence (default en)")
     parser.add_argument("--fdr", type=float, default=0.05, help="false-discovery rate (default 0.05)")
     parser.add_argument("--top", type=int, default=10, metavar="N", help="findings printed (default 10)")
+    parser.add_argument("--stuck", type=int, default=10, metavar="N", help="stuck deals printed (default 10)")
+    parser.add_argument("--half-life", type=float, default=12.0, metavar="MONTHS",
+                        help="weight of the history before a short window halves every MONTHS months "
+                             "(default 12; 0 = the window only)")
     parser.add_argument("--stages", metavar="FILE", help="stage config (stages.csv or stages.toml)")
     parser.add_argument("-o", "--output", metavar="FILE",
                         help="write all findings to FILE (.csv, .parquet or .xlsx; .xlsx adds the "
@@ -68,12 +77,13 @@ def _write(result, path: Path) -> None:
             "decomposition": result.decomposition,
             "opportunities": result.opportunities,
             "competition": result.competition,
+            "stuck_deals": result.stuck_deals,
         },
         path,
     )
 
 
-def summary_text(result, top: int = 10, lang: str = "en") -> str:
+def summary_text(result, top: int = 10, lang: str = "en", stuck: int = 10) -> str:
     """A short readable summary of a Diagnosis, in ``lang``.
 
     Bookings, targets and attainment are those of the labelled period (the KPI table's);
@@ -93,6 +103,10 @@ def summary_text(result, top: int = 10, lang: str = "en") -> str:
     reps = f.loc[f["entity_type"] == "rep", "entity_id"].nunique()
     lines = [say("cli.diagnose.header", lang, period=w.period, window=w.label, months=w.months, findings=len(f),
                  reps=reps)]
+    history = getattr(result, "history", None)
+    if history is not None:
+        lines.append(say("cli.diagnose.history", lang, months=history.months, before=history.months - w.months,
+                         half_life=format_value(result.config.half_life, "", decimals=0, lang=lang)))
     company = result.period_figures
     company = company[company["entity_type"] == "company"]
     if len(company):
@@ -126,6 +140,17 @@ def summary_text(result, top: int = 10, lang: str = "en") -> str:
                              with_findings=pad(row.reps_with_findings, 2, right=True), reps=pad(row.reps, 3),
                              driver=pad(driver(row.top_driver), 22),
                              at_stake=format_value(row.revenue_at_stake, "currency", lang=lang)))
+    deals = getattr(result, "stuck_deals", None)
+    if deals is not None and len(deals) and stuck > 0:
+        lines.append("")
+        end = f"{(w.end - datetime.timedelta(days=1)):%Y-%m-%d}"
+        lines.append(say("cli.diagnose.stuck_deals", lang, end=end, n=format_value(len(deals), "count", lang=lang),
+                         total=format_value(deals["amount"].sum(), "currency", lang=lang)))
+        note = "note_zh" if lang == "zh" else "note"
+        for row in deals.head(stuck).itertuples(index=False):
+            lines.append("  " + say("cli.diagnose.stuck_line", lang,
+                                    amount=pad(format_value(row.amount, "currency", lang=lang), 12, right=True),
+                                    deal=row.opportunity_id, rep=row.rep_id, team=row.team, note=getattr(row, note)))
     untested = result.not_tested
     if len(untested):
         lines.append("")
@@ -153,7 +178,8 @@ def run(args) -> int:
             from workbench.diagnose import DiagnosisConfig, diagnose  # imports take a moment: inside the stage
             from workbench.io.load import load
 
-            config = DiagnosisConfig(fdr=float(args.fdr))
+            config = DiagnosisConfig(fdr=float(args.fdr),
+                                     half_life=float(args.half_life) if args.half_life and args.half_life > 0 else None)
             data = load(source, stages=args.stages, cache=not args.no_cache)
         with progress.stage(diagnosing):
             result = diagnose(data, period=args.period, window=args.window, rep=args.rep, team=args.team,
@@ -163,7 +189,7 @@ def run(args) -> int:
         return 1
     except ValueError as err:
         return fail(prog, str(err), 2, lang)
-    print(summary_text(result, top=args.top, lang=lang))
+    print(summary_text(result, top=args.top, lang=lang, stuck=args.stuck))
     if args.output:
         try:
             with progress.stage(writing):

@@ -47,6 +47,10 @@ def register(subparsers) -> argparse.ArgumentParser:
                         help="last day of the data; open deals are open as of this day (default 2026-10-31)")
     parser.add_argument("--no-drivers", action="store_true",
                         help="plant no underperformance drivers (planted_drivers.csv is empty)")
+    parser.add_argument("--late-drivers", type=float, default=0.0, metavar="SHARE",
+                        help="share of reps who slip 6-9 months before the end (planted_changes.csv; default 0)")
+    parser.add_argument("--bottlenecks", type=int, default=0, metavar="N",
+                        help="teams slow at one stage (planted_bottlenecks.csv; default 0)")
     parser.set_defaults(func=run)
     return parser
 
@@ -69,7 +73,8 @@ def run(args) -> int:
     try:
         with progress.stage("simulating"):
             tables = generate_sample(n_reps=args.reps, months=args.months, seed=args.seed, end=args.end,
-                                     planted=not args.no_drivers)
+                                     planted=not args.no_drivers, late_drivers=args.late_drivers,
+                                     bottlenecks=args.bottlenecks)
     except ValueError as exc:
         print(f"workbench sample: error: {exc}", file=sys.stderr)
         return 2

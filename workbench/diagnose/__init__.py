@@ -3,7 +3,7 @@
 >>> from workbench.diagnose import DRIVERS, DiagnosisConfig
 >>> sorted(DRIVERS) == sorted(["slow_follow_up", "low_activity", "low_stage_conversion",
 ...     "small_deals", "long_cycle", "low_csat", "weak_product", "low_pipeline_coverage",
-...     "order_cancellations", "stalled_stage"])
+...     "order_cancellations", "stalled_stage", "recent_change", "stage_bottleneck"])
 True
 """
 

@@ -49,6 +49,15 @@ class DiagnosisConfig:
     ramp_months : int
         A new rep's first months after their hire date are left out of behaviour and
         funnel metrics (ramping up is expected, not a finding); bookings keep them.
+    half_life : float or None
+        Borrow strength from the history before a short window: behaviour facts of the
+        ``history_months`` before it count with a weight that halves every ``half_life``
+        months of age (an exponentially weighted estimate of the *current* rate: the
+        steady-state filter of a rate drifting as a random walk). ``None``: the window only.
+    history_months : int
+        How many months before the window may be borrowed (at most; what the data holds).
+    change_months : int
+        A ``recent_change`` may start at most this many months before the window ends.
 
     Examples
     --------
@@ -72,6 +81,9 @@ class DiagnosisConfig:
     follow_up_stage_control: bool = False
     level: float = 0.95
     ramp_months: int = 6
+    half_life: float | None = 12.0
+    history_months: int = 24
+    change_months: int = 12
 
     def __post_init__(self):
         def bad(name, expected):
@@ -83,6 +95,11 @@ class DiagnosisConfig:
                 bad(name, "a float in (0, 1)")
         if not isinstance(self.ramp_months, int) or self.ramp_months < 0:
             bad("ramp_months", "an int ≥ 0")
+        for name in ("history_months", "change_months"):
+            if not isinstance(getattr(self, name), int) or getattr(self, name) < 0:
+                bad(name, "an int ≥ 0")
+        if self.half_life is not None and (not isinstance(self.half_life, (int, float)) or self.half_life <= 0):
+            bad("half_life", "a number of months > 0, or None")
         for name in ("min_peers", "min_observations"):
             value = getattr(self, name)
             if not isinstance(value, int) or value < 1:

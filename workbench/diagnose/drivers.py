@@ -28,8 +28,10 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
+from workbench.diagnose.changes import evaluate_changes
 from workbench.diagnose.funnel import funnel_steps
 from workbench.diagnose.scoring import score_means, score_rates
+from workbench.diagnose.stalls import evaluate_bottlenecks
 from workbench.messages import message
 
 __all__ = ["DriverRule", "DRIVERS", "Context", "untested_reason"]
@@ -67,6 +69,8 @@ class DriverRule:
     evaluate : callable
         ``evaluate(ctx) -> DataFrame`` with columns ``entity, detail, n, value, benchmark,
         ci_low, ci_high, gap, p_value, revenue_impact`` (``gap`` in the bad direction).
+    levels : tuple of str
+        Entity levels the rule applies to (``stage_bottleneck`` is a team and region rule).
     """
 
     key: str
@@ -82,6 +86,7 @@ class DriverRule:
     upstream: tuple
     impact: str
     evaluate: Callable = field(repr=False, compare=False)
+    levels: tuple = ("rep", "team", "region")
 
 
 @dataclass
@@ -132,6 +137,21 @@ class Context:
         return self.frames["_funnel"]
 
 
+def _window_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a fact frame inside the window (all of them unless older history is borrowed)."""
+    return frame[frame["weight"] >= 1.0] if "weight" in frame.columns else frame
+
+
+def _with_weight(obs: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
+    """``obs`` with the history weights of ``frame`` (its rows, in order), when it has them."""
+    return obs.assign(weight=frame["weight"].to_numpy(float)) if "weight" in frame.columns else obs
+
+
+def _window_n(s: pd.DataFrame) -> pd.Series:
+    """Observations inside the window (``n`` when no older history is borrowed)."""
+    return s["n_window"] if "n_window" in s.columns else s["n"]
+
+
 def _finish(scored: pd.DataFrame, *, log_scale: bool, higher_is_worse: bool, kind: str) -> pd.DataFrame:
     """Back-transform to display units and compute the gap in the bad direction."""
     s = scored.copy()
@@ -156,12 +176,13 @@ def _follow_up(ctx: Context) -> pd.DataFrame:
     obs = created[created["follow_up_hours"].notna()]
     if obs.empty:
         return pd.DataFrame()
-    obs = pd.DataFrame({"entity": obs["entity"], "detail": "", "y": np.log1p(obs["follow_up_hours"])})
+    obs = _with_weight(pd.DataFrame({"entity": obs["entity"], "detail": "", "y": np.log1p(obs["follow_up_hours"])}),
+                       obs)
     s = score_means(obs, ctx.groups, higher_is_worse=True, **ctx.kw())
     effect = ctx.follow_up
     impact = pd.Series(np.nan, index=s.index)
     if effect is not None:
-        closed = ctx.frames["closed"]
+        closed = _window_rows(ctx.frames["closed"])
         closed = closed[closed["follow_up_hours"].notna() & (closed["amount"] > 0)]
         shift = (s.set_index("entity")["benchmark"] - s.set_index("entity")["value"]).clip(upper=0)
         deal_shift = closed["entity"].map(shift).fillna(0.0).to_numpy()
@@ -192,7 +213,7 @@ def _activity(ctx: Context) -> pd.DataFrame:
         y = np.log((am[col] + 0.5) / am["workdays"])
         # company-wide month effects (seasonality, holidays) are not a rep's noise
         month_effect = y.groupby(am["month"]).transform("median") - y.median()
-        obs.append(pd.DataFrame({"entity": am["entity"], "detail": detail, "y": y - month_effect}))
+        obs.append(_with_weight(pd.DataFrame({"entity": am["entity"], "detail": detail, "y": y - month_effect}), am))
     s = score_means(pd.concat(obs, ignore_index=True), ctx.groups, higher_is_worse=False, **ctx.kw())
     for c in ("raw", "value", "benchmark", "ci_low", "ci_high"):
         s[c] = np.exp(s[c])
@@ -217,6 +238,7 @@ def _stage_counts(closed: pd.DataFrame, stages: tuple, measured: bool, mix: pd.D
     rows = []
     reached = closed["reached"].to_numpy()
     ent = closed["entity"].to_numpy()
+    weight = closed["weight"].to_numpy(float) if "weight" in closed.columns else None
     if mix is not None:
         # lead source × product cells as integer codes shared by both frames
         both = pd.concat([mix[["source", "product"]], closed[["source", "product"]]], ignore_index=True)
@@ -229,6 +251,8 @@ def _stage_counts(closed: pd.DataFrame, stages: tuple, measured: bool, mix: pd.D
         at = reached >= i
         nxt = reached >= i + 1
         frame = pd.DataFrame({"entity": ent, "at": at, "next": nxt})
+        if weight is not None:  # history-weighted counts, their Σw² and the window's own count
+            frame = frame.assign(at=at * weight, next=nxt * weight, at_sq=at * weight**2, at_window=at & (weight >= 1))
         if mix is not None:
             m_at = mix_reached >= i
             size = int(cells.max()) + 1 if len(cells) else 1
@@ -237,7 +261,10 @@ def _stage_counts(closed: pd.DataFrame, stages: tuple, measured: bool, mix: pd.D
             overall = float((mix_reached[m_at] >= i + 1).mean()) if m_at.any() else np.nan
             rate = np.where(n_at > 0, n_next / np.maximum(n_at, 1), overall)
             frame["expected"] = np.where(at, rate[cell], 0.0)
-        cols = ["at", "next"] + (["expected"] if mix is not None else [])
+        if weight is not None and mix is not None:
+            frame["expected"] = frame["expected"] * weight
+        cols = ["at", "next"] + (["expected"] if mix is not None else []) + (
+            ["at_sq", "at_window"] if weight is not None else [])
         g = frame.groupby("entity")[cols].sum()
         out = pd.DataFrame(
             {"entity": g.index, "detail": label, "trials": g["at"].to_numpy(),
@@ -245,6 +272,9 @@ def _stage_counts(closed: pd.DataFrame, stages: tuple, measured: bool, mix: pd.D
         )
         if mix is not None:
             out["expected_successes"] = g["expected"].to_numpy()
+        if weight is not None:
+            out["trials_sq"] = g["at_sq"].to_numpy()
+            out["n_window"] = g["at_window"].to_numpy(float)
         rows.append(out)
     return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
 
@@ -265,8 +295,9 @@ def _conversion(ctx: Context) -> pd.DataFrame:
     s = _finish(s, log_scale=False, higher_is_worse=False, kind="relative")
     # lost wins = deals at the stage × conversion shortfall × onward conversion × deal size
     s = s.merge(counts[["entity", "detail", "from_index"]], on=["entity", "detail"], how="left")
-    wins = closed.groupby("entity")["won"].sum()
-    onward = s["entity"].map(wins) / s["successes"].where(s["successes"] > 0)
+    wins = _window_rows(closed).groupby("entity")["won"].sum()
+    passed = s["successes"] * _window_n(s) / s["n"].where(s["n"] > 0)  # in the window
+    onward = s["entity"].map(wins) / passed.where(passed > 0)
     # a stage nobody passed: the product of the later benchmarks instead
     # product of the benchmarks of the later transitions, per entity
     if s["benchmark"].notna().sum() == 0:  # no peers to compare with
@@ -281,7 +312,7 @@ def _conversion(ctx: Context) -> pd.DataFrame:
     )
     onward = onward.fillna(later)
     avg_deal = s["entity"].map(ctx.funnel["avg_deal"])
-    s["revenue_impact"] = s["n"] * (s["benchmark"] - s["value"]) * onward * avg_deal
+    s["revenue_impact"] = _window_n(s) * (s["benchmark"] - s["value"]) * onward * avg_deal
     return s.drop(columns=["from_index"]).reset_index(drop=True)
 
 
@@ -296,7 +327,7 @@ def _deal_size(ctx: Context) -> pd.DataFrame:
     src, _ = pd.factorize(d["source"], use_na_sentinel=False)
     prd, prd_u = pd.factorize(d["product"], use_na_sentinel=False)
     centre = log_amount.groupby(src * (len(prd_u) + 1) + prd).transform("median")
-    obs = pd.DataFrame({"entity": d["entity"], "detail": "", "y": log_amount - centre})
+    obs = _with_weight(pd.DataFrame({"entity": d["entity"], "detail": "", "y": log_amount - centre}), d)
     s = score_means(obs, ctx.groups, higher_is_worse=False, **ctx.kw())
     ratio = np.exp(s["value"] - s["benchmark"])  # rep deal size / peer deal size
     for c in ("raw", "value", "benchmark", "ci_low", "ci_high"):
@@ -329,17 +360,23 @@ def _cycle(ctx: Context) -> pd.DataFrame:
         centre = pd.Series(y).groupby(stg * (len(prd_u) + 1) + prd).transform("median").to_numpy()
         deal, _ = pd.factorize(sd["opportunity_id"])
         per_deal = pd.DataFrame({"deal": deal, "entity": sd["entity"].to_numpy(), "y": y - centre})
-        per_deal = per_deal.groupby("deal").agg(entity=("entity", "first"), y=("y", "mean"))
-        obs = pd.DataFrame({"entity": per_deal["entity"].to_numpy(), "detail": "", "y": per_deal["y"].to_numpy()})
+        if "weight" in sd.columns:
+            per_deal["weight"] = sd["weight"].to_numpy(float)
+        per_deal = per_deal.groupby("deal").agg(entity=("entity", "first"), y=("y", "mean"),
+                                                **({"weight": ("weight", "first")} if "weight" in sd.columns else {}))
+        obs = _with_weight(
+            pd.DataFrame({"entity": per_deal["entity"].to_numpy(), "detail": "", "y": per_deal["y"].to_numpy()}),
+            per_deal)
     else:
         y = np.log1p(won["cycle_days"])
         centre = y.groupby(won["product"].fillna("∅")).transform("median")
-        obs = pd.DataFrame({"entity": won["entity"], "detail": "", "y": y - centre})
+        obs = _with_weight(pd.DataFrame({"entity": won["entity"], "detail": "", "y": y - centre}), won)
     s = score_means(obs, ctx.groups, higher_is_worse=True, **ctx.kw())
     ratio = np.exp(s["value"] - s["benchmark"])  # rep pace / peer pace
     lo, hi = np.exp(s["ci_low"] - s["benchmark"]), np.exp(s["ci_high"] - s["benchmark"])
     s["gap"] = ratio - 1.0
-    median_days = won.groupby("entity")["cycle_days"].median()
+    median_days = _window_rows(won).groupby("entity")["cycle_days"].median().reindex(
+        s["entity"].unique()).fillna(won.groupby("entity")["cycle_days"].median())
     s["value"] = s["entity"].map(median_days)
     s["benchmark"] = s["value"] / ratio
     s["raw"] = s["value"]
@@ -353,7 +390,7 @@ def _csat(ctx: Context) -> pd.DataFrame:
     surveys = ctx.frames["surveys"]
     if surveys is None or surveys.empty:
         return pd.DataFrame()
-    obs = pd.DataFrame({"entity": surveys["entity"], "detail": "", "y": surveys["score"]})
+    obs = _with_weight(pd.DataFrame({"entity": surveys["entity"], "detail": "", "y": surveys["score"]}), surveys)
     s = score_means(obs, ctx.groups, higher_is_worse=False, **ctx.kw())
     s = _finish(s, log_scale=False, higher_is_worse=False, kind="absolute")
     # revenue at risk: bookings × relative satisfaction shortfall (retention ∝ satisfaction)
@@ -366,8 +403,14 @@ def _product(ctx: Context) -> pd.DataFrame:
     d = closed[closed["product"].notna()]
     if d.empty or d["product"].nunique() < 2:
         return pd.DataFrame()
-    g = d.groupby(["entity", "product"])["won"].agg(["sum", "count"]).reset_index()
-    g.columns = ["entity", "detail", "successes", "trials"]
+    if "weight" in d.columns:  # history-weighted counts (see score_rates)
+        w = d["weight"].astype(float)
+        g = d.assign(sw=w * d["won"], w=w, ww=w * w, inside=(w >= 1.0).astype(float)).groupby(
+            ["entity", "product"])[["sw", "w", "ww", "inside"]].sum().reset_index()
+        g.columns = ["entity", "detail", "successes", "trials", "trials_sq", "n_window"]
+    else:
+        g = d.groupby(["entity", "product"])["won"].agg(["sum", "count"]).reset_index()
+        g.columns = ["entity", "detail", "successes", "trials"]
     # peer benchmark for the product, scaled by the rep's level on their *other* products
     # (the median of their shrunken rate / benchmark ratios there), so a rep who converts
     # poorly everywhere is not blamed on each product in turn, and one weak product does
@@ -386,16 +429,17 @@ def _product(ctx: Context) -> pd.DataFrame:
     g = g.merge(plain[["entity", "detail", "benchmark", "level"]], on=["entity", "detail"], how="left")
     level_ratio = g["level"].clip(0.2, 5.0).fillna(1.0)
     g["expected"] = (g["benchmark"] * level_ratio).clip(1e-3, 0.999)
-    s = score_rates(g[["entity", "detail", "successes", "trials", "expected"]], ctx.groups,
+    s = score_rates(g[["entity", "detail", "successes", "trials", "expected"]
+                      + [c for c in ("trials_sq", "n_window") if c in g.columns]], ctx.groups,
                     higher_is_worse=False, **ctx.kw())
     s = _finish(s, log_scale=False, higher_is_worse=False, kind="relative")
-    won = d[d["won"]]
+    won = _window_rows(d[d["won"]])
     size = won.groupby(["entity", "product"])["amount"].mean()
     product_size = won.groupby("product")["amount"].mean()
     avg = pd.Series(
         size.reindex(pd.MultiIndex.from_arrays([s["entity"], s["detail"]])).to_numpy(), index=s.index
     ).fillna(s["detail"].map(product_size))
-    s["revenue_impact"] = s["n"] * (s["benchmark"] - s["value"]) * avg
+    s["revenue_impact"] = _window_n(s) * (s["benchmark"] - s["value"]) * avg
     return s
 
 
@@ -434,9 +478,16 @@ def _cancellations(ctx: Context) -> pd.DataFrame:
     if orders is None or orders.empty:
         return pd.DataFrame()
     o = orders[orders["status"].isin(["completed", "cancelled"])]
-    g = o.assign(c=o["status"] == "cancelled").groupby("entity").agg(
-        successes=("c", "sum"), trials=("c", "size"), ordered=("amount", "sum")
-    ).reset_index()
+    if "weight" in o.columns:  # history-weighted counts (see score_rates); amounts of the window
+        w = o["weight"].astype(float)
+        g = o.assign(c=w * (o["status"] == "cancelled"), w=w, ww=w * w, inside=(w >= 1.0).astype(float),
+                     amount=o["amount"].where(w >= 1.0, 0.0)).groupby("entity").agg(
+            successes=("c", "sum"), trials=("w", "sum"), trials_sq=("ww", "sum"), n_window=("inside", "sum"),
+            ordered=("amount", "sum")).reset_index()
+    else:
+        g = o.assign(c=o["status"] == "cancelled").groupby("entity").agg(
+            successes=("c", "sum"), trials=("c", "size"), ordered=("amount", "sum")
+        ).reset_index()
     g["detail"] = ""
     s = score_rates(g, ctx.groups, higher_is_worse=True, **ctx.kw())
     s = _finish(s, log_scale=False, higher_is_worse=True, kind="relative")
@@ -465,10 +516,10 @@ def _stalled(ctx: Context) -> pd.DataFrame:
     dev_cnt = (~np.isnan(dev)).sum(axis=1)[:, None]
     with np.errstate(invalid="ignore", divide="ignore"):
         pace_other = np.where(dev_cnt > 1, (dev_tot - np.nan_to_num(dev)) / (dev_cnt - 1), 0.0)
-    obs = pd.DataFrame(
+    obs = _with_weight(pd.DataFrame(
         {"entity": sd["entity"].to_numpy(), "detail": sd["stage"].to_numpy(),
          "y": y - centre[stg_code] - pace_other[ent_code, stg_code]}
-    )
+    ), sd)
     s = score_means(obs, ctx.groups, higher_is_worse=True, **ctx.kw())
     ratio = np.exp(s["value"] - s["benchmark"])
     s["gap"] = ratio - 1.0
@@ -491,6 +542,14 @@ def _stalled(ctx: Context) -> pd.DataFrame:
         excess / (cyc - excess).where(cyc - excess > 0)
     )
     return s
+
+
+def _changes(ctx: Context) -> pd.DataFrame:
+    window = ctx.frames.get("window")
+    if window is None:
+        return pd.DataFrame()
+    coef = ctx.follow_up.coef if ctx.follow_up is not None else None
+    return evaluate_changes(ctx.frames, window, ctx.config.change_months, coef)
 
 
 _R = DriverRule
@@ -538,7 +597,7 @@ DRIVERS: dict[str, DriverRule] = {
             "pace: each decided deal's stage durations against the typical duration of the same "
             "stage and product (mean log1p days; without stage history, days from creation to win)",
             "days", "leave-one-out median of comparable peers", 0.25, "relative", True,
-            (), ("stalled_stage",),
+            (), ("stalled_stage", "stage_bottleneck"),
             "Little's law: bookings × (cycle / benchmark cycle − 1)",
             _cycle,
         ),
@@ -580,9 +639,31 @@ DRIVERS: dict[str, DriverRule] = {
             "stalled_stage", "Stalled stage", "阶段停滞",
             "days deals spend in one stage (detail), relative to the entity's pace in its other stages",
             "days", "leave-one-out median of comparable peers", 0.5, "relative", True,
-            ("stage_history",), (),
+            ("stage_history",), ("stage_bottleneck",),
             "Little's law on the stage's excess days within the cycle",
             _stalled,
+        ),
+        _R(
+            "recent_change", "Recent change", "近期变化",
+            "the entity's own level of a metric (detail: activities, follow_up, deal_size, win_rate, pace) "
+            "since the month it changed, against its level before; each month taken relative to the "
+            "entity's peer group in that month (a rep against the team, a team against the company), so "
+            "seasonality and team-wide moves cancel",
+            "", "the entity's own level before the change", 0.2, "relative", True,
+            (), (),
+            "bookings since the change × the relative change (the metric back at its earlier level, "
+            "everything else equal; Little's law for pace, the follow-up effect for follow-up)",
+            _changes,
+        ),
+        _R(
+            "stage_bottleneck", "Stage bottleneck", "阶段瓶颈",
+            "days the entity's deals spend in one stage (detail) against the same stage and product in "
+            "comparable teams (mean log1p days)",
+            "days", "leave-one-out median of comparable teams (or regions)", 0.5, "relative", True,
+            ("stage_history",), (),
+            "Little's law on the stage's excess days within the cycle",
+            evaluate_bottlenecks,
+            ("team", "region"),
         ),
     ]
 }
@@ -609,6 +690,8 @@ _UNTESTED = {
     "order_cancellations": [(lambda c: not _has_rows(c.frames["orders"]), "no_orders")],
     "stalled_stage": [(lambda c: not _has_rows(c.frames["stage_days"]) or c.frames["stage_days"]["stage"].nunique() < 2,
                        "few_stages")],
+    "recent_change": [(lambda c: c.frames.get("window") is None or c.frames["window"].months < 3, "short_history")],
+    "stage_bottleneck": [(lambda c: not _has_rows(c.frames["stage_days"]), "few_stages")],
 }
 
 

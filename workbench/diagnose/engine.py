@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.diagnose import stats
+from workbench.diagnose.changes import CHANGE_METRICS, rep_observations
 from workbench.diagnose.competition import competition_analysis
 from workbench.diagnose.config import DiagnosisConfig
 from workbench.diagnose.decomposition import DECOMPOSITION_COLUMNS, decompose
@@ -22,6 +23,7 @@ from workbench.diagnose.follow_up import FollowUpEffect, fit_follow_up_effect
 from workbench.diagnose.funnel import funnel_steps
 from workbench.diagnose.opportunities import find_opportunities
 from workbench.diagnose.selection import select
+from workbench.diagnose.stalls import STUCK_COLUMNS, stuck_deals
 from workbench.diagnose.window import Window
 from workbench.errors import KPIUnavailableWarning
 from workbench.io.load import as_sales_data
@@ -38,6 +40,7 @@ FINDING_COLUMNS = [
     "entity_type", "entity_id", "driver", "detail", "value", "benchmark", "gap",
     "revenue_impact", "confidence", "evidence", "evidence_zh",
     "team", "region", "n", "ci_low", "ci_high", "p_value", "q_value", "unit", "label",
+    "since", "history_months", "n_window",
 ]
 #: Columns of ``Diagnosis.period_figures``: the labelled period's KPIs per entity.
 PERIOD_FIGURE_COLUMNS = ["entity_type", "entity_id", "period", "bookings", "bookings_target", "quota_attainment"]
@@ -45,7 +48,7 @@ PERIOD_FIGURE_COLUMNS = ["entity_type", "entity_id", "period", "bookings", "book
 NOT_TESTED_COLUMNS = ["entity_type", "driver", "label", "reason", "label_zh", "reason_zh"]
 _TEST_COLUMNS = [
     "entity", "detail", "n", "raw", "value", "benchmark", "ci_low", "ci_high", "gap",
-    "p_value", "revenue_impact",
+    "p_value", "revenue_impact", "since", "history_months", "n_window", "window_share",
 ]
 
 
@@ -89,6 +92,13 @@ class Diagnosis:
         The months analysed.
     timings : dict
         Seconds spent per step.
+    stuck_deals : DataFrame
+        Deals open at the window end that have sat in their stage longer than the 90th
+        percentile of that stage (:data:`workbench.diagnose.stalls.STUCK_COLUMNS`), largest
+        amount first, with a sentence in English (``note``) and Chinese (``note_zh``).
+    history : Window or None
+        The months the behaviour facts reach back to when the history before a short
+        window is borrowed (``DiagnosisConfig.half_life``); None when the window is all of it.
     """
 
     findings: pd.DataFrame
@@ -104,6 +114,8 @@ class Diagnosis:
     not_tested: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=NOT_TESTED_COLUMNS), repr=False)
     config: DiagnosisConfig = field(default_factory=DiagnosisConfig, repr=False)
     timings: dict = field(default_factory=dict, repr=False)
+    stuck_deals: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=STUCK_COLUMNS), repr=False)
+    history: Window | None = field(default=None, repr=False)
 
     def for_entity(self, entity_id: str, entity_type: str = "rep") -> pd.DataFrame:
         """Findings of one entity."""
@@ -132,20 +144,36 @@ def _decide(tests: pd.DataFrame, config: DiagnosisConfig, reference: pd.Series) 
         return t.assign(q_value=pd.Series(dtype=float), significant=pd.Series(dtype=bool),
                         material=pd.Series(dtype=bool), confidence=pd.Series(dtype=float))
     families = t["entity"].astype(str) + "|" + t["driver"].astype(str)
-    family_q, member_q = stats.hierarchical_fdr(t["p_value"].to_numpy(float), families, config.fdr)
-    t["q_value"] = np.fmax(family_q, member_q)
+    # each metric of a recent change is its own question (did follow-up slip? did deal sizes?),
+    # not one of several details of a single driver: a family of its own
+    change = (t["driver"] == "recent_change").to_numpy()
+    families = families.where(~change, families + "|" + t["detail"].astype(str))
+    # what changed and where a team is stuck are questions of their own: each kind is controlled at
+    # the FDR level separately, so asking them leaves the persistent drivers' findings as they were
+    q_value = np.full(len(t), np.nan)
+    kind = np.where(change, 1, np.where((t["driver"] == "stage_bottleneck").to_numpy(), 2, 0))
+    for k in np.unique(kind):
+        part = kind == k
+        family_q, member_q = stats.hierarchical_fdr(t["p_value"].to_numpy(float)[part],
+                                                    families[part].to_numpy(), config.fdr)
+        q_value[part] = np.fmax(family_q, member_q)
+    t["q_value"] = q_value
     t["significant"] = t["q_value"] <= config.fdr
     thresholds = t["driver"].map(config.threshold)
-    floor = np.maximum(config.min_revenue_impact, config.min_impact_share * t["entity"].map(reference).fillna(0.0))
+    share = t["window_share"].astype(float).fillna(1.0) if "window_share" in t.columns else 1.0
+    floor = np.maximum(config.min_revenue_impact,
+                       config.min_impact_share * share * t["entity"].map(reference).fillna(0.0))
     impact = t["revenue_impact"].astype(float)
     t["material"] = (t["gap"] >= thresholds) & (impact.isna() | (impact >= floor))
     t["confidence"] = 1.0 - t["q_value"]
     return t
 
 
-def _evaluate_level(prep, level: str, config: DiagnosisConfig, follow_up, selected):
+def _evaluate_level(prep, level: str, config: DiagnosisConfig, follow_up, selected, change_observations=None):
     frames = entity_frames(prep, level)
+    frames["change_observations"] = change_observations
     frames["window_months"] = prep.window.months
+    frames["window"] = prep.window
     ctx = Context(frames=frames, stages=prep.stages, config=config, follow_up=follow_up,
                   measured=prep.has_stage_history)
     reference = _reference_bookings(frames, ctx, config)
@@ -178,7 +206,7 @@ def _evaluate_level(prep, level: str, config: DiagnosisConfig, follow_up, select
             hit = pre[pre["significant"] & pre["material"]]
             ctx.excluded_products = hit.groupby("entity")["detail"].agg(set).to_dict()
     for key in selected:
-        if key == "weak_product":
+        if key == "weak_product" or level not in DRIVERS[key].levels:
             continue
         out = run(key)
         if out is not None:
@@ -222,6 +250,14 @@ def _findings(tests: pd.DataFrame, prep, lang: str) -> pd.DataFrame:
     f["team"] = [team_of.get(e) if t in ("rep", "team") else None for e, t in zip(f["entity_id"], f["entity_type"])]
     f["region"] = [region_of.get(e) for e in f["entity_id"]]
     f["unit"] = f["driver"].map({k: r.unit for k, r in DRIVERS.items()})
+    change = f["driver"] == "recent_change"
+    f.loc[change, "unit"] = f.loc[change, "detail"].map({k: v[0] for k, v in CHANGE_METRICS.items()})
+    # how much history each finding rests on: the months of facts, and the observations in the window
+    facts = prep.history or prep.window
+    f["history_months"] = f["history_months"].where(change, float(facts.months))
+    f["n_window"] = f["n_window"].fillna(f["n"])
+    f["half_life"] = prep.half_life if prep.history is not None else np.nan
+    f["window_months"] = prep.window.months
     f["label"] = f["driver"].map({k: (r.label_zh if lang == "zh" else r.label_en) for k, r in DRIVERS.items()})
     records = f.to_dict("records")
     en = [sentence(r, "en") for r in records]
@@ -359,7 +395,8 @@ def _diagnose(data, *, period, window, rep, team, config, lang) -> Diagnosis:
     timings = {}
     t0 = time.perf_counter()
     tables = kpi_tables(data)
-    prep = prepare(data, period, window, ramp_months=config.ramp_months, tables=tables)
+    prep = prepare(data, period, window, ramp_months=config.ramp_months, tables=tables,
+                   history_months=config.history_months, half_life=config.half_life)
     figures = period_figures(tables, prep.window.period)
     timings["prepare"] = time.perf_counter() - t0
 
@@ -373,10 +410,14 @@ def _diagnose(data, *, period, window, rep, team, config, lang) -> Diagnosis:
     timings["follow_up_regression"] = time.perf_counter() - t0
 
     selected = [k for k in DRIVERS if config.drivers is None or k in config.drivers]
+    t0 = time.perf_counter()
+    # every level's recent changes are read off the same rep-month observations
+    observations = rep_observations(entity_frames(prep, "rep"), prep.window) if "recent_change" in selected else None
+    timings["change_observations"] = time.perf_counter() - t0
     all_tests, all_dec, all_untested = [], [], []
     for level in config.by:
         t0 = time.perf_counter()
-        tests, dec, untested = _evaluate_level(prep, level, config, follow_up, selected)
+        tests, dec, untested = _evaluate_level(prep, level, config, follow_up, selected, observations)
         all_tests.append(tests)
         all_dec.append(dec)
         all_untested.append(untested)
@@ -390,6 +431,9 @@ def _diagnose(data, *, period, window, rep, team, config, lang) -> Diagnosis:
     opportunities = find_opportunities(prep, data.market)
     competition = competition_analysis(prep)
     timings["assemble"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    stuck = stuck_deals(data, prep)
+    timings["stuck_deals"] = time.perf_counter() - t0
 
     result = Diagnosis(
         findings=findings,
@@ -404,5 +448,7 @@ def _diagnose(data, *, period, window, rep, team, config, lang) -> Diagnosis:
         not_tested=pd.concat(all_untested, ignore_index=True).reindex(columns=NOT_TESTED_COLUMNS),
         config=config,
         timings=timings,
+        stuck_deals=stuck,
+        history=prep.history,
     )
     return select(result, prep.reps, team=team, rep=rep)

@@ -51,6 +51,26 @@ class Prepared:
     all_closed: pd.DataFrame  # every decided deal up to window end (regressions, trends)
     has_stage_history: bool  # whether funnel steps were measured from stage_history
     won_stage: str = WON_STEP  # label of the step after the last open stage
+    #: the months the behaviour facts reach back to when older history is borrowed (None: the window only);
+    #: the per-row facts then carry a ``weight`` (1 in the window, halving every ``half_life`` months before)
+    history: Window | None = None
+    half_life: float | None = None
+
+
+def history_weight(at, window_start: pd.Timestamp, half_life: float) -> np.ndarray:
+    """Weight of facts dated ``at`` when older history is borrowed: 1 inside the window,
+    halving every ``half_life`` months before its start.
+
+    Exponential down-weighting is the steady-state filter of a local-level model (the true
+    rate drifts as a random walk), so the weighted mean is the rep's *current* rate with
+    the older months as a prior that fades with their age.
+
+    >>> at = pd.to_datetime(["2026-03-10", "2025-01-01", "2024-01-01"])
+    >>> history_weight(at, pd.Timestamp("2025-01-01"), 12.0).round(2).tolist()
+    [1.0, 1.0, 0.5]
+    """
+    age = (pd.Timestamp(window_start) - pd.DatetimeIndex(at)) / pd.Timedelta(days=365.25 / 12)
+    return np.power(0.5, np.clip(np.asarray(age, dtype=float), 0.0, None) / float(half_life))
 
 
 def arrow_codes(values: pd.Series, universe: pd.Series) -> np.ndarray:
@@ -210,7 +230,7 @@ def _window_surveys(surveys: pd.DataFrame | None, reps: pd.DataFrame, win: Windo
     if surveys is None or surveys.empty:
         return None
     s = surveys[(surveys["at"] >= win.start) & (surveys["at"] < win.end)]
-    out = pd.DataFrame({"rep_id": s["rep_id"].astype(str), "score": s["score"].astype(float)})
+    out = pd.DataFrame({"rep_id": s["rep_id"].astype(str), "score": s["score"].astype(float), "at": s["at"]})
     return out[out["rep_id"].isin(set(reps["rep_id"])) & out["score"].notna()].reset_index(drop=True)
 
 
@@ -220,11 +240,27 @@ def _window_orders(orders: pd.DataFrame | None, reps: pd.DataFrame, win: Window)
         return None
     o = orders[(orders["ordered_at"] >= win.start) & (orders["ordered_at"] < win.end)]
     out = pd.DataFrame({"rep_id": o["rep_id"].astype(str), "status": o["status"].astype(str),
-                        "amount": o["amount"].astype(float).fillna(0.0)})
+                        "amount": o["amount"].astype(float).fillna(0.0), "ordered_at": o["ordered_at"]})
     return out[out["rep_id"].isin(set(reps["rep_id"]))].reset_index(drop=True)
 
 
-def prepare(data, period=None, window: int | None = None, ramp_months: int = 0, tables=None) -> Prepared:
+def _history_window(win: Window, earliest, history_months: int) -> Window | None:
+    """The window extended back by up to ``history_months`` whole months of data (None: none)."""
+    if not history_months or earliest is None or pd.isna(earliest):
+        return None
+    first = pd.Timestamp(earliest)
+    first_full = pd.Timestamp(first.year, first.month, 1)
+    if first.normalize() > first_full:
+        first_full += pd.DateOffset(months=1)
+    start = max(pd.Timestamp(win.start - pd.DateOffset(months=int(history_months))), first_full)
+    if start >= win.start:
+        return None
+    months = (win.end.year - start.year) * 12 + (win.end.month - start.month)
+    return Window(start, win.end, months, win.period)
+
+
+def prepare(data, period=None, window: int | None = None, ramp_months: int = 0, tables=None,
+            history_months: int = 0, half_life: float | None = None) -> Prepared:
     """Derive every fact of the analysis window from the contract tables.
 
     Parameters
@@ -238,6 +274,12 @@ def prepare(data, period=None, window: int | None = None, ramp_months: int = 0, 
         funnel metrics (new reps ramp up; that is not a performance problem).
     tables : KPITables, optional
         The data already on the KPI engine (saves converting it twice).
+    history_months, half_life
+        Borrow strength from up to ``history_months`` months before the window: the
+        behaviour facts (decided and created deals, stage times, activity months, surveys,
+        orders) then reach back that far, each row with a ``weight`` that halves every
+        ``half_life`` months before the window start (see :func:`history_weight`).
+        Bookings, targets and pipeline stay the window's.
     """
     data = as_sales_data(data, caller="diagnose")
     opps = data.opportunities
@@ -253,32 +295,65 @@ def prepare(data, period=None, window: int | None = None, ramp_months: int = 0, 
             f"is {first_hire:%Y-%m-%d}; pick a period from {period_label(first_hire, 'M')}."
         )
     deals = _deal_frame(opps, reps, deal_follow_up_hours(tables if tables is not None else data), ramp_months)
-    reached, stage_days, measured = _stage_reach(data.stage_history, deals, data.stages, win)
+    hist = _history_window(win, span.earliest, history_months) if half_life else None
+    facts_win = hist or win  # the months the behaviour facts cover
+    reached, stage_days, measured = _stage_reach(data.stage_history, deals, data.stages, facts_win)
     deals["reached"] = reached
 
     decided = deals["decided"]
     all_closed = deals[decided & (deals["closed_at"] < win.end)].reset_index(drop=True)
     closed_with_ramp = all_closed[all_closed["closed_at"] >= win.start].reset_index(drop=True)
-    created = deals[(deals["created_at"] >= win.start) & (deals["created_at"] < win.end)
+    closed = all_closed[(all_closed["closed_at"] >= facts_win.start) & ~all_closed["ramping"]].reset_index(drop=True)
+    created = deals[(deals["created_at"] >= facts_win.start) & (deals["created_at"] < win.end)
                     & ~deals["ramping"]].reset_index(drop=True)
     open_pipeline, open_count = _open_at_end(deals, win)
+    activity_months = _activity_months(data.activities, reps, facts_win)
+    surveys = _window_surveys(data.surveys, reps, facts_win)
+    orders = _window_orders(data.orders, reps, facts_win)
+    if hist is not None:  # each fact weighted by its age before the window
+        def weigh(frame, at):
+            return None if frame is None else frame.assign(weight=history_weight(at, win.start, half_life))
+
+        closed = weigh(closed, closed["closed_at"])
+        created = weigh(created, created["created_at"])
+        closed_at = deals.set_index("opportunity_id")["closed_at"]
+        stage_days = weigh(stage_days, stage_days["opportunity_id"].map(closed_at))
+        if activity_months is not None:
+            activity_months = weigh(activity_months, activity_months["month"] + pd.Timedelta(days=15))
+        if surveys is not None:
+            surveys = weigh(surveys, surveys.pop("at"))
+        if orders is not None:
+            orders = weigh(orders, orders.pop("ordered_at"))
+    else:
+        surveys = None if surveys is None else surveys.drop(columns="at")
+        orders = None if orders is None else orders.drop(columns="ordered_at")
     return Prepared(
         window=win,
         reps=reps,
         stages=tuple(data.stages),
-        closed=closed_with_ramp[~closed_with_ramp["ramping"]].reset_index(drop=True),
+        closed=closed,
         closed_with_ramp=closed_with_ramp,
         created=created,
         stage_days=stage_days,
-        activity_months=_activity_months(data.activities, reps, win),
-        surveys=_window_surveys(data.surveys, reps, win),
-        orders=_window_orders(data.orders, reps, win),
+        activity_months=activity_months,
+        surveys=surveys,
+        orders=orders,
         open_pipeline=open_pipeline,
         open_count=open_count,
         targets=window_targets(data.targets, data.reps, win.start, win.end, "bookings", by=LEVELS),
         all_closed=all_closed,
         has_stage_history=measured,
+        history=hist,
+        half_life=float(half_life) if hist is not None else None,
     )
+
+
+def _entity_months(am: pd.DataFrame) -> pd.DataFrame:
+    """Activity months summed per entity and month (a month's history weight is the month's)."""
+    sums = am.groupby(["entity", "month"], as_index=False)[["activities", "prospecting", "workdays"]].sum()
+    if "weight" in am.columns:
+        sums["weight"] = am.groupby(["entity", "month"])["weight"].first().to_numpy()
+    return sums
 
 
 def entity_frames(prep: Prepared, level: str) -> dict:
@@ -326,6 +401,7 @@ def entity_frames(prep: Prepared, level: str) -> dict:
 
     return {
         "level": level,
+        "rep_entity": key,
         "entities": entities,
         "groups": [entities[g] for g in groups] + [entities["company"]],
         "closed": keyed(prep.closed),
@@ -335,9 +411,7 @@ def entity_frames(prep: Prepared, level: str) -> dict:
         "activity_months": (
             None
             if prep.activity_months is None
-            else keyed(prep.activity_months)
-            .groupby(["entity", "month"], as_index=False)[["activities", "prospecting", "workdays"]]
-            .sum()
+            else _entity_months(keyed(prep.activity_months))
         ),
         "surveys": keyed(prep.surveys),
         "orders": keyed(prep.orders),

@@ -11,6 +11,12 @@ Two families share one recipe (see :mod:`workbench.diagnose.stats`):
 
 Both return one row per entity × detail with ``raw``, ``value`` (shrunken), ``benchmark``,
 ``ci_low``/``ci_high``, ``n``, ``p_value`` and ``n_peers``, all on the metric's own scale.
+
+Borrowed history: observations with a ``weight`` column (``score_means``), or counts that
+are weighted sums with ``trials_sq`` = Σ weight² over the trials (``score_rates``), are
+scored on their *effective sample size* ``(Σw)²/Σw²`` — older months count less, and the
+test is as sure as that many current observations would make it. ``n`` is then the
+effective sample size and ``n_window`` the observations inside the window.
 """
 
 from __future__ import annotations
@@ -56,6 +62,11 @@ def score_rates(
         n = grp["trials"].astype(float)
         k = grp["successes"].astype(float)
         rate = k / n.where(n > 0)
+        if "trials_sq" in grp.columns:  # history-weighted counts: on the effective sample size
+            scale = (n / grp["trials_sq"].astype(float).where(lambda v: v > 0)).fillna(1.0)
+            n, k = n * scale, k * scale
+            if "expected_successes" in grp.columns:
+                grp = grp.assign(expected_successes=grp["expected_successes"] * scale)
         eligible = n >= min_observations
         # the median of peers' rates resists peers with a problem of their own; for rare
         # events (most peers with no event at all) the pooled rate is used instead
@@ -110,10 +121,25 @@ def score_rates(
                     "p_value": np.where(n_peers.to_numpy() > 0, p, np.nan),
                     "n_peers": n_peers.to_numpy(),
                     "sampling_var": sampling.to_numpy(),
+                    **({"n_window": grp["n_window"].to_numpy(float)} if "n_window" in grp.columns else {}),
                 }
             )
         )
     return pd.concat(out, ignore_index=True)
+
+
+def _weighted_stats(grp: pd.DataFrame) -> pd.DataFrame:
+    """Per entity: weighted mean of ``y``, effective sample size ``(Σw)²/Σw²``, weighted
+    variance, and the observations inside the window (weight 1)."""
+    w = grp["weight"].to_numpy(float)
+    y = grp["y"].to_numpy(float)
+    frame = pd.DataFrame({"entity": grp["entity"].to_numpy(), "w": w, "wy": w * y, "wyy": w * y * y, "ww": w * w,
+                          "inside": (w >= 1.0).astype(float)})
+    g = frame.groupby("entity").sum()
+    mean = g["wy"] / g["w"]
+    n_eff = g["w"] ** 2 / g["ww"]
+    var = (g["wyy"] / g["w"] - mean**2).clip(lower=0) * n_eff / (n_eff - 1).where(n_eff > 1)
+    return pd.DataFrame({"mean": mean, "count": n_eff, "var": var, "n_window": g["inside"]})
 
 
 def score_means(
@@ -135,7 +161,8 @@ def score_means(
         return _empty()
     out = []
     for detail, grp in observations.groupby("detail", sort=False):
-        agg = grp.groupby("entity")["y"].agg(["mean", "count", "var"])
+        weighted = "weight" in grp.columns
+        agg = _weighted_stats(grp) if weighted else grp.groupby("entity")["y"].agg(["mean", "count", "var"])
         n = agg["count"].astype(float)
         mean = agg["mean"]
         dof = (n - 1).clip(lower=0)
@@ -171,6 +198,7 @@ def score_means(
                     "p_value": np.where(n_peers.to_numpy() > 0, p, np.nan),
                     "n_peers": n_peers.to_numpy(),
                     "sampling_var": sampling.to_numpy(),
+                    **({"n_window": agg["n_window"].to_numpy(float)} if weighted else {}),
                 }
             )
         )

@@ -79,8 +79,8 @@ def select(diagnosis, reps: pd.DataFrame, team: str | None = None, rep: str | No
         Keep this team's findings and decomposition and those of its reps, its row of
         ``team_summary``, and the competition rows of its reps (other dimensions stay).
     rep : str, optional
-        Keep only this rep's findings, decomposition and competition rows (plus the team's
-        own rows when ``team`` is given too).
+        Keep only this rep's findings, decomposition, competition rows and stuck deals (plus
+        the team's own rows when ``team`` is given too).
 
     Returns
     -------
@@ -119,12 +119,16 @@ def select(diagnosis, reps: pd.DataFrame, team: str | None = None, rep: str | No
     if not competition.empty and "dimension" in competition:
         is_rep = competition["dimension"] == "rep"
         competition = competition[~is_rep | competition["key"].astype(str).isin(keep_rep)].reset_index(drop=True)
+    stuck = getattr(diagnosis, "stuck_deals", None)
+    if stuck is not None and len(stuck):
+        stuck = stuck[stuck["rep_id"].astype(str).isin(keep_rep)].reset_index(drop=True)
     return dataclasses.replace(
         diagnosis,
         findings=keep(diagnosis.findings),
         decomposition=keep(diagnosis.decomposition),
         team_summary=summary,
         competition=competition,
+        **({"stuck_deals": stuck} if stuck is not None else {}),
     )
 
 

@@ -162,18 +162,31 @@ from workbench.sample.catalog import DRIVERS, STAGES, TRANSITIONS
 from workbench.sample.people import skills_and_training, training_catalog
 from workbench.sample.pipeline import simulate_deals, simulate_rep_months
 from workbench.sample.plan import market_table, targets_table
-from workbench.sample.roster import build_roster, build_world, no_effects, plant_drivers
+from workbench.sample.roster import (
+    CHANGE_DRIVERS,
+    build_roster,
+    build_world,
+    no_effects,
+    plant_bottlenecks,
+    plant_changes,
+    plant_drivers,
+)
 from workbench.sample.tables import activities_table, deal_tables, orders_table, surveys_table
 from workbench.sample.training import training_effects_table
 from workbench.sample.writer import write_tables
 
-__all__ = ["generate_sample", "write_sample", "DRIVERS", "STAGES", "TRANSITIONS", "catalog"]
+__all__ = ["generate_sample", "write_sample", "DRIVERS", "STAGES", "TRANSITIONS", "CHANGE_DRIVERS", "catalog"]
 
-_STREAMS = ("roster", "plant", "months", "deals", "tables", "activities", "orders", "surveys", "people", "market")
+_STREAMS = ("roster", "plant", "months", "deals", "tables", "activities", "orders", "surveys", "people", "market",
+            "changes")
 
 
-def _check(n_reps, months, seed, end):
+def _check(n_reps, months, seed, end, late_drivers=0.0, bottlenecks=0):
     owner = "generate_sample"
+    check_param(owner, "late_drivers", late_drivers, "a share in [0, 0.5]",
+                isinstance(late_drivers, (int, float)) and 0 <= late_drivers <= 0.5)
+    check_param(owner, "bottlenecks", bottlenecks, "an integer >= 0",
+                isinstance(bottlenecks, (int, np.integer)) and bottlenecks >= 0)
     check_param(owner, "n_reps", n_reps, "a positive integer", isinstance(n_reps, (int, np.integer)) and n_reps >= 1)
     check_param(owner, "months", months, "an integer >= 3", isinstance(months, (int, np.integer)) and months >= 3)
     check_param(owner, "seed", seed, "a non-negative integer", isinstance(seed, (int, np.integer)) and seed >= 0)
@@ -184,7 +197,7 @@ def _check(n_reps, months, seed, end):
 
 
 def generate_sample(n_reps: int = 80, months: int = 36, seed: int = 7, end="2026-10-31",
-                    planted: bool = True) -> dict[str, pd.DataFrame]:
+                    planted: bool = True, late_drivers: float = 0.0, bottlenecks: int = 0) -> dict[str, pd.DataFrame]:
     """Simulate a B2B sales team and return every contract table.
 
     Parameters
@@ -199,6 +212,15 @@ def generate_sample(n_reps: int = 80, months: int = 36, seed: int = 7, end="2026
         Last day of the data; open deals are open as of this day.
     planted : bool, default True
         Plant underperformance drivers on ~30 % of the reps.
+    late_drivers : float, default 0
+        Share of the reps (established ones without a planted driver) who *slip*: one
+        driver of :data:`CHANGE_DRIVERS` (low activity, slow follow-up, small deals) that
+        starts 6-9 months before the data ends. Adds the ground truth ``planted_changes``
+        (``rep_id, driver, detail, start``; ``start`` = the month it began, ``YYYY-MM``).
+    bottlenecks : int, default 0
+        Number of teams made slow at one stage (every deal of the team stays 2.5-3.5x
+        longer in it, as behind an approval step). Adds the ground truth
+        ``planted_bottlenecks`` (``team, stage, factor``).
 
     Returns
     -------
@@ -210,13 +232,27 @@ def generate_sample(n_reps: int = 80, months: int = 36, seed: int = 7, end="2026
         (``rep_id, driver, detail``), ``training_effects`` (``module_id, skill, kpi,
         planted_points, planted_effect``: what each training module really does) and
         ``stages`` (``stage, order``: the open stages in funnel order; terminal stages
-        are ``Closed Won``/``Closed Lost``).
+        are ``Closed Won``/``Closed Lost``). With ``late_drivers`` or ``bottlenecks``,
+        also ``planted_changes`` and ``planted_bottlenecks``. Without them the tables are
+        exactly those of earlier versions (the options draw from their own random stream).
+
+    Examples
+    --------
+    >>> t = generate_sample(n_reps=30, months=24, seed=5, late_drivers=0.1, bottlenecks=1)
+    >>> list(t["planted_changes"].columns), len(t["planted_changes"])
+    (['rep_id', 'driver', 'detail', 'start'], 3)
+    >>> list(t["planted_bottlenecks"].columns)
+    ['team', 'stage', 'factor']
     """
-    end = _check(n_reps, months, seed, end)
+    end = _check(n_reps, months, seed, end, late_drivers, bottlenecks)
     streams = dict(zip(_STREAMS, (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(len(_STREAMS)))))
     world = build_world(int(months), end)
     reps, traits = build_roster(int(n_reps), world, streams["roster"])
     effects = plant_drivers(reps, traits, world, streams["plant"]) if planted else no_effects(len(reps))
+    if late_drivers:
+        effects = plant_changes(reps, traits, world, effects, streams["changes"], float(late_drivers))
+    if bottlenecks:
+        effects = plant_bottlenecks(reps, world, effects, streams["changes"], int(bottlenecks))
     skills, training_log, gains = skills_and_training(world, reps, traits, effects, streams["people"])
     rep_months = simulate_rep_months(world, traits, effects, streams["months"], gains)
     deals = simulate_deals(world, traits, effects, rep_months, streams["deals"], gains)
@@ -240,18 +276,23 @@ def generate_sample(n_reps: int = 80, months: int = 36, seed: int = 7, end="2026
     tables["market"] = market_table(world, reps, dt.opportunities, streams["market"])
     tables["planted_drivers"] = effects.planted.reset_index(drop=True)
     tables["training_effects"] = training_effects_table(world, deals, reps, tables, csat_mean)
+    if late_drivers:
+        tables["planted_changes"] = effects.changes.reset_index(drop=True)
+    if bottlenecks:
+        tables["planted_bottlenecks"] = effects.bottlenecks.reset_index(drop=True)
     tables["stages"] = pd.DataFrame({"stage": pd.array(list(STAGES), dtype="str"),
                                      "order": np.arange(1, len(STAGES) + 1, dtype=np.int64)})
     return tables
 
 
 def write_sample(out_dir, n_reps: int = 80, months: int = 36, seed: int = 7, end="2026-10-31",
-                 planted: bool = True) -> dict[str, Path]:
+                 planted: bool = True, late_drivers: float = 0.0, bottlenecks: int = 0) -> dict[str, Path]:
     """Generate the sample (see :func:`generate_sample`) and write it to ``out_dir``.
 
     Every table is written as ``<table>.csv`` except ``activities``
     (``activities.parquet``, to keep the folder small); the same arguments write the
     same bytes. Returns the written paths by table name.
     """
-    tables = generate_sample(n_reps=n_reps, months=months, seed=seed, end=end, planted=planted)
+    tables = generate_sample(n_reps=n_reps, months=months, seed=seed, end=end, planted=planted,
+                             late_drivers=late_drivers, bottlenecks=bottlenecks)
     return write_tables(tables, out_dir)

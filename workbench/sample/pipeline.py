@@ -75,7 +75,9 @@ def simulate_rep_months(world: World, traits: Traits, eff: Effects, rng: np.rand
     lead_season = np.asarray(cat.LEAD_SEASON)[month_of_year]
     years = world.years_at((starts + ends) / 2.0)
 
-    rate = PROSPECTING_PER_MONTH * (traits.activity * eff.prospecting)[:, None] * ramp * act_season * exposure
+    prospecting_effect = eff.at("prospecting", np.arange(lo.shape[0])[:, None], ((lo + hi) / 2.0))
+    prospecting_effect = prospecting_effect if np.ndim(prospecting_effect) == 2 else prospecting_effect[:, None]
+    rate = PROSPECTING_PER_MONTH * (traits.activity[:, None] * prospecting_effect) * ramp * act_season * exposure
     if gains is not None:
         grid_rep = np.broadcast_to(np.arange(lo.shape[0])[:, None], lo.shape)
         rate = rate * (1.0 + cat.TRAINING_POINT * gains.at("prospecting", grid_rep, (lo + hi) / 2.0))
@@ -203,19 +205,19 @@ def simulate_deals(world: World, traits: Traits, eff: Effects, months: RepMonths
     median = np.array([p.median_amount for p in cat.PRODUCTS])[product]
     price = np.array([cat.REGION_PRICE[r] for r in regions])[region_idx]
     lump = np.where(rng.random(n) < 0.03, rng.uniform(2.0, 4.0, n), 1.0)
-    raw = (median * price * traits.deal_size[rep] * eff.amount[rep] * src_amount
+    raw = (median * price * traits.deal_size[rep] * eff.at("amount", rep, created) * src_amount
            * (1.0 + 0.5 * point * trained["negotiation"])
            * (1 + PRICE_GROWTH) ** years * np.exp(rng.normal(0.0, 0.70, n)) * lump)
     amount = np.maximum(500.0, np.round(raw / 50.0) * 50.0)
     rel_amount = amount / (median * (1 + PRICE_GROWTH) ** years)
 
     # Follow-up delay (business hours) and engagement on the deal.
-    follow_up = (FOLLOW_UP_HOURS * traits.follow_up[rep] * eff.follow_up[rep]
+    follow_up = (FOLLOW_UP_HOURS * traits.follow_up[rep] * eff.at("follow_up", rep, created)
                  * (1.0 - point * trained["follow_up"]) * np.exp(rng.normal(0.0, 0.9, n)))
     follow_up = np.maximum(follow_up, 0.1)
     first_touch = created + follow_up
     touch_recorded = rng.random(n) >= np.where(is_outbound, 0.12, 0.05)
-    engagement = (np.exp(rng.normal(-0.06, 0.35, n)) * traits.activity[rep] * eff.engagement[rep]
+    engagement = (np.exp(rng.normal(-0.06, 0.35, n)) * traits.activity[rep] * eff.at("engagement", rep, created)
                   * np.sqrt(ramp))
 
     # Funnel: conversion probability of each transition.
@@ -239,15 +241,19 @@ def simulate_deals(world: World, traits: Traits, eff: Effects, months: RepMonths
         logit[mask, 2:] += bonus
     logit[:, 2:] += _pressure(world, region, product, created)[0][:, None]
     factor = eff.transition[rep] * (eff.product[rep, product] ** (1.0 / k))[:, None]
+    if eff.start is not None:  # late-starting drivers act on deals created from their start
+        factor = np.where(eff.on(rep, created)[:, None], factor, 1.0)
     prob = _sigmoid(logit) * factor
     advance = rng.random((n, k)) < prob
     passed = np.cumprod(advance, axis=1).sum(axis=1)
 
     # Time in each stage; a lost deal dies part-way through the stage it is in.
     product_cycle = np.array([p.cycle_factor for p in cat.PRODUCTS])[product]
-    scale = (product_cycle * traits.cycle[rep] * eff.cycle[rep] * (1.0 - 0.5 * point * trained["closing"])
+    scale = (product_cycle * traits.cycle[rep] * eff.at("cycle", rep, created) * (1.0 - 0.5 * point * trained["closing"])
              * rel_amount ** 0.12)[:, None]
     days = rng.gamma(3.0, 1.0 / 3.0, (n, k)) * STAGE_DAYS[None, :] * scale
+    if eff.stage_scale is not None:  # a team slow at one stage (planted bottleneck)
+        days = days * eff.stage_scale[rep]
     hours = np.maximum(calendar_days_to_hours(days), 1.0)
     hours[:, 0] = np.maximum(hours[:, 0], follow_up + 0.5)  # no stage change before the first touch
     entered = np.full((n, k), np.nan)

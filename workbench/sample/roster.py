@@ -10,7 +10,8 @@ import pandas as pd
 from workbench.sample import catalog as cat
 from workbench.sample.clock import HOURS_PER_DAY, BusinessClock
 
-__all__ = ["World", "build_world", "Traits", "build_roster", "Effects", "plant_drivers"]
+__all__ = ["World", "build_world", "Traits", "build_roster", "Effects", "plant_drivers", "plant_changes",
+           "plant_bottlenecks", "CHANGE_DRIVERS"]
 
 #: Months simulated before the window so the window starts with a mature pipeline.
 BURN_IN_MONTHS = 9
@@ -190,6 +191,35 @@ class Effects:
     product: np.ndarray          # (reps, products) win probability multiplier (weak_product)
     skill_penalty: np.ndarray    # (reps, skills) points off the assessed skill
     planted: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["rep_id", "driver", "detail"]))
+    #: business hour from which each rep's planted effects act (-inf: all along; see plant_changes)
+    start: np.ndarray | None = None
+    #: (reps, stages) multiplier of the time spent in each open stage (team bottlenecks)
+    stage_scale: np.ndarray | None = None
+    changes: pd.DataFrame = field(default_factory=lambda: _empty_changes())
+    bottlenecks: pd.DataFrame = field(default_factory=lambda: _empty_bottlenecks())
+
+    def on(self, rep, hours) -> np.ndarray | bool:
+        """Whether the planted effects of ``rep`` act at business hour ``hours`` (broadcast)."""
+        if self.start is None:
+            return True
+        return np.asarray(hours) >= self.start[rep]
+
+    def at(self, name: str, rep, hours):
+        """The planted multiplier ``name`` of ``rep`` at ``hours`` (1 before a late driver starts)."""
+        value = getattr(self, name)[rep]
+        if self.start is None:
+            return value
+        return np.where(self.on(rep, hours), value, 0.0 if name == "csat" else 1.0)
+
+
+def _empty_changes() -> pd.DataFrame:
+    return pd.DataFrame({"rep_id": pd.array([], dtype="str"), "driver": pd.array([], dtype="str"),
+                         "detail": pd.array([], dtype="str"), "start": pd.array([], dtype="str")})
+
+
+def _empty_bottlenecks() -> pd.DataFrame:
+    return pd.DataFrame({"team": pd.array([], dtype="str"), "stage": pd.array([], dtype="str"),
+                         "factor": pd.array([], dtype=float)})
 
 
 _VARIANTS = (
@@ -283,4 +313,77 @@ def plant_drivers(reps: pd.DataFrame, traits: Traits, world: World, rng: np.rand
     planted = pd.DataFrame(rows, columns=["rep_id", "driver", "detail"]).sort_values(
         ["rep_id", "driver"], kind="stable", ignore_index=True)
     eff.planted = planted.astype({"rep_id": "str", "driver": "str", "detail": "str"})
+    return eff
+
+
+#: Drivers a late-starting slip can be (behaviours that change from one month to the next).
+CHANGE_DRIVERS = ("low_activity", "slow_follow_up", "small_deals")
+
+
+def plant_changes(reps: pd.DataFrame, traits: Traits, world: World, eff: Effects, rng: np.random.Generator,
+                  share: float) -> Effects:
+    """Give ``share`` of the reps a driver that starts 6-9 months before the data ends.
+
+    The reps are established ones (at least 18 months in the window) without
+    a planted driver of their own; each gets one driver of :data:`CHANGE_DRIVERS` at the
+    strength :func:`plant_drivers` uses, acting on everything from the first day of its
+    start month. ``eff.changes`` (``rep_id, driver, detail, start``; ``start`` = ``YYYY-MM``)
+    is the ground truth.
+    """
+    n = len(reps)
+    months_in_window = (world.end_hours - np.maximum(traits.hire_hours, world.window_hours)) / HOURS_PER_MONTH
+    taken = set(eff.planted["rep_id"].astype(str))
+    eligible = np.flatnonzero((months_in_window >= 18) & ~reps["rep_id"].astype(str).isin(taken).to_numpy())
+    count = min(len(eligible), int(round(share * n)))
+    if count == 0:
+        return eff
+    chosen = np.sort(rng.choice(eligible, count, replace=False))
+    eff.start = np.full(n, -np.inf)
+    n_months = len(world.month_starts)
+    rows = []
+    skill_index = {s: i for i, s in enumerate(cat.SKILLS)}
+    kinds = np.concatenate([rng.permutation(len(CHANGE_DRIVERS)) for _ in range(-(-count // len(CHANGE_DRIVERS)))])
+    for pos, rep in enumerate(chosen):
+        driver = CHANGE_DRIVERS[kinds[pos]]
+        back = int(rng.integers(6, 10))  # the slip starts 6-9 months before the data ends
+        month = n_months - back
+        eff.start[rep] = world.month_hours[month]
+        if driver == "low_activity":
+            f = rng.uniform(0.45, 0.55)
+            eff.prospecting[rep], eff.engagement[rep] = f, 0.65
+            detail = f"prospecting activity about {100 * (1 - f):.0f}% below its earlier level"
+        elif driver == "slow_follow_up":
+            f = rng.uniform(2.0, 2.6)
+            eff.follow_up[rep] = f
+            detail = f"time to first touch about {f:.1f}x its earlier level (business hours)"
+        else:
+            f = rng.uniform(0.50, 0.60)
+            eff.amount[rep] = f
+            detail = f"deal sizes about {100 * (1 - f):.0f}% below their earlier level"
+        eff.skill_penalty[rep, skill_index[cat.DRIVER_SKILL[driver]]] = rng.uniform(15.0, 22.0)
+        rows.append((reps["rep_id"].iloc[rep], driver, detail, f"{world.month_starts[month]:%Y-%m}"))
+    eff.changes = pd.DataFrame(rows, columns=["rep_id", "driver", "detail", "start"]).astype("str")
+    return eff
+
+
+def plant_bottlenecks(reps: pd.DataFrame, world: World, eff: Effects, rng: np.random.Generator,
+                      count: int) -> Effects:
+    """Make ``count`` teams slow at one stage: every deal of the team stays 2.5-3.5x longer there.
+
+    The stage is one of the middle stages, where an approval step would sit (Qualification,
+    Proposal, Negotiation). ``eff.bottlenecks`` (``team, stage, factor``) is the ground truth.
+    """
+    teams = np.unique(reps["team"].astype(str).to_numpy())
+    count = min(int(count), len(teams))
+    if count == 0:
+        return eff
+    eff.stage_scale = np.ones((len(reps), len(cat.STAGES)))
+    rows = []
+    for team in rng.choice(teams, count, replace=False):
+        stage = int(rng.integers(1, len(cat.STAGES)))
+        factor = float(rng.uniform(2.5, 3.5))
+        eff.stage_scale[(reps["team"].astype(str) == team).to_numpy(), stage] = factor
+        rows.append((str(team), cat.STAGES[stage], round(factor, 2)))
+    eff.bottlenecks = pd.DataFrame(rows, columns=["team", "stage", "factor"]).astype(
+        {"team": "str", "stage": "str", "factor": float}).sort_values("team", ignore_index=True)
     return eff

@@ -322,7 +322,7 @@ def surveys_table(world: World, reps: pd.DataFrame, traits: Traits, eff: Effects
     product = deals.product[dt.keep][deal]
     effect = np.array([p.csat_effect for p in cat.PRODUCTS])[product]
     care = gains.at("customer_care", rep, at) if gains is not None else 0.0
-    mean = CSAT_MEAN + traits.csat[rep] + eff.csat[rep] + effect
+    mean = CSAT_MEAN + traits.csat[rep] + eff.at("csat", rep, at) + effect
     score = np.clip(np.round(mean + 1.5 * cat.TRAINING_POINT * care + rng.normal(0.0, CSAT_NOISE, len(deal))),
                     1.0, 5.0)
     stamp = world.clock.timestamps(at)
