@@ -40,6 +40,7 @@ __all__ = [
     "attribute",
     "period_of",
     "period_keys",
+    "epoch_seconds",
     "pipeline_flow",
     "closed_deals",
     "created_deals",
@@ -105,7 +106,7 @@ def period_of(column: ibis.Value, freq: str) -> ibis.Value:
         return column.year() * 4 + column.quarter() - 1
     if freq == "Y":
         return column.year().cast(dt.int64)
-    days = (column.epoch_seconds() / 86400.0).floor()
+    days = (epoch_seconds(column) / 86400.0).floor()
     return ((days - _FIRST_MONDAY_DAYS) / 7.0).floor().cast(dt.int64)
 
 
@@ -130,8 +131,19 @@ def ratio(numerator: ibis.Value, denominator: ibis.Value) -> ibis.Value:
     return value.isinf().ifelse(ibis.null(dt.float64), value)  # a denominator so tiny it overflows
 
 
+def epoch_seconds(column: ibis.Value) -> ibis.Value:
+    """Whole seconds since 1970-01-01 of each timestamp, as float.
+
+    The one way durations are measured: engines disagree on ibis' ``epoch_seconds``
+    (DuckDB keeps the fraction of a second, Spark drops it, Spark's literals are
+    decimals), so it is floored to whole seconds and cast to float here, and every
+    engine gives the same hours and days.
+    """
+    return column.epoch_seconds().cast(dt.float64).floor().cast(dt.float64)
+
+
 def _hours_between(start: ibis.Value, end: ibis.Value) -> ibis.Value:
-    return (end.epoch_seconds() - start.epoch_seconds()) / 3600.0
+    return (epoch_seconds(end) - epoch_seconds(start)) / 3600.0
 
 
 def closed_deals(opps: ibis.Table, freq: str) -> ibis.Table:
@@ -142,12 +154,14 @@ def closed_deals(opps: ibis.Table, freq: str) -> ibis.Table:
     """
     closed = opps.filter(opps.closed_at.notnull() & opps.outcome.isin(("won", "lost")))
     won = closed.outcome == "won"
-    cycle_days = (closed.closed_at.epoch_seconds() - closed.created_at.epoch_seconds()) / 86400.0
+    cycle_days = (epoch_seconds(closed.closed_at) - epoch_seconds(closed.created_at)) / 86400.0
     return closed.group_by(entity_id=closed.entity_id, period_key=period_of(closed.closed_at, freq)).agg(
         bookings=closed.amount.sum(where=won),
         deals_won=won.sum(),
         deals_lost=(~won).sum(),
-        cycle_days_median=cycle_days.median(where=won),
+        # a median of nulls-but-won rather than median(where=): ibis' Spark SQL puts the filter into the
+        # percentile's fraction, which Spark rejects
+        cycle_days_median=ibis.ifelse(won, cycle_days, ibis.null(dt.float64)).median(),
     )
 
 
