@@ -282,8 +282,8 @@ def run(args) -> int:
     except ValueError as err:
         return _fail(str(err), lang=lang)
     for note in caught:
-        if issubclass(note.category, (DeprecationWarning, PendingDeprecationWarning, FutureWarning)):
-            continue  # an engine's library talking to its developers (pyspark about pandas), not to the user
+        if issubclass(note.category, (DeprecationWarning, PendingDeprecationWarning, FutureWarning, ResourceWarning)):
+            continue  # an engine's library talking to its developers (pyspark about pandas, py4j's sockets)
         print(say("cli.note", lang, text=note.message), file=sys.stderr)
     summary = row_summary(kpis, wide=args.wide, lang=lang)
     if output is None:

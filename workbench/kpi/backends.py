@@ -140,7 +140,7 @@ def open_backend(engine="duckdb", **options):
     if not isinstance(engine, str):
         if _is_spark_session(engine):
             _require_pyspark_backend()
-            return ibis.pyspark.connect(engine)
+            return _pyspark_backend(engine)
         if hasattr(engine, "read_parquet") or hasattr(engine, "table"):
             if options:
                 raise ValueError(f"Options {sorted(options)} cannot be applied to an ibis backend already connected.")
@@ -155,7 +155,7 @@ def open_backend(engine="duckdb", **options):
         return duckdb_connect(**options)
     if name in _SPARK:
         _require_pyspark_backend()
-        return ibis.pyspark.connect(spark_session(**options))
+        return _pyspark_backend(spark_session(**options))
     if "://" in engine:
         return ibis.connect(engine, **options)
     try:
@@ -257,6 +257,17 @@ def _is_parquet_folder(source) -> bool:
         (folder / f"{name}.parquet").is_file() or any((folder / name).glob("*.parquet"))
         for name in ("reps", "opportunities")
     )
+
+
+def _pyspark_backend(session):
+    """ibis's pyspark backend on ``session``, with results collected through Arrow.
+
+    ibis collects a result with ``toPandas()``, which without Arrow converts row by row in
+    Python: for a KPI table of a million rows that took minutes instead of seconds.
+    """
+    session.conf.set("spark.sql.execution.arrow.pyspark.enabled", "true")
+    session.conf.set("spark.sql.execution.arrow.pyspark.fallback.enabled", "true")
+    return ibis.pyspark.connect(session)
 
 
 def _is_spark_session(obj) -> bool:
