@@ -121,7 +121,7 @@ def test_the_spark_run_reads_parquet_in_place(spark, sample_folder):
 
 
 def test_weeks_and_sub_second_durations_agree(spark, tmp_path):
-    """Week numbers and durations go through the one epoch_seconds definition on both engines."""
+    """Week numbers and durations to the microsecond go through one definition on both engines."""
     reps = pd.DataFrame({"rep_id": ["r1", "r2"], "name": ["A", "B"], "team": ["T", "T"], "region": ["N", "N"]})
     created = pd.to_datetime(["2026-01-05 09:00:00.250", "2026-01-06 23:59:59.900", "2026-01-11 10:00:00.000"])
     opps = pd.DataFrame({
@@ -142,7 +142,9 @@ def test_weeks_and_sub_second_durations_agree(spark, tmp_path):
                                 metrics=metrics)
     assert_same_kpis(duck, on_spark)
     cycle = duck[(duck.entity_id == "r1") & (duck.metric == "cycle_days_median")].value.dropna()
-    assert cycle.tolist() == [10.75]  # whole seconds: 10.75 days exactly
+    assert cycle.tolist() == [10.75]  # created 09:00:00.250, closed 10.75 days later to the microsecond
+    hours = duck[(duck.entity_id == "r2") & (duck.metric == "follow_up_hours_median")].value.dropna()
+    assert hours.round(9).tolist() == [30.3]
 
 
 def test_downstream_gives_the_same_results_from_the_spark_tables(spark, sample_folder, both):
