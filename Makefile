@@ -35,6 +35,16 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 venv: $(VENV)/.installed
 
+# The test run also needs the `spark` extra (pyspark, ~450 MB) for tests/kpi/test_spark.py; it is
+# added to the same venv under its own stamp, so `make run` stays without it.
+$(VENV)/.installed-spark: pyproject.toml $(VENV)/.installed
+	@if [ -x $(BIN)/uv ]; then \
+		$(BIN)/uv pip install -q --python $(BIN)/python -e ".[test,spark]"; \
+	else \
+		$(BIN)/python -m pip install -q -e ".[test,spark]"; \
+	fi
+	touch $@
+
 $(SAMPLE): | $(VENV)/.installed
 	$(BIN)/workbench sample --out sample_data
 
@@ -51,7 +61,7 @@ lab: venv sample
 # The suite runs on every core (pytest-xdist); `make test TEST_WORKERS=0` runs it in one process.
 TEST_WORKERS ?= auto
 
-test: venv
+test: $(VENV)/.installed-spark
 	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist worksteal
 
 bench: venv

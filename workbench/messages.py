@@ -550,6 +550,18 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cli.kpi.and": {"en": "{first} and {last}", "zh": "{first}、{last}"},
     "cli.kpi.detail_note": {"en": "{name} has {counted}", "zh": "{name}含 {counted}"},
     "cli.kpi.notes": {"en": " ({notes})", "zh": "（{notes}）"},
+    "cli.kpi.engine_failed": {
+        "en": "the {engine} engine cannot run here: {reason}",
+        "zh": "{engine} 引擎无法在此运行：{reason}",
+    },
+    "cli.kpi.bad_engine_option": {
+        "en": "--engine-option takes KEY=VALUE (e.g. master=local[4] or spark.driver.memory=4g); got {text!r}",
+        "zh": "--engine-option 的格式为 KEY=VALUE（如 master=local[4] 或 spark.driver.memory=4g）；收到 {text!r}",
+    },
+    "cli.kpi.duckdb_options_only": {
+        "en": "--memory-limit and --temp-directory are DuckDB settings; with --engine {engine} use --engine-option",
+        "zh": "--memory-limit 和 --temp-directory 是 DuckDB 的设置；使用 --engine {engine} 时请改用 --engine-option",
+    },
     "cli.diagnose.stage.diagnosing": {"en": "diagnosing", "zh": "诊断"},
     "cli.diagnose.header": {
         "en": "Diagnosis of {period}: findings over the window {window} ({months} months up to {period}): {findings} findings, {reps} reps with at least one.",

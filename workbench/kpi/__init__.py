@@ -10,7 +10,8 @@ metric and :func:`to_series` for the forecasting format.
 
 from workbench.errors import KPIUnavailableWarning
 from workbench.kpi.api import KPI_COLUMNS, compute_kpis, kpi_wide, to_series
-from workbench.kpi.engine import KPITables, connect, kpi_tables, kpi_tables_from_parquet
+from workbench.kpi.backends import EngineUnavailableError, open_backend, spark_session
+from workbench.kpi.engine import KPITables, connect, kpi_tables, kpi_tables_from_backend, kpi_tables_from_parquet
 from workbench.kpi.registry import KPI, KPIS, kpi_label
 
 __all__ = [
@@ -19,11 +20,15 @@ __all__ = [
     "KPI_COLUMNS",
     "KPITables",
     "KPIUnavailableWarning",
+    "EngineUnavailableError",
     "compute_kpis",
     "connect",
     "kpi_label",
     "kpi_tables",
     "kpi_tables_from_parquet",
+    "kpi_tables_from_backend",
+    "open_backend",
+    "spark_session",
     "kpi_wide",
     "to_series",
 ]

@@ -43,7 +43,10 @@ from workbench.io.load import as_sales_data
 from workbench.io.plausible import AMOUNT_COLUMNS, Plausible
 from workbench.io.stages import resolve_stages
 
-__all__ = ["KPITables", "KPI_TABLE_NAMES", "connect", "fetch", "memtable", "kpi_tables", "kpi_tables_from_parquet"]
+__all__ = [
+    "KPITables", "KPI_TABLE_NAMES", "connect", "fetch", "memtable", "kpi_tables", "kpi_tables_from_parquet",
+    "kpi_tables_from_backend",
+]
 
 #: Contract tables the KPI engine reads.
 KPI_TABLE_NAMES = (
@@ -107,7 +110,7 @@ def fetch(tables: KPITables, expr):
     return result.as_py()
 
 
-def connect(threads: int | None = None, memory_limit: str | None = None):
+def connect(threads: int | None = None, memory_limit: str | None = None, temp_directory=None):
     """An in-process DuckDB connection through ibis (no server).
 
     Parameters
@@ -116,6 +119,9 @@ def connect(threads: int | None = None, memory_limit: str | None = None):
         Worker threads DuckDB may use (default: all cores).
     memory_limit : str, optional
         e.g. ``"1GB"``; DuckDB spills to disk beyond it.
+    temp_directory : str or Path, optional
+        Where DuckDB spills (default: a ``.tmp`` folder next to a database file, none for
+        an in-memory connection).
 
     Notes
     -----
@@ -129,6 +135,8 @@ def connect(threads: int | None = None, memory_limit: str | None = None):
         config["threads"] = int(threads)
     if memory_limit is not None:
         config["memory_limit"] = str(memory_limit)
+    if temp_directory is not None:
+        config["temp_directory"] = str(temp_directory)
     return ibis.duckdb.connect(**config)
 
 
@@ -230,13 +238,18 @@ def kpi_tables_from_parquet(folder, stages=None, backend=None, plausible: Plausi
     Parameters
     ----------
     folder : str or Path
+        A local folder, or on a backend that reads remote storage (Spark) a lake URI such
+        as ``s3a://bucket/crm`` or ``hdfs:///crm``: its tables are then looked up by
+        trying ``<table>.parquet`` and ``<table>/`` in turn.
     stages : optional
         Stage config (list, dict, DataFrame or path to ``stages.csv`` / ``stages.toml``);
         default: the folder's ``stages.csv`` / ``stages.toml``, else inferred from
         ``stage_history`` where it lies (:func:`workbench.io.stages.resolve_stages`, the
         same resolver :func:`workbench.load` uses).
     backend : ibis backend, optional
-        Defaults to a fresh in-memory DuckDB connection (:func:`connect`).
+        Defaults to a fresh in-memory DuckDB connection (:func:`connect`); any ibis backend
+        with ``read_parquet`` (e.g. PySpark, see :func:`workbench.connect`) reads the files
+        in place.
     plausible : Plausible, optional
         The plausible dates and amounts (:mod:`workbench.io.plausible`; default from the
         environment, else 1990..2100 and 1e15). Rows are not quarantined here: a value
@@ -251,12 +264,19 @@ def kpi_tables_from_parquet(folder, stages=None, backend=None, plausible: Plausi
     DataError
         A required table or column is missing, or a date or amount is implausible.
     """
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise DataError(f"{folder} is not a folder of Parquet files.", file=folder)
+    remote = _is_uri(folder)
+    if not remote:
+        folder = Path(folder)
+        if not folder.is_dir():
+            raise DataError(f"{folder} is not a folder of Parquet files.", file=folder)
     backend = backend if backend is not None else connect()
-    tables, paths = {}, {}
+    raw, paths = {}, {}
     for name in KPI_TABLE_NAMES:
+        if remote:
+            found = _read_remote(backend, str(folder).rstrip("/"), name)
+            if found is not None:
+                paths[name], raw[name] = found
+            continue
         single = folder / f"{name}.parquet"
         many = folder / name
         if single.is_file():
@@ -265,19 +285,93 @@ def kpi_tables_from_parquet(folder, stages=None, backend=None, plausible: Plausi
             path = str(many / "*.parquet")
         else:
             continue
-        tables[name] = conform(backend.read_parquet(path, table_name=f"wb_{name}"), name, str(folder))
+        raw[name] = backend.read_parquet(path, table_name=f"wb_{name}")
         paths[name] = path
     for name in ("reps", "opportunities"):
-        if name not in tables:
+        if name not in raw:
             raise DataError(
                 f"{folder} has no {name}.parquet (or {name}/ folder of Parquet files); KPIs need it.",
-                file=folder / f"{name}.parquet",
+                file=f"{folder}/{name}.parquet" if remote else folder / f"{name}.parquet",
             )
-    _check_plausible(tables, backend, paths, Plausible.from_env() if plausible is None else plausible)
-    if stages is None:
+    if stages is None and not remote:
         stages = next((p for p in (folder / "stages.csv", folder / "stages.toml") if p.is_file()), None)
+    return _conformed(raw, paths, backend, str(folder), stages, plausible)
+
+
+def kpi_tables_from_backend(backend, database=None, stages=None, plausible: Plausible | None = None,
+                            names: Mapping | None = None) -> KPITables:
+    """Open the contract tables that already live in a database (a warehouse, a Spark catalog).
+
+    Nothing is copied: the KPI queries run on ``backend`` and only their small results
+    come back.
+
+    Parameters
+    ----------
+    backend : ibis backend
+        e.g. ``ibis.postgres.connect(...)``, ``ibis.snowflake.connect(...)``,
+        ``ibis.bigquery.connect(...)`` or ``ibis.pyspark.connect(session)``.
+    database : str or tuple, optional
+        Where the tables are (a schema, ``(catalog, schema)``, a BigQuery dataset, a Spark
+        database); default the connection's current one.
+    stages : optional
+        Stage config as in :func:`kpi_tables_from_parquet`; default inferred from
+        ``stage_history``.
+    plausible : Plausible, optional
+        As in :func:`kpi_tables_from_parquet`.
+    names : mapping, optional
+        Table names that differ from the contract's, e.g. ``{"opportunities": "crm_deals"}``.
+
+    Returns
+    -------
+    KPITables
+
+    Raises
+    ------
+    DataError
+        ``reps`` or ``opportunities`` (or a column KPIs need) is missing.
+    """
+    names = dict(names or {})
+    where = f"{database}" if database else "the connection's current database"
+    present = set(backend.list_tables(database=database) if database else backend.list_tables())
+    raw, paths = {}, {}
+    for name in KPI_TABLE_NAMES:
+        stored = names.get(name, name)
+        if stored in present:
+            raw[name] = backend.table(stored, database=database) if database else backend.table(stored)
+            paths[name] = f"{where}.{stored}" if database else stored
+    for name in ("reps", "opportunities"):
+        if name not in raw:
+            raise DataError(
+                f"{where} has no table {names.get(name, name)!r}; KPIs need it (map another name with "
+                f"names={{{name!r}: ...}}). Tables present: {sorted(present)[:20]}.",
+                file=names.get(name, name),
+            )
+    return _conformed(raw, paths, backend, where, stages, plausible)
+
+
+def _conformed(raw: dict, paths: dict, backend, source: str, stages, plausible: Plausible | None) -> KPITables:
+    tables = {name: conform(table, name, source) for name, table in raw.items()}
+    _check_plausible(tables, backend, paths, Plausible.from_env() if plausible is None else plausible)
     order, _ = resolve_stages(stages, tables)
-    return KPITables(MappingProxyType(tables), order, backend, str(folder))
+    return KPITables(MappingProxyType(tables), order, backend, source)
+
+
+def _is_uri(location) -> bool:
+    """Whether ``location`` is a lake URI (``s3a://…``, ``hdfs://…``) rather than a local path."""
+    text = str(location)
+    return "://" in text and not text.startswith("file://")
+
+
+def _read_remote(backend, folder: str, name: str):
+    """``(path, table)`` of table ``name`` under a lake URI, or None when neither layout exists."""
+    for path in (f"{folder}/{name}.parquet", f"{folder}/{name}"):
+        try:
+            return path, backend.read_parquet(path, table_name=f"wb_{name}")
+        except Exception as err:  # the engine's own "path not found" error type
+            if "not found" in str(err).lower() or "does not exist" in str(err).lower():
+                continue
+            raise
+    return None
 
 
 def _check_plausible(tables: dict, backend, paths: dict, plausible: Plausible) -> None:

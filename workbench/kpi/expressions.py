@@ -40,6 +40,7 @@ __all__ = [
     "attribute",
     "period_of",
     "period_keys",
+    "seconds_between",
     "pipeline_flow",
     "closed_deals",
     "created_deals",
@@ -62,6 +63,7 @@ YEAR_LAGS = {"W": 52, "M": 12, "Q": 4, "Y": 1}
 
 #: 1970-01-05 was a Monday: weeks are numbered from it.
 _FIRST_MONDAY_DAYS = 4
+_EPOCH = ibis.timestamp("1970-01-01 00:00:00")
 
 
 def membership(reps: ibis.Table, level: str) -> ibis.Table:
@@ -105,7 +107,7 @@ def period_of(column: ibis.Value, freq: str) -> ibis.Value:
         return column.year() * 4 + column.quarter() - 1
     if freq == "Y":
         return column.year().cast(dt.int64)
-    days = (column.epoch_seconds() / 86400.0).floor()
+    days = column.delta(_EPOCH, unit="day")  # whole days since 1970-01-01 (dates are after it)
     return ((days - _FIRST_MONDAY_DAYS) / 7.0).floor().cast(dt.int64)
 
 
@@ -130,8 +132,18 @@ def ratio(numerator: ibis.Value, denominator: ibis.Value) -> ibis.Value:
     return value.isinf().ifelse(ibis.null(dt.float64), value)  # a denominator so tiny it overflows
 
 
+def seconds_between(start: ibis.Value, end: ibis.Value) -> ibis.Value:
+    """Seconds from ``start`` to ``end`` (float, to the microsecond): the one way durations are measured.
+
+    Counted in microseconds by the engine's date difference and divided here, so every engine
+    gives the same hours and days: ibis' ``epoch_seconds`` differs between engines (DuckDB
+    keeps the fraction of a second, Spark drops it and its SQL literals are decimals).
+    """
+    return end.delta(start, unit="microsecond").cast(dt.float64) / 1_000_000.0
+
+
 def _hours_between(start: ibis.Value, end: ibis.Value) -> ibis.Value:
-    return (end.epoch_seconds() - start.epoch_seconds()) / 3600.0
+    return seconds_between(start, end) / 3600.0
 
 
 def closed_deals(opps: ibis.Table, freq: str) -> ibis.Table:
@@ -142,12 +154,14 @@ def closed_deals(opps: ibis.Table, freq: str) -> ibis.Table:
     """
     closed = opps.filter(opps.closed_at.notnull() & opps.outcome.isin(("won", "lost")))
     won = closed.outcome == "won"
-    cycle_days = (closed.closed_at.epoch_seconds() - closed.created_at.epoch_seconds()) / 86400.0
+    cycle_days = seconds_between(closed.created_at, closed.closed_at) / 86400.0
     return closed.group_by(entity_id=closed.entity_id, period_key=period_of(closed.closed_at, freq)).agg(
         bookings=closed.amount.sum(where=won),
         deals_won=won.sum(),
         deals_lost=(~won).sum(),
-        cycle_days_median=cycle_days.median(where=won),
+        # a median of nulls-but-won rather than median(where=): ibis' Spark SQL puts the filter into the
+        # percentile's fraction, which Spark rejects
+        cycle_days_median=ibis.ifelse(won, cycle_days, ibis.null(dt.float64)).median(),
     )
 
 
