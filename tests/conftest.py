@@ -48,7 +48,7 @@ def browser_type_launch_args(browser_type_launch_args):
 #: Test modules that take most of the suite's time (notebooks, Voila in Chromium, CLI
 #: subprocesses). Under pytest-xdist (``make test``) they are queued first, so the workers
 #: share them out and the run does not end with one worker on a long test.
-HEAVY_FIRST = ("tests/test_notebooks.py", "tests/apps/", "tests/test_readme.py",
+HEAVY_FIRST = ("tests/test_notebooks.py", "tests/apps/", "tests/kpi/test_spark.py", "tests/test_readme.py",
                "tests/forecast/test_notebook_small_crm.py")
 
 
