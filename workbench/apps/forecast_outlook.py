@@ -20,7 +20,7 @@ import ipywidgets as widgets
 import pandas as pd
 import traitlets
 
-from workbench.apps.common import LANGS, ErrorBox, chart_widget, html_table
+from workbench.apps.common import LANGS, ErrorBox, chart_widget, html_table, show_chart
 from workbench.charts.forecast import forecast_fan_chart
 from workbench.errors import DataError
 from workbench.forecast import WinModel, forecast_entities
@@ -502,7 +502,7 @@ class ForecastOutlook(widgets.VBox):
             self.fan = chart_widget(chart)
             self.chart_box.children = [self.fan, self.accuracy]
         else:
-            self.fan.chart = chart
+            show_chart(self.fan, chart)
         cutoffs = ef.backtest.loc[ef.backtest["unique_id"] == uid, "cutoff"].nunique() if len(ef.backtest) else 0
         self.accuracy.value = accuracy_html(rows.iloc[0], self.freq, int(self.horizon), int(cutoffs), lang=self.lang)
         first = rows.iloc[0]
