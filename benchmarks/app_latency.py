@@ -168,6 +168,23 @@ def _first_render(page, base: str, app: AppCase, timeout_s: float) -> float:
     raise TimeoutError(f"{app.title} not drawn within {timeout_s:.0f} s")
 
 
+def _settled(page, timeout_s: float) -> None:
+    """Wait until the page shows at least one chart and every chart on it is drawn, for half a second."""
+    deadline = time.perf_counter() + timeout_s
+    since, count = None, None
+    while time.perf_counter() < deadline:
+        state = page.evaluate(_READY, [1, ""])
+        if state > 0 and state == count:
+            if time.perf_counter() - since >= 0.5:
+                return
+        elif state > 0:
+            since, count = time.perf_counter(), state
+        else:
+            since, count = None, None
+        page.wait_for_timeout(50)
+    raise TimeoutError(f"the charts were not drawn within {timeout_s:.0f} s")
+
+
 def update_latency(page, base: str, app: AppCase, n_changes: int) -> list[float]:
     """Milliseconds from each control change to the redrawn charts, ``n_changes`` times."""
     if app.kind == "slider":
@@ -184,8 +201,7 @@ def update_latency(page, base: str, app: AppCase, n_changes: int) -> list[float]
         pair = [next(v for v in values if v != current), current] if current in values else values[:2]
         if current not in values:  # e.g. no rep picked yet: pick one first (not timed), so both draw charts
             select.select_option(pair[1])
-            page.wait_for_function("n => document.querySelectorAll('.vega-embed svg.marks').length >= n",
-                                   arg=1, timeout=300_000)
+            _settled(page, 300.0)  # every chart of that first pick drawn, not only the first one
             _kernel_idle(page, base)
 
         def change(i):
