@@ -46,7 +46,16 @@ def _html_widgets(widget):
 
 
 def shown_text(panel) -> str:
-    """The text of every HTML widget of ``panel``, after asserting it holds only the package's markup."""
+    """The text of every HTML widget of ``panel``, after asserting it holds only the package's markup.
+
+    Every tab of the panel is opened first (a tab is drawn when it is opened), then the one open before again.
+    """
+    tabs = getattr(panel, "tabs", None)
+    if tabs is not None:
+        shown = tabs.selected_index
+        for index in range(len(tabs.children)):
+            tabs.selected_index = index
+        tabs.selected_index = shown
     texts = []
     for widget in _html_widgets(panel):
         parsed = _Markup(widget.value or "")
@@ -116,23 +125,27 @@ def test_team_diagnosis_shows_a_hostile_team_and_rep_as_text(diagnosis_panel):
     panel.rep = PAYLOADS["rep_id"]
     assert f"Rep {PAYLOADS['rep_id']} · " in shown_text(panel)
     assert panel.error.value == ""
+    panel.tabs.selected_index = 2  # the tabs are drawn when opened
     competition = "".join(_Markup(panel.competition_table.value).texts)
     assert all(PAYLOADS[field] in competition for field in ("competitor", "product", "region"))
+    panel.tabs.selected_index = 1
     assert PAYLOADS["product"] in "".join(_Markup(panel.opportunities_table.value).texts)
+    panel.tabs.selected_index = 0
     for lang in ("zh", "en"):
         panel.lang = lang
         shown_text(panel)
 
 
 def test_team_diagnosis_chart_note_shows_a_hostile_exception_as_text(diagnosis_panel, monkeypatch):
-    from workbench.apps import team_diagnosis
+    from workbench.charts import diagnose as diagnose_charts
 
     def refuse(*args, **kwargs):
         raise ValueError(f"No deals for {PAYLOADS['rep_id']} in the window")
 
     panel = diagnosis_panel
     panel.team, panel.rep = "", ""
-    monkeypatch.setattr(team_diagnosis, "driver_waterfall", refuse)
+    panel._selections.clear()  # the rep's charts kept by the test before are drawn again
+    monkeypatch.setattr(diagnose_charts, "driver_waterfall", refuse)
     panel.rep = PAYLOADS["rep_id"]
     assert f"No deals for {PAYLOADS['rep_id']} in the window" in shown_text(panel.chart_note)
 

@@ -16,6 +16,10 @@ def test_coaching_app_renders_charts_follows_the_rep_and_switches_language(voila
         page.locator("h4.wb-plan-head", has_text=f"Coaching plan of {rep}").wait_for(timeout=60_000)
         assert page.locator("table.wb-plan").count() + page.locator(".wb-no-plan").count() == 1
     assert page.locator(".wb-error").count() == 0
+    assert page.locator("table.wb-awards").count() == 0  # a tab is drawn when it is opened
+    page.get_by_role("tab", name="Recognition").click()
+    page.locator("table.wb-awards").wait_for(timeout=60_000)
+    page.get_by_role("tab", name="Rep plan").click()
     page.locator(".widget-dropdown select").nth(3).select_option(label="中文")
     page.get_by_role("tab", name="个人计划").wait_for(timeout=30_000)
     page.locator("h4.wb-plan-head", has_text=f"{reps[1]} 的辅导计划").wait_for(timeout=30_000)

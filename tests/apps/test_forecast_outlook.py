@@ -34,7 +34,7 @@ def test_first_render_shows_team_forecast_accuracy_and_odds(panel, data):
     assert panel.by == "team"
     assert panel.entity == sorted(data.reps["team"].unique())[0]
     assert panel.fan is not None
-    spec = panel.fan.chart.to_dict()
+    spec = panel.fan.spec
     bands = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "area")
     assert {row["interval"] for row in spec["datasets"][bands["data"]["name"]]} == {"80%", "95%"}
     assert "wb-accuracy" in panel.accuracy.value
@@ -80,11 +80,11 @@ def test_accuracy_text_matches_the_entity_forecast(panel, data):
 def test_entity_change_redraws_chart_and_deals(panel, data):
     panel.by = "rep"
     panel.entity = "R001"
-    title_before = panel.fan.chart.to_dict()["title"]
+    title_before = panel.fan.spec["title"]
     deals_before = panel.deals_html.value
     panel.entity = "R004"
-    assert panel.fan.chart.to_dict()["title"] != title_before
-    assert "R004" in panel.fan.chart.to_dict()["title"]
+    assert panel.fan.spec["title"] != title_before
+    assert "R004" in panel.fan.spec["title"]
     assert panel.deals_html.value != deals_before
     shown_reps = set(re.findall(r"<td[^>]*>(R\d{3})</td>", panel.deals_html.value))
     assert shown_reps <= {"R004"}

@@ -47,7 +47,7 @@ def test_changing_level_recomputes_and_redraws(data):
     assert _body_rows(panel) == teams
     assert "Team" in panel.table.value
     panel.metric = "win_rate"
-    spec = panel.bar.chart.to_dict()
+    spec = panel.bar.spec
     assert spec["encoding"]["x"]["title"] == "Win rate"
 
 
@@ -143,7 +143,7 @@ def test_period_list_starts_at_the_first_closed_deal_and_the_trend_follows(data)
     assert periods.min() < first_close  # deals created before any closed: early periods exist
     assert panel.period_picker.options[0] == period_label(first_close, "M")
     assert panel.period_picker.options[-1] == period_label(periods.max(), "M")
-    trend = panel.trend.chart.to_dict()
+    trend = panel.trend.spec
     drawn = {row["period"] for name in trend["datasets"] for row in trend["datasets"][name] if "period" in row}
     assert min(pd.to_datetime(sorted(drawn))) == first_close
 
@@ -151,14 +151,34 @@ def test_period_list_starts_at_the_first_closed_deal_and_the_trend_follows(data)
 def test_quarterly_trend_axis_carries_the_year(data):
     panel = KpiScorecard(data)
     panel.freq = "Q"
-    lines = panel.trend.chart.to_dict()["layer"][0]
+    lines = panel.trend.spec["layer"][0]
     assert lines["encoding"]["x"]["axis"]["format"] == "%Y-Q%q"
     assert all(label.startswith("20") and "-Q" in label for label in panel.period_picker.options)
     panel.freq = "M"
-    assert panel.trend.chart.to_dict()["layer"][0]["encoding"]["x"]["axis"]["format"] == "%Y-%m"
+    assert panel.trend.spec["layer"][0]["encoding"]["x"]["axis"]["format"] == "%Y-%m"
 
 
 def test_rep_rows_are_in_natural_id_order(data):
     panel = KpiScorecard(data)
     ids = [row[0][2] for row in _cells(panel).body]
     assert ids == sorted(data.reps["rep_id"], key=natural_key)
+
+
+def test_a_kpi_change_redraws_only_the_charts_in_place(data):
+    panel = KpiScorecard(data)
+    bar, trend, table = panel.bar, panel.trend, panel.table.value
+    bar_spec, trend_spec = bar.spec, trend.spec
+    tables = []
+    panel.table.observe(tables.append, names="value")
+
+    panel.metric = "win_rate"
+    # the same chart widgets in the same place, drawing the new KPI; the table does not depend on it
+    assert panel.bar is bar and panel.trend is trend and panel.charts.children == (bar, trend)
+    assert bar.spec["encoding"]["x"]["title"] == "Win rate" and trend.spec != trend_spec
+    assert tables == [] and panel.table.value == table
+    panel.metric = "bookings"  # back: what was drawn before, kept for the selection
+    assert bar.spec == bar_spec and trend.spec == trend_spec and tables == []
+
+    panel.period = panel.period_picker.options[-2]  # a period change redraws the table too
+    assert len(tables) == 1 and panel.status.value.endswith(panel.period_picker.options[-2])
+    assert panel.bar is bar and bar.spec != bar_spec

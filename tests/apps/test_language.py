@@ -32,14 +32,25 @@ def _names(data) -> set[str]:
     return names
 
 
+def _seen(panel) -> dict:
+    """The labels of ``panel`` once a viewer has opened each of its tabs (a tab is drawn when it is opened)."""
+    tabs = getattr(panel, "tabs", None)
+    if tabs is not None:
+        shown = tabs.selected_index
+        for index in range(len(tabs.children)):
+            tabs.selected_index = index
+        tabs.selected_index = shown
+    return panel_labels(panel)
+
+
 def _switch_and_compare(panel, data, allowed=()) -> tuple[dict, dict]:
     """Labels of ``panel`` in English, then after its language picker is switched to 中文; check them."""
-    en = panel_labels(panel)
+    en = _seen(panel)
     assert en["charts"] and en["widgets"], "the English panel drew no chart or showed no label"
     assert panel.error.value == ""
     panel.lang_picker.value = "zh"
     assert panel.lang == "zh"
-    zh = panel_labels(panel)
+    zh = _seen(panel)
     assert panel.error.value == ""
     left = english_left(zh["charts"] | zh["widgets"], en["charts"] | en["widgets"], _names(data) | set(allowed))
     assert left == set(), f"English labels left in 中文 mode: {sorted(left)}"
@@ -58,8 +69,10 @@ def _text(*html_widgets) -> list[str]:
 def _sentences_switch(panel, data, *html_widgets, allowed=()) -> list[str]:
     """The sentences of ``html_widgets`` in English, then in 中文: the English words left in the Chinese ones."""
     panel.lang_picker.value = "en"
+    _seen(panel)
     en = _text(*html_widgets)
     panel.lang_picker.value = "zh"
+    _seen(panel)
     zh = _text(*html_widgets)
     assert any(CJK.search(t) for t in zh)
     return english_words_left(zh, en, data_words(data) | {w.lower() for w in allowed})
@@ -75,7 +88,7 @@ def _segments(results: dict) -> set[str]:
 
 def _back_to_english(panel, en: dict) -> None:
     panel.lang_picker.value = "en"
-    again = panel_labels(panel)
+    again = _seen(panel)
     assert again["charts"] == en["charts"]
     assert again["widgets"] == en["widgets"]
 
@@ -151,6 +164,7 @@ def test_coaching_in_chinese(selection_data):
     r = panel.results(panel.period)
     panel.team = ""
     panel.rep = str(r["plans"].skills["rep_id"].iloc[0])  # a rep with a plan: the plan chart is drawn
+    panel.tabs.selected_index = 1  # when its tab is opened
     assert panel.plan_chart is not None
     cached, effectiveness = dict(panel._cache), panel._effectiveness
     en, _ = _switch_and_compare(panel, selection_data)

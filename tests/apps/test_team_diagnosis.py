@@ -32,6 +32,7 @@ def fresh(panel):
     panel.lang = "en"
     panel.team = ""
     panel.rep = ""
+    panel.tabs.selected_index = 0
     return panel
 
 
@@ -63,8 +64,11 @@ def test_first_render_shows_the_newest_period_for_everyone(fresh, data):
     assert "window" in panel.status.value and "up to 2026-Q3" in panel.status.value
     titles = [panel.tabs.get_title(i) for i in range(3)]
     assert titles == ["Findings", "Market opportunities", "Competition"]
+    panel.tabs.selected_index = 1
     assert "wb-opportunities" in panel.opportunities_table.value
+    panel.tabs.selected_index = 2
     assert "wb-competition" in panel.competition_table.value
+    panel.tabs.selected_index = 0
 
 
 def test_team_filter_matches_the_diagnosis(fresh, data):
@@ -104,11 +108,11 @@ def test_rep_filter_draws_waterfall_and_funnel(fresh, data):
     assert _evidence_cells(panel) == expected["evidence"].tolist()
     assert "wb-team-table" not in panel.summary.value
     assert f"Rep {rep}" in panel.summary.value
-    waterfall = panel.waterfall.chart.to_dict()
+    waterfall = panel.waterfall.spec
     assert rep in waterfall["title"]
     steps = waterfall["datasets"][waterfall["data"]["name"]]
     assert [steps[0]["step"], steps[-1]["step"]] == ["Target", "Actual"]
-    assert rep in panel.funnel.chart.to_dict()["title"]
+    assert rep in panel.funnel.spec["title"]
     assert list(panel.charts.children) == [panel.waterfall, panel.funnel]
     comp = panel.selection.competition
     assert set(comp.loc[comp["dimension"] == "rep", "key"]) <= {rep}
@@ -116,7 +120,7 @@ def test_rep_filter_draws_waterfall_and_funnel(fresh, data):
     other = next(t for t in sorted(data.reps["team"].unique()) if t != team)
     panel.team = other
     assert panel.rep == ""
-    assert other in panel.waterfall.chart.to_dict()["title"]
+    assert other in panel.waterfall.spec["title"]
 
 
 def test_language_switch_changes_evidence_and_labels(fresh):
@@ -177,3 +181,46 @@ def test_every_app_page_shows_its_title_once():
     source = "".join(Path(apps.__file__).parent.joinpath(name).read_text(encoding="utf-8")
                      for name in ("team_diagnosis.py", "forecast_outlook.py", "kpi_scorecard.py"))
     assert "<h1" not in source and "<h2" not in source
+
+
+def test_the_other_tabs_are_drawn_when_opened(data):
+    panel = TeamDiagnosis(data)
+    assert panel.tabs.selected_index == 0 and "wb-findings" in panel.table.value
+    assert panel.opportunities_table.value == "" and panel.competition_table.value == ""
+    panel.tabs.selected_index = 2
+    assert "wb-competition" in panel.competition_table.value and panel.opportunities_table.value == ""
+    panel.tabs.selected_index = 1
+    assert "wb-opportunities" in panel.opportunities_table.value
+
+
+def test_a_rep_change_redraws_the_open_tab_in_place_and_the_others_when_opened(fresh, data):
+    panel = fresh
+    full = panel.diagnosis.findings
+    team = data.reps.set_index("rep_id").loc[full.loc[full["entity_type"] == "rep", "entity_id"].iloc[0], "team"]
+    panel.team = team
+    drawn = []  # reps with charts (a rep with no deals in the window has a note instead)
+    for _, rep in panel.rep_picker.options[1:]:
+        panel.rep = rep
+        if panel.waterfall is not None and panel.chart_note.value == "":
+            drawn.append(rep)
+    first, second = drawn[:2]
+    panel.rep = first
+    panel.tabs.selected_index = 1  # seen once for the first rep, then closed
+    panel.tabs.selected_index = 0
+    waterfall, funnel, first_spec = panel.waterfall, panel.funnel, panel.waterfall.spec
+    hidden = []
+    panel.opportunities_table.observe(hidden.append, names="value")
+    panel.competition_table.observe(hidden.append, names="value")
+
+    panel.rep = second
+    # the same chart widgets, in the same place, with the second rep's charts
+    assert panel.waterfall is waterfall and panel.funnel is funnel
+    assert list(panel.charts.children) == [waterfall, funnel]
+    assert second in panel.waterfall.spec["title"] and second in panel.funnel.spec["title"]
+    assert f"Rep {second}" in panel.summary.value
+    assert hidden == []  # the closed tabs wait until they are opened
+    panel.tabs.selected_index = 1  # opened: it shows the second rep's selection
+    assert panel.opportunities_table.value == panel._opportunities_html(panel.selection.opportunities)
+    panel.tabs.selected_index = 0
+    panel.rep = first  # back: the charts drawn before, shown again
+    assert panel.waterfall is waterfall and panel.waterfall.spec == first_spec

@@ -3,15 +3,15 @@
 Each app notebook imports a panel from here and shows it with :func:`app`, which puts
 the data-source picker (sample data, a folder, an upload) above the panel and rebuilds
 the panel when the data changes; all behaviour lives in these classes so it can be
-tested without a browser. :class:`ForecastOutlook`, :class:`TeamDiagnosis`, :class:`CoachingPanel` and
-:class:`TargetsWhatIf` are imported on first use, so an app does not pay for loading the libraries only another app needs.
+tested without a browser. The panels (:class:`KpiScorecard`, :class:`ForecastOutlook`, :class:`TeamDiagnosis`,
+:class:`CoachingPanel`, :class:`TargetsWhatIf`) are imported on first use, so an app does not pay for loading the
+libraries only another app needs; the chart library (Altair) is imported by the first chart drawn.
 """
 
 import importlib
 
 from workbench.apps.common import ErrorBox, chart_widget, default_data_source
 from workbench.apps.data_source import DataApp, DataSourcePicker, app
-from workbench.apps.kpi_scorecard import KpiScorecard
 
 __all__ = ["CoachingPanel", "DataApp", "DataSourcePicker", "ErrorBox", "ForecastOutlook", "KpiScorecard",
            "TargetsWhatIf", "TeamDiagnosis", "app", "chart_widget", "default_data_source"]
@@ -19,6 +19,7 @@ __all__ = ["CoachingPanel", "DataApp", "DataSourcePicker", "ErrorBox", "Forecast
 _LAZY = {
     "CoachingPanel": "workbench.apps.coaching",
     "ForecastOutlook": "workbench.apps.forecast_outlook",
+    "KpiScorecard": "workbench.apps.kpi_scorecard",
     "TargetsWhatIf": "workbench.apps.targets_whatif",
     "TeamDiagnosis": "workbench.apps.team_diagnosis",
 }

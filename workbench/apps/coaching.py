@@ -14,7 +14,7 @@ import time
 import ipywidgets as widgets
 import pandas as pd
 
-from workbench.apps.common import chart_widget, html_table
+from workbench.apps.common import LazyTabs, SelectionCache, chart_spec, chart_widget, html_table, show_chart
 from workbench.apps.selection import SelectionPanel
 from workbench.charts.coaching import effectiveness_chart, plan_chart, skill_heatmap_chart
 from workbench.coaching import load_skill_map, skill_heatmap
@@ -83,6 +83,16 @@ class CoachingPanel(SelectionPanel):
         self.effect_box = widgets.VBox([self.effect_html])
         self.tabs = widgets.Tab(children=[self.gaps_box, self.plan_box, self.mentors_html, self.sessions_html,
                                           self.effect_box, self.awards_html])
+        self._charts = SelectionCache()  # chart specifications per selection
+        # each tab with what it shows depends on: drawn when on screen and that changed
+        self.pages = LazyTabs(self.tabs, [
+            (lambda: (self.period, self.team, self.lang), self._draw_gaps),
+            (lambda: (self.period, self.rep, self.lang), self._draw_plan),
+            (lambda: (self.period, self.team, self.lang), self._draw_mentors),
+            (lambda: (self.period, self.team, self.lang), self._draw_sessions),
+            (lambda: (self.lang,), self._draw_effectiveness),
+            (lambda: (self.period, self.lang), self._draw_awards),
+        ], on_error=self.error.show)
         self.children = [pickers, self.error, self.status, self.tabs]
         self._start_on(data, lang, period)
 
@@ -114,19 +124,13 @@ class CoachingPanel(SelectionPanel):
             return
         try:
             self.error.clear()
-            self._apply_language()
-            r = self.results(self.period)
-            plans = r["plans"]
+            if self._labels_lang != self.lang:
+                self._apply_language()
+            plans = self.results(self.period)["plans"]
             self.status.value = escape_html(self._t(
                 "computed", period=self.period, window=plans.window, reps=plans.skills["rep_id"].nunique(),
                 seconds=self.last_compute_seconds))
-            members = self._members()
-            self._draw_gaps(r, members)
-            self._draw_plan(r)
-            self._draw_mentors(r, members)
-            self._draw_sessions(r)
-            self._draw_effectiveness()
-            self._draw_awards(r)
+            self.pages.refresh()  # the open tab; the others when they are opened
         except Exception as exc:
             self.error.show(exc)
 
@@ -139,31 +143,40 @@ class CoachingPanel(SelectionPanel):
             return f"<p>{escape_html(self._t('none'))}</p>"
         return html_table(frame, css_class=css, numeric=numeric, wrap=wrap, index=False)
 
-    def _chart(self, attr: str, box: widgets.VBox, chart, first: widgets.Widget) -> None:
+    def _chart(self, attr: str, box: widgets.VBox, key: tuple, build, first: widgets.Widget) -> None:
+        """Draw ``build()`` (kept per ``key``) in the widget ``attr``, made on first use, below ``first``."""
+        spec = self._charts.get((attr, *key), lambda: chart_spec(build()))
         widget = getattr(self, attr)
         if widget is None:
-            widget = chart_widget(chart)
+            widget = chart_widget(spec)
             setattr(self, attr, widget)
         else:
-            widget.chart = chart
-        box.children = [first, widget]
+            show_chart(widget, spec)
+        if tuple(box.children) != (first, widget):
+            box.children = [first, widget]
 
     def _slot(self, n: int) -> str:
         return self._t("slot_1") if n == 1 else self._t("slot_2") if n == 2 else self._t("slot_n", n=n)
 
-    def _draw_gaps(self, r: dict, members: set) -> None:
-        skills = self._labelled(r["plans"].skills)
+    def _draw_gaps(self) -> None:
+        r, members = self.results(self.period), self._members()
+        skills = r["plans"].skills
         skills = skills[skills["rep_id"].isin(members)]
         with_gap = set(skills["rep_id"])
         shown = members if self.team else with_gap  # the whole company: only reps with a gap
-        reps = self.data.reps[self.data.reps["rep_id"].astype(str).isin(shown)]
-        heat = skill_heatmap(skills, r["scores"], reps)
-        heat = heat.assign(skill_label=[self.skill_map.label(s, self.lang) for s in heat["skill"]])
+
+        def heatmap():
+            reps = self.data.reps[self.data.reps["rep_id"].astype(str).isin(shown)]
+            heat = skill_heatmap(self._labelled(skills), r["scores"], reps)
+            heat = heat.assign(skill_label=[self.skill_map.label(s, self.lang) for s in heat["skill"]])
+            return skill_heatmap_chart(heat, lang=self.lang)
+
         key = "heat_team" if self.team else "heat_all"
         self.gaps_html.value = f"<p>{escape_html(self._t(key, shown=len(with_gap), total=len(members)))}</p>"
-        self._chart("heatmap", self.gaps_box, skill_heatmap_chart(heat, lang=self.lang), self.gaps_html)
+        self._chart("heatmap", self.gaps_box, (self.period, self.team, self.lang), heatmap, self.gaps_html)
 
-    def _draw_plan(self, r: dict) -> None:
+    def _draw_plan(self) -> None:
+        r = self.results(self.period)
         if not self.rep:
             self.plan_html.value = f"<p>{escape_html(self._t('pick_rep'))}</p>"
             self.plan_box.children = [self.plan_html]
@@ -201,9 +214,11 @@ class CoachingPanel(SelectionPanel):
                                wrap=[t("why"), t("note")])
             + f"<h4>{escape_html(t('modules'))}</h4>"
             + self._table(catalog_modules, "wb-plan-modules", numeric=[t("hours")], wrap=[t("note")]))
-        self._chart("plan_chart", self.plan_box, plan_chart(skills, self.rep, lang=self.lang), self.plan_html)
+        self._chart("plan_chart", self.plan_box, (self.period, self.rep, self.lang),
+                    lambda: plan_chart(skills, self.rep, lang=self.lang), self.plan_html)
 
-    def _draw_mentors(self, r: dict, members: set) -> None:
+    def _draw_mentors(self) -> None:
+        r, members = self.results(self.period), self._members()
         pairs, unmatched = r["mentors"].pairs, r["mentors"].unmatched
         pairs = pairs[pairs["mentee_id"].astype(str).isin(members)]
         unmatched = unmatched[unmatched["rep_id"].astype(str).isin(members)]
@@ -225,8 +240,8 @@ class CoachingPanel(SelectionPanel):
         """``<column>_zh`` in Chinese when ``table`` has it, else ``column``."""
         return f"{column}_zh" if self.lang == "zh" and f"{column}_zh" in table else column
 
-    def _draw_sessions(self, r: dict) -> None:
-        sessions = r["sessions"]
+    def _draw_sessions(self) -> None:
+        sessions = self.results(self.period)["sessions"]
         if self.team:
             sessions = sessions[sessions["team"].astype(str) == self.team]
         t = self._t
@@ -257,11 +272,12 @@ class CoachingPanel(SelectionPanel):
         self.effect_html.value = self._table(shown, "wb-effect", numeric=[t("trained"), t("effect"), t("interval")])
         drawable = modules.dropna(subset=["effect"])
         if len(drawable):
-            chart = effectiveness_chart(drawable.assign(verdict=verdict[drawable.index]), lang=self.lang)
-            self._chart("effect_chart", self.effect_box, chart, self.effect_html)
+            self._chart("effect_chart", self.effect_box, (self.lang,),
+                        lambda: effectiveness_chart(drawable.assign(verdict=verdict[drawable.index]), lang=self.lang),
+                        self.effect_html)
 
-    def _draw_awards(self, r: dict) -> None:
-        awards = r["awards"]
+    def _draw_awards(self) -> None:
+        awards = self.results(self.period)["awards"]
         t = self._t
         label = awards["label_zh"] if self.lang == "zh" else awards["label"]
         shown = pd.DataFrame({

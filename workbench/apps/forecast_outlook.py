@@ -20,7 +20,7 @@ import ipywidgets as widgets
 import pandas as pd
 import traitlets
 
-from workbench.apps.common import LANGS, ErrorBox, chart_widget, html_table
+from workbench.apps.common import LANGS, ErrorBox, SelectionCache, chart_spec, chart_widget, html_table, show_chart
 from workbench.charts.forecast import forecast_fan_chart
 from workbench.errors import DataError
 from workbench.forecast import WinModel, forecast_entities
@@ -250,6 +250,7 @@ class ForecastOutlook(widgets.VBox):
         self.status = widgets.HTML()
         self.accuracy = widgets.HTML(layout=widgets.Layout(width="360px", padding="0 0 0 12px"))
         self.fan = None
+        self._fan_specs = SelectionCache()  # the fan chart's specification per level, entity, horizon, language
         self.chart_box = widgets.HBox([self.accuracy])
         self.odds_html = widgets.HTML()
         self.deals_html = widgets.HTML(layout=widgets.Layout(overflow="auto", max_height="360px"))
@@ -496,13 +497,15 @@ class ForecastOutlook(widgets.VBox):
             self.status.value = escape_html(self._t("no_history", entity=label))
             self.accuracy.value = accuracy_html(None, self.freq, int(self.horizon), 0, lang=self.lang)
             return
-        chart = forecast_fan_chart(ef.history, ef.forecast, uid, title=self._t("fan_title", entity=label),
-                                   lang=self.lang)
+        chart = self._fan_specs.get(
+            (self.by, self.freq, int(self.horizon), uid, label, self.lang, id(ef.forecast)),
+            lambda: chart_spec(forecast_fan_chart(ef.history, ef.forecast, uid,
+                                                  title=self._t("fan_title", entity=label), lang=self.lang)))
         if self.fan is None:
             self.fan = chart_widget(chart)
             self.chart_box.children = [self.fan, self.accuracy]
         else:
-            self.fan.chart = chart
+            show_chart(self.fan, chart)
         cutoffs = ef.backtest.loc[ef.backtest["unique_id"] == uid, "cutoff"].nunique() if len(ef.backtest) else 0
         self.accuracy.value = accuracy_html(rows.iloc[0], self.freq, int(self.horizon), int(cutoffs), lang=self.lang)
         first = rows.iloc[0]

@@ -6,7 +6,7 @@ import ipywidgets as widgets
 import pandas as pd
 import traitlets
 
-from workbench.apps.common import LANGS, ErrorBox, chart_widget, html_table
+from workbench.apps.common import LANGS, ErrorBox, SelectionCache, chart_spec, chart_widget, html_table, show_chart
 from workbench.charts.kpi import kpi_bar_chart, kpi_trend_chart
 from workbench.formatting import count_label
 from workbench.kpi import compute_kpis
@@ -41,7 +41,9 @@ class KpiScorecard(widgets.VBox):
     Notes
     -----
     KPI tables are computed once per (entity level, frequency) and cached; changing the
-    period, metric or language only re-draws. The period list starts at the first period with a
+    period, metric or language only re-draws, and a KPI change (the chart picker) redraws only
+    the two charts, in place. Scorecards and chart specifications are kept for the last
+    selections, so switching back shows them at once. The period list starts at the first period with a
     closed deal (see :func:`~workbench.kpi.scorecard.scorecard_periods`) and the trend
     chart covers the same periods. The panel has no title of its own: the page or
     notebook around it gives one.
@@ -59,6 +61,7 @@ class KpiScorecard(widgets.VBox):
         self.data = data
         self.lang = lang
         self._cache: dict[tuple[str, str], pd.DataFrame] = {}
+        self._selections = SelectionCache()  # scorecards and chart specifications per selection
         self._relabelling = False  # pickers get new labels: their values come and go back, nothing to redraw
         self.by_picker = widgets.Dropdown(options=self._level_options(), value="rep")
         self.freq_picker = widgets.Dropdown(options=self._freq_options(), value="M")
@@ -149,6 +152,10 @@ class KpiScorecard(widgets.VBox):
             self.error.show(exc)
 
     def _redraw(self, change=None):
+        """Show the current selection: the table when the level, period or language changed, the charts always.
+
+        A KPI change (the chart picker) touches only the two charts; the table does not depend on it.
+        """
         if self._relabelling:
             return
         try:
@@ -156,28 +163,50 @@ class KpiScorecard(widgets.VBox):
             if not self.period:
                 self.status.value = escape_html(message("scorecard.no_data", self.lang))
                 return
-            kpis = self.kpis
-            table = scorecard(kpis, self.period, lang=self.lang)
-            units = {self._label(m): KPIS[m].unit for m in SCORECARD_METRICS}
-            shown = table.copy()
-            for column in shown.columns:
-                shown[column] = [format_value(v, units.get(column, "")) for v in table[column]]
-            self.status.value = (
-                f"<b>{escape_html(count_label(len(table), self.by, self.lang))}</b> · {escape_html(self.period)}"
-            )
-            self.table.value = html_table(shown, css_class="wb-scorecard", numeric=set(shown.columns))
-            label = self._label(self.metric)
-            bar = kpi_bar_chart(table, label, unit=KPIS[self.metric].unit,
-                                reference=1.0 if self.metric == "quota_attainment" else None)
-            ranked = table[label].dropna().sort_values(ascending=False, kind="stable")  # ties keep the id order
-            entities = ranked.index[:8].tolist()
-            shown_periods = pd.to_datetime(kpis["period"]) >= parse_period(self.period_picker.options[0]).start
-            trend = kpi_trend_chart(kpis[shown_periods], self.metric, entities=entities, lang=self.lang,
-                                    freq=self.freq, entity_label=table.index.name)
-            if self.bar is None:
-                self.bar, self.trend = chart_widget(bar), chart_widget(trend)
-                self.charts.children = [self.bar, self.trend]
-            else:
-                self.bar.chart, self.trend.chart = bar, trend
+            if change is None or change["name"] != "metric":
+                self._draw_table()
+            self._draw_charts()
         except Exception as exc:
             self.error.show(exc)
+
+    def _scorecard(self) -> pd.DataFrame:
+        """Every entity's KPIs in the current period (kept per level, frequency, period and language)."""
+        key = ("scorecard", self.by, self.freq, self.period, self.lang)
+        return self._selections.get(key, lambda: scorecard(self.kpis, self.period, lang=self.lang))
+
+    def _draw_table(self) -> None:
+        table = self._scorecard()
+        units = {self._label(m): KPIS[m].unit for m in SCORECARD_METRICS}
+        shown = table.copy()
+        for column in shown.columns:
+            shown[column] = [format_value(v, units.get(column, "")) for v in table[column]]
+        self.status.value = (
+            f"<b>{escape_html(count_label(len(table), self.by, self.lang))}</b> · {escape_html(self.period)}"
+        )
+        self.table.value = html_table(shown, css_class="wb-scorecard", numeric=set(shown.columns))
+
+    def _chart_specs(self) -> tuple[dict, dict]:
+        """The bar and trend charts' specifications for the current selection (kept per selection)."""
+        key = ("charts", self.by, self.freq, self.period, self.metric, self.lang)
+        return self._selections.get(key, self._build_charts)
+
+    def _build_charts(self) -> tuple[dict, dict]:
+        kpis, table = self.kpis, self._scorecard()
+        label = self._label(self.metric)
+        bar = kpi_bar_chart(table, label, unit=KPIS[self.metric].unit,
+                            reference=1.0 if self.metric == "quota_attainment" else None)
+        ranked = table[label].dropna().sort_values(ascending=False, kind="stable")  # ties keep the id order
+        entities = ranked.index[:8].tolist()
+        shown_periods = pd.to_datetime(kpis["period"]) >= parse_period(self.period_picker.options[0]).start
+        trend = kpi_trend_chart(kpis[shown_periods], self.metric, entities=entities, lang=self.lang,
+                                freq=self.freq, entity_label=table.index.name)
+        return chart_spec(bar), chart_spec(trend)
+
+    def _draw_charts(self) -> None:
+        bar, trend = self._chart_specs()
+        if self.bar is None:
+            self.bar, self.trend = chart_widget(bar), chart_widget(trend)
+            self.charts.children = [self.bar, self.trend]
+        else:
+            show_chart(self.bar, bar)
+            show_chart(self.trend, trend)

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 import traitlets
 
-from workbench.apps.common import LANGS, ErrorBox, chart_widget, html_table
+from workbench.apps.common import LANGS, ErrorBox, chart_widget, html_table, show_chart
 from workbench.charts.targets import whatif_fan, whatif_fan_frames
 from workbench.formatting import natural_key
 from workbench.incentives import PAYOUT_FIGURES, compare_simulations, load_plan, payout_label, simulate_payouts
@@ -376,7 +376,7 @@ class TargetsWhatIf(widgets.VBox):
                 self.fan = chart_widget(chart)
                 self.chart_box.children = [self.fan]
             else:
-                self.fan.chart = chart
+                show_chart(self.fan, chart)
             self._fan_key = key
             return
         frames = whatif_fan_frames(p, self.lang, as_of=as_of)

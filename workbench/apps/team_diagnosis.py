@@ -17,9 +17,8 @@ import time
 import ipywidgets as widgets
 import pandas as pd
 
-from workbench.apps.common import chart_widget, html_table
+from workbench.apps.common import LazyTabs, SelectionCache, chart_spec, chart_widget, html_table, show_chart
 from workbench.apps.selection import SelectionPanel
-from workbench.charts.diagnose import driver_waterfall, funnel_vs_peers
 from workbench.diagnose import DRIVERS, diagnose
 from workbench.diagnose.selection import driver_totals, headline, select
 from workbench.formatting import format_value, is_missing
@@ -91,6 +90,16 @@ class TeamDiagnosis(SelectionPanel):
                 self.competition_table,
             ]
         )
+        self._selections = SelectionCache()  # team / rep parts of a diagnosis and their charts
+        # each tab with what it shows depends on: drawn when on screen and that changed
+        shown = lambda: (self.period, self.team, self.rep, self.lang)  # noqa: E731
+        self.pages = LazyTabs(self.tabs, [
+            (shown, self._draw_findings),
+            (shown, lambda: setattr(self.opportunities_table, "value",
+                                    self._opportunities_html(self.selection.opportunities))),
+            (shown, lambda: setattr(self.competition_table, "value",
+                                    self._competition_html(self.selection.competition))),
+        ], on_error=self.error.show)
         self.children = [pickers, self.error, self.status, self.summary, self.tabs]
         periods = self._start_on(data, lang, period)
         if not periods and not self.error.value:
@@ -114,8 +123,10 @@ class TeamDiagnosis(SelectionPanel):
 
     @property
     def selection(self):
-        """The diagnosis of the selected team and rep."""
-        return select(self.diagnosis, self._reps, team=self.team or None, rep=self.rep or None)
+        """The diagnosis of the selected team and rep (kept for the last selections)."""
+        return self._selections.get(
+            ("selection", self.period, self.team, self.rep),
+            lambda: select(self.diagnosis, self._reps, team=self.team or None, rep=self.rep or None))
 
     # -- events -------------------------------------------------------------------------
     def _redraw(self, change=None):
@@ -132,12 +143,14 @@ class TeamDiagnosis(SelectionPanel):
                 findings=len(sel.findings), seconds=self.last_compute_seconds,
             ))
             self.summary.value = self._summary_html(sel)
-            self.table.value = self._findings_html(sel.findings)
-            self.opportunities_table.value = self._opportunities_html(sel.opportunities)
-            self.competition_table.value = self._competition_html(sel.competition)
-            self._draw_charts(sel)
+            self.pages.refresh()  # the open tab; the others when they are opened
         except Exception as exc:
             self.error.show(exc)
+
+    def _draw_findings(self) -> None:
+        sel = self.selection
+        self.table.value = self._findings_html(sel.findings)
+        self._draw_charts(sel)
 
     # -- rendering ----------------------------------------------------------------------
     def _entity_level(self, level: str) -> str:
@@ -289,8 +302,8 @@ class TeamDiagnosis(SelectionPanel):
             self.chart_note.value = f"<p>{self._t('pick_rep')}</p>"
             return
         try:
-            waterfall = driver_waterfall(sel.decomposition, entity, entity_type, lang=self.lang)
-            funnel = funnel_vs_peers(sel.decomposition, entity, entity_type, lang=self.lang)
+            waterfall, funnel = self._selections.get(("charts", self.period, entity_type, entity, self.lang),
+                                                     lambda: self._chart_specs(sel, entity, entity_type))
         except ValueError as exc:  # e.g. a rep with no deals in the window
             self.charts.children = []
             self.chart_note.value = f"<p>{escape_html(exc)}</p>"
@@ -299,5 +312,14 @@ class TeamDiagnosis(SelectionPanel):
         if self.waterfall is None:
             self.waterfall, self.funnel = chart_widget(waterfall), chart_widget(funnel)
         else:
-            self.waterfall.chart, self.funnel.chart = waterfall, funnel
-        self.charts.children = [self.waterfall, self.funnel]
+            show_chart(self.waterfall, waterfall)
+            show_chart(self.funnel, funnel)
+        if tuple(self.charts.children) != (self.waterfall, self.funnel):
+            self.charts.children = [self.waterfall, self.funnel]
+
+    def _chart_specs(self, sel, entity: str, entity_type: str) -> tuple[dict, dict]:
+        """The waterfall and the funnel of ``entity`` (charts from :mod:`workbench.charts.diagnose`)."""
+        from workbench.charts.diagnose import driver_waterfall, funnel_vs_peers
+
+        return (chart_spec(driver_waterfall(sel.decomposition, entity, entity_type, lang=self.lang)),
+                chart_spec(funnel_vs_peers(sel.decomposition, entity, entity_type, lang=self.lang)))
