@@ -125,10 +125,10 @@ def test_team_diagnosis_shows_a_hostile_team_and_rep_as_text(diagnosis_panel):
     panel.rep = PAYLOADS["rep_id"]
     assert f"Rep {PAYLOADS['rep_id']} · " in shown_text(panel)
     assert panel.error.value == ""
-    panel.tabs.selected_index = 2  # the tabs are drawn when opened
+    panel.tabs.selected_index = 3  # the tabs are drawn when opened
     competition = "".join(_Markup(panel.competition_table.value).texts)
     assert all(PAYLOADS[field] in competition for field in ("competitor", "product", "region"))
-    panel.tabs.selected_index = 1
+    panel.tabs.selected_index = 2
     assert PAYLOADS["product"] in "".join(_Markup(panel.opportunities_table.value).texts)
     panel.tabs.selected_index = 0
     for lang in ("zh", "en"):

@@ -62,11 +62,17 @@ def test_first_render_shows_the_newest_period_for_everyone(fresh, data):
     assert "wb-team-table" in panel.summary.value
     assert panel.waterfall is None or panel.charts.children == ()
     assert "window" in panel.status.value and "up to 2026-Q3" in panel.status.value
-    titles = [panel.tabs.get_title(i) for i in range(3)]
-    assert titles == ["Findings", "Market opportunities", "Competition"]
+    titles = [panel.tabs.get_title(i) for i in range(4)]
+    assert titles == ["Findings", "Stuck deals", "Market opportunities", "Competition"]
+    assert panel.stuck_table.value == ""  # drawn when its tab is opened
     panel.tabs.selected_index = 1
-    assert "wb-opportunities" in panel.opportunities_table.value
+    stuck = panel.selection.stuck_deals
+    assert len(stuck) > 0  # open deals in their stage longer than its 90th percentile
+    assert len(_rows(panel.stuck_table.value)) == len(stuck)
+    assert str(stuck["opportunity_id"].iloc[0]) in panel.stuck_table.value
     panel.tabs.selected_index = 2
+    assert "wb-opportunities" in panel.opportunities_table.value
+    panel.tabs.selected_index = 3
     assert "wb-competition" in panel.competition_table.value
     panel.tabs.selected_index = 0
 
@@ -187,10 +193,12 @@ def test_the_other_tabs_are_drawn_when_opened(data):
     panel = TeamDiagnosis(data)
     assert panel.tabs.selected_index == 0 and "wb-findings" in panel.table.value
     assert panel.opportunities_table.value == "" and panel.competition_table.value == ""
-    panel.tabs.selected_index = 2
+    panel.tabs.selected_index = 3
     assert "wb-competition" in panel.competition_table.value and panel.opportunities_table.value == ""
+    panel.tabs.selected_index = 2
+    assert "wb-opportunities" in panel.opportunities_table.value and panel.stuck_table.value == ""
     panel.tabs.selected_index = 1
-    assert "wb-opportunities" in panel.opportunities_table.value
+    assert "wb-stuck" in panel.stuck_table.value
 
 
 def test_a_rep_change_redraws_the_open_tab_in_place_and_the_others_when_opened(fresh, data):
@@ -205,12 +213,13 @@ def test_a_rep_change_redraws_the_open_tab_in_place_and_the_others_when_opened(f
             drawn.append(rep)
     first, second = drawn[:2]
     panel.rep = first
-    panel.tabs.selected_index = 1  # seen once for the first rep, then closed
+    panel.tabs.selected_index = 2  # seen once for the first rep, then closed
     panel.tabs.selected_index = 0
     waterfall, funnel, first_spec = panel.waterfall, panel.funnel, panel.waterfall.spec
     hidden = []
     panel.opportunities_table.observe(hidden.append, names="value")
     panel.competition_table.observe(hidden.append, names="value")
+    panel.stuck_table.observe(hidden.append, names="value")
 
     panel.rep = second
     # the same chart widgets, in the same place, with the second rep's charts
@@ -219,7 +228,7 @@ def test_a_rep_change_redraws_the_open_tab_in_place_and_the_others_when_opened(f
     assert second in panel.waterfall.spec["title"] and second in panel.funnel.spec["title"]
     assert f"Rep {second}" in panel.summary.value
     assert hidden == []  # the closed tabs wait until they are opened
-    panel.tabs.selected_index = 1  # opened: it shows the second rep's selection
+    panel.tabs.selected_index = 2  # opened: it shows the second rep's selection
     assert panel.opportunities_table.value == panel._opportunities_html(panel.selection.opportunities)
     panel.tabs.selected_index = 0
     panel.rep = first  # back: the charts drawn before, shown again

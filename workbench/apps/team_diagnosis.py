@@ -66,7 +66,7 @@ class TeamDiagnosis(SelectionPanel):
     """
 
     MESSAGE_PREFIX = "diagnosis"
-    TAB_KEYS = ("tab_findings", "tab_opps", "tab_comp")
+    TAB_KEYS = ("tab_findings", "tab_stuck", "tab_opps", "tab_comp")
 
     def __init__(self, data, lang: str = "en", period: str | None = None, config=None, **kwargs):
         super().__init__(**kwargs)
@@ -83,9 +83,11 @@ class TeamDiagnosis(SelectionPanel):
         self.charts = widgets.HBox()
         self.opportunities_table = widgets.HTML(layout=widgets.Layout(overflow="auto", max_height="460px"))
         self.competition_table = widgets.HTML(layout=widgets.Layout(overflow="auto", max_height="460px"))
+        self.stuck_table = widgets.HTML(layout=widgets.Layout(overflow="auto", max_height="460px"))
         self.tabs = widgets.Tab(
             children=[
                 widgets.VBox([self.table, self.chart_note, self.charts]),
+                self.stuck_table,
                 self.opportunities_table,
                 self.competition_table,
             ]
@@ -95,6 +97,7 @@ class TeamDiagnosis(SelectionPanel):
         shown = lambda: (self.period, self.team, self.rep, self.lang)  # noqa: E731
         self.pages = LazyTabs(self.tabs, [
             (shown, self._draw_findings),
+            (shown, lambda: setattr(self.stuck_table, "value", self._stuck_html(self.selection.stuck_deals))),
             (shown, lambda: setattr(self.opportunities_table, "value",
                                     self._opportunities_html(self.selection.opportunities))),
             (shown, lambda: setattr(self.competition_table, "value",
@@ -257,6 +260,24 @@ class TeamDiagnosis(SelectionPanel):
         )
         numeric = [self._t(k) for k in ("value", "benchmark", "impact", "confidence")]
         return _html_table(shown, "wb-findings", numeric=numeric, wrap=[self._t("evidence")])
+
+    def _stuck_html(self, stuck: pd.DataFrame) -> str:
+        """Open deals in their stage longer than the stage's 90th percentile, largest first."""
+        if stuck is None or stuck.empty:
+            return f"<p>{escape_html(self._t('no_stuck'))}</p>"
+        shown = pd.DataFrame(
+            {
+                self._t("stuck_deal"): stuck["opportunity_id"].astype(str),
+                self._entity_level("rep"): stuck["rep_id"].astype(str),
+                self._entity_level("team"): stuck["team"].astype(str),
+                self._t("stuck_stage"): stuck["stage"].astype(str),
+                self._t("stuck_days"): [format_value(v, "count") for v in stuck["days_in_stage"]],
+                self._t("stuck_p90"): [format_value(v, "count") for v in stuck["stage_p90_days"]],
+                self._t("stuck_amount"): [format_value(v, "currency") for v in stuck["amount"]],
+                self._t("note"): (stuck["note_zh"] if self.lang == "zh" else stuck["note"]).astype(str),
+            }
+        )
+        return _html_table(shown, "wb-stuck", numeric=list(shown.columns[4:7]), wrap=[self._t("note")])
 
     def _opportunities_html(self, opps: pd.DataFrame) -> str:
         if opps is None or opps.empty:
