@@ -93,6 +93,12 @@ def _extract(series: pd.Series, pattern: str) -> pd.DataFrame:
                         index=series.index)
 
 
+def _all_text(s: pd.Series) -> bool:
+    """Whether an object column holds only ``str`` cells and missing ones (checked in C):
+    such a column is read as text, without sorting its cells by type."""
+    return pd.api.types.infer_dtype(s, skipna=True) in ("string", "empty")
+
+
 def normalize_text(series: pd.Series) -> pd.Series:
     """Strip cells and turn full-width digits / punctuation and odd spaces into ASCII.
 
@@ -410,7 +416,7 @@ def parse_datetimes(series, formats=None, *, dayfirst: bool | None = None) -> tu
         return result.set_axis(index), s.notna().set_axis(index)
     if pd.api.types.is_numeric_dtype(s.dtype):
         text = _numbers_as_text(s)
-    elif s.dtype == object:
+    elif s.dtype == object and not _all_text(s):
         kinds = s.map(type)
         is_str = kinds.eq(str)
         is_num = kinds.isin([int, float, np.int64, np.float64, np.int32, np.float32]) & s.notna()
@@ -538,7 +544,7 @@ def parse_numbers(series, *, percent: bool = False) -> tuple[pd.Series, pd.Serie
         return values.mask(invalid).set_axis(index), invalid.set_axis(index)
 
     result = pd.Series(np.nan, index=s.index, dtype="float64")
-    if s.dtype == object:
+    if s.dtype == object and not _all_text(s):
         kinds = s.map(type)
         is_num = kinds.isin([int, float, np.int64, np.float64, np.int32, np.float32]) & s.notna()
         if is_num.any():
