@@ -361,17 +361,17 @@ def export_table(frame: pd.DataFrame, *, file: str = "<frame>", skip_patterns=DE
         # the first non-empty cell of each row ('' for none)
         first = pc.coalesce(*[pc.if_else(pa.array(present[:, c]), col, pa.scalar(None, col.type))
                               for c, col in enumerate(cells)]).fill_null("")
-        matched = {}  # each distinct first cell is tested once, against all patterns at once
-        distinct = pc.unique(first)
-        for k in np.flatnonzero(_may_match(distinct, compiled)):
-            value = distinct[int(k)].as_py()
+        # a quick screen of every row, then each distinct screened cell against each pattern
+        maybe = np.flatnonzero(_may_match(first, compiled))
+        matched = {}
+        for value in dict.fromkeys(first.take(pa.array(maybe, type=pa.int64())).to_pylist() if len(maybe) else ()):
             hit = next((p.pattern for p in compiled if p.search(value)), None) if value else None
             if hit is not None:
                 matched[value] = hit
         hits = np.zeros(n, dtype=bool)
         if matched:
-            hits = np.asarray(pc.is_in(first, value_set=pa.array(list(matched), type=first.type))
-                              .to_numpy(zero_copy_only=False), dtype=bool) & ~drop
+            hits[maybe] = [v in matched for v in first.take(pa.array(maybe, type=pa.int64())).to_pylist()]
+            hits &= ~drop
         for i in np.flatnonzero(hits):
             hit = matched[first[int(i)].as_py()]
             skipped.append(SkippedRow(file, int(rows[i]), f"summary line (matches {hit!r})", line(i)))
@@ -504,8 +504,12 @@ def _may_match(values, compiled) -> np.ndarray:
             anyone = re.compile(joined, re.IGNORECASE).search
         except re.error:  # e.g. inline global flags inside a pattern: no screen
             return out
-        rest = arr.filter(pa.array(todo)).to_pylist()
-        out[todo] = [anyone(v) is not None for v in rest]
+        rest = arr.filter(pa.array(todo))
+        distinct = pc.unique(rest)  # each distinct value once
+        found = pa.array([anyone(v) is not None if v is not None else False for v in distinct.to_pylist()],
+                         type=pa.bool_())
+        out[todo] = np.asarray(found.take(pc.index_in(rest, value_set=distinct)).to_numpy(zero_copy_only=False),
+                               dtype=bool)
     return out
 
 
