@@ -34,6 +34,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from workbench.errors import DataError
 from workbench.io.limits import check_file_size, format_size, limit_hint, resolve_limits
@@ -104,11 +106,21 @@ def sniff_delimiter(sample: str) -> str:
     return best
 
 
+def _arrow_text(column: pd.Series) -> bool:
+    """Whether a column is Arrow-backed text (what the CSV readers make)."""
+    return isinstance(column.dtype, pd.StringDtype) and column.dtype.storage == "pyarrow"
+
+
 def _strip_excel_text_guard(frame: pd.DataFrame) -> pd.DataFrame:
     """Undo Excel's ``="00123"`` text guard that some CRMs write to keep leading zeros."""
     out = {}
     for name in frame.columns:
         col = frame[name]
+        if _arrow_text(col):  # the usual case: checked in Arrow, rewritten only when guarded
+            arr = pa.array(col, from_pandas=True)
+            if not pc.any(pc.and_(pc.starts_with(arr, '="'), pc.ends_with(arr, '"'))).as_py():
+                out[name] = col
+                continue
         if col.dtype == object or pd.api.types.is_string_dtype(col.dtype):
             guarded = col.str.startswith('="', na=False) & col.str.endswith('"', na=False)
             if guarded.any():
@@ -136,6 +148,11 @@ def _drop_empty_rows(frame: pd.DataFrame, report: bool = False):
     empty = np.ones(len(frame), dtype=bool)
     for name in frame.columns:
         col = frame[name]
+        if _arrow_text(col):
+            arr = pa.array(col, from_pandas=True)
+            empty &= np.asarray(pc.equal(pc.utf8_length(pc.utf8_trim_whitespace(arr)), 0).fill_null(True)
+                                .to_numpy(zero_copy_only=False), dtype=bool)
+            continue
         if col.dtype == object or pd.api.types.is_string_dtype(col.dtype):
             blank = col.isna() | col.astype("str").str.strip().eq("")
         else:

@@ -148,8 +148,10 @@ def missing_message(m: Mapping, tm: TableMapping, fld: str, exports) -> str:
 def _currency_in_cells(text: pd.Series, symbols: dict) -> pd.Series:
     """ISO code or symbol written in the amount cells ('EUR 1,200.00', '￥1,234.50')."""
     cells = text.astype("str").where(text.notna(), "")
-    # only cells with something besides digits and separators can name a currency
-    maybe = cells.str.contains(r"[^\d\s.,()+\-]", regex=True).fillna(False).astype(bool)
+    # only cells with something besides digits and separators can name a currency (a code
+    # or a symbol is such a thing whether digits and spaces are read as ASCII or Unicode)
+    maybe = pd.Series(np.asarray(pc.match_substring_regex(pa.array(cells, from_pandas=True), r"[^\d\s.,()+\-]")
+                                 .fill_null(False).to_numpy(zero_copy_only=False), dtype=bool), index=text.index)
     if not maybe.all():
         out = pd.Series(None, index=text.index, dtype="object")
         if maybe.any():
