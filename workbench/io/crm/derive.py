@@ -179,20 +179,20 @@ def make_ids(values: pd.Series, method: str, prefix: str = "") -> pd.Series:
 
     Each distinct name is converted once.
     """
-    out = pd.Series(pd.NA, index=values.index, dtype="object")
-    present = values.notna()
-    if not present.any():
-        return out
-    distinct = pd.unique(values[present])
+    codes, distinct = pd.factorize(values, use_na_sentinel=True)
+    if not len(distinct):
+        return pd.Series(pd.NA, index=values.index, dtype="object")
     check_choice("make_ids", "method", method, ("slug", "hash", "as_is"))
     if method == "slug":
-        ids = {v: slug_id(v, prefix) for v in distinct}
+        ids = [slug_id(v, prefix) for v in distinct]
     elif method == "hash":
-        ids = {v: hash_id([v], prefix) for v in distinct}
+        ids = [hash_id([v], prefix) for v in distinct]
     else:
-        ids = {v: prefix + " ".join(str(v).split()) for v in distinct}
-    out[present] = values[present].map(ids)
-    return out
+        ids = [prefix + " ".join(str(v).split()) for v in distinct]
+    table = np.empty(len(ids) + 1, dtype=object)
+    table[:-1] = ids
+    table[-1] = pd.NA  # code -1: a missing name
+    return pd.Series(table[codes], index=values.index, dtype="object")
 
 
 def generic_outcome(stage) -> str:
