@@ -106,14 +106,14 @@ def _scan_with(path: Path, encoding: str, limits: InputLimits) -> TextScan | int
                 return TextScan(encoding, 0, 0, nul_at=offset + (at * 2 if wide else at))
             n_lf, n_cr = data.count(nl), data.count(ret)
             lf, cr = lf + n_lf, cr + n_cr
-            crlf += data.count(ret + nl) + (1 if prev_cr and data[:1] == nl else 0)
+            crlf += (data.count(ret + nl) if n_cr else 0) + (1 if prev_cr and data[:1] == nl else 0)
             scale = 2 if wide else 1
             if n_lf + n_cr == 0:
                 current += len(data) * scale
             else:
                 codes = (np.frombuffer(data.encode("utf-16-le"), dtype=np.uint16) if wide
                          else np.frombuffer(data, dtype=np.uint8))
-                breaks = np.flatnonzero((codes == 10) | (codes == 13))
+                breaks = np.flatnonzero((codes == 10) | (codes == 13) if n_cr else codes == 10)
                 longest = max(longest, current + int(breaks[0]) * scale)
                 if len(breaks) > 1:
                     longest = max(longest, (int(np.diff(breaks).max()) - 1) * scale)

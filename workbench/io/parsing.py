@@ -93,6 +93,12 @@ def _extract(series: pd.Series, pattern: str) -> pd.DataFrame:
                         index=series.index)
 
 
+def _all_text(s: pd.Series) -> bool:
+    """Whether an object column holds only ``str`` cells and missing ones (checked in C):
+    such a column is read as text, without sorting its cells by type."""
+    return pd.api.types.infer_dtype(s, skipna=True) in ("string", "empty")
+
+
 def normalize_text(series: pd.Series) -> pd.Series:
     """Strip cells and turn full-width digits / punctuation and odd spaces into ASCII.
 
@@ -410,7 +416,7 @@ def parse_datetimes(series, formats=None, *, dayfirst: bool | None = None) -> tu
         return result.set_axis(index), s.notna().set_axis(index)
     if pd.api.types.is_numeric_dtype(s.dtype):
         text = _numbers_as_text(s)
-    elif s.dtype == object:
+    elif s.dtype == object and not _all_text(s):
         kinds = s.map(type)
         is_str = kinds.eq(str)
         is_num = kinds.isin([int, float, np.int64, np.float64, np.int32, np.float32]) & s.notna()
@@ -436,21 +442,28 @@ def _parse_text_dates(text: pd.Series, formats, dayfirst) -> tuple[pd.Series, pd
     text = normalize_text(text)
     missing = missing_mask(text)
     result = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
-    todo = ~missing
+    if missing.all():
+        return result, pd.Series(False, index=text.index)
+    present = text[~missing.to_numpy(dtype=bool)]
+    # every rule reads a value on its own: each distinct value is parsed once, then looked up
+    uniq = _unique(present)
+    where = pc.index_in(_arrow(present), value_set=_arrow(uniq)).to_numpy(zero_copy_only=False).astype("int64")
+    parsed_uniq = pd.Series(pd.NaT, index=uniq.index, dtype="datetime64[ns]")
+    todo = pd.Series(True, index=uniq.index)
     for fmt in formats or ():
         if not todo.any():
             break
-        parsed = pd.to_datetime(text[todo], format=fmt, errors="coerce")
+        parsed = pd.to_datetime(uniq[todo], format=fmt, errors="coerce")
         parsed, _ = _as_ns(parsed)
-        result[parsed.index] = parsed
-        todo &= result.isna()
+        parsed_uniq[parsed.index] = parsed
+        todo &= parsed_uniq.isna()
 
     if todo.any():
-        candidates = text[todo]
         # A bare year or year-month is a period, not a date: leave it to the strict rules.
-        short = candidates.str.len() <= 7
-        candidates = candidates[~short.to_numpy(dtype=bool)]
-        sample = candidates.iloc[:1000]
+        short = (uniq.str.len() <= 7).to_numpy(dtype=bool)
+        wanted = todo.to_numpy(dtype=bool) & ~short
+        candidates = uniq[wanted]
+        sample = present.iloc[np.flatnonzero(wanted[where])[:1000]]  # the column's first 1000 such cells
         try:
             looks_iso = pd.to_datetime(sample, format="ISO8601", errors="coerce").notna().any()
         except ValueError:  # mixed offsets: ISO indeed
@@ -465,16 +478,15 @@ def _parse_text_dates(text: pd.Series, formats, dayfirst) -> tuple[pd.Series, pd
                 format="ISO8601", errors="coerce",
             )
         parsed, out_of_range = _as_ns(parsed)
-        result[parsed.index] = parsed
-        todo &= result.isna()
+        parsed_uniq[parsed.index] = parsed
+        todo &= parsed_uniq.isna()
         todo[out_of_range[out_of_range].index] = False
-        result[out_of_range[out_of_range].index] = pd.NaT
+        parsed_uniq[out_of_range[out_of_range].index] = pd.NaT
 
     if todo.any():
-        rest = text[todo]
-        uniq = _unique(rest)
-        parsed_uniq = _parse_date_strings(uniq, dayfirst)
-        result[rest.index] = _lookup(rest, uniq, parsed_uniq.to_numpy())
+        rest = uniq[todo]
+        parsed_uniq[rest.index] = _parse_date_strings(rest, dayfirst)
+    result[~missing.to_numpy(dtype=bool)] = parsed_uniq.to_numpy()[where]
     invalid = ~missing & result.isna()
     return result, invalid.astype(bool)
 
@@ -486,6 +498,7 @@ _CURRENCY = (
     r"人民币|美元|欧元|港币|港元|元|块|[¥￥$€£₩₹])"
 )
 _PLAIN_NUMBER = r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$"
+_GROUPED_DOT_DECIMAL = r"^\d{1,3}(?:,\d{3})+\.\d+$"
 _MULTIPLIERS = {"万": 1e4, "萬": 1e4, "亿": 1e8, "億": 1e8, "k": 1e3, "K": 1e3}
 
 
@@ -538,7 +551,7 @@ def parse_numbers(series, *, percent: bool = False) -> tuple[pd.Series, pd.Serie
         return values.mask(invalid).set_axis(index), invalid.set_axis(index)
 
     result = pd.Series(np.nan, index=s.index, dtype="float64")
-    if s.dtype == object:
+    if s.dtype == object and not _all_text(s):
         kinds = s.map(type)
         is_num = kinds.isin([int, float, np.int64, np.float64, np.int32, np.float32]) & s.notna()
         if is_num.any():
@@ -560,10 +573,22 @@ def parse_numbers(series, *, percent: bool = False) -> tuple[pd.Series, pd.Serie
             fast = pc.cast(arr.filter(pa.array(plain)), pa.float64()).to_numpy(zero_copy_only=False)
             result[candidates.index[plain]] = fast
             todo[candidates.index[plain]] = False
+    grouped_dot = False
+    if todo.any():
+        # '12,000.00': thousands commas and a decimal point, nothing else (most English
+        # exports), read in one pass; they also tell the column's decimal mark
+        candidates = text[todo]
+        arr = _arrow(candidates)
+        english = _mask(pc.match_substring_regex(arr, _GROUPED_DOT_DECIMAL))
+        if english.any():
+            fast = pc.cast(pc.replace_substring(arr.filter(pa.array(english)), ",", ""), pa.float64())
+            result[candidates.index[english]] = fast.to_numpy(zero_copy_only=False)
+            todo[candidates.index[english]] = False
+            grouped_dot = True
     if todo.any():
         rest = text[todo]
         uniq = _unique(rest)
-        parsed = _parse_number_strings(uniq, percent)
+        parsed = _parse_number_strings(uniq, percent, dot_decimal_seen=grouped_dot)
         result[rest.index] = _lookup(rest, uniq, parsed.to_numpy())
     infinite = np.isinf(result.to_numpy())
     result[infinite] = np.nan
@@ -572,8 +597,11 @@ def parse_numbers(series, *, percent: bool = False) -> tuple[pd.Series, pd.Serie
     return result.set_axis(index), invalid.astype(bool).set_axis(index)
 
 
-def _parse_number_strings(uniq: pd.Series, percent: bool) -> pd.Series:
-    """Parse distinct formatted number strings (vectorised with Arrow over the distinct values)."""
+def _parse_number_strings(uniq: pd.Series, percent: bool, dot_decimal_seen: bool = False) -> pd.Series:
+    """Parse distinct formatted number strings (vectorised with Arrow over the distinct values).
+
+    ``dot_decimal_seen``: other values of the column (read before) write a decimal point
+    after thousands commas, which counts against a decimal comma for the column."""
     def match(arr, pattern):
         return _mask(pc.match_substring_regex(arr, pattern))
 
@@ -613,7 +641,8 @@ def _parse_number_strings(uniq: pd.Series, percent: bool) -> pd.Series:
     ambiguous = (only_comma & grouped_comma & (n_commas == 1)) | (only_dot & grouped_dot & (n_dots == 1))
     comma_decimal = comma_last | (only_comma & ~grouped_comma) | (only_dot & (n_dots > 1))
     dot_decimal = dot_last | (only_dot & ~grouped_dot) | (only_comma & (n_commas > 1))
-    column_comma = bool((comma_decimal & ~ambiguous).any() and not (dot_decimal & ~ambiguous).any())
+    column_comma = bool((comma_decimal & ~ambiguous).any() and not (dot_decimal & ~ambiguous).any()
+                        and not dot_decimal_seen)
     comma_decimal = (comma_decimal & ~ambiguous) | (ambiguous & column_comma)
     european = pc.replace_substring(pc.replace_substring(t, ".", ""), ",", ".")
     english = pc.replace_substring(t, ",", "")

@@ -34,6 +34,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from workbench.errors import DataError
 from workbench.io.limits import check_file_size, format_size, limit_hint, resolve_limits
@@ -104,11 +106,21 @@ def sniff_delimiter(sample: str) -> str:
     return best
 
 
+def _arrow_text(column: pd.Series) -> bool:
+    """Whether a column is Arrow-backed text (what the CSV readers make)."""
+    return isinstance(column.dtype, pd.StringDtype) and column.dtype.storage == "pyarrow"
+
+
 def _strip_excel_text_guard(frame: pd.DataFrame) -> pd.DataFrame:
     """Undo Excel's ``="00123"`` text guard that some CRMs write to keep leading zeros."""
     out = {}
     for name in frame.columns:
         col = frame[name]
+        if _arrow_text(col):  # the usual case: checked in Arrow, rewritten only when guarded
+            arr = pa.array(col, from_pandas=True)
+            if not pc.any(pc.and_(pc.starts_with(arr, '="'), pc.ends_with(arr, '"'))).as_py():
+                out[name] = col
+                continue
         if col.dtype == object or pd.api.types.is_string_dtype(col.dtype):
             guarded = col.str.startswith('="', na=False) & col.str.endswith('"', na=False)
             if guarded.any():
@@ -136,6 +148,11 @@ def _drop_empty_rows(frame: pd.DataFrame, report: bool = False):
     empty = np.ones(len(frame), dtype=bool)
     for name in frame.columns:
         col = frame[name]
+        if _arrow_text(col):
+            arr = pa.array(col, from_pandas=True)
+            empty &= np.asarray(pc.equal(pc.utf8_length(pc.utf8_trim_whitespace(arr)), 0).fill_null(True)
+                                .to_numpy(zero_copy_only=False), dtype=bool)
+            continue
         if col.dtype == object or pd.api.types.is_string_dtype(col.dtype):
             blank = col.isna() | col.astype("str").str.strip().eq("")
         else:
@@ -265,26 +282,9 @@ def read_csv_text(path, *, encoding: str | None = None, delimiter: str | None = 
     width = len(header)
     data_lines = scan.lines - header_line
     _check_cells(path, data_lines, width, limits, what=f"{data_lines:,} lines")
-    frame = None
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", pd.errors.ParserWarning)
-            # index_col=False: a first row with an extra field must not become the index
-            frame = pd.read_csv(
-                path, sep=delimiter, encoding=encoding, dtype=str, keep_default_na=False, na_filter=False,
-                skip_blank_lines=False, skiprows=header_line - 1, header=0, engine="c", quotechar='"',
-                on_bad_lines="error", index_col=False,
-            )
-        if any(issubclass(w.category, pd.errors.ParserWarning) for w in caught):
-            frame = None  # pandas cut fields off the first row: the careful reader says which
-    except pd.errors.EmptyDataError:
-        raise DataError(f"{path}: the file is empty; expected a header row with column names.",
-                        file=path) from None
-    except pd.errors.ParserError:
-        frame = None  # rows with more fields than the header: the careful reader says which
-    except ValueError as err:
-        raise DataError(f"{path}: cannot parse the file as delimited text (delimiter "
-                        f"{delimiter!r}, encoding {encoding}): {err}", file=path) from None
+    frame = _read_arrow(path, encoding, delimiter, header_line, width, data_lines)
+    if frame is None:
+        frame = _read_pandas(path, encoding, delimiter, header_line)
     blank: list = []
     if frame is not None and len(frame) == data_lines and len(frame.columns) == width:
         # one row per physical line: no cell spans lines, no quote was left open
@@ -313,6 +313,137 @@ def read_csv_text(path, *, encoding: str | None = None, delimiter: str | None = 
                         "skipped_lines": "; ".join(skipped), "above_header": above,
                         "header": [written[c] for c in frame.columns if c in written],
                         "duplicate_columns": duplicate_columns(_clean_header(header))})
+    return frame
+
+
+def _read_pandas(path: Path, encoding: str, delimiter: str, header_line: int) -> pd.DataFrame | None:
+    """pandas' C reader (all cells as text), or None when the careful reader must say what is wrong."""
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", pd.errors.ParserWarning)
+            # index_col=False: a first row with an extra field must not become the index
+            frame = pd.read_csv(
+                path, sep=delimiter, encoding=encoding, dtype=str, keep_default_na=False, na_filter=False,
+                skip_blank_lines=False, skiprows=header_line - 1, header=0, engine="c", quotechar='"',
+                on_bad_lines="error", index_col=False,
+            )
+        if any(issubclass(w.category, pd.errors.ParserWarning) for w in caught):
+            return None  # pandas cut fields off the first row: the careful reader says which
+    except pd.errors.EmptyDataError:
+        raise DataError(f"{path}: the file is empty; expected a header row with column names.",
+                        file=path) from None
+    except pd.errors.ParserError:
+        return None  # rows with more fields than the header: the careful reader says which
+    except ValueError as err:
+        raise DataError(f"{path}: cannot parse the file as delimited text (delimiter "
+                        f"{delimiter!r}, encoding {encoding}): {err}", file=path) from None
+    return frame
+
+
+_LINE_BREAK = re.compile(rb"\r\n|\r|\n")
+_ARROW_MAX_SHORT_ROWS = 10_000
+
+
+def _body_offset(data: bytes, header_line: int) -> int | None:
+    """Byte offset of the line after the header, or None when the lines up to the header
+    are not plain (a quote left open, a form feed or other break Python's ``splitlines``
+    knows): the other readers handle those."""
+    pos = 0
+    for _ in range(header_line):
+        match = _LINE_BREAK.search(data, pos)
+        if match is None:
+            return None
+        pos = match.end()
+    head = data[:pos]
+    if head.count(b'"') % 2 or re.search(rb"[\x0b\x0c\x1c-\x1e\x85]|\xe2\x80[\xa8\xa9]", head):
+        return None
+    return pos
+
+
+def _ends_inside_quote(data: bytes, delimiter: str) -> bool:
+    """Whether the last line opens a quoted cell that the file never closes (Arrow reads the
+    rest of the file into it without complaint; every earlier open quote makes a cell span
+    lines, which the row count shows)."""
+    body = data[:-2] if data.endswith(b"\r\n") else data[:-1] if data.endswith((b"\n", b"\r")) else data
+    last = body[max(body.rfind(b"\n"), body.rfind(b"\r")) + 1:]
+    if b'"' not in last:
+        return False
+    quote, sep = ord('"'), ord(delimiter)
+    inside, at_start = False, True
+    i = 0
+    while i < len(last):
+        ch = last[i]
+        if inside:
+            if ch == quote:
+                if i + 1 < len(last) and last[i + 1] == quote:
+                    i += 1
+                else:
+                    inside = False
+        elif ch == quote and at_start:
+            inside = True
+        at_start = not inside and ch == sep
+        i += 1
+    return inside
+
+
+def _read_arrow(path: Path, encoding: str, delimiter: str, header_line: int, width: int,
+                data_lines: int) -> pd.DataFrame | None:
+    """The rows below the header read by Arrow's CSV reader (all cells as text, in C), when
+    every physical line is one row; else None, and the pandas or careful reader reads the file.
+
+    Lines with fewer fields than the header (a footer, a blank line) are padded with empty
+    cells as pandas does; a line with more fields, a cell spanning lines or a file Arrow
+    cannot read leaves the file to the other readers, which say what is wrong.
+    """
+    if (codecs.lookup(encoding).name not in ("utf-8", "utf-8-sig") or data_lines <= 0 or width < 1
+            or len(delimiter) != 1 or delimiter in "\"\r\n"):
+        return None
+    try:
+        import pyarrow as pa
+        import pyarrow.csv as pcsv
+    except ImportError:  # pragma: no cover - pyarrow is a dependency
+        return None
+    data = path.read_bytes()
+    start = _body_offset(data, header_line)
+    if start is None:
+        return None
+    short: list[tuple[int, str]] = []
+
+    def keep_short(row) -> str:
+        if row.number is None or row.actual_columns > row.expected_columns or len(short) >= _ARROW_MAX_SHORT_ROWS:
+            return "error"
+        short.append((row.number, row.text))
+        return "skip"
+
+    names = [f"c{i}" for i in range(width)]
+    try:
+        table = pcsv.read_csv(
+            pa.BufferReader(pa.py_buffer(data).slice(start)),
+            read_options=pcsv.ReadOptions(column_names=names, use_threads=False),
+            parse_options=pcsv.ParseOptions(delimiter=delimiter, quote_char='"', double_quote=True,
+                                            escape_char=False, newlines_in_values=True, ignore_empty_lines=False,
+                                            invalid_row_handler=keep_short),
+            convert_options=pcsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()), null_values=[],
+                                                strings_can_be_null=False, quoted_strings_can_be_null=False),
+        )
+    except (pa.ArrowException, ValueError):
+        return None
+    if table.num_rows + len(short) != data_lines or _ends_inside_quote(data, delimiter):
+        return None  # a cell spans lines, or a quote is never closed: the careful reader says where
+    frame = table.to_pandas()
+    del table
+    if not all(pd.api.types.is_string_dtype(frame[c].dtype) for c in names):
+        return None
+    if short:
+        numbers = np.array([n for n, _ in short], dtype="int64")
+        if numbers.max() > data_lines:
+            return None
+        cells = [(_split_line(text, delimiter) + [""] * width)[:width] for _, text in short]
+        padded = pd.DataFrame(cells, columns=names, dtype="str")
+        valid = np.setdiff1d(np.arange(1, data_lines + 1), numbers)
+        frame.index, padded.index = valid, numbers
+        frame = pd.concat([frame, padded]).sort_index(kind="stable")
+    frame.index = pd.RangeIndex(header_line + 1, header_line + 1 + len(frame), name="row")
     return frame
 
 

@@ -28,7 +28,10 @@ import hashlib
 import re
 import unicodedata
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from workbench.io.stages import stage_outcome
 from workbench.params import check_choice
@@ -69,12 +72,37 @@ def hash_id(parts, prefix: str = "") -> str:
     return prefix + hashlib.sha1(joined.encode("utf-8")).hexdigest()[:12]
 
 
-def _column_text(values: pd.Series) -> pd.Series:
+_ASCII_SPACE = r"[\t\n\x0b\x0c\r\x1c-\x1f ]+"  # what str.split() splits ASCII text on
+
+
+def _column_arrow(values: pd.Series) -> pa.Array:
+    """:func:`_part_text` of each cell, as an Arrow text array.
+
+    Whole-second timestamps are written by NumPy (``2026-03-05T14:07:00``, as
+    ``strftime`` writes them) and ASCII text is cleaned in Arrow (NFKC leaves ASCII
+    as it is, ``casefold`` is ``lower`` there); other cells, one distinct value at a time.
+    """
+    if values.dtype.kind == "M" and isinstance(values.dtype, np.dtype):
+        stamps = values.to_numpy().astype("datetime64[ns]")
+        nat = np.isnat(stamps)
+        if not (stamps[~nat].view("int64") % 1_000_000_000).any():
+            text = np.datetime_as_string(stamps.astype("datetime64[s]"), unit="s").astype(object)
+            text[nat] = ""
+            return pa.array(text, type=pa.string())
     if values.dtype.kind == "M":
-        return values.dt.strftime(_ISO).fillna("").astype("object")
+        return pa.array(values.dt.strftime(_ISO).fillna("").astype("object"), type=pa.string())
+    if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
+        arr = pa.array(values.to_numpy(dtype=object, na_value=None), type=pa.string(), from_pandas=True)
+        if pc.all(pc.string_is_ascii(arr)).as_py() in (True, None):
+            cleaned = pc.utf8_trim(pc.replace_substring_regex(arr, _ASCII_SPACE, " "), " ")
+            return pc.ascii_lower(cleaned).fill_null("")
     distinct = pd.unique(values.dropna())
     lookup = {v: _part_text(v) for v in distinct}  # each distinct value is cleaned once
-    return values.map(lookup).fillna("").astype("object")
+    return pa.array(values.map(lookup).fillna("").astype("object"), type=pa.string())
+
+
+def _column_text(values: pd.Series) -> pd.Series:
+    return pd.Series(_column_arrow(values).to_numpy(zero_copy_only=False), index=values.index, dtype="object")
 
 
 def hash_ids(columns, prefix: str = "") -> pd.Series:
@@ -87,10 +115,9 @@ def hash_ids(columns, prefix: str = "") -> pd.Series:
     True
     """
     columns = list(columns)
-    joined = _column_text(columns[0])
-    for column in columns[1:]:
-        joined = joined + "\x1f" + _column_text(column)
-    digests = [prefix + hashlib.sha1(text.encode("utf-8")).hexdigest()[:12] for text in joined]
+    joined = pc.binary_join_element_wise(*[_column_arrow(c) for c in columns], "\x1f")
+    sha1 = hashlib.sha1
+    digests = [prefix + sha1(text.encode("utf-8")).hexdigest()[:12] for text in joined.to_pylist()]
     return pd.Series(digests, index=columns[0].index, dtype="object")
 
 
@@ -152,20 +179,20 @@ def make_ids(values: pd.Series, method: str, prefix: str = "") -> pd.Series:
 
     Each distinct name is converted once.
     """
-    out = pd.Series(pd.NA, index=values.index, dtype="object")
-    present = values.notna()
-    if not present.any():
-        return out
-    distinct = pd.unique(values[present])
+    codes, distinct = pd.factorize(values, use_na_sentinel=True)
+    if not len(distinct):
+        return pd.Series(pd.NA, index=values.index, dtype="object")
     check_choice("make_ids", "method", method, ("slug", "hash", "as_is"))
     if method == "slug":
-        ids = {v: slug_id(v, prefix) for v in distinct}
+        ids = [slug_id(v, prefix) for v in distinct]
     elif method == "hash":
-        ids = {v: hash_id([v], prefix) for v in distinct}
+        ids = [hash_id([v], prefix) for v in distinct]
     else:
-        ids = {v: prefix + " ".join(str(v).split()) for v in distinct}
-    out[present] = values[present].map(ids)
-    return out
+        ids = [prefix + " ".join(str(v).split()) for v in distinct]
+    table = np.empty(len(ids) + 1, dtype=object)
+    table[:-1] = ids
+    table[-1] = pd.NA  # code -1: a missing name
+    return pd.Series(table[codes], index=values.index, dtype="object")
 
 
 def generic_outcome(stage) -> str:

@@ -38,6 +38,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from workbench.errors import DataError
 from workbench.io.readers import read_table_file
@@ -327,21 +329,19 @@ def export_table(frame: pd.DataFrame, *, file: str = "<frame>", skip_patterns=DE
     skipped.extend(folded)
 
     width = len(headers)
-    data = frame.copy()
-    data.columns = range(width)
+    data = frame.set_axis(range(width), axis=1)
     rows = np.asarray(data.index, dtype="int64")
     n = len(rows)
-    if width:
-        cells = np.column_stack([data[c].fillna("").astype("str").str.strip().to_numpy(dtype=object)
-                                 for c in range(width)]) if n else np.empty((0, width), dtype=object)
-    else:
-        cells = np.empty((n, 0), dtype=object)
-    present = cells != ""
+    # each column trimmed, as Arrow text: rows are only turned into Python text when listed
+    cells = [pa.array(data[c].fillna("").astype("str").str.strip(), from_pandas=True) for c in range(width)]
+    present = (np.column_stack([np.asarray(pc.greater(pc.utf8_length(col), 0).to_numpy(zero_copy_only=False),
+                                           dtype=bool) for col in cells])
+               if width and n else np.zeros((n, width), dtype=bool))
     filled = present.sum(axis=1) if width else np.zeros(n, dtype=int)
     blank_rows = np.asarray(sorted(blank), dtype="int64")
 
     def line(i):
-        return " | ".join(c for c in cells[i] if c)
+        return " | ".join(v for v in (col[int(i)].as_py() for col in cells) if v)
 
     def blank_between(a, b) -> bool:
         return bool(np.any((blank_rows > a) & (blank_rows < b)))
@@ -358,16 +358,22 @@ def export_table(frame: pd.DataFrame, *, file: str = "<frame>", skip_patterns=DE
 
     compiled = [re.compile(p, re.IGNORECASE) for p in skip_patterns]
     if compiled and width and n:
-        first = cells[np.arange(n), present.argmax(axis=1)]
-        matched = {}  # each distinct first cell is tested once, against all patterns at once
-        distinct = pd.unique(first)
-        for value, maybe in zip(distinct, _may_match(distinct, compiled)):
-            hit = next((p.pattern for p in compiled if p.search(value)), None) if value and maybe else None
+        # the first non-empty cell of each row ('' for none)
+        first = pc.coalesce(*[pc.if_else(pa.array(present[:, c]), col, pa.scalar(None, col.type))
+                              for c, col in enumerate(cells)]).fill_null("")
+        # a quick screen of every row, then each distinct screened cell against each pattern
+        maybe = np.flatnonzero(_may_match(first, compiled))
+        matched = {}
+        for value in dict.fromkeys(first.take(pa.array(maybe, type=pa.int64())).to_pylist() if len(maybe) else ()):
+            hit = next((p.pattern for p in compiled if p.search(value)), None) if value else None
             if hit is not None:
                 matched[value] = hit
-        hits = np.fromiter((v in matched for v in first), dtype=bool, count=n) & ~drop
+        hits = np.zeros(n, dtype=bool)
+        if matched:
+            hits[maybe] = [v in matched for v in first.take(pa.array(maybe, type=pa.int64())).to_pylist()]
+            hits &= ~drop
         for i in np.flatnonzero(hits):
-            hit = matched[first[i]]
+            hit = matched[first[int(i)].as_py()]
             skipped.append(SkippedRow(file, int(rows[i]), f"summary line (matches {hit!r})", line(i)))
         drop |= hits
     skipped.sort(key=lambda s: s.row)
@@ -474,34 +480,36 @@ def choose_encoding(path, candidates) -> tuple[str | None, str | None]:
 
 
 def _may_match(values, compiled) -> np.ndarray:
-    """Whether each of ``values`` (distinct text) may match one of ``compiled``: a quick
-    screen, confirmed pattern by pattern by the caller. ASCII text is screened by Arrow's
-    regex engine in one pass (on ASCII text it reads these patterns as Python does);
-    other text, or patterns it cannot read, by Python's."""
-    values = np.asarray(values, dtype=object)
-    out = np.ones(len(values), dtype=bool)
-    if not len(values):
+    """Whether each of ``values`` (distinct text, an Arrow array or a sequence) may match one
+    of ``compiled``: a quick screen, confirmed pattern by pattern by the caller. ASCII text is
+    screened by Arrow's regex engine in one pass (on ASCII text it reads these patterns as
+    Python does); other text, or patterns it cannot read, by Python's."""
+    arr = values if isinstance(values, (pa.Array, pa.ChunkedArray)) else pa.array(
+        np.asarray(values, dtype=object), type=pa.string())
+    out = np.ones(len(arr), dtype=bool)
+    if not len(arr):
         return out
     joined = "|".join(f"(?:{p.pattern})" for p in compiled)
-    todo = np.ones(len(values), dtype=bool)
+    todo = np.ones(len(arr), dtype=bool)
     try:
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        arr = pa.array(values, type=pa.string())
         ascii_ = np.asarray(pc.string_is_ascii(arr).to_numpy(zero_copy_only=False), dtype=bool)
         screened = np.asarray(pc.match_substring_regex(arr, joined, ignore_case=True).to_numpy(zero_copy_only=False),
                               dtype=bool)
         out[ascii_] = screened[ascii_]
         todo = ~ascii_
-    except Exception:  # no pyarrow, or a pattern its engine does not read: Python for all
+    except Exception:  # a pattern Arrow's engine does not read: Python for all
         pass
     if todo.any():
         try:
             anyone = re.compile(joined, re.IGNORECASE).search
         except re.error:  # e.g. inline global flags inside a pattern: no screen
             return out
-        out[todo] = [anyone(v) is not None for v in values[todo]]
+        rest = arr.filter(pa.array(todo))
+        distinct = pc.unique(rest)  # each distinct value once
+        found = pa.array([anyone(v) is not None if v is not None else False for v in distinct.to_pylist()],
+                         type=pa.bool_())
+        out[todo] = np.asarray(found.take(pc.index_in(rest, value_set=distinct)).to_numpy(zero_copy_only=False),
+                               dtype=bool)
     return out
 
 

@@ -266,13 +266,15 @@ def _contract_frame(work: TableWork) -> pd.DataFrame:
     contract = TABLES[work.table]
     d = work.data.drop(index=list(work.dropped)) if work.dropped else work.data
     cols = [c for c in contract.column_names if c in d.columns]
-    out = d[cols + [SRC_FILE, SRC_ROW]].copy()
+    out = d[cols + [SRC_FILE, SRC_ROW]].copy(deep=False)
     for col in cols:
         dtype = contract.column(col).dtype
         if dtype in ("date", "datetime"):
             out[col] = pd.to_datetime(out[col], errors="coerce")
         elif dtype == "float":
             out[col] = pd.to_numeric(out[col], errors="coerce")
+        elif out[col].dtype == object and pd.api.types.infer_dtype(out[col], skipna=True) in ("string", "empty"):
+            out[col] = out[col].astype("str")  # text only: handed to validation as Arrow-backed text
         else:
             out[col] = out[col].astype("object").where(out[col].notna(), None)
     return out.reset_index(drop=True)

@@ -39,6 +39,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from workbench.errors import DataError, MappingError
 from workbench.io.crm.files import ExportTable, normalize_header
@@ -123,6 +125,10 @@ def _keys(export: ExportTable, positions) -> pd.Series:
     return key.where(~empty, "") if empty.any() else key
 
 
+def _arrow_text(column: pd.Series) -> bool:
+    return isinstance(column.dtype, pd.StringDtype) and column.dtype.storage == "pyarrow"
+
+
 def _shown(key: str, join: Join) -> str:
     parts = key.split("\x1f")
     return " + ".join(map(repr, parts)) if any(parts) else "(empty)"
@@ -167,18 +173,24 @@ def join_export(left: ExportTable, right: ExportTable, join: Join, warnings: lis
         matched = ~np.isnan(ri) & lk.ne("").to_numpy()[li]
         ri = np.where(matched, ri, 0).astype(np.int64)
     else:
-        found = pd.Index(rk[r_present].to_numpy()).get_indexer(lk.to_numpy())
+        found = np.asarray(pc.index_in(pa.array(lk, from_pandas=True), value_set=pa.array(rk[r_present], from_pandas=True))
+                           .fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
         li = np.arange(len(lk))
         matched = found >= 0
         ri = np.where(matched, r_index[np.maximum(found, 0)], 0) if len(r_index) else np.zeros(len(lk), np.int64)
-    data = left.data.iloc[li].copy() if len(li) != len(lk) else left.data.copy()
-    data.columns = range(len(left.headers))
+    data = left.data.iloc[li] if len(li) != len(lk) else left.data
+    data = data.set_axis(range(len(left.headers)), axis=1)
     keep_right = [i for i in range(len(right.headers)) if i not in rpos]
     n = len(left.headers)
+    take = pa.array(ri, type=pa.int64(), mask=~matched)  # unmatched rows take an empty cell
     for j, pos in enumerate(keep_right):
-        column = right.data[pos].iloc[ri] if len(right.data) else pd.Series(None, index=range(len(li)), dtype="object")
-        column = column.set_axis(data.index).where(matched)
-        data[n + j] = column
+        if not len(right.data):
+            column = pd.Series(None, index=range(len(li)), dtype="object").where(matched)
+        elif _arrow_text(right.data[pos]):
+            column = pd.Series(pa.array(right.data[pos], from_pandas=True).take(take), dtype=right.data[pos].dtype)
+        else:
+            column = right.data[pos].iloc[ri].set_axis(data.index).where(matched)
+        data[n + j] = column.set_axis(data.index)
     headers = tuple(left.headers) + tuple(right.headers[i] for i in keep_right)
     joined = ExportTable(left.file, headers, data, list(left.skipped), left.encoding, left.header_row)
     unmatched_left = np.ones(len(lk), bool)

@@ -223,7 +223,10 @@ def convert_currency(work: TableWork, m: Mapping, warnings: list, notes: list):
     if "amount" not in d:
         return
     cur = d["currency"] if "currency" in d else pd.Series(None, index=d.index, dtype="object")
-    cur = cur.map(lambda v: _CURRENCY_ALIASES.get(v.strip().upper(), v.strip().upper()) if isinstance(v, str) else None)
+    codes_of = {v: _CURRENCY_ALIASES.get(v.strip().upper(), v.strip().upper()) if isinstance(v, str) else None
+                for v in pd.unique(cur.dropna())}  # each distinct code once
+    cur = cur.map(codes_of).astype("object")
+    cur = cur.where(cur.notna(), None)
     if m.currency.default:
         cur = cur.where(cur.notna(), m.currency.default)
     codes = Counter(c for c in cur if c is not None)

@@ -12,7 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from workbench.contract import TABLES
 from workbench.errors import MappingError
@@ -46,6 +49,8 @@ class TableWork:
 
 def _strings(series: pd.Series, nulls) -> pd.Series:
     """Trimmed text, None for empty cells and null markers (object dtype)."""
+    if isinstance(series.dtype, pd.StringDtype) and series.dtype.storage == "pyarrow":
+        return _arrow_strings(series, nulls)
     missing = series.isna()
     text = series.fillna("").astype("str").str.strip()
     # casefolding never shortens text, so only cells as short as the longest null marker can be one
@@ -55,6 +60,28 @@ def _strings(series: pd.Series, nulls) -> pd.Series:
     if short.any():
         null[short] |= text[short].str.casefold().isin(list(nulls)).to_numpy()
     return text.astype("object").where(~null, None)
+
+
+def _arrow_strings(series: pd.Series, nulls) -> pd.Series:
+    """:func:`_strings` of an Arrow-backed text column: trimmed in Arrow (as ``str.strip``
+    on that column does), null markers looked up once per distinct short value."""
+    arr = pa.array(series, from_pandas=True)
+    text = pc.utf8_trim_whitespace(arr.fill_null(""))
+    null = np.asarray(arr.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+    longest = max((len(n) for n in nulls), default=0)
+    short = np.asarray(pc.less_equal(pc.utf8_length(text), longest).to_numpy(zero_copy_only=False), dtype=bool)
+    if short.any():
+        candidates = text.filter(pa.array(short))
+        distinct = pc.unique(candidates).to_pylist()
+        markers = set(nulls)
+        hits = [v for v in distinct if v.casefold() in markers]
+        if hits:
+            null[np.flatnonzero(short)] |= np.asarray(
+                pc.is_in(candidates, value_set=pa.array(hits, type=candidates.type)).to_numpy(zero_copy_only=False),
+                dtype=bool)
+    values = text.to_numpy(zero_copy_only=False)
+    values[null] = None
+    return pd.Series(values, index=series.index, dtype="object")
 
 
 def _extract(tm: TableMapping, exports: list[ExportTable], m: Mapping, warnings: list):
@@ -85,7 +112,9 @@ def _extract(tm: TableMapping, exports: list[ExportTable], m: Mapping, warnings:
             found[fld] = written
             usage.append({"table": tm.name, "field": fld, "file": export.file, "header": written, "column": pos + 1})
             missing_everywhere.discard(fld)
-        frame = pd.DataFrame(cols, index=export.data.index).astype("object")
+        # text columns stay Arrow-backed until _strings trims them; other types become objects
+        frame = pd.DataFrame({fld: col if isinstance(col.dtype, pd.StringDtype) else col.astype("object")
+                              for fld, col in cols.items()}, index=export.data.index)
         if ROW_ERROR in export.headers:  # the reader could not split these rows cleanly
             frame[ROW_ERROR] = export.data[export.headers.index(ROW_ERROR)].to_numpy()
         frame[SRC_FILE] = export.file
@@ -119,8 +148,10 @@ def missing_message(m: Mapping, tm: TableMapping, fld: str, exports) -> str:
 def _currency_in_cells(text: pd.Series, symbols: dict) -> pd.Series:
     """ISO code or symbol written in the amount cells ('EUR 1,200.00', '￥1,234.50')."""
     cells = text.astype("str").where(text.notna(), "")
-    # only cells with something besides digits and separators can name a currency
-    maybe = cells.str.contains(r"[^\d\s.,()+\-]", regex=True).fillna(False).astype(bool)
+    # only cells with something besides digits and separators can name a currency (a code
+    # or a symbol is such a thing whether digits and spaces are read as ASCII or Unicode)
+    maybe = pd.Series(np.asarray(pc.match_substring_regex(pa.array(cells, from_pandas=True), r"[^\d\s.,()+\-]")
+                                 .fill_null(False).to_numpy(zero_copy_only=False), dtype=bool), index=text.index)
     if not maybe.all():
         out = pd.Series(None, index=text.index, dtype="object")
         if maybe.any():
