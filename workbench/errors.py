@@ -12,7 +12,7 @@ from __future__ import annotations
 
 __all__ = [
     "DataError", "MappingError", "NotFittedError", "KPIUnavailableWarning", "LeakageWarning", "UnknownKPIError",
-    "PlanError",
+    "PlanError", "EngineUnavailableError",
 ]
 
 
@@ -145,3 +145,11 @@ class PlanError(ValueError):
         super().__init__(message)
         self.key = key
         self.problems = tuple(problems)
+
+
+class EngineUnavailableError(ImportError):
+    """The KPI engine asked for cannot start here: its package or runtime is missing
+    (``workbench.connect(engine="spark")`` without the ``spark`` extra or Java).
+
+    The message names what is missing and the command that installs it.
+    """

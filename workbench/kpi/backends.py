@@ -31,6 +31,7 @@ from pathlib import Path
 
 import ibis
 
+from workbench.errors import EngineUnavailableError
 from workbench.io.plausible import Plausible
 from workbench.kpi.engine import KPITables, kpi_tables, kpi_tables_from_backend, kpi_tables_from_parquet
 from workbench.kpi.engine import connect as duckdb_connect
@@ -45,13 +46,6 @@ _SPARK = ("spark", "pyspark")
 
 #: Options of the DuckDB engine (:func:`workbench.kpi.engine.connect`).
 _DUCKDB_OPTIONS = ("threads", "memory_limit", "temp_directory")
-
-
-class EngineUnavailableError(ImportError):
-    """The engine asked for cannot start here: its package or runtime is missing.
-
-    The message names what is missing and the command that installs it.
-    """
 
 
 def connect(source=None, engine="duckdb", *, database=None, stages=None, plausible: Plausible | None = None,

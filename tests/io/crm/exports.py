@@ -17,7 +17,7 @@ Each writer makes the files one kind of real export holds, as the vendors write 
   rows, parent cells merged over the sub-form's rows) as XLSX, CSV (UTF-8) or CSV (GBK);
 * :func:`write_gbk_deals`: a HubSpot / Zoho / Salesforce export saved as GBK.
 
-``python tests/data/crm_exports/build.py OUT_DIR`` writes them all.
+``python tests/data/crm_exports/write_exports.py OUT_DIR`` writes them all.
 """
 
 from __future__ import annotations

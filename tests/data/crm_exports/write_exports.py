@@ -1,6 +1,6 @@
 """Write the realistic CRM export fixtures (``tests/io/crm/exports.py``) into a folder.
 
-Usage: ``.venv/bin/python tests/data/crm_exports/build.py [OUT_DIR]`` (default:
+Usage: ``.venv/bin/python tests/data/crm_exports/write_exports.py [OUT_DIR]`` (default:
 ``tests/data/crm_exports/files``, which git ignores). Fixed seeds: the same bytes every run.
 """
 
