@@ -130,7 +130,7 @@ def evaluate_bottlenecks(ctx) -> pd.DataFrame:
     y = np.log1p(sd["days"].to_numpy(float))
     cell = pd.factorize(sd["stage"].astype(str) + "|" + sd["product"].astype(str))[0]
     centre = pd.Series(y).groupby(cell).transform("median").to_numpy()
-    obs = pd.DataFrame({"entity": sd["entity"].to_numpy(), "detail": sd["stage"].to_numpy(), "y": y - centre})
+    obs = pd.DataFrame({"entity": sd["entity"].array, "detail": sd["stage"].array, "y": y - centre})
     if "weight" in sd.columns:
         obs["weight"] = sd["weight"].to_numpy(float)
     s = score_means(obs, ctx.groups, higher_is_worse=True, **ctx.kw())
