@@ -143,11 +143,14 @@ def peer_benchmark(
         n_all = pooled[1].reindex(idx).to_numpy(dtype=float)
     for level, keys in enumerate(groups):
         last = level == len(groups) - 1
-        codes, _ = pd.factorize(keys.reindex(idx).astype(object).fillna("∅"))
+        codes, uniques = pd.factorize(keys.reindex(idx).astype(object).fillna("∅"))
+        # each group's positions (ascending) from one stable sort, not a scan of every entity per group
+        by_group = np.argsort(codes, kind="stable")
+        bounds = np.searchsorted(codes[by_group], np.arange(len(uniques) + 1))
         for key in np.unique(codes[todo]):
-            in_group = codes == key
-            members = np.flatnonzero(in_group & todo)
-            peers_pos = np.flatnonzero(in_group & ok)
+            positions = by_group[bounds[key]:bounds[key + 1]]
+            members = positions[todo[positions]]
+            peers_pos = positions[ok[positions]]
             own = ok[members]
             count = peers_pos.size - own.astype(int)
             use = count >= (1 if last else min_peers)
