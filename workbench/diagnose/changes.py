@@ -58,7 +58,7 @@ import pandas as pd
 from scipy import special
 from scipy import stats as sps
 
-from workbench.diagnose.facts import arrow_codes
+from workbench.diagnose.facts import arrow_codes, stage_centre
 
 __all__ = ["CHANGE_METRICS", "MIN_BEFORE", "MIN_AFTER", "best_split", "max_z_pvalue", "monthly_observations",
            "rep_observations", "evaluate_changes"]
@@ -133,8 +133,10 @@ def monthly_observations(frames: dict, start: pd.Timestamp) -> pd.DataFrame:
     sd = frames.get("stage_days")
     if sd is not None and len(sd) and closed is not None and len(closed):
         y = np.log1p(sd["days"].to_numpy(float))
-        cell = _cells(sd["stage"], sd["product"])
-        dev = y - pd.Series(y).groupby(cell).transform("median").to_numpy()
+        centre = frames.get("stage_centre")  # the same stage and product's typical passage (computed once)
+        if centre is None or len(centre) != len(sd):
+            centre = stage_centre(sd)
+        dev = y - centre
         # one pace per deal: the mean of its stages' deviations (integer deal codes, not string groups)
         deal = frames.get("stage_deal")
         if deal is None or len(deal) != len(sd):

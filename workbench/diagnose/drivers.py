@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.diagnose.changes import evaluate_changes
+from workbench.diagnose.facts import stage_centre
 from workbench.diagnose.funnel import funnel_steps
 from workbench.diagnose.scoring import score_means, score_rates
 from workbench.diagnose.stalls import evaluate_bottlenecks
@@ -154,6 +155,13 @@ def _stage_deal_codes(frames: dict, sd: pd.DataFrame) -> np.ndarray:
     if codes is not None and len(codes) == len(sd):
         return codes
     return pd.factorize(sd["opportunity_id"])[0]
+
+
+def _stage_centre(frames: dict, sd: pd.DataFrame) -> np.ndarray:
+    """Each ``stage_days`` row's typical ``log1p(days)`` for its stage and product, shared by every
+    level when the prepared facts carry it (:func:`workbench.diagnose.facts.stage_centre`)."""
+    centre = frames.get("stage_centre")
+    return centre if centre is not None and len(centre) == len(sd) else stage_centre(sd)
 
 
 def _window_n(s: pd.DataFrame) -> pd.Series:
@@ -365,9 +373,7 @@ def _cycle(ctx: Context) -> pd.DataFrame:
         # pace of every decided deal: its stage durations against the same stage and
         # product's typical duration (lost deals count too, up to where they were lost)
         y = np.log1p(sd["days"].to_numpy(float))
-        stg, _ = pd.factorize(sd["stage"])
-        prd, prd_u = pd.factorize(sd["product"], use_na_sentinel=False)
-        centre = pd.Series(y).groupby(stg * (len(prd_u) + 1) + prd).transform("median").to_numpy()
+        centre = _stage_centre(ctx.frames, sd)
         deal = _stage_deal_codes(ctx.frames, sd)
         per_deal = pd.DataFrame({"deal": deal, "entity": sd["entity"].array, "y": y - centre})
         if "weight" in sd.columns:

@@ -25,7 +25,7 @@ from workbench.kpi.deals import deal_follow_up_hours
 from workbench.kpi.targets import window_targets
 from workbench.periods import parse_period, period_label
 
-__all__ = ["Prepared", "prepare", "entity_frames", "arrow_codes"]
+__all__ = ["Prepared", "prepare", "entity_frames", "arrow_codes", "stage_centre"]
 
 #: Entity levels the diagnosis runs on (the company is every team's peer group).
 LEVELS = ("rep", "team", "region")
@@ -58,6 +58,9 @@ class Prepared:
     #: each ``stage_days`` row's deal as a code in order of first appearance (``pd.factorize`` of its
     #: ``opportunity_id``), computed once from integer deal positions and shared by every level
     stage_deal: np.ndarray | None = None
+    #: each ``stage_days`` row's typical ``log1p(days)``: the median over the same stage and product
+    #: (:func:`stage_centre`), computed once and shared by every level's pace and stage tests
+    stage_centre: np.ndarray | None = None
 
 
 def history_weight(at, window_start: pd.Timestamp, half_life: float) -> np.ndarray:
@@ -88,6 +91,20 @@ def arrow_codes(values: pd.Series, universe: pd.Series) -> np.ndarray:
 
     found = pc.index_in(arrow(values), value_set=arrow(universe))
     return np.asarray(found.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
+
+
+def stage_centre(stage_days: pd.DataFrame) -> np.ndarray:
+    """Each stage passage's typical ``log1p(days)``: the median over passages of the same stage
+    and product (a missing product is a category of its own).
+
+    >>> sd = pd.DataFrame({"stage": ["a", "a", "b"], "product": ["x", "x", "x"], "days": [0.0, 2.0, 1.0]})
+    >>> np.expm1(stage_centre(sd)).round(3).tolist()
+    [0.732, 0.732, 1.0]
+    """
+    y = np.log1p(stage_days["days"].to_numpy(float))
+    stg, _ = pd.factorize(stage_days["stage"])
+    prd, prd_u = pd.factorize(stage_days["product"], use_na_sentinel=False)
+    return pd.Series(y).groupby(stg * (len(prd_u) + 1) + prd).transform("median").to_numpy()
 
 
 def _workdays(start: pd.Timestamp, end: pd.Timestamp) -> int:
@@ -352,6 +369,7 @@ def prepare(data, period=None, window: int | None = None, ramp_months: int = 0, 
         history=hist,
         half_life=float(half_life) if hist is not None else None,
         stage_deal=stage_deal,
+        stage_centre=stage_centre(stage_days) if len(stage_days) else np.zeros(0),
     )
 
 
@@ -416,6 +434,7 @@ def entity_frames(prep: Prepared, level: str) -> dict:
         "created": keyed(prep.created),
         "stage_days": keyed(prep.stage_days),
         "stage_deal": prep.stage_deal,
+        "stage_centre": prep.stage_centre,
         "activity_months": (
             None
             if prep.activity_months is None
