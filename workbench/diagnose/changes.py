@@ -58,6 +58,8 @@ import pandas as pd
 from scipy import special
 from scipy import stats as sps
 
+from workbench.diagnose.facts import arrow_codes, stage_centre
+
 __all__ = ["CHANGE_METRICS", "MIN_BEFORE", "MIN_AFTER", "best_split", "max_z_pvalue", "monthly_observations",
            "rep_observations", "evaluate_changes"]
 
@@ -104,12 +106,12 @@ def monthly_observations(frames: dict, start: pd.Timestamp) -> pd.DataFrame:
         split = 0 < am["prospecting"].sum() < am["activities"].sum()
         metric, column = ("prospecting", "prospecting") if split else ("activities", "activities")
         y = np.log((am[column].to_numpy(float) + 0.5) / am["workdays"].to_numpy(float))
-        parts.append(pd.DataFrame({"metric": metric, "entity": am["entity"].to_numpy(),
+        parts.append(pd.DataFrame({"metric": metric, "entity": am["entity"].array,
                                    "month": _month_index(am["month"], start), "y": y}))
     created = frames.get("created")
     if created is not None and len(created):
         known = created[created["follow_up_hours"].notna()]
-        parts.append(pd.DataFrame({"metric": "follow_up", "entity": known["entity"].to_numpy(),
+        parts.append(pd.DataFrame({"metric": "follow_up", "entity": known["entity"].array,
                                    "month": _month_index(known["created_at"], start),
                                    "y": np.log1p(known["follow_up_hours"].to_numpy(float))}))
         sized = created[created["amount"] > 0]
@@ -117,7 +119,7 @@ def monthly_observations(frames: dict, start: pd.Timestamp) -> pd.DataFrame:
             log_amount = np.log(sized["amount"].to_numpy(float))
             cell = _cells(sized["source"], sized["product"])
             centre = pd.Series(log_amount).groupby(cell).transform("median").to_numpy()
-            parts.append(pd.DataFrame({"metric": "deal_size", "entity": sized["entity"].to_numpy(),
+            parts.append(pd.DataFrame({"metric": "deal_size", "entity": sized["entity"].array,
                                        "month": _month_index(sized["created_at"], start), "y": log_amount - centre}))
         # won within WIN_HORIZON_DAYS of creation, for deals created at least that long before the
         # end: every such deal's outcome is known, so slow reps' recent months are not their quick losses
@@ -125,19 +127,24 @@ def monthly_observations(frames: dict, start: pd.Timestamp) -> pd.DataFrame:
         horizon = pd.Timedelta(days=WIN_HORIZON_DAYS)
         mature = created[created["created_at"] <= end - horizon]
         won_in_time = mature["won"].to_numpy(bool) & ((mature["closed_at"] - mature["created_at"]) <= horizon).to_numpy()
-        parts.append(pd.DataFrame({"metric": "win_rate", "entity": mature["entity"].to_numpy(),
+        parts.append(pd.DataFrame({"metric": "win_rate", "entity": mature["entity"].array,
                                    "month": _month_index(mature["created_at"], start), "y": won_in_time.astype(float)}))
     closed = frames.get("closed")
     sd = frames.get("stage_days")
     if sd is not None and len(sd) and closed is not None and len(closed):
         y = np.log1p(sd["days"].to_numpy(float))
-        cell = _cells(sd["stage"], sd["product"])
-        dev = y - pd.Series(y).groupby(cell).transform("median").to_numpy()
+        centre = frames.get("stage_centre")  # the same stage and product's typical passage (computed once)
+        if centre is None or len(centre) != len(sd):
+            centre = stage_centre(sd)
+        dev = y - centre
         # one pace per deal: the mean of its stages' deviations (integer deal codes, not string groups)
-        deal, deal_ids = pd.factorize(sd["opportunity_id"])
+        deal = frames.get("stage_deal")
+        if deal is None or len(deal) != len(sd):
+            deal = pd.factorize(sd["opportunity_id"])[0]
         pace = np.bincount(deal, weights=dev) / np.bincount(deal)
         first = np.unique(deal, return_index=True)[1]
-        entity = sd["entity"].to_numpy()[first]
+        deal_ids = pd.Index(sd["opportunity_id"].array.take(first))  # codes are in order of first appearance
+        entity = sd["entity"].array.take(first)
         position = pd.Index(closed["opportunity_id"]).get_indexer(deal_ids) if closed["opportunity_id"].is_unique \
             else pd.Index(closed["opportunity_id"].drop_duplicates()).get_indexer(deal_ids)
         ok = position >= 0
@@ -346,7 +353,9 @@ def evaluate_changes(frames: dict, window, change_months: int, follow_up_coef: f
         return pd.DataFrame()
     start, n_months, obs = pre
     if "rep_entity" in frames and frames.get("level", "rep") != "rep":  # rep observations, re-keyed
-        obs = obs.assign(entity=obs["entity"].map(frames["rep_entity"]))
+        rep_entity = frames["rep_entity"]  # looked up by position (Arrow hashing), as Series.map would
+        code = arrow_codes(obs["entity"], rep_entity.index.to_series())
+        obs = obs.assign(entity=rep_entity.array.take(code, allow_fill=True))
         obs = obs[obs["entity"].notna()]
     if obs.empty or n_months < MIN_BEFORE + MIN_AFTER:
         return pd.DataFrame()
@@ -358,6 +367,8 @@ def evaluate_changes(frames: dict, window, change_months: int, follow_up_coef: f
     month_labels = np.asarray(pd.date_range(start, periods=n_months, freq="MS").strftime("%Y-%m"), dtype=object)
     closed = frames["closed_with_ramp"]
     month_of_close = _month_index(closed["closed_at"], start)
+    # each closed deal's entity as a code, hashed once for every metric below
+    close_code, close_names = pd.factorize(closed["entity"])
     rows = []
     for metric, part in obs.groupby("metric", sort=False):
         unit, higher_is_worse, log_scale = CHANGE_METRICS[metric]
@@ -399,7 +410,7 @@ def evaluate_changes(frames: dict, window, change_months: int, follow_up_coef: f
             lo, hi = np.clip(level_before + lo_shift, 0.0, 1.0), np.clip(level_before + hi_shift, 0.0, 1.0)
         p = p_max[idx]
         entity = pd.Index(names[idx])
-        e_code = pd.Index(names).get_indexer(closed["entity"])
+        e_code = np.append(pd.Index(names).get_indexer(close_names), -1)[close_code]
         # bookings and decided deals of each entity since its change began (window deals)
         since = np.zeros(len(closed), dtype=bool)
         pos = np.full(len(closed), -1)

@@ -95,10 +95,18 @@ def funnel_factors(
         cols[("opportunities_per_activity", "")] = decided / acts.where(acts > 0)
     else:
         cols[("opportunities", "")] = decided
-    reached = closed["reached"]
+    reached = closed["reached"].to_numpy()
+    # deals at and past each step per entity: the entities hashed once, then integer counts
+    ent_code, ent_names = pd.factorize(closed["entity"], sort=True)
+    known = ent_code >= 0
+
+    def per_entity(mask):
+        counts = np.bincount(ent_code[known & mask], minlength=len(ent_names))
+        return pd.Series(counts, index=ent_names).reindex(index).fillna(0.0)
+
     for i, component, label in funnel_steps(stages, closed, measured):
-        at = (reached >= i).groupby(closed["entity"]).sum().reindex(index).fillna(0.0)
-        nxt = (reached >= i + 1).groupby(closed["entity"]).sum().reindex(index).fillna(0.0)
+        at = per_entity(reached >= i)
+        nxt = per_entity(reached >= i + 1)
         cols[(component, label)] = nxt / at.where(at > 0)
     cols[("avg_deal_size", "")] = bookings / wins.where(wins > 0)
     frame = pd.DataFrame(cols)

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.diagnose.changes import evaluate_changes
+from workbench.diagnose.facts import stage_centre
 from workbench.diagnose.funnel import funnel_steps
 from workbench.diagnose.scoring import score_means, score_rates
 from workbench.diagnose.stalls import evaluate_bottlenecks
@@ -147,6 +148,22 @@ def _with_weight(obs: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
     return obs.assign(weight=frame["weight"].to_numpy(float)) if "weight" in frame.columns else obs
 
 
+def _stage_deal_codes(frames: dict, sd: pd.DataFrame) -> np.ndarray:
+    """Each ``stage_days`` row's deal code (``pd.factorize`` of ``opportunity_id``), shared by every
+    level when the prepared facts carry it."""
+    codes = frames.get("stage_deal")
+    if codes is not None and len(codes) == len(sd):
+        return codes
+    return pd.factorize(sd["opportunity_id"])[0]
+
+
+def _stage_centre(frames: dict, sd: pd.DataFrame) -> np.ndarray:
+    """Each ``stage_days`` row's typical ``log1p(days)`` for its stage and product, shared by every
+    level when the prepared facts carry it (:func:`workbench.diagnose.facts.stage_centre`)."""
+    centre = frames.get("stage_centre")
+    return centre if centre is not None and len(centre) == len(sd) else stage_centre(sd)
+
+
 def _window_n(s: pd.DataFrame) -> pd.Series:
     """Observations inside the window (``n`` when no older history is borrowed)."""
     return s["n_window"] if "n_window" in s.columns else s["n"]
@@ -237,7 +254,8 @@ def _stage_counts(closed: pd.DataFrame, stages: tuple, measured: bool, mix: pd.D
     """
     rows = []
     reached = closed["reached"].to_numpy()
-    ent = closed["entity"].to_numpy()
+    # entity codes hashed once (sorted, as groupby would), then every step groups by the integer code
+    ent, ent_names = pd.factorize(closed["entity"], sort=True)
     weight = closed["weight"].to_numpy(float) if "weight" in closed.columns else None
     if mix is not None:
         # lead source × product cells as integer codes shared by both frames
@@ -265,9 +283,9 @@ def _stage_counts(closed: pd.DataFrame, stages: tuple, measured: bool, mix: pd.D
             frame["expected"] = frame["expected"] * weight
         cols = ["at", "next"] + (["expected"] if mix is not None else []) + (
             ["at_sq", "at_window"] if weight is not None else [])
-        g = frame.groupby("entity")[cols].sum()
+        g = frame[ent >= 0].groupby("entity")[cols].sum()  # missing entities are left out, as groupby does
         out = pd.DataFrame(
-            {"entity": g.index, "detail": label, "trials": g["at"].to_numpy(),
+            {"entity": ent_names.take(g.index.to_numpy()), "detail": label, "trials": g["at"].to_numpy(),
              "successes": g["next"].to_numpy(), "from_index": i}
         )
         if mix is not None:
@@ -355,17 +373,15 @@ def _cycle(ctx: Context) -> pd.DataFrame:
         # pace of every decided deal: its stage durations against the same stage and
         # product's typical duration (lost deals count too, up to where they were lost)
         y = np.log1p(sd["days"].to_numpy(float))
-        stg, _ = pd.factorize(sd["stage"])
-        prd, prd_u = pd.factorize(sd["product"], use_na_sentinel=False)
-        centre = pd.Series(y).groupby(stg * (len(prd_u) + 1) + prd).transform("median").to_numpy()
-        deal, _ = pd.factorize(sd["opportunity_id"])
-        per_deal = pd.DataFrame({"deal": deal, "entity": sd["entity"].to_numpy(), "y": y - centre})
+        centre = _stage_centre(ctx.frames, sd)
+        deal = _stage_deal_codes(ctx.frames, sd)
+        per_deal = pd.DataFrame({"deal": deal, "entity": sd["entity"].array, "y": y - centre})
         if "weight" in sd.columns:
             per_deal["weight"] = sd["weight"].to_numpy(float)
         per_deal = per_deal.groupby("deal").agg(entity=("entity", "first"), y=("y", "mean"),
                                                 **({"weight": ("weight", "first")} if "weight" in sd.columns else {}))
         obs = _with_weight(
-            pd.DataFrame({"entity": per_deal["entity"].to_numpy(), "detail": "", "y": per_deal["y"].to_numpy()}),
+            pd.DataFrame({"entity": per_deal["entity"].array, "detail": "", "y": per_deal["y"].to_numpy()}),
             per_deal)
     else:
         y = np.log1p(won["cycle_days"])
@@ -517,7 +533,7 @@ def _stalled(ctx: Context) -> pd.DataFrame:
     with np.errstate(invalid="ignore", divide="ignore"):
         pace_other = np.where(dev_cnt > 1, (dev_tot - np.nan_to_num(dev)) / (dev_cnt - 1), 0.0)
     obs = _with_weight(pd.DataFrame(
-        {"entity": sd["entity"].to_numpy(), "detail": sd["stage"].to_numpy(),
+        {"entity": sd["entity"].array, "detail": sd["stage"].array,
          "y": y - centre[stg_code] - pace_other[ent_code, stg_code]}
     ), sd)
     s = score_means(obs, ctx.groups, higher_is_worse=True, **ctx.kw())
@@ -531,7 +547,7 @@ def _stalled(ctx: Context) -> pd.DataFrame:
     s["benchmark"] = days / ratio
     for c in ("raw", "ci_low", "ci_high"):
         s[c] = np.exp(s[c])
-    deal_code, _ = pd.factorize(sd["opportunity_id"])
+    deal_code = _stage_deal_codes(ctx.frames, sd)
     per_deal = pd.DataFrame({"deal": deal_code, "entity": ent_code, "days": sd["days"].to_numpy(float)})
     per_deal = per_deal.groupby("deal").agg(entity=("entity", "first"), days=("days", "sum"))
     cycle = per_deal.groupby("entity")["days"].median().reindex(range(n_e)).to_numpy()

@@ -25,7 +25,7 @@ from workbench.kpi.deals import deal_follow_up_hours
 from workbench.kpi.targets import window_targets
 from workbench.periods import parse_period, period_label
 
-__all__ = ["Prepared", "prepare", "entity_frames", "arrow_codes"]
+__all__ = ["Prepared", "prepare", "entity_frames", "arrow_codes", "stage_centre"]
 
 #: Entity levels the diagnosis runs on (the company is every team's peer group).
 LEVELS = ("rep", "team", "region")
@@ -55,6 +55,12 @@ class Prepared:
     #: the per-row facts then carry a ``weight`` (1 in the window, halving every ``half_life`` months before)
     history: Window | None = None
     half_life: float | None = None
+    #: each ``stage_days`` row's deal as a code in order of first appearance (``pd.factorize`` of its
+    #: ``opportunity_id``), computed once from integer deal positions and shared by every level
+    stage_deal: np.ndarray | None = None
+    #: each ``stage_days`` row's typical ``log1p(days)``: the median over the same stage and product
+    #: (:func:`stage_centre`), computed once and shared by every level's pace and stage tests
+    stage_centre: np.ndarray | None = None
 
 
 def history_weight(at, window_start: pd.Timestamp, half_life: float) -> np.ndarray:
@@ -85,6 +91,20 @@ def arrow_codes(values: pd.Series, universe: pd.Series) -> np.ndarray:
 
     found = pc.index_in(arrow(values), value_set=arrow(universe))
     return np.asarray(found.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
+
+
+def stage_centre(stage_days: pd.DataFrame) -> np.ndarray:
+    """Each stage passage's typical ``log1p(days)``: the median over passages of the same stage
+    and product (a missing product is a category of its own).
+
+    >>> sd = pd.DataFrame({"stage": ["a", "a", "b"], "product": ["x", "x", "x"], "days": [0.0, 2.0, 1.0]})
+    >>> np.expm1(stage_centre(sd)).round(3).tolist()
+    [0.732, 0.732, 1.0]
+    """
+    y = np.log1p(stage_days["days"].to_numpy(float))
+    stg, _ = pd.factorize(stage_days["stage"])
+    prd, prd_u = pd.factorize(stage_days["product"], use_na_sentinel=False)
+    return pd.Series(y).groupby(stg * (len(prd_u) + 1) + prd).transform("median").to_numpy()
 
 
 def _workdays(start: pd.Timestamp, end: pd.Timestamp) -> int:
@@ -137,10 +157,11 @@ def _deal_frame(opps: pd.DataFrame, reps: pd.DataFrame, follow_up: pd.DataFrame,
 def _stage_reach(history: pd.DataFrame | None, deals: pd.DataFrame, stages: tuple, win: Window):
     """The furthest open stage each decided deal reached, and days spent in each stage.
 
-    Returns ``(reached, stage_days, measured)``: ``reached`` is the stage index (−1 when
+    Returns ``(reached, stage_days, measured, stage_deal)``: ``reached`` is the stage index (−1 when
     the deal entered no open stage; ``len(stages)`` for a won deal), ``stage_days`` the
     time each deal closed in the window spent in each open stage (until its next entry or
-    its close), ``measured`` whether stage history was there to measure it. Without
+    its close), ``measured`` whether stage history was there to measure it, ``stage_deal``
+    each ``stage_days`` row's deal code (order of first appearance). Without
     stage history no step is invented: ``reached`` is −1 for every deal not won.
     """
     empty_days = pd.DataFrame(columns=["rep_id", "opportunity_id", "stage", "product", "days"])
@@ -169,17 +190,19 @@ def _stage_reach(history: pd.DataFrame | None, deals: pd.DataFrame, stages: tupl
         closed_in = (deals["decided"] & ~deals["ramping"] & (deals["closed_at"] >= win.start)
                      & (deals["closed_at"] < win.end)).to_numpy()
         ok = (idx >= 0) & ~np.isnan(days) & (days >= 0) & closed_in[code]
+        stage_deal = pd.factorize(code[ok])[0]
         stage_days = pd.DataFrame({
-            "rep_id": deals["rep_id"].to_numpy()[code[ok]],
-            "opportunity_id": deals["opportunity_id"].to_numpy()[code[ok]],
+            # taken from the Arrow arrays directly: no round trip through Python objects
+            "rep_id": deals["rep_id"].array.take(code[ok]),
+            "opportunity_id": deals["opportunity_id"].array.take(code[ok]),
             "stage": np.asarray(stages, dtype=object)[idx[ok]],
-            "product": deals["product"].to_numpy()[code[ok]],
+            "product": deals["product"].array.take(code[ok]),
             "days": days[ok],
         })
     else:
-        stage_days = empty_days
+        stage_days, stage_deal = empty_days, np.zeros(0, dtype=np.intp)
     reached = reached.where(~deals["won"], len(stages) if measured else 0)
-    return reached, stage_days, measured
+    return reached, stage_days, measured, stage_deal
 
 
 def _open_at_end(deals: pd.DataFrame, win: Window) -> tuple[pd.Series, pd.Series]:
@@ -297,7 +320,7 @@ def prepare(data, period=None, window: int | None = None, ramp_months: int = 0, 
     deals = _deal_frame(opps, reps, deal_follow_up_hours(tables if tables is not None else data), ramp_months)
     hist = _history_window(win, span.earliest, history_months) if half_life else None
     facts_win = hist or win  # the months the behaviour facts cover
-    reached, stage_days, measured = _stage_reach(data.stage_history, deals, data.stages, facts_win)
+    reached, stage_days, measured, stage_deal = _stage_reach(data.stage_history, deals, data.stages, facts_win)
     deals["reached"] = reached
 
     decided = deals["decided"]
@@ -345,6 +368,8 @@ def prepare(data, period=None, window: int | None = None, ramp_months: int = 0, 
         has_stage_history=measured,
         history=hist,
         half_life=float(half_life) if hist is not None else None,
+        stage_deal=stage_deal,
+        stage_centre=stage_centre(stage_days) if len(stage_days) else np.zeros(0),
     )
 
 
@@ -389,7 +414,7 @@ def entity_frames(prep: Prepared, level: str) -> dict:
         t[t["entity_type"] == level].set_index("entity_id")["target"].reindex(entities.index).astype(float)
     )
 
-    key_values = key.reindex(reps["rep_id"]).to_numpy()
+    key_values = key.reindex(reps["rep_id"]).array  # the Arrow strings themselves: taken, not converted
 
     def keyed(frame):
         if frame is None:
@@ -397,7 +422,7 @@ def entity_frames(prep: Prepared, level: str) -> dict:
         if level == "rep":
             return frame.assign(entity=frame["rep_id"])
         code = arrow_codes(frame["rep_id"], reps["rep_id"])
-        return frame.assign(entity=np.where(code >= 0, key_values[np.maximum(code, 0)], None))
+        return frame.assign(entity=key_values.take(code, allow_fill=True))  # missing where code is −1
 
     return {
         "level": level,
@@ -408,6 +433,8 @@ def entity_frames(prep: Prepared, level: str) -> dict:
         "closed_with_ramp": keyed(prep.closed_with_ramp),
         "created": keyed(prep.created),
         "stage_days": keyed(prep.stage_days),
+        "stage_deal": prep.stage_deal,
+        "stage_centre": prep.stage_centre,
         "activity_months": (
             None
             if prep.activity_months is None

@@ -133,7 +133,7 @@ def _weighted_stats(grp: pd.DataFrame) -> pd.DataFrame:
     variance, and the observations inside the window (weight 1)."""
     w = grp["weight"].to_numpy(float)
     y = grp["y"].to_numpy(float)
-    frame = pd.DataFrame({"entity": grp["entity"].to_numpy(), "w": w, "wy": w * y, "wyy": w * y * y, "ww": w * w,
+    frame = pd.DataFrame({"entity": grp["entity"].array, "w": w, "wy": w * y, "wyy": w * y * y, "ww": w * w,
                           "inside": (w >= 1.0).astype(float)})
     g = frame.groupby("entity").sum()
     mean = g["wy"] / g["w"]

@@ -21,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from workbench.diagnose.facts import stage_centre
 from workbench.diagnose.scoring import score_means
 
 __all__ = ["STUCK_COLUMNS", "stage_percentiles", "stuck_deals", "evaluate_bottlenecks"]
@@ -128,9 +129,10 @@ def evaluate_bottlenecks(ctx) -> pd.DataFrame:
     if ctx.level == "rep" or sd is None or sd.empty:
         return pd.DataFrame()
     y = np.log1p(sd["days"].to_numpy(float))
-    cell = pd.factorize(sd["stage"].astype(str) + "|" + sd["product"].astype(str))[0]
-    centre = pd.Series(y).groupby(cell).transform("median").to_numpy()
-    obs = pd.DataFrame({"entity": sd["entity"].to_numpy(), "detail": sd["stage"].to_numpy(), "y": y - centre})
+    centre = ctx.frames.get("stage_centre")  # the same stage and product's typical passage, shared by every level
+    if centre is None or len(centre) != len(sd):
+        centre = stage_centre(sd)
+    obs = pd.DataFrame({"entity": sd["entity"].array, "detail": sd["stage"].array, "y": y - centre})
     if "weight" in sd.columns:
         obs["weight"] = sd["weight"].to_numpy(float)
     s = score_means(obs, ctx.groups, higher_is_worse=True, **ctx.kw())
@@ -146,7 +148,14 @@ def evaluate_bottlenecks(ctx) -> pd.DataFrame:
     s["benchmark"] = days / ratio
     s["raw"] = days
     s["ci_low"], s["ci_high"] = s["benchmark"] * lo, s["benchmark"] * hi
-    cycle = inside.groupby(["entity", "opportunity_id"])["days"].sum().groupby("entity").median()
+    # each deal's days in its stages (integer deal codes; a deal has one entity), their median per entity
+    deal = ctx.frames.get("stage_deal")
+    if deal is None or len(deal) != len(sd):
+        deal = pd.factorize(sd["opportunity_id"])[0]
+    deal = deal[(sd["weight"] >= 1.0).to_numpy()] if "weight" in sd.columns else deal
+    per_deal = pd.DataFrame({"deal": deal, "entity": inside["entity"].array, "days": inside["days"].to_numpy(float)})
+    per_deal = per_deal.groupby("deal").agg(entity=("entity", "first"), days=("days", "sum"))
+    cycle = per_deal.groupby("entity")["days"].median()
     cyc = s["entity"].map(cycle)
     excess = (s["value"] - s["benchmark"]).clip(lower=0)
     s["revenue_impact"] = s["entity"].map(ctx.funnel["bookings"]) * (excess / (cyc - excess).where(cyc - excess > 0))
