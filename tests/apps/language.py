@@ -80,6 +80,17 @@ def _html_labels(markup: str) -> set[str]:
     return {text for text in texts if text}
 
 
+def open_every_tab(panel: widgets.Widget) -> None:
+    """Open each tab of ``panel`` as a viewer would (a tab is drawn when it is opened), then
+    the one open before again; a panel without tabs is left as it is."""
+    tabs = getattr(panel, "tabs", None)
+    if tabs is not None:
+        shown = tabs.selected_index
+        for index in range(len(tabs.children)):
+            tabs.selected_index = index
+        tabs.selected_index = shown
+
+
 def panel_labels(panel: widgets.Widget) -> dict[str, set[str]]:
     """The labels ``panel`` shows: ``{"charts": chart titles, "widgets": widget labels}``."""
     charts: set[str] = set()

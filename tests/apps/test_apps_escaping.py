@@ -13,6 +13,7 @@ from html.parser import HTMLParser
 import ipywidgets as widgets
 import pytest
 
+from tests.apps.language import open_every_tab
 from tests.hostile.html_cases import PAYLOADS, hostile_tables
 from workbench import load
 
@@ -50,12 +51,7 @@ def shown_text(panel) -> str:
 
     Every tab of the panel is opened first (a tab is drawn when it is opened), then the one open before again.
     """
-    tabs = getattr(panel, "tabs", None)
-    if tabs is not None:
-        shown = tabs.selected_index
-        for index in range(len(tabs.children)):
-            tabs.selected_index = index
-        tabs.selected_index = shown
+    open_every_tab(panel)
     texts = []
     for widget in _html_widgets(panel):
         parsed = _Markup(widget.value or "")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.apps.language import english_left, panel_labels
+from tests.apps.language import english_left, open_every_tab, panel_labels
 from tests.sentences import data_words
 from tests.sentences import english_left as english_words_left
 from workbench import load
@@ -34,12 +34,7 @@ def _names(data) -> set[str]:
 
 def _seen(panel) -> dict:
     """The labels of ``panel`` once a viewer has opened each of its tabs (a tab is drawn when it is opened)."""
-    tabs = getattr(panel, "tabs", None)
-    if tabs is not None:
-        shown = tabs.selected_index
-        for index in range(len(tabs.children)):
-            tabs.selected_index = index
-        tabs.selected_index = shown
+    open_every_tab(panel)
     return panel_labels(panel)
 
 
