@@ -174,8 +174,8 @@ def _patterns(m: Mapping, table: str) -> tuple:
     return (DEFAULT_SKIP_PATTERNS if opts.skip_default_patterns else ()) + tuple(opts.skip_rows_matching)
 
 
-def _read(path: Path, m: Mapping, table: str | None, expected) -> ExportTable:
-    opts = m.read_options(table) if table else m.read
+def _read_with(path: Path, opts, expected, patterns) -> ExportTable:
+    """``read_export`` with a mapping's read options (``auto`` = let the reader detect)."""
     return read_export(
         path,
         expected_headers=expected,
@@ -183,9 +183,15 @@ def _read(path: Path, m: Mapping, table: str | None, expected) -> ExportTable:
         delimiter=None if opts.delimiter == "auto" else opts.delimiter,
         sheet=opts.sheet,
         header_row=None if opts.header_row == "auto" else opts.header_row,
-        skip_patterns=_patterns(m, table) if table else (DEFAULT_SKIP_PATTERNS + tuple(opts.skip_rows_matching)),
+        skip_patterns=patterns,
         footer=opts.footer,
     )
+
+
+def _read(path: Path, m: Mapping, table: str | None, expected) -> ExportTable:
+    opts = m.read_options(table) if table else m.read
+    patterns = _patterns(m, table) if table else (DEFAULT_SKIP_PATTERNS + tuple(opts.skip_rows_matching))
+    return _read_with(path, opts, expected, patterns)
 
 
 def _read_sources(claimed: dict, m: Mapping) -> dict:
@@ -199,12 +205,8 @@ def _read_sources(claimed: dict, m: Mapping) -> dict:
             wanted += tm.candidate_headers
         wanted += [h for j in m.joins if j.source == name for h in j.right_on]
         opts = src.read or m.read
-        exports = [read_export(
-            p, expected_headers=wanted, encoding=None if opts.encoding == "auto" else opts.encoding,
-            delimiter=None if opts.delimiter == "auto" else opts.delimiter, sheet=opts.sheet,
-            header_row=None if opts.header_row == "auto" else opts.header_row,
-            skip_patterns=(DEFAULT_SKIP_PATTERNS if opts.skip_default_patterns else ()) + tuple(opts.skip_rows_matching),
-            footer=opts.footer) for p in paths]
+        patterns = (DEFAULT_SKIP_PATTERNS if opts.skip_default_patterns else ()) + tuple(opts.skip_rows_matching)
+        exports = [_read_with(p, opts, wanted, patterns) for p in paths]
         out[name] = stack_exports(exports)
     return out
 
