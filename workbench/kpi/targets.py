@@ -135,7 +135,10 @@ def _own_daily(targets: pd.DataFrame | None, metric: str, lo: int, hi: int) -> _
     code = entity[row]
     if not _overlapping(entity, start, end):
         return _OwnDaily(kinds, ids, code, day, per_day[row])
-    order = np.lexsort((length[row], day, code))  # by entity, day, then shortest period first
+    # by entity, day, then shortest period first (ties in row order): one stable sort of a combined key
+    lengths, length_rank = np.unique(length, return_inverse=True)
+    key = (code * np.int64(hi - lo + 1) + (day - lo)) * np.int64(len(lengths)) + length_rank[row]
+    order = np.argsort(key, kind="stable")
     code, day, row = code[order], day[order], row[order]
     first_of_day = np.r_[True, (code[1:] != code[:-1]) | (day[1:] != day[:-1])] if len(code) else np.array([], bool)
     return _OwnDaily(kinds, ids, code[first_of_day], day[first_of_day], per_day[row[first_of_day]])
@@ -181,8 +184,14 @@ def _level_daily(own: _OwnDaily, members: pd.DataFrame, entities: pd.Index, leve
     ok = member >= 0
     width = int(max(rep_day.max(initial=lo), day.max(initial=lo)) - lo + 1)
     key = member[ok] * width + (rep_day[ok] - lo)
-    cells, inverse = np.unique(key, return_inverse=True)
-    summed = np.bincount(inverse, weights=rep_value[ok], minlength=len(cells))
+    if len(entities) * width <= 4 * len(key) + 1_000_000:  # few cells (teams, regions): count them densely, no sort
+        counted = np.bincount(key, minlength=len(entities) * width)
+        summed = np.bincount(key, weights=rep_value[ok], minlength=len(entities) * width)
+        cells = np.flatnonzero(counted)
+        summed = summed[cells]
+    else:
+        cells, inverse = np.unique(key, return_inverse=True)
+        summed = np.bincount(inverse, weights=rep_value[ok], minlength=len(cells))
     taken = np.isin(cells, mine * width + (day - lo))
     cells, summed = cells[~taken], summed[~taken]
     return (np.r_[mine, cells // width].astype(np.int64), np.r_[day, cells % width + lo].astype(np.int64),
