@@ -91,7 +91,7 @@ class _OwnDaily:
         """``(position in index, day, value)`` of the own targets of ``level`` (−1: not in index)."""
         position = np.where(self.kinds == level, index.get_indexer(self.ids.astype(str)), -1) if len(self.ids) else \
             np.array([], np.int64)
-        rows = self.kinds[self.entity] == level
+        rows = (self.kinds == level)[self.entity]  # compared per entity, then taken per day
         return position[self.entity[rows]], self.day[rows], self.value[rows]
 
     def ids_of(self, level: str) -> np.ndarray:
