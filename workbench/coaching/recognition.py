@@ -54,10 +54,10 @@ import pandas as pd
 
 from workbench.coaching.awards import AWARDS, Award, metric_label, metric_unit
 from workbench.formatting import format_value, natural_key
-from workbench.io.load import as_sales_data
 from workbench.io.span import check_period_in_data, data_span
 from workbench.kpi import compute_kpis, kpi_label, kpi_tables
 from workbench.kpi.deals import deal_follow_up_hours
+from workbench.kpi.facts import as_sales_input
 from workbench.kpi.registry import KPIS
 from workbench.params import check_choice, check_param, check_period
 from workbench.periods import Period, period_label
@@ -185,7 +185,7 @@ def recognition(
                                ramp_months=ramp_months, baseline_periods=baseline_periods,
                                min_baseline_periods=min_baseline_periods, baseline_weight=baseline_weight,
                                csat_weight=csat_weight)
-    sales = as_sales_data(data, caller=owner)
+    sales = as_sales_input(data, caller=owner)
     _check_in_data(sales, p)
     tables = kpi_tables(sales)
     available = [m for m in _KPIS_READ if all(tables.has(t) for t in KPIS[m].needs)]
