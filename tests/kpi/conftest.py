@@ -6,11 +6,18 @@ import pytest
 
 
 @pytest.fixture(scope="session")
-def downstream_sample():
-    """The small sample of :mod:`tests.kpi.downstream` and its downstream outputs from SalesData in pandas."""
+def downstream_sample() -> dict:
+    """The small sample of :mod:`tests.kpi.downstream`."""
+    from .downstream import small_sample
+
+    return small_sample()
+
+
+@pytest.fixture(scope="session")
+def downstream_in_pandas(downstream_sample) -> dict:
+    """The outputs of diagnose, coach, propose_targets and forecast_entities from SalesData in pandas."""
     import workbench
 
-    from .downstream import DIAGNOSIS_PERIOD, TARGET_PERIOD, downstream_outputs, small_sample
+    from .downstream import DIAGNOSIS_PERIOD, TARGET_PERIOD, downstream_outputs
 
-    sample = small_sample()
-    return sample, downstream_outputs(workbench.load(sample), period=DIAGNOSIS_PERIOD, target_period=TARGET_PERIOD)
+    return downstream_outputs(workbench.load(downstream_sample), period=DIAGNOSIS_PERIOD, target_period=TARGET_PERIOD)

@@ -19,7 +19,7 @@ from .downstream import TARGET_PERIOD, assert_meaningful, assert_same_outputs, d
 
 @pytest.fixture(scope="module")
 def sample(downstream_sample):
-    return downstream_sample[0]
+    return downstream_sample
 
 
 @pytest.fixture(scope="module")
@@ -30,9 +30,9 @@ def folder(sample, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def in_pandas(downstream_sample):
+def in_pandas(downstream_in_pandas):
     """The outputs from SalesData loaded in pandas: what every engine must reproduce."""
-    return downstream_sample[1]
+    return downstream_in_pandas
 
 
 def test_the_facts_of_parquet_read_in_place_give_the_same_outputs_as_pandas(folder, in_pandas):
@@ -108,3 +108,11 @@ def test_coaching_without_skills_from_an_engine_names_the_table(folder, tmp_path
 def test_unknown_extra_tables_are_refused(folder):
     with pytest.raises(ValueError, match="extra tables skills, training_catalog"):
         sales_facts(workbench.connect(folder), activities=pd.DataFrame())
+
+
+def test_a_function_that_needs_raw_rows_says_so(folder):
+    from workbench.targets import reverse_funnel
+
+    with pytest.raises(TypeError, match=r"reverse_funnel needs the raw contract tables.*SalesFacts.*workbench\.load"):
+        reverse_funnel(sales_facts(workbench.connect(folder)), pd.DataFrame({"entity_id": ["R001"], "target": [1.0]}),
+                       "2026-11")

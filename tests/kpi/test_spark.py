@@ -242,7 +242,7 @@ def test_cli_engine_errors_are_named(sample_folder, argv, message, capsys):
 
 
 def test_diagnose_coach_targets_and_forecast_run_on_the_facts_spark_brings_back(spark, downstream_sample,
-                                                                               tmp_path_factory):
+                                                                               downstream_in_pandas, tmp_path_factory):
     """The aggregated tables from Spark give the outputs of SalesData in pandas; raw activities stay in Spark."""
     from workbench.kpi import sales_facts
 
@@ -255,7 +255,7 @@ def test_diagnose_coach_targets_and_forecast_run_on_the_facts_spark_brings_back(
         write_parquet,
     )
 
-    sample, expected = downstream_sample
+    sample, expected = downstream_sample, downstream_in_pandas
     folder = tmp_path_factory.mktemp("spark_downstream")
     write_parquet(sample, folder)
     facts = sales_facts(workbench.connect(folder, engine=spark))
