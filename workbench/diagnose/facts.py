@@ -23,7 +23,8 @@ from workbench.diagnose.window import Window, data_span, resolve_window
 from workbench.io.span import check_period_in_data
 from workbench.io.stages import WON_STEP
 from workbench.kpi.deals import deal_follow_up_hours
-from workbench.kpi.facts import SalesFacts, activity_months, as_sales_input
+from workbench.kpi.facts import SalesFacts, as_sales_input
+from workbench.kpi.facts import activity_months as rep_month_activities
 from workbench.kpi.targets import window_targets
 from workbench.periods import parse_period, period_label
 
@@ -333,8 +334,8 @@ def prepare(data, period=None, window: int | None = None, ramp_months: int = 0, 
     created = deals[(deals["created_at"] >= facts_win.start) & (deals["created_at"] < win.end)
                     & ~deals["ramping"]].reset_index(drop=True)
     open_pipeline, open_count = _open_at_end(deals, win)
-    counts = activity_months(engine) if data.has("activities") else None
-    activity_months_ = _activity_months(counts, reps, facts_win)
+    counts = rep_month_activities(engine) if data.has("activities") else None
+    activity_months = _activity_months(counts, reps, facts_win)
     surveys = _window_surveys(data.surveys, reps, facts_win)
     orders = _window_orders(data.orders, reps, facts_win)
     if hist is not None:  # each fact weighted by its age before the window
@@ -345,8 +346,8 @@ def prepare(data, period=None, window: int | None = None, ramp_months: int = 0, 
         created = weigh(created, created["created_at"])
         closed_at = deals.set_index("opportunity_id")["closed_at"]
         stage_days = weigh(stage_days, stage_days["opportunity_id"].map(closed_at))
-        if activity_months_ is not None:
-            activity_months_ = weigh(activity_months_, activity_months_["month"] + pd.Timedelta(days=15))
+        if activity_months is not None:
+            activity_months = weigh(activity_months, activity_months["month"] + pd.Timedelta(days=15))
         if surveys is not None:
             surveys = weigh(surveys, surveys.pop("at"))
         if orders is not None:
@@ -362,7 +363,7 @@ def prepare(data, period=None, window: int | None = None, ramp_months: int = 0, 
         closed_with_ramp=closed_with_ramp,
         created=created,
         stage_days=stage_days,
-        activity_months=activity_months_,
+        activity_months=activity_months,
         surveys=surveys,
         orders=orders,
         open_pipeline=open_pipeline,
