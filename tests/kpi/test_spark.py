@@ -239,3 +239,26 @@ def test_cli_engine_errors_are_named(sample_folder, argv, message, capsys):
 
     assert main(["kpi", str(sample_folder), *argv]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_diagnose_coach_targets_and_forecast_run_on_the_facts_spark_brings_back(spark, downstream_sample,
+                                                                               downstream_in_pandas, tmp_path_factory):
+    """The aggregated tables from Spark give the outputs of SalesData in pandas; raw activities stay in Spark."""
+    from workbench.kpi import sales_facts
+
+    from .downstream import (
+        DIAGNOSIS_PERIOD,
+        TARGET_PERIOD,
+        assert_meaningful,
+        assert_same_outputs,
+        downstream_outputs,
+        write_parquet,
+    )
+
+    sample, expected = downstream_sample, downstream_in_pandas
+    folder = tmp_path_factory.mktemp("spark_downstream")
+    write_parquet(sample, folder)
+    facts = sales_facts(workbench.connect(folder, engine=spark))
+    assert engine_name(facts.engine.backend) == "pyspark" and "activities" not in facts.tables
+    assert_meaningful(expected)
+    assert_same_outputs(expected, downstream_outputs(facts, period=DIAGNOSIS_PERIOD, target_period=TARGET_PERIOD))

@@ -76,8 +76,8 @@ from workbench.diagnose.config import DiagnosisConfig
 from workbench.diagnose.stats import MAD_TO_SD
 from workbench.diagnose.window import data_span
 from workbench.errors import DataError
-from workbench.io.load import as_sales_data
 from workbench.kpi import KPIS, compute_kpis
+from workbench.kpi.facts import as_sales_input
 from workbench.memo import remember
 from workbench.params import check_param
 
@@ -473,7 +473,7 @@ def training_effectiveness(data, *, skill_map=None, pre_months: int = 6, post_mo
     """
     _check_arguments(pre_months, post_months, level, min_trainees, n_controls, seed)
     skills = _skill_map(skill_map)
-    sales = as_sales_data(data, caller=_OWNER)
+    sales = as_sales_input(data, caller=_OWNER)
     # the same data and settings give the same measurement: kept between sessions (workbench.memo)
     return remember(_training_effectiveness, sales, skills=skills, pre_months=pre_months, post_months=post_months,
                     level=level, min_trainees=min_trainees, n_controls=n_controls, seed=seed)

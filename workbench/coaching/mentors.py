@@ -70,8 +70,8 @@ from scipy.optimize import linear_sum_assignment
 from workbench.coaching.assessments import latest_scores
 from workbench.coaching.skills import SkillMap, load_skill_map
 from workbench.errors import DataError
-from workbench.io.load import as_sales_data
 from workbench.kpi import KPIS, compute_kpis, kpi_label
+from workbench.kpi.facts import as_sales_input
 from workbench.params import check_lang, check_param, check_period
 from workbench.periods import Period, period_label
 
@@ -238,7 +238,7 @@ def pair_mentors(
     _check_numbers(capacity, min_score, min_kpi_rank, min_kpi_months, kpi_months, same_team_bonus, same_region_bonus)
     check_lang(_OWNER, lang)
     window = _window(_period(period), kpi_months)
-    data = as_sales_data(data, caller=_OWNER)
+    data = as_sales_input(data, caller=_OWNER)
     if not data.has("skills"):
         raise DataError(
             f"{_OWNER} needs the 'skills' table (rep_id, skill, score, assessed_at: skill assessments, 0-100) "

@@ -49,7 +49,7 @@ import pandas as pd
 from workbench.coaching.assessments import latest_scores
 from workbench.coaching.skills import SkillMap, load_skill_map
 from workbench.diagnose.drivers import DRIVERS
-from workbench.io.load import as_sales_data
+from workbench.kpi.facts import as_sales_input
 from workbench.params import check_lang, check_param
 
 __all__ = ["CoachingPlans", "coaching_plans", "SKILL_COLUMNS", "MODULE_COLUMNS"]
@@ -314,7 +314,7 @@ def coaching_plans(data, diagnosis=None, *, period=None, skill_map=None, effecti
                 isinstance(assumed_effectiveness, (int, float)) and 0 <= assumed_effectiveness <= 1)
     check_param(owner, "hours_per_period", hours_per_period, "a positive number",
                 isinstance(hours_per_period, (int, float)) and hours_per_period > 0)
-    data = as_sales_data(data, caller=owner)
+    data = as_sales_input(data, caller=owner)
     skill_map = skill_map if isinstance(skill_map, SkillMap) else load_skill_map(skill_map)
     if diagnosis is None:
         from workbench.diagnose import diagnose

@@ -54,10 +54,10 @@ import pandas as pd
 
 from workbench.coaching.awards import AWARDS, Award, metric_label, metric_unit
 from workbench.formatting import format_value, natural_key
-from workbench.io.load import as_sales_data
 from workbench.io.span import check_period_in_data, data_span
 from workbench.kpi import compute_kpis, kpi_label, kpi_tables
 from workbench.kpi.deals import deal_follow_up_hours
+from workbench.kpi.facts import SalesFacts, as_sales_input
 from workbench.kpi.registry import KPIS
 from workbench.params import check_choice, check_param, check_period
 from workbench.periods import Period, period_label
@@ -185,7 +185,7 @@ def recognition(
                                ramp_months=ramp_months, baseline_periods=baseline_periods,
                                min_baseline_periods=min_baseline_periods, baseline_weight=baseline_weight,
                                csat_weight=csat_weight)
-    sales = as_sales_data(data, caller=owner)
+    sales = as_sales_input(data, caller=owner)
     _check_in_data(sales, p)
     tables = kpi_tables(sales)
     available = [m for m in _KPIS_READ if all(tables.has(t) for t in KPIS[m].needs)]
@@ -299,7 +299,9 @@ def _decided_deals(sales, p: Period) -> pd.Series:
 def _touched_deals(sales, tables, p: Period) -> pd.Series:
     opps = sales.opportunities[["opportunity_id", "rep_id", "created_at"]]
     opps = opps[(opps["created_at"] >= p.start) & (opps["created_at"] < p.end)]
-    hours = deal_follow_up_hours(tables).set_index("opportunity_id")["follow_up_hours"]
+    # facts from an engine carry each deal's hours (the same expression): no second query
+    hours = deal_follow_up_hours(sales if isinstance(sales, SalesFacts) else tables)
+    hours = hours.set_index("opportunity_id")["follow_up_hours"]
     touched = opps[opps["opportunity_id"].map(hours).notna().to_numpy()]
     return touched.groupby("rep_id").size().astype(float)
 

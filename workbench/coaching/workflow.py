@@ -30,7 +30,7 @@ from workbench.coaching.plans import CoachingPlans, coaching_plans
 from workbench.coaching.recognition import RECOGNITION_COLUMNS, recognition
 from workbench.coaching.sessions import group_sessions, market_sessions
 from workbench.coaching.skills import SkillMap, load_skill_map
-from workbench.io.load import as_sales_data
+from workbench.kpi.facts import as_sales_input
 from workbench.memo import remember
 from workbench.periods import parse_period
 
@@ -82,7 +82,9 @@ def coach(data, period=None, *, diagnosis=None, effectiveness=None, skill_map=No
 
     Parameters
     ----------
-    data : SalesData, path or dict of DataFrames
+    data : SalesData, path, dict of DataFrames, KPITables or SalesFacts
+        From an engine (:func:`workbench.connect`), the skills and training tables come
+        back whole (:func:`workbench.kpi.sales_facts`); the raw activities stay there.
     period : str, optional
         The period label the diagnosis ends with (default: the diagnosis' default, the
         last full month).
@@ -105,7 +107,7 @@ def coach(data, period=None, *, diagnosis=None, effectiveness=None, skill_map=No
     Coaching
     """
     stage = stage or _no_stage
-    data = as_sales_data(data, caller="coach")
+    data = as_sales_input(data, caller="coach")
     skill_map = skill_map if isinstance(skill_map, SkillMap) else load_skill_map(skill_map)
     settings = dict(period=period, effectiveness=effectiveness, skill_map=skill_map,
                     assumed_effectiveness=assumed_effectiveness, hours_per_period=hours_per_period,

@@ -26,8 +26,8 @@ from workbench.diagnose.selection import select
 from workbench.diagnose.stalls import STUCK_COLUMNS, stuck_deals
 from workbench.diagnose.window import Window
 from workbench.errors import KPIUnavailableWarning
-from workbench.io.load import as_sales_data
 from workbench.kpi import compute_kpis, kpi_tables
+from workbench.kpi.facts import as_sales_input
 from workbench.memo import remember
 from workbench.messages import message
 from workbench.params import check_lang
@@ -275,7 +275,7 @@ def period_figures(data, period: str) -> pd.DataFrame:
 
     Parameters
     ----------
-    data : SalesData or KPITables
+    data : SalesData, KPITables or SalesFacts
     period : str
         A month, quarter or year label (``2026-09``, ``2026-Q3``, ``2026``).
 
@@ -349,11 +349,14 @@ def diagnose(
 
     Parameters
     ----------
-    data : SalesData, path or dict of DataFrames
+    data : SalesData, path, dict of DataFrames, KPITables or SalesFacts
         Contract tables (through :func:`workbench.io.load.as_sales_data`); ``reps`` and
         ``opportunities`` are required, every other table adds the drivers that need it
         (activities, surveys, orders, stage_history, market). Drivers that cannot be
-        tested are listed in ``Diagnosis.not_tested`` with the reason.
+        tested are listed in ``Diagnosis.not_tested`` with the reason. The tables of an
+        engine (:func:`workbench.connect`) or the facts brought back from it
+        (:func:`workbench.kpi.sales_facts`) give the same diagnosis without the raw
+        activities leaving the engine.
     period : str, optional
         The period the diagnosis ends with (``"2026-Q1"``, ``"2026-03"``); default: the last
         full month in the data. A period starting after the data ends is an error.
@@ -386,7 +389,7 @@ def diagnose(
     """
     config = config or DiagnosisConfig()
     check_lang("diagnose", lang)
-    data = as_sales_data(data, caller="diagnose")
+    data = as_sales_input(data, caller="diagnose")
     # the same data and settings give the same diagnosis: kept between sessions (workbench.memo)
     return remember(_diagnose, data, period=period, window=window, rep=rep, team=team, config=config, lang=lang)
 

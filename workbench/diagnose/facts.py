@@ -6,7 +6,9 @@ by team or region so one set of rules diagnoses every level.
 
 Definitions shared with the KPIs are not repeated here: stage order comes from
 :mod:`workbench.io.stages`, a deal's follow-up hours from
-:func:`workbench.kpi.deals.deal_follow_up_hours` and window targets from
+:func:`workbench.kpi.deals.deal_follow_up_hours`, activities per rep and month from
+:func:`workbench.kpi.facts.activity_months` (both computed in the KPI engine, so a diagnosis
+reads the same facts from pandas data and from Spark) and window targets from
 :mod:`workbench.kpi.targets`.
 """
 
@@ -18,10 +20,11 @@ import numpy as np
 import pandas as pd
 
 from workbench.diagnose.window import Window, data_span, resolve_window
-from workbench.io.load import as_sales_data
 from workbench.io.span import check_period_in_data
 from workbench.io.stages import WON_STEP
 from workbench.kpi.deals import deal_follow_up_hours
+from workbench.kpi.facts import SalesFacts, as_sales_input
+from workbench.kpi.facts import activity_months as rep_month_activities
 from workbench.kpi.targets import window_targets
 from workbench.periods import parse_period, period_label
 
@@ -212,29 +215,28 @@ def _open_at_end(deals: pd.DataFrame, win: Window) -> tuple[pd.Series, pd.Series
     return open_deals.groupby("rep_id")["amount"].sum(), open_deals.groupby("rep_id").size()
 
 
-def _activity_months(activities: pd.DataFrame | None, reps: pd.DataFrame, win: Window) -> pd.DataFrame | None:
+def _activity_months(counts: pd.DataFrame | None, reps: pd.DataFrame, win: Window) -> pd.DataFrame | None:
     """Activities (all, and prospecting ones not tied to a deal) per rep and month of the window.
 
+    ``counts`` are the engine's activities per rep and month
+    (:func:`workbench.kpi.facts.activity_months`; None without an activities table).
     Months with fewer than 5 workdays on the roster, ramp-up months and months before the
     first logged activity (missing data, not zero activity) are left out.
     """
-    if activities is None or activities.empty:
+    if counts is None or counts.empty:
         return None
-    at = activities["at"].to_numpy()
-    in_win = (at >= np.datetime64(win.start)) & (at < np.datetime64(win.end))
-    rep_code = arrow_codes(activities["rep_id"][in_win], reps["rep_id"])
-    month_num = at[in_win].astype("datetime64[M]").astype(np.int64)
+    month_num = counts["month"].to_numpy().astype("datetime64[M]").astype(np.int64)
     month_idx = month_num - np.datetime64(win.start, "M").astype(np.int64)
+    rep_code = arrow_codes(counts["rep_id"], reps["rep_id"])
     ok = (rep_code >= 0) & (month_idx >= 0) & (month_idx < win.months)
     cell = rep_code[ok] * win.months + month_idx[ok]
     size = len(reps) * win.months
-    on_deal = activities["opportunity_id"].notna().to_numpy()[in_win][ok]
     months = pd.date_range(win.start, periods=win.months, freq="MS")
     am = pd.DataFrame({
         "rep_id": np.repeat(reps["rep_id"].to_numpy(), win.months),
         "month": np.tile(months.to_numpy(), len(reps)),
-        "activities": np.bincount(cell, minlength=size).astype(float),
-        "prospecting": np.bincount(cell, weights=~on_deal, minlength=size).astype(float),
+        "activities": np.bincount(cell, weights=counts["activities"].to_numpy(float)[ok], minlength=size),
+        "prospecting": np.bincount(cell, weights=counts["prospecting"].to_numpy(float)[ok], minlength=size),
     })
     month_end = am["month"] + pd.DateOffset(months=1)
     starts = pd.Series(reps.set_index("rep_id")["hire_date"].reindex(am["rep_id"]).to_numpy(), index=am.index)
@@ -243,7 +245,7 @@ def _activity_months(activities: pd.DataFrame | None, reps: pd.DataFrame, win: W
         from_.to_numpy().astype("datetime64[D]"), month_end.to_numpy().astype("datetime64[D]")
     ).clip(min=0)
     ramp = pd.Series(reps.set_index("rep_id")["ramp_end"].reindex(am["rep_id"]).to_numpy(), index=am.index)
-    first_logged = pd.Timestamp(activities["at"].min())
+    first_logged = pd.Timestamp(counts["month"].min())  # the month of the first activity of any rep
     logged = am["month"] >= pd.Timestamp(first_logged.year, first_logged.month, 1)
     return am[(am["workdays"] >= 5) & ~(am["month"] < ramp) & logged].reset_index(drop=True)
 
@@ -288,8 +290,9 @@ def prepare(data, period=None, window: int | None = None, ramp_months: int = 0, 
 
     Parameters
     ----------
-    data : SalesData, path or dict of DataFrames
-        Through :func:`workbench.io.load.as_sales_data`.
+    data : SalesData, SalesFacts, KPITables, path or dict of DataFrames
+        Through :func:`workbench.kpi.facts.as_sales_input`: the engine's facts
+        (:func:`workbench.kpi.sales_facts`) or the contract tables in pandas.
     period, window
         See :func:`~workbench.diagnose.window.resolve_window`.
     ramp_months : int
@@ -304,7 +307,7 @@ def prepare(data, period=None, window: int | None = None, ramp_months: int = 0, 
         ``half_life`` months before the window start (see :func:`history_weight`).
         Bookings, targets and pipeline stay the window's.
     """
-    data = as_sales_data(data, caller="diagnose")
+    data = as_sales_input(data, caller="diagnose")
     opps = data.opportunities
     span = data_span(opps)
     if period is not None:  # here, where the message can say what the data's first date is
@@ -317,7 +320,8 @@ def prepare(data, period=None, window: int | None = None, ramp_months: int = 0, 
             f"No rep was on the team during the window {win.label} ending with {win.period}: the first hire date "
             f"is {first_hire:%Y-%m-%d}; pick a period from {period_label(first_hire, 'M')}."
         )
-    deals = _deal_frame(opps, reps, deal_follow_up_hours(tables if tables is not None else data), ramp_months)
+    engine = data if isinstance(data, SalesFacts) or tables is None else tables  # SalesFacts carry their facts
+    deals = _deal_frame(opps, reps, deal_follow_up_hours(engine), ramp_months)
     hist = _history_window(win, span.earliest, history_months) if half_life else None
     facts_win = hist or win  # the months the behaviour facts cover
     reached, stage_days, measured, stage_deal = _stage_reach(data.stage_history, deals, data.stages, facts_win)
@@ -330,7 +334,8 @@ def prepare(data, period=None, window: int | None = None, ramp_months: int = 0, 
     created = deals[(deals["created_at"] >= facts_win.start) & (deals["created_at"] < win.end)
                     & ~deals["ramping"]].reset_index(drop=True)
     open_pipeline, open_count = _open_at_end(deals, win)
-    activity_months = _activity_months(data.activities, reps, facts_win)
+    counts = rep_month_activities(engine) if data.has("activities") else None
+    activity_months = _activity_months(counts, reps, facts_win)
     surveys = _window_surveys(data.surveys, reps, facts_win)
     orders = _window_orders(data.orders, reps, facts_win)
     if hist is not None:  # each fact weighted by its age before the window

@@ -6,7 +6,7 @@ import pandas as pd
 
 from workbench.contract import ENTITY_TYPES
 from workbench.forecast.hierarchy import hierarchy_tags
-from workbench.io.load import as_sales_data
+from workbench.kpi.facts import as_sales_input
 from workbench.params import check_by
 from workbench.periods import normalize_freq, pandas_freq, parse_period, period_label, period_start
 
@@ -32,7 +32,7 @@ def next_period(data, freq: str = "M"):
     Period
     """
     code = normalize_freq(freq)
-    data = as_sales_data(data, caller="next_period")
+    data = as_sales_input(data, caller="next_period")
     end = _data_end(data)
     start = period_start(pd.Series([end]), code).iloc[0]
     current = parse_period(period_label(start, code))
@@ -50,7 +50,7 @@ def sales_series(data, by="rep", freq: str = "M", metric: str = "bookings", *, t
 
     Parameters
     ----------
-    data : SalesData, path or dict of DataFrames
+    data : SalesData, path, dict of DataFrames, KPITables or SalesFacts
     by : str or list of str
         ``rep``, ``team``, ``region``, ``company``, a list of them, or ``"all"``.
     freq : {"W", "M", "Q"}
@@ -70,7 +70,7 @@ def sales_series(data, by="rep", freq: str = "M", metric: str = "bookings", *, t
 
     levels = list(ENTITY_TYPES) if by == "all" else check_by("sales_series", by)
     code = normalize_freq(freq)
-    data = as_sales_data(data, caller="sales_series")
+    data = as_sales_input(data, caller="sales_series")
     kpis = compute_kpis(data, by=levels, freq=code, metrics=[metric])
     k = kpis[(kpis["metric"] == metric) & (kpis["detail"].fillna("") == "")]
     out = pd.DataFrame({
@@ -98,5 +98,5 @@ def sales_series(data, by="rep", freq: str = "M", metric: str = "bookings", *, t
 
 def rep_groups(data) -> pd.Series:
     """``rep:<id> -> team:<team>`` for borrowing strength between reps of a team."""
-    tags = hierarchy_tags(as_sales_data(data, caller="rep_groups").reps)
+    tags = hierarchy_tags(as_sales_input(data, caller="rep_groups").reps)
     return pd.Series(tags["team"].to_numpy(), index=tags["rep"].to_numpy())

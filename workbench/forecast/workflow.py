@@ -11,7 +11,7 @@ from workbench.forecast.hierarchy import reconcile as reconcile_forecasts
 from workbench.forecast.metrics import evaluate, summarize
 from workbench.forecast.series import rep_groups, sales_series
 from workbench.forecast.timeseries import Forecaster, backtest_note
-from workbench.io.load import as_sales_data
+from workbench.kpi.facts import as_sales_input
 from workbench.memo import remember
 from workbench.messages import message
 
@@ -58,7 +58,8 @@ def forecast_entities(data, by: str = "team", freq: str = "M", h: int = 3, *, me
 
     Parameters
     ----------
-    data : SalesData, path or dict of DataFrames
+    data : SalesData, path, dict of DataFrames, KPITables or SalesFacts
+        The KPI series are computed where the data live (:func:`workbench.connect`).
     by : {"rep", "team", "region", "company", "all"}
     freq : {"M", "Q", "W"}
     h : int
@@ -77,7 +78,7 @@ def forecast_entities(data, by: str = "team", freq: str = "M", h: int = 3, *, me
     progress : bool
         Show a progress bar (it appears only when the work takes over two seconds).
     """
-    data = as_sales_data(data, caller="forecast_entities")
+    data = as_sales_input(data, caller="forecast_entities")
     # the same data and arguments give the same forecast: kept between sessions (workbench.memo)
     return remember(_forecast_entities, data, by=by, freq=freq, h=h, metric=metric, models=models, method=method,
                     reconcile=reconcile, n_windows=n_windows, intervals=intervals,

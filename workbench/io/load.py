@@ -340,6 +340,12 @@ def as_sales_data(data, *, caller: str = "this function", stages=None) -> SalesD
         return load(dict(data.tables), stages=stages)
     if isinstance(data, (Mapping, str, Path)):
         return load(data, stages=stages)
+    if type(data).__name__ in ("KPITables", "SalesFacts"):  # workbench.kpi: tables left in an engine
+        raise TypeError(
+            f"{caller} needs the raw contract tables in pandas, and got {type(data).__name__}, whose raw rows stay "
+            f"in their engine. Load the data with workbench.load(...) for {caller}; forecast_entities, diagnose, "
+            f"coach and propose_targets take the engine's tables (workbench.kpi.sales_facts)."
+        )
     raise TypeError(
         f"{caller} needs a SalesData (from workbench.load), a path to a data folder or file, or a dict "
         f"of DataFrames; got {type(data).__name__}."

@@ -12,6 +12,7 @@ from workbench.errors import KPIUnavailableWarning
 from workbench.kpi.api import KPI_COLUMNS, compute_kpis, kpi_wide, to_series
 from workbench.kpi.backends import EngineUnavailableError, open_backend, spark_session
 from workbench.kpi.engine import KPITables, connect, kpi_tables, kpi_tables_from_backend, kpi_tables_from_parquet
+from workbench.kpi.facts import SalesFacts, sales_facts
 from workbench.kpi.registry import KPI, KPIS, kpi_label
 
 __all__ = [
@@ -31,4 +32,6 @@ __all__ = [
     "spark_session",
     "kpi_wide",
     "to_series",
+    "SalesFacts",
+    "sales_facts",
 ]

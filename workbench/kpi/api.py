@@ -61,7 +61,8 @@ def compute_kpis(
         through :func:`workbench.io.load.as_sales_data`, so they are validated exactly as
         ``workbench.load`` does and give the same KPIs — or
         :class:`~workbench.kpi.engine.KPITables` (e.g. from
-        :func:`~workbench.kpi.engine.kpi_tables_from_parquet` for big Parquet data).
+        :func:`~workbench.kpi.engine.kpi_tables_from_parquet` for big Parquet data), or
+        :class:`~workbench.kpi.facts.SalesFacts` (computed on the tables they came from).
     by : {"rep", "team", "region", "company"} or list of them
         Entity level(s). Teams and regions come from the ``reps`` table.
     freq : {"M", "Q", "W", "Y"}
@@ -114,6 +115,7 @@ def compute_kpis(
     [nan, 0.6666666666666666]
     """
     levels, freq, requested = check_arguments(by, freq, metrics)
+    data = kpi_tables(data) if isinstance(getattr(data, "engine", None), KPITables) else data  # SalesFacts
     if not isinstance(data, KPITables):
         data = as_sales_data(data, caller="compute_kpis")
         if data.fingerprint:  # loaded from files: the KPIs are kept per dataset between sessions (workbench.memo)

@@ -27,7 +27,19 @@ import pandas as pd
 from workbench.kpi import expressions as ex
 from workbench.kpi.engine import KPITables, fetch, kpi_tables
 
-__all__ = ["deal_follow_up_hours"]
+__all__ = ["deal_follow_up_hours", "with_deal_follow_up_hours"]
+
+
+def with_deal_follow_up_hours(tables: KPITables):
+    """The ``opportunities`` table of ``tables`` with each deal's ``follow_up_hours`` (an ibis table).
+
+    The first touch is looked up in ``activities`` when there are any
+    (:func:`~workbench.kpi.expressions.with_follow_up_hours`); this is the one expression
+    behind :func:`deal_follow_up_hours` and the deals of :func:`workbench.kpi.facts.sales_facts`.
+    """
+    opps = tables["opportunities"]
+    first = ex.first_activity(tables["activities"], opps) if tables.has("activities") else None
+    return ex.with_follow_up_hours(opps, first)
 
 
 def deal_follow_up_hours(data) -> pd.DataFrame:
@@ -35,8 +47,9 @@ def deal_follow_up_hours(data) -> pd.DataFrame:
 
     Parameters
     ----------
-    data : SalesData, KPITables, path or dict of DataFrames
-        Anything :func:`~workbench.kpi.compute_kpis` accepts.
+    data : SalesData, KPITables, SalesFacts, path or dict of DataFrames
+        Anything :func:`~workbench.kpi.compute_kpis` accepts; SalesFacts carry the hours
+        already (computed by the same expression in their engine).
 
     Returns
     -------
@@ -44,9 +57,11 @@ def deal_follow_up_hours(data) -> pd.DataFrame:
         ``opportunity_id, follow_up_hours`` (NaN for a deal never touched), one row per
         deal, sorted by ``opportunity_id``.
     """
+    from workbench.kpi.facts import SalesFacts
+
+    if isinstance(data, SalesFacts):
+        return data.frames["opportunities"][["opportunity_id", "follow_up_hours"]].reset_index(drop=True)
     tables = data if isinstance(data, KPITables) else kpi_tables(data)
-    opps = tables["opportunities"]
-    first = ex.first_activity(tables["activities"], opps) if tables.has("activities") else None
-    hours = ex.with_follow_up_hours(opps, first)
+    hours = with_deal_follow_up_hours(tables)
     result = fetch(tables, hours.select("opportunity_id", "follow_up_hours").order_by("opportunity_id"))
     return result.reset_index(drop=True)

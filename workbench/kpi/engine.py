@@ -183,10 +183,10 @@ def kpi_tables(data, backend=None) -> KPITables:
 
     Parameters
     ----------
-    data : SalesData, KPITables, path or dict of DataFrames
+    data : SalesData, KPITables, SalesFacts, path or dict of DataFrames
         Anything :func:`workbench.io.load.as_sales_data` accepts (the one way in, so a
         dict and ``load(dict)`` give identical KPIs); a :class:`KPITables` is returned
-        unchanged.
+        unchanged, and :class:`~workbench.kpi.facts.SalesFacts` give the tables they came from.
     backend : ibis backend, optional
         Defaults to a fresh in-memory DuckDB connection (:func:`connect`).
 
@@ -197,6 +197,9 @@ def kpi_tables(data, backend=None) -> KPITables:
     """
     if isinstance(data, KPITables):
         return data
+    engine = getattr(data, "engine", None)  # SalesFacts (workbench.kpi.facts): the tables they came from
+    if isinstance(engine, KPITables):
+        return engine
     data = as_sales_data(data, caller="kpi_tables")
     backend = backend if backend is not None else connect()
     source = data.source or ""

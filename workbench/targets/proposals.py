@@ -18,7 +18,7 @@ import pandas as pd
 
 from workbench.forecast.series import rep_groups, sales_series
 from workbench.forecast.timeseries import Forecaster
-from workbench.io.load import as_sales_data
+from workbench.kpi.facts import as_sales_input
 from workbench.kpi.registry import KPIS, check_kpis
 from workbench.kpi.targets import ADDITIVE_METRICS, period_targets
 from workbench.messages import message
@@ -57,7 +57,7 @@ def forecast_distribution(data, period, by: str = "rep", metric: str = "bookings
         :data:`~workbench.targets.calibration.QUANTILE_LEVELS`) plus ``entity_type, entity_id,
         history_periods``; and the fitted calibration.
     """
-    data = as_sales_data(data, caller="forecast_distribution")
+    data = as_sales_input(data, caller="forecast_distribution")
     target = parse_period(period)
     if target.freq not in ("M", "Q"):
         raise ValueError(f"Target periods are months or quarters (e.g. 2026-03, 2026-Q1); got {period!r}.")
@@ -122,7 +122,8 @@ def propose_targets(data, period, probability: float = 0.7, by: str = "rep", met
 
     Parameters
     ----------
-    data : SalesData, path or dict of DataFrames
+    data : SalesData, path, dict of DataFrames, KPITables or SalesFacts
+        The engine's tables (:func:`workbench.connect`) work too: the KPIs are computed there.
     period : str
         The target period: a month (``2026-03``) or quarter (``2026-Q1``), usually the next ones
         after the data; a past period is proposed from the data before it only (what would have
@@ -165,7 +166,7 @@ def propose_targets(data, period, probability: float = 0.7, by: str = "rep", met
                          f"reps ({', '.join(sorted(ADDITIVE_METRICS & set(KPIS)))}); got {metric}.")
     if decimals is None:
         decimals = 0 if KPIS[metric].unit in ("currency", "count") else 2
-    data = as_sales_data(data, caller="propose_targets")
+    data = as_sales_input(data, caller="propose_targets")
     target = parse_period(period)
     fc, calibration = forecast_distribution(data, period, by=by, metric=metric,
                                             calibration_windows=calibration_windows, models=models)

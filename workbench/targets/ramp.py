@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from workbench.io.load import as_sales_data
+from workbench.kpi.facts import as_sales_input
 
 __all__ = ["ramp_curve", "ramp_from_history", "months_since_hire"]
 
@@ -72,7 +72,7 @@ def ramp_curve(data, metric: str = "bookings", ramp_months: int = 6, before=None
     """
     from workbench.forecast.series import sales_series
 
-    data = as_sales_data(data, caller="ramp_curve")
+    data = as_sales_input(data, caller="ramp_curve")
     series = sales_series(data, by="rep", freq="M", metric=metric, trim_leading_zeros=False)
     if before is not None:
         series = series[series["ds"] < pd.Timestamp(before)]
