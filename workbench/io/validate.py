@@ -513,7 +513,7 @@ def _check_reference(column: Column, values: pd.Series, known_ids: pd.Series, qu
         return
     if quarantined_info is not None and len(quarantined_info):
         why = pd.Series(np.nan, index=values.index, dtype=object)
-        why[orphan] = values[orphan].map(quarantined_info)
+        why[orphan] = values[orphan].map(quarantined_info).to_numpy(object)  # by position: no index join
         cascade = orphan & why.notna().to_numpy()
         problems.add("cascade", column.name, cascade,
                      _reason_array(f"{column.name} was quarantined from {ref_table} (", why, ")"))
