@@ -11,7 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 __all__ = ["arrow_allocator", "isin", "isin_large", "duplicated_first", "hash_rows", "isin_short", "filter_rows",
-           "null_text", "strip_text", "TEXT_DTYPE"]
+           "null_text", "strip_text", "TEXT_DTYPE", "is_arrow_text", "text_series", "map_distinct"]
 
 #: pandas' ``str`` dtype as an object: ``pd.array(arrow, dtype=TEXT_DTYPE)`` wraps an Arrow array
 #: without a copy, while the alias ``"str"`` takes a much slower path for big arrays.
@@ -283,3 +283,49 @@ def filter_rows(frame: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
                 pass
         columns[name] = pd.Series(col.to_numpy()[keep], dtype=col.dtype)
     return pd.DataFrame(columns, index=pd.RangeIndex(int(keep.sum())))
+
+
+def is_arrow_text(values) -> bool:
+    """Whether ``values`` is a Series of Arrow-backed text (pandas' ``str`` dtype).
+
+    >>> is_arrow_text(pd.Series(["a"], dtype="str")), is_arrow_text(pd.Series(["a"], dtype=object))
+    (True, False)
+    """
+    dtype = getattr(values, "dtype", None)
+    return isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"
+
+
+def text_series(arr, index=None) -> pd.Series:
+    """An Arrow text array as a ``str`` Series (no copy for ``large_string``)."""
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if not pa.types.is_large_string(arr.type):
+        arr = arr.cast(pa.large_string())
+    return pd.Series(pd.array(arr, dtype=TEXT_DTYPE), index=index)
+
+
+def map_distinct(values: pd.Series, func) -> pd.Series:
+    """``func`` of each distinct non-missing value of ``values``, spread over the cells.
+
+    Missing cells stay missing. For a ``str`` column whose results are all text (or
+    ``None``) the result is a ``str`` column too, built in Arrow (one ``index_in`` and one
+    ``take``), with no Python object per cell; otherwise an ``object`` column with
+    ``None`` for missing values, as ``values.map(...)`` gives.
+
+    >>> map_distinct(pd.Series(["Won", None, "Won", "lost"], dtype="str"), str.lower).tolist()
+    ['won', nan, 'won', 'lost']
+    >>> map_distinct(pd.Series(["a", None], dtype=object), str.upper).tolist()
+    ['A', None]
+    """
+    if is_arrow_text(values):
+        arr = pa.array(values, from_pandas=True)
+        distinct = pc.unique(arr).drop_null()
+        results = [func(v) for v in distinct.to_pylist()]
+        if all(r is None or isinstance(r, str) for r in results):
+            mapped = pa.array(results, type=pa.large_string())
+            return text_series(mapped.take(pc.index_in(arr, value_set=distinct)), values.index)
+        lookup = dict(zip(distinct.to_pylist(), results))
+    else:
+        lookup = {v: func(v) for v in pd.unique(values.dropna())}
+    out = values.map(lookup).astype("object")
+    return out.where(out.notna(), None)

@@ -275,6 +275,8 @@ def _contract_frame(work: TableWork) -> pd.DataFrame:
             out[col] = pd.to_datetime(out[col], errors="coerce")
         elif dtype == "float":
             out[col] = pd.to_numeric(out[col], errors="coerce")
+        elif isinstance(out[col].dtype, pd.StringDtype) and out[col].dtype.storage == "pyarrow":
+            continue  # Arrow-backed text: handed to validation as it is
         elif out[col].dtype == object and pd.api.types.infer_dtype(out[col], skipna=True) in ("string", "empty"):
             out[col] = out[col].astype("str")  # text only: handed to validation as Arrow-backed text
         else:

@@ -16,6 +16,7 @@ from collections import Counter
 
 import pandas as pd
 
+from workbench.io._fast import map_distinct
 from workbench.io.crm.derive import distinct_ids, generic_activity_type, generic_outcome, hash_id, hash_ids, make_ids
 from workbench.io.crm.mapping import Mapping, normalize_value
 from workbench.io.crm.table import SRC_FILE, SRC_ROW, TableWork, fill
@@ -32,9 +33,7 @@ def derive_opportunities(work: TableWork, m: Mapping, notes: list, warnings: lis
     n = len(d)
     empty = pd.Series(None, index=d.index, dtype="object")
     if "stage" in d:
-        stages = {s: generic_outcome(s) for s in pd.unique(d["stage"].dropna())}
-        generic = d["stage"].map(stages).astype("object")
-        generic = generic.where(generic.notna(), None)
+        generic = map_distinct(d["stage"], generic_outcome)
         before = d["outcome"].notna() if "outcome" in d else pd.Series(False, index=d.index)
         fill(work, "outcome", generic)
         if (~before).any() and "outcome" in work.found:
@@ -53,8 +52,7 @@ def derive_opportunities(work: TableWork, m: Mapping, notes: list, warnings: lis
             generic = generic_outcome(v)
             return generic if generic != "open" else v
 
-        distinct = {v: outcome(v) for v in pd.unique(d["outcome"].dropna())}
-        d["outcome"] = d["outcome"].map(distinct).astype("object").where(d["outcome"].notna(), None)
+        d["outcome"] = map_distinct(d["outcome"], outcome)
     if "owner" in d:
         fill(work, "rep_id", make_ids(d["owner"], m.reps.id, m.reps.prefix))
         work.found.setdefault("rep_id", f"{m.reps.id} of owner")

@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 
 from workbench.contract import TABLES
 from workbench.errors import MappingError
+from workbench.io._fast import TEXT_DTYPE
 from workbench.io.crm.derive import hash_ids, make_ids
 from workbench.io.crm.files import ExportTable, normalize_header
 from workbench.io.crm.mapping import ColumnSpec, Mapping, TableMapping, allowed_fields, did_you_mean
@@ -48,40 +49,45 @@ class TableWork:
 
 
 def _strings(series: pd.Series, nulls) -> pd.Series:
-    """Trimmed text, None for empty cells and null markers (object dtype)."""
+    """Trimmed text, missing for empty cells and null markers, as Arrow-backed ``str``.
+
+    The text stays in Arrow from here through value maps, lookups, parsing and
+    expressions to validation; it is never turned into Python objects row by row.
+
+    >>> _strings(pd.Series([" Won ", " ", "N/A", None, "x"], dtype="object"), {"", "n/a"}).tolist()
+    ['Won', nan, nan, nan, 'x']
+    """
     if isinstance(series.dtype, pd.StringDtype) and series.dtype.storage == "pyarrow":
-        return _arrow_strings(series, nulls)
-    missing = series.isna()
-    text = series.fillna("").astype("str").str.strip()
+        arr = pa.array(series, from_pandas=True)
+    else:  # cells of a spreadsheet or a frame: each as the text it shows
+        missing = series.isna().to_numpy()
+        arr = pa.array(series.fillna("").astype("str"), from_pandas=True)
+        if missing.any():
+            arr = pc.if_else(pa.array(missing), pa.scalar(None, arr.type), arr)
+    return pd.Series(pd.array(_trimmed_text(arr, nulls), dtype=TEXT_DTYPE), index=series.index)
+
+
+def _trimmed_text(arr: pa.Array, nulls) -> pa.Array:
+    """``arr`` trimmed (as ``str.strip``), null where empty, missing or a null marker
+    (case-insensitive; each distinct short value is looked up once)."""
+    arr = arr.cast(pa.large_string())
+    text = pc.utf8_trim_whitespace(arr)
+    null = np.asarray(text.is_null().to_numpy(zero_copy_only=False), dtype=bool)
     # casefolding never shortens text, so only cells as short as the longest null marker can be one
     longest = max((len(n) for n in nulls), default=0)
-    short = (text.str.len() <= longest).to_numpy()
-    null = missing.to_numpy().copy()
-    if short.any():
-        null[short] |= text[short].str.casefold().isin(list(nulls)).to_numpy()
-    return text.astype("object").where(~null, None)
-
-
-def _arrow_strings(series: pd.Series, nulls) -> pd.Series:
-    """:func:`_strings` of an Arrow-backed text column: trimmed in Arrow (as ``str.strip``
-    on that column does), null markers looked up once per distinct short value."""
-    arr = pa.array(series, from_pandas=True)
-    text = pc.utf8_trim_whitespace(arr.fill_null(""))
-    null = np.asarray(arr.is_null().to_numpy(zero_copy_only=False), dtype=bool)
-    longest = max((len(n) for n in nulls), default=0)
-    short = np.asarray(pc.less_equal(pc.utf8_length(text), longest).to_numpy(zero_copy_only=False), dtype=bool)
+    short = np.asarray(pc.less_equal(pc.utf8_length(text), longest).fill_null(False)
+                       .to_numpy(zero_copy_only=False), dtype=bool)
     if short.any():
         candidates = text.filter(pa.array(short))
-        distinct = pc.unique(candidates).to_pylist()
         markers = set(nulls)
-        hits = [v for v in distinct if v.casefold() in markers]
+        hits = [v for v in pc.unique(candidates).to_pylist() if v is not None and v.casefold() in markers]
         if hits:
             null[np.flatnonzero(short)] |= np.asarray(
-                pc.is_in(candidates, value_set=pa.array(hits, type=candidates.type)).to_numpy(zero_copy_only=False),
-                dtype=bool)
-    values = text.to_numpy(zero_copy_only=False)
-    values[null] = None
-    return pd.Series(values, index=series.index, dtype="object")
+                pc.is_in(candidates, value_set=pa.array(hits, type=candidates.type)).fill_null(False)
+                .to_numpy(zero_copy_only=False), dtype=bool)
+    if not null.any():
+        return text
+    return pc.if_else(pa.array(null), pa.scalar(None, text.type), text)
 
 
 def _extract(tm: TableMapping, exports: list[ExportTable], m: Mapping, warnings: list):
@@ -167,11 +173,11 @@ def _currency_in_cells(text: pd.Series, symbols: dict) -> pd.Series:
 def _parse_field(work: TableWork, fld: str, spec: ColumnSpec | None, ftype: str, m: Mapping, warnings, header):
     text = work.data[fld]
     if ftype == "number":
-        values, invalid = parse_numbers(text.where(text.notna(), None).astype("object"))
+        values, invalid = parse_numbers(text)
     elif ftype in ("date", "datetime"):
         formats = list(spec.formats if spec and spec.formats else m.parse.date_formats) or None
         dayfirst = spec.day_first if spec and spec.day_first is not None else m.parse.day_first
-        values, invalid = parse_datetimes(text.astype("object"), formats, dayfirst=dayfirst)
+        values, invalid = parse_datetimes(text, formats, dayfirst=dayfirst)
         if ftype == "date":
             values = values.dt.normalize()
     else:
@@ -313,7 +319,7 @@ def build_table(tm: TableMapping, exports, m: Mapping, warnings: list, notes: li
             work.data[fld] = _strings(work.data[fld], nulls)
             if spec.fill_down:  # grouped reports write a group's value on its first row only
                 blank = work.data[fld].isna()
-                work.data[fld] = work.data.groupby(SRC_FILE)[fld].ffill().astype("object")
+                work.data[fld] = work.data.groupby(SRC_FILE)[fld].ffill()
                 filled = int((blank & work.data[fld].notna()).sum())
                 if filled:
                     notes.append(f"{tm.name}.{fld}: {filled} empty cell(s) filled down from the row above (fill_down)")
