@@ -60,7 +60,11 @@ def isin(values: pd.Series, candidates) -> np.ndarray:
     """
     try:
         left = pa.array(values, from_pandas=True)
-        right = pa.array(pd.Series(candidates).dropna().unique(), from_pandas=True)
+        if is_arrow_text(candidates):  # a column of ids: Arrow's set lookup takes the repeats as they are
+            right = pa.array(candidates, from_pandas=True).drop_null()
+            right = right.combine_chunks() if isinstance(right, pa.ChunkedArray) else right
+        else:
+            right = pa.array(pd.Series(candidates).dropna().unique(), from_pandas=True)
         if not (pa.types.is_string(left.type) or pa.types.is_large_string(left.type) or pa.types.is_null(left.type)):
             raise TypeError("not text")
         left = left.cast(pa.large_string())
@@ -201,12 +205,7 @@ def isin_short(values: pd.Series, tokens, *, stripped: bool = False) -> np.ndarr
         out = np.zeros(len(values), dtype=bool)
         # a length pass first (ids and names are longer than every token: nothing else to do),
         # then one anchored pass over the short cells: empty, or starting like one of the tokens
-        # (byte length: a cheap pass; characters counted only when a cell is not ASCII)
-        short = pc.less_equal(pc.binary_length(arr), longest)
-        ascii_only = pc.string_is_ascii(arr)
-        if not pc.all(ascii_only).as_py():
-            by_chars = pc.and_(pc.invert(ascii_only), pc.less_equal(pc.utf8_length(arr), longest))
-            short = pc.or_(short, by_chars)
+        short = pc.less_equal(pc.utf8_length(arr), longest)  # never more characters than bytes
         short = short.fill_null(False).to_numpy(zero_copy_only=False)
         if not short.any():
             return out

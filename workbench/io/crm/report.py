@@ -51,15 +51,23 @@ def stage_outcomes(work, quarantine: pd.DataFrame) -> pd.DataFrame:
         rows = pd.MultiIndex.from_arrays([d[SRC_FILE].astype("str"), pd.to_numeric(d[SRC_ROW], errors="coerce")])
         out_q |= rows.isin(rejected)
     frame = pd.DataFrame({
-        "stage": d["stage"].astype("object").where(d["stage"].notna(), "(no stage)"),
-        "outcome": (d["outcome"].astype("object").where(d["outcome"].notna(), "?") if "outcome" in d else "?"),
+        "stage": _labels(d["stage"], "(no stage)"),
+        "outcome": _labels(d["outcome"], "?") if "outcome" in d else "?",
         "quarantined": out_q.astype(int),
     })
     frame["loaded"] = 1 - frame["quarantined"]
     table = frame.groupby(["stage", "outcome"], sort=False)[["loaded", "quarantined"]].sum().reset_index()
+    table = table.astype({"stage": "object", "outcome": "object"})  # one row per stage: small
     order = {"open": 0, "won": 1, "lost": 2}
     table = table.assign(_o=table["outcome"].map(order).fillna(3)).sort_values(["_o", "stage"]).drop(columns="_o")
     return table[columns].reset_index(drop=True)
+
+
+def _labels(values: pd.Series, empty: str) -> pd.Series:
+    """``values`` with ``empty`` for missing cells (Arrow-backed text stays in Arrow)."""
+    if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
+        return values.fillna(empty)
+    return values.astype("object").where(values.notna(), empty)
 
 
 def render_report(mapping, assigned, works, data, skipped: pd.DataFrame, warnings, notes, value_maps=None, *,

@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 
 from workbench.contract import TABLES
 from workbench.errors import MappingError
-from workbench.io._fast import TEXT_DTYPE
+from workbench.io._fast import TEXT_DTYPE, is_arrow_text
 from workbench.io.crm.derive import hash_ids, make_ids
 from workbench.io.crm.files import ExportTable, normalize_header
 from workbench.io.crm.mapping import ColumnSpec, Mapping, TableMapping, allowed_fields, did_you_mean
@@ -217,6 +217,17 @@ def _default_value(value, ftype):
     return str(value)
 
 
+def _fill_default(work: TableWork, fld: str, default) -> None:
+    """Fill the empty cells of ``fld`` with a column's ``default``: in place for text and
+    numbers (the column keeps its type), else as :func:`fill` with a column of the value."""
+    column = work.data[fld] if fld in work.data else None
+    if column is not None and ((is_arrow_text(column) and isinstance(default, str))
+                               or (column.dtype.kind == "f" and isinstance(default, float))):
+        work.data[fld] = column.where(column.notna(), default)
+    else:
+        fill(work, fld, pd.Series(default, index=work.data.index, dtype="object"))
+
+
 def _apply_values(work: TableWork, tm: TableMapping, report: list):
     for fld, vm in tm.values.items():
         if vm.source not in work.data:
@@ -347,7 +358,7 @@ def build_table(tm: TableMapping, exports, m: Mapping, warnings: list, notes: li
             default = _default_value(spec.default, spec.type)
             live = ~work.data.index.isin(list(work.dropped))
             before = int((work.data[fld].isna() & live).sum()) if fld in work.data else int(live.sum())
-            fill(work, fld, pd.Series([default] * len(work.data), index=work.data.index, dtype="object"))
+            _fill_default(work, fld, default)
             if before:
                 notes.append(f"{tm.name}.{fld}: default {spec.default!r} used in {before} row(s)")
             work.found.setdefault(fld, f"default {spec.default!r}")
