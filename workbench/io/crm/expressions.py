@@ -281,7 +281,7 @@ def evaluate(expr: Expression, frame: pd.DataFrame, *, export_date=None) -> pd.S
                     res = {ast.Lt: a.lt, ast.LtE: a.le, ast.Gt: a.gt, ast.GtE: a.ge, ast.Eq: a.eq, ast.NotEq: a.ne}[type(op)](b)
                 except TypeError as exc:
                     raise MappingError(f"{expr.text!r}: cannot compare {ast.unparse(node)} ({exc})") from None
-                valid = a.notna() & as_series(right).notna()
+                valid = a.notna() & (right.notna() if isinstance(right, pd.Series) else not pd.isna(right))
                 res = res.fillna(False).astype(bool) & valid
                 out = res if out is None else out & res
                 left = right
@@ -333,6 +333,9 @@ def _choose(cond: pd.Series, yes, no, as_series) -> pd.Series:
         mask = pa.array(cond.to_numpy(dtype=bool, na_value=False))
         return text_series(pc.if_else(mask, text_yes, text_no), cond.index)
     kinds = {_kind(yes), _kind(no)} - {"none"}
+    if kinds <= {"date", "number"} and (yes is None) != (no is None):  # a value or nothing (None)
+        convert = pd.to_datetime if kinds == {"date"} else pd.to_numeric
+        return convert(as_series(yes)).where(cond) if no is None else convert(as_series(no)).where(~cond)
     yes, no = as_series(yes), as_series(no)
     if kinds == {"date"}:
         return pd.to_datetime(yes).where(cond, pd.to_datetime(no))
