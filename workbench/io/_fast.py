@@ -57,6 +57,8 @@ def isin(values: pd.Series, candidates) -> np.ndarray:
 
     >>> isin(pd.Series(["a", "b", None]), pd.Series(["b", "c"])).tolist()
     [False, True, False]
+    >>> isin(pd.Series(["a", None]), pd.Series(["b", "c", "a", None, "d"], dtype="str")).tolist()
+    [True, False]
     """
     try:
         left = pa.array(values, from_pandas=True)
@@ -69,6 +71,13 @@ def isin(values: pd.Series, candidates) -> np.ndarray:
             raise TypeError("not text")
         left = left.cast(pa.large_string())
         right = right.cast(pa.large_string())
+        if len(right) > 2 * len(left) > 0:  # many known ids: hash the few values, look the known ones up
+            left = left.combine_chunks() if isinstance(left, pa.ChunkedArray) else left
+            encoded = pc.dictionary_encode(left)
+            found = pc.index_in(right, value_set=encoded.dictionary).drop_null().to_numpy(zero_copy_only=False)
+            seen = np.zeros(len(encoded.dictionary) + 1, dtype=bool)  # the last slot: missing values
+            seen[found] = True
+            return seen[encoded.indices.fill_null(len(encoded.dictionary)).to_numpy(zero_copy_only=False)]
         return pc.is_in(left, value_set=right).fill_null(False).to_numpy(zero_copy_only=False).astype(bool)
     except (TypeError, ValueError, ArithmeticError, pa.ArrowException):
         return np.asarray(values.isin(list(pd.Series(candidates).dropna().unique())), dtype=bool)

@@ -227,7 +227,8 @@ def convert_currency(work: TableWork, m: Mapping, warnings: list, notes: list):
     cur = cur.where(cur.notna(), None)
     if m.currency.default:
         cur = cur.where(cur.notna(), m.currency.default)
-    codes = Counter(c for c in cur if c is not None)
+    counts = cur.value_counts(dropna=True)
+    codes = Counter({c: int(counts[c]) for c in pd.unique(cur.dropna())})  # in order of first appearance
     opts = m.currency
     if opts.reporting is None:
         if len(codes) > 1:
@@ -236,7 +237,8 @@ def convert_currency(work: TableWork, m: Mapping, warnings: list, notes: list):
                 "and were kept as written; set [currency] reporting and rates to convert them"
             )
         return
-    rates = cur.map(lambda c: 1.0 if c is None else opts.rate(c))
+    rate_of = {c: opts.rate(c) for c in codes}  # each code once; an empty code is the reporting currency
+    rates = cur.map(rate_of).where(cur.notna(), 1.0)
     no_rate = rates.isna() & d["amount"].notna()
     for idx in d.index[no_rate]:
         if idx in work.dropped:

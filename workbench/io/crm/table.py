@@ -153,9 +153,14 @@ def missing_message(m: Mapping, tm: TableMapping, fld: str, exports) -> str:
 
 def _currency_in_cells(text: pd.Series, symbols: dict) -> pd.Series:
     """ISO code or symbol written in the amount cells ('EUR 1,200.00', '￥1,234.50')."""
-    cells = text.astype("str").where(text.notna(), "")
     # only cells with something besides digits and separators can name a currency (a code
     # or a symbol is such a thing whether digits and spaces are read as ASCII or Unicode)
+    if is_arrow_text(text):  # empty cells are missing: they name nothing
+        maybe = pd.Series(np.asarray(pc.match_substring_regex(pa.array(text, from_pandas=True), r"[^\d\s.,()+\-]")
+                                     .fill_null(False).to_numpy(zero_copy_only=False), dtype=bool), index=text.index)
+        if not maybe.any():
+            return pd.Series(None, index=text.index, dtype="object")
+    cells = text.astype("str").where(text.notna(), "")
     maybe = pd.Series(np.asarray(pc.match_substring_regex(pa.array(cells, from_pandas=True), r"[^\d\s.,()+\-]")
                                  .fill_null(False).to_numpy(zero_copy_only=False), dtype=bool), index=text.index)
     if not maybe.all():
