@@ -16,7 +16,7 @@ from collections import Counter
 
 import pandas as pd
 
-from workbench.io._fast import map_distinct
+from workbench.io._fast import isin, map_distinct
 from workbench.io.crm.derive import distinct_ids, generic_activity_type, generic_outcome, hash_id, hash_ids, make_ids
 from workbench.io.crm.mapping import Mapping, normalize_value
 from workbench.io.crm.table import SRC_FILE, SRC_ROW, TableWork, fill
@@ -61,7 +61,7 @@ def derive_opportunities(work: TableWork, m: Mapping, notes: list, warnings: lis
         work.found.setdefault("account_id", "slug of account_name")
     d = work.data
     if "close_date" in d and "outcome" in d:
-        closed = d["outcome"].isin(["won", "lost"])
+        closed = pd.Series(isin(d["outcome"], ["won", "lost"]), index=d.index)
         fill(work, "closed_at", d["close_date"].where(closed, None))
         fill(work, "expected_close", d["close_date"].where(~closed, None))
         work.found.setdefault("closed_at", "close_date of won/lost deals")
@@ -83,7 +83,7 @@ def derive_opportunities(work: TableWork, m: Mapping, notes: list, warnings: lis
         fill(work, "opportunity_id", ids)
         work.found.setdefault("opportunity_id", "hash of name, account, owner, created_at")
     if n and "outcome" in work.data and "closed_at" in work.data:
-        no_close = work.data["outcome"].isin(["won", "lost"]) & work.data["closed_at"].isna()
+        no_close = isin(work.data["outcome"], ["won", "lost"]) & work.data["closed_at"].isna().to_numpy()
         if no_close.any():
             warnings.append(f"opportunities: {int(no_close.sum())} won/lost deal(s) have no close date; they count in win rates but not in bookings by period")
 
@@ -196,19 +196,20 @@ def derive_reps(works: dict, m: Mapping, notes: list, *, from_ids: bool = False)
     if not rows:
         return None
     owners = pd.concat(rows, ignore_index=True)
-
-    def most_common(s):
-        s = s.dropna()
-        return s.mode().iloc[0] if len(s) else None
-
+    owners = owners[owners["rep_id"].notna()]
+    if "owner_manager" in owners:
+        owners = owners.assign(owner_manager=make_ids(owners["owner_manager"], m.reps.id, m.reps.prefix))
+    # each rep's most common value of each column, counted once per (rep, value) pair
+    common = {c: _most_common(owners, c) for c in ("owner", "owner_team", "owner_region", "owner_manager")
+              if c in owners}
     out = []
-    for rep_id, g in owners.groupby("rep_id", sort=True):
+    for rep_id in sorted(owners["rep_id"].unique()):
         out.append({
             "rep_id": rep_id,
-            "name": most_common(g["owner"]),
-            "team": (most_common(g["owner_team"]) if "owner_team" in g else None) or m.reps.team,
-            "region": (most_common(g["owner_region"]) if "owner_region" in g else None) or m.reps.region,
-            "manager_id": (most_common(make_ids(g["owner_manager"], m.reps.id, m.reps.prefix)) if "owner_manager" in g else None),
+            "name": common["owner"].get(rep_id),
+            "team": (common["owner_team"].get(rep_id) if "owner_team" in common else None) or m.reps.team,
+            "region": (common["owner_region"].get(rep_id) if "owner_region" in common else None) or m.reps.region,
+            "manager_id": common["owner_manager"].get(rep_id) if "owner_manager" in common else None,
             "hire_date": None,
         })
     frame = pd.DataFrame(out, columns=["rep_id", "name", "team", "region", "manager_id", "hire_date"])
@@ -216,17 +217,29 @@ def derive_reps(works: dict, m: Mapping, notes: list, *, from_ids: bool = False)
     return frame
 
 
+def _most_common(rows: pd.DataFrame, column: str) -> dict:
+    """``{rep_id: the most common non-missing value of column}`` (ties: the first in sort
+    order, as ``Series.mode`` gives); reps with no value are absent."""
+    counts = rows[["rep_id", column]].dropna().value_counts(sort=False).rename("n").reset_index()
+    counts = counts.sort_values(["rep_id", "n", column], ascending=[True, False, True], kind="stable")
+    first = counts.drop_duplicates("rep_id")
+    return dict(zip(first["rep_id"], first[column]))
+
+
 def convert_currency(work: TableWork, m: Mapping, warnings: list, notes: list):
     d = work.data
     if "amount" not in d:
         return
-    cur = d["currency"] if "currency" in d else pd.Series(None, index=d.index, dtype="object")
-    codes_of = {v: _CURRENCY_ALIASES.get(v.strip().upper(), v.strip().upper()) if isinstance(v, str) else None
-                for v in pd.unique(cur.dropna())}  # each distinct code once
-    cur = cur.map(codes_of).astype("object")
-    cur = cur.where(cur.notna(), None)
-    if m.currency.default:
-        cur = cur.where(cur.notna(), m.currency.default)
+    cur = d["currency"] if "currency" in d else None
+    if cur is None or not cur.notna().any():  # no currency written anywhere: the default, if any
+        cur = pd.Series(m.currency.default or None, index=d.index, dtype="object")
+    else:
+        codes_of = {v: _CURRENCY_ALIASES.get(v.strip().upper(), v.strip().upper()) if isinstance(v, str) else None
+                    for v in pd.unique(cur.dropna())}  # each distinct code once
+        cur = cur.map(codes_of).astype("object")
+        cur = cur.where(cur.notna(), None)
+        if m.currency.default:
+            cur = cur.where(cur.notna(), m.currency.default)
     counts = cur.value_counts(dropna=True)
     codes = Counter({c: int(counts[c]) for c in pd.unique(cur.dropna())})  # in order of first appearance
     opts = m.currency
