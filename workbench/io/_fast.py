@@ -11,7 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 __all__ = ["arrow_allocator", "isin", "isin_large", "duplicated_first", "hash_rows", "isin_short", "filter_rows",
-           "null_text", "strip_text", "TEXT_DTYPE", "is_arrow_text", "text_series", "map_distinct"]
+           "null_text", "strip_text", "TEXT_DTYPE", "is_arrow_text", "text_series", "map_distinct", "pair_counts"]
 
 #: pandas' ``str`` dtype as an object: ``pd.array(arrow, dtype=TEXT_DTYPE)`` wraps an Arrow array
 #: without a copy, while the alias ``"str"`` takes a much slower path for big arrays.
@@ -340,3 +340,31 @@ def map_distinct(values: pd.Series, func) -> pd.Series:
         lookup = {v: func(v) for v in pd.unique(values.dropna())}
     out = values.map(lookup).astype("object")
     return out.where(out.notna(), None)
+
+
+def pair_counts(first: pd.Series, second: pd.Series, weights=None) -> pd.DataFrame:
+    """How many rows hold each pair of values (``first``, ``second``), in order of first
+    appearance: columns ``first``, ``second`` (the values, as objects), ``n`` and, with
+    ``weights``, ``weight`` (their sum per pair). Rows where either value is missing are left out.
+
+    The pairs are counted on integer codes (one factorization per column), so a hundred
+    thousand rows cost two hash passes, not a group-by over text.
+
+    >>> pair_counts(pd.Series(["a", "b", "a", None]), pd.Series(["x", "y", "x", "x"]))
+      first second  n
+    0     a      x  2
+    1     b      y  1
+    """
+    fc, fv = pd.factorize(first, use_na_sentinel=True)
+    sc, sv = pd.factorize(second, use_na_sentinel=True)
+    ok = (fc >= 0) & (sc >= 0)
+    key = fc[ok].astype(np.int64) * max(len(sv), 1) + sc[ok]
+    inverse, order = pd.factorize(key)  # pairs in order of first appearance
+    out = pd.DataFrame({"first": np.asarray(fv, dtype=object)[order // max(len(sv), 1)],
+                        "second": np.asarray(sv, dtype=object)[order % max(len(sv), 1)],
+                        "n": np.bincount(inverse, minlength=len(order)).astype(np.int64)})
+    if weights is not None:
+        w = np.asarray(weights)[ok]
+        total = np.bincount(inverse, weights=w, minlength=len(order))
+        out["weight"] = total.astype(np.int64) if w.dtype.kind in "iub" else total
+    return out

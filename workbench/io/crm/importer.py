@@ -449,10 +449,11 @@ def import_files(files, *, preset=None, mapping=None, tables=None, stages=None, 
     ignored_frame = pd.DataFrame([dataclasses.astuple(i) for i in ignored], columns=IGNORED_COLUMNS)
     report = render_report(m, assigned, works, data, skipped, warnings, notes, value_maps=value_maps,
                            ignored=ignored_frame, missing_dates=date_summary)
+    used_fields = {(u["table"], u["field"]) for u in usage}
     missing = pd.DataFrame(
         [{"table": t, "field": f, "headers": " | ".join(spec.headers)}
          for t, work in works.items() for f, spec in m.tables[t].columns.items()
-         if spec.headers and not set(columns.loc[columns["table"] == t, "field"]) & {f}],
+         if spec.headers and (t, f) not in used_fields],
         columns=["table", "field", "headers"],
     )
     return ImportResult(data, skipped, columns, tuple(warnings), report, m.name, missing, ignored_frame,

@@ -5,7 +5,10 @@ from __future__ import annotations
 import unicodedata
 from collections import Counter
 
+import numpy as np
 import pandas as pd
+
+from workbench.io._fast import pair_counts
 
 __all__ = ["render_report", "stage_outcomes"]
 
@@ -50,14 +53,11 @@ def stage_outcomes(work, quarantine: pd.DataFrame) -> pd.DataFrame:
         rejected = pd.MultiIndex.from_arrays([q["file"].astype("str"), pd.to_numeric(q["row"], errors="coerce")])
         rows = pd.MultiIndex.from_arrays([d[SRC_FILE].astype("str"), pd.to_numeric(d[SRC_ROW], errors="coerce")])
         out_q |= rows.isin(rejected)
-    frame = pd.DataFrame({
-        "stage": _labels(d["stage"], "(no stage)"),
-        "outcome": _labels(d["outcome"], "?") if "outcome" in d else "?",
-        "quarantined": out_q.astype(int),
-    })
-    frame["loaded"] = 1 - frame["quarantined"]
-    table = frame.groupby(["stage", "outcome"], sort=False)[["loaded", "quarantined"]].sum().reset_index()
-    table = table.astype({"stage": "object", "outcome": "object"})  # one row per stage: small
+    outcome = _labels(d["outcome"], "?") if "outcome" in d else pd.Series("?", index=d.index, dtype="object")
+    # rows per (stage, outcome) in order of first appearance, counted on integer codes
+    pairs = pair_counts(_labels(d["stage"], "(no stage)"), outcome, weights=out_q.to_numpy(dtype=np.int64))
+    table = pd.DataFrame({"stage": pairs["first"], "outcome": pairs["second"],
+                          "loaded": pairs["n"] - pairs["weight"], "quarantined": pairs["weight"]})
     order = {"open": 0, "won": 1, "lost": 2}
     table = table.assign(_o=table["outcome"].map(order).fillna(3)).sort_values(["_o", "stage"]).drop(columns="_o")
     return table[columns].reset_index(drop=True)

@@ -16,7 +16,7 @@ from collections import Counter
 
 import pandas as pd
 
-from workbench.io._fast import isin, map_distinct
+from workbench.io._fast import isin, map_distinct, pair_counts
 from workbench.io.crm.derive import distinct_ids, generic_activity_type, generic_outcome, hash_id, hash_ids, make_ids
 from workbench.io.crm.mapping import Mapping, normalize_value
 from workbench.io.crm.table import SRC_FILE, SRC_ROW, TableWork, fill
@@ -220,7 +220,7 @@ def derive_reps(works: dict, m: Mapping, notes: list, *, from_ids: bool = False)
 def _most_common(rows: pd.DataFrame, column: str) -> dict:
     """``{rep_id: the most common non-missing value of column}`` (ties: the first in sort
     order, as ``Series.mode`` gives); reps with no value are absent."""
-    counts = rows[["rep_id", column]].dropna().value_counts(sort=False).rename("n").reset_index()
+    counts = pair_counts(rows["rep_id"], rows[column]).rename(columns={"first": "rep_id", "second": column})
     counts = counts.sort_values(["rep_id", "n", column], ascending=[True, False, True], kind="stable")
     first = counts.drop_duplicates("rep_id")
     return dict(zip(first["rep_id"], first[column]))
