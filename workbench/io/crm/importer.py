@@ -532,7 +532,8 @@ def _check_required(work: TableWork, m: Mapping, exports):
 def _stages(m: Mapping, opps: pd.DataFrame | None) -> tuple:
     if not m.stages or opps is None or "stage" not in opps:
         return ()
-    open_stages = set(opps.loc[opps.get("outcome").eq("open"), "stage"].dropna()) if "outcome" in opps else set()
+    open_stages = (set(pd.unique(opps.loc[opps["outcome"].eq("open").to_numpy(dtype=bool, na_value=False), "stage"]
+                                 .dropna())) if "outcome" in opps else set())  # each stage once
     listed = [s for s in m.stages if s in open_stages]
     return tuple(listed) if listed and len(listed) == len(open_stages) else ()
 
