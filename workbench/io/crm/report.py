@@ -58,9 +58,11 @@ def stage_outcomes(work, quarantine: pd.DataFrame) -> pd.DataFrame:
     pairs = pair_counts(_labels(d["stage"], "(no stage)"), outcome, weights=out_q.to_numpy(dtype=np.int64))
     table = pd.DataFrame({"stage": pairs["first"], "outcome": pairs["second"],
                           "loaded": pairs["n"] - pairs["weight"], "quarantined": pairs["weight"]})
-    order = {"open": 0, "won": 1, "lost": 2}
-    table = table.assign(_o=table["outcome"].map(order).fillna(3)).sort_values(["_o", "stage"]).drop(columns="_o")
-    return table[columns].reset_index(drop=True)
+    rank = {"open": 0, "won": 1, "lost": 2}
+    # open, won, lost, then anything else; by stage name within each (a few rows: sorted in Python)
+    keys = [(rank.get(o, 3), st) for o, st in zip(table["outcome"], table["stage"])]
+    order = sorted(range(len(table)), key=keys.__getitem__)
+    return table.iloc[order][columns].reset_index(drop=True)
 
 
 def _labels(values: pd.Series, empty: str) -> pd.Series:

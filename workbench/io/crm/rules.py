@@ -221,6 +221,13 @@ def _most_common(rows: pd.DataFrame, column: str) -> dict:
     """``{rep_id: the most common non-missing value of column}`` (ties: the first in sort
     order, as ``Series.mode`` gives); reps with no value are absent."""
     counts = pair_counts(rows["rep_id"], rows[column]).rename(columns={"first": "rep_id", "second": column})
+    if len(counts) <= 1000:  # usually one value or a few per rep: chosen in Python, no frame sort
+        best: dict = {}
+        for rep_id, value, n in zip(counts["rep_id"], counts[column], counts["n"]):
+            seen = best.get(rep_id)
+            if seen is None or n > seen[0] or (n == seen[0] and value < seen[1]):
+                best[rep_id] = (n, value)
+        return {rep_id: value for rep_id, (_, value) in best.items()}
     counts = counts.sort_values(["rep_id", "n", column], ascending=[True, False, True], kind="stable")
     first = counts.drop_duplicates("rep_id")
     return dict(zip(first["rep_id"], first[column]))
