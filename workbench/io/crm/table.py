@@ -40,7 +40,7 @@ class TableWork:
     """Working state of one table while it is being imported."""
 
     table: str
-    data: pd.DataFrame  # one column per field (object dtype), plus _source_file/_source_row
+    data: pd.DataFrame  # one column per field (text Arrow-backed, numbers, dates), plus _source_file/_source_row
     found: dict  # field -> "header" or description, for the report
     quarantine: list = field(default_factory=list)  # dicts with QUARANTINE_COLUMNS
     dropped: set = field(default_factory=set)  # index labels quarantined by the importer
