@@ -292,15 +292,19 @@ def _validate_table(table: Table, frame: pd.DataFrame, file: str, context: dict)
     return _TableResult(loaded, quarantine, n, ignored, key_info)
 
 
-def _source_rows(frame: pd.DataFrame, file: str) -> tuple[np.ndarray, np.ndarray | None]:
-    """Each row's source row number (``_source_row`` or the index label) and file (``_source_file``)."""
+def _source_rows(frame: pd.DataFrame, file: str) -> tuple[np.ndarray, object]:
+    """Each row's source row number (``_source_row`` or the index label) and file (``_source_file``:
+    a function of row positions, so only quarantined rows' files are looked up)."""
     if "_source_row" in frame.columns:
         rows = pd.to_numeric(frame["_source_row"], errors="coerce").to_numpy()
         rows = np.where(np.isnan(rows.astype("float64")), -1, rows).astype("int64")
     else:
         rows = frame.index.to_numpy()
     if "_source_file" in frame.columns:
-        files = frame["_source_file"].astype(_TEXT_DTYPE).fillna(file).to_numpy(dtype=object)
+        source_files = frame["_source_file"].reset_index(drop=True)
+
+        def files(positions):
+            return source_files.iloc[positions].astype(_TEXT_DTYPE).fillna(file).to_numpy(dtype=object)
     else:
         files = None
     return rows, files
@@ -436,7 +440,7 @@ def _check_date_order(parsed: dict, problems: _Problems) -> None:
 def _check_outcome_dates(parsed: dict, problems: _Problems) -> None:
     """Flag won/lost deals without a ``closed_at`` and open deals with one."""
     closed, outcome = parsed["closed_at"], parsed["outcome"]
-    closed_outcome = outcome.isin(_CLOSED).to_numpy()
+    closed_outcome = isin(outcome, _CLOSED)
     problems.add("outcome_inconsistent", "outcome", closed_outcome & closed.isna().to_numpy(),
                  _reason_array("outcome ", outcome, " needs a closed_at date"))
     problems.add("outcome_inconsistent", "outcome", outcome.eq(OUTCOMES[0]).to_numpy() & closed.notna().to_numpy(),
@@ -528,7 +532,7 @@ def _quarantine(table: Table, problems: _Problems, raw: dict, rows: np.ndarray, 
             cells = _cell_text(raw[column_name].iloc[positions]) if column_name in raw else ""
         parts.append(pd.DataFrame({
             "table": table.name,
-            "file": files[positions] if files is not None else file,
+            "file": files(positions) if files is not None else file,
             "row": rows[positions],
             "column": column_name,
             "value": cells,
