@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from workbench.kpi import expressions as ex
 from workbench.kpi.engine import KPITables, fetch, kpi_tables
 
 __all__ = ["deal_follow_up_hours"]
@@ -44,6 +43,8 @@ def deal_follow_up_hours(data) -> pd.DataFrame:
         ``opportunity_id, follow_up_hours`` (NaN for a deal never touched), one row per
         deal, sorted by ``opportunity_id``.
     """
+    from workbench.kpi import expressions as ex  # ibis, imported only where an expression is built
+
     tables = data if isinstance(data, KPITables) else kpi_tables(data)
     opps = tables["opportunities"]
     first = ex.first_activity(tables["activities"], opps) if tables.has("activities") else None
