@@ -52,11 +52,10 @@ def chart_widget(chart: alt.TopLevelMixin | dict) -> alt.JupyterChart:
     is drawn); a chart with parameters or selections goes through ``JupyterChart.chart``,
     which wires them up.
     """
-    import altair as alt
-
     from workbench.charts.renderer import enable_offline_widgets
 
     enable_offline_widgets()  # once per process: it returns at once when the widgets are offline already
+    import altair as alt  # after workbench.charts, which sets up Altair's import (workbench.charts.schema_formats)
     if _has_params(chart):
         return alt.JupyterChart(chart)
     widget = alt.JupyterChart(None)

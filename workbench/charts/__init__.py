@@ -9,9 +9,17 @@ network, also in an HTML export (:mod:`workbench.charts.renderer`).
 Each builder's module is imported on first use (``from workbench.charts import kpi_trend_chart``
 loads only ``workbench.charts.kpi``), so an app does not pay for the libraries behind another
 capability's charts (the diagnosis charts pull in the statistics stack).
+
+Importing this package defers the IRI grammar that Altair's schema library would otherwise
+build on import and no chart uses (:mod:`workbench.charts.schema_formats`): every chart
+module is imported after it.
 """
 
 import importlib
+
+from workbench.charts.schema_formats import defer_iri_grammar
+
+defer_iri_grammar()
 
 #: Public name -> the module that defines it.
 _BUILDERS = {

@@ -14,7 +14,8 @@ the JavaScript already on the page. ``jupyter nbconvert --to html`` keeps the ou
 so the exported page carries the library once and draws every chart offline. Calling
 :func:`offline` again (e.g. after clearing that first output) sends the library again with the
 next chart. The Voila apps do not use this: their charts are ``JupyterChart`` widgets
-(:func:`workbench.apps.chart_widget`).
+(:func:`workbench.apps.chart_widget`), which :func:`enable_offline_widgets` makes draw
+offline with one copy of the library per page (:func:`vega_library`).
 
 A chart whose script runs on a page without the library (its first chart's output was
 cleared, or the page was reloaded without re-running it) says so in place of the chart,
@@ -94,22 +95,104 @@ def _kept_text(name: str, build) -> str:
     return text
 
 
-def enable_offline_widgets() -> None:
-    """``alt.JupyterChart.enable_offline()`` (the apps' chart widgets draw with no network), with its
-    JavaScript bundle kept in the cache folder, so a new kernel does not bundle Vega again."""
+#: How long a chart widget waits for the page's chart library before saying it is missing (milliseconds).
+WIDGET_WAIT_MS = 120_000
+
+# The chart widget's own module: a few hundred bytes that wait for the library the page's one
+# VegaLibrary widget loads, then draw with it (Altair's JupyterChart code, bundled with Vega).
+_CHART_LOADER = """const KEY = %(key)s;
+function library() {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    (function wait() {
+      const loaded = globalThis.__workbenchVega && globalThis.__workbenchVega[KEY];
+      if (loaded) { resolve(loaded); }
+      else if (Date.now() - started > %(wait_ms)d) { reject(new Error(%(missing)s)); }
+      else { setTimeout(wait, 20); }
+    })();
+  });
+}
+async function render(context) {
+  let lib;
+  try { lib = await library(); }
+  catch (err) { context.el.textContent = String(err.message || err); return; }
+  return lib.default.render(context);
+}
+export default { render };
+"""
+
+# The library widget's module: evaluates the bundle it carries once per page, under its key.
+_LIBRARY_LOADER = """function initialize({ model }) {
+  const libraries = (globalThis.__workbenchVega = globalThis.__workbenchVega || {});
+  const key = model.get("key");
+  if (!libraries[key]) {
+    const url = URL.createObjectURL(new Blob([model.get("source")], { type: "text/javascript" }));
+    libraries[key] = import(url);
+  }
+}
+export default { initialize };
+"""
+
+_LIBRARY_MISSING = "The chart library did not arrive on this page; reload the page."
+
+
+def _widget_bundle() -> tuple[str, str]:
+    """Altair's ``JupyterChart`` code bundled with Vega (its offline module) and a key naming its versions,
+    kept in the cache folder so a new kernel does not bundle again."""
     import vl_convert
 
     widget = alt.JupyterChart
-    if getattr(widget, "_is_offline", False):
-        return
+    key = f"jupyterchart-altair{alt.__version__}-vl-convert{vl_convert.__version__}"
 
-    def build() -> str:
-        widget.enable_offline()
-        return widget._esm
+    def build() -> str:  # what enable_offline() puts in the class, without leaving it there
+        kept = widget._esm, widget._is_offline
+        widget._is_offline = False
+        try:
+            widget.enable_offline()
+            return widget._esm
+        finally:
+            widget._esm, widget._is_offline = kept
 
-    esm = _kept_text(f"jupyterchart-altair{alt.__version__}-vl-convert{vl_convert.__version__}.js", build)
-    if not widget._is_offline:
-        widget._esm, widget._is_offline = esm, True  # what enable_offline() sets, read back from the cache
+    return key, _kept_text(f"{key}.js", build)
+
+
+@functools.cache
+def vega_library():
+    """The widget that brings the chart library (about 0.9 MB) to the page once, for every chart widget.
+
+    ``alt.JupyterChart.enable_offline()`` puts Vega into every chart widget's own module, so a
+    page with four charts receives and evaluates it four times. After
+    :func:`enable_offline_widgets` each chart widget's module is a small loader instead, which
+    draws with the library this one widget loads; it has no view (it need not be displayed:
+    the page creates every widget of its kernel) and is made once per kernel.
+    """
+    import anywidget
+    import traitlets
+
+    class VegaLibrary(anywidget.AnyWidget):
+        _esm = _LIBRARY_LOADER
+        key = traitlets.Unicode().tag(sync=True)
+        source = traitlets.Unicode().tag(sync=True)
+
+    key, source = _widget_bundle()
+    return VegaLibrary(key=key, source=source)
+
+
+def enable_offline_widgets() -> None:
+    """Make ``alt.JupyterChart`` widgets draw with no network, the page loading Vega once.
+
+    Each chart widget's module becomes a small loader that draws with the library
+    :func:`vega_library` brings to the page (Altair's offline ``JupyterChart`` code with Vega,
+    as ``alt.JupyterChart.enable_offline()`` bundles it, kept in the cache folder so a new
+    kernel does not bundle again).
+    """
+    library = vega_library()
+    if library.comm is None:  # closed (``Widget.close_all()``): the page needs a live one
+        vega_library.cache_clear()
+        library = vega_library()
+    loader = _CHART_LOADER % {"key": _script_json(library.key), "wait_ms": WIDGET_WAIT_MS,
+                              "missing": _script_json(_LIBRARY_MISSING)}
+    alt.JupyterChart._esm, alt.JupyterChart._is_offline = loader, True
 
 
 @functools.lru_cache(maxsize=4)

@@ -69,7 +69,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from workbench.coaching.skills import SkillMap, load_skill_map
 from workbench.diagnose.config import DiagnosisConfig
@@ -384,6 +383,8 @@ def _bootstrap(weights, trainees, trainee_change, controls, control_change) -> n
 
 def _module_stats(sel, measured: _Measured, c_rep, weights, level, higher_is_better, log_scale) -> dict:
     """Effect, interval and p-value of one module's measured completions ``sel``."""
+    from scipy import stats
+
     n = len(sel)
     out = {"effect": np.nan, "ci_low": np.nan, "ci_high": np.nan, "p_value": np.nan}
     if not n:

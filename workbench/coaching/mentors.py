@@ -65,7 +65,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import linear_sum_assignment
 
 from workbench.coaching.assessments import latest_scores
 from workbench.coaching.skills import SkillMap, load_skill_map
@@ -294,6 +293,8 @@ def assign_with_capacity(value, capacity) -> np.ndarray:
     >>> assign_with_capacity([[5.0, 4.0], [3.0, np.nan]], capacity=1)
     array([1, 0])
     """
+    from scipy.optimize import linear_sum_assignment
+
     value = np.asarray(value, dtype=float)
     n_needs, n_mentors = value.shape
     slots = np.repeat(np.arange(n_mentors), np.broadcast_to(np.asarray(capacity, dtype=int), (n_mentors,)))

@@ -55,8 +55,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import special
-from scipy import stats as sps
 
 from workbench.diagnose.facts import arrow_codes, stage_centre
 
@@ -205,11 +203,15 @@ def max_z_pvalue(z: np.ndarray, odds: np.ndarray) -> np.ndarray:
     ``odds[:, i]`` is ``W_before / W_after`` of candidate ``i`` (NaN: not a candidate);
     neighbouring before/after statistics have correlation ``√(odds_i / odds_j)`` (i < j).
 
+    >>> from scipy import stats as sps
     >>> float(max_z_pvalue(np.array([3.0]), np.array([[1.0, 1.0]]))[0]) == float(sps.norm.sf(3.0))
     True
     >>> round(float(max_z_pvalue(np.array([3.0]), np.array([[0.5, 2.0]]))[0]), 5)   # ρ = 0.5: about two tests' worth
     0.00262
     """
+    from scipy import special  # scipy where a statistic is computed, not when the module is imported
+    from scipy import stats as sps
+
     z = np.asarray(z, float)
     p = sps.norm.sf(z)
     for row in range(len(z)):
@@ -255,6 +257,8 @@ def _robust_excess(dev2: np.ndarray, noise: np.ndarray) -> float:
     if use.sum() < 3:
         return 0.0
     dev2, noise, k = np.where(have, dev2, 0.0)[use], np.where(have, noise, np.inf)[use], k[use]
+    from scipy import stats as sps
+
     df = float(np.median(k)) - 1.0
     target = sps.chi2.median(df) / df
 
@@ -346,6 +350,8 @@ def evaluate_changes(frames: dict, window, change_months: int, follow_up_coef: f
         against its peers (with its 95 % interval ``ci_low``–``ci_high``), ``raw`` its plain
         level since the change.
     """
+    from scipy import stats as sps
+
     pre = frames.get("change_observations")
     if pre is None:
         pre = rep_observations(frames, window)

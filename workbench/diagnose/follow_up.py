@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats as sps
 
 __all__ = ["FollowUpEffect", "fit_follow_up_effect"]
 
@@ -119,6 +118,7 @@ def fit_follow_up_effect(closed: pd.DataFrame, *, stage_control: bool = False, l
     >>> bool(effect.ci_low < -0.4 < effect.ci_high), effect.significant
     (True, True)
     """
+    from scipy import stats as sps
     from statsmodels.discrete.discrete_model import Logit  # not statsmodels.api: 4 s to import
 
     d = closed[closed["follow_up_hours"].notna() & (closed["amount"] > 0)]

@@ -28,10 +28,10 @@ Examples
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pandas as pd
-from scipy import special
-from scipy import stats as sps
 
 __all__ = [
     "MAD_TO_SD",
@@ -51,8 +51,16 @@ __all__ = [
 #: Factor turning a median absolute deviation into a standard deviation (normal data).
 MAD_TO_SD = 1.4826
 _TRIM_Z = 2.5
-#: variance of a standard normal truncated to ±2.5: 1 − 2kφ(k) / (2Φ(k) − 1)
-_TRIM_FACTOR = float(1 - 2 * _TRIM_Z * sps.norm.pdf(_TRIM_Z) / (2 * sps.norm.cdf(_TRIM_Z) - 1))
+
+
+# scipy is imported by the functions that compute a statistic, not with this module: an app
+# showing a diagnosis kept from an earlier session draws its first view without it.
+@functools.cache
+def _trim_factor() -> float:
+    """The variance of a standard normal truncated to ±2.5: 1 − 2kφ(k) / (2Φ(k) − 1)."""
+    from scipy import stats as sps
+
+    return float(1 - 2 * _TRIM_Z * sps.norm.pdf(_TRIM_Z) / (2 * sps.norm.cdf(_TRIM_Z) - 1))
 
 
 def benjamini_hochberg(p_values: np.ndarray) -> np.ndarray:
@@ -232,7 +240,7 @@ def robust_tau2(
         if keep.sum() < 5:
             break
         kept = r[keep]
-        var = np.mean((kept - np.mean(kept)) ** 2) / _TRIM_FACTOR
+        var = np.mean((kept - np.mean(kept)) ** 2) / _trim_factor()
         tau2 = float(max(var - np.mean(s2[keep]), 0.0))
     return tau2
 
@@ -250,6 +258,8 @@ def normal_outlier_pvalue(y, sampling_var, benchmark, null_var, higher_is_worse:
 
     Null: ``y ~ Normal(benchmark, null_var + sampling_var)``.
     """
+    from scipy import stats as sps
+
     sd = np.sqrt(np.asarray(null_var, float) + np.asarray(sampling_var, float))
     z = (np.asarray(y, float) - np.asarray(benchmark, float)) / np.where(sd > 0, sd, np.nan)
     return sps.norm.sf(z) if higher_is_worse else sps.norm.cdf(z)
@@ -257,6 +267,8 @@ def normal_outlier_pvalue(y, sampling_var, benchmark, null_var, higher_is_worse:
 
 def normal_shrink(y, sampling_var, prior_mean, prior_var, level: float = 0.95):
     """Normal-normal posterior mean and credible interval of each entity's true mean."""
+    from scipy import stats as sps
+
     y = np.asarray(y, float)
     s2 = np.asarray(sampling_var, float)
     m = np.asarray(prior_mean, float)
@@ -283,10 +295,13 @@ def _betabinom_cdf(x, n, a, b) -> np.ndarray:
     summed per entity in the same order, but computed for every entity with the same count
     at once instead of one entity at a time (scipy loops over entities in Python).
 
+    >>> from scipy import stats as sps
     >>> x, n, a, b = np.array([0, 2, 3.5, 7, -1]), np.array([5, 5, 9, 7, 4]), 2.0, np.array([3.0, 1, 8, 2, 2])
     >>> bool(np.array_equal(_betabinom_cdf(x, n, a, b), sps.betabinom.cdf(x, n, a, b)))
     True
     """
+    from scipy import special
+
     x, n, a, b = np.broadcast_arrays(np.asarray(x, float), np.asarray(n), np.asarray(a, float),
                                      np.asarray(b, float))
     out = np.zeros(x.shape)
@@ -310,6 +325,7 @@ def _betabinom_cdf(x, n, a, b) -> np.ndarray:
 def _betabinom_sf(x, n, a, b) -> np.ndarray:
     """``scipy.stats.betabinom.sf(x, n, a, b)``: one minus :func:`_betabinom_cdf`, as scipy computes it.
 
+    >>> from scipy import stats as sps
     >>> x, n, b = np.array([0, 2, 3.5, 7, -1]), np.array([5, 5, 9, 7, 4]), np.array([3.0, 1, 8, 2, 2])
     >>> bool(np.array_equal(_betabinom_sf(x, n, 2.0, b), sps.betabinom.sf(x, n, 2.0, b)))
     True
@@ -345,6 +361,8 @@ def beta_binomial_pvalue(successes, trials, mean, tau2, higher_is_worse: bool):
 
 def beta_shrink(successes, trials, prior_mean, prior_tau2, level: float = 0.95):
     """Beta-binomial posterior mean and credible interval of each entity's true rate."""
+    from scipy import stats as sps
+
     k = np.asarray(successes, float)
     n = np.asarray(trials, float)
     a, b = _beta_params(prior_mean, prior_tau2)

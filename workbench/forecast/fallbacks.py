@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from workbench.messages import MESSAGES
 
@@ -72,6 +71,8 @@ def naive_wide(uid: str, history: np.ndarray, dates, levels, nonnegative: bool =
     >>> out["forecast"].tolist(), bool((out["forecast-hi-80"] > out["forecast"]).all())
     ([12.0, 12.0], True)
     """
+    from scipy import stats
+
     n = len(history)
     h = len(dates)
     point = np.full(h, float(history[-1]))

@@ -21,7 +21,6 @@ import re
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import nnls
 
 from workbench.errors import NotFittedError
 from workbench.formatting import format_value
@@ -127,6 +126,8 @@ class HeadlineModel:
         return [c for c in self.group_by if c in frame.columns]
 
     def _fit_core(self, frame: pd.DataFrame) -> dict:
+        from scipy.optimize import nnls
+
         rests = _rests(frame)
         target = (frame["booked_actual"] - frame["booked_to_date"].fillna(0.0)).to_numpy(float)
         cols = self._groups(frame)

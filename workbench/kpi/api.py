@@ -10,7 +10,6 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 
-import ibis
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -18,7 +17,6 @@ import pyarrow as pa
 from workbench.errors import DataError, KPIUnavailableWarning
 from workbench.io.load import as_sales_data
 from workbench.io.stages import stage_steps
-from workbench.kpi import expressions as ex
 from workbench.kpi.engine import KPITables, fetch, kpi_tables, memtable
 from workbench.kpi.registry import KPIS, check_kpis, parse_wide_column, wide_column
 from workbench.kpi.targets import period_targets
@@ -324,6 +322,10 @@ def _period_grid(tables: KPITables, freq: str, start, end) -> tuple[pd.DataFrame
 
     Returns the grid and the first and last period to report.
     """
+    import ibis  # here, where expressions are built: a KPI table kept from an earlier session needs no ibis
+
+    from workbench.kpi import expressions as ex
+
     parts = []
     for name, columns in _EVENT_DATES.items():
         if not tables.has(name):
@@ -446,6 +448,10 @@ def _level_grid(reps, level, periods, targets, market) -> pd.DataFrame:
 
 def _level_wide(tables, reps, level, freq, periods, metrics, stages, targets, market) -> pd.DataFrame:
     """The wide KPI frame (entity_id, period, metric columns) of one level, executed."""
+    import ibis
+
+    from workbench.kpi import expressions as ex
+
     members = ex.membership(tables["reps"], level)
     opps = ex.attribute(tables["opportunities"], members, level)
     periods_t = memtable(periods[["period_key", "period_end"]])

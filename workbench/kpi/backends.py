@@ -29,8 +29,6 @@ import os
 import shutil
 from pathlib import Path
 
-import ibis
-
 from workbench.errors import EngineUnavailableError
 from workbench.io.plausible import Plausible
 from workbench.kpi.engine import KPITables, kpi_tables, kpi_tables_from_backend, kpi_tables_from_parquet
@@ -150,6 +148,8 @@ def open_backend(engine="duckdb", **options):
     if name in _SPARK:
         _require_pyspark_backend()
         return _pyspark_backend(spark_session(**options))
+    import ibis  # here: opening the default DuckDB engine, or importing this module, does not need it
+
     if "://" in engine:
         return ibis.connect(engine, **options)
     try:
@@ -261,6 +261,8 @@ def _pyspark_backend(session):
     """
     session.conf.set("spark.sql.execution.arrow.pyspark.enabled", "true")
     session.conf.set("spark.sql.execution.arrow.pyspark.fallback.enabled", "true")
+    import ibis
+
     return ibis.pyspark.connect(session)
 
 

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from workbench.kpi import expressions as ex
 from workbench.kpi.engine import KPITables, fetch, kpi_tables
 
 __all__ = ["deal_follow_up_hours", "with_deal_follow_up_hours"]
@@ -37,6 +36,8 @@ def with_deal_follow_up_hours(tables: KPITables):
     (:func:`~workbench.kpi.expressions.with_follow_up_hours`); this is the one expression
     behind :func:`deal_follow_up_hours` and the deals of :func:`workbench.kpi.facts.sales_facts`.
     """
+    from workbench.kpi import expressions as ex  # ibis, imported only where an expression is built
+
     opps = tables["opportunities"]
     first = ex.first_activity(tables["activities"], opps) if tables.has("activities") else None
     return ex.with_follow_up_hours(opps, first)

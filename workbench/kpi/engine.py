@@ -31,9 +31,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
-import ibis
-import ibis.expr.datatypes as dt
 import pandas as pd
 import pyarrow as pa
 
@@ -42,6 +41,10 @@ from workbench.errors import DataError
 from workbench.io.load import as_sales_data
 from workbench.io.plausible import AMOUNT_COLUMNS, Plausible
 from workbench.io.stages import resolve_stages
+
+if TYPE_CHECKING:
+    import ibis
+    import ibis.expr.datatypes as dt
 
 __all__ = [
     "KPITables", "KPI_TABLE_NAMES", "connect", "fetch", "memtable", "kpi_tables", "kpi_tables_from_parquet",
@@ -53,11 +56,13 @@ KPI_TABLE_NAMES = (
     "reps", "opportunities", "stage_history", "activities", "orders", "targets", "surveys", "market",
 )
 
+#: The ibis type (a name in ``ibis.expr.datatypes``) of each contract type. ibis is imported where an
+#: expression is built, not with this module: a KPI table kept from an earlier session is read without it.
 _IBIS_TYPES = {
-    "str": dt.string,
-    "float": dt.float64,
-    "datetime": dt.timestamp,
-    "date": dt.timestamp,
+    "str": "string",
+    "float": "float64",
+    "datetime": "timestamp",
+    "date": "timestamp",
 }
 
 
@@ -95,6 +100,8 @@ class KPITables:
 
 def memtable(frame: pd.DataFrame) -> ibis.Table:
     """An ibis in-memory table from a pandas DataFrame, converted through Arrow (index dropped)."""
+    import ibis
+
     return ibis.memtable(pa.Table.from_pandas(frame, preserve_index=False))
 
 
@@ -130,6 +137,8 @@ def connect(threads: int | None = None, memory_limit: str | None = None, temp_di
     ORDER BY, and not keeping the scan order of rows through the plan saves ~5 % of the
     CPU time of the full KPI table.
     """
+    import ibis
+
     config = {"preserve_insertion_order": False}
     if threads is not None:
         config["threads"] = int(threads)
@@ -146,10 +155,13 @@ def conform(table: ibis.Table, name: str, source: str = "") -> ibis.Table:
     Missing nullable columns become typed nulls; a missing required column raises
     :class:`~workbench.errors.DataError` naming the table and column.
     """
+    import ibis
+    import ibis.expr.datatypes as dt
+
     spec = TABLES[name]
     columns = {}
     for column in spec.columns:
-        target = _IBIS_TYPES[column.dtype]
+        target = getattr(dt, _IBIS_TYPES[column.dtype])
         if column.name in table.columns:
             expr = table[column.name]
             if expr.type().is_null() or not _same_kind(expr.type(), target):

@@ -58,14 +58,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
-import ibis
 import pandas as pd
 
 from workbench.contract import TABLE_NAMES
 from workbench.errors import DataError
-from workbench.kpi import expressions as ex
 from workbench.kpi.engine import KPI_TABLE_NAMES, KPITables, conform, fetch, kpi_tables
+
+if TYPE_CHECKING:
+    import ibis
 
 __all__ = ["SalesFacts", "sales_facts", "activity_months", "as_sales_input", "EXTRA_TABLES"]
 
@@ -203,6 +205,8 @@ def deal_facts(tables: KPITables) -> pd.DataFrame:
 def activity_months_expr(activities: ibis.Table) -> ibis.Table:
     """Activities per rep and calendar month (``period_key`` of :func:`~workbench.kpi.expressions.period_of`):
     ``rep_id, period_key, activities, prospecting`` (prospecting: not tied to a deal)."""
+    from workbench.kpi import expressions as ex  # ibis, imported only where an expression is built
+
     return activities.group_by(rep_id=activities.rep_id, period_key=ex.period_of(activities.at, "M")).agg(
         activities=activities.count(),
         prospecting=activities.opportunity_id.isnull().sum(),

@@ -52,7 +52,6 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from scipy.special import ndtr
 
 from workbench.sample import catalog as cat
 from workbench.sample.pipeline import AMOUNT_LOGIT, Deals
@@ -78,6 +77,8 @@ def _calendar_hours(world: World, start: np.ndarray, hours: np.ndarray) -> np.nd
 
 
 def _expected_csat(mean: np.ndarray) -> np.ndarray:
+    from scipy.special import ndtr
+
     return 1.0 + sum(ndtr((mean - k - 0.5) / CSAT_NOISE) for k in range(1, 5))
 
 
