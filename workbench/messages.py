@@ -1101,6 +1101,122 @@ MESSAGES: dict[str, dict[str, str]] = {
     "diagnosis.stuck_days": {"en": "Days in stage", "zh": "停留天数"},
     "diagnosis.stuck_p90": {"en": "90th percentile (days)", "zh": "第 90 百分位（天）"},
     "diagnosis.stuck_amount": {"en": "Amount", "zh": "金额"},
+    # --- the data-quality report (SalesData.summary / report, workbench validate, import) -----
+    "quality.title": {"en": "Data-quality report for {source}", "zh": "数据质量报告：{source}"},
+    "quality.in_memory": {"en": "in-memory data", "zh": "内存中的数据"},
+    "quality.col.table": {"en": "table", "zh": "数据表"},
+    "quality.col.read": {"en": "read", "zh": "读取"},
+    "quality.col.loaded": {"en": "loaded", "zh": "已载入"},
+    "quality.col.quarantined": {"en": "quarantined", "zh": "已隔离"},
+    "quality.col.file": {"en": "file", "zh": "文件"},
+    "quality.not_provided": {"en": "not provided: {tables}", "zh": "未提供：{tables}"},
+    "quality.stages": {"en": "stages (funnel order): {stages}", "zh": "阶段（漏斗顺序）：{stages}"},
+    "quality.ignored": {"en": "Ignored (not in the data contract):", "zh": "已忽略（不在数据契约中）："},
+    "quality.ignored_columns": {"en": "  {table}: columns {columns}", "zh": "  {table}：列 {columns}"},
+    "quality.ignored_files": {"en": "  files/tables: {files}", "zh": "  文件/表：{files}"},
+    "quality.none_quarantined": {"en": "No rows quarantined.", "zh": "没有被隔离的行。"},
+    "quality.quarantined": {"en": "Quarantined rows: {total} (see data.quarantine)",
+                            "zh": "被隔离的行：{total}（见 data.quarantine）"},
+    "quality.check_line": {"en": "  {table} / {label}: {count}", "zh": "  {table} / {label}：{count}"},
+    "quality.example": {"en": "row {row}, {column}={value}: {reason}", "zh": "第 {row} 行，{column}={value}：{reason}"},
+    "quality.example_row": {"en": "row {row}: {reason}", "zh": "第 {row} 行：{reason}"},
+    # the row-level checks (SalesData.CHECK_LABELS), in the order they run; then the CRM importer's
+    "quality.check.malformed_row": {
+        "en": "malformed row (unbalanced quote, more fields than the header, oversized cell)",
+        "zh": "格式错误的行（引号不成对、字段数多于表头、单元格过长）"},
+    "quality.check.missing_value": {"en": "missing required value", "zh": "缺少必填值"},
+    "quality.check.unparseable_date": {"en": "unparseable date", "zh": "无法解析的日期"},
+    "quality.check.unparseable_number": {"en": "unparseable number", "zh": "无法解析的数字"},
+    "quality.check.unparseable_period": {"en": "unparseable period", "zh": "无法解析的期间"},
+    "quality.check.unknown_value": {"en": "unknown enum value", "zh": "未知的枚举值"},
+    "quality.check.out_of_range": {"en": "value out of range (e.g. negative amount)",
+                                   "zh": "数值超出范围（如金额为负）"},
+    "quality.check.closed_before_created": {"en": "closed_at before created_at", "zh": "closed_at 早于 created_at"},
+    "quality.check.outcome_inconsistent": {"en": "outcome inconsistent with closed_at",
+                                           "zh": "outcome 与 closed_at 不一致"},
+    "quality.check.duplicate_key": {"en": "duplicate id / key", "zh": "重复的编号 / 键"},
+    "quality.check.unknown_reference": {"en": "reference to an unknown id (e.g. rep_id not in reps)",
+                                        "zh": "引用了不存在的编号（如 rep_id 不在 reps 中）"},
+    "quality.check.cascade": {"en": "refers to a row that was itself quarantined", "zh": "引用的行本身已被隔离"},
+    "quality.check.join_unmatched": {"en": "join_unmatched", "zh": "内连接未匹配"},
+    "quality.check.lookup_missing": {"en": "lookup_missing", "zh": "查找表中缺少键"},
+    # quarantine reasons: the English text is what the ``reason`` column stores (built by
+    # workbench.io.validate, .plausible, .lines and the CRM importer); the Chinese is shown
+    # for it (workbench.io.reasons.render_reason). ``{reason}`` fields are rendered in turn.
+    "reason.line": {"en": "line {line}: {reason}", "zh": "第 {line} 行：{reason}"},
+    "reason.missing_value": {"en": "missing required value", "zh": "缺少必填值"},
+    "reason.unparseable_number": {"en": "unparseable number", "zh": "无法解析的数字"},
+    "reason.unparseable_date": {"en": "unparseable date; expected e.g. 2026-03-05 or 2026-03-05 14:30",
+                                "zh": "无法解析的日期；应形如 2026-03-05 或 2026-03-05 14:30"},
+    "reason.unparseable_period": {"en": "unparseable period; expected e.g. 2026-03 (month) or 2026-Q1 (quarter)",
+                                  "zh": "无法解析的期间；应形如 2026-03（月）或 2026-Q1（季度）"},
+    "reason.unknown_value": {"en": "unknown {column} value; expected one of {allowed}",
+                             "zh": "{column} 的值未知；应为以下之一：{allowed}"},
+    "reason.negative": {"en": "negative {column}", "zh": "{column} 为负数"},
+    "reason.below_minimum": {"en": "{column} below the minimum {minimum}", "zh": "{column} 低于最小值 {minimum}"},
+    "reason.plausible_date": {
+        "en": "{column} outside the plausible range {first} to {last}; if the date is right, widen the range with "
+              "{variable} (e.g. {variable}=1970..2100)",
+        "zh": "{column} 超出合理日期范围 {first} 至 {last}；如果日期无误，请用 {variable} 放宽范围"
+              "（如 {variable}=1970..2100）"},
+    "reason.plausible_amount": {
+        "en": "{column} above the plausible maximum {maximum}; if the amount is right, raise it with {variable} "
+              "(at most {bound})",
+        "zh": "{column} 超过合理最大值 {maximum}；如果金额无误，请用 {variable} 调高（最多 {bound}）"},
+    "reason.above_maximum": {"en": "{column} above the maximum {maximum}", "zh": "{column} 高于最大值 {maximum}"},
+    "reason.closed_before_created": {"en": "closed_at before created_at {created}",
+                                     "zh": "closed_at 早于 created_at（{created}）"},
+    "reason.closed_outcome_needs_date": {"en": "outcome {outcome} needs a closed_at date",
+                                         "zh": "outcome 为 {outcome} 时需要 closed_at 日期"},
+    "reason.open_with_closed_at": {"en": "outcome open but closed_at is {closed}",
+                                   "zh": "outcome 为 open，但 closed_at 为 {closed}"},
+    "reason.duplicate_key": {"en": "duplicate {key}, first seen at row {row}", "zh": "{key} 重复，首次出现在第 {row} 行"},
+    "reason.cascade": {"en": "{column} was quarantined from {table} (row {row}: {reason})",
+                       "zh": "{column} 所指的行已在 {table} 中被隔离（第 {row} 行：{reason}）"},
+    "reason.unknown_reference": {"en": "{column} not in {table}", "zh": "{column} 不在 {table} 中"},
+    "reason.too_many_fields": {"en": "row has {fields} fields, the header has {width}",
+                               "zh": "该行有 {fields} 个字段，表头只有 {width} 个"},
+    "reason.quote_not_closed_before": {
+        "en": "unbalanced quote: a quoted cell opens on line {start} and does not close before line {resume}, "
+              "which holds a whole row; fix the quote (the rows below are read)",
+        "zh": "引号不成对：第 {start} 行开始的带引号单元格在第 {resume} 行（一整行数据）之前没有闭合；"
+              "请修正引号（后面的行照常读取）"},
+    "reason.quote_never_closed": {
+        "en": "unbalanced quote: a quoted cell opens on line {start} and never closes (the file ends inside it)",
+        "zh": "引号不成对：第 {start} 行开始的带引号单元格始终没有闭合（文件在其中结束）"},
+    "reason.quote_too_long": {
+        "en": "unbalanced quote: a quoted cell opens on line {start} and runs past {limit} characters "
+              "(max_cell_chars) without closing",
+        "zh": "引号不成对：第 {start} 行开始的带引号单元格超过 {limit} 个字符（max_cell_chars）仍未闭合"},
+    "reason.inside_unclosed_quote": {"en": "inside the unclosed quoted cell that opens on line {start}",
+                                     "zh": "位于第 {start} 行开始的未闭合带引号单元格之内"},
+    "reason.inside_cell": {"en": "inside the cell that opens on line {start}: {reason}",
+                           "zh": "位于第 {start} 行开始的单元格之内：{reason}"},
+    "reason.cell_too_long": {
+        "en": "a cell is longer than {limit} characters. The limit is max_cell_chars = {shown}; to read the file "
+              "anyway, raise it with workbench.load(..., limits={{'max_cell_chars': ...}}) or the environment "
+              "variable WORKBENCH_MAX_CELL_CHARS (see docs/data.md, 'Limits and bad lines').",
+        "zh": "有单元格超过 {limit} 个字符。上限为 max_cell_chars = {shown}；如仍要读取该文件，请用 "
+              "workbench.load(..., limits={{'max_cell_chars': ...}}) 或环境变量 WORKBENCH_MAX_CELL_CHARS 调高"
+              "（见 docs/data.md 的“Limits and bad lines”一节）。"},
+    "reason.cannot_split": {"en": "cannot split the row into cells: {error}", "zh": "无法把该行拆分为单元格：{error}"},
+    "reason.crm_cannot_read": {"en": "cannot read {value} in column {header} as {kind}",
+                               "zh": "无法把列 {header} 中的 {value} 读作 {kind}"},
+    "reason.crm_join_unmatched": {"en": "no row of {file} has {key} = {value} (inner join in {join})",
+                                  "zh": "{file} 中没有 {key} = {value} 的行（{join} 中的内连接）"},
+    "reason.crm_lookup_missing": {"en": "{key} {value} is not in {file} (column {column}), where {field} is looked up",
+                                  "zh": "{key} {value} 不在用于查找 {field} 的 {file}（列 {column}）中"},
+    "reason.crm_lookup_empty": {"en": "{key} is empty, so {field} cannot be looked up in {file}",
+                                "zh": "{key} 为空，无法在 {file} 中查找 {field}"},
+    "reason.crm_missing_date_default": {
+        "en": "no {field} (column {header} is empty); missing_dates policy for {target}: {policy} "
+              "(the default; see [tables.{table}.missing_dates])",
+        "zh": "没有 {field}（列 {header} 为空）；{target} 的 missing_dates 策略：{policy}"
+              "（默认；见 [tables.{table}.missing_dates]）"},
+    "reason.crm_missing_date": {"en": "no {field} (column {header} is empty); missing_dates policy for {target}: {policy}",
+                                "zh": "没有 {field}（列 {header} 为空）；{target} 的 missing_dates 策略：{policy}"},
+    "reason.crm_no_rate": {"en": "amount is in {currency} but [currency] has no rate from {source} to {reporting}",
+                           "zh": "金额币种为 {currency}，但 [currency] 中没有从 {source} 到 {reporting} 的汇率"},
 }
 
 
