@@ -2,10 +2,12 @@
 
 The ``reason`` column of a quarantine is English and stays so (files, tests and scripts
 read it). Each reason is one of a small set of templates with parameters, kept in
-:mod:`workbench.messages` under ``reason.*`` with the Chinese side by side; this module
-reads a stored reason back into its template and parameters and writes it in the
-language asked for. A reason that matches no template (a CSV parser's own message, say)
-is shown as stored.
+:mod:`workbench.messages` under ``reason.*`` with the Chinese side by side (the row checks
+of :mod:`workbench.io.validate` and :mod:`workbench.io.plausible` write their English
+reasons from these templates); this module reads a stored reason back into its template
+and parameters and writes it in the language asked for, at display time, so nothing is
+added to the quarantine or the cache. A reason that matches no template (a CSV parser's
+own message, say) is shown as stored.
 
 >>> render_reason("negative amount", "zh")
 'amount 为负数'
