@@ -29,13 +29,15 @@ def small_sample() -> dict:
 
 
 def write_parquet(tables: dict, folder) -> None:
-    """Each contract table as ``<table>.parquet`` (microsecond timestamps, which Spark reads) and the stages."""
+    """Each contract table as ``<table>.parquet`` (microsecond timestamps: Spark cannot read pandas'
+    nanoseconds) and the stages, when given, as ``stages.csv``."""
     folder.mkdir(parents=True, exist_ok=True)
     for name in PARQUET_TABLES:
         if name in tables:
             pq.write_table(pa.Table.from_pandas(tables[name], preserve_index=False), folder / f"{name}.parquet",
                            coerce_timestamps="us", allow_truncated_timestamps=True)
-    tables["stages"].to_csv(folder / "stages.csv", index=False)
+    if "stages" in tables:
+        tables["stages"].to_csv(folder / "stages.csv", index=False)
 
 
 def downstream_outputs(data, *, period: str, target_period: str) -> dict:

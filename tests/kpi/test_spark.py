@@ -14,16 +14,15 @@ import warnings
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
 
 import workbench
 from workbench.errors import DataError
 from workbench.kpi import KPIS, compute_kpis, kpi_tables_from_parquet
 from workbench.kpi.backends import EngineUnavailableError, engine_name, open_backend
-from workbench.kpi.engine import KPI_TABLE_NAMES
 from workbench.sample import generate_sample
+
+from .downstream import write_parquet
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::FutureWarning")
 
@@ -60,22 +59,12 @@ def spark():
     session.stop()
 
 
-def _write_parquet(tables: dict, folder) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    for name in KPI_TABLE_NAMES:
-        if name in tables:
-            # Spark cannot read pandas' nanosecond timestamps: microseconds, as the contract keeps them
-            pq.write_table(pa.Table.from_pandas(tables[name], preserve_index=False), folder / f"{name}.parquet",
-                           coerce_timestamps="us", allow_truncated_timestamps=True)
-
-
 @pytest.fixture(scope="module")
 def sample_folder(tmp_path_factory):
     """A small simulated sales team (24 reps: 2 teams, 2 regions; 6 months) as Parquet."""
     sample = generate_sample(n_reps=24, months=6, seed=3)
     folder = tmp_path_factory.mktemp("spark_sample")
-    _write_parquet(sample, folder)
-    sample["stages"].to_csv(folder / "stages.csv", index=False)
+    write_parquet(sample, folder)
     return folder
 
 
@@ -133,7 +122,7 @@ def test_weeks_and_sub_second_durations_agree(spark, tmp_path):
     activities = pd.DataFrame({"activity_id": ["a1", "a2"], "rep_id": ["r1", "r2"], "opportunity_id": ["o1", None],
                                "type": ["call", "email"], "at": pd.to_datetime(["2026-01-05 10:00:00.999",
                                                                                 "2026-01-12 00:00:00.001"])})
-    _write_parquet({"reps": reps, "opportunities": opps, "activities": activities}, tmp_path)
+    write_parquet({"reps": reps, "opportunities": opps, "activities": activities}, tmp_path)
     metrics = ["bookings", "cycle_days_median", "follow_up_hours_median", "activities_per_workday"]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -252,7 +241,6 @@ def test_diagnose_coach_targets_and_forecast_run_on_the_facts_spark_brings_back(
         assert_meaningful,
         assert_same_outputs,
         downstream_outputs,
-        write_parquet,
     )
 
     sample, expected = downstream_sample, downstream_in_pandas

@@ -11,13 +11,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 __all__ = ["arrow_allocator", "isin", "isin_large", "duplicated_first", "hash_rows", "isin_short", "filter_rows",
-           "null_text", "strip_text", "TEXT_DTYPE"]
+           "null_text", "strip_text", "TEXT_DTYPE", "is_arrow_text", "text_series", "map_distinct", "pair_counts"]
 
 #: pandas' ``str`` dtype as an object: ``pd.array(arrow, dtype=TEXT_DTYPE)`` wraps an Arrow array
 #: without a copy, while the alias ``"str"`` takes a much slower path for big arrays.
 TEXT_DTYPE = pd.Series([], dtype="str").dtype
 #: Below this many rows the hash-based helpers hand over to pandas / Arrow directly.
 _HASH_FROM_ROWS = 200_000
+#: From this many short cells, :func:`isin_short` decides once per distinct value (a
+#: dictionary encoding costs about half of a regex pass over short text).
+_DISTINCT_FROM_ROWS = 20_000
 
 
 @contextlib.contextmanager
@@ -57,14 +60,27 @@ def isin(values: pd.Series, candidates) -> np.ndarray:
 
     >>> isin(pd.Series(["a", "b", None]), pd.Series(["b", "c"])).tolist()
     [False, True, False]
+    >>> isin(pd.Series(["a", None]), pd.Series(["b", "c", "a", None, "d"], dtype="str")).tolist()
+    [True, False]
     """
     try:
         left = pa.array(values, from_pandas=True)
-        right = pa.array(pd.Series(candidates).dropna().unique(), from_pandas=True)
+        if is_arrow_text(candidates):  # a column of ids: Arrow's set lookup takes the repeats as they are
+            right = pa.array(candidates, from_pandas=True).drop_null()
+            right = right.combine_chunks() if isinstance(right, pa.ChunkedArray) else right
+        else:
+            right = pa.array(pd.Series(candidates).dropna().unique(), from_pandas=True)
         if not (pa.types.is_string(left.type) or pa.types.is_large_string(left.type) or pa.types.is_null(left.type)):
             raise TypeError("not text")
         left = left.cast(pa.large_string())
         right = right.cast(pa.large_string())
+        if len(right) > 2 * len(left) > 0:  # many known ids: hash the few values, look the known ones up
+            left = left.combine_chunks() if isinstance(left, pa.ChunkedArray) else left
+            encoded = pc.dictionary_encode(left)
+            found = pc.index_in(right, value_set=encoded.dictionary).drop_null().to_numpy(zero_copy_only=False)
+            seen = np.zeros(len(encoded.dictionary) + 1, dtype=bool)  # the last slot: missing values
+            seen[found] = True
+            return seen[encoded.indices.fill_null(len(encoded.dictionary)).to_numpy(zero_copy_only=False)]
         return pc.is_in(left, value_set=right).fill_null(False).to_numpy(zero_copy_only=False).astype(bool)
     except (TypeError, ValueError, ArithmeticError, pa.ArrowException):
         return np.asarray(values.isin(list(pd.Series(candidates).dropna().unique())), dtype=bool)
@@ -201,12 +217,7 @@ def isin_short(values: pd.Series, tokens, *, stripped: bool = False) -> np.ndarr
         out = np.zeros(len(values), dtype=bool)
         # a length pass first (ids and names are longer than every token: nothing else to do),
         # then one anchored pass over the short cells: empty, or starting like one of the tokens
-        # (byte length: a cheap pass; characters counted only when a cell is not ASCII)
-        short = pc.less_equal(pc.binary_length(arr), longest)
-        ascii_only = pc.string_is_ascii(arr)
-        if not pc.all(ascii_only).as_py():
-            by_chars = pc.and_(pc.invert(ascii_only), pc.less_equal(pc.utf8_length(arr), longest))
-            short = pc.or_(short, by_chars)
+        short = pc.less_equal(pc.utf8_length(arr), longest)  # never more characters than bytes
         short = short.fill_null(False).to_numpy(zero_copy_only=False)
         if not short.any():
             return out
@@ -214,7 +225,7 @@ def isin_short(values: pd.Series, tokens, *, stripped: bool = False) -> np.ndarr
         positions = slice(None) if short.all() else np.flatnonzero(short)
         if not isinstance(positions, slice):
             arr = arr.take(pa.array(positions))
-        if len(arr) >= _HASH_FROM_ROWS:
+        if len(arr) >= _DISTINCT_FROM_ROWS:
             # many short cells (a column of short codes: call / email / won): decide once per
             # distinct value, then spread the answers over the cells
             encoded = pc.dictionary_encode(arr)
@@ -283,3 +294,77 @@ def filter_rows(frame: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
                 pass
         columns[name] = pd.Series(col.to_numpy()[keep], dtype=col.dtype)
     return pd.DataFrame(columns, index=pd.RangeIndex(int(keep.sum())))
+
+
+def is_arrow_text(values) -> bool:
+    """Whether ``values`` is a Series of Arrow-backed text (pandas' ``str`` dtype).
+
+    >>> is_arrow_text(pd.Series(["a"], dtype="str")), is_arrow_text(pd.Series(["a"], dtype=object))
+    (True, False)
+    """
+    dtype = getattr(values, "dtype", None)
+    return isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"
+
+
+def text_series(arr, index=None) -> pd.Series:
+    """An Arrow text array as a ``str`` Series (no copy for ``large_string``)."""
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if not pa.types.is_large_string(arr.type):
+        arr = arr.cast(pa.large_string())
+    return pd.Series(pd.array(arr, dtype=TEXT_DTYPE), index=index)
+
+
+def map_distinct(values: pd.Series, func) -> pd.Series:
+    """``func`` of each distinct non-missing value of ``values``, spread over the cells.
+
+    Missing cells stay missing. For a ``str`` column whose results are all text (or
+    ``None``) the result is a ``str`` column too, built in Arrow (one ``index_in`` and one
+    ``take``), with no Python object per cell; otherwise an ``object`` column with
+    ``None`` for missing values, as ``values.map(...)`` gives.
+
+    >>> map_distinct(pd.Series(["Won", None, "Won", "lost"], dtype="str"), str.lower).tolist()
+    ['won', nan, 'won', 'lost']
+    >>> map_distinct(pd.Series(["a", None], dtype=object), str.upper).tolist()
+    ['A', None]
+    """
+    if is_arrow_text(values):
+        arr = pa.array(values, from_pandas=True)
+        distinct = pc.unique(arr).drop_null()
+        results = [func(v) for v in distinct.to_pylist()]
+        if all(r is None or isinstance(r, str) for r in results):
+            mapped = pa.array(results, type=pa.large_string())
+            return text_series(mapped.take(pc.index_in(arr, value_set=distinct)), values.index)
+        lookup = dict(zip(distinct.to_pylist(), results))
+    else:
+        lookup = {v: func(v) for v in pd.unique(values.dropna())}
+    out = values.map(lookup).astype("object")
+    return out.where(out.notna(), None)
+
+
+def pair_counts(first: pd.Series, second: pd.Series, weights=None) -> pd.DataFrame:
+    """How many rows hold each pair of values (``first``, ``second``), in order of first
+    appearance: columns ``first``, ``second`` (the values, as objects), ``n`` and, with
+    ``weights``, ``weight`` (their sum per pair). Rows where either value is missing are left out.
+
+    The pairs are counted on integer codes (one factorization per column), so a hundred
+    thousand rows cost two hash passes, not a group-by over text.
+
+    >>> pair_counts(pd.Series(["a", "b", "a", None]), pd.Series(["x", "y", "x", "x"]))
+      first second  n
+    0     a      x  2
+    1     b      y  1
+    """
+    fc, fv = pd.factorize(first, use_na_sentinel=True)
+    sc, sv = pd.factorize(second, use_na_sentinel=True)
+    ok = (fc >= 0) & (sc >= 0)
+    key = fc[ok].astype(np.int64) * max(len(sv), 1) + sc[ok]
+    inverse, order = pd.factorize(key)  # pairs in order of first appearance
+    out = pd.DataFrame({"first": np.asarray(fv, dtype=object)[order // max(len(sv), 1)],
+                        "second": np.asarray(sv, dtype=object)[order % max(len(sv), 1)],
+                        "n": np.bincount(inverse, minlength=len(order)).astype(np.int64)})
+    if weights is not None:
+        w = np.asarray(weights)[ok]
+        total = np.bincount(inverse, weights=w, minlength=len(order))
+        out["weight"] = total.astype(np.int64) if w.dtype.kind in "iub" else total
+    return out

@@ -116,8 +116,10 @@ def normalize_text(series: pd.Series) -> pd.Series:
             return out
     s = s.astype("str")
     arr = pc.utf8_trim_whitespace(_arrow(s))
-    special = _mask(pc.match_substring_regex(arr, _FULLWIDTH_CLASS))
     out = _text_series(arr, s.index)
+    if pc.all(pc.string_is_ascii(arr)).as_py() in (True, None):  # every character to translate is non-ASCII
+        return out
+    special = _mask(pc.match_substring_regex(arr, _FULLWIDTH_CLASS))
     if special.any():  # rare: translate only the cells that need it
         fixed = out[special].str.translate(_FULLWIDTH).str.strip()
         out = out.copy()
@@ -446,8 +448,10 @@ def _parse_text_dates(text: pd.Series, formats, dayfirst) -> tuple[pd.Series, pd
         return result, pd.Series(False, index=text.index)
     present = text[~missing.to_numpy(dtype=bool)]
     # every rule reads a value on its own: each distinct value is parsed once, then looked up
-    uniq = _unique(present)
-    where = pc.index_in(_arrow(present), value_set=_arrow(uniq)).to_numpy(zero_copy_only=False).astype("int64")
+    encoded = pc.dictionary_encode(_arrow(present))
+    encoded = encoded.combine_chunks() if isinstance(encoded, pa.ChunkedArray) else encoded
+    uniq = _text_series(encoded.dictionary, None).reset_index(drop=True)
+    where = encoded.indices.to_numpy(zero_copy_only=False).astype("int64")
     parsed_uniq = pd.Series(pd.NaT, index=uniq.index, dtype="datetime64[ns]")
     todo = pd.Series(True, index=uniq.index)
     for fmt in formats or ():

@@ -113,19 +113,25 @@ def _arrow_text(column: pd.Series) -> bool:
 
 def _strip_excel_text_guard(frame: pd.DataFrame) -> pd.DataFrame:
     """Undo Excel's ``="00123"`` text guard that some CRMs write to keep leading zeros."""
-    out = {}
+    out, changed = {}, False
     for name in frame.columns:
         col = frame[name]
         if _arrow_text(col):  # the usual case: checked in Arrow, rewritten only when guarded
             arr = pa.array(col, from_pandas=True)
-            if not pc.any(pc.and_(pc.starts_with(arr, '="'), pc.ends_with(arr, '"'))).as_py():
+            opens = pc.starts_with(arr, '="')
+            if not pc.any(opens).as_py() or not pc.any(pc.ends_with(arr.filter(opens), '"')).as_py():
                 out[name] = col
                 continue
         if col.dtype == object or pd.api.types.is_string_dtype(col.dtype):
             guarded = col.str.startswith('="', na=False) & col.str.endswith('"', na=False)
             if guarded.any():
                 col = col.where(~guarded, col.str.slice(2, -1))
+                changed = True
         out[name] = col
+    if not changed:  # nothing guarded (the usual case): the same columns, no copy
+        out_frame = frame.copy(deep=False)
+        out_frame.attrs = {}
+        return out_frame
     return pd.DataFrame(out, index=frame.index)
 
 
@@ -147,17 +153,20 @@ def _drop_empty_rows(frame: pd.DataFrame, report: bool = False):
         return (frame, dropped) if report else frame
     empty = np.ones(len(frame), dtype=bool)
     for name in frame.columns:
-        col = frame[name]
+        # only the rows still blank so far are looked at: usually the first column settles every row
+        rows = slice(None) if empty.all() else np.flatnonzero(empty)
+        if isinstance(rows, np.ndarray) and not len(rows):
+            break
+        col = frame[name] if isinstance(rows, slice) else frame[name].iloc[rows]
         if _arrow_text(col):
             arr = pa.array(col, from_pandas=True)
-            empty &= np.asarray(pc.equal(pc.utf8_length(pc.utf8_trim_whitespace(arr)), 0).fill_null(True)
-                                .to_numpy(zero_copy_only=False), dtype=bool)
-            continue
-        if col.dtype == object or pd.api.types.is_string_dtype(col.dtype):
-            blank = col.isna() | col.astype("str").str.strip().eq("")
+            blank = np.asarray(pc.equal(pc.utf8_length(pc.utf8_trim_whitespace(arr)), 0).fill_null(True)
+                               .to_numpy(zero_copy_only=False), dtype=bool)
+        elif col.dtype == object or pd.api.types.is_string_dtype(col.dtype):
+            blank = (col.isna() | col.astype("str").str.strip().eq("")).to_numpy(dtype=bool)
         else:
-            blank = col.isna()
-        empty &= blank.to_numpy(dtype=bool)
+            blank = col.isna().to_numpy(dtype=bool)
+        empty[rows] &= blank
     if empty.any():
         dropped += frame.index[empty].tolist()
         frame = frame[~empty]
@@ -364,8 +373,8 @@ def _ends_inside_quote(data: bytes, delimiter: str) -> bool:
     """Whether the last line opens a quoted cell that the file never closes (Arrow reads the
     rest of the file into it without complaint; every earlier open quote makes a cell span
     lines, which the row count shows)."""
-    body = data[:-2] if data.endswith(b"\r\n") else data[:-1] if data.endswith((b"\n", b"\r")) else data
-    last = body[max(body.rfind(b"\n"), body.rfind(b"\r")) + 1:]
+    end = len(data) - (2 if data.endswith(b"\r\n") else 1 if data.endswith((b"\n", b"\r")) else 0)
+    last = data[max(data.rfind(b"\n", 0, end), data.rfind(b"\r", 0, end)) + 1:end]  # no copy of the body
     if b'"' not in last:
         return False
     quote, sep = ord('"'), ord(delimiter)

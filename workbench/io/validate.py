@@ -320,15 +320,19 @@ def _validate_table(table: Table, frame: pd.DataFrame, file: str, context: dict)
     return _TableResult(loaded, quarantine, n, ignored, key_info)
 
 
-def _source_rows(frame: pd.DataFrame, file: str) -> tuple[np.ndarray, np.ndarray | None]:
-    """Each row's source row number (``_source_row`` or the index label) and file (``_source_file``)."""
+def _source_rows(frame: pd.DataFrame, file: str) -> tuple[np.ndarray, object]:
+    """Each row's source row number (``_source_row`` or the index label) and file (``_source_file``:
+    a function of row positions, so only quarantined rows' files are looked up)."""
     if "_source_row" in frame.columns:
         rows = pd.to_numeric(frame["_source_row"], errors="coerce").to_numpy()
         rows = np.where(np.isnan(rows.astype("float64")), -1, rows).astype("int64")
     else:
         rows = frame.index.to_numpy()
     if "_source_file" in frame.columns:
-        files = frame["_source_file"].astype(_TEXT_DTYPE).fillna(file).to_numpy(dtype=object)
+        source_files = frame["_source_file"].reset_index(drop=True)
+
+        def files(positions):
+            return source_files.iloc[positions].astype(_TEXT_DTYPE).fillna(file).to_numpy(dtype=object)
     else:
         files = None
     return rows, files
@@ -464,7 +468,7 @@ def _check_date_order(parsed: dict, problems: _Problems) -> None:
 def _check_outcome_dates(parsed: dict, problems: _Problems) -> None:
     """Flag won/lost deals without a ``closed_at`` and open deals with one."""
     closed, outcome = parsed["closed_at"], parsed["outcome"]
-    closed_outcome = outcome.isin(_CLOSED).to_numpy()
+    closed_outcome = isin(outcome, _CLOSED)
     needs_date = _reason_around("closed_outcome_needs_date", "outcome")
     problems.add("outcome_inconsistent", "outcome", closed_outcome & closed.isna().to_numpy(),
                  _reason_array(needs_date[0], outcome, needs_date[1]))
@@ -542,7 +546,7 @@ def _check_reference(column: Column, values: pd.Series, known_ids: pd.Series, qu
         return
     if quarantined_info is not None and len(quarantined_info):
         why = pd.Series(np.nan, index=values.index, dtype=object)
-        why[orphan] = values[orphan].map(quarantined_info)
+        why[orphan] = values[orphan].map(quarantined_info).to_numpy(object)  # by position: no index join
         cascade = orphan & why.notna().to_numpy()
         problems.add("cascade", column.name, cascade,
                      _reason_array(f"{column.name} was quarantined from {ref_table} (", why, ")"))
@@ -558,7 +562,7 @@ def _quarantine(table: Table, problems: _Problems, raw: dict, rows: np.ndarray, 
             cells = _cell_text(raw[column_name].iloc[positions]) if column_name in raw else ""
         parts.append(pd.DataFrame({
             "table": table.name,
-            "file": files[positions] if files is not None else file,
+            "file": files(positions) if files is not None else file,
             "row": rows[positions],
             "column": column_name,
             "value": cells,

@@ -107,3 +107,13 @@ def test_export_date_defaults_to_the_latest_date_and_can_be_set_in_the_mapping_o
     assert counts["early"]["lost"] == int((not_won & (first + pd.Timedelta(days=180) < "2026-01-01")).sum())
     called = _funnel(export_date="2026-01-01", in_mapping="2030-01-01")  # the call wins over the mapping
     assert called.data.opportunities["outcome"].value_counts()["lost"] == counts["early"]["lost"]
+
+
+def test_a_number_field_with_a_default_stays_a_number_in_expressions():
+    # amount = {headers = "declared_monthly_revenue", default = 0}: leads that never closed take
+    # the default, and a 0 (given or defaulted) is false in a condition, as for any number
+    text = (MAPPINGS / "funnel.toml").read_text(encoding="utf-8")
+    text += "competitor = \"'declared' if amount else 'none'\"\n"
+    opps = import_files([FIXTURES / "funnel"], mapping=parse_mapping(text, source="funnel.toml")).data.opportunities
+    assert (opps["competitor"] == "declared").tolist() == (opps["amount"] != 0).tolist()
+    assert 0 < int((opps["competitor"] == "declared").sum()) < 75

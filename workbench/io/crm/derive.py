@@ -33,6 +33,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from workbench.io._fast import is_arrow_text, text_series
 from workbench.io.stages import stage_outcome
 from workbench.params import check_choice
 
@@ -177,22 +178,37 @@ def slug_id(text, prefix: str = "") -> str:
 def make_ids(values: pd.Series, method: str, prefix: str = "") -> pd.Series:
     """Ids for a Series of names with ``slug``, ``hash`` or ``as_is``; NA stays NA.
 
-    Each distinct name is converted once.
+    Each distinct name is converted once. Names in Arrow-backed text give ids in
+    Arrow-backed text (missing where the name is), with no Python object per cell.
+
+    >>> make_ids(pd.Series(["Jane Doe", None, "Jane Doe"], dtype="str"), "slug").tolist()
+    ['jane-doe', nan, 'jane-doe']
     """
+    if is_arrow_text(values):
+        arr = pa.array(values, from_pandas=True)
+        encoded = pc.dictionary_encode(arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr)
+        distinct = encoded.dictionary.to_pylist()
+        if distinct:
+            ids = _ids_of(distinct, method, prefix)
+            return text_series(pa.array(ids, type=pa.large_string()).take(encoded.indices), values.index)
     codes, distinct = pd.factorize(values, use_na_sentinel=True)
     if not len(distinct):
         return pd.Series(pd.NA, index=values.index, dtype="object")
-    check_choice("make_ids", "method", method, ("slug", "hash", "as_is"))
-    if method == "slug":
-        ids = [slug_id(v, prefix) for v in distinct]
-    elif method == "hash":
-        ids = [hash_id([v], prefix) for v in distinct]
-    else:
-        ids = [prefix + " ".join(str(v).split()) for v in distinct]
+    ids = _ids_of(distinct, method, prefix)
     table = np.empty(len(ids) + 1, dtype=object)
     table[:-1] = ids
     table[-1] = pd.NA  # code -1: a missing name
     return pd.Series(table[codes], index=values.index, dtype="object")
+
+
+def _ids_of(distinct, method: str, prefix: str) -> list:
+    """The id of each distinct name (see :func:`make_ids`)."""
+    check_choice("make_ids", "method", method, ("slug", "hash", "as_is"))
+    if method == "slug":
+        return [slug_id(v, prefix) for v in distinct]
+    if method == "hash":
+        return [hash_id([v], prefix) for v in distinct]
+    return [prefix + " ".join(str(v).split()) for v in distinct]
 
 
 def generic_outcome(stage) -> str:

@@ -51,8 +51,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from workbench.errors import MappingError
+from workbench.io._fast import is_arrow_text, text_series
 
 __all__ = ["Expression", "parse_expression", "evaluate", "latest_date", "FUNCTIONS"]
 
@@ -278,7 +281,7 @@ def evaluate(expr: Expression, frame: pd.DataFrame, *, export_date=None) -> pd.S
                     res = {ast.Lt: a.lt, ast.LtE: a.le, ast.Gt: a.gt, ast.GtE: a.ge, ast.Eq: a.eq, ast.NotEq: a.ne}[type(op)](b)
                 except TypeError as exc:
                     raise MappingError(f"{expr.text!r}: cannot compare {ast.unparse(node)} ({exc})") from None
-                valid = a.notna() & as_series(right).notna()
+                valid = a.notna() & (right.notna() if isinstance(right, pd.Series) else not pd.isna(right))
                 res = res.fillna(False).astype(bool) & valid
                 out = res if out is None else out & res
                 left = right
@@ -313,9 +316,26 @@ def _kind(v) -> str:
     return "text"
 
 
+def _text_side(v):
+    """``v`` as an Arrow text array or scalar when it is text (a ``str`` column, quoted text,
+    a bare word) or empty (``None``); else ``None``."""
+    if v is None or isinstance(v, str):
+        return pa.scalar(v, pa.large_string())
+    if is_arrow_text(v):
+        return pa.array(v, from_pandas=True).cast(pa.large_string())
+    return None
+
+
 def _choose(cond: pd.Series, yes, no, as_series) -> pd.Series:
     """``yes`` where ``cond``, else ``no``, keeping dates as dates and numbers as numbers."""
+    text_yes, text_no = _text_side(yes), _text_side(no)
+    if text_yes is not None and text_no is not None:  # text (or empty) on both sides: Arrow text
+        mask = pa.array(cond.to_numpy(dtype=bool, na_value=False))
+        return text_series(pc.if_else(mask, text_yes, text_no), cond.index)
     kinds = {_kind(yes), _kind(no)} - {"none"}
+    if kinds <= {"date", "number"} and (yes is None) != (no is None):  # a value or nothing (None)
+        convert = pd.to_datetime if kinds == {"date"} else pd.to_numeric
+        return convert(as_series(yes)).where(cond) if no is None else convert(as_series(no)).where(~cond)
     yes, no = as_series(yes), as_series(no)
     if kinds == {"date"}:
         return pd.to_datetime(yes).where(cond, pd.to_datetime(no))

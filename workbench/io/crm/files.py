@@ -288,6 +288,25 @@ def _fold_subforms(frame: pd.DataFrame, headers: tuple, file: str):
     return folded, tuple(new_headers), tuple(aliases), skipped, [(names, len(body))]
 
 
+def _trimmed(column: pd.Series) -> pa.Array:
+    """A column's cells trimmed, as Arrow text ('' for an empty cell)."""
+    if isinstance(column.dtype, pd.StringDtype) and column.dtype.storage == "pyarrow":
+        arr = pa.array(column, from_pandas=True)
+        arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+        return pc.utf8_trim_whitespace(arr.fill_null(""))
+    return pa.array(column.fillna("").astype("str").str.strip(), from_pandas=True)
+
+
+def _present(column: pd.Series, trimmed) -> np.ndarray:
+    """Which cells hold something besides white space (``trimmed()``: the column trimmed, for
+    columns that are not Arrow text)."""
+    if isinstance(column.dtype, pd.StringDtype) and column.dtype.storage == "pyarrow":
+        arr = pa.array(column, from_pandas=True).fill_null("")
+        return np.asarray(pc.and_not(pc.not_equal(arr, ""), pc.utf8_is_space(arr))
+                          .to_numpy(zero_copy_only=False), dtype=bool)  # is_space: non-empty, all spaces
+    return np.asarray(pc.not_equal(trimmed(), "").to_numpy(zero_copy_only=False), dtype=bool)
+
+
 def export_table(frame: pd.DataFrame, *, file: str = "<frame>", skip_patterns=DEFAULT_SKIP_PATTERNS,
                  footer: str = "auto") -> ExportTable:
     """Separate data rows from title, blank, summary and footer lines.
@@ -332,16 +351,22 @@ def export_table(frame: pd.DataFrame, *, file: str = "<frame>", skip_patterns=DE
     data = frame.set_axis(range(width), axis=1)
     rows = np.asarray(data.index, dtype="int64")
     n = len(rows)
-    # each column trimmed, as Arrow text: rows are only turned into Python text when listed
-    cells = [pa.array(data[c].fillna("").astype("str").str.strip(), from_pandas=True) for c in range(width)]
-    present = (np.column_stack([np.asarray(pc.greater(pc.utf8_length(col), 0).to_numpy(zero_copy_only=False),
-                                           dtype=bool) for col in cells])
+    # which cells hold something besides spaces; a column is trimmed (as Arrow text) only when
+    # its text is needed: rows are only turned into Python text when listed
+    trimmed: dict = {}
+
+    def cells(c):
+        if c not in trimmed:
+            trimmed[c] = _trimmed(data[c])
+        return trimmed[c]
+
+    present = (np.column_stack([_present(data[c], lambda c=c: cells(c)) for c in range(width)])
                if width and n else np.zeros((n, width), dtype=bool))
     filled = present.sum(axis=1) if width else np.zeros(n, dtype=int)
     blank_rows = np.asarray(sorted(blank), dtype="int64")
 
     def line(i):
-        return " | ".join(v for v in (col[int(i)].as_py() for col in cells) if v)
+        return " | ".join(v for v in (cells(c)[int(i)].as_py() for c in range(width)) if v)
 
     def blank_between(a, b) -> bool:
         return bool(np.any((blank_rows > a) & (blank_rows < b)))
@@ -359,8 +384,14 @@ def export_table(frame: pd.DataFrame, *, file: str = "<frame>", skip_patterns=DE
     compiled = [re.compile(p, re.IGNORECASE) for p in skip_patterns]
     if compiled and width and n:
         # the first non-empty cell of each row ('' for none)
-        first = pc.coalesce(*[pc.if_else(pa.array(present[:, c]), col, pa.scalar(None, col.type))
-                              for c, col in enumerate(cells)]).fill_null("")
+        first, need = cells(0), ~present[:, 0]
+        for c in range(1, width):  # rows whose first cell is empty look further (usually none)
+            if not need.any():
+                break
+            take = need & present[:, c]
+            if take.any():
+                first = pc.if_else(pa.array(take), cells(c), first)
+            need &= ~present[:, c]
         # a quick screen of every row, then each distinct screened cell against each pattern
         maybe = np.flatnonzero(_may_match(first, compiled))
         matched = {}

@@ -276,6 +276,8 @@ def _contract_frame(work: TableWork) -> pd.DataFrame:
             out[col] = pd.to_datetime(out[col], errors="coerce")
         elif dtype == "float":
             out[col] = pd.to_numeric(out[col], errors="coerce")
+        elif isinstance(out[col].dtype, pd.StringDtype) and out[col].dtype.storage == "pyarrow":
+            continue  # Arrow-backed text: handed to validation as it is
         elif out[col].dtype == object and pd.api.types.infer_dtype(out[col], skipna=True) in ("string", "empty"):
             out[col] = out[col].astype("str")  # text only: handed to validation as Arrow-backed text
         else:
@@ -452,10 +454,11 @@ def import_files(files, *, preset=None, mapping=None, tables=None, stages=None, 
     ignored_frame = pd.DataFrame([dataclasses.astuple(i) for i in ignored], columns=IGNORED_COLUMNS)
     report = render_report(m, assigned, works, data, skipped, warnings, notes, value_maps=value_maps,
                            ignored=ignored_frame, missing_dates=date_summary, lang=lang)
+    used_fields = {(u["table"], u["field"]) for u in usage}
     missing = pd.DataFrame(
         [{"table": t, "field": f, "headers": " | ".join(spec.headers)}
          for t, work in works.items() for f, spec in m.tables[t].columns.items()
-         if spec.headers and not set(columns.loc[columns["table"] == t, "field"]) & {f}],
+         if spec.headers and (t, f) not in used_fields],
         columns=["table", "field", "headers"],
     )
     return ImportResult(data, skipped, columns, tuple(warnings), report, m.name, missing, ignored_frame,
@@ -534,7 +537,8 @@ def _check_required(work: TableWork, m: Mapping, exports):
 def _stages(m: Mapping, opps: pd.DataFrame | None) -> tuple:
     if not m.stages or opps is None or "stage" not in opps:
         return ()
-    open_stages = set(opps.loc[opps.get("outcome").eq("open"), "stage"].dropna()) if "outcome" in opps else set()
+    open_stages = (set(pd.unique(opps.loc[opps["outcome"].eq("open").to_numpy(dtype=bool, na_value=False), "stage"]
+                                 .dropna())) if "outcome" in opps else set())  # each stage once
     listed = [s for s in m.stages if s in open_stages]
     return tuple(listed) if listed and len(listed) == len(open_stages) else ()
 

@@ -43,6 +43,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from workbench.errors import DataError, MappingError
+from workbench.io._fast import text_series
 from workbench.io.crm.files import ExportTable, normalize_header
 from workbench.io.crm.mapping import Join, Mapping
 
@@ -117,7 +118,13 @@ def _keys(export: ExportTable, positions) -> pd.Series:
     ``""`` when any key cell is empty."""
     key, empty = None, None
     for pos in positions:
-        text = export.data[pos].fillna("").astype("str").str.strip()
+        column = export.data[pos]
+        if _arrow_text(column):  # trimmed in Arrow, no Python text per cell
+            arr = pa.array(column, from_pandas=True)
+            arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+            text = text_series(pc.utf8_trim_whitespace(arr.fill_null("")), column.index)
+        else:
+            text = column.fillna("").astype("str").str.strip()
         blank = text.eq("").to_numpy()
         key = text if key is None else key + "\x1f" + text
         empty = blank if empty is None else empty | blank
@@ -155,7 +162,9 @@ def join_export(left: ExportTable, right: ExportTable, join: Join, warnings: lis
     lk, rk = _keys(left, lpos), _keys(right, rpos)
     r_present = rk.ne("").to_numpy()
     r_index = np.flatnonzero(r_present)
-    dup = rk[r_present].duplicated(keep=False).to_numpy()
+    present_keys = pa.array(rk[r_present], from_pandas=True)
+    repeated = len(present_keys) and pc.count_distinct(present_keys).as_py() < len(present_keys)
+    dup = rk[r_present].duplicated(keep=False).to_numpy() if repeated else np.zeros(len(r_index), dtype=bool)
     if dup.any() and not join.many:
         first = rk.iloc[r_index[dup][0]]
         rows = np.flatnonzero(rk.eq(first).to_numpy())

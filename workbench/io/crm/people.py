@@ -69,8 +69,9 @@ def deal_people_frame(opps: pd.DataFrame, roles: dict, *, id_method: str = "slug
         names = _split(opps[column], sep)
         if not len(names):
             continue
-        frame = opps.loc[names.index, ["opportunity_id"] + extra].assign(_name=names.to_numpy())
-        frame["rep_id"] = make_ids(frame["_name"], id_method, prefix).to_numpy()
+        frame = opps.loc[names.index, ["opportunity_id"] + extra]
+        frame["_name"] = names.array  # by position (a split cell repeats its row's label)
+        frame["rep_id"] = make_ids(frame["_name"], id_method, prefix).array
         parts.append(frame.drop(columns="_name").assign(role=role))
     if not parts:
         return pd.DataFrame(columns=DEAL_PEOPLE_COLUMNS + extra)
@@ -84,7 +85,7 @@ def people_names(opps: pd.DataFrame, roles: dict, *, id_method: str = "slug", pr
     for _role, (column, sep) in roles.items():
         if column in opps:
             names = _split(opps[column], sep)
-            rows.append(pd.DataFrame({"rep_id": make_ids(names, id_method, prefix).to_numpy(), "name": names.to_numpy()}))
+            rows.append(pd.DataFrame({"rep_id": make_ids(names, id_method, prefix).array, "name": names.array}))
     if not rows:
         return pd.DataFrame(columns=["rep_id", "name"])
     return pd.concat(rows, ignore_index=True).drop_duplicates("rep_id").reset_index(drop=True)

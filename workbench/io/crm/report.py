@@ -5,9 +5,11 @@ from __future__ import annotations
 import unicodedata
 from collections import Counter
 
+import numpy as np
 import pandas as pd
 
 from workbench.formatting import format_value
+from workbench.io._fast import pair_counts
 from workbench.io.reasons import render_reason
 from workbench.messages import message
 from workbench.params import check_lang
@@ -55,16 +57,23 @@ def stage_outcomes(work, quarantine: pd.DataFrame) -> pd.DataFrame:
         rejected = pd.MultiIndex.from_arrays([q["file"].astype("str"), pd.to_numeric(q["row"], errors="coerce")])
         rows = pd.MultiIndex.from_arrays([d[SRC_FILE].astype("str"), pd.to_numeric(d[SRC_ROW], errors="coerce")])
         out_q |= rows.isin(rejected)
-    frame = pd.DataFrame({
-        "stage": d["stage"].astype("object").where(d["stage"].notna(), "(no stage)"),
-        "outcome": (d["outcome"].astype("object").where(d["outcome"].notna(), "?") if "outcome" in d else "?"),
-        "quarantined": out_q.astype(int),
-    })
-    frame["loaded"] = 1 - frame["quarantined"]
-    table = frame.groupby(["stage", "outcome"], sort=False)[["loaded", "quarantined"]].sum().reset_index()
-    order = {"open": 0, "won": 1, "lost": 2}
-    table = table.assign(_o=table["outcome"].map(order).fillna(3)).sort_values(["_o", "stage"]).drop(columns="_o")
-    return table[columns].reset_index(drop=True)
+    outcome = _labels(d["outcome"], "?") if "outcome" in d else pd.Series("?", index=d.index, dtype="object")
+    # rows per (stage, outcome) in order of first appearance, counted on integer codes
+    pairs = pair_counts(_labels(d["stage"], "(no stage)"), outcome, weights=out_q.to_numpy(dtype=np.int64))
+    table = pd.DataFrame({"stage": pairs["first"], "outcome": pairs["second"],
+                          "loaded": pairs["n"] - pairs["weight"], "quarantined": pairs["weight"]})
+    rank = {"open": 0, "won": 1, "lost": 2}
+    # open, won, lost, then anything else; by stage name within each (a few rows: sorted in Python)
+    keys = [(rank.get(o, 3), st) for o, st in zip(table["outcome"], table["stage"])]
+    order = sorted(range(len(table)), key=keys.__getitem__)
+    return table.iloc[order][columns].reset_index(drop=True)
+
+
+def _labels(values: pd.Series, empty: str) -> pd.Series:
+    """``values`` with ``empty`` for missing cells (Arrow-backed text stays in Arrow)."""
+    if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
+        return values.fillna(empty)
+    return values.astype("object").where(values.notna(), empty)
 
 
 def _right(text, width: int) -> str:

@@ -16,6 +16,7 @@ from collections import Counter
 
 import pandas as pd
 
+from workbench.io._fast import isin, map_distinct, pair_counts
 from workbench.io.crm.derive import distinct_ids, generic_activity_type, generic_outcome, hash_id, hash_ids, make_ids
 from workbench.io.crm.mapping import Mapping, normalize_value
 from workbench.io.crm.table import SRC_FILE, SRC_ROW, TableWork, fill
@@ -32,9 +33,7 @@ def derive_opportunities(work: TableWork, m: Mapping, notes: list, warnings: lis
     n = len(d)
     empty = pd.Series(None, index=d.index, dtype="object")
     if "stage" in d:
-        stages = {s: generic_outcome(s) for s in pd.unique(d["stage"].dropna())}
-        generic = d["stage"].map(stages).astype("object")
-        generic = generic.where(generic.notna(), None)
+        generic = map_distinct(d["stage"], generic_outcome)
         before = d["outcome"].notna() if "outcome" in d else pd.Series(False, index=d.index)
         fill(work, "outcome", generic)
         if (~before).any() and "outcome" in work.found:
@@ -53,8 +52,7 @@ def derive_opportunities(work: TableWork, m: Mapping, notes: list, warnings: lis
             generic = generic_outcome(v)
             return generic if generic != "open" else v
 
-        distinct = {v: outcome(v) for v in pd.unique(d["outcome"].dropna())}
-        d["outcome"] = d["outcome"].map(distinct).astype("object").where(d["outcome"].notna(), None)
+        d["outcome"] = map_distinct(d["outcome"], outcome)
     if "owner" in d:
         fill(work, "rep_id", make_ids(d["owner"], m.reps.id, m.reps.prefix))
         work.found.setdefault("rep_id", f"{m.reps.id} of owner")
@@ -63,7 +61,7 @@ def derive_opportunities(work: TableWork, m: Mapping, notes: list, warnings: lis
         work.found.setdefault("account_id", "slug of account_name")
     d = work.data
     if "close_date" in d and "outcome" in d:
-        closed = d["outcome"].isin(["won", "lost"])
+        closed = pd.Series(isin(d["outcome"], ["won", "lost"]), index=d.index)
         fill(work, "closed_at", d["close_date"].where(closed, None))
         fill(work, "expected_close", d["close_date"].where(~closed, None))
         work.found.setdefault("closed_at", "close_date of won/lost deals")
@@ -85,7 +83,7 @@ def derive_opportunities(work: TableWork, m: Mapping, notes: list, warnings: lis
         fill(work, "opportunity_id", ids)
         work.found.setdefault("opportunity_id", "hash of name, account, owner, created_at")
     if n and "outcome" in work.data and "closed_at" in work.data:
-        no_close = work.data["outcome"].isin(["won", "lost"]) & work.data["closed_at"].isna()
+        no_close = isin(work.data["outcome"], ["won", "lost"]) & work.data["closed_at"].isna().to_numpy()
         if no_close.any():
             warnings.append(f"opportunities: {int(no_close.sum())} won/lost deal(s) have no close date; they count in win rates but not in bookings by period")
 
@@ -198,19 +196,20 @@ def derive_reps(works: dict, m: Mapping, notes: list, *, from_ids: bool = False)
     if not rows:
         return None
     owners = pd.concat(rows, ignore_index=True)
-
-    def most_common(s):
-        s = s.dropna()
-        return s.mode().iloc[0] if len(s) else None
-
+    owners = owners[owners["rep_id"].notna()]
+    if "owner_manager" in owners:
+        owners = owners.assign(owner_manager=make_ids(owners["owner_manager"], m.reps.id, m.reps.prefix))
+    # each rep's most common value of each column, counted once per (rep, value) pair
+    common = {c: _most_common(owners, c) for c in ("owner", "owner_team", "owner_region", "owner_manager")
+              if c in owners}
     out = []
-    for rep_id, g in owners.groupby("rep_id", sort=True):
+    for rep_id in sorted(owners["rep_id"].unique()):
         out.append({
             "rep_id": rep_id,
-            "name": most_common(g["owner"]),
-            "team": (most_common(g["owner_team"]) if "owner_team" in g else None) or m.reps.team,
-            "region": (most_common(g["owner_region"]) if "owner_region" in g else None) or m.reps.region,
-            "manager_id": (most_common(make_ids(g["owner_manager"], m.reps.id, m.reps.prefix)) if "owner_manager" in g else None),
+            "name": common["owner"].get(rep_id),
+            "team": (common["owner_team"].get(rep_id) if "owner_team" in common else None) or m.reps.team,
+            "region": (common["owner_region"].get(rep_id) if "owner_region" in common else None) or m.reps.region,
+            "manager_id": common["owner_manager"].get(rep_id) if "owner_manager" in common else None,
             "hire_date": None,
         })
     frame = pd.DataFrame(out, columns=["rep_id", "name", "team", "region", "manager_id", "hire_date"])
@@ -218,18 +217,38 @@ def derive_reps(works: dict, m: Mapping, notes: list, *, from_ids: bool = False)
     return frame
 
 
+def _most_common(rows: pd.DataFrame, column: str) -> dict:
+    """``{rep_id: the most common non-missing value of column}`` (ties: the first in sort
+    order, as ``Series.mode`` gives); reps with no value are absent."""
+    counts = pair_counts(rows["rep_id"], rows[column]).rename(columns={"first": "rep_id", "second": column})
+    if len(counts) <= 1000:  # usually one value or a few per rep: chosen in Python, no frame sort
+        best: dict = {}
+        for rep_id, value, n in zip(counts["rep_id"], counts[column], counts["n"]):
+            seen = best.get(rep_id)
+            if seen is None or n > seen[0] or (n == seen[0] and value < seen[1]):
+                best[rep_id] = (n, value)
+        return {rep_id: value for rep_id, (_, value) in best.items()}
+    counts = counts.sort_values(["rep_id", "n", column], ascending=[True, False, True], kind="stable")
+    first = counts.drop_duplicates("rep_id")
+    return dict(zip(first["rep_id"], first[column]))
+
+
 def convert_currency(work: TableWork, m: Mapping, warnings: list, notes: list):
     d = work.data
     if "amount" not in d:
         return
-    cur = d["currency"] if "currency" in d else pd.Series(None, index=d.index, dtype="object")
-    codes_of = {v: _CURRENCY_ALIASES.get(v.strip().upper(), v.strip().upper()) if isinstance(v, str) else None
-                for v in pd.unique(cur.dropna())}  # each distinct code once
-    cur = cur.map(codes_of).astype("object")
-    cur = cur.where(cur.notna(), None)
-    if m.currency.default:
-        cur = cur.where(cur.notna(), m.currency.default)
-    codes = Counter(c for c in cur if c is not None)
+    cur = d["currency"] if "currency" in d else None
+    if cur is None or not cur.notna().any():  # no currency written anywhere: the default, if any
+        cur = pd.Series(m.currency.default or None, index=d.index, dtype="object")
+    else:
+        codes_of = {v: _CURRENCY_ALIASES.get(v.strip().upper(), v.strip().upper()) if isinstance(v, str) else None
+                    for v in pd.unique(cur.dropna())}  # each distinct code once
+        cur = cur.map(codes_of).astype("object")
+        cur = cur.where(cur.notna(), None)
+        if m.currency.default:
+            cur = cur.where(cur.notna(), m.currency.default)
+    counts = cur.value_counts(dropna=True)
+    codes = Counter({c: int(counts[c]) for c in pd.unique(cur.dropna())})  # in order of first appearance
     opts = m.currency
     if opts.reporting is None:
         if len(codes) > 1:
@@ -238,7 +257,8 @@ def convert_currency(work: TableWork, m: Mapping, warnings: list, notes: list):
                 "and were kept as written; set [currency] reporting and rates to convert them"
             )
         return
-    rates = cur.map(lambda c: 1.0 if c is None else opts.rate(c))
+    rate_of = {c: opts.rate(c) for c in codes}  # each code once; an empty code is the reporting currency
+    rates = cur.map(rate_of).where(cur.notna(), 1.0)
     no_rate = rates.isna() & d["amount"].notna()
     for idx in d.index[no_rate]:
         if idx in work.dropped:

@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 
 from workbench.contract import TABLES
 from workbench.errors import MappingError
+from workbench.io._fast import TEXT_DTYPE, is_arrow_text
 from workbench.io.crm.derive import hash_ids, make_ids
 from workbench.io.crm.files import ExportTable, normalize_header
 from workbench.io.crm.mapping import ColumnSpec, Mapping, TableMapping, allowed_fields, did_you_mean
@@ -39,7 +40,7 @@ class TableWork:
     """Working state of one table while it is being imported."""
 
     table: str
-    data: pd.DataFrame  # one column per field (object dtype), plus _source_file/_source_row
+    data: pd.DataFrame  # one column per field (text Arrow-backed, numbers, dates), plus _source_file/_source_row
     found: dict  # field -> "header" or description, for the report
     quarantine: list = field(default_factory=list)  # dicts with QUARANTINE_COLUMNS
     dropped: set = field(default_factory=set)  # index labels quarantined by the importer
@@ -48,40 +49,45 @@ class TableWork:
 
 
 def _strings(series: pd.Series, nulls) -> pd.Series:
-    """Trimmed text, None for empty cells and null markers (object dtype)."""
+    """Trimmed text, missing for empty cells and null markers, as Arrow-backed ``str``.
+
+    The text stays in Arrow from here through value maps, lookups, parsing and
+    expressions to validation; it is never turned into Python objects row by row.
+
+    >>> _strings(pd.Series([" Won ", " ", "N/A", None, "x"], dtype="object"), {"", "n/a"}).tolist()
+    ['Won', nan, nan, nan, 'x']
+    """
     if isinstance(series.dtype, pd.StringDtype) and series.dtype.storage == "pyarrow":
-        return _arrow_strings(series, nulls)
-    missing = series.isna()
-    text = series.fillna("").astype("str").str.strip()
+        arr = pa.array(series, from_pandas=True)
+    else:  # cells of a spreadsheet or a frame: each as the text it shows
+        missing = series.isna().to_numpy()
+        arr = pa.array(series.fillna("").astype("str"), from_pandas=True)
+        if missing.any():
+            arr = pc.if_else(pa.array(missing), pa.scalar(None, arr.type), arr)
+    return pd.Series(pd.array(_trimmed_text(arr, nulls), dtype=TEXT_DTYPE), index=series.index)
+
+
+def _trimmed_text(arr: pa.Array, nulls) -> pa.Array:
+    """``arr`` trimmed (as ``str.strip``), null where empty, missing or a null marker
+    (case-insensitive; each distinct short value is looked up once)."""
+    arr = arr.cast(pa.large_string())
+    text = pc.utf8_trim_whitespace(arr)
+    null = np.asarray(text.is_null().to_numpy(zero_copy_only=False), dtype=bool)
     # casefolding never shortens text, so only cells as short as the longest null marker can be one
     longest = max((len(n) for n in nulls), default=0)
-    short = (text.str.len() <= longest).to_numpy()
-    null = missing.to_numpy().copy()
-    if short.any():
-        null[short] |= text[short].str.casefold().isin(list(nulls)).to_numpy()
-    return text.astype("object").where(~null, None)
-
-
-def _arrow_strings(series: pd.Series, nulls) -> pd.Series:
-    """:func:`_strings` of an Arrow-backed text column: trimmed in Arrow (as ``str.strip``
-    on that column does), null markers looked up once per distinct short value."""
-    arr = pa.array(series, from_pandas=True)
-    text = pc.utf8_trim_whitespace(arr.fill_null(""))
-    null = np.asarray(arr.is_null().to_numpy(zero_copy_only=False), dtype=bool)
-    longest = max((len(n) for n in nulls), default=0)
-    short = np.asarray(pc.less_equal(pc.utf8_length(text), longest).to_numpy(zero_copy_only=False), dtype=bool)
+    short = np.asarray(pc.less_equal(pc.utf8_length(text), longest).fill_null(False)
+                       .to_numpy(zero_copy_only=False), dtype=bool)
     if short.any():
         candidates = text.filter(pa.array(short))
-        distinct = pc.unique(candidates).to_pylist()
         markers = set(nulls)
-        hits = [v for v in distinct if v.casefold() in markers]
+        hits = [v for v in pc.unique(candidates).to_pylist() if v is not None and v.casefold() in markers]
         if hits:
             null[np.flatnonzero(short)] |= np.asarray(
-                pc.is_in(candidates, value_set=pa.array(hits, type=candidates.type)).to_numpy(zero_copy_only=False),
-                dtype=bool)
-    values = text.to_numpy(zero_copy_only=False)
-    values[null] = None
-    return pd.Series(values, index=series.index, dtype="object")
+                pc.is_in(candidates, value_set=pa.array(hits, type=candidates.type)).fill_null(False)
+                .to_numpy(zero_copy_only=False), dtype=bool)
+    if not null.any():
+        return text
+    return pc.if_else(pa.array(null), pa.scalar(None, text.type), text)
 
 
 def _extract(tm: TableMapping, exports: list[ExportTable], m: Mapping, warnings: list):
@@ -147,9 +153,14 @@ def missing_message(m: Mapping, tm: TableMapping, fld: str, exports) -> str:
 
 def _currency_in_cells(text: pd.Series, symbols: dict) -> pd.Series:
     """ISO code or symbol written in the amount cells ('EUR 1,200.00', '￥1,234.50')."""
-    cells = text.astype("str").where(text.notna(), "")
     # only cells with something besides digits and separators can name a currency (a code
     # or a symbol is such a thing whether digits and spaces are read as ASCII or Unicode)
+    if is_arrow_text(text):  # empty cells are missing: they name nothing
+        maybe = pd.Series(np.asarray(pc.match_substring_regex(pa.array(text, from_pandas=True), r"[^\d\s.,()+\-]")
+                                     .fill_null(False).to_numpy(zero_copy_only=False), dtype=bool), index=text.index)
+        if not maybe.any():
+            return pd.Series(None, index=text.index, dtype="object")
+    cells = text.astype("str").where(text.notna(), "")
     maybe = pd.Series(np.asarray(pc.match_substring_regex(pa.array(cells, from_pandas=True), r"[^\d\s.,()+\-]")
                                  .fill_null(False).to_numpy(zero_copy_only=False), dtype=bool), index=text.index)
     if not maybe.all():
@@ -167,11 +178,11 @@ def _currency_in_cells(text: pd.Series, symbols: dict) -> pd.Series:
 def _parse_field(work: TableWork, fld: str, spec: ColumnSpec | None, ftype: str, m: Mapping, warnings, header):
     text = work.data[fld]
     if ftype == "number":
-        values, invalid = parse_numbers(text.where(text.notna(), None).astype("object"))
+        values, invalid = parse_numbers(text)
     elif ftype in ("date", "datetime"):
         formats = list(spec.formats if spec and spec.formats else m.parse.date_formats) or None
         dayfirst = spec.day_first if spec and spec.day_first is not None else m.parse.day_first
-        values, invalid = parse_datetimes(text.astype("object"), formats, dayfirst=dayfirst)
+        values, invalid = parse_datetimes(text, formats, dayfirst=dayfirst)
         if ftype == "date":
             values = values.dt.normalize()
     else:
@@ -209,6 +220,17 @@ def _default_value(value, ftype):
         parsed, bad = parse_datetimes(pd.Series([str(value)], dtype="object"))
         return parsed.iloc[0]
     return str(value)
+
+
+def _fill_default(work: TableWork, fld: str, default) -> None:
+    """Fill the empty cells of ``fld`` with a column's ``default``: in place for text and
+    numbers (the column keeps its type), else as :func:`fill` with a column of the value."""
+    column = work.data[fld] if fld in work.data else None
+    if column is not None and ((is_arrow_text(column) and isinstance(default, str))
+                               or (column.dtype.kind == "f" and isinstance(default, float))):
+        work.data[fld] = column.where(column.notna(), default)
+    else:
+        fill(work, fld, pd.Series(default, index=work.data.index, dtype="object"))
 
 
 def _apply_values(work: TableWork, tm: TableMapping, report: list):
@@ -313,7 +335,7 @@ def build_table(tm: TableMapping, exports, m: Mapping, warnings: list, notes: li
             work.data[fld] = _strings(work.data[fld], nulls)
             if spec.fill_down:  # grouped reports write a group's value on its first row only
                 blank = work.data[fld].isna()
-                work.data[fld] = work.data.groupby(SRC_FILE)[fld].ffill().astype("object")
+                work.data[fld] = work.data.groupby(SRC_FILE)[fld].ffill()
                 filled = int((blank & work.data[fld].notna()).sum())
                 if filled:
                     notes.append(f"{tm.name}.{fld}: {filled} empty cell(s) filled down from the row above (fill_down)")
@@ -341,7 +363,7 @@ def build_table(tm: TableMapping, exports, m: Mapping, warnings: list, notes: li
             default = _default_value(spec.default, spec.type)
             live = ~work.data.index.isin(list(work.dropped))
             before = int((work.data[fld].isna() & live).sum()) if fld in work.data else int(live.sum())
-            fill(work, fld, pd.Series([default] * len(work.data), index=work.data.index, dtype="object"))
+            _fill_default(work, fld, default)
             if before:
                 notes.append(f"{tm.name}.{fld}: default {spec.default!r} used in {before} row(s)")
             work.found.setdefault(fld, f"default {spec.default!r}")
