@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import subprocess
@@ -447,3 +448,22 @@ def test_every_app_notebook_is_an_import_and_one_app_call(notebook):
     assert len(code) == 2
     match = re.fullmatch(r"from workbench\.apps import (\w+), app", code[0])
     assert match and code[1] == f"app({match.group(1)})"
+
+
+def test_the_report_follows_the_language_and_is_redrawn_when_it_changes(tmp_path, monkeypatch):
+    """In 中文 mode the data bar's report is the Chinese data-quality report, quarantine reasons included."""
+    monkeypatch.syspath_prepend(str(ROOT / "tests" / "io"))  # the io tests' dirty tables
+    from io_tables import write_dirty_folder
+
+    folder = write_dirty_folder(tmp_path / "dirty")
+    picker = DataSourcePicker(folder, lang="zh")
+    report = html.unescape(_text(picker.report.value))
+    assert "数据质量报告：" in report and "被隔离的行：15（见 data.quarantine）" in report
+    assert "第 3 行，amount='-800'：amount 为负数" in report
+    for english in ("Data-quality report for", "Quarantined rows", "negative amount", "row 3", "not provided"):
+        assert english not in report, english
+    picker.lang = "en"
+    report = html.unescape(_text(picker.report.value))
+    assert "Data-quality report for" in report and "row 3, amount=" in report and "数据质量" not in report
+    picker.lang = "zh"
+    assert "数据质量报告：" in _text(picker.report.value)

@@ -72,3 +72,39 @@ def test_crm_export_with_a_preset(capsys):
 def test_unknown_preset_exits_1(valid_folder, capsys):
     assert main(["validate", str(valid_folder), "--preset", "no-such-crm"]) == 1
     assert "no-such-crm" in capsys.readouterr().err
+
+
+def test_lang_zh_prints_the_report_in_chinese_and_writes_reason_zh(tmp_path, capsys):
+    from io_tables import write_dirty_folder
+
+    folder = write_dirty_folder(tmp_path / "dirty")
+    out_file = tmp_path / "quarantine.csv"
+    assert main(["validate", str(folder), "--lang", "zh", "--no-cache", "--quarantine-out", str(out_file)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"数据质量报告：{folder}\n")
+    assert "opportunities / 数值超出范围（如金额为负）：2" in out
+    assert "第 3 行，amount='-800'：amount 为负数" in out
+    assert f"被隔离的行已写入 {out_file}" in out
+    assert "Data-quality" not in out and "Quarantined" not in out and "row 3" not in out
+    written = pd.read_csv(out_file, dtype=str, encoding="utf-8-sig")
+    assert written.columns.tolist() == ["table", "file", "row", "column", "value", "reason", "reason_zh", "check"]
+    assert written.loc[written["row"] == "3", ["reason", "reason_zh"]].values.tolist() == [["negative amount",
+                                                                                            "amount 为负数"]]
+
+
+def test_lang_en_is_the_default_output_and_a_bad_language_is_a_usage_error(tmp_path, capsys):
+    from pathlib import Path
+
+    from io_tables import write_dirty_folder
+
+    folder = write_dirty_folder(tmp_path / "dirty")
+    golden = (Path(__file__).parent / "golden" / "summary_en.txt").read_text(encoding="utf-8")
+    assert main(["validate", str(folder), "--no-cache"]) == 0
+    default = capsys.readouterr().out
+    assert main(["validate", str(folder), "--no-cache", "--lang", "en"]) == 0
+    assert capsys.readouterr().out == default == golden.replace("{folder}", str(folder)) + "\n"
+    with pytest.raises(SystemExit) as exc:
+        main(["validate", str(folder), "--lang", "fr"])
+    assert exc.value.code == 2 and "invalid choice: 'fr'" in capsys.readouterr().err
+    assert main(["validate", str(tmp_path / "missing"), "--lang", "zh"]) == 2
+    assert capsys.readouterr().err.strip() == f"workbench validate：错误：{tmp_path / 'missing'}：文件或文件夹不存在"

@@ -256,7 +256,7 @@ class DataSourcePicker(widgets.VBox):
         if data.ignored_sources:
             text = message("data.report.ignored", self.lang, files=", ".join(data.ignored_sources))
             ignored = f"<p>{escape_html(text)}</p>"
-        summary = escape_html(_without_folder(data.summary(), self._hide, self.source_label))
+        summary = escape_html(_without_folder(data.summary(lang=self.lang), self._hide, self.source_label))
         return (f'<details class="wb-data-report-details"><summary>{escape_html(message("data.report", self.lang))}'
                 f"</summary>{table}{ignored}<pre style=\"font-size:12px;line-height:1.3\">{summary}</pre></details>")
 

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from workbench.commands.output import fail, say
 from workbench.commands.progress import Progress
 from workbench.errors import DataError
 from workbench.io.results import OUTPUT_SUFFIXES, write_result
@@ -23,6 +24,9 @@ Exit status: 0 when the data loaded (even if some rows were quarantined), 1 when
 file-level problem stops loading (missing table or column, undecodable file), 2 on
 usage errors.
 """
+
+
+_PROG = "workbench validate"
 
 
 def register(subparsers) -> argparse.ArgumentParser:
@@ -44,6 +48,9 @@ def register(subparsers) -> argparse.ArgumentParser:
     crm.add_argument("--mapping", metavar="FILE.toml", help="read SOURCE as a CRM export with this mapping file")
     parser.add_argument("--no-cache", action="store_true",
                         help="neither read nor write the validated-data cache (see docs/data.md, 'Cache')")
+    parser.add_argument("--lang", choices=["en", "zh"], default="en",
+                        help="language of the report and the messages (default en); with zh, --quarantine-out "
+                             "adds a reason_zh column")
     parser.set_defaults(func=run)
     return parser
 
@@ -51,33 +58,33 @@ def register(subparsers) -> argparse.ArgumentParser:
 def run(args) -> int:
     """Load, print the report; return the exit code."""
     from workbench.io.load import load
+    from workbench.io.reasons import with_reason_zh
 
+    lang = getattr(args, "lang", "en") or "en"
     source = Path(args.source).expanduser()
     if not source.exists():
-        print(f"workbench validate: error: {source}: no such file or folder", file=sys.stderr)
-        return 2
+        return fail(_PROG, say("cli.no_source", lang, source=source), 2, lang)
     if args.examples < 0:
-        print("workbench validate: error: --examples must be 0 or more", file=sys.stderr)
-        return 2
+        return fail(_PROG, say("cli.validate.examples_negative", lang), 2, lang)
     quarantine_out = Path(args.quarantine_out).expanduser() if args.quarantine_out else None
     if quarantine_out is not None and quarantine_out.suffix.lower() not in OUTPUT_SUFFIXES:
-        print(f"workbench validate: error: --quarantine-out {quarantine_out.name}: use a file name ending in "
-              ".csv, .xlsx or .parquet", file=sys.stderr)
-        return 2
-    progress = Progress("workbench validate", ["loading and validating data"]
-                        + ([f"writing {quarantine_out.name}"] if quarantine_out else []))
+        return fail(_PROG, say("cli.validate.bad_quarantine_out", lang, name=quarantine_out.name), 2, lang)
+    loading = say("cli.validate.stage.loading", lang)
+    writing = say("cli.stage.writing", lang, name=quarantine_out.name) if quarantine_out else None
+    progress = Progress(_PROG, [loading] + ([writing] if quarantine_out else []))
     try:
-        with progress.stage("loading and validating data"):
+        with progress.stage(loading):
             if args.preset or args.mapping:
                 data = load(source, stages=args.stages, preset=args.preset, mapping=args.mapping, cache=not args.no_cache)
             else:
                 data = load(source, stages=args.stages, cache=not args.no_cache)
     except DataError as err:
-        print(f"workbench validate: {err}", file=sys.stderr)
+        print(f"{_PROG}: {err}", file=sys.stderr)
         return 1
-    print(data.summary(examples=args.examples))
+    print(data.summary(examples=args.examples, lang=lang))
     if quarantine_out is not None:
-        with progress.stage(f"writing {quarantine_out.name}"):
-            write_result({"quarantine": data.quarantine}, quarantine_out)
-        print(f"\nQuarantined rows written to {quarantine_out}")
+        with progress.stage(writing):
+            quarantine = data.quarantine if lang == "en" else with_reason_zh(data.quarantine)
+            write_result({"quarantine": quarantine}, quarantine_out)
+        print("\n" + say("cli.validate.quarantine_written", lang, path=quarantine_out))
     return 0

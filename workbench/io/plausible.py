@@ -33,6 +33,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from workbench.errors import DataError
+from workbench.messages import MESSAGES
 
 __all__ = ["Plausible", "DATE_RANGE_VARIABLE", "MAX_AMOUNT_VARIABLE", "HIRE_YEARS_BEFORE", "AMOUNT_COLUMNS"]
 
@@ -111,13 +112,15 @@ class Plausible:
 
     def date_reason(self, column: str) -> str:
         """The quarantine reason of a date outside the range, naming the setting to change."""
-        return (f"{column} outside the plausible range {self.describe_dates(column)}; if the date is right, "
-                f"widen the range with {DATE_RANGE_VARIABLE} (e.g. {DATE_RANGE_VARIABLE}=1970..2100)")
+        lo, hi = self.date_bounds(column)
+        return MESSAGES["reason.plausible_date"]["en"].format(
+            column=column, first=f"{lo:%Y-%m-%d}", last=f"{(hi - pd.Timedelta(days=1)):%Y-%m-%d}",
+            variable=DATE_RANGE_VARIABLE)
 
     def amount_reason(self, column: str) -> str:
         """The quarantine reason of an amount above the maximum, naming the setting to change."""
-        return (f"{column} above the plausible maximum {self.max_amount:g}; if the amount is right, "
-                f"raise it with {MAX_AMOUNT_VARIABLE} (at most {_AMOUNT_BOUND:g})")
+        return MESSAGES["reason.plausible_amount"]["en"].format(
+            column=column, maximum=f"{self.max_amount:g}", variable=MAX_AMOUNT_VARIABLE, bound=f"{_AMOUNT_BOUND:g}")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Plausible:

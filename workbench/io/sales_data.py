@@ -2,34 +2,52 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
 import pandas as pd
 
 from workbench.contract import TABLE_NAMES
+from workbench.formatting import format_value
+from workbench.messages import MESSAGES, message
+from workbench.params import check_lang
 
-__all__ = ["SalesData", "QUARANTINE_COLUMNS", "CHECK_LABELS"]
+__all__ = ["SalesData", "QUARANTINE_COLUMNS", "CHECK_LABELS", "check_label"]
 
 #: Columns of ``SalesData.quarantine``: one row per rejected source row. ``check`` is a
 #: stable code for the kind of problem (see :data:`CHECK_LABELS`); ``reason`` says it in words.
 QUARANTINE_COLUMNS = ["table", "file", "row", "column", "value", "reason", "check"]
 
-#: The row-level checks, in the order they run, with a readable label each.
-CHECK_LABELS = {
-    "malformed_row": "malformed row (unbalanced quote, more fields than the header, oversized cell)",
-    "missing_value": "missing required value",
-    "unparseable_date": "unparseable date",
-    "unparseable_number": "unparseable number",
-    "unparseable_period": "unparseable period",
-    "unknown_value": "unknown enum value",
-    "out_of_range": "value out of range (e.g. negative amount)",
-    "closed_before_created": "closed_at before created_at",
-    "outcome_inconsistent": "outcome inconsistent with closed_at",
-    "duplicate_key": "duplicate id / key",
-    "unknown_reference": "reference to an unknown id (e.g. rep_id not in reps)",
-    "cascade": "refers to a row that was itself quarantined",
-}
+#: The row-level checks, in the order they run, with a readable label each (English; the
+#: labels in either language are the ``quality.check.<check>`` keys of :mod:`workbench.messages`).
+CHECK_LABELS = {check: message(f"quality.check.{check}") for check in (
+    "malformed_row", "missing_value", "unparseable_date", "unparseable_number", "unparseable_period",
+    "unknown_value", "out_of_range", "closed_before_created", "outcome_inconsistent", "duplicate_key",
+    "unknown_reference", "cascade",
+)}
+
+
+def check_label(check: str, lang: str = "en") -> str:
+    """The readable label of a quarantine ``check`` code in ``lang`` (the code itself when unknown).
+
+    >>> check_label("duplicate_key"), check_label("duplicate_key", "zh")
+    ('duplicate id / key', '重复的编号 / 键')
+    """
+    check_lang("check_label", lang)
+    key = f"quality.check.{check}"
+    return message(key, lang) if key in MESSAGES else check
+
+
+def _width(text: str) -> int:
+    """Terminal columns ``text`` takes (a Chinese character takes two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def _fit(text: str, width: int, right: bool = False) -> str:
+    """``text`` padded to ``width`` terminal columns, left- or right-aligned."""
+    pad = " " * max(width - _width(text), 0)
+    return pad + text if right else text + pad
 
 
 def _empty_quarantine() -> pd.DataFrame:
@@ -143,8 +161,16 @@ class SalesData:
         return pd.DataFrame(records, columns=["table", "file", "rows_read", "rows_loaded",
                                               "rows_quarantined", "ignored_columns"])
 
-    def report(self, examples: int = 3) -> pd.DataFrame:
+    def report(self, examples: int = 3, lang: str = "en") -> pd.DataFrame:
         """Quarantined rows counted per table and check, with a few examples each.
+
+        Parameters
+        ----------
+        examples : int
+            Rows shown per table and check.
+        lang : {"en", "zh"}
+            Language of ``label`` and ``examples`` (the quarantine's reasons rendered by
+            :func:`workbench.io.reasons.render_reason`); the other columns are codes.
 
         Returns
         -------
@@ -153,6 +179,9 @@ class SalesData:
             ``examples`` rows written as ``row 7, amount='-5': negative amount``),
             tables in contract order, then checks in the order they run.
         """
+        from workbench.io.reasons import render_reason
+
+        check_lang("SalesData.report", lang)
         q = object.__getattribute__(self, "quarantine")
         columns = ["table", "check", "label", "count", "examples"]
         if q.empty:
@@ -163,47 +192,67 @@ class SalesData:
         for (table, check), group in q.groupby(["table", "check"], sort=False):
             shown = group.head(examples)
             text = [
-                f"row {r}, {c}={v!r}: {reason}" if c else f"row {r}: {reason}"
+                message("quality.example", lang, row=r, column=c, value=repr(v), reason=render_reason(reason, lang))
+                if c else message("quality.example_row", lang, row=r, reason=render_reason(reason, lang))
                 for r, c, v, reason in zip(shown["row"], shown["column"], shown["value"], shown["reason"])
             ]
             records.append({
-                "table": table, "check": check, "label": CHECK_LABELS.get(check, check),
+                "table": table, "check": check, "label": check_label(check, lang),
                 "count": len(group), "examples": "\n".join(text),
                 "_t": table_order.get(table, 99), "_c": check_order.get(check, 99),
             })
         out = pd.DataFrame(records).sort_values(["_t", "_c"], kind="stable")
         return out[columns].reset_index(drop=True)
 
-    def summary(self, examples: int = 3) -> str:
-        """The data-quality report as readable text (what ``workbench validate`` prints)."""
-        lines = [f"Data-quality report for {self.source or 'in-memory data'}", ""]
+    def summary(self, examples: int = 3, lang: str = "en") -> str:
+        """The data-quality report as readable text (what ``workbench validate`` prints).
+
+        Parameters
+        ----------
+        examples : int
+            Quarantined rows shown per table and check.
+        lang : {"en", "zh"}
+            Language of the headings, labels and reasons; numbers are written by
+            :func:`workbench.formatting.format_value`, alike in both.
+        """
+        check_lang("SalesData.summary", lang)
+
+        def say(key, **fields):
+            return message(key, lang, **fields)
+
+        def count(n):
+            return format_value(n, "count", lang=lang)
+
+        sep = say("cli.list_sep")
+        lines = [say("quality.title", source=self.source or say("quality.in_memory")), ""]
         tables = self.table_report()
-        width = max([len(t) for t in tables["table"]] + [5])
-        lines.append(f"{'table':<{width}}  {'read':>10}  {'loaded':>10}  {'quarantined':>11}  file")
+        heading = {c: say(f"quality.col.{c}") for c in ("table", "read", "loaded", "quarantined", "file")}
+        width = max([_width(t) for t in tables["table"]] + [5, _width(heading["table"])])
+        lines.append(f"{_fit(heading['table'], width)}  {_fit(heading['read'], 10, True)}  "
+                     f"{_fit(heading['loaded'], 10, True)}  {_fit(heading['quarantined'], 11, True)}  {heading['file']}")
         for rec in tables.itertuples(index=False):
-            lines.append(f"{rec.table:<{width}}  {rec.rows_read:>10,}  {rec.rows_loaded:>10,}  "
-                         f"{rec.rows_quarantined:>11,}  {rec.file}")
+            lines.append(f"{_fit(rec.table, width)}  {count(rec.rows_read):>10}  {count(rec.rows_loaded):>10}  "
+                         f"{count(rec.rows_quarantined):>11}  {rec.file}")
         missing = [n for n in TABLE_NAMES if not self.has(n)]
         if missing:
-            lines.append(f"not provided: {', '.join(missing)}")
+            lines.append(say("quality.not_provided", tables=sep.join(missing)))
         if self.stages:
-            lines.append(f"stages (funnel order): {' > '.join(self.stages)}")
+            lines.append(say("quality.stages", stages=" > ".join(self.stages)))
         ignored = [(t, cols) for t, cols in self.ignored_columns.items() if cols]
         if ignored or self.ignored_sources:
-            lines += ["", "Ignored (not in the data contract):"]
+            lines += ["", say("quality.ignored")]
             for table, cols in ignored:
-                lines.append(f"  {table}: columns {', '.join(map(str, cols))}")
+                lines.append(say("quality.ignored_columns", table=table, columns=sep.join(map(str, cols))))
             if self.ignored_sources:
-                lines.append(f"  files/tables: {', '.join(self.ignored_sources)}")
-        report = self.report(examples)
+                lines.append(say("quality.ignored_files", files=sep.join(self.ignored_sources)))
+        report = self.report(examples, lang)
         lines.append("")
         if report.empty:
-            lines.append("No rows quarantined.")
+            lines.append(say("quality.none_quarantined"))
         else:
-            total = int(report["count"].sum())
-            lines.append(f"Quarantined rows: {total:,} (see data.quarantine)")
+            lines.append(say("quality.quarantined", total=count(int(report["count"].sum()))))
             for rec in report.itertuples(index=False):
-                lines.append(f"  {rec.table} / {rec.label}: {rec.count:,}")
+                lines.append(say("quality.check_line", table=rec.table, label=rec.label, count=count(rec.count)))
                 for example in rec.examples.split("\n"):
                     lines.append(f"      {example}")
         return "\n".join(lines)

@@ -64,6 +64,7 @@ from workbench.io.parsing import STRICT_NA_TOKENS, _mask, _numbers_as_text, pars
 from workbench.io.plausible import AMOUNT_COLUMNS, Plausible
 from workbench.io.sales_data import QUARANTINE_COLUMNS, SalesData
 from workbench.io.stages import resolve_stages
+from workbench.messages import MESSAGES
 from workbench.periods import parse_period, period_label
 
 __all__ = ["validate_tables", "normalize_column_name", "HELPER_COLUMNS"]
@@ -190,6 +191,33 @@ class _Problems:
             values = values if len(values) == len(positions) else values[positions]
         self.parts.append((check, column, positions, reason, values))
         self.bad |= new
+
+
+def _reason(key: str, **fields) -> str:
+    """The quarantine reason ``reason.<key>`` of :mod:`workbench.messages` in English, as stored
+    (:func:`workbench.io.reasons.render_reason` writes it in Chinese).
+
+    >>> _reason("unknown_reference", column="rep_id", table="reps")
+    'rep_id not in reps'
+    """
+    return MESSAGES[f"reason.{key}"]["en"].format(**fields)
+
+
+def _reason_around(key: str, field: str) -> tuple[str, str]:
+    """The English text of reason ``key`` before and after its ``{field}`` (for reasons built per row).
+
+    >>> _reason_around("closed_outcome_needs_date", "outcome")
+    ('outcome ', ' needs a closed_at date')
+    """
+    before, after = _reason(key, **{field: "\x00"}).split("\x00")
+    return before, after
+
+
+def _reason_before(key: str, field: str) -> str:
+    """The English text of reason ``key`` before its last field ``{field}``."""
+    before, after = _reason_around(key, field)
+    assert after == "", f"reason.{key} must end with {{{field}}}"
+    return before
 
 
 def _reason_array(prefix: str, values: pd.Series, suffix: str = ""):
@@ -363,7 +391,7 @@ def _number_column(column: Column, values: pd.Series, problems: _Problems) -> pd
     """A number column parsed and checked: required value, parseable number, range."""
     number, invalid = parse_numbers(values)
     _check_required(column, (number.isna() & ~invalid).to_numpy(), problems)
-    problems.add("unparseable_number", column.name, invalid.to_numpy(), "unparseable number")
+    problems.add("unparseable_number", column.name, invalid.to_numpy(), _reason("unparseable_number"))
     _check_range(column, number, problems)
     return number.astype("float64")
 
@@ -373,7 +401,7 @@ def _date_column(column: Column, values: pd.Series, problems: _Problems) -> pd.S
     stamps, invalid = parse_datetimes(values)
     _check_required(column, (stamps.isna() & ~invalid).to_numpy(), problems)
     problems.add("unparseable_date", column.name, invalid.to_numpy(),
-                 "unparseable date; expected e.g. 2026-03-05 or 2026-03-05 14:30")
+                 _reason("unparseable_date"))
     if column.dtype == "date":
         stamps = stamps.dt.normalize()
     return stamps.astype("datetime64[ns]")
@@ -382,14 +410,14 @@ def _date_column(column: Column, values: pd.Series, problems: _Problems) -> pd.S
 def _check_required(column: Column, missing: np.ndarray, problems: _Problems) -> None:
     """Flag rows with no value in a column that is not nullable."""
     if not column.nullable:
-        problems.add("missing_value", column.name, missing, "missing required value")
+        problems.add("missing_value", column.name, missing, _reason("missing_value"))
 
 
 def _check_enum(column: Column, text: pd.Series, problems: _Problems) -> pd.Series:
     """Flag values outside the column's allowed values; returns the column lower-cased."""
     text, unknown = _lower_enum(text, column.allowed)
     problems.add("unknown_value", column.name, unknown,
-                 f"unknown {column.name} value; expected one of {', '.join(column.allowed)}")
+                 _reason("unknown_value", column=column.name, allowed=", ".join(column.allowed)))
     return text
 
 
@@ -397,7 +425,7 @@ def _check_periods(text: pd.Series, problems: _Problems) -> pd.Series:
     """Flag unparseable periods; returns the canonical period labels."""
     labels, invalid = _normalize_periods(text)
     problems.add("unparseable_period", "period", invalid.to_numpy(),
-                 "unparseable period; expected e.g. 2026-03 (month) or 2026-Q1 (quarter)")
+                 _reason("unparseable_period"))
     return labels
 
 
@@ -406,12 +434,12 @@ def _check_range(column: Column, number: pd.Series, problems: _Problems) -> None
     name = column.name
     if column.min_value is not None:
         below = (number < column.min_value).to_numpy()
-        reason = (f"negative {name}" if column.min_value == 0
-                  else f"{name} below the minimum {column.min_value:g}")
+        reason = (_reason("negative", column=name) if column.min_value == 0
+                  else _reason("below_minimum", column=name, minimum=f"{column.min_value:g}"))
         problems.add("out_of_range", name, below, reason)
     if column.max_value is not None:
         problems.add("out_of_range", name, (number > column.max_value).to_numpy(),
-                     f"{name} above the maximum {column.max_value:g}")
+                     _reason("above_maximum", column=name, maximum=f"{column.max_value:g}"))
 
 
 def _check_plausible_date(column: Column, stamps: pd.Series, problems: _Problems, plausible: Plausible) -> None:
@@ -433,19 +461,20 @@ def _check_date_order(parsed: dict, problems: _Problems) -> None:
     # A close *date* (midnight) on the day the deal was created is not "before" it.
     date_only_same_day = (closed == closed.dt.normalize()) & (closed == created.dt.normalize())
     problems.add("closed_before_created", "closed_at", ((closed < created) & ~date_only_same_day).to_numpy(),
-                 lambda p: ("closed_at before created_at " + created.iloc[p].dt.strftime("%Y-%m-%d %H:%M")
-                            ).to_numpy(dtype=object))
+                 lambda p: (_reason_before("closed_before_created", "created")
+                            + created.iloc[p].dt.strftime("%Y-%m-%d %H:%M")).to_numpy(dtype=object))
 
 
 def _check_outcome_dates(parsed: dict, problems: _Problems) -> None:
     """Flag won/lost deals without a ``closed_at`` and open deals with one."""
     closed, outcome = parsed["closed_at"], parsed["outcome"]
     closed_outcome = isin(outcome, _CLOSED)
+    needs_date = _reason_around("closed_outcome_needs_date", "outcome")
     problems.add("outcome_inconsistent", "outcome", closed_outcome & closed.isna().to_numpy(),
-                 _reason_array("outcome ", outcome, " needs a closed_at date"))
+                 _reason_array(needs_date[0], outcome, needs_date[1]))
     problems.add("outcome_inconsistent", "outcome", outcome.eq(OUTCOMES[0]).to_numpy() & closed.notna().to_numpy(),
-                 lambda p: ("outcome open but closed_at is " + closed.iloc[p].dt.strftime("%Y-%m-%d")
-                            ).to_numpy(dtype=object))
+                 lambda p: (_reason_before("open_with_closed_at", "closed")
+                            + closed.iloc[p].dt.strftime("%Y-%m-%d")).to_numpy(dtype=object))
 
 
 def _check_duplicate_keys(table: Table, parsed: dict, raw: dict, rows: np.ndarray, problems: _Problems) -> None:
@@ -521,7 +550,8 @@ def _check_reference(column: Column, values: pd.Series, known_ids: pd.Series, qu
         cascade = orphan & why.notna().to_numpy()
         problems.add("cascade", column.name, cascade,
                      _reason_array(f"{column.name} was quarantined from {ref_table} (", why, ")"))
-    problems.add("unknown_reference", column.name, orphan, f"{column.name} not in {ref_table}")
+    problems.add("unknown_reference", column.name, orphan, _reason("unknown_reference", column=column.name,
+                                                                   table=ref_table))
 
 
 def _quarantine(table: Table, problems: _Problems, raw: dict, rows: np.ndarray, files, file: str):

@@ -8,7 +8,11 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
+from workbench.formatting import format_value
 from workbench.io._fast import pair_counts
+from workbench.io.reasons import render_reason
+from workbench.messages import message
+from workbench.params import check_lang
 
 __all__ = ["render_report", "stage_outcomes"]
 
@@ -72,43 +76,65 @@ def _labels(values: pd.Series, empty: str) -> pd.Series:
     return values.astype("object").where(values.notna(), empty)
 
 
+def _right(text, width: int) -> str:
+    """``text`` right-aligned in ``width`` terminal columns (a Chinese character takes two).
+
+    >>> "|" + _right("已隔离", 8), "|" + _right("loaded", 8)
+    ('|  已隔离', '|  loaded')
+    """
+    text = str(text)
+    used = sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+    return " " * max(width - used, 0) + text
+
+
 def render_report(mapping, assigned, works, data, skipped: pd.DataFrame, warnings, notes, value_maps=None, *,
-                  ignored=None, missing_dates=()) -> str:
-    """Render the import and data-quality report as plain text.
+                  ignored=None, missing_dates=(), lang: str = "en") -> str:
+    """Render the import and data-quality report as plain text, in ``lang`` ("en" or "zh").
 
     The report answers, in order: which file went to which table, and which files were
     ignored and why; how many lines each file had and why any were skipped; which
     header fed each field and which expected columns were not found; what was derived;
     how rows without a required date were handled; how every stage seen was
     classified (loaded and quarantined rows); and for every table, rows read = rows
-    loaded + rows quarantined, with the reasons.
+    loaded + rows quarantined, with the reasons. Headings, labels and quarantine
+    reasons follow ``lang`` (:mod:`workbench.messages`); file names, headers, values and
+    the importer's warnings and notes are shown as they are.
     """
-    out = [f"Import report — mapping {mapping.name!r} ({mapping.source})", ""]
-    out.append("Files")
+    check_lang("render_report", lang)
+
+    def say(key, **fields):
+        return message(key, lang, **fields)
+
+    sep = say("cli.sep")
+    out = [say("import.title", name=repr(mapping.name), source=mapping.source), ""]
+    out.append(say("import.files"))
     for table, exports in assigned.items():
         for e in exports:
             reasons = Counter(s.reason.split(" (")[0] for s in e.skipped)
-            extra = "; ".join(f"{n} {r}(s)" for r, n in sorted(reasons.items()))
-            enc = f", {e.encoding}" if e.encoding else ""
+            skipped_lines = sep.join(say("import.skipped_count", n=n, reason=render_reason(r, lang))
+                                     for r, n in sorted(reasons.items()))
+            extra = say("import.encoding", encoding=e.encoding) if e.encoding else ""
             if e.header_row and e.header_row > 1:
-                enc += f", header on row {e.header_row} (rows above it are titles)"
-            out.append(f"  {e.file} → {table}: {len(e.data)} data row(s){enc}" + (f"; skipped {extra}" if extra else ""))
+                extra += say("import.header_row", row=e.header_row)
+            if skipped_lines:
+                extra += say("import.skipped", lines=skipped_lines)
+            out.append(say("import.file_line", file=e.file, table=table, rows=len(e.data), extra=extra))
     if ignored is not None and len(ignored):
         out.append("")
-        out.append(f"Files ignored ({len(ignored)}; nothing was read from them into a table)")
-        out.extend(f"  {r['file']}: {r['reason']}" for _, r in ignored.iterrows())
+        out.append(say("import.ignored", n=len(ignored)))
+        out.extend(f"  {r['file']}{say('import.colon')}{render_reason(r['reason'], lang)}" for _, r in ignored.iterrows())
     if len(skipped):
         nonblank = skipped[~skipped["reason"].str.startswith("blank line")]
         if len(nonblank):
             out.append("")
-            out.append("Lines that are not data (also in skipped_rows.csv)")
+            out.append(say("import.not_data"))
             for _, s in nonblank.head(20).iterrows():
                 text = s["text"] if len(s["text"]) <= 70 else s["text"][:67] + "..."
-                out.append(f"  {s['file']} row {s['row']}: {s['reason']}: {text}")
+                out.append(say("import.not_data_line", file=s["file"], row=s["row"], reason=render_reason(s["reason"], lang), text=text))
             if len(nonblank) > 20:
-                out.append(f"  ... and {len(nonblank) - 20} more")
+                out.append(say("import.more_lines", n=len(nonblank) - 20))
     out.append("")
-    out.append("Columns")
+    out.append(say("import.columns"))
     for table, work in works.items():
         out.append(f"  {table}:")
         for fld, source in work.found.items():
@@ -116,44 +142,47 @@ def render_report(mapping, assigned, works, data, skipped: pd.DataFrame, warning
         tm = mapping.tables[table]
         absent = [f for f in tm.columns if f not in work.found]
         if absent:
-            out.append("    expected columns not found: " + ", ".join(f"{f} ({tm.columns[f].headers[0]!r})" for f in absent if tm.columns[f].headers))
+            out.append(say("import.columns_not_found", columns=", ".join(
+                f"{f} ({tm.columns[f].headers[0]!r})" for f in absent if tm.columns[f].headers)))
     if missing_dates:
         out.append("")
-        out.append("Rows without a required date")
+        out.append(say("import.missing_dates"))
         for summary in missing_dates:
-            how = ", ".join(f"{n} from {source}" for source, n in summary["filled"].items() if n)
-            out.append(f"  {summary['table']}.{summary['field']}: {summary['missing']} row(s) had none; "
-                       + (f"filled {how}; " if how else "")
-                       + f"{summary['quarantined']} quarantined (policy: {summary['policy']})")
+            how = ", ".join(say("import.missing_dates_from", n=n, source=source)
+                            for source, n in summary["filled"].items() if n)
+            out.append(say("import.missing_dates_line", target=f"{summary['table']}.{summary['field']}",
+                           missing=summary["missing"], filled=say("import.missing_dates_filled", how=how) if how else "",
+                           quarantined=summary["quarantined"], policy=summary["policy"]))
     opps = data.opportunities if data.has("opportunities") else None
     stages = stage_outcomes(works["opportunities"], data.quarantine) if "opportunities" in works else None
     if stages is not None and len(stages):
         out.append("")
-        out.append("Stages → outcome (every stage read; rows loaded / quarantined)")
-        out.append(f"  {'stage':<34} {'outcome':<7} {'loaded':>7} {'quarantined':>12}")
+        out.append(say("import.stages"))
+        out.append(f"  {_pad(say('import.col.stage'), 34)} {_pad(say('import.col.outcome'), 7)}"
+                   f"{_right(say('import.col.loaded'), 7)} {_right(say('import.col.quarantined'), 12)}")
         for _, r in stages.iterrows():
             out.append(f"  {_pad(r['stage'], 34)} {r['outcome']!s:<7} {r['loaded']:>7} {r['quarantined']:>12}")
     if opps is not None and len(opps):
         won = opps[opps["outcome"] == "won"]
-        out.append(f"  won amount: {won['amount'].sum():,.2f} across {len(won)} deal(s)")
+        out.append(say("import.won_amount", amount=format_value(won["amount"].sum(), lang=lang), n=len(won)))
     if value_maps is not None and len(value_maps):
         out.append("")
-        out.append("Value maps (value → mapped → rows)")
+        out.append(say("import.value_maps"))
         for (table, fld, source), g in value_maps.groupby(["table", "field", "source"], sort=False):
             out.append(f"  {table}.{fld} ← {source}:")
             for r in g.sort_values("rows", ascending=False).head(30).itertuples(index=False):
-                mapped = "(unmatched)" if r.mapped is None else r.mapped
+                mapped = say("import.unmatched") if r.mapped is None else r.mapped
                 out.append(f"    {str(r.value)[:34]:<34} → {mapped!s:<12} {r.rows:>7}  {r.rule}")
             if len(g) > 30:
-                out.append(f"    ... and {len(g) - 30} more value(s) (ImportResult.value_maps)")
+                out.append(say("import.more_values", n=len(g) - 30))
     if notes:
         out.append("")
-        out.append("Derived and mapped")
+        out.append(say("import.derived"))
         out.extend(f"  - {n}" for n in notes)
     if warnings:
         out.append("")
-        out.append("Warnings")
+        out.append(say("import.warnings"))
         out.extend(f"  ! {w}" for w in warnings)
     out.append("")
-    out.append(data.summary())
+    out.append(data.summary(lang=lang))
     return "\n".join(out) + "\n"
