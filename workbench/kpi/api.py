@@ -479,7 +479,7 @@ def _level_wide(tables, reps, level, freq, periods, metrics, stages, targets, ma
     pairs = []
     if "stage_conversion" in need:
         entries = ex.stage_entries(tables["stage_history"], opps, stages)
-        families.extend(ex.stage_conversion_counts(entries, len(stages), freq))
+        families.append(ex.stage_conversion_counts(entries, len(stages), freq))
         pairs = stage_steps(stages)
     grid = _level_grid(reps, level, periods, targets, market)
     if grid.empty:

@@ -313,23 +313,29 @@ def stage_entries(history: ibis.Table, opps: ibis.Table, stages: tuple[str, ...]
     )
 
 
-def stage_conversion_counts(entries: ibis.Table, n_stages: int, freq: str) -> list[ibis.Table]:
+def stage_conversion_counts(entries: ibis.Table, n_stages: int, freq: str) -> ibis.Table:
     """For each open stage i, per entity and period of first entering it:
-    ``stage_entered_<i>`` and ``stage_converted_<i>`` (one table per stage).
+    ``stage_entered_<i>`` and ``stage_converted_<i>``, all stages in one table.
 
     A deal that entered stage i converted if it ever reached stage i + 1 or later
-    (``reached > i``); stage ``n_stages`` stands for won.
+    (``reached > i``); stage ``n_stages`` stands for won. The entry times are unpivoted to
+    one row per deal and stage entered, so the deals are read and aggregated once for
+    every stage together rather than once per stage (an engine that inlines the shared
+    ``entries`` would otherwise rebuild them for each stage). An entity and period where
+    some stage saw no entry hold 0 for it, which :func:`assemble` treats as missing.
     """
-    counts = []
+    entered = [f"entered_{i}" for i in range(n_stages)]
+    long = entries.select("entity_id", "reached", *entered).pivot_longer(
+        entered, names_to="stage_index", names_pattern=r"entered_(\d+)", names_transform=int,
+        values_to="entered_at",
+    )
+    long = long.filter(long.entered_at.notnull())
+    counts = {}
     for i in range(n_stages):
-        entered_at = entries[f"entered_{i}"]
-        entered = entries.filter(entered_at.notnull())
-        counts.append(
-            entered.group_by(entity_id=entered.entity_id, period_key=period_of(entered[f"entered_{i}"], freq)).agg(
-                **{f"stage_entered_{i}": entered.count(), f"stage_converted_{i}": (entered.reached > i).sum()}
-            )
-        )
-    return counts
+        at_stage = long.stage_index == i
+        counts[f"stage_entered_{i}"] = at_stage.sum()
+        counts[f"stage_converted_{i}"] = (at_stage & (long.reached > i)).sum()
+    return long.group_by(entity_id=long.entity_id, period_key=period_of(long.entered_at, freq)).agg(**counts)
 
 
 def _attach_all(grid: ibis.Table, families: list[ibis.Table]) -> ibis.Table:
