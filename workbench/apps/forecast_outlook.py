@@ -15,6 +15,7 @@ with their win probability and its reasons.
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
 import pandas as pd
@@ -23,14 +24,18 @@ import traitlets
 from workbench.apps.common import LANGS, ErrorBox, SelectionCache, chart_spec, chart_widget, html_table, show_chart
 from workbench.charts.forecast import forecast_fan_chart
 from workbench.errors import DataError
-from workbench.forecast import WinModel, forecast_entities
+from workbench.forecast import forecast_entities
 from workbench.forecast.hierarchy import entity_uid
 from workbench.forecast.outlook import DEFAULT_SNAPSHOTS, forecast_headline
 from workbench.forecast.pipeline_backtest import backtest_pipeline
+from workbench.forecast.win.kept import fitted_win_model
 from workbench.markup import escape_html
 from workbench.messages import message
 from workbench.params import check_lang
 from workbench.periods import period_label
+
+if TYPE_CHECKING:
+    from workbench.forecast.win import WinModel
 
 __all__ = ["ForecastOutlook", "accuracy_html", "headline_html"]
 
@@ -293,11 +298,10 @@ class ForecastOutlook(widgets.VBox):
         return self.forecast_for(self.by, self.freq, self.horizon)
 
     def win_model(self, freq: str) -> tuple[WinModel, pd.DataFrame]:
-        """The fitted win model for ``freq`` and the open deals it scored (computed once)."""
+        """The fitted win model for ``freq`` and the open deals it scored (computed once, kept per dataset)."""
         if freq not in self._win:
             started = time.perf_counter()
-            model = WinModel(freq=freq).fit(self.data)
-            self._win[freq] = (model, model.predict(self.data))
+            self._win[freq] = fitted_win_model(self.data, freq=freq)  # kept between sessions (workbench.memo)
             self.timings_[f"win model {freq}"] = time.perf_counter() - started
         return self._win[freq]
 
