@@ -108,10 +108,11 @@ def modelled_before(tmp_path_factory):
     return visits, env
 
 
-def test_a_second_forecast_visit_imports_no_statsforecast_or_ibis(modelled_before):
+def test_a_second_forecast_visit_imports_no_statsforecast_sklearn_or_ibis(modelled_before):
     visits, env = modelled_before
-    # the kept win model is a scikit-learn pipeline: reading it back loads scikit-learn (and scipy)
-    assert [m for m in _imported_after(visits["forecast"], env) if m not in ("sklearn", "scipy")] == []
+    # the headline is drawn from the kept scored deals, not from the kept (scikit-learn) win model; its
+    # weights are still learned on each visit with scipy's nnls (HeadlineModel.fit, a fraction of a second)
+    assert [m for m in _imported_after(visits["forecast"], env) if m != "scipy"] == []
 
 
 def test_a_second_what_if_visit_imports_nothing_heavy(modelled_before):

@@ -28,7 +28,7 @@ from workbench.forecast import forecast_entities
 from workbench.forecast.hierarchy import entity_uid
 from workbench.forecast.outlook import DEFAULT_SNAPSHOTS, forecast_headline
 from workbench.forecast.pipeline_backtest import backtest_pipeline
-from workbench.forecast.win.kept import fitted_win_model
+from workbench.forecast.win.kept import fitted_win_model, scored_open_deals
 from workbench.markup import escape_html
 from workbench.messages import message
 from workbench.params import check_lang
@@ -236,6 +236,7 @@ class ForecastOutlook(widgets.VBox):
         self.timings_: dict[str, float] = {}
         self._forecasts: dict = {}
         self._win: dict = {}
+        self._deals: dict = {}
         self._backtests: dict = {}
         self._headlines: dict = {}
         self._updating = False
@@ -305,6 +306,16 @@ class ForecastOutlook(widgets.VBox):
             self.timings_[f"win model {freq}"] = time.perf_counter() - started
         return self._win[freq]
 
+    def scored_deals(self, freq: str) -> pd.DataFrame:
+        """Today's open deals scored by the win model for ``freq``, with its notes (computed once, kept per dataset).
+
+        Read back from the results cache they need no scikit-learn: the headline is drawn from them."""
+        if freq not in self._deals:
+            started = time.perf_counter()
+            self._deals[freq] = scored_open_deals(self.data, freq=freq)
+            self.timings_[f"win model {freq}"] = time.perf_counter() - started
+        return self._deals[freq]
+
     def pipeline_backtest(self, by: str, freq: str):
         """:func:`backtest_pipeline` for a level and frequency (computed once; None when it cannot run)."""
         key = (by, freq)
@@ -328,7 +339,7 @@ class ForecastOutlook(widgets.VBox):
             backtest, _ = self.pipeline_backtest(by, freq)
             win = deals = None
             try:
-                win, deals = self.win_model(freq)
+                deals = self.scored_deals(freq)
             except (DataError, ValueError):
                 pass  # forecast_headline says why in its notes
             started = time.perf_counter()

@@ -209,6 +209,8 @@ def _forecast_headline(data, *, freq, by, snapshots, n_sims, seed, run_rate, bac
             deals = win_model.predict(data)
         if win_model is not None:
             notes.extend(getattr(win_model, "notes_", []), getattr(win_model, "notes_zh_", None))
+        elif "win_notes" in deals.attrs:  # kept scored deals (workbench.forecast.win.kept) carry the model's notes
+            notes.extend(deals.attrs["win_notes"], deals.attrs.get("win_notes_zh"))
         shock = backtest.attrs.get("shock_sd", 0.0) if backtest is not None else 0.0
         if backtest is None or "shock_sd" not in backtest.attrs:
             notes.say("pkg.forecast.notes.independent")
