@@ -140,7 +140,7 @@ def test_errors_are_shown_not_raised(data, monkeypatch):
         raise DataError("opportunities.csv: column 'amount' expected numbers")
 
     monkeypatch.setattr("workbench.apps.forecast_outlook.forecast_entities", broken)
-    monkeypatch.setattr("workbench.apps.forecast_outlook.WinModel.fit", broken)
+    monkeypatch.setattr("workbench.forecast.win.model.WinModel.fit", broken)
     panel.by = "region"
     assert "wb-error" in panel.error.value
     assert "opportunities.csv" in panel.error.value
@@ -152,7 +152,7 @@ def test_pipeline_failure_keeps_the_forecast(data, monkeypatch):
     def broken(self, data):
         raise DataError("WinModel: too little closed history")
 
-    monkeypatch.setattr("workbench.apps.forecast_outlook.WinModel.fit", broken)
+    monkeypatch.setattr("workbench.forecast.win.model.WinModel.fit", broken)
     panel = ForecastOutlook(data, by="company", n_sims=200, snapshots=2)
     assert panel.error.value == ""
     assert panel.fan is not None

@@ -52,3 +52,49 @@ def test_a_kept_what_if_model_projects_what_a_fresh_one_does(sample_tables, stor
     fresh = WhatIfModel(n_sims=200, snapshots=2).fit(sample_tables)
     for model in (kept, again):
         pd.testing.assert_frame_equal(model.project(levers).table, fresh.project(levers).table)
+
+
+def test_a_kept_win_model_scores_what_a_fresh_fit_does(sample_tables, store, monkeypatch):
+    from workbench.forecast import WinModel
+    from workbench.forecast.win.kept import fitted_win_model, scored_open_deals
+
+    kept, kept_deals = fitted_win_model(sample_tables, freq="M")
+    scored = scored_open_deals(sample_tables, freq="M")
+    n = _entries(store)
+    assert n >= 1
+    again, again_deals = fitted_win_model(sample_tables, freq="M")
+    assert _entries(store) == n  # read back, not fitted and stored again
+    assert again is not kept
+    monkeypatch.setenv("WORKBENCH_CACHE_RESULTS", "0")
+    fresh = WinModel(freq="M").fit(sample_tables)
+    fresh_deals = fresh.predict(sample_tables)
+    for deals in (kept_deals, again_deals, scored):
+        pd.testing.assert_frame_equal(deals, fresh_deals)
+    assert scored.attrs["win_notes"] == fresh.notes_ and scored.attrs["win_notes_zh"] == fresh.notes_zh_
+    pd.testing.assert_frame_equal(again.predict(sample_tables), fresh_deals)
+    assert again.notes_ == fresh.notes_ and again.notes_zh_ == fresh.notes_zh_
+    assert fitted_win_model(sample_tables, freq="Q")[1]["p_won_in_period"].tolist() != \
+        fresh_deals["p_won_in_period"].tolist()  # another period length is another fit
+
+
+def test_the_forecast_panel_keeps_its_win_model(store, monkeypatch):
+    from workbench.apps.forecast_outlook import ForecastOutlook
+    from workbench.forecast import WinModel
+    from workbench.sample import generate_sample
+
+    small = generate_sample(n_reps=6, months=18, seed=3)
+
+    fits = []
+    real_fit = WinModel.fit
+    monkeypatch.setattr(WinModel, "fit", lambda self, *a, **k: fits.append(1) or real_fit(self, *a, **k))
+    first = ForecastOutlook(small, n_windows=1, n_sims=200, snapshots=2).win_model("M")
+    n = len(fits)
+    assert n >= 1
+    again = ForecastOutlook(small, n_windows=1, n_sims=200, snapshots=2).win_model("M")
+    assert len(fits) == n  # the second panel fits no win model: every fit was kept
+    pd.testing.assert_frame_equal(again[1], first[1])
+    panel = ForecastOutlook(small, n_windows=1, n_sims=200, snapshots=2)
+    monkeypatch.setenv("WORKBENCH_CACHE_RESULTS", "0")
+    fresh = ForecastOutlook(small, n_windows=1, n_sims=200, snapshots=2)
+    assert panel.headline.value == fresh.headline.value and panel.odds_html.value == fresh.odds_html.value
+    pd.testing.assert_frame_equal(panel.scored_deals("M"), fresh.scored_deals("M"))

@@ -105,7 +105,7 @@ def test_headline_without_a_pipeline(data, backtest, monkeypatch):
     def broken(self, data):
         raise DataError("WinModel: too little won-deal history to learn when deals close.")
 
-    monkeypatch.setattr("workbench.forecast.outlook.WinModel.fit", broken)
+    monkeypatch.setattr("workbench.forecast.win.model.WinModel.fit", broken)
     hf = forecast_headline(data, freq="M", by="team", backtest=backtest, n_sims=300)
     assert hf.odds is None and hf.deals is None
     assert any("too little won-deal history" in note for note in hf.notes)

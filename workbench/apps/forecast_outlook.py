@@ -15,6 +15,7 @@ with their win probability and its reasons.
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
 import pandas as pd
@@ -23,14 +24,18 @@ import traitlets
 from workbench.apps.common import LANGS, ErrorBox, SelectionCache, chart_spec, chart_widget, html_table, show_chart
 from workbench.charts.forecast import forecast_fan_chart
 from workbench.errors import DataError
-from workbench.forecast import WinModel, forecast_entities
+from workbench.forecast import forecast_entities
 from workbench.forecast.hierarchy import entity_uid
 from workbench.forecast.outlook import DEFAULT_SNAPSHOTS, forecast_headline
 from workbench.forecast.pipeline_backtest import backtest_pipeline
+from workbench.forecast.win.kept import fitted_win_model, scored_open_deals
 from workbench.markup import escape_html
 from workbench.messages import message
 from workbench.params import check_lang
 from workbench.periods import period_label
+
+if TYPE_CHECKING:
+    from workbench.forecast.win import WinModel
 
 __all__ = ["ForecastOutlook", "accuracy_html", "headline_html"]
 
@@ -231,6 +236,7 @@ class ForecastOutlook(widgets.VBox):
         self.timings_: dict[str, float] = {}
         self._forecasts: dict = {}
         self._win: dict = {}
+        self._deals: dict = {}
         self._backtests: dict = {}
         self._headlines: dict = {}
         self._updating = False
@@ -293,13 +299,22 @@ class ForecastOutlook(widgets.VBox):
         return self.forecast_for(self.by, self.freq, self.horizon)
 
     def win_model(self, freq: str) -> tuple[WinModel, pd.DataFrame]:
-        """The fitted win model for ``freq`` and the open deals it scored (computed once)."""
+        """The fitted win model for ``freq`` and the open deals it scored (computed once, kept per dataset)."""
         if freq not in self._win:
             started = time.perf_counter()
-            model = WinModel(freq=freq).fit(self.data)
-            self._win[freq] = (model, model.predict(self.data))
+            self._win[freq] = fitted_win_model(self.data, freq=freq)  # kept between sessions (workbench.memo)
             self.timings_[f"win model {freq}"] = time.perf_counter() - started
         return self._win[freq]
+
+    def scored_deals(self, freq: str) -> pd.DataFrame:
+        """Today's open deals scored by the win model for ``freq``, with its notes (computed once, kept per dataset).
+
+        Read back from the results cache they need no scikit-learn: the headline is drawn from them."""
+        if freq not in self._deals:
+            started = time.perf_counter()
+            self._deals[freq] = scored_open_deals(self.data, freq=freq)
+            self.timings_[f"win model {freq}"] = time.perf_counter() - started
+        return self._deals[freq]
 
     def pipeline_backtest(self, by: str, freq: str):
         """:func:`backtest_pipeline` for a level and frequency (computed once; None when it cannot run)."""
@@ -324,7 +339,7 @@ class ForecastOutlook(widgets.VBox):
             backtest, _ = self.pipeline_backtest(by, freq)
             win = deals = None
             try:
-                win, deals = self.win_model(freq)
+                deals = self.scored_deals(freq)
             except (DataError, ValueError):
                 pass  # forecast_headline says why in its notes
             started = time.perf_counter()

@@ -13,25 +13,14 @@
 * :func:`backtest_pipeline` — the pipeline forecast re-run at past snapshots against what was booked;
 * :func:`forecast_headline`, :class:`HeadlineModel` — one forecast per entity combining the pipeline
   and run-rate views with weights learned on the backtest, with its interval and parts.
+
+
+The names are imported on first use (PEP 562): a kept forecast read back from the results
+cache (:mod:`workbench.memo`) needs neither statsforecast nor scikit-learn, so an app
+visit to data opened before does not pay for loading them.
 """
 
-from workbench.forecast.as_of import data_as_of
-from workbench.forecast.headline import HeadlineModel, explain_views
-from workbench.forecast.hierarchy import (
-    aggregate_hierarchy, coherence_table, hierarchy_tags, reconcile, summing_matrix,
-)
-from workbench.forecast.metrics import (
-    accuracy_by_cutoff, bias, coverage, crm_accuracy, evaluate, mase, summarize, wape, winkler,
-)
-from workbench.forecast.outlook import HeadlineForecast, forecast_headline
-from workbench.forecast.pipeline_backtest import backtest_pipeline, pipeline_scores
-from workbench.forecast.series import rep_groups, sales_series
-from workbench.forecast.simulation import simulate_pipeline
-from workbench.forecast.timeseries import Forecaster
-from workbench.forecast.win import (
-    WinModel, calibration_table, compare_win_models, deal_snapshots, expected_calibration_error,
-)
-from workbench.forecast.workflow import EntityForecast, forecast_entities
+import importlib
 
 __all__ = [
     "Forecaster", "reconcile", "coherence_table", "aggregate_hierarchy", "hierarchy_tags", "summing_matrix",
@@ -42,3 +31,32 @@ __all__ = [
     "data_as_of", "backtest_pipeline", "pipeline_scores", "HeadlineModel", "explain_views", "forecast_headline",
     "HeadlineForecast",
 ]
+
+_LAZY = {
+    "data_as_of": "workbench.forecast.as_of",
+    "HeadlineModel": "workbench.forecast.headline", "explain_views": "workbench.forecast.headline",
+    **dict.fromkeys(["aggregate_hierarchy", "coherence_table", "hierarchy_tags", "reconcile", "summing_matrix"],
+                    "workbench.forecast.hierarchy"),
+    **dict.fromkeys(["accuracy_by_cutoff", "bias", "coverage", "crm_accuracy", "evaluate", "mase", "summarize", "wape",
+                     "winkler"], "workbench.forecast.metrics"),
+    "HeadlineForecast": "workbench.forecast.outlook", "forecast_headline": "workbench.forecast.outlook",
+    "backtest_pipeline": "workbench.forecast.pipeline_backtest", "pipeline_scores": "workbench.forecast.pipeline_backtest",
+    "rep_groups": "workbench.forecast.series", "sales_series": "workbench.forecast.series",
+    "simulate_pipeline": "workbench.forecast.simulation",
+    "Forecaster": "workbench.forecast.timeseries",
+    **dict.fromkeys(["WinModel", "calibration_table", "compare_win_models", "deal_snapshots",
+                     "expected_calibration_error"], "workbench.forecast.win"),
+    "EntityForecast": "workbench.forecast.workflow", "forecast_entities": "workbench.forecast.workflow",
+}
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value  # looked up once
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

@@ -13,6 +13,7 @@ why, and the headline rests on what remains.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -21,12 +22,14 @@ from workbench.errors import DataError
 from workbench.forecast.headline import HeadlineModel, explain_views, period_position
 from workbench.forecast.pipeline_backtest import backtest_with_run_rate
 from workbench.forecast.simulation import simulate_pipeline
-from workbench.forecast.win import WinModel
 from workbench.io.load import as_sales_data
 from workbench.memo import remember
 from workbench.messages import message
 from workbench.params import check_by, check_param
 from workbench.periods import normalize_freq, parse_period, period_label
+
+if TYPE_CHECKING:
+    from workbench.forecast.win import WinModel
 
 __all__ = ["HeadlineForecast", "forecast_headline", "DEFAULT_SNAPSHOTS", "HEADLINE_TABLE_COLUMNS"]
 
@@ -200,10 +203,14 @@ def _forecast_headline(data, *, freq, by, snapshots, n_sims, seed, run_rate, bac
             raise DataError(message("pkg.forecast.notes.left_out", "en"))
         if deals is None:
             if win_model is None:
+                from workbench.forecast.win import WinModel  # scikit-learn: only when fitting
+
                 win_model = WinModel(freq=freq).fit(data)
             deals = win_model.predict(data)
         if win_model is not None:
             notes.extend(getattr(win_model, "notes_", []), getattr(win_model, "notes_zh_", None))
+        elif "win_notes" in deals.attrs:  # kept scored deals (workbench.forecast.win.kept) carry the model's notes
+            notes.extend(deals.attrs["win_notes"], deals.attrs.get("win_notes_zh"))
         shock = backtest.attrs.get("shock_sd", 0.0) if backtest is not None else 0.0
         if backtest is None or "shock_sd" not in backtest.attrs:
             notes.say("pkg.forecast.notes.independent")

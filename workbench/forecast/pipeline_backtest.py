@@ -31,7 +31,6 @@ from workbench.forecast.as_of import data_as_of
 from workbench.forecast.headline import HeadlineModel, period_position
 from workbench.forecast.hierarchy import hierarchy_tags, summing_matrix
 from workbench.forecast.simulation import entity_draws, pipeline_draws
-from workbench.forecast.win import WinModel
 from workbench.io.load import as_sales_data
 from workbench.memo import remember
 from workbench.messages import message
@@ -195,6 +194,7 @@ def backtest_with_run_rate(data, freq="M", snapshots=6, by="team", *, n_sims=200
 
 def _backtest_with_run_rate(data, *, freq, snapshots, by, n_sims, seed, coverage, shock_company_share, models,
                             method, win_model_params, progress):
+    from workbench.forecast.win import WinModel  # scikit-learn: only when the backtest runs
     from workbench.forecast.workflow import forecast_entities
 
     steps = [f"snapshot {k + 1} of {snapshots}" for k in range(snapshots)]

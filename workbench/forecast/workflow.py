@@ -10,7 +10,6 @@ from workbench.forecast.hierarchy import hierarchy_tags
 from workbench.forecast.hierarchy import reconcile as reconcile_forecasts
 from workbench.forecast.metrics import evaluate, summarize
 from workbench.forecast.series import rep_groups, sales_series
-from workbench.forecast.timeseries import Forecaster, backtest_note
 from workbench.kpi.facts import as_sales_input
 from workbench.memo import remember
 from workbench.messages import message
@@ -89,6 +88,8 @@ def _forecast_entities(data, *, by, freq, h, metric, models, method, reconcile, 
                        progress) -> EntityForecast:
     history = sales_series(data, by="all" if reconcile else by, freq=freq, metric=metric)
     groups = rep_groups(data)
+    from workbench.forecast.timeseries import Forecaster, backtest_note  # statsforecast: only when forecasting
+
     forecaster = Forecaster(models=models, method=method, level=list(intervals))
     try:
         backtest = forecaster.backtest(history, h=h, n_windows=n_windows, groups=groups, progress=progress)

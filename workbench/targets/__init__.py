@@ -12,17 +12,12 @@
 * :class:`WhatIfModel` — move :class:`Levers` (follow-up speed, stage conversion, activity, deal
   size, cycle, headcount) and see the period's bookings distribution and odds of target per rep,
   team, region; effects learned from the data (:class:`LeverEffects`, :data:`LEVERS`).
+
+The names are imported on first use (PEP 562): the what-if app reads a kept model back
+without loading the forecasting libraries behind the proposals and their backtest.
 """
 
-from workbench.targets.allocation import allocate, allocate_hierarchy
-from workbench.targets.backtest import backtest_proposals, backtest_summary
-from workbench.targets.funnel import ReverseFunnel, reverse_funnel
-from workbench.targets.levers import LEVERS, Lever, LeverEffects, Levers
-from workbench.targets.proposals import PROPOSAL_COLUMNS, forecast_distribution, propose_targets
-from workbench.targets.quantiles import attainment_probability, quantile_column
-from workbench.targets.ramp import ramp_curve
-from workbench.targets.smart import smart_check
-from workbench.targets.whatif import PROJECTION_COLUMNS, Projection, WhatIfModel
+import importlib
 
 __all__ = [
     "propose_targets", "forecast_distribution", "PROPOSAL_COLUMNS", "allocate", "allocate_hierarchy",
@@ -30,3 +25,39 @@ __all__ = [
     "ramp_curve", "attainment_probability", "quantile_column",
     "WhatIfModel", "Projection", "PROJECTION_COLUMNS", "Levers", "Lever", "LEVERS", "LeverEffects",
 ]
+
+
+_LAZY = {
+    "allocate": "workbench.targets.allocation",
+    "allocate_hierarchy": "workbench.targets.allocation",
+    "backtest_proposals": "workbench.targets.backtest",
+    "backtest_summary": "workbench.targets.backtest",
+    "ReverseFunnel": "workbench.targets.funnel",
+    "reverse_funnel": "workbench.targets.funnel",
+    "LEVERS": "workbench.targets.levers",
+    "Lever": "workbench.targets.levers",
+    "LeverEffects": "workbench.targets.levers",
+    "Levers": "workbench.targets.levers",
+    "PROPOSAL_COLUMNS": "workbench.targets.proposals",
+    "forecast_distribution": "workbench.targets.proposals",
+    "propose_targets": "workbench.targets.proposals",
+    "attainment_probability": "workbench.targets.quantiles",
+    "quantile_column": "workbench.targets.quantiles",
+    "ramp_curve": "workbench.targets.ramp",
+    "smart_check": "workbench.targets.smart",
+    "PROJECTION_COLUMNS": "workbench.targets.whatif",
+    "Projection": "workbench.targets.whatif",
+    "WhatIfModel": "workbench.targets.whatif",
+}
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value  # looked up once
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

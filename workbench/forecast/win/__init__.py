@@ -6,16 +6,38 @@
 * :func:`calibration_table`, :func:`expected_calibration_error` — calibration checks;
 * :func:`compare_win_models` — the win model against a HistGradientBoosting baseline on the
   same snapshots.
+
+The names are imported on first use (PEP 562), so reading kept scored deals back from the
+results cache does not load scikit-learn.
 """
 
-from workbench.forecast.win.calibration import calibration_table, expected_calibration_error
-from workbench.forecast.win.close_timing import EmpiricalCloseTiming, MonthFromQuarter
-from workbench.forecast.win.compare import compare_win_models
-from workbench.forecast.win.features import add_cycle_features, cycle_norms
-from workbench.forecast.win.leakage import find_leaks
-from workbench.forecast.win.model import CATEGORICAL_FEATURES, NUMERIC_FEATURES, WinModel
-from workbench.forecast.win.snapshots import deal_snapshots
+import importlib
 
 __all__ = ["WinModel", "deal_snapshots", "find_leaks", "calibration_table", "expected_calibration_error",
            "compare_win_models", "EmpiricalCloseTiming", "MonthFromQuarter", "cycle_norms", "add_cycle_features",
            "NUMERIC_FEATURES", "CATEGORICAL_FEATURES"]
+
+
+_LAZY = {
+    "calibration_table": "workbench.forecast.win.calibration",
+    "expected_calibration_error": "workbench.forecast.win.calibration",
+    "EmpiricalCloseTiming": "workbench.forecast.win.close_timing", "MonthFromQuarter": "workbench.forecast.win.close_timing",
+    "compare_win_models": "workbench.forecast.win.compare",
+    "add_cycle_features": "workbench.forecast.win.features", "cycle_norms": "workbench.forecast.win.features",
+    "find_leaks": "workbench.forecast.win.leakage",
+    "CATEGORICAL_FEATURES": "workbench.forecast.win.model", "NUMERIC_FEATURES": "workbench.forecast.win.model",
+    "WinModel": "workbench.forecast.win.model",
+    "deal_snapshots": "workbench.forecast.win.snapshots",
+}
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value  # looked up once
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))
