@@ -8,8 +8,20 @@ from typing import Callable
 
 import numpy as np
 from statsforecast.models import (
-    ADIDA, ARIMA, IMAPA, TSB, AutoARIMA, AutoETS, AutoTheta, CrostonOptimized, HistoricAverage, Naive,
-    OptimizedTheta, SeasonalNaive, SeasonalWindowAverage, Theta,
+    ADIDA,
+    ARIMA,
+    IMAPA,
+    TSB,
+    AutoARIMA,
+    AutoETS,
+    AutoTheta,
+    CrostonOptimized,
+    HistoricAverage,
+    Naive,
+    OptimizedTheta,
+    SeasonalNaive,
+    SeasonalWindowAverage,
+    Theta,
 )
 
 __all__ = ["AirlineARIMA", "ModelSpec", "MODEL_SPECS", "DEFAULT_MODELS", "build_models", "has_native_intervals",

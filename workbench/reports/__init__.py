@@ -10,7 +10,12 @@ separately); this package only lays the results out, in English or Chinese.
 
 from workbench.reports.review_excel import review_sheets, workbook_file_name, write_review_workbook
 from workbench.reports.review_html import (
-    ReviewPages, rep_review_html, review_file_names, summary_file_name, team_summary_html, write_review_pages,
+    ReviewPages,
+    rep_review_html,
+    review_file_names,
+    summary_file_name,
+    team_summary_html,
+    write_review_pages,
 )
 from workbench.reports.text import REVIEW_TEXT, review_text
 

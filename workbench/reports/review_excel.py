@@ -20,8 +20,15 @@ from workbench.coaching.review import PeriodicReview
 from workbench.io.results import write_result
 from workbench.params import check_lang
 from workbench.reports.review_tables import (
-    awards_table, findings_table, kpi_table, modules_table, plan_table, roster_table, sessions_table,
-    team_kpis_table, trend_table,
+    awards_table,
+    findings_table,
+    kpi_table,
+    modules_table,
+    plan_table,
+    roster_table,
+    sessions_table,
+    team_kpis_table,
+    trend_table,
 )
 from workbench.reports.text import review_text
 

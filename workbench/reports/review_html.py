@@ -34,8 +34,16 @@ from workbench.formatting import format_value, is_missing
 from workbench.kpi import KPIS
 from workbench.params import check_lang
 from workbench.reports.review_tables import (
-    Table, awards_table, findings_table, gaps_table, kpi_table, modules_table, plan_table, roster_table,
-    sessions_table, team_kpis_table,
+    Table,
+    awards_table,
+    findings_table,
+    gaps_table,
+    kpi_table,
+    modules_table,
+    plan_table,
+    roster_table,
+    sessions_table,
+    team_kpis_table,
 )
 from workbench.reports.svg import TrendSvg
 from workbench.reports.text import review_text

@@ -33,7 +33,10 @@ from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from workbench.errors import DataError, LeakageWarning, NotFittedError
 from workbench.forecast.win.calibration import (
-    CalibratedWinModel, calibration_table, expected_calibration_error, fit_calibration_map,
+    CalibratedWinModel,
+    calibration_table,
+    expected_calibration_error,
+    fit_calibration_map,
 )
 from workbench.forecast.win.close_timing import EmpiricalCloseTiming, MonthFromQuarter
 from workbench.forecast.win.features import NONPOSITIVE_FEATURES, add_cycle_features, cycle_norms
