@@ -108,11 +108,10 @@ def modelled_before(tmp_path_factory):
     return visits, env
 
 
-def test_a_second_forecast_visit_imports_no_statsforecast_sklearn_or_ibis(modelled_before):
+def test_a_second_forecast_visit_imports_nothing_heavy(modelled_before):
     visits, env = modelled_before
-    # the headline is drawn from the kept scored deals, not from the kept (scikit-learn) win model; its
-    # weights are still learned on each visit with scipy's nnls (HeadlineModel.fit, a fraction of a second)
-    assert [m for m in _imported_after(visits["forecast"], env) if m != "scipy"] == []
+    # the headline (its weights learned with scipy's nnls) is kept per dataset and read back whole
+    assert _imported_after(visits["forecast"], env) == []
 
 
 def test_a_second_what_if_visit_imports_nothing_heavy(modelled_before):

@@ -42,7 +42,9 @@ def test_first_render_shows_team_forecast_accuracy_and_odds(panel, data):
     assert odds["P10"] <= odds["P50"] <= odds["P90"]
     assert "wb-deals" in panel.deals_html.value
     assert "stage=" in panel.deals_html.value  # top_factors are listed
-    assert set(panel.timings_) == {"forecast team M h=3", "pipeline backtest team M", "win model M",
+    # the headline is kept per dataset (workbench.memo); computed afresh, it also scored the open deals
+    assert {"forecast team M h=3", "pipeline backtest team M", "headline team M h=3"} <= set(panel.timings_)
+    assert set(panel.timings_) <= {"forecast team M h=3", "pipeline backtest team M", "win model M",
                                    "headline team M h=3"}
 
 

@@ -30,6 +30,7 @@ from workbench.forecast.outlook import DEFAULT_SNAPSHOTS, forecast_headline
 from workbench.forecast.pipeline_backtest import backtest_pipeline
 from workbench.forecast.win.kept import fitted_win_model, scored_open_deals
 from workbench.markup import escape_html
+from workbench.memo import remember
 from workbench.messages import message
 from workbench.params import check_lang
 from workbench.periods import period_label
@@ -335,18 +336,11 @@ class ForecastOutlook(widgets.VBox):
         Its run-rate view is the first period of :meth:`forecast_for`, the forecast drawn below."""
         key = (by, freq, int(h))
         if key not in self._headlines:
-            ef = self.forecast_for(by, freq, h)
-            backtest, _ = self.pipeline_backtest(by, freq)
-            win = deals = None
-            try:
-                deals = self.scored_deals(freq)
-            except (DataError, ValueError):
-                pass  # forecast_headline says why in its notes
             started = time.perf_counter()
-            hf = forecast_headline(self.data, freq=freq, by=by, run_rate=ef, n_sims=self.n_sims, seed=0,
-                                   backtest=backtest if backtest is not None else _empty_backtest(),
-                                   win_model=win, deals=deals)
-            self._headlines[key] = hf
+            # kept per dataset (workbench.memo): a later visit reads it back without fitting its weights again
+            self._headlines[key] = remember(_panel_headline, self.data, by=by, freq=freq, h=int(h),
+                                            n_windows=self.n_windows, n_sims=self.n_sims, snapshots=self.snapshots,
+                                            unkeyed={"panel": self})
             self.timings_[f"headline {by} {freq} h={h}"] = time.perf_counter() - started
         return self._headlines[key]
 
@@ -579,6 +573,22 @@ class ForecastOutlook(widgets.VBox):
             self.odds_html.value = ""
             self.deals_html.value = ""
             self.pipeline_error.show(exc)
+
+
+def _panel_headline(data, *, by: str, freq: str, h: int, n_windows: int, n_sims: int, snapshots: int,
+                    panel: ForecastOutlook):
+    """The panel's headline of a level (what :meth:`ForecastOutlook.headline_for` keeps): its run-rate
+    view is the first period of the forecast drawn below it, its pipeline view the panel's backtest and
+    the kept scored deals (``panel`` computes each once; the other arguments key the result)."""
+    ef = panel.forecast_for(by, freq, h)
+    backtest, _ = panel.pipeline_backtest(by, freq)
+    deals = None
+    try:
+        deals = panel.scored_deals(freq)
+    except (DataError, ValueError):
+        pass  # forecast_headline says why in its notes
+    return forecast_headline(data, freq=freq, by=by, run_rate=ef, n_sims=n_sims, seed=0,
+                             backtest=backtest if backtest is not None else _empty_backtest(), deals=deals)
 
 
 def _empty_backtest() -> pd.DataFrame:
