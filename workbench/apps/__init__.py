@@ -8,10 +8,9 @@ tested without a browser. The panels (:class:`KpiScorecard`, :class:`ForecastOut
 libraries only another app needs; the chart library (Altair) is imported by the first chart drawn.
 """
 
-import importlib
-
 from workbench.apps.common import ErrorBox, chart_widget, default_data_source
 from workbench.apps.data_source import DataApp, DataSourcePicker, app
+from workbench.lazy import lazy_attributes
 
 __all__ = ["CoachingPanel", "DataApp", "DataSourcePicker", "ErrorBox", "ForecastOutlook", "KpiScorecard",
            "TargetsWhatIf", "TeamDiagnosis", "app", "chart_widget", "default_data_source"]
@@ -25,7 +24,4 @@ _LAZY = {
 }
 
 
-def __getattr__(name):
-    if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__, __dir__ = lazy_attributes(__name__, _LAZY, __all__)

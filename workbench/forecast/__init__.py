@@ -20,7 +20,7 @@ cache (:mod:`workbench.memo`) needs neither statsforecast nor scikit-learn, so a
 visit to data opened before does not pay for loading them.
 """
 
-import importlib
+from workbench.lazy import lazy_attributes
 
 __all__ = [
     "Forecaster", "reconcile", "coherence_table", "aggregate_hierarchy", "hierarchy_tags", "summing_matrix",
@@ -50,13 +50,4 @@ _LAZY = {
 }
 
 
-def __getattr__(name):
-    if name in _LAZY:
-        value = getattr(importlib.import_module(_LAZY[name]), name)
-        globals()[name] = value  # looked up once
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_attributes(__name__, _LAZY, __all__)

@@ -17,7 +17,7 @@ The names are imported on first use (PEP 562): the what-if app reads a kept mode
 without loading the forecasting libraries behind the proposals and their backtest.
 """
 
-import importlib
+from workbench.lazy import lazy_attributes
 
 __all__ = [
     "propose_targets", "forecast_distribution", "PROPOSAL_COLUMNS", "allocate", "allocate_hierarchy",
@@ -51,13 +51,4 @@ _LAZY = {
 }
 
 
-def __getattr__(name):
-    if name in _LAZY:
-        value = getattr(importlib.import_module(_LAZY[name]), name)
-        globals()[name] = value  # looked up once
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_attributes(__name__, _LAZY, __all__)

@@ -11,7 +11,7 @@ The names are imported on first use (PEP 562), so reading kept scored deals back
 results cache does not load scikit-learn.
 """
 
-import importlib
+from workbench.lazy import lazy_attributes
 
 __all__ = ["WinModel", "deal_snapshots", "find_leaks", "calibration_table", "expected_calibration_error",
            "compare_win_models", "EmpiricalCloseTiming", "MonthFromQuarter", "cycle_norms", "add_cycle_features",
@@ -31,13 +31,4 @@ _LAZY = {
 }
 
 
-def __getattr__(name):
-    if name in _LAZY:
-        value = getattr(importlib.import_module(_LAZY[name]), name)
-        globals()[name] = value  # looked up once
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_attributes(__name__, _LAZY, __all__)
