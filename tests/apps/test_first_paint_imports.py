@@ -66,15 +66,18 @@ def test_the_forecast_and_targets_packages_still_give_every_name():
     assert set(_imported_after(code)) >= {"sklearn", "statsforecast"}  # imported on first use
 
 
+def _sample_folder(root, months: int) -> dict:
+    """A small sample (6 reps) written under ``root``; the environment that serves it with its own cache folder."""
+    from workbench.sample import write_sample
+
+    write_sample(root / "data", n_reps=6, months=months, seed=3)
+    return {"WORKBENCH_CACHE_DIR": str(root / "cache"), "WORKBENCH_DATA": str(root / "data")}
+
+
 @pytest.fixture(scope="module")
 def opened_before(tmp_path_factory):
     """A small data folder whose KPIs and diagnosis an earlier session kept (the cache folder)."""
-    root = tmp_path_factory.mktemp("first_paint")
-    data, cache = root / "data", root / "cache"
-    from workbench.sample import write_sample
-
-    write_sample(data, n_reps=6, months=14, seed=3)
-    env = {"WORKBENCH_CACHE_DIR": str(cache), "WORKBENCH_DATA": str(data)}
+    env = _sample_folder(tmp_path_factory.mktemp("first_paint"), months=14)
     visit = "from workbench.apps import app, KpiScorecard, TeamDiagnosis\napp(KpiScorecard)\napp(TeamDiagnosis)\n"
     first = _imported_after(visit, env)
     assert "ibis" in first  # the first open computes the KPIs with ibis: the check below can fail
@@ -89,12 +92,7 @@ def test_a_cold_visit_to_data_opened_before_needs_no_ibis_or_scipy(opened_before
 @pytest.fixture(scope="module")
 def modelled_before(tmp_path_factory):
     """A small data folder whose forecasts, backtest, win model and what-if model an earlier visit kept."""
-    root = tmp_path_factory.mktemp("first_paint_models")
-    data, cache = root / "data", root / "cache"
-    from workbench.sample import write_sample
-
-    write_sample(data, n_reps=6, months=18, seed=3)
-    env = {"WORKBENCH_CACHE_DIR": str(cache), "WORKBENCH_DATA": str(data)}
+    env = _sample_folder(tmp_path_factory.mktemp("first_paint_models"), months=18)
     options = "n_sims=200, snapshots=2"
     visits = {
         "forecast": f"from workbench.apps import app, ForecastOutlook\npage = app(ForecastOutlook, n_windows=1, {options})\n"
