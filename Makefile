@@ -16,6 +16,11 @@ VOILA_ARGS ?=
 # The workbench's Voila template (the app index, no CDN requests) and configuration.
 VOILA_ENV := JUPYTER_PATH=$(CURDIR)/share/jupyter$(if $(JUPYTER_PATH),:$(JUPYTER_PATH)) \
 	JUPYTER_CONFIG_PATH=$(CURDIR)/etc/jupyter$(if $(JUPYTER_CONFIG_PATH),:$(JUPYTER_CONFIG_PATH))
+# Python keeps the bytecode it compiles under .venv/pycache, even where the environment says
+# PYTHONDONTWRITEBYTECODE (as some containers do): otherwise every test worker, app kernel,
+# notebook and CLI call compiles pandas, scikit-learn, statsforecast... from source again.
+unexport PYTHONDONTWRITEBYTECODE
+export PYTHONPYCACHEPREFIX := $(CURDIR)/$(VENV)/pycache
 # Jupyter refuses to run as root (containers, CI) unless told it may.
 AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
