@@ -140,7 +140,8 @@ def duplicated_first(keys: pd.DataFrame, among: np.ndarray | None = None) -> np.
     [False, False, False, False, True]
     """
     n = len(keys)
-    positions = np.arange(n) if among is None else np.flatnonzero(among)
+    # the rows compared: all (no position array, a big fresh allocation), or those of ``among``
+    positions = slice(None) if among is None else np.flatnonzero(among)
     out = np.zeros(n, dtype=bool)
     if n < _HASH_FROM_ROWS:
         subset = keys if among is None else keys.iloc[positions]
@@ -158,7 +159,8 @@ def duplicated_first(keys: pd.DataFrame, among: np.ndarray | None = None) -> np.
     same = ordered[1:] == ordered[:-1]
     if not same.any():
         return out
-    candidates = positions[np.isin(hashed, np.unique(ordered[1:][same]))]
+    repeated = np.flatnonzero(np.isin(hashed, np.unique(ordered[1:][same])))
+    candidates = repeated if among is None else positions[repeated]
     out[candidates] = keys.iloc[candidates].duplicated(keep="first").to_numpy(dtype=bool)
     return out
 
@@ -292,8 +294,10 @@ def filter_rows(frame: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
                 continue
             except (TypeError, ValueError, pa.ArrowException):
                 pass
-        columns[name] = pd.Series(col.to_numpy()[keep], dtype=col.dtype)
-    return pd.DataFrame(columns, index=pd.RangeIndex(int(keep.sum())))
+        # the filtered values are a fresh array: no second copy in the Series or the frame (pandas 3 copies
+        # NumPy input to either by default)
+        columns[name] = pd.Series(col.to_numpy()[keep], dtype=col.dtype, copy=False)
+    return pd.DataFrame(columns, index=pd.RangeIndex(int(keep.sum())), copy=False)
 
 
 def is_arrow_text(values) -> bool:
