@@ -506,35 +506,34 @@ def _check_duplicate_keys(table: Table, parsed: dict, raw: dict, rows, problems:
     dup = duplicated_first(keys, among=None if good.all() else good)
     if not dup.any():
         return
-    dup = dup[good]
-    keys = keys if good.all() else filter_rows(keys, good)
-    good_positions = np.flatnonzero(good)
-    first_row = _first_seen_rows(keys, lambda positions: rows(good_positions[positions]))
-    repeats = good_positions[dup]
-    mask = np.zeros(len(good), dtype=bool)
-    mask[repeats] = True
-    reason = np.empty(len(good), dtype=object)
+    repeats = np.flatnonzero(dup)
+    first_row = _first_seen_rows(keys, good, repeats, rows)
     key_name = table.key[0] if len(table.key) == 1 else "(" + ", ".join(table.key) + ")"
-    reason[repeats] = (
-        f"duplicate {key_name}, first seen at row " + first_row[dup].astype(_TEXT_DTYPE)
-    ).to_numpy(dtype=object)
+    reason = (f"duplicate {key_name}, first seen at row " + first_row.astype(_TEXT_DTYPE)).to_numpy(dtype=object)
     if len(table.key) == 1:
-        problems.add("duplicate_key", table.key[0], mask, reason)
+        problems.add("duplicate_key", table.key[0], dup, reason)
     else:
-        problems.add("duplicate_key", ", ".join(table.key), mask, reason, _key_cells(raw, table.key))
+        problems.add("duplicate_key", ", ".join(table.key), dup, reason, _key_cells(raw, table.key))
 
 
-def _first_seen_rows(keys: pd.DataFrame, rows) -> pd.Series:
-    """Per row of ``keys``, the source row where its key first appears, as text (NaN if not repeated).
+def _first_seen_rows(keys: pd.DataFrame, good: np.ndarray, repeats: np.ndarray, rows) -> pd.Series:
+    """For each repeated key (positions ``repeats``), the source row where its key first appears
+    among the ``good`` rows, as text.
 
-    ``rows`` gives the source row numbers of positions of ``keys``.
+    Only the rows sharing the first key column's value with a repeat are grouped (a set
+    lookup finds them), never the whole table. ``rows`` gives the source row numbers of
+    positions.
     """
-    # looked up among the rows involved in a duplicate only
-    involved = keys.duplicated(keep=False).to_numpy()
-    sub = keys[involved]
-    first_row = pd.Series(rows(np.flatnonzero(involved)), index=sub.index, dtype=object)
+    first_column = keys[keys.columns[0]]
+    repeated = first_column.iloc[repeats]
+    candidates = good & isin(first_column, repeated)
+    if repeated.isna().any():  # missing values are one key value for duplicates, and never match in isin
+        candidates |= good & first_column.isna().to_numpy()
+    positions = np.flatnonzero(candidates)
+    sub = keys.iloc[positions]
+    first_row = pd.Series(rows(positions), index=positions, dtype=object)
     first_row = first_row.groupby([sub[k] for k in keys.columns], dropna=False, sort=False).transform("first")
-    return first_row.reindex(keys.index).map(str, na_action="ignore")
+    return first_row.loc[repeats].map(str).reset_index(drop=True)
 
 
 def _key_cells(raw: dict, key) -> object:
