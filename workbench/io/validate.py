@@ -531,9 +531,9 @@ def _first_seen_rows(keys: pd.DataFrame, good: np.ndarray, repeats: np.ndarray, 
         candidates |= good & first_column.isna().to_numpy()
     positions = np.flatnonzero(candidates)
     sub = keys.iloc[positions]
-    first_row = pd.Series(rows(positions), index=positions, dtype=object)
+    first_row = pd.Series(rows(positions), index=sub.index, dtype=object)
     first_row = first_row.groupby([sub[k] for k in keys.columns], dropna=False, sort=False).transform("first")
-    return first_row.loc[repeats].map(str).reset_index(drop=True)
+    return first_row.iloc[np.searchsorted(positions, repeats)].map(str).reset_index(drop=True)
 
 
 def _key_cells(raw: dict, key) -> object:
