@@ -120,3 +120,11 @@ def test_statistics_of_a_history_not_grouped_by_deal_are_left_to_sql():
     for frame in (split, backwards):
         pd.testing.assert_frame_equal(_sorted(stages._statistics_in_process(frame, deals)),
                                       _sorted(_by_sql(frame, deals)), check_dtype=False)
+
+
+def test_statistics_of_a_grouped_history_with_a_stage_name_per_entry_equal_the_sql():
+    history, deals = _grouped_history(np.random.default_rng(11), 40)
+    history["stage"] = pd.Series([f"S{i:04d}" for i in range(len(history))], dtype="str")
+    grouped = stages._statistics_of_grouped_history(history, deals)
+    assert grouped is not None and len(grouped) == len(history)
+    pd.testing.assert_frame_equal(_sorted(grouped), _sorted(_by_sql(history, deals)), check_dtype=False)

@@ -139,8 +139,8 @@ def _adjacent_order(values: pd.Series) -> tuple[np.ndarray, np.ndarray] | None:
 
 
 def _strictly_increasing(keys: pd.DataFrame) -> bool:
-    """Whether the rows of ``keys`` increase strictly, compared column by column (text id columns
-    first, then time stamps, then the rest): then no two rows are equal.
+    """Whether the rows of ``keys`` increase strictly, compared column by column (the first key
+    column, then time stamps, then the rest): then no two rows are equal.
 
     One comparison of neighbours per column, far cheaper than hashing: an export sorted by
     its key (deals by id, a deal's stage entries by time) is known to have no duplicates

@@ -305,20 +305,21 @@ def _statistics_of_grouped_history(stage_history: pd.DataFrame,
     if len(ties) and not pc.all(pc.greater_equal(names.take(pa.array(ties + 1)), names.take(pa.array(ties)))).as_py():
         return None
     lengths = np.diff(np.append(starts, n))
-    if lengths.max() > max(64, n // 16):  # a histogram of positions per stage would be big: let SQL sort
+    encoded = pc.dictionary_encode(names)
+    n_stages, width = len(encoded.dictionary), int(lengths.max())
+    if n_stages * width > 4 * n + 4096:  # a histogram of positions per stage would be big: let SQL sort
         return None
     run = np.repeat(np.arange(len(starts)), lengths)
     position = np.arange(n) - starts[run]
     last = np.append(~same_deal, True)  # the deal's last entry
-    encoded = pc.dictionary_encode(names)
     stage = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-    n_stages, width = len(encoded.dictionary), int(lengths.max())
     counts = np.bincount(stage * width + position, minlength=n_stages * width).reshape(n_stages, width)
     entries = counts.sum(axis=1)
     cumulative = counts.cumsum(axis=1)
     # QUANTILE_CONT(position, 0.5): the values at ranks floor and ceil of (n - 1) / 2, interpolated halfway
-    low = np.array([np.searchsorted(c, (k - 1) // 2, side="right") for c, k in zip(cumulative, entries)])
-    high = np.array([np.searchsorted(c, k // 2, side="right") for c, k in zip(cumulative, entries)])
+    # (the value at rank r is the number of positions whose running count is at most r)
+    low = (cumulative <= ((entries - 1) // 2)[:, None]).sum(axis=1)
+    high = (cumulative <= (entries // 2)[:, None]).sum(axis=1)
     median = low + (high - low) * 0.5
     mean = np.bincount(stage, weights=position, minlength=n_stages) / entries
     # closing only: every entry is the last of its deal, and that deal is closed
@@ -330,9 +331,10 @@ def _statistics_of_grouped_history(stage_history: pd.DataFrame,
         if not (_is_text(deal_ids) and _is_text(outcomes)):
             return None
         closed_ids = deal_ids.filter(pc.is_in(outcomes, value_set=pa.array(["won", "lost"])).fill_null(False))
-        for code in np.flatnonzero(closing):
-            rows = pa.array(np.flatnonzero(stage == code))
-            closing[code] = pc.all(pc.is_in(ids.take(rows), value_set=closed_ids.cast(ids.type))).as_py()
+        rows = np.flatnonzero(closing[stage])  # the entries of the stages still in question, all last ones
+        closed = pc.is_in(ids.take(pa.array(rows)), value_set=closed_ids.cast(ids.type)).to_numpy(
+            zero_copy_only=False)
+        closing &= np.bincount(stage[rows], weights=~closed, minlength=n_stages) == 0
     return pd.DataFrame({"stage": encoded.dictionary.to_pylist(), "median_position": median,
                          "mean_position": mean, "closing_only": closing})
 
