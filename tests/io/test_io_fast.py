@@ -103,3 +103,70 @@ def test_isin_short_counts_characters_not_bytes():
 def test_isin_short_when_every_cell_is_short():
     cells = pd.Series(["NULL", "ab", " nan", "", "Nil"], dtype="str")
     assert _fast.isin_short(cells, ["null", "nan", ""]).tolist() == [True, False, True, True, False]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_duplicated_first_of_sorted_keys_equals_pandas(hashed_always, seed):
+    # keys sorted as exported take the neighbour comparison; ties, gaps and repeats must still be found
+    rng = np.random.default_rng(700 + seed)
+    n = int(rng.integers(2, 300))
+    keys = pd.DataFrame({
+        "opportunity_id": pd.Series(np.sort(rng.integers(0, n // 3 + 1, n)).astype(str), dtype="str"),
+        "entered_at": pd.to_datetime("2026-01-01") + pd.to_timedelta(rng.integers(0, 4, n), unit="D"),
+        "stage": pd.Series(rng.choice(["Lead", "Demo", "Won"], n), dtype="str"),
+    }).sort_values(["opportunity_id", "entered_at", "stage"], kind="stable", ignore_index=True)
+    if seed % 3 == 0:
+        keys = keys.drop_duplicates(ignore_index=True)
+    if seed % 3 == 1:  # a missing value
+        keys.loc[n // 2 % len(keys), "entered_at"] = pd.NaT
+    among = rng.random(len(keys)) < 0.8
+    for columns in (["opportunity_id"], ["opportunity_id", "stage", "entered_at"]):
+        expected = keys[columns].duplicated(keep="first").to_numpy()
+        assert _fast.duplicated_first(keys[columns]).tolist() == expected.tolist()
+        expected = np.zeros(len(keys), dtype=bool)
+        expected[among] = keys[columns][among].duplicated(keep="first").to_numpy()
+        assert _fast.duplicated_first(keys[columns], among=among).tolist() == expected.tolist()
+
+
+def test_strictly_increasing_keys_need_every_pair_in_order():
+    ids = pd.Series(["A1", "A2", "A2", "A3"], dtype="str")
+    at = pd.to_datetime(["2026-01-05", "2026-01-01", "2026-01-02", "2026-01-01"])
+    assert _fast._strictly_increasing(pd.DataFrame({"id": ids, "at": at}))
+    assert not _fast._strictly_increasing(pd.DataFrame({"id": ids}))  # A2 twice
+    assert not _fast._strictly_increasing(pd.DataFrame({"id": ids, "at": at.where(at.day != 2)}))  # NaT
+    assert not _fast._strictly_increasing(pd.DataFrame({"id": ids[::-1].reset_index(drop=True)}))
+    assert not _fast._strictly_increasing(pd.DataFrame({"id": pd.Series(["a", None, "b"], dtype="str")}))
+    assert not _fast._strictly_increasing(pd.DataFrame({"id": pd.Series(["a", "b"], dtype=object)}))
+
+
+@pytest.mark.parametrize("cells", [
+    ["R1", "R2", "R3"],
+    ["R1", "R2 ", "R3"],
+    ["R1", "\tR2", None],
+    ["R1", "R2\u3000", ""],
+    ["\u00a0R1", "R2", "R3"],
+    ["R1", "R2\u2009", "空"],
+    [None, None, ""],
+    ["", "x ", None],
+])
+def test_strip_text_trims_only_when_a_cell_needs_it(cells):
+    text = pd.Series(cells, dtype="str")
+    pd.testing.assert_series_equal(_fast.strip_text(text), text.str.strip())
+    chunked = pd.Series(pd.concat([text, text], ignore_index=True), dtype="str")
+    pd.testing.assert_series_equal(_fast.strip_text(chunked), chunked.str.strip())
+
+
+@pytest.mark.parametrize("cells", [
+    ["R00001", "R00002", "R00003"],
+    ["R00001", "", "R00003"],
+    ["R00001", None, "NULL"],
+    ["R00001", "ｎｕｌｌ", "Ｎ"],
+    ["R00001", "#N/A", "<NA>"],
+    ["空", "R1", None],
+])
+def test_isin_short_skips_only_columns_where_no_cell_can_be_a_marker(cells):
+    tokens = ["null", "nan", "#n/a", "<na>", "", "空"]
+    text = pd.Series(cells * 10_000, dtype="str")  # big enough for the once-per-distinct-value path
+    expected = text.str.strip().str.lower().isin(tokens).fillna(False).to_numpy(dtype=bool)
+    assert _fast.isin_short(text, tokens, stripped=True).tolist() == expected.tolist()
+    assert _fast.isin_short(text, [t for t in tokens if t]).tolist() == (expected & text.ne("").to_numpy()).tolist()

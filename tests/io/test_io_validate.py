@@ -386,3 +386,29 @@ def test_ids_written_as_floats_match_their_integer_form(reps, opportunities):
     mixed = opportunities.copy()
     mixed["account_id"] = ["A1.0", "2.0", "3", None]  # not all integers: left as written
     assert load_with(reps, mixed).opportunities["account_id"].tolist()[:3] == ["A1.0", "2.0", "3"]
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("labels", ["range", "other"])
+def test_duplicate_reasons_name_the_first_valid_occurrence(monkeypatch, seed, labels):
+    from workbench.io import _fast
+
+    monkeypatch.setattr(_fast, "_HASH_FROM_ROWS", 0)  # the hashed path, as for big tables
+    rng = np.random.default_rng(900 + seed)
+    n = 300
+    ids = np.array([f"O{i:03d}" for i in rng.integers(0, 60, n)], dtype=object)
+    if seed % 2:
+        ids.sort()  # as exported, sorted by id: repeats are neighbours
+    amount = np.where(rng.random(n) < 0.2, -5.0, 100.0)  # negative rows are quarantined before the key check
+    deals = pd.DataFrame({"opportunity_id": ids, "rep_id": "R1", "created_at": "2026-01-05", "stage": "Demo",
+                          "amount": amount, "outcome": "open"},
+                         index=pd.RangeIndex(2, n + 2) if labels == "range" else pd.Index(np.arange(n) * 3 + 7))
+    reps = pd.DataFrame({"rep_id": ["R1"], "name": ["Ann"], "team": ["East"], "region": ["North"]})
+    quarantine = validate_tables({"reps": reps, "opportunities": deals}).quarantine
+    found = quarantine[quarantine["check"] == "duplicate_key"]
+    good = deals[amount >= 0]
+    first = pd.Series(good.index, index=good.index).groupby(good["opportunity_id"]).transform("first")
+    repeats = good["opportunity_id"].duplicated()
+    assert repeats.any()
+    assert found["row"].tolist() == good.index[repeats].tolist()
+    assert found["reason"].tolist() == [f"duplicate opportunity_id, first seen at row {r}" for r in first[repeats]]

@@ -122,6 +122,58 @@ def hash_rows(columns) -> np.ndarray:
     return np.asarray(_duckdb_query(f"SELECT hash({names}) AS h FROM keys", keys=table)["h"], dtype=np.uint64)
 
 
+def _adjacent_order(values: pd.Series) -> tuple[np.ndarray, np.ndarray] | None:
+    """For each pair of neighbouring cells: whether the first is less than the second, and whether
+    they are equal (missing cells are neither); None for a column that is not text, numbers or
+    naive time stamps."""
+    n = len(values)
+    if is_arrow_text(values):
+        arr = pa.array(values, from_pandas=True)
+        head, tail = arr.slice(0, n - 1), arr.slice(1)
+        return (pc.less(head, tail).fill_null(False).to_numpy(zero_copy_only=False).astype(bool),
+                pc.equal(head, tail).fill_null(False).to_numpy(zero_copy_only=False).astype(bool))
+    if isinstance(values.dtype, np.dtype) and values.dtype.kind in "iufM":
+        cells = values.to_numpy()
+        return cells[:-1] < cells[1:], cells[:-1] == cells[1:]  # NaN / NaT compare neither way
+    return None
+
+
+def _strictly_increasing(keys: pd.DataFrame) -> bool:
+    """Whether the rows of ``keys`` increase strictly, compared column by column (the first key
+    column, then time stamps, then the rest): then no two rows are equal.
+
+    One comparison of neighbours per column, far cheaper than hashing: an export sorted by
+    its key (deals by id, a deal's stage entries by time) is known to have no duplicates
+    at once. Missing cells, columns of other types or any pair not in order: False.
+
+    >>> _strictly_increasing(pd.DataFrame({"id": pd.Series(["a", "a", "b"], dtype="str"),
+    ...                                    "at": pd.to_datetime(["2026-01-02", "2026-01-03", "2026-01-01"])}))
+    True
+    >>> _strictly_increasing(pd.DataFrame({"id": pd.Series(["a", "b", "a"], dtype="str")}))
+    False
+    """
+    if len(keys) < 2:
+        return True
+    columns = [keys.columns[0]] + sorted(keys.columns[1:], key=lambda c: keys[c].dtype.kind != "M")
+    tied = None  # the neighbouring pairs equal in every column so far
+    for column in columns:
+        order = _adjacent_order(keys[column])
+        if order is None:
+            return False
+        less, equal = order
+        if tied is None:
+            if not (less | equal).all():
+                return False
+            tied = equal
+        else:
+            if (tied & ~less & ~equal).any():
+                return False
+            tied &= equal
+        if not tied.any():
+            return True
+    return False
+
+
 def duplicated_first(keys: pd.DataFrame, among: np.ndarray | None = None) -> np.ndarray:
     """``keys.duplicated(keep="first")`` as a bool array, fast for millions of text keys.
 
@@ -140,11 +192,14 @@ def duplicated_first(keys: pd.DataFrame, among: np.ndarray | None = None) -> np.
     [False, False, False, False, True]
     """
     n = len(keys)
-    positions = np.arange(n) if among is None else np.flatnonzero(among)
+    # the rows compared: all (no position array, a big fresh allocation), or those of ``among``
+    positions = slice(None) if among is None else np.flatnonzero(among)
     out = np.zeros(n, dtype=bool)
     if n < _HASH_FROM_ROWS:
         subset = keys if among is None else keys.iloc[positions]
         out[positions] = subset.duplicated(keep="first").to_numpy(dtype=bool)
+        return out
+    if _strictly_increasing(keys):  # a key column sorted as exported: all different, among any rows
         return out
     try:
         hashed = hash_rows([keys[c] for c in keys.columns])
@@ -158,7 +213,8 @@ def duplicated_first(keys: pd.DataFrame, among: np.ndarray | None = None) -> np.
     same = ordered[1:] == ordered[:-1]
     if not same.any():
         return out
-    candidates = positions[np.isin(hashed, np.unique(ordered[1:][same]))]
+    repeated = np.flatnonzero(np.isin(hashed, np.unique(ordered[1:][same])))
+    candidates = repeated if among is None else positions[repeated]
     out[candidates] = keys.iloc[candidates].duplicated(keep="first").to_numpy(dtype=bool)
     return out
 
@@ -193,6 +249,64 @@ def isin_large(values: pd.Series, known: pd.Series) -> np.ndarray:
     return out
 
 
+def _edge_bytes(arr: pa.Array) -> tuple[np.ndarray, np.ndarray, bool]:
+    """The first and last byte of every non-empty cell of a text array (read in place from its
+    offsets and data buffers), and whether any present cell is empty."""
+    offsets_type = np.int64 if pa.types.is_large_string(arr.type) else np.int32
+    buffers = arr.buffers()
+    offsets = np.frombuffer(buffers[1], dtype=offsets_type)[arr.offset:arr.offset + len(arr) + 1]
+    data = np.frombuffer(buffers[2], dtype=np.uint8) if buffers[2] is not None else np.zeros(0, np.uint8)
+    starts, ends = offsets[:-1], offsets[1:]
+    filled = ends > starts
+    has_empty = False
+    if not filled.all():
+        starts, ends = starts[filled], ends[filled]
+        valid = arr.is_valid().to_numpy(zero_copy_only=False) if arr.null_count else True
+        has_empty = bool((~filled & valid).any())
+    return data[starts], data[ends - 1], has_empty
+
+
+def _chunks(arr) -> list:
+    return arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]
+
+
+def _may_have_edge_space(arr) -> bool:
+    """Whether any cell of a text array may start or end with white space.
+
+    Conservative and cheap (two byte gathers, no string kernel): a cell may when its first
+    or last byte is a space or control character (0x00-0x20) or part of a non-ASCII
+    character (0x80-0xFF, where every non-ASCII space is).
+
+    >>> _may_have_edge_space(pa.array(["R1", "a b", None])), _may_have_edge_space(pa.array(["R1", "b\u3000"]))
+    (False, True)
+    """
+    for chunk in _chunks(arr):
+        first, last, _ = _edge_bytes(chunk)
+        if ((first <= 0x20) | (first >= 0x80) | (last <= 0x20) | (last >= 0x80)).any():
+            return True
+    return False
+
+
+def _may_start_like(arr, firsts) -> bool:
+    """Whether any cell of a text array is empty or may start with one of the characters ``firsts``.
+
+    Conservative and cheap: compares first bytes; a cell starting with a non-ASCII character
+    always may (its lower-case form is not decided here).
+
+    >>> _may_start_like(pa.array(["R1", "R2", None]), "nN"), _may_start_like(pa.array(["R1", "NULL"]), "nN")
+    (False, True)
+    """
+    wanted = np.zeros(256, dtype=bool)
+    wanted[0x80:] = True
+    for char in firsts:
+        wanted[char.encode("utf-8")[0]] = True
+    for chunk in _chunks(arr):
+        first, _, has_empty = _edge_bytes(chunk)
+        if has_empty or wanted[first].any():
+            return True
+    return False
+
+
 def isin_short(values: pd.Series, tokens, *, stripped: bool = False) -> np.ndarray:
     """Cells equal to one of a few short ``tokens``, ignoring case and surrounding spaces.
 
@@ -215,6 +329,9 @@ def isin_short(values: pd.Series, tokens, *, stripped: bool = False) -> np.ndarr
         if not stripped:
             arr = pc.utf8_trim_whitespace(arr)
         out = np.zeros(len(values), dtype=bool)
+        firsts = sorted({c for t in tokens if t for c in (t[0].lower(), t[0].upper())})
+        if not _may_start_like(arr, firsts):  # no cell can be a token: nothing more to look at
+            return out
         # a length pass first (ids and names are longer than every token: nothing else to do),
         # then one anchored pass over the short cells: empty, or starting like one of the tokens
         short = pc.less_equal(pc.utf8_length(arr), longest)  # never more characters than bytes
@@ -237,7 +354,6 @@ def isin_short(values: pd.Series, tokens, *, stripped: bool = False) -> np.ndarr
                     chosen = pc.is_in(encoded.indices, value_set=codes).fill_null(False)
                     out[positions] = chosen.to_numpy(zero_copy_only=False)
                 return out
-        firsts = sorted({c for t in tokens if t for c in (t[0].lower(), t[0].upper())})
         pattern = ("^(?:$|[" + "".join("\\" + c if c in "\\^-]" else c for c in firsts) + "]"
                    + ".{0,%d}$)" % max(longest - 1, 0))
         like = pc.match_substring_regex(arr, pattern).fill_null(False).to_numpy(zero_copy_only=False)
@@ -263,7 +379,10 @@ def strip_text(text: pd.Series) -> pd.Series:
     """
     if text.dtype != TEXT_DTYPE:
         return text.str.strip()
-    trimmed = pc.utf8_trim_whitespace(pa.array(text, from_pandas=True))
+    arr = pa.array(text, from_pandas=True)
+    if not _may_have_edge_space(arr):  # ids, codes, names as exported: nothing to trim, no copy
+        return text
+    trimmed = pc.utf8_trim_whitespace(arr)
     return pd.Series(pd.array(trimmed, dtype=TEXT_DTYPE), index=text.index, name=text.name)
 
 
@@ -292,8 +411,10 @@ def filter_rows(frame: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
                 continue
             except (TypeError, ValueError, pa.ArrowException):
                 pass
-        columns[name] = pd.Series(col.to_numpy()[keep], dtype=col.dtype)
-    return pd.DataFrame(columns, index=pd.RangeIndex(int(keep.sum())))
+        # the filtered values are a fresh array: no second copy in the Series or the frame (pandas 3 copies
+        # NumPy input to either by default)
+        columns[name] = pd.Series(col.to_numpy()[keep], dtype=col.dtype, copy=False)
+    return pd.DataFrame(columns, index=pd.RangeIndex(int(keep.sum())), copy=False)
 
 
 def is_arrow_text(values) -> bool:

@@ -240,6 +240,9 @@ def _as_ns(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     if s.dtype == "datetime64[ns]":
         return s, pd.Series(False, index=s.index)
     s = s.astype("datetime64[us]") if s.dtype.kind == "M" else pd.to_datetime(s)
+    first, last = s.min(), s.max()
+    if pd.isna(first) or (first >= _NS_MIN and last <= _NS_MAX):  # the usual case: two reductions, no masks
+        return s.astype("datetime64[ns]"), pd.Series(False, index=s.index)
     out_of_range = s.notna() & ((s < _NS_MIN) | (s > _NS_MAX))
     if out_of_range.any():
         s = s.mask(out_of_range)

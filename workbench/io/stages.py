@@ -219,9 +219,14 @@ GROUP BY 1
 
 
 def _statistics_in_process(stage_history: pd.DataFrame, opportunities: pd.DataFrame | None) -> pd.DataFrame:
-    """:func:`stage_statistics` of DataFrames, in an in-process DuckDB over Arrow (no ibis)."""
+    """:func:`stage_statistics` of DataFrames: in NumPy when each deal's entries are consecutive
+    rows in entry order (:func:`_statistics_of_grouped_history`), else in an in-process DuckDB
+    over Arrow (no ibis)."""
     from workbench.io._fast import _duckdb_query
 
+    grouped = _statistics_of_grouped_history(stage_history, opportunities)
+    if grouped is not None:
+        return grouped
     history = pa.Table.from_pandas(stage_history[["opportunity_id", "stage", "entered_at"]], preserve_index=False)
     if opportunities is not None:
         deals = pa.Table.from_pandas(opportunities[["opportunity_id", "outcome"]], preserve_index=False)
@@ -229,6 +234,109 @@ def _statistics_in_process(stage_history: pd.DataFrame, opportunities: pd.DataFr
         deals = pa.table({"opportunity_id": history.column("opportunity_id").slice(0, 0),
                           "outcome": pa.array([], type=pa.string())})
     return pd.DataFrame(_duckdb_query(_STATISTICS_SQL, history=history, deals=deals))
+
+
+def _is_text(array) -> bool:
+    return pa.types.is_string(array.type) or pa.types.is_large_string(array.type)
+
+
+def _arrow(values: pd.Series) -> pa.Array:
+    """A column as one Arrow array (no copy for one chunk)."""
+    array = pa.array(values, from_pandas=True)
+    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+
+
+def _statistics_of_grouped_history(stage_history: pd.DataFrame,
+                                   opportunities: pd.DataFrame | None) -> pd.DataFrame | None:
+    """:func:`stage_statistics` without sorting, when the history lists each deal's entries together.
+
+    CRM exports (and the sample data) list a deal's stage entries as consecutive rows in
+    the order they were entered. Then a stage entry's position in its deal is its offset
+    in the deal's run of rows, and the statistics follow from a few passes over the rows:
+    adjacent comparisons find the runs, one count of distinct run ids checks that no deal
+    has two runs (skipped when the ids are sorted), and the deals are looked up among the
+    closed ones only for the entries of stages that are never entered but last. Positions
+    are small integers, so each stage's median (interpolated, as ``QUANTILE_CONT``) and
+    mean come from a histogram of positions per stage, exactly as in SQL.
+
+    Returns None, for the SQL to decide, when the rows are not in that order (a deal in two
+    runs, entries out of ``entered_at`` / stage order in a deal), when any id, stage or
+    entry time is missing, when the columns are not text and naive time stamps, or when a
+    deal is so long that the histogram would be large.
+
+    >>> history = pd.DataFrame({"opportunity_id": ["A", "A", "B", "B", "B"],
+    ...                         "stage": ["Lead", "Won", "Lead", "Demo", "Lost"],
+    ...                         "entered_at": pd.to_datetime(["2026-01-01", "2026-01-03", "2026-01-02",
+    ...                                                       "2026-01-04", "2026-01-04"])})
+    >>> deals = pd.DataFrame({"opportunity_id": ["A", "B"], "outcome": ["won", "lost"]})
+    >>> _statistics_of_grouped_history(history, deals)
+      stage  median_position  mean_position  closing_only
+    0  Lead              0.0            0.0         False
+    1   Won              1.0            1.0          True
+    2  Demo              1.0            1.0         False
+    3  Lost              2.0            2.0          True
+    >>> _statistics_of_grouped_history(history.iloc[[0, 2, 1, 3, 4]], deals) is None   # deal A in two runs
+    True
+    """
+    import numpy as np
+    import pyarrow.compute as pc
+
+    entered = stage_history["entered_at"]
+    if not (isinstance(entered.dtype, np.dtype) and entered.dtype.kind == "M") or len(stage_history) < 2:
+        return None
+    ids, names = _arrow(stage_history["opportunity_id"]), _arrow(stage_history["stage"])
+    if not (_is_text(ids) and _is_text(names)) or ids.null_count or names.null_count or entered.isna().any():
+        return None
+    n = len(ids)
+    # runs of rows of one deal
+    same_deal = pc.equal(ids.slice(1), ids.slice(0, n - 1)).to_numpy(zero_copy_only=False)
+    starts = np.flatnonzero(~same_deal) + 1
+    starts = np.concatenate([[0], starts])
+    if not pc.all(pc.less_equal(ids.slice(0, n - 1), ids.slice(1))).as_py():  # ids not sorted: one run per deal?
+        if pc.count_distinct(ids.take(pa.array(starts))).as_py() != len(starts):
+            return None
+    # in entry order inside each run: by entered_at, ties by stage name
+    stamps = entered.to_numpy()
+    later, tied = stamps[1:] > stamps[:-1], stamps[1:] == stamps[:-1]
+    out_of_order = same_deal & ~later & ~tied
+    if out_of_order.any():
+        return None
+    ties = np.flatnonzero(same_deal & tied)
+    if len(ties) and not pc.all(pc.greater_equal(names.take(pa.array(ties + 1)), names.take(pa.array(ties)))).as_py():
+        return None
+    lengths = np.diff(np.append(starts, n))
+    encoded = pc.dictionary_encode(names)
+    n_stages, width = len(encoded.dictionary), int(lengths.max())
+    if n_stages * width > 4 * n + 4096:  # a histogram of positions per stage would be big: let SQL sort
+        return None
+    run = np.repeat(np.arange(len(starts)), lengths)
+    position = np.arange(n) - starts[run]
+    last = np.append(~same_deal, True)  # the deal's last entry
+    stage = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    counts = np.bincount(stage * width + position, minlength=n_stages * width).reshape(n_stages, width)
+    entries = counts.sum(axis=1)
+    cumulative = counts.cumsum(axis=1)
+    # QUANTILE_CONT(position, 0.5): the values at ranks floor and ceil of (n - 1) / 2, interpolated halfway
+    # (the value at rank r is the number of positions whose running count is at most r)
+    low = (cumulative <= ((entries - 1) // 2)[:, None]).sum(axis=1)
+    high = (cumulative <= (entries // 2)[:, None]).sum(axis=1)
+    median = low + (high - low) * 0.5
+    mean = np.bincount(stage, weights=position, minlength=n_stages) / entries
+    # closing only: every entry is the last of its deal, and that deal is closed
+    closing = np.bincount(stage, weights=~last, minlength=n_stages) == 0
+    if opportunities is None:
+        closing[:] = False
+    elif closing.any():
+        deal_ids, outcomes = _arrow(opportunities["opportunity_id"]), _arrow(opportunities["outcome"])
+        if not (_is_text(deal_ids) and _is_text(outcomes)):
+            return None
+        closed_ids = deal_ids.filter(pc.is_in(outcomes, value_set=pa.array(["won", "lost"])).fill_null(False))
+        rows = np.flatnonzero(closing[stage])  # the entries of the stages still in question, all last ones
+        closed = pc.is_in(ids.take(pa.array(rows)), value_set=closed_ids.cast(ids.type)).to_numpy(
+            zero_copy_only=False)
+        closing &= np.bincount(stage[rows], weights=~closed, minlength=n_stages) == 0
+    return pd.DataFrame({"stage": encoded.dictionary.to_pylist(), "median_position": median,
+                         "mean_position": mean, "closing_only": closing})
 
 
 def infer_stages(stage_history, opportunities=None) -> tuple[str, ...]:

@@ -320,14 +320,32 @@ def _validate_table(table: Table, frame: pd.DataFrame, file: str, context: dict)
     return _TableResult(loaded, quarantine, n, ignored, key_info)
 
 
-def _source_rows(frame: pd.DataFrame, file: str) -> tuple[np.ndarray, object]:
-    """Each row's source row number (``_source_row`` or the index label) and file (``_source_file``:
-    a function of row positions, so only quarantined rows' files are looked up)."""
+def _source_rows(frame: pd.DataFrame, file: str) -> tuple[object, object]:
+    """Functions of row positions giving those rows' source row numbers (``_source_row`` or the
+    index label) and files (``_source_file``), so only quarantined rows are looked up.
+
+    A file reader's row numbers are a ``RangeIndex``: they are computed for the positions asked
+    for, never materialised for every row.
+
+    >>> rows, files = _source_rows(pd.DataFrame({"a": [1, 2, 3]}, index=pd.RangeIndex(2, 5)), "deals.csv")
+    >>> rows(np.array([0, 2])).tolist(), files
+    ([2, 4], None)
+    """
+    index = frame.index
     if "_source_row" in frame.columns:
-        rows = pd.to_numeric(frame["_source_row"], errors="coerce").to_numpy()
-        rows = np.where(np.isnan(rows.astype("float64")), -1, rows).astype("int64")
+        numbers = pd.to_numeric(frame["_source_row"], errors="coerce").to_numpy()
+        numbers = np.where(np.isnan(numbers.astype("float64")), -1, numbers).astype("int64")
+
+        def rows(positions):
+            return numbers[positions]
+    elif isinstance(index, pd.RangeIndex):
+        def rows(positions):
+            return index.start + index.step * np.asarray(positions, dtype=np.int64)
     else:
-        rows = frame.index.to_numpy()
+        labels = index.to_numpy()
+
+        def rows(positions):
+            return labels[positions]
     if "_source_file" in frame.columns:
         source_files = frame["_source_file"].reset_index(drop=True)
 
@@ -477,7 +495,7 @@ def _check_outcome_dates(parsed: dict, problems: _Problems) -> None:
                             + closed.iloc[p].dt.strftime("%Y-%m-%d")).to_numpy(dtype=object))
 
 
-def _check_duplicate_keys(table: Table, parsed: dict, raw: dict, rows: np.ndarray, problems: _Problems) -> None:
+def _check_duplicate_keys(table: Table, parsed: dict, raw: dict, rows, problems: _Problems) -> None:
     """Flag each repeat of a key among the rows still valid; the first occurrence stays."""
     if not table.key:
         return
@@ -488,31 +506,34 @@ def _check_duplicate_keys(table: Table, parsed: dict, raw: dict, rows: np.ndarra
     dup = duplicated_first(keys, among=None if good.all() else good)
     if not dup.any():
         return
-    dup = dup[good]
-    keys = keys if good.all() else filter_rows(keys, good)
-    first_row = _first_seen_rows(keys, rows[good])
-    repeats = np.flatnonzero(good)[dup]
-    mask = np.zeros(len(good), dtype=bool)
-    mask[repeats] = True
-    reason = np.empty(len(good), dtype=object)
+    repeats = np.flatnonzero(dup)
+    first_row = _first_seen_rows(keys, good, repeats, rows)
     key_name = table.key[0] if len(table.key) == 1 else "(" + ", ".join(table.key) + ")"
-    reason[repeats] = (
-        f"duplicate {key_name}, first seen at row " + first_row[dup].astype(_TEXT_DTYPE)
-    ).to_numpy(dtype=object)
+    reason = (f"duplicate {key_name}, first seen at row " + first_row.astype(_TEXT_DTYPE)).to_numpy(dtype=object)
     if len(table.key) == 1:
-        problems.add("duplicate_key", table.key[0], mask, reason)
+        problems.add("duplicate_key", table.key[0], dup, reason)
     else:
-        problems.add("duplicate_key", ", ".join(table.key), mask, reason, _key_cells(raw, table.key))
+        problems.add("duplicate_key", ", ".join(table.key), dup, reason, _key_cells(raw, table.key))
 
 
-def _first_seen_rows(keys: pd.DataFrame, rows: np.ndarray) -> pd.Series:
-    """Per row of ``keys``, the source row where its key first appears, as text (NaN if not repeated)."""
-    # looked up among the rows involved in a duplicate only
-    involved = keys.duplicated(keep=False).to_numpy()
-    sub = keys[involved]
-    first_row = pd.Series(rows[involved], index=sub.index, dtype=object)
+def _first_seen_rows(keys: pd.DataFrame, good: np.ndarray, repeats: np.ndarray, rows) -> pd.Series:
+    """For each repeated key (positions ``repeats``), the source row where its key first appears
+    among the ``good`` rows, as text.
+
+    Only the rows sharing the first key column's value with a repeat are grouped (a set
+    lookup finds them), never the whole table. ``rows`` gives the source row numbers of
+    positions.
+    """
+    first_column = keys[keys.columns[0]]
+    repeated = first_column.iloc[repeats]
+    candidates = good & isin(first_column, repeated)
+    if repeated.isna().any():  # missing values are one key value for duplicates, and never match in isin
+        candidates |= good & first_column.isna().to_numpy()
+    positions = np.flatnonzero(candidates)
+    sub = keys.iloc[positions]
+    first_row = pd.Series(rows(positions), index=sub.index, dtype=object)
     first_row = first_row.groupby([sub[k] for k in keys.columns], dropna=False, sort=False).transform("first")
-    return first_row.reindex(keys.index).map(str, na_action="ignore")
+    return first_row.iloc[np.searchsorted(positions, repeats)].map(str).reset_index(drop=True)
 
 
 def _key_cells(raw: dict, key) -> object:
@@ -554,7 +575,7 @@ def _check_reference(column: Column, values: pd.Series, known_ids: pd.Series, qu
                                                                    table=ref_table))
 
 
-def _quarantine(table: Table, problems: _Problems, raw: dict, rows: np.ndarray, files, file: str):
+def _quarantine(table: Table, problems: _Problems, raw: dict, rows, files, file: str):
     """The table's quarantine entries, one per rejected row in row order; None when every row passed."""
     parts = []
     for check, column_name, positions, reason, cells in problems.parts:
@@ -563,7 +584,7 @@ def _quarantine(table: Table, problems: _Problems, raw: dict, rows: np.ndarray, 
         parts.append(pd.DataFrame({
             "table": table.name,
             "file": files(positions) if files is not None else file,
-            "row": rows[positions],
+            "row": rows(positions),
             "column": column_name,
             "value": cells,
             "reason": reason,
