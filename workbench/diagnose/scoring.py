@@ -128,14 +128,14 @@ def score_rates(
     return pd.concat(out, ignore_index=True)
 
 
-def _weighted_stats(grp: pd.DataFrame) -> pd.DataFrame:
-    """Per entity: weighted mean of ``y``, effective sample size ``(Σw)²/Σw²``, weighted
+def _weighted_stats(observations: pd.DataFrame) -> pd.DataFrame:
+    """Per detail × entity: weighted mean of ``y``, effective sample size ``(Σw)²/Σw²``, weighted
     variance, and the observations inside the window (weight 1)."""
-    w = grp["weight"].to_numpy(float)
-    y = grp["y"].to_numpy(float)
-    frame = pd.DataFrame({"entity": grp["entity"].array, "w": w, "wy": w * y, "wyy": w * y * y, "ww": w * w,
-                          "inside": (w >= 1.0).astype(float)})
-    g = frame.groupby("entity").sum()
+    w = observations["weight"].to_numpy(float)
+    y = observations["y"].to_numpy(float)
+    frame = pd.DataFrame({"detail": observations["detail"].array, "entity": observations["entity"].array, "w": w,
+                          "wy": w * y, "wyy": w * y * y, "ww": w * w, "inside": (w >= 1.0).astype(float)})
+    g = frame.groupby(["detail", "entity"]).sum()
     mean = g["wy"] / g["w"]
     n_eff = g["w"] ** 2 / g["ww"]
     var = (g["wyy"] / g["w"] - mean**2).clip(lower=0) * n_eff / (n_eff - 1).where(n_eff > 1)
@@ -159,17 +159,27 @@ def score_means(
     """
     if observations.empty:
         return _empty()
+    weighted = "weight" in observations.columns
+    # every detail's per-entity statistics in one grouping (each group's sums run over its own rows
+    # in order, so they are the numbers a grouping of each detail on its own gives)
+    if weighted:
+        stats_of = _weighted_stats(observations)
+    else:
+        stats_of = observations.groupby(["detail", "entity"])["y"].agg(["mean", "count", "var"])
+    if "sampling_var" in observations.columns:  # known measurement noise of single observations
+        noise_of = observations.groupby(["detail", "entity"])["sampling_var"].mean()
+    present = set(stats_of.index.get_level_values("detail"))
     out = []
-    for detail, grp in observations.groupby("detail", sort=False):
-        weighted = "weight" in grp.columns
-        agg = _weighted_stats(grp) if weighted else grp.groupby("entity")["y"].agg(["mean", "count", "var"])
+    for detail in observations["detail"].dropna().unique():  # in order of first appearance
+        # a detail whose every row lacks an entity has no statistics: an empty frame, as its own grouping gives
+        agg = stats_of.loc[detail] if detail in present else stats_of.iloc[:0].droplevel("detail")
         n = agg["count"].astype(float)
         mean = agg["mean"]
         dof = (n - 1).clip(lower=0)
         within = float((agg["var"].fillna(0) * dof).sum() / dof.sum()) if dof.sum() > 0 else 0.0
         sampling = within / n
-        if "sampling_var" in grp.columns:  # known measurement noise of single observations
-            sampling = grp.groupby("entity")["sampling_var"].mean() / n
+        if "sampling_var" in observations.columns:
+            sampling = noise_of.loc[detail] / n
         eligible = n >= min_observations
         if not eligible.any():
             eligible = n >= 1
