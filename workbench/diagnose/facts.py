@@ -28,7 +28,7 @@ from workbench.kpi.facts import activity_months as rep_month_activities
 from workbench.kpi.targets import window_targets
 from workbench.periods import parse_period, period_label
 
-__all__ = ["Prepared", "prepare", "entity_frames", "arrow_codes", "stage_centre"]
+__all__ = ["Prepared", "prepare", "entity_frames", "arrow_codes", "stage_centre", "mix_cells"]
 
 #: Entity levels the diagnosis runs on (the company is every team's peer group).
 LEVELS = ("rep", "team", "region")
@@ -64,6 +64,9 @@ class Prepared:
     #: each ``stage_days`` row's typical ``log1p(days)``: the median over the same stage and product
     #: (:func:`stage_centre`), computed once and shared by every level's pace and stage tests
     stage_centre: np.ndarray | None = None
+    #: each ``closed`` deal's lead source × product as an integer cell (:func:`mix_cells`), computed once
+    #: and shared by every level's mix-adjusted and deal-size tests
+    deal_cell: np.ndarray | None = None
 
 
 def history_weight(at, window_start: pd.Timestamp, half_life: float) -> np.ndarray:
@@ -108,6 +111,20 @@ def stage_centre(stage_days: pd.DataFrame) -> np.ndarray:
     stg, _ = pd.factorize(stage_days["stage"])
     prd, prd_u = pd.factorize(stage_days["product"], use_na_sentinel=False)
     return pd.Series(y).groupby(stg * (len(prd_u) + 1) + prd).transform("median").to_numpy()
+
+
+def mix_cells(deals: pd.DataFrame) -> np.ndarray:
+    """Each deal's lead source × product as one integer cell (a missing value is a category of its own).
+
+    Codes follow the order of first appearance, so deals of the same source and product share a cell.
+
+    >>> deals = pd.DataFrame({"source": ["web", "web", None], "product": ["A", "B", "A"]})
+    >>> mix_cells(deals).tolist()
+    [0, 1, 3]
+    """
+    src, _ = pd.factorize(deals["source"], use_na_sentinel=False)
+    prd, prd_u = pd.factorize(deals["product"], use_na_sentinel=False)
+    return src * (len(prd_u) + 1) + prd
 
 
 def _workdays(start: pd.Timestamp, end: pd.Timestamp) -> int:
@@ -375,6 +392,7 @@ def prepare(data, period=None, window: int | None = None, ramp_months: int = 0, 
         half_life=float(half_life) if hist is not None else None,
         stage_deal=stage_deal,
         stage_centre=stage_centre(stage_days) if len(stage_days) else np.zeros(0),
+        deal_cell=mix_cells(closed),
     )
 
 
@@ -440,6 +458,7 @@ def entity_frames(prep: Prepared, level: str) -> dict:
         "stage_days": keyed(prep.stage_days),
         "stage_deal": prep.stage_deal,
         "stage_centre": prep.stage_centre,
+        "deal_cell": prep.deal_cell,
         "activity_months": (
             None
             if prep.activity_months is None
