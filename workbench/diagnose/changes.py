@@ -214,14 +214,18 @@ def max_z_pvalue(z: np.ndarray, odds: np.ndarray) -> np.ndarray:
 
     z = np.asarray(z, float)
     p = sps.norm.sf(z)
-    for row in range(len(z)):
-        o = odds[row][~np.isnan(odds[row])]
-        if o.size < 2 or np.isnan(z[row]):
-            continue
-        o = np.sort(o)
-        rho = np.sqrt(o[:-1] / o[1:])
+    odds = np.asarray(odds, float)
+    if odds.ndim != 2 or not len(z):
+        return np.minimum(p, 1.0)
+    ordered = np.sort(odds, axis=1)  # each row's candidates in order, NaN (not a candidate) last
+    valid = (~np.isnan(odds)).sum(axis=1)
+    # rows with the same number of candidates at once: each row's terms summed as that row alone would be
+    for size in np.unique(valid[(valid >= 2) & ~np.isnan(z)]):
+        rows = np.flatnonzero((valid == size) & ~np.isnan(z))
+        o = ordered[rows, :size]
+        rho = np.sqrt(o[:, :-1] / o[:, 1:])
         a = np.sqrt((1.0 - rho) / (1.0 + rho))
-        p[row] = p[row] + 2.0 * special.owens_t(z[row], a).sum()
+        p[rows] = p[rows] + 2.0 * np.ascontiguousarray(special.owens_t(z[rows, None], a)).sum(axis=1)
     return np.minimum(p, 1.0)
 
 

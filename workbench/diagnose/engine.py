@@ -159,7 +159,7 @@ def _decide(tests: pd.DataFrame, config: DiagnosisConfig, reference: pd.Series) 
         q_value[part] = np.fmax(family_q, member_q)
     t["q_value"] = q_value
     t["significant"] = t["q_value"] <= config.fdr
-    thresholds = t["driver"].map(config.threshold)
+    thresholds = t["driver"].map({key: config.threshold(key) for key in t["driver"].unique()})  # once per driver
     share = t["window_share"].astype(float).fillna(1.0) if "window_share" in t.columns else 1.0
     floor = np.maximum(config.min_revenue_impact,
                        config.min_impact_share * share * t["entity"].map(reference).fillna(0.0))
