@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.diagnose.changes import evaluate_changes
-from workbench.diagnose.facts import mix_cells, stage_centre
+from workbench.diagnose.facts import arrow_codes, mix_cells, stage_centre
 from workbench.diagnose.funnel import funnel_steps
 from workbench.diagnose.scoring import score_means, score_rates
 from workbench.diagnose.stalls import evaluate_bottlenecks
@@ -202,7 +202,9 @@ def _follow_up(ctx: Context) -> pd.DataFrame:
         closed = _window_rows(ctx.frames["closed"])
         closed = closed[closed["follow_up_hours"].notna() & (closed["amount"] > 0)]
         shift = (s.set_index("entity")["benchmark"] - s.set_index("entity")["value"]).clip(upper=0)
-        deal_shift = closed["entity"].map(shift).fillna(0.0).to_numpy()
+        at = arrow_codes(closed["entity"], shift.index.to_series())  # each deal's entity in shift (−1: none)
+        deal_shift = np.where(at >= 0, shift.to_numpy()[np.maximum(at, 0)] if len(shift) else np.nan, np.nan)
+        deal_shift = np.where(np.isnan(deal_shift), 0.0, deal_shift)
         if "follow_up_eta" in closed.columns:  # log-odds computed once for all levels
             eta = closed["follow_up_eta"].to_numpy(float)
         else:
