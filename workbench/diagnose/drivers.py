@@ -199,7 +199,11 @@ def _follow_up(ctx: Context) -> pd.DataFrame:
     effect = ctx.follow_up
     impact = pd.Series(np.nan, index=s.index)
     if effect is not None:
-        closed = _window_rows(ctx.frames["closed"])
+        closed = ctx.frames["closed"]
+        if "follow_up_eta" in closed.columns:  # only what the uplift needs is filtered
+            closed = closed[["entity", "amount", "follow_up_hours", "follow_up_eta"]
+                            + (["weight"] if "weight" in closed.columns else [])]
+        closed = _window_rows(closed)
         closed = closed[closed["follow_up_hours"].notna() & (closed["amount"] > 0)]
         shift = (s.set_index("entity")["benchmark"] - s.set_index("entity")["value"]).clip(upper=0)
         at = arrow_codes(closed["entity"], shift.index.to_series())  # each deal's entity in shift (−1: none)

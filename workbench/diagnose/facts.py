@@ -32,6 +32,10 @@ __all__ = ["Prepared", "prepare", "entity_frames", "arrow_codes", "stage_centre"
 
 #: Entity levels the diagnosis runs on (the company is every team's peer group).
 LEVELS = ("rep", "team", "region")
+#: Columns of the deal facts that no rule of any level reads (the competition analysis reads them from
+#: ``Prepared.all_closed``): :func:`entity_frames` leaves them out, so every filter of a level's deals
+#: copies only what its rules use.
+DEAL_COLUMNS_LEFT_OUT = ("outcome", "stage", "competitor", "lost_reason", "decided", "ramping")
 
 
 @dataclass(frozen=True)
@@ -409,6 +413,7 @@ def entity_frames(prep: Prepared, level: str) -> dict:
 
     Returns a dict with an ``entity`` column on every frame and ``entities``: one row per
     entity with its peer-group keys (finest first) and its bookings target over the window.
+    The deal frames leave out :data:`DEAL_COLUMNS_LEFT_OUT`.
     """
     reps = prep.reps
     if level == "rep":
@@ -439,9 +444,10 @@ def entity_frames(prep: Prepared, level: str) -> dict:
 
     key_values = key.reindex(reps["rep_id"]).array  # the Arrow strings themselves: taken, not converted
 
-    def keyed(frame):
+    def keyed(frame, drop=()):
         if frame is None:
             return None
+        frame = frame.drop(columns=[c for c in drop if c in frame.columns]) if drop else frame
         if level == "rep":
             return frame.assign(entity=frame["rep_id"])
         code = arrow_codes(frame["rep_id"], reps["rep_id"])
@@ -452,9 +458,9 @@ def entity_frames(prep: Prepared, level: str) -> dict:
         "rep_entity": key,
         "entities": entities,
         "groups": [entities[g] for g in groups] + [entities["company"]],
-        "closed": keyed(prep.closed),
-        "closed_with_ramp": keyed(prep.closed_with_ramp),
-        "created": keyed(prep.created),
+        "closed": keyed(prep.closed, DEAL_COLUMNS_LEFT_OUT),
+        "closed_with_ramp": keyed(prep.closed_with_ramp, DEAL_COLUMNS_LEFT_OUT),
+        "created": keyed(prep.created, DEAL_COLUMNS_LEFT_OUT),
         "stage_days": keyed(prep.stage_days),
         "stage_deal": prep.stage_deal,
         "stage_centre": prep.stage_centre,
