@@ -123,6 +123,45 @@ def test_loo_median_matches_brute_force():
     np.testing.assert_allclose(stats.loo_median(v), [np.median(np.delete(v, i)) for i in range(10)])
 
 
+def _peer_benchmark_one_by_one(values, eligible, groups, min_peers):
+    """The definition of peer_benchmark, entity by entity (for the test of the vectorised one)."""
+    bench, n_peers, spread = [], [], []
+    ok = eligible & values.notna()
+    for entity in values.index:
+        found = (np.nan, 0, np.nan)
+        for level, keys in enumerate(groups):
+            key = keys.astype(object).fillna("∅")
+            peers = values[ok & (key == key[entity])]
+            others = peers.drop(entity) if ok[entity] else peers
+            if len(others) >= (1 if level == len(groups) - 1 else min_peers):
+                mad = stats.MAD_TO_SD * np.median(np.abs(peers - np.median(peers)))
+                found = (np.median(others), len(others), mad)
+                break
+        bench.append(found[0])
+        n_peers.append(found[1])
+        spread.append(found[2])
+    return np.array(bench), np.array(n_peers), np.array(spread)
+
+
+def test_peer_benchmark_matches_its_definition_entity_by_entity():
+    rng = np.random.default_rng(11)
+    for trial in range(40):
+        n = int(rng.integers(1, 30))
+        index = pd.Index([f"E{i}" for i in range(n)])
+        values = pd.Series(np.round(rng.normal(size=n), 1), index=index)  # ties included
+        values[rng.random(n) < 0.1] = np.nan
+        eligible = pd.Series(rng.random(n) < 0.8, index=index)
+        team = pd.Series(rng.integers(0, 4, n).astype(str), index=index).astype(object)
+        team[rng.random(n) < 0.1] = None  # an entity without a team is a group of its own
+        region = pd.Series(rng.integers(0, 2, n).astype(str), index=index)
+        groups = [team, region, pd.Series("company", index=index)]
+        bench, n_peers, spread = stats.peer_benchmark(values, eligible, groups, min_peers=2)
+        want = _peer_benchmark_one_by_one(values, eligible, groups, 2)
+        np.testing.assert_array_equal(bench.to_numpy(), want[0])
+        np.testing.assert_array_equal(n_peers.to_numpy(), want[1])
+        np.testing.assert_array_equal(spread.to_numpy(), want[2])
+
+
 def test_three_deals_cannot_be_significant():
     # 0 wins out of 3 against a 50 % benchmark: plainly not evidence
     p = stats.beta_binomial_pvalue([0], [3], [0.5], 0.0, higher_is_worse=False)

@@ -77,6 +77,25 @@ def test_best_split_finds_the_start_and_calibrates_the_maximum():
     assert max_z_pvalue(np.array([2.0]), np.array([[1.0]]))[0] == pytest.approx(0.02275, abs=1e-5)
 
 
+def test_hunters_bound_is_computed_row_by_row_whatever_the_other_rows_hold():
+    from scipy import special
+    from scipy import stats as sps
+
+    rng = np.random.default_rng(2)
+    z = rng.normal(2.0, 1.0, 60)
+    z[:3] = np.nan
+    odds = rng.lognormal(0.0, 1.0, (60, 12))
+    odds[rng.random(odds.shape) < 0.4] = np.nan  # rows with 0 to 12 candidates
+    got = max_z_pvalue(z, odds)
+    for row in range(60):
+        o = np.sort(odds[row][~np.isnan(odds[row])])
+        want = sps.norm.sf(z[row])
+        if o.size >= 2 and not np.isnan(z[row]):
+            rho = np.sqrt(o[:-1] / o[1:])
+            want = want + 2.0 * special.owens_t(z[row], np.sqrt((1.0 - rho) / (1.0 + rho))).sum()
+        assert got[row] == min(want, 1.0) or (np.isnan(got[row]) and np.isnan(want))
+
+
 @pytest.fixture(scope="module")
 def slow_team():
     """Every rep of team T1 keeps deals three times longer in Proposal."""

@@ -143,8 +143,10 @@ def monthly_observations(frames: dict, start: pd.Timestamp) -> pd.DataFrame:
         first = np.unique(deal, return_index=True)[1]
         deal_ids = pd.Index(sd["opportunity_id"].array.take(first))  # codes are in order of first appearance
         entity = sd["entity"].array.take(first)
-        position = pd.Index(closed["opportunity_id"]).get_indexer(deal_ids) if closed["opportunity_id"].is_unique \
-            else pd.Index(closed["opportunity_id"].drop_duplicates()).get_indexer(deal_ids)
+        ids = closed["opportunity_id"]
+        # deal ids hashed in Arrow (each id's position among the decided deals); repeated ids by their first row
+        position = arrow_codes(deal_ids.to_series(), ids) if _all_distinct(ids) \
+            else pd.Index(ids.drop_duplicates()).get_indexer(deal_ids)
         ok = position >= 0
         when = closed["closed_at"].to_numpy()[np.maximum(position, 0)][ok]
         parts.append(pd.DataFrame({"metric": "pace", "entity": entity[ok], "month": _month_index(when, start),
@@ -153,6 +155,14 @@ def monthly_observations(frames: dict, start: pd.Timestamp) -> pd.DataFrame:
         return pd.DataFrame(columns=["metric", "entity", "month", "y"])
     out = pd.concat(parts, ignore_index=True)
     return out[out["entity"].notna() & np.isfinite(out["y"])]
+
+
+def _all_distinct(values: pd.Series) -> bool:
+    """Whether no value repeats (a missing value counts as one value), counted in Arrow."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    return pc.count_distinct(pa.array(values, from_pandas=True), mode="all").as_py() == len(values)
 
 
 def best_split(resid: np.ndarray, weight: np.ndarray, candidates: np.ndarray, higher_is_worse: bool):
@@ -214,14 +224,18 @@ def max_z_pvalue(z: np.ndarray, odds: np.ndarray) -> np.ndarray:
 
     z = np.asarray(z, float)
     p = sps.norm.sf(z)
-    for row in range(len(z)):
-        o = odds[row][~np.isnan(odds[row])]
-        if o.size < 2 or np.isnan(z[row]):
-            continue
-        o = np.sort(o)
-        rho = np.sqrt(o[:-1] / o[1:])
+    odds = np.asarray(odds, float)
+    if odds.ndim != 2 or not len(z):
+        return np.minimum(p, 1.0)
+    ordered = np.sort(odds, axis=1)  # each row's candidates in order, NaN (not a candidate) last
+    valid = (~np.isnan(odds)).sum(axis=1)
+    # rows with the same number of candidates at once: each row's terms summed as that row alone would be
+    for size in np.unique(valid[(valid >= 2) & ~np.isnan(z)]):
+        rows = np.flatnonzero((valid == size) & ~np.isnan(z))
+        o = ordered[rows, :size]
+        rho = np.sqrt(o[:, :-1] / o[:, 1:])
         a = np.sqrt((1.0 - rho) / (1.0 + rho))
-        p[row] = p[row] + 2.0 * special.owens_t(z[row], a).sum()
+        p[rows] = p[rows] + 2.0 * np.ascontiguousarray(special.owens_t(z[rows, None], a)).sum(axis=1)
     return np.minimum(p, 1.0)
 
 

@@ -29,7 +29,8 @@ def competition_analysis(prep) -> pd.DataFrame:
         return pd.DataFrame(columns=COMPETITION_COLUMNS)
     win = recent_window(prep.window)
     prev_start = win.start - pd.DateOffset(months=win.months)
-    d = deals[deals["closed_at"] >= prev_start].merge(prep.reps[["rep_id", "region"]], on="rep_id")
+    columns = ["rep_id", "product", "closed_at", "won", "amount", "competitor", "lost_reason"]  # what is counted
+    d = deals.loc[deals["closed_at"] >= prev_start, columns].merge(prep.reps[["rep_id", "region"]], on="rep_id")
     d["which"] = np.where(d["closed_at"] >= win.start, "now", "prev")
     d["company"] = "company"
     d["competitor"] = d["competitor"].astype(object).where(d["competitor"].notna(), None)

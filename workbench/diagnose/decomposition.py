@@ -125,10 +125,12 @@ def decompose(frames: dict, stages: tuple, config, measured: bool = True) -> pd.
     bookings = factors.attrs["bookings"]
     decided = closed.groupby("entity").size().reindex(idx).fillna(0.0)
     eligible = decided >= config.min_observations
-    reference = pd.DataFrame(index=idx, columns=factors.columns, dtype=float)
+    benchmarks = []
     for col in factors.columns:
         bench, _, _ = stats.peer_benchmark(factors[col], eligible, frames["groups"], config.min_peers)
-        reference[col] = bench.fillna(factors[col].median())
+        benchmarks.append(bench.fillna(factors[col].median()).to_numpy(float))
+    reference = pd.DataFrame(np.column_stack(benchmarks) if benchmarks else np.empty((len(idx), 0)), index=idx,
+                             columns=factors.columns)
     actual = factors.copy()
     # undefined factors take the reference value; no activities logged → activity data missing
     if ("activities", "") in actual.columns:

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.diagnose.changes import evaluate_changes
-from workbench.diagnose.facts import stage_centre
+from workbench.diagnose.facts import arrow_codes, mix_cells, stage_centre
 from workbench.diagnose.funnel import funnel_steps
 from workbench.diagnose.scoring import score_means, score_rates
 from workbench.diagnose.stalls import evaluate_bottlenecks
@@ -199,10 +199,16 @@ def _follow_up(ctx: Context) -> pd.DataFrame:
     effect = ctx.follow_up
     impact = pd.Series(np.nan, index=s.index)
     if effect is not None:
-        closed = _window_rows(ctx.frames["closed"])
+        closed = ctx.frames["closed"]
+        if "follow_up_eta" in closed.columns:  # only what the uplift needs is filtered
+            closed = closed[["entity", "amount", "follow_up_hours", "follow_up_eta"]
+                            + (["weight"] if "weight" in closed.columns else [])]
+        closed = _window_rows(closed)
         closed = closed[closed["follow_up_hours"].notna() & (closed["amount"] > 0)]
         shift = (s.set_index("entity")["benchmark"] - s.set_index("entity")["value"]).clip(upper=0)
-        deal_shift = closed["entity"].map(shift).fillna(0.0).to_numpy()
+        at = arrow_codes(closed["entity"], shift.index.to_series())  # each deal's entity in shift (−1: none)
+        deal_shift = np.where(at >= 0, shift.to_numpy()[np.maximum(at, 0)] if len(shift) else np.nan, np.nan)
+        deal_shift = np.where(np.isnan(deal_shift), 0.0, deal_shift)
         if "follow_up_eta" in closed.columns:  # log-odds computed once for all levels
             eta = closed["follow_up_eta"].to_numpy(float)
         else:
@@ -245,54 +251,62 @@ def _activity(ctx: Context) -> pd.DataFrame:
     return s
 
 
-def _stage_counts(closed: pd.DataFrame, stages: tuple, measured: bool, mix: pd.DataFrame | None = None) -> pd.DataFrame:
+def _stage_counts(closed: pd.DataFrame, stages: tuple, measured: bool, mix: pd.DataFrame | None = None,
+                  cells: tuple[np.ndarray, np.ndarray] | None = None) -> pd.DataFrame:
     """Deals at each funnel step and deals that passed it, per entity.
 
     With ``mix`` (the company's deals), each count also gets ``expected``: the successes the
     entity would have had at the company's rate for each deal's lead source × product
-    (indirect standardisation), so a rep is not judged on their mix of leads.
+    (indirect standardisation), so a rep is not judged on their mix of leads. ``cells`` are
+    the lead source × product cells of ``mix`` and of ``closed``
+    (:func:`workbench.diagnose.facts.mix_cells`) when they are known already.
     """
-    rows = []
     reached = closed["reached"].to_numpy()
     # entity codes hashed once (sorted, as groupby would), then every step groups by the integer code
     ent, ent_names = pd.factorize(closed["entity"], sort=True)
     weight = closed["weight"].to_numpy(float) if "weight" in closed.columns else None
     if mix is not None:
-        # lead source × product cells as integer codes shared by both frames
-        both = pd.concat([mix[["source", "product"]], closed[["source", "product"]]], ignore_index=True)
-        src, _ = pd.factorize(both["source"], use_na_sentinel=False)
-        prd, prd_u = pd.factorize(both["product"], use_na_sentinel=False)
-        cells = src * (len(prd_u) + 1) + prd
-        mix_cell, cell = cells[: len(mix)], cells[len(mix):]
+        if cells is None:  # lead source × product cells as integer codes shared by both frames
+            both = mix_cells(pd.concat([mix[["source", "product"]], closed[["source", "product"]]], ignore_index=True))
+            cells = both[: len(mix)], both[len(mix):]
+        mix_cell, cell = cells
+        size = int(max(mix_cell.max(initial=-1), cell.max(initial=-1))) + 1 if len(mix_cell) + len(cell) else 1
         mix_reached = mix["reached"].to_numpy()
-    for i, _, label in funnel_steps(stages, closed, measured):
+    steps = list(funnel_steps(stages, closed, measured))
+    # every step's counts as columns of one frame, summed per entity in one grouping (each column's
+    # sums are the ones a grouping of that step alone gives)
+    columns = {"entity": ent}
+    for i, _, _ in steps:
         at = reached >= i
         nxt = reached >= i + 1
-        frame = pd.DataFrame({"entity": ent, "at": at, "next": nxt})
         if weight is not None:  # history-weighted counts, their Σw² and the window's own count
-            frame = frame.assign(at=at * weight, next=nxt * weight, at_sq=at * weight**2, at_window=at & (weight >= 1))
+            columns[f"at{i}"], columns[f"next{i}"] = at * weight, nxt * weight
+        else:
+            columns[f"at{i}"], columns[f"next{i}"] = at, nxt
         if mix is not None:
             m_at = mix_reached >= i
-            size = int(cells.max()) + 1 if len(cells) else 1
             n_at = np.bincount(mix_cell[m_at], minlength=size)
             n_next = np.bincount(mix_cell[m_at], weights=mix_reached[m_at] >= i + 1, minlength=size)
             overall = float((mix_reached[m_at] >= i + 1).mean()) if m_at.any() else np.nan
             rate = np.where(n_at > 0, n_next / np.maximum(n_at, 1), overall)
-            frame["expected"] = np.where(at, rate[cell], 0.0)
-        if weight is not None and mix is not None:
-            frame["expected"] = frame["expected"] * weight
-        cols = ["at", "next"] + (["expected"] if mix is not None else []) + (
-            ["at_sq", "at_window"] if weight is not None else [])
-        g = frame[ent >= 0].groupby("entity")[cols].sum()  # missing entities are left out, as groupby does
+            expected = np.where(at, rate[cell], 0.0)
+            columns[f"expected{i}"] = expected * weight if weight is not None else expected
+        if weight is not None:
+            columns[f"at_sq{i}"], columns[f"at_window{i}"] = at * weight**2, at & (weight >= 1)
+    frame = pd.DataFrame(columns)
+    g = frame[ent >= 0].groupby("entity").sum()  # missing entities are left out, as groupby does
+    entity = ent_names.take(g.index.to_numpy())
+    rows = []
+    for i, _, label in steps:
         out = pd.DataFrame(
-            {"entity": ent_names.take(g.index.to_numpy()), "detail": label, "trials": g["at"].to_numpy(),
-             "successes": g["next"].to_numpy(), "from_index": i}
+            {"entity": entity, "detail": label, "trials": g[f"at{i}"].to_numpy(),
+             "successes": g[f"next{i}"].to_numpy(), "from_index": i}
         )
         if mix is not None:
-            out["expected_successes"] = g["expected"].to_numpy()
+            out["expected_successes"] = g[f"expected{i}"].to_numpy()
         if weight is not None:
-            out["trials_sq"] = g["at_sq"].to_numpy()
-            out["n_window"] = g["at_window"].to_numpy(float)
+            out["trials_sq"] = g[f"at_sq{i}"].to_numpy()
+            out["n_window"] = g[f"at_window{i}"].to_numpy(float)
         rows.append(out)
     return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
 
@@ -301,13 +315,16 @@ def _conversion(ctx: Context) -> pd.DataFrame:
     closed = ctx.frames["closed"]
     if closed.empty:
         return pd.DataFrame()
+    cell = ctx.frames.get("deal_cell")
+    cell = cell if cell is not None and len(cell) == len(closed) else mix_cells(closed)
+    mix_cell = cell
     if ctx.excluded_products:
         pairs = [(e, p) for e, products in ctx.excluded_products.items() for p in products]
         drop = pd.MultiIndex.from_arrays([closed["entity"], closed["product"]]).isin(pairs)
-        closed = closed[~drop]
+        closed, cell = closed[~drop], cell[~drop]
     if not ctx.measured:  # without stage history there are no stages to test
         return pd.DataFrame()
-    counts = _stage_counts(closed, ctx.stages, ctx.measured, mix=ctx.frames["closed"])
+    counts = _stage_counts(closed, ctx.stages, ctx.measured, mix=ctx.frames["closed"], cells=(mix_cell, cell))
     counts = counts[counts["trials"] > 0]
     s = score_rates(counts, ctx.groups, higher_is_worse=False, **ctx.kw())
     s = _finish(s, log_scale=False, higher_is_worse=False, kind="relative")
@@ -342,9 +359,10 @@ def _deal_size(ctx: Context) -> pd.DataFrame:
     # compared within product × lead source: log amount relative to the typical deal of
     # the same kind, so a rep is not judged on their mix of products and leads
     log_amount = np.log(d["amount"])
-    src, _ = pd.factorize(d["source"], use_na_sentinel=False)
-    prd, prd_u = pd.factorize(d["product"], use_na_sentinel=False)
-    centre = log_amount.groupby(src * (len(prd_u) + 1) + prd).transform("median")
+    cell = ctx.frames.get("deal_cell")
+    sized = (closed["amount"] > 0).to_numpy()
+    cell = cell[sized] if cell is not None and len(cell) == len(closed) else mix_cells(d)
+    centre = log_amount.groupby(cell).transform("median")
     obs = _with_weight(pd.DataFrame({"entity": d["entity"], "detail": "", "y": log_amount - centre}), d)
     s = score_means(obs, ctx.groups, higher_is_worse=False, **ctx.kw())
     ratio = np.exp(s["value"] - s["benchmark"])  # rep deal size / peer deal size

@@ -159,7 +159,7 @@ def _decide(tests: pd.DataFrame, config: DiagnosisConfig, reference: pd.Series) 
         q_value[part] = np.fmax(family_q, member_q)
     t["q_value"] = q_value
     t["significant"] = t["q_value"] <= config.fdr
-    thresholds = t["driver"].map(config.threshold)
+    thresholds = t["driver"].map({key: config.threshold(key) for key in t["driver"].unique()})  # once per driver
     share = t["window_share"].astype(float).fillna(1.0) if "window_share" in t.columns else 1.0
     floor = np.maximum(config.min_revenue_impact,
                        config.min_impact_share * share * t["entity"].map(reference).fillna(0.0))
@@ -223,14 +223,17 @@ def _evaluate_level(prep, level: str, config: DiagnosisConfig, follow_up, select
     first_step = funnel_steps(prep.stages, frames["closed"], prep.has_stage_history)[0][2]
     raised_rows = tests[tests["raised"] & (tests["driver"] == "low_activity")]
     prospecting = set(zip(raised_rows["entity"], raised_rows["detail"]))
-    suppressed = []
-    for entity, driver, detail, raised in zip(tests["entity"], tests["driver"], tests["detail"], tests["raised"]):
-        by = [u for u in DRIVERS[driver].upstream if u in found.get(entity, ())] if raised else []
+    suppressed = [""] * len(tests)  # only a raised test can be suppressed
+    raised_at = np.flatnonzero(tests["raised"].to_numpy(bool))
+    raised_tests = tests.iloc[raised_at]
+    for at, entity, driver, detail in zip(raised_at, raised_tests["entity"], raised_tests["driver"],
+                                          raised_tests["detail"]):
+        by = [u for u in DRIVERS[driver].upstream if u in found.get(entity, ())]
         if driver == "low_stage_conversion" and detail != first_step:
             by = [u for u in by if u != "slow_follow_up"]
-        if driver == "low_activity" and detail == "all" and raised and (entity, "prospecting") in prospecting:
+        if driver == "low_activity" and detail == "all" and (entity, "prospecting") in prospecting:
             by.append("low_activity:prospecting")  # one finding: the narrower root cause
-        suppressed.append(",".join(by) if (by and config.root_cause) else "")
+        suppressed[at] = ",".join(by) if (by and config.root_cause) else ""
     tests["suppressed_by"] = suppressed
     tests["finding"] = tests["raised"] & (tests["suppressed_by"] == "")
     tests.insert(0, "entity_type", level)

@@ -28,10 +28,14 @@ from workbench.kpi.facts import activity_months as rep_month_activities
 from workbench.kpi.targets import window_targets
 from workbench.periods import parse_period, period_label
 
-__all__ = ["Prepared", "prepare", "entity_frames", "arrow_codes", "stage_centre"]
+__all__ = ["Prepared", "prepare", "entity_frames", "arrow_codes", "stage_centre", "mix_cells"]
 
 #: Entity levels the diagnosis runs on (the company is every team's peer group).
 LEVELS = ("rep", "team", "region")
+#: Columns of the deal facts that no rule of any level reads (the competition analysis reads them from
+#: ``Prepared.all_closed``): :func:`entity_frames` leaves them out, so every filter of a level's deals
+#: copies only what its rules use.
+DEAL_COLUMNS_LEFT_OUT = ("outcome", "stage", "competitor", "lost_reason", "decided", "ramping")
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,9 @@ class Prepared:
     #: each ``stage_days`` row's typical ``log1p(days)``: the median over the same stage and product
     #: (:func:`stage_centre`), computed once and shared by every level's pace and stage tests
     stage_centre: np.ndarray | None = None
+    #: each ``closed`` deal's lead source × product as an integer cell (:func:`mix_cells`), computed once
+    #: and shared by every level's mix-adjusted and deal-size tests
+    deal_cell: np.ndarray | None = None
 
 
 def history_weight(at, window_start: pd.Timestamp, half_life: float) -> np.ndarray:
@@ -108,6 +115,20 @@ def stage_centre(stage_days: pd.DataFrame) -> np.ndarray:
     stg, _ = pd.factorize(stage_days["stage"])
     prd, prd_u = pd.factorize(stage_days["product"], use_na_sentinel=False)
     return pd.Series(y).groupby(stg * (len(prd_u) + 1) + prd).transform("median").to_numpy()
+
+
+def mix_cells(deals: pd.DataFrame) -> np.ndarray:
+    """Each deal's lead source × product as one integer cell (a missing value is a category of its own).
+
+    Codes follow the order of first appearance, so deals of the same source and product share a cell.
+
+    >>> deals = pd.DataFrame({"source": ["web", "web", None], "product": ["A", "B", "A"]})
+    >>> mix_cells(deals).tolist()
+    [0, 1, 3]
+    """
+    src, _ = pd.factorize(deals["source"], use_na_sentinel=False)
+    prd, prd_u = pd.factorize(deals["product"], use_na_sentinel=False)
+    return src * (len(prd_u) + 1) + prd
 
 
 def _workdays(start: pd.Timestamp, end: pd.Timestamp) -> int:
@@ -375,6 +396,7 @@ def prepare(data, period=None, window: int | None = None, ramp_months: int = 0, 
         half_life=float(half_life) if hist is not None else None,
         stage_deal=stage_deal,
         stage_centre=stage_centre(stage_days) if len(stage_days) else np.zeros(0),
+        deal_cell=mix_cells(closed),
     )
 
 
@@ -391,6 +413,7 @@ def entity_frames(prep: Prepared, level: str) -> dict:
 
     Returns a dict with an ``entity`` column on every frame and ``entities``: one row per
     entity with its peer-group keys (finest first) and its bookings target over the window.
+    The deal frames leave out :data:`DEAL_COLUMNS_LEFT_OUT`.
     """
     reps = prep.reps
     if level == "rep":
@@ -421,9 +444,10 @@ def entity_frames(prep: Prepared, level: str) -> dict:
 
     key_values = key.reindex(reps["rep_id"]).array  # the Arrow strings themselves: taken, not converted
 
-    def keyed(frame):
+    def keyed(frame, drop=()):
         if frame is None:
             return None
+        frame = frame.drop(columns=[c for c in drop if c in frame.columns]) if drop else frame
         if level == "rep":
             return frame.assign(entity=frame["rep_id"])
         code = arrow_codes(frame["rep_id"], reps["rep_id"])
@@ -434,12 +458,13 @@ def entity_frames(prep: Prepared, level: str) -> dict:
         "rep_entity": key,
         "entities": entities,
         "groups": [entities[g] for g in groups] + [entities["company"]],
-        "closed": keyed(prep.closed),
-        "closed_with_ramp": keyed(prep.closed_with_ramp),
-        "created": keyed(prep.created),
+        "closed": keyed(prep.closed, DEAL_COLUMNS_LEFT_OUT),
+        "closed_with_ramp": keyed(prep.closed_with_ramp, DEAL_COLUMNS_LEFT_OUT),
+        "created": keyed(prep.created, DEAL_COLUMNS_LEFT_OUT),
         "stage_days": keyed(prep.stage_days),
         "stage_deal": prep.stage_deal,
         "stage_centre": prep.stage_centre,
+        "deal_cell": prep.deal_cell,
         "activity_months": (
             None
             if prep.activity_months is None

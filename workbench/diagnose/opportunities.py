@@ -111,7 +111,8 @@ def _market_segments(prep, market: pd.DataFrame | None) -> pd.DataFrame:
 
 
 def _win_rate_segments(prep) -> pd.DataFrame:
-    deals = prep.closed.merge(prep.reps[["rep_id", "region"]], on="rep_id")
+    columns = ["rep_id", "product", "source", "won", "amount"]  # what the segments count
+    deals = prep.closed[columns].merge(prep.reps[["rep_id", "region"]], on="rep_id")
     if deals.empty:
         return pd.DataFrame(columns=OPPORTUNITY_COLUMNS)
     company = deals["won"].mean()

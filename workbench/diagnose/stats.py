@@ -151,44 +151,95 @@ def peer_benchmark(
         k_all = pooled[0].reindex(idx).to_numpy(dtype=float)
         n_all = pooled[1].reindex(idx).to_numpy(dtype=float)
     for level, keys in enumerate(groups):
+        if not todo.any():
+            break
         last = level == len(groups) - 1
         codes, uniques = pd.factorize(keys.reindex(idx).astype(object).fillna("∅"))
-        # each group's positions (ascending) from one stable sort, not a scan of every entity per group
-        by_group = np.argsort(codes, kind="stable")
-        bounds = np.searchsorted(codes[by_group], np.arange(len(uniques) + 1))
-        for key in np.unique(codes[todo]):
-            positions = by_group[bounds[key]:bounds[key + 1]]
-            members = positions[todo[positions]]
-            peers_pos = positions[ok[positions]]
-            own = ok[members]
-            count = peers_pos.size - own.astype(int)
-            use = count >= (1 if last else min_peers)
-            if not use.any():
-                continue
-            peer_vals = v[peers_pos]
-            full_median = np.median(peer_vals) if peers_pos.size else np.nan
-            mad = MAD_TO_SD * np.median(np.abs(peer_vals - full_median)) if peers_pos.size else np.nan
-            if pooled is not None:
-                k_sum, n_sum = k_all[peers_pos].sum(), n_all[peers_pos].sum()
-                loo = (k_sum - k_all[peers_pos]) / np.maximum(n_sum - n_all[peers_pos], 1e-9)
-                full_median = k_sum / n_sum if n_sum > 0 else np.nan
-            else:
-                loo = loo_median(peer_vals)
-            own_pos = np.searchsorted(peers_pos, members)  # valid where own
-            values_for_members = np.where(
-                own, loo[np.minimum(own_pos, max(peers_pos.size - 1, 0))] if peers_pos.size else np.nan,
-                full_median,
-            )
-            chosen = members[use]
-            bench[chosen] = values_for_members[use]
-            n_peers[chosen] = count[use]
-            spread[chosen] = mad
-            todo[chosen] = False
+        n_groups = len(uniques)
+        # every group's peers at once: their values sorted within the group (one stable sort)
+        peers = _GroupedPeers(codes[ok], v[ok], n_groups)
+        own_count = ok.astype(int)
+        count = peers.size[codes] - own_count  # peers other than the entity itself
+        use = todo & (count >= (1 if last else min_peers))
+        if not use.any():
+            continue
+        if pooled is not None:
+            full, loo_of = _pooled_loo(codes, ok, k_all, n_all, n_groups, use)
+        else:
+            full, loo_of = peers.median, peers.loo_median()
+        # an eligible entity is compared with the others (leave one out), any other entity with all
+        own_loo = np.full(n, np.nan)
+        own_loo[np.flatnonzero(ok)] = loo_of
+        bench[use] = np.where(ok, own_loo, full[codes])[use]
+        n_peers[use] = count[use]
+        spread[use] = peers.mad[codes][use]
+        todo[use] = False
     return (
         pd.Series(bench, index=idx),
         pd.Series(n_peers, index=idx),
         pd.Series(spread, index=idx),
     )
+
+
+class _GroupedPeers:
+    """The values of every group's peers sorted within their group, with each group's median and
+    robust spread (MAD × 1.4826) — the same numbers :func:`numpy.median` gives group by group.
+
+    ``codes`` and ``values`` are the peers' group codes and values (in entity order).
+    """
+
+    def __init__(self, codes: np.ndarray, values: np.ndarray, n_groups: int):
+        self.codes, self.values = codes, values
+        self.size = np.bincount(codes, minlength=n_groups)
+        self.offset = np.r_[0, np.cumsum(self.size)[:-1]] if n_groups else np.zeros(0, dtype=int)
+        # stable: equal values keep entity order, as a mergesort of each group's values does
+        self.order = np.lexsort((values, codes))
+        self.sorted = values[self.order]
+        self.median = self._medians(self.sorted)
+        dev = np.abs(values - self.median[codes])
+        self.mad = MAD_TO_SD * self._medians(dev[np.lexsort((dev, codes))])
+
+    def _medians(self, sorted_values: np.ndarray) -> np.ndarray:
+        """Per group the median of its sorted values (NaN for an empty group), as ``np.median``:
+        the middle value, or the mean of the two middle values."""
+        size, offset = self.size, self.offset
+        out = np.full(len(size), np.nan)
+        some = size > 0
+        upper = sorted_values[(offset + size // 2)[some]]
+        lower = sorted_values[(offset + (size - 1) // 2)[some]]
+        out[some] = np.where(size[some] % 2 == 1, upper, (lower + upper) / 2)
+        return out
+
+    def loo_median(self) -> np.ndarray:
+        """Each peer's leave-one-out median within its group (:func:`loo_median`, group by group)."""
+        n = self.size[self.codes]  # the group's size, per peer (in entity order)
+        rank = np.empty(len(self.values), dtype=int)
+        rank[self.order] = np.arange(len(self.values)) - self.offset[self.codes[self.order]]
+        base = self.offset[self.codes]
+        m = n - 1
+        s = self.sorted
+
+        def kth(pos):  # the pos-th order statistic of the group with the peer itself removed
+            return np.where(pos < rank, s[base + np.minimum(pos, n - 1)], s[base + np.minimum(pos + 1, n - 1)])
+
+        half = np.maximum(m // 2, 0)
+        odd = kth(half)
+        even = 0.5 * (kth(np.maximum(half - 1, 0)) + kth(half))
+        return np.where(n < 2, np.nan, np.where(m % 2 == 1, odd, even))
+
+
+def _pooled_loo(codes, ok, k_all, n_all, n_groups, use):
+    """Per group the peers' pooled rate, and each peer's pooled rate of the others (leave one out)."""
+    full = np.full(n_groups, np.nan)
+    loo = np.full(len(codes), np.nan)
+    for key in np.unique(codes[use]):
+        peers_pos = np.flatnonzero(ok & (codes == key))
+        if not peers_pos.size:
+            continue
+        k_sum, n_sum = k_all[peers_pos].sum(), n_all[peers_pos].sum()
+        loo[peers_pos] = (k_sum - k_all[peers_pos]) / np.maximum(n_sum - n_all[peers_pos], 1e-9)
+        full[key] = k_sum / n_sum if n_sum > 0 else np.nan
+    return full, loo[ok]
 
 
 def _known_pairs(residuals, sampling_var) -> tuple[np.ndarray, np.ndarray]:
