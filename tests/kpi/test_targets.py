@@ -35,6 +35,21 @@ def test_a_quarter_is_spread_by_days_and_the_shortest_period_wins():
     assert value(out, "a", "2026-03-01") == pytest.approx(900 * 31 / 90)
 
 
+@pytest.mark.parametrize("dense_cells", [1_000_000, -10**9])  # the dense count, and the sort it replaces
+def test_the_shortest_period_wins_counted_densely_or_sorted(monkeypatch, dense_cells):
+    from workbench.kpi import targets as module
+
+    monkeypatch.setattr(module, "_DENSE_CELLS", dense_cells)
+    t = targets(("rep", "a", "2026", "bookings", 3650.0), ("rep", "a", "2026-Q1", "bookings", 900.0),
+                ("rep", "a", "2026-02", "bookings", 10.0), ("rep", "a", "2026-02", "bookings", 99.0),
+                ("rep", "b", "2026-Q1", "bookings", 90.0))
+    out = period_targets(t, REPS, freq="M", by="rep", start="2026-01", end="2026-04")
+    assert value(out, "a", "2026-01-01") == pytest.approx(900 * 31 / 90)  # the quarter beats the year
+    assert value(out, "a", "2026-02-01") == pytest.approx(10.0)  # the month beats both; of two, the first row
+    assert value(out, "a", "2026-04-01") == pytest.approx(3650 * 30 / 365)  # only the year covers April
+    assert value(out, "b", "2026-03-01") == pytest.approx(90 * 31 / 90)
+
+
 def test_weeks_add_up_into_months_split_at_the_month_end():
     # ISO week 2026-W05 runs Mon 26 Jan .. Sun 1 Feb: 6 days in January, 1 in February
     weeks = [("rep", "a", f"2026-W{w:02d}", "bookings", 70.0) for w in range(1, 10)]

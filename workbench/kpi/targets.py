@@ -99,6 +99,10 @@ class _OwnDaily:
         return np.unique(self.ids[self.kinds == level].astype(str))
 
 
+#: Entity-day cells counted in a dense array rather than sorted (beyond a few per target day).
+_DENSE_CELLS = 1_000_000
+
+
 def _own_daily(targets: pd.DataFrame | None, metric: str, lo: int, hi: int) -> _OwnDaily:
     """Own targets spread to the days in ``[lo, hi)``; where several cover a day, the shortest period's."""
     none = _OwnDaily(np.array([], object), np.array([], object), np.array([], np.int64), np.array([], np.int64),
@@ -135,9 +139,19 @@ def _own_daily(targets: pd.DataFrame | None, metric: str, lo: int, hi: int) -> _
     code = entity[row]
     if not _overlapping(entity, start, end):
         return _OwnDaily(kinds, ids, code, day, per_day[row])
+    width = np.int64(hi - lo + 1)
+    if len(kinds) * width <= 4 * len(row) + _DENSE_CELLS:  # few entity-days: the best row per cell, densely, no sort
+        # rank of each target row: shortest period first, ties in row order
+        rank = np.empty(len(t), np.int64)
+        rank[np.lexsort((np.arange(len(t)), length))] = np.arange(len(t))
+        best = np.full(len(kinds) * width, len(t), np.int64)
+        np.minimum.at(best, code * width + (day - lo), rank[row])
+        cells = np.flatnonzero(best < len(t))  # in entity, day order
+        by_rank = np.argsort(rank)
+        return _OwnDaily(kinds, ids, cells // width, cells % width + lo, per_day[by_rank[best[cells]]])
     # by entity, day, then shortest period first (ties in row order): one stable sort of a combined key
     lengths, length_rank = np.unique(length, return_inverse=True)
-    key = (code * np.int64(hi - lo + 1) + (day - lo)) * np.int64(len(lengths)) + length_rank[row]
+    key = (code * width + (day - lo)) * np.int64(len(lengths)) + length_rank[row]
     order = np.argsort(key, kind="stable")
     code, day, row = code[order], day[order], row[order]
     first_of_day = np.r_[True, (code[1:] != code[:-1]) | (day[1:] != day[:-1])] if len(code) else np.array([], bool)
