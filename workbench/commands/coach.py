@@ -7,14 +7,7 @@ import sys
 import warnings
 from pathlib import Path
 
-from workbench.commands.engine import (
-    add_engine_arguments,
-    check_engine_arguments,
-    engine_failure,
-    engine_source,
-    in_engine,
-    open_source,
-)
+from workbench.commands import engine
 from workbench.commands.output import fail, say, table_text, yes_no
 from workbench.commands.progress import Progress
 from workbench.errors import DataError
@@ -74,7 +67,7 @@ def register(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--lang", choices=["en", "zh"], default="en",
                         help="language of what is printed: headings, labels and reasons (default en)")
     parser.add_argument("--stages", metavar="FILE", help="stage config (stages.csv or stages.toml)")
-    add_engine_arguments(parser)
+    engine.add_engine_arguments(parser)
     parser.add_argument("-o", "--output", metavar="FILE",
                         help="write every table: .xlsx (one sheet each), or .csv / .parquet (the plans)")
     parser.add_argument("--no-cache", action="store_true",
@@ -182,15 +175,15 @@ def run(args) -> int:
     """Load (or aggregate in the engine), coach, print the summary and write the tables; return the exit code."""
     prog, lang = "workbench coach", args.lang
     try:
-        source = engine_source(args, prog)
-        check_engine_arguments(args, source)
+        source = engine.engine_source(args, prog)
+        engine.check_engine_arguments(args, source)
     except ValueError as err:
         return fail(prog, str(err), 2, lang)
     output = Path(args.output).expanduser() if args.output else None
     if output is not None and output.suffix.lower() not in OUTPUT_SUFFIXES:
         return fail(prog, say("cli.bad_output", lang, name=output.name), 2, lang)
     # the stage names coach() reports, in the order it reports them, each in ``lang``
-    aggregating = say("cli.engine.stage.facts", lang, engine=args.engine) if in_engine(args) else ""
+    aggregating = engine.facts_stage(args)
     named = {"loading data": say("cli.stage.loading", lang),
              **({"aggregating": aggregating} if aggregating else {}),
              "diagnosing": say("cli.coach.stage.diagnosing", lang),
@@ -207,7 +200,7 @@ def run(args) -> int:
             from workbench.coaching.skills import load_skill_map
             from workbench.coaching.workflow import coach
 
-            data = open_source(args, source)
+            data = engine.open_source(args, source)
             skill_map = load_skill_map(args.skill_map)
         if aggregating:
             with stage("aggregating"):
@@ -223,7 +216,7 @@ def run(args) -> int:
             print(say("cli.note", lang, text=note), file=sys.stderr)
         shown = _select(result, data.reps, args.team, args.rep, lang)
     except (DataError, ImportError) as err:
-        print(f"{prog}: {engine_failure(err, args)}", file=sys.stderr)
+        print(f"{prog}: {engine.engine_failure(err, args)}", file=sys.stderr)
         return 1
     except ValueError as err:
         return fail(prog, str(err), 2, lang)

@@ -7,14 +7,7 @@ import datetime
 import sys
 from pathlib import Path
 
-from workbench.commands.engine import (
-    add_engine_arguments,
-    check_engine_arguments,
-    engine_failure,
-    engine_source,
-    in_engine,
-    open_source,
-)
+from workbench.commands import engine
 from workbench.commands.output import fail, pad, say
 from workbench.commands.progress import Progress
 from workbench.errors import DataError
@@ -77,7 +70,7 @@ def register(subparsers) -> argparse.ArgumentParser:
                         help="weight of the history before a short window halves every MONTHS months "
                              "(default 12; 0 = the window only)")
     parser.add_argument("--stages", metavar="FILE", help="stage config (stages.csv or stages.toml)")
-    add_engine_arguments(parser)
+    engine.add_engine_arguments(parser)
     parser.add_argument("-o", "--output", metavar="FILE",
                         help="write all findings to FILE (.csv, .parquet or .xlsx; .xlsx adds the "
                              "team summary, decomposition, opportunities and competition sheets)")
@@ -185,13 +178,13 @@ def run(args) -> int:
     """Load (or aggregate in the engine), diagnose, print the summary and write the findings; return the exit code."""
     prog, lang = "workbench diagnose", args.lang
     try:
-        source = engine_source(args, prog)
-        check_engine_arguments(args, source)
+        source = engine.engine_source(args, prog)
+        engine.check_engine_arguments(args, source)
     except ValueError as err:
         return fail(prog, str(err), 2, lang)
     output = Path(args.output).expanduser() if args.output else None
     loading, diagnosing = say("cli.stage.loading", lang), say("cli.diagnose.stage.diagnosing", lang)
-    aggregating = say("cli.engine.stage.facts", lang, engine=args.engine) if in_engine(args) else ""
+    aggregating = engine.facts_stage(args)
     writing = say("cli.stage.writing", lang, name=output.name) if output else ""
     progress = Progress(prog, [loading] + ([aggregating] if aggregating else []) + [diagnosing]
                         + ([writing] if output else []))
@@ -201,7 +194,7 @@ def run(args) -> int:
 
             config = DiagnosisConfig(fdr=float(args.fdr),
                                      half_life=float(args.half_life) if args.half_life and args.half_life > 0 else None)
-            data = open_source(args, source)
+            data = engine.open_source(args, source)
         if aggregating:
             with progress.stage(aggregating):
                 from workbench.kpi import sales_facts
@@ -211,7 +204,7 @@ def run(args) -> int:
             result = diagnose(data, period=args.period, window=args.window, rep=args.rep, team=args.team,
                               config=config, lang=args.lang)
     except (DataError, ImportError) as err:
-        print(f"{prog}: {engine_failure(err, args)}", file=sys.stderr)
+        print(f"{prog}: {engine.engine_failure(err, args)}", file=sys.stderr)
         return 1
     except ValueError as err:
         return fail(prog, str(err), 2, lang)

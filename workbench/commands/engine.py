@@ -4,7 +4,7 @@ By default a command loads SOURCE into pandas (:func:`workbench.load`, validated
 cached). With ``--engine spark`` (or any ibis backend name or URL), ``--direct`` or a
 DuckDB ``--memory-limit`` / ``--temp-directory``, SOURCE is opened in the engine instead
 (:func:`workbench.kpi.backends.connect`): a folder of Parquet files is read in place, a
-lake URL (``s3a://...``) goes to Spark as it is, and without SOURCE the tables are read by
+lake URL (``s3a://...``) goes to the engine as it is, and without SOURCE the tables are read by
 name from the engine's database (``--database``). ``workbench kpi`` computes its table
 there; diagnose, coach and targets bring back only the aggregated
 :class:`~workbench.kpi.SalesFacts` (:func:`workbench.kpi.sales_facts`), never raw rows.
@@ -20,8 +20,8 @@ _StoreAction(...)
 ...                           "--engine-option", "spark.driver.memory=2g"])
 >>> in_engine(args), engine_options(args)
 (True, {'master': 'local[2]', 'config': {'spark.driver.memory': '2g'}})
->>> in_engine(parser.parse_args([]))
-False
+>>> facts_stage(args), facts_stage(parser.parse_args([]))
+('aggregating in spark', '')
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ __all__ = [
     "engine_failure",
     "engine_options",
     "engine_source",
+    "facts_stage",
     "in_engine",
     "open_source",
 ]
@@ -167,6 +168,12 @@ def open_source(args, source):
     if args.direct:  # Parquet only, read in place (a CSV folder is an error naming --direct)
         return kpi_tables_from_parquet(source, stages=args.stages, backend=backend)
     return connect(str(source), engine=backend, stages=args.stages)
+
+
+def facts_stage(args) -> str:
+    """The name of the progress stage in which :func:`workbench.kpi.sales_facts` aggregates in the
+    engine (``aggregating in spark``, in ``args.lang``), or ``""`` when SOURCE is loaded into memory."""
+    return say("cli.engine.stage.facts", args.lang or "en", engine=args.engine) if in_engine(args) else ""
 
 
 def engine_failure(err: Exception, args) -> str | None:

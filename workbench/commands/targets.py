@@ -6,14 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from workbench.commands.engine import (
-    add_engine_arguments,
-    check_engine_arguments,
-    engine_failure,
-    engine_source,
-    in_engine,
-    open_source,
-)
+from workbench.commands import engine
 from workbench.commands.output import fail, level_label, say, table_text
 from workbench.commands.progress import Progress
 from workbench.errors import DataError
@@ -73,7 +66,7 @@ def register(subparsers) -> argparse.ArgumentParser:
                         help="with --by rep and bookings: add the weekly and daily activity plan per rep")
     parser.add_argument("--lang", choices=["en", "zh"], default="en", help="language of what is printed (default en)")
     parser.add_argument("--stages", metavar="FILE", help="stage config for the loader")
-    add_engine_arguments(parser)
+    engine.add_engine_arguments(parser)
     parser.add_argument("-o", "--output", metavar="FILE", help="write the targets to .csv, .parquet or .xlsx")
     parser.add_argument("--no-cache", action="store_true",
                         help="neither read nor write the validated-data cache (see docs/data.md, 'Cache')")
@@ -87,26 +80,26 @@ def run(args) -> int:
 
     prog, lang = "workbench targets", getattr(args, "lang", "en")
     try:
-        source = engine_source(args, prog)
-        check_engine_arguments(args, source)
+        source = engine.engine_source(args, prog)
+        engine.check_engine_arguments(args, source)
     except ValueError as err:
         return fail(prog, str(err), 2, lang)
     if args.output and Path(args.output).suffix.lower() not in OUTPUT_SUFFIXES:
         return fail(prog, say("cli.targets.bad_output", lang), 2, lang)
     if args.plan and (args.by != "rep" or args.metric != "bookings"):
         return fail(prog, say("cli.targets.plan_needs", lang), 2, lang)
-    if args.plan and in_engine(args):  # the reverse funnel reads raw rows, which stay in the engine
+    if args.plan and engine.in_engine(args):  # the reverse funnel reads raw rows, which stay in the engine
         return fail(prog, say("cli.engine.plan_needs_rows", lang, engine=args.engine), 2, lang)
     loading, proposing = say("cli.stage.loading", lang), say("cli.targets.stage.proposing", lang)
     planning = say("cli.targets.stage.planning", lang)
-    aggregating = say("cli.engine.stage.facts", lang, engine=args.engine) if in_engine(args) else ""
+    aggregating = engine.facts_stage(args)
     writing = say("cli.stage.writing", lang, name=Path(args.output).name) if args.output else ""
     stages = ([loading] + ([aggregating] if aggregating else []) + [proposing] + ([planning] if args.plan else [])
               + ([writing] if args.output else []))
     progress = Progress(prog, stages)
     try:
         with progress.stage(loading):
-            data = open_source(args, source)
+            data = engine.open_source(args, source)
         if aggregating:
             with progress.stage(aggregating):
                 from workbench.kpi import sales_facts
@@ -124,7 +117,7 @@ def run(args) -> int:
 
                 funnel = reverse_funnel(data, targets[["entity_id", "target"]], args.period)
     except (DataError, ImportError, ValueError) as err:
-        print(f"{prog}: {engine_failure(err, args) or err}", file=sys.stderr)
+        print(f"{prog}: {engine.engine_failure(err, args) or err}", file=sys.stderr)
         return 1
     _print_targets(targets, args, lang)
     if funnel is not None:
