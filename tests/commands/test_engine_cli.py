@@ -8,6 +8,7 @@ into pandas. No Spark here: a Spark subprocess costs about 30 s of CI, and
 
 from __future__ import annotations
 
+import argparse
 import importlib
 import warnings
 
@@ -16,6 +17,7 @@ import pytest
 
 from tests.kpi.downstream import DIAGNOSIS_PERIOD, TARGET_PERIOD, small_sample, write_parquet
 from workbench.cli import main
+from workbench.commands.engine import engine_notes
 
 #: The engine path on this machine: DuckDB reading the Parquet files in place, with a memory limit.
 IN_ENGINE = ["--direct", "--memory-limit", "512MB"]
@@ -77,7 +79,8 @@ def test_the_engine_path_prints_and_writes_what_the_default_load_does(command, l
 @pytest.mark.parametrize("lang, message", [("en", "--engine-option takes KEY=VALUE"),
                                            ("zh", "--engine-option 的格式为 KEY=VALUE")])
 def test_a_bad_engine_option_fails_before_loading(command, lang, message, lake, capsys, monkeypatch):
-    monkeypatch.setattr(importlib.import_module("workbench.io.load"), "load", lambda *a, **k: pytest.fail("loaded before checking"))
+    loader = importlib.import_module("workbench.io.load")
+    monkeypatch.setattr(loader, "load", lambda *a, **k: pytest.fail("loaded before checking"))
     code, out, err = _run(capsys, [command, str(lake), *COMMANDS[command][0], "--engine-option", "master",
                                    "--lang", lang])
     assert code == 2 and message in err and not out
@@ -123,3 +126,14 @@ def test_help_shows_the_engine_options_and_examples(capsys):
         shown = capsys.readouterr().out
         assert "--engine ENGINE" in shown and "--engine-option KEY=VALUE" in shown and "--memory-limit" in shown
         assert f"workbench {command} big_parquet_folder --direct --memory-limit 2GB" in shown
+
+
+def test_the_engines_notes_are_shown_without_its_libraries_chatter(capsys):
+    args = argparse.Namespace(engine="spark", direct=False, memory_limit=None, temp_directory=None, lang="zh")
+    with engine_notes(args):
+        warnings.warn("surveys 表缺失：跳过 csat_mean", UserWarning)
+        warnings.warn("pandas will change", FutureWarning)
+    assert capsys.readouterr().err == "提示：surveys 表缺失：跳过 csat_mean\n"
+    with pytest.warns(UserWarning, match="left alone"), engine_notes(argparse.Namespace(
+            engine="duckdb", direct=False, memory_limit=None, temp_directory=None, lang="en")):
+        warnings.warn("left alone", UserWarning)  # SOURCE loaded into memory: the command's own handling

@@ -196,14 +196,14 @@ def run(args) -> int:
         return progress.stage(named.get(name, name))
 
     try:
-        with stage("loading data"):
+        with engine.engine_notes(args), stage("loading data"):
             from workbench.coaching.skills import load_skill_map
             from workbench.coaching.workflow import coach
 
             data = engine.open_source(args, source)
             skill_map = load_skill_map(args.skill_map)
         if aggregating:
-            with stage("aggregating"):
+            with engine.engine_notes(args), stage("aggregating"):
                 from workbench.kpi import sales_facts
 
                 data = sales_facts(data)  # the small tables coaching reads; raw activities stay in the engine

@@ -189,14 +189,14 @@ def run(args) -> int:
     progress = Progress(prog, [loading] + ([aggregating] if aggregating else []) + [diagnosing]
                         + ([writing] if output else []))
     try:
-        with progress.stage(loading):
+        with engine.engine_notes(args), progress.stage(loading):
             from workbench.diagnose import DiagnosisConfig, diagnose  # imports take a moment: inside the stage
 
             config = DiagnosisConfig(fdr=float(args.fdr),
                                      half_life=float(args.half_life) if args.half_life and args.half_life > 0 else None)
             data = engine.open_source(args, source)
         if aggregating:
-            with progress.stage(aggregating):
+            with engine.engine_notes(args), progress.stage(aggregating):
                 from workbench.kpi import sales_facts
 
                 data = sales_facts(data)  # the small tables the diagnosis reads; raw activities stay in the engine

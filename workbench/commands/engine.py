@@ -26,14 +26,19 @@ _StoreAction(...)
 
 from __future__ import annotations
 
+import sys
+import warnings
+from contextlib import contextmanager
 from pathlib import Path
 
 from workbench.messages import message as say
 
 __all__ = [
+    "LIBRARY_CHATTER",
     "add_engine_arguments",
     "check_engine_arguments",
     "engine_failure",
+    "engine_notes",
     "engine_options",
     "engine_source",
     "facts_stage",
@@ -174,6 +179,25 @@ def facts_stage(args) -> str:
     """The name of the progress stage in which :func:`workbench.kpi.sales_facts` aggregates in the
     engine (``aggregating in spark``, in ``args.lang``), or ``""`` when SOURCE is loaded into memory."""
     return say("cli.engine.stage.facts", args.lang or "en", engine=args.engine) if in_engine(args) else ""
+
+
+#: Warnings an engine's libraries give their own developers (pyspark about pandas, py4j's sockets): not shown.
+LIBRARY_CHATTER = (DeprecationWarning, PendingDeprecationWarning, FutureWarning, ResourceWarning)
+
+
+@contextmanager
+def engine_notes(args):
+    """While the engine works (:func:`in_engine`), show the warnings raised as ``note:`` lines on
+    stderr once the block has finished, without the engine libraries' chatter
+    (:data:`LIBRARY_CHATTER`); when SOURCE is loaded into memory, leave warnings alone."""
+    if not in_engine(args):
+        yield
+        return
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield
+    for note in dict.fromkeys(str(w.message) for w in caught if not issubclass(w.category, LIBRARY_CHATTER)):
+        print(say("cli.note", args.lang or "en", text=note), file=sys.stderr)
 
 
 def engine_failure(err: Exception, args) -> str | None:

@@ -8,6 +8,7 @@ import warnings
 from pathlib import Path
 
 from workbench.commands.engine import (
+    LIBRARY_CHATTER,
     add_engine_arguments,
     check_engine_arguments,
     engine_failure,
@@ -223,7 +224,7 @@ def run(args) -> int:
     except ValueError as err:
         return _fail(str(err), lang=lang)
     for note in caught:
-        if issubclass(note.category, (DeprecationWarning, PendingDeprecationWarning, FutureWarning, ResourceWarning)):
+        if issubclass(note.category, LIBRARY_CHATTER):
             continue  # an engine's library talking to its developers (pyspark about pandas, py4j's sockets)
         print(say("cli.note", lang, text=note.message), file=sys.stderr)
     summary = row_summary(kpis, wide=args.wide, lang=lang)

@@ -98,10 +98,10 @@ def run(args) -> int:
               + ([writing] if args.output else []))
     progress = Progress(prog, stages)
     try:
-        with progress.stage(loading):
+        with engine.engine_notes(args), progress.stage(loading):
             data = engine.open_source(args, source)
         if aggregating:
-            with progress.stage(aggregating):
+            with engine.engine_notes(args), progress.stage(aggregating):
                 from workbench.kpi import sales_facts
 
                 data = sales_facts(data)  # the small tables the forecast reads; raw activities stay in the engine
