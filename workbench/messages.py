@@ -522,10 +522,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cli.col.value": {"en": "value", "zh": "数值"},
     "cli.col.label": {"en": "label", "zh": "名称"},
     "cli.kpi.stage.computing": {"en": "computing KPIs", "zh": "计算指标"},
-    "cli.kpi.source_required": {
-        "en": "SOURCE is required (a folder of table files, a .duckdb file or a workbook); see `workbench kpi --help`",
-        "zh": "需要 SOURCE（数据表文件夹、.duckdb 文件或工作簿）；见 `workbench kpi --help`",
-    },
     "cli.kpi.direct_needs_folder": {
         "en": "--direct needs a folder of Parquet files; {source} is not a folder",
         "zh": "--direct 需要一个 Parquet 文件夹；{source} 不是文件夹",
@@ -1302,6 +1298,17 @@ MESSAGES: dict[str, dict[str, str]] = {
                            "zh": "    …… 另有 {n} 个值（见 ImportResult.value_maps）"},
     "import.derived": {"en": "Derived and mapped", "zh": "派生与映射"},
     "import.warnings": {"en": "Warnings", "zh": "警告"},
+    "cli.engine.source_required": {
+        "en": "SOURCE is required (a folder of table files, a .duckdb file or a workbook); see `{prog} --help`",
+        "zh": "需要 SOURCE（数据表文件夹、.duckdb 文件或工作簿）；见 `{prog} --help`",
+    },
+    "cli.engine.stage.facts": {"en": "aggregating in {engine}", "zh": "在 {engine} 中汇总"},
+    "cli.engine.plan_needs_rows": {
+        "en": "--plan needs the raw deal and activity rows (the reverse funnel), which stay in the {engine} engine; "
+              "leave out --engine, --direct, --memory-limit and --temp-directory to load SOURCE for the plan",
+        "zh": "--plan 需要原始的商机和活动行（反向漏斗），而这些数据留在 {engine} 引擎中；"
+              "请去掉 --engine、--direct、--memory-limit 和 --temp-directory，将 SOURCE 载入内存后再制定计划",
+    },
 }
 
 

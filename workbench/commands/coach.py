@@ -7,6 +7,7 @@ import sys
 import warnings
 from pathlib import Path
 
+from workbench.commands import engine
 from workbench.commands.output import fail, say, table_text, yes_no
 from workbench.commands.progress import Progress
 from workbench.errors import DataError
@@ -28,10 +29,19 @@ untrained peers, with a 90% interval).
 SOURCE is what `workbench validate` reads. The skills, training_catalog and training_log
 tables make the plans complete; without them the plans still rank the skills.
 
+Where the data are aggregated (--engine, as for `workbench kpi`): by default SOURCE is
+loaded into memory. With --engine spark (or an ibis backend name or URL), --direct or
+--memory-limit, SOURCE is opened in the engine (a Parquet folder read in place, with the
+skills and training tables next to it; a lake URL; or without SOURCE the engine's
+database) and only aggregated tables come back: the same plans, without moving raw
+activity rows. docs/scale.md has the details.
+
 Examples:
   workbench coach sample_data --period 2026-Q3
   workbench coach sample_data --period 2026-Q3 --rep R007 --lang zh
   workbench coach crm_data --period 2026-Q1 --skill-map my_map.toml -o coaching.xlsx
+  workbench coach big_parquet_folder --direct --memory-limit 2GB --period 2026-Q3 -o coaching.xlsx
+  workbench coach s3a://sales-lake/crm --engine spark --engine-option master=local[4] --period 2026-Q3
 """
 
 
@@ -40,7 +50,8 @@ def register(subparsers) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
         "coach", help=HELP, description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("source", metavar="SOURCE", help="folder of table files, .duckdb file or workbook")
+    parser.add_argument("source", metavar="SOURCE", nargs="?",
+                        help="folder of table files, .duckdb file or workbook (with --engine: optional)")
     parser.add_argument("--period", metavar="PERIOD",
                         help="the period the diagnosis ends with: 2026-Q3 or 2026-09 (default: the last full month)")
     parser.add_argument("--team", metavar="TEAM", help="only this team's reps")
@@ -56,6 +67,7 @@ def register(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--lang", choices=["en", "zh"], default="en",
                         help="language of what is printed: headings, labels and reasons (default en)")
     parser.add_argument("--stages", metavar="FILE", help="stage config (stages.csv or stages.toml)")
+    engine.add_engine_arguments(parser)
     parser.add_argument("-o", "--output", metavar="FILE",
                         help="write every table: .xlsx (one sheet each), or .csv / .parquet (the plans)")
     parser.add_argument("--no-cache", action="store_true",
@@ -160,16 +172,21 @@ def _select(result, reps, team: str | None, rep: str | None, lang: str = "en"):
 
 
 def run(args) -> int:
-    """Load, coach, print the summary and write the tables; return the exit code."""
+    """Load (or aggregate in the engine), coach, print the summary and write the tables; return the exit code."""
     prog, lang = "workbench coach", args.lang
-    source = Path(args.source).expanduser()
-    if not source.exists():
-        return fail(prog, say("cli.no_source", lang, source=source), 2, lang)
+    try:
+        source = engine.engine_source(args, prog)
+        engine.check_engine_arguments(args, source)
+    except ValueError as err:
+        return fail(prog, str(err), 2, lang)
     output = Path(args.output).expanduser() if args.output else None
     if output is not None and output.suffix.lower() not in OUTPUT_SUFFIXES:
         return fail(prog, say("cli.bad_output", lang, name=output.name), 2, lang)
     # the stage names coach() reports, in the order it reports them, each in ``lang``
-    named = {"loading data": say("cli.stage.loading", lang), "diagnosing": say("cli.coach.stage.diagnosing", lang),
+    aggregating = engine.facts_stage(args)
+    named = {"loading data": say("cli.stage.loading", lang),
+             **({"aggregating": aggregating} if aggregating else {}),
+             "diagnosing": say("cli.coach.stage.diagnosing", lang),
              "measuring training effectiveness": say("cli.coach.stage.effectiveness", lang),
              "planning": say("cli.coach.stage.planning", lang)}
     writing = say("cli.stage.writing", lang, name=output.name) if output else ""
@@ -179,13 +196,17 @@ def run(args) -> int:
         return progress.stage(named.get(name, name))
 
     try:
-        with stage("loading data"):
+        with engine.engine_notes(args), stage("loading data"):
             from workbench.coaching.skills import load_skill_map
             from workbench.coaching.workflow import coach
-            from workbench.io.load import load
 
-            data = load(source, stages=args.stages, cache=not args.no_cache)
+            data = engine.open_source(args, source)
             skill_map = load_skill_map(args.skill_map)
+        if aggregating:
+            with engine.engine_notes(args), stage("aggregating"):
+                from workbench.kpi import sales_facts
+
+                data = sales_facts(data)  # the small tables coaching reads; raw activities stay in the engine
         with warnings.catch_warnings(record=True) as caught:  # notes, not raw warnings with a source line
             warnings.simplefilter("always")
             result = coach(data, args.period, skill_map=skill_map, assumed_effectiveness=args.effectiveness,
@@ -194,8 +215,8 @@ def run(args) -> int:
         for note in dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, UserWarning)):
             print(say("cli.note", lang, text=note), file=sys.stderr)
         shown = _select(result, data.reps, args.team, args.rep, lang)
-    except DataError as err:
-        print(f"{prog}: {err}", file=sys.stderr)
+    except (DataError, ImportError) as err:
+        print(f"{prog}: {engine.engine_failure(err, args)}", file=sys.stderr)
         return 1
     except ValueError as err:
         return fail(prog, str(err), 2, lang)

@@ -7,6 +7,7 @@ import datetime
 import sys
 from pathlib import Path
 
+from workbench.commands import engine
 from workbench.commands.output import fail, pad, say
 from workbench.commands.progress import Progress
 from workbench.errors import DataError
@@ -32,10 +33,18 @@ PERIOD, at most 36 months; use --window 12 to judge only the last year: the hist
 before a short window still counts, weighted down by half every --half-life months).
 Prints a short summary; -o writes every finding and the stuck deals.
 
+Where the data are aggregated (--engine, as for `workbench kpi`): by default SOURCE is
+loaded into memory. With --engine spark (or an ibis backend name or URL), --direct or
+--memory-limit, SOURCE is opened in the engine (a Parquet folder read in place, a lake
+URL, or without SOURCE the engine's database) and only aggregated tables come back:
+the same findings, without moving raw activity rows. docs/scale.md has the details.
+
 Examples:
   workbench diagnose sample_data --period 2026-Q3
   workbench diagnose sample_data --period 2026-09 --rep R007 --lang zh
   workbench diagnose crm.duckdb --period 2026-Q1 --window 6 -o findings.xlsx
+  workbench diagnose big_parquet_folder --direct --memory-limit 2GB --period 2026-Q3 -o findings.xlsx
+  workbench diagnose s3a://sales-lake/crm --engine spark --engine-option master=local[4] --period 2026-Q3
 """
 
 
@@ -44,7 +53,8 @@ def register(subparsers) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
         "diagnose", help=HELP, description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("source", metavar="SOURCE", help="folder of table files, .duckdb file or workbook")
+    parser.add_argument("source", metavar="SOURCE", nargs="?",
+                        help="folder of table files, .duckdb file or workbook (with --engine: optional)")
     parser.add_argument("--period", metavar="PERIOD",
                         help="last period analysed: 2026-Q1 or 2026-03 (default: the last full month)")
     parser.add_argument("--window", type=int, metavar="MONTHS",
@@ -60,6 +70,7 @@ def register(subparsers) -> argparse.ArgumentParser:
                         help="weight of the history before a short window halves every MONTHS months "
                              "(default 12; 0 = the window only)")
     parser.add_argument("--stages", metavar="FILE", help="stage config (stages.csv or stages.toml)")
+    engine.add_engine_arguments(parser)
     parser.add_argument("-o", "--output", metavar="FILE",
                         help="write all findings to FILE (.csv, .parquet or .xlsx; .xlsx adds the "
                              "team summary, decomposition, opportunities and competition sheets)")
@@ -164,28 +175,36 @@ def summary_text(result, top: int = 10, lang: str = "en", stuck: int = 10) -> st
 
 
 def run(args) -> int:
-    """Load, diagnose, print the summary and write the findings; return the exit code."""
+    """Load (or aggregate in the engine), diagnose, print the summary and write the findings; return the exit code."""
     prog, lang = "workbench diagnose", args.lang
-    source = Path(args.source).expanduser()
-    if not source.exists():
-        return fail(prog, say("cli.no_source", lang, source=source), 2, lang)
+    try:
+        source = engine.engine_source(args, prog)
+        engine.check_engine_arguments(args, source)
+    except ValueError as err:
+        return fail(prog, str(err), 2, lang)
     output = Path(args.output).expanduser() if args.output else None
     loading, diagnosing = say("cli.stage.loading", lang), say("cli.diagnose.stage.diagnosing", lang)
+    aggregating = engine.facts_stage(args)
     writing = say("cli.stage.writing", lang, name=output.name) if output else ""
-    progress = Progress(prog, [loading, diagnosing] + ([writing] if output else []))
+    progress = Progress(prog, [loading] + ([aggregating] if aggregating else []) + [diagnosing]
+                        + ([writing] if output else []))
     try:
-        with progress.stage(loading):
+        with engine.engine_notes(args), progress.stage(loading):
             from workbench.diagnose import DiagnosisConfig, diagnose  # imports take a moment: inside the stage
-            from workbench.io.load import load
 
             config = DiagnosisConfig(fdr=float(args.fdr),
                                      half_life=float(args.half_life) if args.half_life and args.half_life > 0 else None)
-            data = load(source, stages=args.stages, cache=not args.no_cache)
+            data = engine.open_source(args, source)
+        if aggregating:
+            with engine.engine_notes(args), progress.stage(aggregating):
+                from workbench.kpi import sales_facts
+
+                data = sales_facts(data)  # the small tables the diagnosis reads; raw activities stay in the engine
         with progress.stage(diagnosing):
             result = diagnose(data, period=args.period, window=args.window, rep=args.rep, team=args.team,
                               config=config, lang=args.lang)
-    except DataError as err:
-        print(f"workbench diagnose: {err}", file=sys.stderr)
+    except (DataError, ImportError) as err:
+        print(f"{prog}: {engine.engine_failure(err, args)}", file=sys.stderr)
         return 1
     except ValueError as err:
         return fail(prog, str(err), 2, lang)

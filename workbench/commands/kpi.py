@@ -7,6 +7,14 @@ import sys
 import warnings
 from pathlib import Path
 
+from workbench.commands.engine import (
+    LIBRARY_CHATTER,
+    add_engine_arguments,
+    check_engine_arguments,
+    engine_failure,
+    engine_source,
+    open_source,
+)
 from workbench.commands.output import fail, level_label, numbers, say, table_text
 from workbench.commands.progress import Progress
 from workbench.errors import DataError
@@ -81,21 +89,7 @@ def register(subparsers) -> argparse.ArgumentParser:
                              "--wide, labelled column headers); default English without labels")
     parser.add_argument("--stages", metavar="FILE",
                         help="stage config (stages.csv with stage,order or stages.toml) for stage conversion")
-    parser.add_argument("--direct", action="store_true",
-                        help="scan a folder of Parquet files directly with DuckDB, without loading it into "
-                             "memory or validating rows (for data too big for `validate`)")
-    parser.add_argument("--engine", default="duckdb", metavar="ENGINE",
-                        help="where KPIs are computed: duckdb (default, in process), spark, or any ibis backend name "
-                             "or connection URL (postgres://..., snowflake://..., bigquery://...)")
-    parser.add_argument("--engine-option", action="append", default=[], metavar="KEY=VALUE",
-                        help="a setting of the engine, repeatable: e.g. master=local[4], spark.driver.memory=4g "
-                             "(Spark), or host=... user=... (ibis backend keyword arguments)")
-    parser.add_argument("--database", metavar="NAME",
-                        help="without SOURCE: the schema / dataset / Spark database holding the contract tables")
-    parser.add_argument("--memory-limit", metavar="SIZE",
-                        help="DuckDB memory limit, e.g. 2GB; DuckDB spills to disk beyond it (with --direct)")
-    parser.add_argument("--temp-directory", metavar="DIR",
-                        help="where DuckDB spills when it reaches --memory-limit (default: none, in memory)")
+    add_engine_arguments(parser)
     parser.add_argument("-o", "--output", metavar="FILE",
                         help="write to FILE: .csv, .parquet or .xlsx (default: print a preview)")
     parser.add_argument("--rows", type=int, default=20, metavar="N",
@@ -122,48 +116,6 @@ def _list_kpis(lang: str) -> int:
         print(f"{kpi.key}  —  {kpi.label(lang)}  [{kpi.unit}, {better}]")
         print(f"    {kpi.formula}")
     return 0
-
-
-def _engine_options(args) -> dict:
-    """``--engine-option`` KEY=VALUE pairs (``spark.*`` keys go into Spark's config) and the DuckDB settings."""
-    options, spark_config = {}, {}
-    for text in args.engine_option:
-        key, sep, value = text.partition("=")
-        if not sep or not key.strip():
-            raise ValueError(say("cli.kpi.bad_engine_option", args.lang or "en", text=text))
-        key, value = key.strip(), value.strip()
-        if key.startswith("spark."):
-            spark_config[key] = value
-        else:
-            options[key] = int(value) if value.isdigit() else value
-    if spark_config:
-        options["config"] = spark_config
-    duckdb_settings = {"memory_limit": args.memory_limit, "temp_directory": args.temp_directory}
-    duckdb_settings = {k: v for k, v in duckdb_settings.items() if v is not None}
-    if duckdb_settings and args.engine.lower() != "duckdb":
-        raise ValueError(say("cli.kpi.duckdb_options_only", args.lang or "en", engine=args.engine))
-    return {**options, **duckdb_settings}
-
-
-def _in_engine(args) -> bool:
-    """Whether the data are opened through :func:`workbench.connect` rather than loaded into pandas."""
-    return args.direct or args.engine.lower() != "duckdb" or bool(args.memory_limit or args.temp_directory)
-
-
-def _load(args, source):
-    if not _in_engine(args):
-        from workbench.io.load import load
-
-        return load(source, stages=args.stages, cache=not args.no_cache)
-    from workbench.kpi import kpi_tables_from_parquet
-    from workbench.kpi.backends import connect, open_backend
-
-    backend = open_backend(args.engine, **_engine_options(args))
-    if source is None:
-        return connect(None, engine=backend, database=args.database, stages=args.stages)
-    if args.direct:  # Parquet only, read in place (a CSV folder is an error naming --direct)
-        return kpi_tables_from_parquet(source, stages=args.stages, backend=backend)
-    return connect(str(source), engine=backend, stages=args.stages)
 
 
 def _labelled(kpis, wide: bool, lang: str | None):
@@ -235,13 +187,10 @@ def run(args) -> int:
     lang = args.lang or "en"
     if args.list:
         return _list_kpis(lang)
-    in_database = not args.source and args.engine.lower() != "duckdb"  # tables read from the engine's database
-    if not args.source and not in_database:
-        return _fail(say("cli.kpi.source_required", lang), lang=lang)
-    lake = bool(args.source) and "://" in args.source and args.engine.lower() != "duckdb"  # s3a://, hdfs://
-    source = None if in_database else args.source if lake else Path(args.source).expanduser()
-    if isinstance(source, Path) and not source.exists():
-        return _fail(say("cli.no_source", lang, source=source), lang=lang)
+    try:
+        source = engine_source(args, _PROG)  # a path, a lake URL, or None: the engine's database
+    except ValueError as err:
+        return _fail(str(err), lang=lang)
     output = Path(args.output).expanduser() if args.output else None
     if output is not None and output.suffix.lower() not in OUTPUT_FORMATS:
         return _fail(say("cli.bad_output", lang, name=output.name), lang=lang)
@@ -257,10 +206,8 @@ def run(args) -> int:
         check_arguments(levels, args.freq, metrics)  # before loading: fail fast on a typo
     except ValueError as err:
         return _fail(str(err), lang=lang)
-    if args.direct and isinstance(source, Path) and not source.is_dir():
-        return _fail(say("cli.kpi.direct_needs_folder", lang, source=source), lang=lang)
     try:
-        _engine_options(args)  # before loading: fail fast on a malformed option
+        check_engine_arguments(args, source)  # before loading: fail fast on a malformed option
     except ValueError as err:
         return _fail(str(err), lang=lang)
     loading, computing = say("cli.stage.loading", lang), say("cli.kpi.stage.computing", lang)
@@ -268,21 +215,16 @@ def run(args) -> int:
     progress = Progress(_PROG, [loading, computing] + ([writing] if output else []))
     try:
         with progress.stage(loading):
-            data = _load(args, source)
+            data = open_source(args, source)
         with progress.stage(computing), warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             kpis = compute_kpis(data, by=levels, freq=args.freq, metrics=metrics, start=args.start, end=args.end)
-    except DataError as err:
-        # a missing table (no column named) may just be a CSV or Excel file, which --direct does not read
-        missing_table = args.direct and getattr(err, "column", None) is None
-        hint = say("cli.kpi.direct_hint", lang) if missing_table else ""
-        return _fail(f"{err}{hint}", 1, lang)
-    except ImportError as err:  # EngineUnavailableError: the engine's package or Java is missing
-        return _fail(say("cli.kpi.engine_failed", lang, engine=args.engine, reason=err), 1, lang)
+    except (DataError, ImportError) as err:
+        return _fail(engine_failure(err, args), 1, lang)
     except ValueError as err:
         return _fail(str(err), lang=lang)
     for note in caught:
-        if issubclass(note.category, (DeprecationWarning, PendingDeprecationWarning, FutureWarning, ResourceWarning)):
+        if issubclass(note.category, LIBRARY_CHATTER):
             continue  # an engine's library talking to its developers (pyspark about pandas, py4j's sockets)
         print(say("cli.note", lang, text=note.message), file=sys.stderr)
     summary = row_summary(kpis, wide=args.wide, lang=lang)

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from workbench.commands import engine
 from workbench.commands.output import fail, level_label, say, table_text
 from workbench.commands.progress import Progress
 from workbench.errors import DataError
@@ -31,10 +32,19 @@ With --by rep, --plan adds the reverse funnel: deals won, decided deals and acti
 per week and per working day the target needs, from the rep's own funnel rates shrunk
 toward the team's, and the gap to today's activity level.
 
+Where the data are aggregated (--engine, as for `workbench kpi`): by default SOURCE is
+loaded into memory. With --engine spark (or an ibis backend name or URL), --direct or
+--memory-limit, SOURCE is opened in the engine (a Parquet folder read in place, a lake
+URL, or without SOURCE the engine's database) and only aggregated tables come back:
+the same targets, without moving raw activity rows. --plan reads raw rows, so it needs
+SOURCE loaded. docs/scale.md has the details.
+
 Examples:
   workbench targets sample_data --period 2026-11 --probability 0.7 -o targets.csv
   workbench targets sample_data --period 2026-Q1 --by team --company-target 12000000
   workbench targets sample_data --period 2026-11 --by rep --plan -o plan.xlsx
+  workbench targets big_parquet_folder --direct --memory-limit 2GB --period 2026-11 --by team -o targets.csv
+  workbench targets s3a://sales-lake/crm --engine spark --engine-option master=local[4] --period 2026-Q1
 """
 
 
@@ -43,7 +53,8 @@ def register(subparsers) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
         "targets", help=HELP, description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("source", metavar="SOURCE", help="folder of table files, .duckdb file or workbook")
+    parser.add_argument("source", metavar="SOURCE", nargs="?",
+                        help="folder of table files, .duckdb file or workbook (with --engine: optional)")
     parser.add_argument("--period", required=True, help="target period: a month (2026-11) or quarter (2026-Q1)")
     parser.add_argument("--probability", type=float, default=0.7, metavar="P",
                         help="chance of attainment of each target, 0.01-0.99 (default 0.7)")
@@ -55,6 +66,7 @@ def register(subparsers) -> argparse.ArgumentParser:
                         help="with --by rep and bookings: add the weekly and daily activity plan per rep")
     parser.add_argument("--lang", choices=["en", "zh"], default="en", help="language of what is printed (default en)")
     parser.add_argument("--stages", metavar="FILE", help="stage config for the loader")
+    engine.add_engine_arguments(parser)
     parser.add_argument("-o", "--output", metavar="FILE", help="write the targets to .csv, .parquet or .xlsx")
     parser.add_argument("--no-cache", action="store_true",
                         help="neither read nor write the validated-data cache (see docs/data.md, 'Cache')")
@@ -63,27 +75,36 @@ def register(subparsers) -> argparse.ArgumentParser:
 
 
 def run(args) -> int:
-    """Load, propose, print, write; return the exit code."""
+    """Load (or aggregate in the engine), propose, print, write; return the exit code."""
     import pandas as pd
 
     prog, lang = "workbench targets", getattr(args, "lang", "en")
-    source = Path(args.source).expanduser()
-    if not source.exists():
-        return fail(prog, say("cli.no_source", lang, source=source), 2, lang)
+    try:
+        source = engine.engine_source(args, prog)
+        engine.check_engine_arguments(args, source)
+    except ValueError as err:
+        return fail(prog, str(err), 2, lang)
     if args.output and Path(args.output).suffix.lower() not in OUTPUT_SUFFIXES:
         return fail(prog, say("cli.targets.bad_output", lang), 2, lang)
     if args.plan and (args.by != "rep" or args.metric != "bookings"):
         return fail(prog, say("cli.targets.plan_needs", lang), 2, lang)
+    if args.plan and engine.in_engine(args):  # the reverse funnel reads raw rows, which stay in the engine
+        return fail(prog, say("cli.engine.plan_needs_rows", lang, engine=args.engine), 2, lang)
     loading, proposing = say("cli.stage.loading", lang), say("cli.targets.stage.proposing", lang)
     planning = say("cli.targets.stage.planning", lang)
+    aggregating = engine.facts_stage(args)
     writing = say("cli.stage.writing", lang, name=Path(args.output).name) if args.output else ""
-    stages = [loading, proposing] + ([planning] if args.plan else []) + ([writing] if args.output else [])
+    stages = ([loading] + ([aggregating] if aggregating else []) + [proposing] + ([planning] if args.plan else [])
+              + ([writing] if args.output else []))
     progress = Progress(prog, stages)
     try:
-        with progress.stage(loading):
-            from workbench.io.load import load
+        with engine.engine_notes(args), progress.stage(loading):
+            data = engine.open_source(args, source)
+        if aggregating:
+            with engine.engine_notes(args), progress.stage(aggregating):
+                from workbench.kpi import sales_facts
 
-            data = load(source, stages=args.stages, cache=not args.no_cache)
+                data = sales_facts(data)  # the small tables the forecast reads; raw activities stay in the engine
         with progress.stage(proposing):
             from workbench.targets import propose_targets
 
@@ -95,8 +116,8 @@ def run(args) -> int:
                 from workbench.targets import reverse_funnel
 
                 funnel = reverse_funnel(data, targets[["entity_id", "target"]], args.period)
-    except (DataError, ValueError) as err:
-        print(f"{prog}: {err}", file=sys.stderr)
+    except (DataError, ImportError, ValueError) as err:
+        print(f"{prog}: {engine.engine_failure(err, args) or err}", file=sys.stderr)
         return 1
     _print_targets(targets, args, lang)
     if funnel is not None:
