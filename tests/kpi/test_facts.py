@@ -53,6 +53,23 @@ def test_the_tables_of_connect_are_taken_directly(sample, in_pandas):
     pd.testing.assert_frame_equal(diagnosis.tests, in_pandas["diagnose.tests"], check_dtype=False, rtol=1e-9)
 
 
+def test_tables_of_the_engines_own_database_give_the_same_outputs_as_pandas(folder, in_pandas, tmp_path):
+    """A warehouse holding the contract tables (and skills, training) by name: here a DuckDB database file
+    with a schema, opened as any ibis backend is, without a SOURCE."""
+    import duckdb
+    import ibis
+
+    path = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute("CREATE SCHEMA crm")
+        for table in sorted(folder.glob("*.parquet")):
+            con.execute(f"CREATE TABLE crm.{table.stem} AS SELECT * FROM read_parquet('{table}')")
+    backend = ibis.duckdb.connect(str(path), read_only=True)
+    facts = sales_facts(workbench.connect(None, engine=backend, database="crm"))
+    assert {"skills", "training_catalog", "training_log"} <= set(facts.frames)  # found by name, like the rest
+    assert_same_outputs(in_pandas, downstream_outputs(facts, period=PERIOD, target_period=TARGET_PERIOD))
+
+
 def test_what_comes_back_is_small_and_the_activities_stay_in_the_engine(folder, sample):
     facts = sales_facts(workbench.connect(folder))
     assert "activities" not in facts.tables and facts.has("activities")

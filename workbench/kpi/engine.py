@@ -28,7 +28,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING
@@ -80,12 +80,20 @@ class KPITables:
         The connection the tables live on; expressions are executed there.
     source : str
         Where the tables came from, for messages.
+    database : str, tuple or None
+        For tables read by name from the engine's own database
+        (:func:`kpi_tables_from_backend`): that database (None: the connection's current
+        one); the small tables that are not KPI inputs are looked up there too.
+    in_database : bool
+        Whether the tables were read by name from the engine's own database.
     """
 
     tables: Mapping
     stages: tuple = ()
     backend: object = field(default=None, repr=False)
     source: str = ""
+    database: object = None
+    in_database: bool = False
 
     def has(self, name: str) -> bool:
         """Whether table ``name`` was provided."""
@@ -347,21 +355,46 @@ def kpi_tables_from_backend(backend, database=None, stages=None, plausible: Plau
     """
     names = dict(names or {})
     where = f"{database}" if database else "the connection's current database"
-    present = set(backend.list_tables(database=database) if database else backend.list_tables())
     raw, paths = {}, {}
     for name in KPI_TABLE_NAMES:
         stored = names.get(name, name)
-        if stored in present:
-            raw[name] = backend.table(stored, database=database) if database else backend.table(stored)
+        table = database_table(backend, stored, database)
+        if table is not None:
+            raw[name] = table
             paths[name] = f"{where}.{stored}" if database else stored
     for name in ("reps", "opportunities"):
         if name not in raw:
             raise DataError(
                 f"{where} has no table {names.get(name, name)!r}; KPIs need it (map another name with "
-                f"names={{{name!r}: ...}}). Tables present: {sorted(present)[:20]}.",
+                f"names={{{name!r}: ...}}).{_tables_present(backend, database)}",
                 file=names.get(name, name),
             )
-    return _conformed(raw, paths, backend, where, stages, plausible)
+    tables = _conformed(raw, paths, backend, where, stages, plausible)
+    return replace(tables, database=database, in_database=True)
+
+
+def database_table(backend, name: str, database=None):
+    """Table ``name`` of the engine's own ``database`` (None: the connection's current one), or None
+    when there is no such table.
+
+    Asked for by name rather than looked up in ``list_tables``: one catalog lookup per table, and
+    it works where a backend's table listing does not (ibis 12's DuckDB backend on DuckDB 2).
+    """
+    from ibis.common.exceptions import TableNotFound
+
+    try:
+        return backend.table(name, database=database) if database is not None else backend.table(name)
+    except TableNotFound:
+        return None
+
+
+def _tables_present(backend, database) -> str:
+    """`` Tables present: …`` for an error message, or nothing when the backend cannot list them."""
+    try:
+        present = backend.list_tables(database=database) if database is not None else backend.list_tables()
+    except Exception:  # listing is a courtesy in a message; some backend/driver pairs cannot
+        return ""
+    return f" Tables present: {sorted(present)[:20]}."
 
 
 def _conformed(raw: dict, paths: dict, backend, source: str, stages, plausible: Plausible | None) -> KPITables:

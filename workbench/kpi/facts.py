@@ -64,7 +64,7 @@ import pandas as pd
 
 from workbench.contract import TABLE_NAMES
 from workbench.errors import DataError
-from workbench.kpi.engine import KPI_TABLE_NAMES, KPITables, conform, fetch, kpi_tables
+from workbench.kpi.engine import KPI_TABLE_NAMES, KPITables, conform, database_table, fetch, kpi_tables
 
 if TYPE_CHECKING:
     import ibis
@@ -265,10 +265,14 @@ def _engine_label(tables: KPITables) -> str:
 
 
 def _extra_table(tables: KPITables, name: str) -> pd.DataFrame | None:
-    """A small non-KPI table of the source: from the SalesData behind the tables, or next to the Parquet files."""
+    """A small non-KPI table of the source: from the SalesData behind the tables, the engine's database
+    the tables were read from, or next to the Parquet files."""
     behind = getattr(tables.tables, "_data", None)  # tables made from a SalesData (kpi_tables)
     if behind is not None:
         return behind[name] if behind.has(name) else None
+    if tables.in_database:
+        table = database_table(tables.backend, name, tables.database)
+        return None if table is None else fetch(tables, conform(table, name, tables.source))
     folder = str(tables.source or "")
     if name in KPI_TABLE_NAMES or not folder or not hasattr(tables.backend, "read_parquet"):
         return None
