@@ -460,12 +460,11 @@ def _level_wide(tables, reps, level, freq, periods, metrics, stages, targets, ma
     closed_metrics = {"bookings", "bookings_growth_pop", "bookings_growth_yoy", "quota_attainment",
                       "bookings_target",
                       "deals_won", "win_rate", "avg_deal_size", "cycle_days_median", "market_share"}
-    ranked = _ranks_medians(tables.backend)
     if need & closed_metrics:
-        families.append(ex.closed_deals(opps, freq, ranked_medians=ranked))
+        families.append(ex.closed_deals(opps, freq))
     if need & {"pipeline_created", "follow_up_hours_median", "touched_within_24h_share"}:
         first = ex.first_activity(tables["activities"], opps) if tables.has("activities") else None
-        families.append(ex.created_deals(opps, freq, first, ranked_medians=ranked))
+        families.append(ex.created_deals(opps, freq, first))
     if need & {"open_pipeline", "pipeline_coverage"}:
         families.append(ex.pipeline_flow(opps, freq))
     if "activities_per_workday" in need:
@@ -492,16 +491,6 @@ def _level_wide(tables, reps, level, freq, periods, metrics, stages, targets, ma
     result = fetch(tables, wide)
     result["period"] = result["period"].astype("datetime64[us]")
     return result
-
-
-def _ranks_medians(backend) -> bool:
-    """Whether medians are computed by ranking rows on ``backend`` (:func:`~workbench.kpi.expressions.ranked_median`).
-
-    Only on Spark, whose exact median aggregate costs about twice the CPU of ranking; the
-    value is the same. DuckDB's median aggregate is faster than ranking, and other engines
-    keep theirs (their interpolation of an even count may differ from Spark's).
-    """
-    return getattr(backend, "name", "") == "pyspark"
 
 
 def _melt(wide: pd.DataFrame, level: str) -> pd.DataFrame:

@@ -41,7 +41,6 @@ __all__ = [
     "period_of",
     "period_keys",
     "seconds_between",
-    "ranked_median",
     "pipeline_flow",
     "closed_deals",
     "created_deals",
@@ -147,88 +146,23 @@ def _hours_between(start: ibis.Value, end: ibis.Value) -> ibis.Value:
     return seconds_between(start, end) / 3600.0
 
 
-def ranked_median(table: ibis.Table, value: str, keys: tuple[str, ...] = ("entity_id", "period_key"),
-                  name: str | None = None) -> ibis.Table:
-    """Exact median of column ``value`` per ``keys``, found by ranking the rows of each group.
-
-    The same number as the engine's exact median aggregate, with Spark's arithmetic: the
-    middle value, or for an even count the two middle values ``lo`` and ``hi`` as
-    ``0.5 * lo + 0.5 * hi`` (Spark's ``percentile`` interpolation at 0.5). Missing values
-    are ignored; a group with none has no row. Spark's median aggregate keeps a hash map
-    of boxed values per group and serialises it between its partial and final steps;
-    sorting the rows in a window and picking the middle ones costs it about half as much
-    CPU. An engine with a fast median (DuckDB) keeps its aggregate, see
-    :func:`closed_deals`.
-
-    Parameters
-    ----------
-    table : ibis.Table
-        Holds ``keys`` and ``value``.
-    value : str
-        The column whose median is taken.
-    keys : tuple of str
-        The group columns.
-    name : str, optional
-        Name of the median column; default ``value``.
-
-    Returns
-    -------
-    ibis.Table
-        ``keys`` and the median.
-
-    Examples
-    --------
-    >>> t = ibis.memtable(pd.DataFrame({"entity_id": ["a", "a", "a", "a", "b"], "period_key": [1] * 5,
-    ...                                 "hours": [4.0, 1.0, None, 2.0, 7.0]}))
-    >>> ranked_median(t, "hours").order_by("entity_id").to_pyarrow().to_pandas()
-      entity_id  period_key  hours
-    0         a           1    2.0
-    1         b           1    7.0
-    """
-    keys, name = list(keys), name or value
-    known = table.select(*keys, _value=table[value]).filter(ibis._._value.notnull())
-    by_group = ibis.window(group_by=[known[k] for k in keys], order_by=known._value)
-    ranked = known.mutate(
-        _rank=ibis.row_number().over(by_group),  # 0-based
-        _n=known._value.count().over(ibis.window(group_by=[known[k] for k in keys])),
-    )
-    middle = (ranked._n - 1) / 2.0
-    middles = ranked.filter((ranked._rank == middle.floor()) | (ranked._rank == middle.ceil()))
-    pairs = middles.group_by(keys).agg(_lo=middles._value.min(), _hi=middles._value.max())
-    return pairs.select(*keys, **{name: pairs._lo * 0.5 + pairs._hi * 0.5})
-
-
-def _with_median(counts: ibis.Table, rows: ibis.Table, value: str, name: str) -> ibis.Table:
-    """``counts`` (keyed by entity_id, period_key) with the :func:`ranked_median` of ``rows[value]`` as ``name``."""
-    medians = ranked_median(rows, value, name=name)
-    joined = counts.left_join(medians, ["entity_id", "period_key"])
-    return joined.select(*counts.columns, name)
-
-
-def closed_deals(opps: ibis.Table, freq: str, ranked_medians: bool = False) -> ibis.Table:
+def closed_deals(opps: ibis.Table, freq: str) -> ibis.Table:
     """Deals closed per entity and period (by ``closed_at``).
 
     Columns: ``bookings`` (won amount), ``deals_won``, ``deals_lost``,
-    ``cycle_days_median`` (won deals). With ``ranked_medians`` the median is
-    :func:`ranked_median` (the engine's median, computed by ranking: faster on Spark)
-    instead of the median aggregate.
+    ``cycle_days_median`` (won deals).
     """
     closed = opps.filter(opps.closed_at.notnull() & opps.outcome.isin(("won", "lost")))
-    closed = closed.mutate(period_key=period_of(closed.closed_at, freq))
     won = closed.outcome == "won"
     cycle_days = seconds_between(closed.created_at, closed.closed_at) / 86400.0
-    counts = dict(
+    return closed.group_by(entity_id=closed.entity_id, period_key=period_of(closed.closed_at, freq)).agg(
         bookings=closed.amount.sum(where=won),
         deals_won=won.sum(),
         deals_lost=(~won).sum(),
+        # a median of nulls-but-won rather than median(where=): ibis' Spark SQL puts the filter into the
+        # percentile's fraction, which Spark rejects
+        cycle_days_median=ibis.ifelse(won, cycle_days, ibis.null(dt.float64)).median(),
     )
-    grouped = closed.group_by(entity_id=closed.entity_id, period_key=closed.period_key)
-    if ranked_medians:
-        cycles = closed.filter(won).mutate(cycle_days=cycle_days)
-        return _with_median(grouped.agg(**counts), cycles, "cycle_days", "cycle_days_median")
-    # a median of nulls-but-won rather than median(where=): ibis' Spark SQL puts the filter into the
-    # percentile's fraction, which Spark rejects
-    return grouped.agg(**counts, cycle_days_median=ibis.ifelse(won, cycle_days, ibis.null(dt.float64)).median())
 
 
 def first_activity(activities: ibis.Table, opps: ibis.Table | None = None) -> ibis.Table:
@@ -263,27 +197,22 @@ def with_follow_up_hours(opps: ibis.Table, first_activities: ibis.Table | None =
     return opps.drop("first_activity_at") if first_activities is not None else opps
 
 
-def created_deals(opps: ibis.Table, freq: str, first_activities: ibis.Table | None = None,
-                  ranked_medians: bool = False) -> ibis.Table:
+def created_deals(opps: ibis.Table, freq: str, first_activities: ibis.Table | None = None) -> ibis.Table:
     """Deals created per entity and period (by ``created_at``), with follow-up speed.
 
     Follow-up hours as in :func:`with_follow_up_hours`. Columns: ``pipeline_created``,
     ``follow_up_hours_median``, ``touched_known`` (deals with a known touch),
-    ``touched_24h`` (of those, within 24 h). ``ranked_medians`` as in :func:`closed_deals`.
+    ``touched_24h`` (of those, within 24 h).
     """
     opps = with_follow_up_hours(opps, first_activities)
-    opps = opps.mutate(period_key=period_of(opps.created_at, freq))
     hours = opps.follow_up_hours
     known = hours.notnull()
-    counts = dict(
+    return opps.group_by(entity_id=opps.entity_id, period_key=period_of(opps.created_at, freq)).agg(
         pipeline_created=opps.amount.sum(),
+        follow_up_hours_median=hours.median(),
         touched_known=known.sum(),
         touched_24h=(known & (hours <= 24.0)).sum(),
     )
-    grouped = opps.group_by(entity_id=opps.entity_id, period_key=opps.period_key)
-    if ranked_medians:
-        return _with_median(grouped.agg(**counts), opps, "follow_up_hours", "follow_up_hours_median")
-    return grouped.agg(**counts, follow_up_hours_median=hours.median())
 
 
 def pipeline_flow(opps: ibis.Table, freq: str) -> ibis.Table:
