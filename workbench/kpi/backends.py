@@ -51,10 +51,16 @@ _SPARK = ("spark", "pyspark")
 #:   (``percentile``) aggregate in a hash map of per-group buffers that Spark abandons for a
 #:   sort after 128 groups per task; an entity x period table has tens of thousands of
 #:   groups, and sorting instead doubled the CPU time of a median. In local mode the driver
-#:   holds these buffers, so the limit stays bounded (~1 KB each).
+#:   holds these buffers, so the limit stays bounded (~1 KB each);
+#: * ``spark.driver.extraJavaOptions`` ``-XX:TieredStopAtLevel=1``: the JVM compiles with its
+#:   quick compiler only. Each query generates hundreds of classes that run for seconds, so
+#:   the optimising compiler's work never pays back: the Spark CPU of ``scale_bench`` at 10 M
+#:   activity rows fell by about 29 % and its session start by half. Pass your own
+#:   ``spark.driver.extraJavaOptions`` (an empty string for the JVM's default) to change it.
 LOCAL_DEFAULTS = {
     "spark.ui.enabled": "false",
     "spark.sql.objectHashAggregate.sortBased.fallbackThreshold": "200000",
+    "spark.driver.extraJavaOptions": "-XX:TieredStopAtLevel=1",
 }
 
 #: Options of the DuckDB engine (:func:`workbench.kpi.engine.connect`).
