@@ -295,21 +295,9 @@ def kpi_tables_from_parquet(folder, stages=None, backend=None, plausible: Plausi
     backend = backend if backend is not None else connect()
     raw, paths = {}, {}
     for name in KPI_TABLE_NAMES:
-        if remote:
-            found = _read_remote(backend, str(folder).rstrip("/"), name)
-            if found is not None:
-                paths[name], raw[name] = found
-            continue
-        single = folder / f"{name}.parquet"
-        many = folder / name
-        if single.is_file():
-            path = str(single)
-        elif many.is_dir() and any(many.glob("*.parquet")):
-            path = str(many / "*.parquet")
-        else:
-            continue
-        raw[name] = backend.read_parquet(path, table_name=f"wb_{name}")
-        paths[name] = path
+        found = parquet_table(backend, folder, name)
+        if found is not None:
+            paths[name], raw[name] = found
     for name in ("reps", "opportunities"):
         if name not in raw:
             raise DataError(
@@ -408,6 +396,23 @@ def _is_uri(location) -> bool:
     """Whether ``location`` is a lake URI (``s3a://…``, ``hdfs://…``) rather than a local path."""
     text = str(location)
     return "://" in text and not text.startswith("file://")
+
+
+def parquet_table(backend, folder, name: str):
+    """``(path, table)`` of table ``name`` in a folder of Parquet tables, read in place on ``backend``:
+    ``<name>.parquet`` or a ``<name>/`` folder of part files, in a local folder or under a lake URI;
+    None when neither is there."""
+    if _is_uri(folder):
+        return _read_remote(backend, str(folder).rstrip("/"), name)
+    folder = Path(str(folder).removeprefix("file://"))
+    single, many = folder / f"{name}.parquet", folder / name
+    if single.is_file():
+        path = str(single)
+    elif many.is_dir() and any(many.glob("*.parquet")):
+        path = str(many / "*.parquet")
+    else:
+        return None
+    return path, backend.read_parquet(path, table_name=f"wb_{name}")
 
 
 def _read_remote(backend, folder: str, name: str):

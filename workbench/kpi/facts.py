@@ -56,7 +56,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
@@ -64,7 +63,15 @@ import pandas as pd
 
 from workbench.contract import TABLE_NAMES
 from workbench.errors import DataError
-from workbench.kpi.engine import KPI_TABLE_NAMES, KPITables, conform, database_table, fetch, kpi_tables
+from workbench.kpi.engine import (
+    KPI_TABLE_NAMES,
+    KPITables,
+    conform,
+    database_table,
+    fetch,
+    kpi_tables,
+    parquet_table,
+)
 
 if TYPE_CHECKING:
     import ibis
@@ -276,20 +283,5 @@ def _extra_table(tables: KPITables, name: str) -> pd.DataFrame | None:
     folder = str(tables.source or "")
     if name in KPI_TABLE_NAMES or not folder or not hasattr(tables.backend, "read_parquet"):
         return None
-    if "://" in folder and not folder.startswith("file://"):
-        candidates = [f"{folder.rstrip('/')}/{name}.parquet", f"{folder.rstrip('/')}/{name}"]
-    else:
-        local = Path(folder.removeprefix("file://"))
-        if not local.is_dir():
-            return None
-        candidates = [str(p) for p in (local / f"{name}.parquet",) if p.is_file()]
-        candidates += [str(local / name / "*.parquet")] if any((local / name).glob("*.parquet")) else []
-    for path in candidates:
-        try:
-            raw = tables.backend.read_parquet(path, table_name=f"wb_{name}")
-        except Exception as err:  # the engine's own "path not found" error type
-            if "not found" in str(err).lower() or "does not exist" in str(err).lower():
-                continue
-            raise
-        return fetch(tables, conform(raw, name, path))
-    return None
+    found = parquet_table(tables.backend, folder, name)
+    return None if found is None else fetch(tables, conform(found[1], name, found[0]))
