@@ -70,7 +70,7 @@ def isin(values: pd.Series, candidates) -> np.ndarray:
             right = right.combine_chunks() if isinstance(right, pa.ChunkedArray) else right
         else:
             right = pa.array(pd.Series(candidates).dropna().unique(), from_pandas=True)
-        if not (pa.types.is_string(left.type) or pa.types.is_large_string(left.type) or pa.types.is_null(left.type)):
+        if not (is_text_array(left) or pa.types.is_null(left.type)):
             raise TypeError("not text")
         left = left.cast(pa.large_string())
         right = right.cast(pa.large_string())
@@ -235,7 +235,7 @@ def isin_large(values: pd.Series, known: pd.Series) -> np.ndarray:
     try:
         left = pa.array(values, from_pandas=True)
         right = pa.array(known, from_pandas=True)
-        if not all(pa.types.is_string(a.type) or pa.types.is_large_string(a.type) for a in (left, right)):
+        if not (is_text_array(left) and is_text_array(right)):
             return isin(values, known)
         unknown = _duckdb_query(
             "SELECT pos FROM ids WHERE c0 IS NOT NULL AND NOT EXISTS (SELECT 1 FROM known WHERE known.c0 = ids.c0)",
@@ -323,7 +323,7 @@ def isin_short(values: pd.Series, tokens, *, stripped: bool = False) -> np.ndarr
         arr = pa.array(values, from_pandas=True)
         if pa.types.is_null(arr.type):
             return np.zeros(len(values), dtype=bool)
-        if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+        if not is_text_array(arr):
             raise TypeError("not text")
         arr = arr.cast(pa.large_string())
         if not stripped:
@@ -425,6 +425,15 @@ def is_arrow_text(values) -> bool:
     """
     dtype = getattr(values, "dtype", None)
     return isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"
+
+
+def is_text_array(array) -> bool:
+    """Whether an Arrow array (or chunked array) holds text (``string`` or ``large_string``).
+
+    >>> is_text_array(pa.array(["a"])), is_text_array(pa.array([1]))
+    (True, False)
+    """
+    return pa.types.is_string(array.type) or pa.types.is_large_string(array.type)
 
 
 def text_series(arr, index=None) -> pd.Series:

@@ -236,10 +236,6 @@ def _statistics_in_process(stage_history: pd.DataFrame, opportunities: pd.DataFr
     return pd.DataFrame(_duckdb_query(_STATISTICS_SQL, history=history, deals=deals))
 
 
-def _is_text(array) -> bool:
-    return pa.types.is_string(array.type) or pa.types.is_large_string(array.type)
-
-
 def _arrow(values: pd.Series) -> pa.Array:
     """A column as one Arrow array (no copy for one chunk)."""
     array = pa.array(values, from_pandas=True)
@@ -281,11 +277,13 @@ def _statistics_of_grouped_history(stage_history: pd.DataFrame,
     import numpy as np
     import pyarrow.compute as pc
 
+    from workbench.io._fast import is_text_array
+
     entered = stage_history["entered_at"]
     if not (isinstance(entered.dtype, np.dtype) and entered.dtype.kind == "M") or len(stage_history) < 2:
         return None
     ids, names = _arrow(stage_history["opportunity_id"]), _arrow(stage_history["stage"])
-    if not (_is_text(ids) and _is_text(names)) or ids.null_count or names.null_count or entered.isna().any():
+    if not (is_text_array(ids) and is_text_array(names)) or ids.null_count or names.null_count or entered.isna().any():
         return None
     n = len(ids)
     # runs of rows of one deal
@@ -328,7 +326,7 @@ def _statistics_of_grouped_history(stage_history: pd.DataFrame,
         closing[:] = False
     elif closing.any():
         deal_ids, outcomes = _arrow(opportunities["opportunity_id"]), _arrow(opportunities["outcome"])
-        if not (_is_text(deal_ids) and _is_text(outcomes)):
+        if not (is_text_array(deal_ids) and is_text_array(outcomes)):
             return None
         closed_ids = deal_ids.filter(pc.is_in(outcomes, value_set=pa.array(["won", "lost"])).fill_null(False))
         rows = np.flatnonzero(closing[stage])  # the entries of the stages still in question, all last ones
