@@ -89,7 +89,7 @@ def test_a_bad_engine_option_fails_before_loading(command, lang, message, lake, 
 @pytest.mark.parametrize("command", list(COMMANDS))
 def test_an_unknown_engine_is_named(command, lake, capsys):
     code, _, err = _run(capsys, [command, str(lake), *COMMANDS[command][0], "--engine", "no_such_engine"])
-    assert code != 0 and "Unknown engine 'no_such_engine'" in err
+    assert code == 2 and "Unknown engine 'no_such_engine'" in err  # a usage error, as for every command
 
 
 @pytest.mark.parametrize("lang, message", [("en", "the spark engine cannot run here: "),

@@ -48,7 +48,7 @@ def test_usage_errors(source, tmp_path, capsys):
     assert main(["targets", str(tmp_path / "nope"), "--period", "2026-11"]) == 2
     assert main(["targets", str(source), "--period", "2026-11", "-o", str(tmp_path / "x.txt")]) == 2
     assert main(["targets", str(source), "--period", "2026-11", "--by", "team", "--plan"]) == 2
-    assert main(["targets", str(source), "--period", "2026-11", "--probability", "1.5"]) == 1
+    assert main(["targets", str(source), "--period", "2026-11", "--probability", "1.5"]) == 2
     assert "'probability' parameter of propose_targets" in capsys.readouterr().err
 
 

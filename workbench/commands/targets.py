@@ -116,9 +116,11 @@ def run(args) -> int:
                 from workbench.targets import reverse_funnel
 
                 funnel = reverse_funnel(data, targets[["entity_id", "target"]], args.period)
-    except (DataError, ImportError, ValueError) as err:
-        print(f"{prog}: {engine.engine_failure(err, args) or err}", file=sys.stderr)
+    except (DataError, ImportError) as err:
+        print(f"{prog}: {engine.engine_failure(err, args)}", file=sys.stderr)
         return 1
+    except ValueError as err:  # a usage error (an unknown engine, a probability outside 0..1), as in diagnose
+        return fail(prog, str(err), 2, lang)
     _print_targets(targets, args, lang)
     if funnel is not None:
         _print_plan(funnel, lang)
