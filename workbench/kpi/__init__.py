@@ -5,13 +5,14 @@
 (True, '签约额')
 
 See :func:`compute_kpis` for the tidy KPI table, :func:`kpi_wide` for one column per
-metric and :func:`to_series` for the forecasting format.
+metric and :func:`to_series` for the forecasting format. :func:`connect` is
+:func:`workbench.connect`: it opens sales data in an engine (DuckDB, Spark, any ibis backend).
 """
 
 from workbench.errors import KPIUnavailableWarning
 from workbench.kpi.api import KPI_COLUMNS, compute_kpis, kpi_wide, to_series
-from workbench.kpi.backends import EngineUnavailableError, open_backend, spark_session
-from workbench.kpi.engine import KPITables, connect, kpi_tables, kpi_tables_from_backend, kpi_tables_from_parquet
+from workbench.kpi.backends import EngineUnavailableError, connect, open_backend, spark_session
+from workbench.kpi.engine import KPITables, kpi_tables, kpi_tables_from_backend, kpi_tables_from_parquet
 from workbench.kpi.facts import SalesFacts, sales_facts
 from workbench.kpi.registry import KPI, KPIS, kpi_label
 
