@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -21,6 +22,8 @@ _HASH_FROM_ROWS = 200_000
 #: From this many short cells, :func:`isin_short` decides once per distinct value (a
 #: dictionary encoding costs about half of a regex pass over short text).
 _DISTINCT_FROM_ROWS = 20_000
+#: Threads for work split by column on big tables (the cores this process may use, at most 4).
+_THREADS = max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
 
 
 @contextlib.contextmanager
@@ -394,27 +397,40 @@ def null_text(n: int) -> pd.Series:
 def filter_rows(frame: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
     """``frame[keep]`` with a fresh RangeIndex; Arrow ``filter`` for text columns (several x faster).
 
+    Big frames are filtered a column per task on a few threads (Arrow's and NumPy's filters
+    run outside the GIL); the result is the same.
+
     >>> filter_rows(pd.DataFrame({"a": ["x", "y", "z"], "b": [1.0, 2.0, 3.0]}), np.array([True, False, True]))
        a    b
     0  x  1.0
     1  z  3.0
     """
     keep = np.asarray(keep, dtype=bool)
-    columns = {}
-    arrow_mask = None
-    for name in frame.columns:
+    arrow_mask = pa.array(keep) if any(_is_text_extension(frame[name]) for name in frame.columns) else None
+
+    def filtered(name):
         col = frame[name]
-        if pd.api.types.is_string_dtype(col.dtype) and col.dtype != object:
+        if _is_text_extension(col):
             try:
-                arrow_mask = pa.array(keep) if arrow_mask is None else arrow_mask
-                columns[name] = pd.Series(pd.array(pa.array(col, from_pandas=True).filter(arrow_mask), dtype=col.dtype))
-                continue
+                return pd.Series(pd.array(pa.array(col, from_pandas=True).filter(arrow_mask), dtype=col.dtype))
             except (TypeError, ValueError, pa.ArrowException):
                 pass
         # the filtered values are a fresh array: no second copy in the Series or the frame (pandas 3 copies
         # NumPy input to either by default)
-        columns[name] = pd.Series(col.to_numpy()[keep], dtype=col.dtype, copy=False)
+        return pd.Series(col.to_numpy()[keep], dtype=col.dtype, copy=False)
+
+    names = list(frame.columns)
+    if len(frame) >= _HASH_FROM_ROWS and len(names) > 1:
+        with ThreadPoolExecutor(max_workers=_THREADS, thread_name_prefix="workbench-filter") as pool:
+            columns = dict(zip(names, pool.map(filtered, names)))
+    else:
+        columns = {name: filtered(name) for name in names}
     return pd.DataFrame(columns, index=pd.RangeIndex(int(keep.sum())), copy=False)
+
+
+def _is_text_extension(col: pd.Series) -> bool:
+    """Whether a column holds text in a pandas extension dtype (filtered by Arrow)."""
+    return pd.api.types.is_string_dtype(col.dtype) and col.dtype != object
 
 
 def is_arrow_text(values) -> bool:

@@ -41,6 +41,7 @@ loaded. Source columns outside the contract are not loaded either; they are list
 from __future__ import annotations
 
 from collections.abc import Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from types import MappingProxyType
 
 import numpy as np
@@ -63,7 +64,7 @@ from workbench.io._fast import (
 from workbench.io.parsing import STRICT_NA_TOKENS, _mask, _numbers_as_text, parse_datetimes, parse_numbers
 from workbench.io.plausible import AMOUNT_COLUMNS, Plausible
 from workbench.io.sales_data import QUARANTINE_COLUMNS, SalesData
-from workbench.io.stages import resolve_stages
+from workbench.io.stages import infers_stages, resolve_stages
 from workbench.messages import MESSAGES
 from workbench.periods import parse_period, period_label
 
@@ -646,11 +647,23 @@ def _match_tables(frames: Mapping) -> tuple[dict, list, object]:
                             file=str(key))
         if frame is None:
             continue
-        if not isinstance(frame, pd.DataFrame):
-            raise DataError(f"table {name!r}: expected a pandas DataFrame, got {type(frame).__name__}.",
-                            file=str(key))
+        if not isinstance(frame, (pd.DataFrame, Future)):
+            _refuse_non_frame(name, key, frame)
         tables[name] = (key, frame)
     return tables, ignored, stages
+
+
+def _refuse_non_frame(name: str, key, frame) -> None:
+    raise DataError(f"table {name!r}: expected a pandas DataFrame, got {type(frame).__name__}.", file=str(key))
+
+
+def _resolved(name: str, key, frame) -> pd.DataFrame:
+    """The table's DataFrame, waiting for it when it is still being read (a Future)."""
+    if isinstance(frame, Future):
+        frame = frame.result()
+        if not isinstance(frame, pd.DataFrame):
+            _refuse_non_frame(name, key, frame)
+    return frame
 
 
 def validate_tables(frames: Mapping[str, pd.DataFrame], *, files: Mapping[str, str] | None = None,
@@ -661,7 +674,9 @@ def validate_tables(frames: Mapping[str, pd.DataFrame], *, files: Mapping[str, s
     ----------
     frames : dict of str -> pandas.DataFrame
         Tables by contract name (case-insensitive). Cells may be raw strings or typed
-        values. Optional helper columns ``_source_row`` / ``_source_file`` override the
+        values. A table may also be a :class:`concurrent.futures.Future` of its DataFrame
+        (a file still being read): it is waited for when its turn comes, so later tables
+        are read while earlier ones are validated. Optional helper columns ``_source_row`` / ``_source_file`` override the
         row number / file recorded in the quarantine. Keys that are not contract tables
         are ignored (and reported); a ``stages`` key is read as the stage config.
     files : dict of str -> str, optional
@@ -724,30 +739,42 @@ def validate_tables(frames: Mapping[str, pd.DataFrame], *, files: Mapping[str, s
     plausible = Plausible.from_env() if plausible is None else plausible
     context = {"loaded": {}, "key_info": {}, "referenced": referenced, "plausible": plausible}
     tables, quarantines, rows_read, ignored_columns, table_files = {}, [], {}, {}, {}
-    for name in TABLE_NAMES:
-        if name not in matched:
-            tables[name] = None
-            continue
-        key, frame = matched[name]
-        file = str(files.get(name) or files.get(key) or frame.attrs.get("file") or "")
-        result = _validate_table(TABLES[name], frame, file, context)
-        tables[name] = result.loaded
-        context["loaded"][name] = result.loaded
-        context["key_info"].update(result.key_info)
-        rows_read[name] = result.rows_read
-        ignored_columns[name] = tuple(map(str, result.ignored))
-        table_files[name] = file
-        if result.quarantine is not None:
-            quarantines.append(result.quarantine)
-    if quarantines:
-        quarantine = pd.concat(quarantines, ignore_index=True)
-        quarantine["row"] = quarantine["row"] if quarantine["row"].dtype.kind in "iu" else quarantine["row"].astype(object)
-        for col in ("table", "file", "column", "value", "reason", "check"):
-            quarantine[col] = quarantine[col].astype(object).where(quarantine[col].notna(), "").astype(_TEXT_DTYPE)
-        quarantine = quarantine[QUARANTINE_COLUMNS]
-    else:
-        quarantine = SalesData.__dataclass_fields__["quarantine"].default_factory()
-    stage_order, pipelines = resolve_stages(stages if stages is not None else stages_in_frames, tables)
+    stage_config = stages if stages is not None else stages_in_frames
+    # an inferred stage order needs only the deals and their histories: it is worked out on a
+    # helper thread while the later tables (activities, ...) are validated
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="workbench-stages") as helper:
+        stage_future = None
+        for name in TABLE_NAMES:
+            if name not in matched:
+                tables[name] = None
+                continue
+            key, frame = matched[name]
+            frame = _resolved(name, key, frame)
+            file = str(files.get(name) or files.get(key) or frame.attrs.get("file") or "")
+            result = _validate_table(TABLES[name], frame, file, context)
+            tables[name] = result.loaded
+            context["loaded"][name] = result.loaded
+            context["key_info"].update(result.key_info)
+            rows_read[name] = result.rows_read
+            ignored_columns[name] = tuple(map(str, result.ignored))
+            table_files[name] = file
+            if result.quarantine is not None:
+                quarantines.append(result.quarantine)
+            if name == "stage_history" and infers_stages(stage_config):
+                stage_future = helper.submit(resolve_stages, stage_config, dict(tables))
+        if quarantines:
+            quarantine = pd.concat(quarantines, ignore_index=True)
+            quarantine["row"] = (quarantine["row"] if quarantine["row"].dtype.kind in "iu"
+                                 else quarantine["row"].astype(object))
+            for col in ("table", "file", "column", "value", "reason", "check"):
+                quarantine[col] = quarantine[col].astype(object).where(quarantine[col].notna(), "").astype(_TEXT_DTYPE)
+            quarantine = quarantine[QUARANTINE_COLUMNS]
+        else:
+            quarantine = SalesData.__dataclass_fields__["quarantine"].default_factory()
+        if stage_future is not None:
+            stage_order, pipelines = stage_future.result()
+        else:
+            stage_order, pipelines = resolve_stages(stage_config, tables)
     return SalesData(
         _tables=MappingProxyType(tables),
         quarantine=quarantine,
