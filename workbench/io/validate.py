@@ -567,11 +567,13 @@ def _check_reference(column: Column, values: pd.Series, known_ids: pd.Series, qu
     if not orphan.any():
         return
     if quarantined_info is not None and len(quarantined_info):
-        why = pd.Series(np.nan, index=values.index, dtype=object)
-        why[orphan] = values[orphan].map(quarantined_info).to_numpy(object)  # by position: no index join
-        cascade = orphan & why.notna().to_numpy()
-        problems.add("cascade", column.name, cascade,
-                     _reason_array(f"{column.name} was quarantined from {ref_table} (", why, ")"))
+        # why each unknown id's row was quarantined, looked up for those rows only (by position: no index join)
+        orphans = np.flatnonzero(orphan)
+        why = values.iloc[orphans].map(quarantined_info).reset_index(drop=True)
+        cascade = np.zeros(len(values), dtype=bool)
+        cascade[orphans[why.notna().to_numpy()]] = True
+        reasons = _reason_array(f"{column.name} was quarantined from {ref_table} (", why, ")")
+        problems.add("cascade", column.name, cascade, lambda p: reasons(np.searchsorted(orphans, p)))
     problems.add("unknown_reference", column.name, orphan, _reason("unknown_reference", column=column.name,
                                                                    table=ref_table))
 
