@@ -118,7 +118,7 @@ def _load_folder(folder: Path, stages) -> SalesData:
                    for table in TABLE_NAMES if table in found}
         try:
             data = validate_tables(pending, files=files, source=str(folder), stages=stages, ignored_sources=ignored)
-        except BaseException:
+        except Exception:  # a file-level problem comes first, as when every file was read before validating
             _raise_first_read_error(found, pending)
             raise
     skipped = [line for table, (path,) in found.items() for line in _skipped_lines(path, pending[table].result())]
