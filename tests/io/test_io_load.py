@@ -289,7 +289,8 @@ def test_folder_load_equals_validating_the_read_frames(valid_folder):
 
     (valid_folder / "notes.txt").write_text("not a table", encoding="utf-8")
     data = load(valid_folder, cache=False)
-    frames = {t: read_table_file(valid_folder / f"{t}.csv", table=t) for t in ("reps", "opportunities", "stage_history")}
+    frames = {t: read_table_file(valid_folder / f"{t}.csv", table=t)
+              for t in ("reps", "opportunities", "stage_history")}
     files = {t: str(valid_folder / f"{t}.csv") for t in frames}
     direct = validate_tables(frames, files=files, source=str(valid_folder), ignored_sources=["notes.txt"])
     for name, table in direct.tables.items():

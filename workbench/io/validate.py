@@ -53,6 +53,7 @@ from workbench.contract import OUTCOMES, TABLE_NAMES, TABLES, Column, Table
 from workbench.errors import DataError
 from workbench.io._fast import (
     TEXT_DTYPE,
+    CellEdges,
     duplicated_first,
     filter_rows,
     isin,
@@ -102,7 +103,11 @@ def _cell_text(values: pd.Series) -> np.ndarray:
 
 
 def _coerce_text(values: pd.Series) -> pd.Series:
-    """Any column as stripped text; empty / null markers -> missing (NaN)."""
+    """Any column as stripped text; empty / null markers -> missing (NaN).
+
+    The cells' first and last bytes are read once (:class:`~workbench.io._fast.CellEdges`)
+    for both the trim and the marker screens.
+    """
     if values.dtype.kind == "M" or isinstance(values.dtype, pd.DatetimeTZDtype):
         text = values.astype("str").where(values.notna())
     elif pd.api.types.is_bool_dtype(values.dtype):
@@ -124,8 +129,12 @@ def _coerce_text(values: pd.Series) -> pd.Series:
             text = text.where(values.notna(), None)
     else:
         text = values
-    text = strip_text(pd.Series(text, index=values.index).astype(_TEXT_DTYPE))
-    missing = text.isna().to_numpy() | isin_short(text, STRICT_NA_TOKENS, stripped=True)
+    text = pd.Series(text, index=values.index).astype(_TEXT_DTYPE)
+    edges = CellEdges(pa.array(text, from_pandas=True))
+    stripped = strip_text(text, edges)
+    if stripped is not text:  # trimmed: other bytes at the edges, read again for the marker screen
+        text, edges = stripped, None
+    missing = text.isna().to_numpy() | isin_short(text, STRICT_NA_TOKENS, stripped=True, edges=edges)
     return text.mask(missing) if missing.any() else text
 
 
@@ -678,9 +687,10 @@ def validate_tables(frames: Mapping[str, pd.DataFrame], *, files: Mapping[str, s
         Tables by contract name (case-insensitive). Cells may be raw strings or typed
         values. A table may also be a :class:`concurrent.futures.Future` of its DataFrame
         (a file still being read): it is waited for when its turn comes, so later tables
-        are read while earlier ones are validated. Optional helper columns ``_source_row`` / ``_source_file`` override the
-        row number / file recorded in the quarantine. Keys that are not contract tables
-        are ignored (and reported); a ``stages`` key is read as the stage config.
+        are read while earlier ones are validated. Optional helper columns ``_source_row``
+        / ``_source_file`` override the row number / file recorded in the quarantine. Keys
+        that are not contract tables are ignored (and reported); a ``stages`` key is read
+        as the stage config.
     files : dict of str -> str, optional
         The file each table came from, for messages and the quarantine.
     source : str
