@@ -170,3 +170,17 @@ def test_isin_short_skips_only_columns_where_no_cell_can_be_a_marker(cells):
     expected = text.str.strip().str.lower().isin(tokens).fillna(False).to_numpy(dtype=bool)
     assert _fast.isin_short(text, tokens, stripped=True).tolist() == expected.tolist()
     assert _fast.isin_short(text, [t for t in tokens if t]).tolist() == (expected & text.ne("").to_numpy()).tolist()
+
+
+def test_filter_rows_by_column_on_threads_equals_boolean_indexing(hashed_always):
+    # big frames are filtered a column per task on threads (forced here on a small frame)
+    frame = pd.DataFrame({
+        "id": pd.Series(["a", None, "c", "d", "e"], dtype="str"),
+        "amount": [1.0, np.nan, 3.0, 4.0, 5.0],
+        "at": pd.to_datetime(["2026-01-01", None, "2026-01-03", "2026-01-04", "2026-01-05"]),
+        "note": pd.Series(["x", "y", None, "z", "w"], dtype=object),
+    })
+    keep = np.array([True, False, True, False, True])
+    out = _fast.filter_rows(frame, keep)
+    pd.testing.assert_frame_equal(out, frame[keep].reset_index(drop=True))
+    assert list(out.dtypes) == list(frame.dtypes)

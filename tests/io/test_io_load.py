@@ -264,3 +264,38 @@ def test_messy_crm_export_end_to_end(tmp_path):
     assert q.loc[("opportunities", 4), "check"] == "cascade"  # O3 belongs to R3
     assert q.loc[("opportunities", 5), "reason"] == "negative amount"
     assert q.loc[("opportunities", 7), "reason"] == "missing required value"  # the total row
+
+
+def test_a_file_error_wins_over_an_earlier_tables_validation_error(valid_folder):
+    # files are read while earlier tables are validated: reps fails validation (missing column) and
+    # stage_history cannot be decoded; as when every file was read first, the file's error is reported
+    (valid_folder / "reps.csv").write_text("rep_id,name,region\nR1,Ann,North\n", encoding="utf-8")
+    (valid_folder / "stage_history.csv").write_bytes(STAGE_HISTORY_CSV.encode() + b"O1,\xff\xfe\x81,\n")
+    with pytest.raises(DataError, match="stage_history.csv: cannot decode the file as text"):
+        load(valid_folder, cache=False)
+
+
+def test_the_first_unreadable_file_by_name_is_reported(valid_folder):
+    (valid_folder / "stage_history.csv").write_bytes(STAGE_HISTORY_CSV.encode() + b"O1,\xff\xfe\x81,\n")
+    (valid_folder / "opportunities.csv").write_bytes(OPPORTUNITIES_CSV.encode() + b"O5,R1,\xff\xfe\x81,,,,,\n")
+    with pytest.raises(DataError, match="opportunities.csv: cannot decode the file as text"):
+        load(valid_folder, cache=False)
+
+
+def test_folder_load_equals_validating_the_read_frames(valid_folder):
+    # the reader thread and the stage helper thread change nothing: same tables, quarantine, stages, report
+    from workbench.io.readers import read_table_file
+    from workbench.io.validate import validate_tables
+
+    (valid_folder / "notes.txt").write_text("not a table", encoding="utf-8")
+    data = load(valid_folder, cache=False)
+    frames = {t: read_table_file(valid_folder / f"{t}.csv", table=t)
+              for t in ("reps", "opportunities", "stage_history")}
+    files = {t: str(valid_folder / f"{t}.csv") for t in frames}
+    direct = validate_tables(frames, files=files, source=str(valid_folder), ignored_sources=["notes.txt"])
+    for name, table in direct.tables.items():
+        pd.testing.assert_frame_equal(data[name], table)
+    pd.testing.assert_frame_equal(data.quarantine, direct.quarantine)
+    assert data.stages == direct.stages and data.stages
+    assert data.summary() == direct.summary()
+    assert data.ignored_sources == ("notes.txt",)

@@ -412,3 +412,17 @@ def test_duplicate_reasons_name_the_first_valid_occurrence(monkeypatch, seed, la
     assert repeats.any()
     assert found["row"].tolist() == good.index[repeats].tolist()
     assert found["reason"].tolist() == [f"duplicate opportunity_id, first seen at row {r}" for r in first[repeats]]
+
+
+def test_a_table_may_be_a_future_of_its_frame(reps, opportunities):
+    from concurrent.futures import Future
+
+    pending = Future()
+    pending.set_result(opportunities)
+    data = validate_tables({"reps": reps, "opportunities": pending})
+    pd.testing.assert_frame_equal(data.opportunities, validate_tables({"reps": reps, "opportunities": opportunities}
+                                                                      ).opportunities)
+    wrong = Future()
+    wrong.set_result(["not", "a", "frame"])
+    with pytest.raises(DataError, match="table 'opportunities': expected a pandas DataFrame, got list"):
+        validate_tables({"reps": reps, "opportunities": wrong})

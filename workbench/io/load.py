@@ -19,14 +19,16 @@ SalesData(reps=1, opportunities=1; quarantined=1)
 
 from __future__ import annotations
 
+import contextvars
 import dataclasses
 import sqlite3
 from collections.abc import Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
 
-from workbench.contract import TABLES
+from workbench.contract import TABLE_NAMES, TABLES
 from workbench.errors import DataError
 from workbench.io import cache as data_cache
 from workbench.io._fast import arrow_allocator
@@ -106,15 +108,41 @@ def _load_folder(folder: Path, stages) -> SalesData:
             f"(or .parquet / .xlsx / .tsv) with columns {TABLES[table].required_columns}; found {present}.",
             file=folder / f"{table}.csv",
         )
-    frames, files = {}, {}
-    for table, (path,) in found.items():
-        frames[table] = read_table_file(path, table=table, expected_columns=TABLES[table].column_names)
-        _refuse_duplicate_columns(path, frames[table], table)
-        ignored += _skipped_lines(path, frames[table])
-        files[table] = str(path)
     if stages is None and stage_files:
         stages = stage_files[0]
-    return validate_tables(frames, files=files, source=str(folder), stages=stages, ignored_sources=ignored)
+    files = {table: str(path) for table, (path,) in found.items()}
+    # One reader thread reads the files in the order validation takes them, so a table is read
+    # while the tables before it are validated (the reads run in Arrow, mostly outside the GIL).
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="workbench-read") as reader:
+        pending = {table: reader.submit(contextvars.copy_context().run, _read_contract_file, found[table][0], table)
+                   for table in TABLE_NAMES if table in found}
+        try:
+            data = validate_tables(pending, files=files, source=str(folder), stages=stages, ignored_sources=ignored)
+        except Exception:  # a file-level problem comes first, as when every file was read before validating
+            _raise_first_read_error(found, pending)
+            raise
+    skipped = [line for table, (path,) in found.items() for line in _skipped_lines(path, pending[table].result())]
+    return dataclasses.replace(data, ignored_sources=data.ignored_sources + tuple(skipped)) if skipped else data
+
+
+def _read_contract_file(path: Path, table: str) -> pd.DataFrame:
+    """One table file read for the contract, refused when a contract column is named twice."""
+    frame = read_table_file(path, table=table, expected_columns=TABLES[table].column_names)
+    _refuse_duplicate_columns(path, frame, table)
+    return frame
+
+
+def _raise_first_read_error(found: Mapping[str, list[Path]], pending: Mapping[str, Future]) -> None:
+    """Raise the error of the first file (in name order) that could not be read, if any.
+
+    Files are read while earlier tables are validated; a file-level problem still takes
+    precedence over a validation error, and the first unreadable file by name is reported,
+    as when every file was read before validating.
+    """
+    for table in found:
+        error = pending[table].exception()
+        if error is not None:
+            raise error
 
 
 def _is_sqlite(path: Path) -> bool:

@@ -51,6 +51,7 @@ if TYPE_CHECKING:  # ibis is imported where a stage order is inferred: a cached 
 __all__ = [
     "WON_STEP",
     "resolve_stages",
+    "infers_stages",
     "read_stage_config",
     "infer_stages",
     "stage_statistics",
@@ -363,6 +364,16 @@ def infer_stages(stage_history, opportunities=None) -> tuple[str, ...]:
     return open_stages(statistics)
 
 
+def infers_stages(stages) -> bool:
+    """Whether :func:`resolve_stages` infers the order from the tables for this ``stages`` argument
+    (None or an empty config), rather than reading it from the config.
+
+    >>> infers_stages(None), infers_stages([]), infers_stages(["Lead", "Demo"]), infers_stages("stages.csv")
+    (True, True, False, False)
+    """
+    return stages is None or (not isinstance(stages, (str, Path)) and len(stages) == 0)
+
+
 def resolve_stages(stages, tables: Mapping) -> tuple[tuple[str, ...], dict[str, tuple[str, ...]]]:
     """Open stages in funnel order and open stages per pipeline, from a config or inferred.
 
@@ -371,7 +382,7 @@ def resolve_stages(stages, tables: Mapping) -> tuple[tuple[str, ...], dict[str, 
     ``pipeline``) or a path to ``stages.csv`` / ``stages.toml``; an empty config counts as
     none. Stage names that read as a closed outcome (``Closed Won``, ``赢单``, …) are left out.
     """
-    if stages is None or (not isinstance(stages, (str, Path)) and len(stages) == 0):
+    if infers_stages(stages):
         inferred = infer_stages(tables.get("stage_history"), tables.get("opportunities"))
         return inferred, ({"default": inferred} if inferred else {})
     if isinstance(stages, (str, Path)):

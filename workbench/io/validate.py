@@ -41,6 +41,7 @@ loaded. Source columns outside the contract are not loaded either; they are list
 from __future__ import annotations
 
 from collections.abc import Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from types import MappingProxyType
 
 import numpy as np
@@ -52,6 +53,7 @@ from workbench.contract import OUTCOMES, TABLE_NAMES, TABLES, Column, Table
 from workbench.errors import DataError
 from workbench.io._fast import (
     TEXT_DTYPE,
+    CellEdges,
     duplicated_first,
     filter_rows,
     isin,
@@ -63,7 +65,7 @@ from workbench.io._fast import (
 from workbench.io.parsing import STRICT_NA_TOKENS, _mask, _numbers_as_text, parse_datetimes, parse_numbers
 from workbench.io.plausible import AMOUNT_COLUMNS, Plausible
 from workbench.io.sales_data import QUARANTINE_COLUMNS, SalesData
-from workbench.io.stages import resolve_stages
+from workbench.io.stages import infers_stages, resolve_stages
 from workbench.messages import MESSAGES
 from workbench.periods import parse_period, period_label
 
@@ -101,7 +103,11 @@ def _cell_text(values: pd.Series) -> np.ndarray:
 
 
 def _coerce_text(values: pd.Series) -> pd.Series:
-    """Any column as stripped text; empty / null markers -> missing (NaN)."""
+    """Any column as stripped text; empty / null markers -> missing (NaN).
+
+    The cells' first and last bytes are read once (:class:`~workbench.io._fast.CellEdges`)
+    for both the trim and the marker screens.
+    """
     if values.dtype.kind == "M" or isinstance(values.dtype, pd.DatetimeTZDtype):
         text = values.astype("str").where(values.notna())
     elif pd.api.types.is_bool_dtype(values.dtype):
@@ -123,8 +129,12 @@ def _coerce_text(values: pd.Series) -> pd.Series:
             text = text.where(values.notna(), None)
     else:
         text = values
-    text = strip_text(pd.Series(text, index=values.index).astype(_TEXT_DTYPE))
-    missing = text.isna().to_numpy() | isin_short(text, STRICT_NA_TOKENS, stripped=True)
+    text = pd.Series(text, index=values.index).astype(_TEXT_DTYPE)
+    edges = CellEdges(pa.array(text, from_pandas=True))
+    stripped = strip_text(text, edges)
+    if stripped is not text:  # trimmed: other bytes at the edges, read again for the marker screen
+        text, edges = stripped, None
+    missing = text.isna().to_numpy() | isin_short(text, STRICT_NA_TOKENS, stripped=True, edges=edges)
     return text.mask(missing) if missing.any() else text
 
 
@@ -566,11 +576,13 @@ def _check_reference(column: Column, values: pd.Series, known_ids: pd.Series, qu
     if not orphan.any():
         return
     if quarantined_info is not None and len(quarantined_info):
-        why = pd.Series(np.nan, index=values.index, dtype=object)
-        why[orphan] = values[orphan].map(quarantined_info).to_numpy(object)  # by position: no index join
-        cascade = orphan & why.notna().to_numpy()
-        problems.add("cascade", column.name, cascade,
-                     _reason_array(f"{column.name} was quarantined from {ref_table} (", why, ")"))
+        # why each unknown id's row was quarantined, looked up for those rows only (by position: no index join)
+        orphans = np.flatnonzero(orphan)
+        why = values.iloc[orphans].map(quarantined_info).reset_index(drop=True)
+        cascade = np.zeros(len(values), dtype=bool)
+        cascade[orphans[why.notna().to_numpy()]] = True
+        reasons = _reason_array(f"{column.name} was quarantined from {ref_table} (", why, ")")
+        problems.add("cascade", column.name, cascade, lambda p: reasons(np.searchsorted(orphans, p)))
     problems.add("unknown_reference", column.name, orphan, _reason("unknown_reference", column=column.name,
                                                                    table=ref_table))
 
@@ -646,11 +658,23 @@ def _match_tables(frames: Mapping) -> tuple[dict, list, object]:
                             file=str(key))
         if frame is None:
             continue
-        if not isinstance(frame, pd.DataFrame):
-            raise DataError(f"table {name!r}: expected a pandas DataFrame, got {type(frame).__name__}.",
-                            file=str(key))
+        if not isinstance(frame, (pd.DataFrame, Future)):
+            _refuse_non_frame(name, key, frame)
         tables[name] = (key, frame)
     return tables, ignored, stages
+
+
+def _refuse_non_frame(name: str, key, frame) -> None:
+    raise DataError(f"table {name!r}: expected a pandas DataFrame, got {type(frame).__name__}.", file=str(key))
+
+
+def _resolved(name: str, key, frame) -> pd.DataFrame:
+    """The table's DataFrame, waiting for it when it is still being read (a Future)."""
+    if isinstance(frame, Future):
+        frame = frame.result()
+        if not isinstance(frame, pd.DataFrame):
+            _refuse_non_frame(name, key, frame)
+    return frame
 
 
 def validate_tables(frames: Mapping[str, pd.DataFrame], *, files: Mapping[str, str] | None = None,
@@ -661,9 +685,12 @@ def validate_tables(frames: Mapping[str, pd.DataFrame], *, files: Mapping[str, s
     ----------
     frames : dict of str -> pandas.DataFrame
         Tables by contract name (case-insensitive). Cells may be raw strings or typed
-        values. Optional helper columns ``_source_row`` / ``_source_file`` override the
-        row number / file recorded in the quarantine. Keys that are not contract tables
-        are ignored (and reported); a ``stages`` key is read as the stage config.
+        values. A table may also be a :class:`concurrent.futures.Future` of its DataFrame
+        (a file still being read): it is waited for when its turn comes, so later tables
+        are read while earlier ones are validated. Optional helper columns ``_source_row``
+        / ``_source_file`` override the row number / file recorded in the quarantine. Keys
+        that are not contract tables are ignored (and reported); a ``stages`` key is read
+        as the stage config.
     files : dict of str -> str, optional
         The file each table came from, for messages and the quarantine.
     source : str
@@ -724,30 +751,42 @@ def validate_tables(frames: Mapping[str, pd.DataFrame], *, files: Mapping[str, s
     plausible = Plausible.from_env() if plausible is None else plausible
     context = {"loaded": {}, "key_info": {}, "referenced": referenced, "plausible": plausible}
     tables, quarantines, rows_read, ignored_columns, table_files = {}, [], {}, {}, {}
-    for name in TABLE_NAMES:
-        if name not in matched:
-            tables[name] = None
-            continue
-        key, frame = matched[name]
-        file = str(files.get(name) or files.get(key) or frame.attrs.get("file") or "")
-        result = _validate_table(TABLES[name], frame, file, context)
-        tables[name] = result.loaded
-        context["loaded"][name] = result.loaded
-        context["key_info"].update(result.key_info)
-        rows_read[name] = result.rows_read
-        ignored_columns[name] = tuple(map(str, result.ignored))
-        table_files[name] = file
-        if result.quarantine is not None:
-            quarantines.append(result.quarantine)
-    if quarantines:
-        quarantine = pd.concat(quarantines, ignore_index=True)
-        quarantine["row"] = quarantine["row"] if quarantine["row"].dtype.kind in "iu" else quarantine["row"].astype(object)
-        for col in ("table", "file", "column", "value", "reason", "check"):
-            quarantine[col] = quarantine[col].astype(object).where(quarantine[col].notna(), "").astype(_TEXT_DTYPE)
-        quarantine = quarantine[QUARANTINE_COLUMNS]
-    else:
-        quarantine = SalesData.__dataclass_fields__["quarantine"].default_factory()
-    stage_order, pipelines = resolve_stages(stages if stages is not None else stages_in_frames, tables)
+    stage_config = stages if stages is not None else stages_in_frames
+    # an inferred stage order needs only the deals and their histories: it is worked out on a
+    # helper thread while the later tables (activities, ...) are validated
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="workbench-stages") as helper:
+        stage_future = None
+        for name in TABLE_NAMES:
+            if name not in matched:
+                tables[name] = None
+                continue
+            key, frame = matched[name]
+            frame = _resolved(name, key, frame)
+            file = str(files.get(name) or files.get(key) or frame.attrs.get("file") or "")
+            result = _validate_table(TABLES[name], frame, file, context)
+            tables[name] = result.loaded
+            context["loaded"][name] = result.loaded
+            context["key_info"].update(result.key_info)
+            rows_read[name] = result.rows_read
+            ignored_columns[name] = tuple(map(str, result.ignored))
+            table_files[name] = file
+            if result.quarantine is not None:
+                quarantines.append(result.quarantine)
+            if name == "stage_history" and infers_stages(stage_config):
+                stage_future = helper.submit(resolve_stages, stage_config, dict(tables))
+        if quarantines:
+            quarantine = pd.concat(quarantines, ignore_index=True)
+            quarantine["row"] = (quarantine["row"] if quarantine["row"].dtype.kind in "iu"
+                                 else quarantine["row"].astype(object))
+            for col in ("table", "file", "column", "value", "reason", "check"):
+                quarantine[col] = quarantine[col].astype(object).where(quarantine[col].notna(), "").astype(_TEXT_DTYPE)
+            quarantine = quarantine[QUARANTINE_COLUMNS]
+        else:
+            quarantine = SalesData.__dataclass_fields__["quarantine"].default_factory()
+        if stage_future is not None:
+            stage_order, pipelines = stage_future.result()
+        else:
+            stage_order, pipelines = resolve_stages(stage_config, tables)
     return SalesData(
         _tables=MappingProxyType(tables),
         quarantine=quarantine,
