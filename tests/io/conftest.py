@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-
 from io_tables import OPPORTUNITIES_CSV, REPS_CSV, STAGE_HISTORY_CSV, frame
 
 

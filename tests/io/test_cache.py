@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from io_tables import OPPORTUNITIES_CSV, REPS_CSV, assert_no_row_lost, frame
+
 from workbench.cli import main
 from workbench.io import cache as data_cache
 from workbench.io import load

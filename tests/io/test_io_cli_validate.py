@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-
 from io_tables import OPPORTUNITIES_CSV
+
 from workbench.cli import main
 
 

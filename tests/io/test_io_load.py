@@ -8,9 +8,9 @@ import duckdb
 import openpyxl
 import pandas as pd
 import pytest
+from io_tables import OPPORTUNITIES_CSV, REPS_CSV, STAGE_HISTORY_CSV, assert_no_row_lost, frame
 
 import workbench
-from io_tables import OPPORTUNITIES_CSV, REPS_CSV, STAGE_HISTORY_CSV, assert_no_row_lost, frame
 from workbench.errors import DataError
 from workbench.io import SalesData, load
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-
 from io_tables import assert_no_row_lost
+
 from workbench.contract import TABLES
 from workbench.errors import DataError
 from workbench.io import CHECK_LABELS, QUARANTINE_COLUMNS, SalesData, validate_tables

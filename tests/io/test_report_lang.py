@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from io_tables import write_dirty_folder
 
 import workbench
-from io_tables import write_dirty_folder
 from workbench.io.reasons import REASON_KEYS, render_reason, with_reason_zh
 from workbench.io.sales_data import CHECK_LABELS, check_label
 from workbench.messages import MESSAGES
