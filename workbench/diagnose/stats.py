@@ -466,11 +466,29 @@ def hierarchical_fdr(p_values, families, q: float):
     """
     p = np.asarray(p_values, float)
     fam_codes = pd.factorize(pd.Series(families, dtype=object))[0]
-    frame = pd.DataFrame({"p": p, "fam": fam_codes}).dropna(subset=["p"])
     family_q = np.full(p.shape, np.nan)
     member_q = np.full(p.shape, np.nan)
-    if frame.empty:
+    rows = np.flatnonzero(~np.isnan(p))
+    if not len(rows):
         return family_q, member_q
+    # by family, then p (ties in row order): each family's tests are one run of the sorted arrays
+    order = np.lexsort((p[rows], fam_codes[rows]))
+    rows = rows[order]
+    fam, p_sorted = fam_codes[rows], p[rows]
+    starts = np.flatnonzero(np.r_[True, fam[1:] != fam[:-1]])
+    family = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(fam)]))  # families in code order
+    size = np.diff(np.r_[starts, len(fam)])[family]
+    rank = np.arange(len(fam)) - starts[family] + 1
+    scaled = p_sorted * size / rank
+    simes = np.minimum.reduceat(scaled, starts)
+    # within-family BH: running minimum from the largest p down
+    adj = pd.Series(scaled[::-1]).groupby(family[::-1]).cummin().to_numpy()[::-1].clip(max=1.0)
+    fam_q = benjamini_hochberg(simes)
+    m, r = len(simes), int((fam_q <= q).sum())
+    scale = m / r if r > 0 else np.inf
+    family_q[rows] = fam_q[family]
+    member_q[rows] = np.minimum(adj * scale, 1.0)
+    return family_q, member_q
     frame = frame.sort_values(["fam", "p"])
     size = frame.groupby("fam")["p"].transform("size").to_numpy()
     rank = frame.groupby("fam").cumcount().to_numpy() + 1
