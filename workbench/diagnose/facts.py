@@ -187,13 +187,15 @@ def _deal_frame(opps: pd.DataFrame, reps: pd.DataFrame, follow_up: pd.DataFrame,
         "competitor": opps["competitor"].astype(object),
         "lost_reason": opps["lost_reason"].astype(object),
     })
-    deals = deals[deals["rep_id"].isin(set(reps["rep_id"]))].reset_index(drop=True)
-    ramp_end = reps.set_index("rep_id")["ramp_end"]
+    rep = arrow_codes(deals["rep_id"], reps["rep_id"])  # each deal's rep among the reps in scope (−1: none)
+    deals = deals[rep >= 0].reset_index(drop=True)
+    rep = rep[rep >= 0]
     # deals a rep created while ramping up are left out of behaviour tests (bookings keep them);
-    # reindex, not map: pandas maps through an *empty* datetime Series (no rep in scope) as float
-    deals["ramping"] = (deals["created_at"] < ramp_end.reindex(deals["rep_id"]).to_numpy()) if ramp_months else False
-    hours = follow_up.set_index("opportunity_id")["follow_up_hours"]
-    deals["follow_up_hours"] = deals["opportunity_id"].map(hours).astype(float)
+    # looked up by position (Arrow hashing), as a reindex on rep_id would
+    deals["ramping"] = (deals["created_at"] < reps["ramp_end"].to_numpy()[rep]) if ramp_months else False
+    at = arrow_codes(deals["opportunity_id"], follow_up["opportunity_id"])
+    hours = follow_up["follow_up_hours"].to_numpy(float)
+    deals["follow_up_hours"] = np.where(at >= 0, hours[np.maximum(at, 0)] if len(hours) else np.nan, np.nan)
     deals["cycle_days"] = (deals["closed_at"] - deals["created_at"]).dt.total_seconds() / 86400.0
     deals["won"] = deals["outcome"] == "won"
     deals["decided"] = deals["outcome"].isin(["won", "lost"]) & deals["closed_at"].notna()
