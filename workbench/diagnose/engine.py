@@ -178,7 +178,7 @@ def _evaluate_level(prep, level: str, config: DiagnosisConfig, follow_up, select
                   measured=prep.has_stage_history)
     reference = _reference_bookings(frames, ctx, config)
     frames["reference_bookings"] = reference
-    decomposition = decompose(frames, prep.stages, config, prep.has_stage_history)
+    decomposition = decompose(frames, prep.stages, config, prep.has_stage_history, funnel=ctx.funnel)
     untested = []
 
     def run(key):
