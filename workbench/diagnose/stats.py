@@ -465,7 +465,10 @@ def hierarchical_fdr(p_values, families, q: float):
     ([True, True, False, False], [True, False, False, False])
     """
     p = np.asarray(p_values, float)
-    fam_codes = pd.factorize(pd.Series(families, dtype=object))[0]
+    if isinstance(families, np.ndarray) and families.dtype.kind in "iu":  # integer family codes
+        fam_codes = pd.factorize(families)[0]
+    else:  # labels (strings, tuples, ...) hashed as Python objects
+        fam_codes = pd.factorize(pd.Series(families, dtype=object))[0]
     family_q = np.full(p.shape, np.nan)
     member_q = np.full(p.shape, np.nan)
     rows = np.flatnonzero(~np.isnan(p))
