@@ -492,17 +492,3 @@ def hierarchical_fdr(p_values, families, q: float):
     family_q[rows] = fam_q[family]
     member_q[rows] = np.minimum(adj * scale, 1.0)
     return family_q, member_q
-    frame = frame.sort_values(["fam", "p"])
-    size = frame.groupby("fam")["p"].transform("size").to_numpy()
-    rank = frame.groupby("fam").cumcount().to_numpy() + 1
-    scaled = frame["p"].to_numpy() * size / rank
-    frame["scaled"] = scaled
-    simes = frame.groupby("fam")["scaled"].min()
-    # within-family BH: running minimum from the largest p down
-    frame["adj"] = frame.iloc[::-1].groupby("fam")["scaled"].cummin().iloc[::-1].clip(upper=1.0)
-    fam_q = pd.Series(benjamini_hochberg(simes.to_numpy()), index=simes.index)
-    m, r = len(simes), int((fam_q <= q).sum())
-    scale = m / r if r > 0 else np.inf
-    family_q[frame.index] = frame["fam"].map(fam_q).to_numpy()
-    member_q[frame.index] = np.minimum(frame["adj"].to_numpy() * scale, 1.0)
-    return family_q, member_q
