@@ -228,9 +228,13 @@ def _stage_reach(history: pd.DataFrame | None, deals: pd.DataFrame, stages: tupl
         furthest = np.full(len(deals), -1)
         np.maximum.at(furthest, code, idx)
         reached = pd.Series(furthest, index=deals.index)
-        # time spent in each open stage: until the next entry (or the close)
-        order = np.lexsort((entered, code))
-        code, idx, entered = code[order], idx[order], entered[order]
+        # time spent in each open stage: until the next entry (or the close); a history exported deal by
+        # deal in time order is sorted already (checked in one pass; a missing time is never taken as sorted)
+        in_order = len(code) < 2 or bool(np.all((code[1:] > code[:-1])
+                                                | ((code[1:] == code[:-1]) & (entered[1:] >= entered[:-1]))))
+        if not in_order:
+            order = np.lexsort((entered, code))
+            code, idx, entered = code[order], idx[order], entered[order]
         same_next = np.r_[code[1:] == code[:-1], False]
         closed_arr = deals["closed_at"].to_numpy().astype(entered.dtype)
         leave = np.where(same_next, np.r_[entered[1:], entered[:1]], closed_arr[code])
