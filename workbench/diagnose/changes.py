@@ -108,6 +108,9 @@ def monthly_observations(frames: dict, start: pd.Timestamp) -> pd.DataFrame:
                                    "month": _month_index(am["month"], start), "y": y}))
     created = frames.get("created")
     if created is not None and len(created):
+        # only the columns read below are carried through the row selections
+        read = ("entity", "created_at", "closed_at", "follow_up_hours", "amount", "source", "product", "won")
+        created = created[[c for c in read if c in created.columns]]
         known = created[created["follow_up_hours"].notna()]
         parts.append(pd.DataFrame({"metric": "follow_up", "entity": known["entity"].array,
                                    "month": _month_index(known["created_at"], start),

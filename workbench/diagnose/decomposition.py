@@ -77,17 +77,23 @@ def lmdi(actual: np.ndarray, reference: np.ndarray) -> np.ndarray:
 
 
 def funnel_factors(
-    closed: pd.DataFrame, stages: tuple, activities: pd.Series | None, index, measured: bool = True
+    closed: pd.DataFrame, stages: tuple, activities: pd.Series | None, index, measured: bool = True,
+    counts: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Funnel factors per entity; columns are ``(component, detail)`` in funnel order
     (see :data:`workbench.diagnose.funnel.COMPONENTS`).
 
     Factors whose value is undefined (0/0) are NaN; the caller fills them with the reference.
+    ``counts``, when given, are the ``decided``, ``wins`` and ``bookings`` of ``closed`` per
+    entity of ``index`` already counted (the diagnosis's funnel facts of a level), not counted again.
     """
-    decided = closed.groupby("entity").size().reindex(index).fillna(0.0)
-    won = closed[closed["won"]]
-    wins = won.groupby("entity").size().reindex(index).fillna(0.0)
-    bookings = won.groupby("entity")["amount"].sum().reindex(index).fillna(0.0)
+    if counts is None:
+        decided = closed.groupby("entity").size().reindex(index).fillna(0.0)
+        won = closed[closed["won"]]
+        wins = won.groupby("entity").size().reindex(index).fillna(0.0)
+        bookings = won.groupby("entity")["amount"].sum().reindex(index).fillna(0.0)
+    else:
+        decided, wins, bookings = (counts[c].reindex(index) for c in ("decided", "wins", "bookings"))
     cols = {}
     if activities is not None:
         acts = activities.reindex(index).fillna(0.0)
@@ -114,16 +120,22 @@ def funnel_factors(
     return frame
 
 
-def decompose(frames: dict, stages: tuple, config, measured: bool = True) -> pd.DataFrame:
-    """Decompose each entity's gap (to target, else to peer-typical bookings) along the funnel."""
+def decompose(frames: dict, stages: tuple, config, measured: bool = True,
+              funnel: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Decompose each entity's gap (to target, else to peer-typical bookings) along the funnel.
+
+    ``funnel`` are the level's ``decided``, ``wins`` and ``bookings`` per entity of
+    ``closed_with_ramp`` when already counted (:attr:`workbench.diagnose.drivers.Context.funnel`).
+    """
     ent = frames["entities"]
     idx = ent.index
     closed = frames["closed_with_ramp"]
     am = frames.get("activity_months")
     acts = am.groupby("entity")["activities"].sum() if am is not None else None
-    factors = funnel_factors(closed, stages, acts, idx, measured)
+    factors = funnel_factors(closed, stages, acts, idx, measured, counts=funnel)
     bookings = factors.attrs["bookings"]
-    decided = closed.groupby("entity").size().reindex(idx).fillna(0.0)
+    decided = (closed.groupby("entity").size().reindex(idx).fillna(0.0) if funnel is None
+               else funnel["decided"].reindex(idx))
     eligible = decided >= config.min_observations
     benchmarks = []
     for col in factors.columns:

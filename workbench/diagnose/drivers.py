@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.diagnose.changes import evaluate_changes
-from workbench.diagnose.facts import arrow_codes, mix_cells, stage_centre
+from workbench.diagnose.facts import arrow_codes, mix_cells, stage_centre, stage_deals
 from workbench.diagnose.funnel import funnel_steps
 from workbench.diagnose.scoring import score_means, score_rates
 from workbench.diagnose.stalls import evaluate_bottlenecks
@@ -162,6 +162,16 @@ def _stage_centre(frames: dict, sd: pd.DataFrame) -> np.ndarray:
     level when the prepared facts carry it (:func:`workbench.diagnose.facts.stage_centre`)."""
     centre = frames.get("stage_centre")
     return centre if centre is not None and len(centre) == len(sd) else stage_centre(sd)
+
+
+def _stage_deals(frames: dict, sd: pd.DataFrame) -> pd.DataFrame:
+    """Per deal of ``stage_days``: first row, pace and days (:func:`workbench.diagnose.facts.stage_deals`),
+    shared by every level when the prepared facts carry it."""
+    deals = frames.get("stage_deals")
+    codes = frames.get("stage_deal")
+    if deals is not None and codes is not None and len(codes) == len(sd):
+        return deals
+    return stage_deals(sd, _stage_deal_codes(frames, sd), _stage_centre(frames, sd))
 
 
 def _window_n(s: pd.DataFrame) -> pd.Series:
@@ -390,17 +400,12 @@ def _cycle(ctx: Context) -> pd.DataFrame:
     if sd is not None and not sd.empty:
         # pace of every decided deal: its stage durations against the same stage and
         # product's typical duration (lost deals count too, up to where they were lost)
-        y = np.log1p(sd["days"].to_numpy(float))
-        centre = _stage_centre(ctx.frames, sd)
-        deal = _stage_deal_codes(ctx.frames, sd)
-        per_deal = pd.DataFrame({"deal": deal, "entity": sd["entity"].array, "y": y - centre})
+        # (each deal's pace computed once for every level; a deal's entity and weight are its first row's)
+        deals = _stage_deals(ctx.frames, sd)
+        first = deals["first"].to_numpy()
+        obs = pd.DataFrame({"entity": sd["entity"].array.take(first), "detail": "", "y": deals["pace"].to_numpy()})
         if "weight" in sd.columns:
-            per_deal["weight"] = sd["weight"].to_numpy(float)
-        per_deal = per_deal.groupby("deal").agg(entity=("entity", "first"), y=("y", "mean"),
-                                                **({"weight": ("weight", "first")} if "weight" in sd.columns else {}))
-        obs = _with_weight(
-            pd.DataFrame({"entity": per_deal["entity"].array, "detail": "", "y": per_deal["y"].to_numpy()}),
-            per_deal)
+            obs["weight"] = sd["weight"].to_numpy(float)[first]
     else:
         y = np.log1p(won["cycle_days"])
         centre = y.groupby(won["product"].fillna("∅")).transform("median")
@@ -565,9 +570,8 @@ def _stalled(ctx: Context) -> pd.DataFrame:
     s["benchmark"] = days / ratio
     for c in ("raw", "ci_low", "ci_high"):
         s[c] = np.exp(s[c])
-    deal_code = _stage_deal_codes(ctx.frames, sd)
-    per_deal = pd.DataFrame({"deal": deal_code, "entity": ent_code, "days": sd["days"].to_numpy(float)})
-    per_deal = per_deal.groupby("deal").agg(entity=("entity", "first"), days=("days", "sum"))
+    deals = _stage_deals(ctx.frames, sd)  # each deal's days in its stages, summed once for every level
+    per_deal = pd.DataFrame({"entity": ent_code[deals["first"].to_numpy()], "days": deals["days"].to_numpy()})
     cycle = per_deal.groupby("entity")["days"].median().reindex(range(n_e)).to_numpy()
     excess = (s["value"] - s["benchmark"]).clip(lower=0)
     cyc = pd.Series(cycle[e_pos], index=s.index)

@@ -143,19 +143,20 @@ def _decide(tests: pd.DataFrame, config: DiagnosisConfig, reference: pd.Series) 
     if t.empty:  # e.g. a level with a single entity: nothing to compare
         return t.assign(q_value=pd.Series(dtype=float), significant=pd.Series(dtype=bool),
                         material=pd.Series(dtype=bool), confidence=pd.Series(dtype=float))
-    families = t["entity"].astype(str) + "|" + t["driver"].astype(str)
-    # each metric of a recent change is its own question (did follow-up slip? did deal sizes?),
-    # not one of several details of a single driver: a family of its own
+    # a family per entity × driver, as integer codes; each metric of a recent change is its own
+    # question (did follow-up slip? did deal sizes?), not one of several details of a single driver:
+    # a family of its own
     change = (t["driver"] == "recent_change").to_numpy()
-    families = families.where(~change, families + "|" + t["detail"].astype(str))
+    entity, driver = pd.factorize(t["entity"])[0], pd.factorize(t["driver"])[0]
+    detail, detail_names = pd.factorize(t["detail"])
+    families = (entity * (driver.max() + 1) + driver) * (len(detail_names) + 1) + np.where(change, detail + 1, 0)
     # what changed and where a team is stuck are questions of their own: each kind is controlled at
     # the FDR level separately, so asking them leaves the persistent drivers' findings as they were
     q_value = np.full(len(t), np.nan)
     kind = np.where(change, 1, np.where((t["driver"] == "stage_bottleneck").to_numpy(), 2, 0))
     for k in np.unique(kind):
         part = kind == k
-        family_q, member_q = stats.hierarchical_fdr(t["p_value"].to_numpy(float)[part],
-                                                    families[part].to_numpy(), config.fdr)
+        family_q, member_q = stats.hierarchical_fdr(t["p_value"].to_numpy(float)[part], families[part], config.fdr)
         q_value[part] = np.fmax(family_q, member_q)
     t["q_value"] = q_value
     t["significant"] = t["q_value"] <= config.fdr
@@ -178,7 +179,7 @@ def _evaluate_level(prep, level: str, config: DiagnosisConfig, follow_up, select
                   measured=prep.has_stage_history)
     reference = _reference_bookings(frames, ctx, config)
     frames["reference_bookings"] = reference
-    decomposition = decompose(frames, prep.stages, config, prep.has_stage_history)
+    decomposition = decompose(frames, prep.stages, config, prep.has_stage_history, funnel=ctx.funnel)
     untested = []
 
     def run(key):

@@ -28,7 +28,7 @@ from workbench.kpi.facts import activity_months as rep_month_activities
 from workbench.kpi.targets import window_targets
 from workbench.periods import parse_period, period_label
 
-__all__ = ["Prepared", "prepare", "entity_frames", "arrow_codes", "stage_centre", "mix_cells"]
+__all__ = ["Prepared", "prepare", "entity_frames", "arrow_codes", "stage_centre", "stage_deals", "mix_cells"]
 
 #: Entity levels the diagnosis runs on (the company is every team's peer group).
 LEVELS = ("rep", "team", "region")
@@ -71,6 +71,9 @@ class Prepared:
     #: each ``closed`` deal's lead source × product as an integer cell (:func:`mix_cells`), computed once
     #: and shared by every level's mix-adjusted and deal-size tests
     deal_cell: np.ndarray | None = None
+    #: per deal of ``stage_days`` (by ``stage_deal`` code): its first row, mean pace and days in its stages
+    #: (:func:`stage_deals`), computed once and shared by every level's pace, stall and bottleneck tests
+    stage_deals: pd.DataFrame | None = None
 
 
 def history_weight(at, window_start: pd.Timestamp, half_life: float) -> np.ndarray:
@@ -115,6 +118,25 @@ def stage_centre(stage_days: pd.DataFrame) -> np.ndarray:
     stg, _ = pd.factorize(stage_days["stage"])
     prd, prd_u = pd.factorize(stage_days["product"], use_na_sentinel=False)
     return pd.Series(y).groupby(stg * (len(prd_u) + 1) + prd).transform("median").to_numpy()
+
+
+def stage_deals(stage_days: pd.DataFrame, deal: np.ndarray, centre: np.ndarray) -> pd.DataFrame:
+    """Per deal of ``stage_days``: its ``first`` row, its ``pace`` (the mean over its stage passages of
+    ``log1p(days)`` minus the typical passage ``centre``) and its total ``days`` in open stages.
+
+    ``deal`` are the rows' deal codes in order of first appearance (``pd.factorize``), so row ``i``
+    of the result is deal code ``i``. A deal belongs to one rep, so every level reads its entity
+    off the deal's first row.
+
+    >>> sd = pd.DataFrame({"days": [1.0, 3.0, 2.0]})
+    >>> stage_deals(sd, np.array([0, 0, 1]), np.zeros(3)).round(3).to_dict("list")
+    {'first': [0, 2], 'pace': [1.04, 1.099], 'days': [4.0, 2.0]}
+    """
+    days = stage_days["days"].to_numpy(float)
+    per_row = pd.DataFrame({"deal": deal, "pace": np.log1p(days) - centre, "days": days})
+    per_deal = per_row.groupby("deal").agg(pace=("pace", "mean"), days=("days", "sum"))
+    first = np.unique(deal, return_index=True)[1]  # codes follow the order of first appearance
+    return pd.DataFrame({"first": first, "pace": per_deal["pace"].to_numpy(), "days": per_deal["days"].to_numpy()})
 
 
 def mix_cells(deals: pd.DataFrame) -> np.ndarray:
@@ -165,13 +187,15 @@ def _deal_frame(opps: pd.DataFrame, reps: pd.DataFrame, follow_up: pd.DataFrame,
         "competitor": opps["competitor"].astype(object),
         "lost_reason": opps["lost_reason"].astype(object),
     })
-    deals = deals[deals["rep_id"].isin(set(reps["rep_id"]))].reset_index(drop=True)
-    ramp_end = reps.set_index("rep_id")["ramp_end"]
+    rep = arrow_codes(deals["rep_id"], reps["rep_id"])  # each deal's rep among the reps in scope (−1: none)
+    deals = deals[rep >= 0].reset_index(drop=True)
+    rep = rep[rep >= 0]
     # deals a rep created while ramping up are left out of behaviour tests (bookings keep them);
-    # reindex, not map: pandas maps through an *empty* datetime Series (no rep in scope) as float
-    deals["ramping"] = (deals["created_at"] < ramp_end.reindex(deals["rep_id"]).to_numpy()) if ramp_months else False
-    hours = follow_up.set_index("opportunity_id")["follow_up_hours"]
-    deals["follow_up_hours"] = deals["opportunity_id"].map(hours).astype(float)
+    # looked up by position (Arrow hashing), as a reindex on rep_id would
+    deals["ramping"] = (deals["created_at"] < reps["ramp_end"].to_numpy()[rep]) if ramp_months else False
+    at = arrow_codes(deals["opportunity_id"], follow_up["opportunity_id"])
+    hours = follow_up["follow_up_hours"].to_numpy(float)
+    deals["follow_up_hours"] = np.where(at >= 0, hours[np.maximum(at, 0)] if len(hours) else np.nan, np.nan)
     deals["cycle_days"] = (deals["closed_at"] - deals["created_at"]).dt.total_seconds() / 86400.0
     deals["won"] = deals["outcome"] == "won"
     deals["decided"] = deals["outcome"].isin(["won", "lost"]) & deals["closed_at"].notna()
@@ -204,9 +228,13 @@ def _stage_reach(history: pd.DataFrame | None, deals: pd.DataFrame, stages: tupl
         furthest = np.full(len(deals), -1)
         np.maximum.at(furthest, code, idx)
         reached = pd.Series(furthest, index=deals.index)
-        # time spent in each open stage: until the next entry (or the close)
-        order = np.lexsort((entered, code))
-        code, idx, entered = code[order], idx[order], entered[order]
+        # time spent in each open stage: until the next entry (or the close); a history exported deal by
+        # deal in time order is sorted already (checked in one pass; a missing time is never taken as sorted)
+        in_order = len(code) < 2 or bool(np.all((code[1:] > code[:-1])
+                                                | ((code[1:] == code[:-1]) & (entered[1:] >= entered[:-1]))))
+        if not in_order:
+            order = np.lexsort((entered, code))
+            code, idx, entered = code[order], idx[order], entered[order]
         same_next = np.r_[code[1:] == code[:-1], False]
         closed_arr = deals["closed_at"].to_numpy().astype(entered.dtype)
         leave = np.where(same_next, np.r_[entered[1:], entered[:1]], closed_arr[code])
@@ -376,6 +404,7 @@ def prepare(data, period=None, window: int | None = None, ramp_months: int = 0, 
     else:
         surveys = None if surveys is None else surveys.drop(columns="at")
         orders = None if orders is None else orders.drop(columns="ordered_at")
+    centre = stage_centre(stage_days) if len(stage_days) else np.zeros(0)
     return Prepared(
         window=win,
         reps=reps,
@@ -395,8 +424,9 @@ def prepare(data, period=None, window: int | None = None, ramp_months: int = 0, 
         history=hist,
         half_life=float(half_life) if hist is not None else None,
         stage_deal=stage_deal,
-        stage_centre=stage_centre(stage_days) if len(stage_days) else np.zeros(0),
+        stage_centre=centre,
         deal_cell=mix_cells(closed),
+        stage_deals=stage_deals(stage_days, stage_deal, centre),
     )
 
 
@@ -464,6 +494,7 @@ def entity_frames(prep: Prepared, level: str) -> dict:
         "stage_days": keyed(prep.stage_days),
         "stage_deal": prep.stage_deal,
         "stage_centre": prep.stage_centre,
+        "stage_deals": prep.stage_deals,
         "deal_cell": prep.deal_cell,
         "activity_months": (
             None

@@ -83,21 +83,41 @@ class FollowUpEffect:
         )
 
 
+def _labels(series: pd.Series) -> tuple[np.ndarray, list]:
+    """Each value's label as an integer code, and the labels: ``str(value)``, ``"unknown"`` when missing.
+
+    The same labels as ``series.fillna("unknown").astype(str)``, read from the distinct values
+    only (one factorisation instead of converting every row to a string).
+
+    >>> codes, labels = _labels(pd.Series(["web", None, "web", 3]))
+    >>> codes.tolist(), labels
+    ([0, 1, 0, 2], ['web', 'unknown', '3'])
+    """
+    codes, uniques = pd.factorize(series, use_na_sentinel=False)
+    names = ["unknown" if pd.isna(u) else str(u) for u in uniques]
+    merged, labels = pd.factorize(np.asarray(names, dtype=object))  # e.g. a missing value and "unknown"
+    return merged[codes], list(labels)
+
+
 def _levels(series: pd.Series) -> list:
-    counts = series.fillna("unknown").astype(str).value_counts()
-    keep = counts[counts >= _MIN_LEVEL].index.tolist()
+    codes, labels = _labels(series)
+    counts = np.bincount(codes, minlength=len(labels))
+    keep = [label for label, count in zip(labels, counts) if count >= _MIN_LEVEL]
     return sorted(keep)[1:]  # first kept level is the baseline
 
 
 def _design(deals: pd.DataFrame, levels: dict, columns: tuple | None = None) -> pd.DataFrame:
-    X = pd.DataFrame(index=deals.index)
-    X["const"] = 1.0
-    X["log_follow_up"] = np.log1p(deals["follow_up_hours"].astype(float))
-    X["log_amount"] = np.log(deals["amount"].astype(float).clip(lower=1.0))
+    design = {
+        "const": np.ones(len(deals)),
+        "log_follow_up": np.log1p(deals["follow_up_hours"].to_numpy(float)),
+        "log_amount": np.log(np.clip(deals["amount"].to_numpy(float), 1.0, None)),
+    }
     for col, lv in levels.items():
-        values = deals[col].fillna("unknown").astype(str)
+        codes, labels = _labels(deals[col])
+        position = {label: i for i, label in enumerate(labels)}
         for v in lv:
-            X[f"{col}={v}"] = (values == v).astype(float)
+            design[f"{col}={v}"] = (codes == position.get(v, -1)).astype(float)
+    X = pd.DataFrame(design, index=deals.index)
     if columns is not None:
         X = X.reindex(columns=list(columns), fill_value=0.0)
     return X
@@ -136,7 +156,8 @@ def fit_follow_up_effect(closed: pd.DataFrame, *, stage_control: bool = False, l
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                result = Logit(y, attempt.to_numpy(float)).fit(disp=0, maxiter=100)
+                # the rank check (an SVD of the design) changes no estimate: only degrees of freedom we do not read
+                result = Logit(y, attempt.to_numpy(float), check_rank=False).fit(disp=0, maxiter=100)
             if np.all(np.isfinite(result.bse)):
                 X = attempt
                 break

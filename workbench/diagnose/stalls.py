@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from workbench.diagnose.facts import stage_centre
+from workbench.diagnose.facts import stage_centre, stage_deals
 from workbench.diagnose.scoring import score_means
 
 __all__ = ["STUCK_COLUMNS", "stage_percentiles", "stuck_deals", "evaluate_bottlenecks"]
@@ -148,13 +148,18 @@ def evaluate_bottlenecks(ctx) -> pd.DataFrame:
     s["benchmark"] = days / ratio
     s["raw"] = days
     s["ci_low"], s["ci_high"] = s["benchmark"] * lo, s["benchmark"] * hi
-    # each deal's days in its stages (integer deal codes; a deal has one entity), their median per entity
-    deal = ctx.frames.get("stage_deal")
-    if deal is None or len(deal) != len(sd):
-        deal = pd.factorize(sd["opportunity_id"])[0]
-    deal = deal[(sd["weight"] >= 1.0).to_numpy()] if "weight" in sd.columns else deal
-    per_deal = pd.DataFrame({"deal": deal, "entity": inside["entity"].array, "days": inside["days"].to_numpy(float)})
-    per_deal = per_deal.groupby("deal").agg(entity=("entity", "first"), days=("days", "sum"))
+    # each deal's days in its stages (summed once for every level; a deal has one entity, its first row's),
+    # their median per entity over the deals of the window
+    deals = ctx.frames.get("stage_deals")
+    codes = ctx.frames.get("stage_deal")
+    if deals is None or codes is None or len(codes) != len(sd):
+        codes = pd.factorize(sd["opportunity_id"])[0]
+        deals = stage_deals(sd, codes, centre)
+    first, deal_days = deals["first"].to_numpy(), deals["days"].to_numpy()
+    if "weight" in sd.columns:  # a deal's weight is the same on all its rows
+        in_window = sd["weight"].to_numpy(float)[first] >= 1.0
+        first, deal_days = first[in_window], deal_days[in_window]
+    per_deal = pd.DataFrame({"entity": sd["entity"].array.take(first), "days": deal_days})
     cycle = per_deal.groupby("entity")["days"].median()
     cyc = s["entity"].map(cycle)
     excess = (s["value"] - s["benchmark"]).clip(lower=0)

@@ -465,23 +465,30 @@ def hierarchical_fdr(p_values, families, q: float):
     ([True, True, False, False], [True, False, False, False])
     """
     p = np.asarray(p_values, float)
-    fam_codes = pd.factorize(pd.Series(families, dtype=object))[0]
-    frame = pd.DataFrame({"p": p, "fam": fam_codes}).dropna(subset=["p"])
+    if isinstance(families, np.ndarray) and families.dtype.kind in "iu":  # integer family codes
+        fam_codes = pd.factorize(families)[0]
+    else:  # labels (strings, tuples, ...) hashed as Python objects
+        fam_codes = pd.factorize(pd.Series(families, dtype=object))[0]
     family_q = np.full(p.shape, np.nan)
     member_q = np.full(p.shape, np.nan)
-    if frame.empty:
+    rows = np.flatnonzero(~np.isnan(p))
+    if not len(rows):
         return family_q, member_q
-    frame = frame.sort_values(["fam", "p"])
-    size = frame.groupby("fam")["p"].transform("size").to_numpy()
-    rank = frame.groupby("fam").cumcount().to_numpy() + 1
-    scaled = frame["p"].to_numpy() * size / rank
-    frame["scaled"] = scaled
-    simes = frame.groupby("fam")["scaled"].min()
+    # by family, then p (ties in row order): each family's tests are one run of the sorted arrays
+    order = np.lexsort((p[rows], fam_codes[rows]))
+    rows = rows[order]
+    fam, p_sorted = fam_codes[rows], p[rows]
+    starts = np.flatnonzero(np.r_[True, fam[1:] != fam[:-1]])
+    family = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(fam)]))  # families in code order
+    size = np.diff(np.r_[starts, len(fam)])[family]
+    rank = np.arange(len(fam)) - starts[family] + 1
+    scaled = p_sorted * size / rank
+    simes = np.minimum.reduceat(scaled, starts)
     # within-family BH: running minimum from the largest p down
-    frame["adj"] = frame.iloc[::-1].groupby("fam")["scaled"].cummin().iloc[::-1].clip(upper=1.0)
-    fam_q = pd.Series(benjamini_hochberg(simes.to_numpy()), index=simes.index)
+    adj = pd.Series(scaled[::-1]).groupby(family[::-1]).cummin().to_numpy()[::-1].clip(max=1.0)
+    fam_q = benjamini_hochberg(simes)
     m, r = len(simes), int((fam_q <= q).sum())
     scale = m / r if r > 0 else np.inf
-    family_q[frame.index] = frame["fam"].map(fam_q).to_numpy()
-    member_q[frame.index] = np.minimum(frame["adj"].to_numpy() * scale, 1.0)
+    family_q[rows] = fam_q[family]
+    member_q[rows] = np.minimum(adj * scale, 1.0)
     return family_q, member_q
