@@ -45,3 +45,46 @@ def test_a_wider_range_lets_the_scan_through(tmp_path):
     with pytest.raises(DataError, match="created_at outside the plausible range 2026-01-01"):
         kpi_tables_from_parquet(tmp_path, stages=STAGES, plausible=Plausible(first_year=2026))
     assert len(compute_kpis(kpi_tables_from_parquet(tmp_path, stages=STAGES), by="company"))
+
+
+def _write_us(folder, changes=None):
+    """As :func:`_write`, with microsecond timestamps and row groups of 3 rows (footer statistics per group)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    for name, frame in handmade_data().tables.items():
+        frame = frame.copy()
+        for (table, column, row), value in (changes or {}).items():
+            if table == name:
+                frame.loc[row, column] = value
+        pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), folder / f"{name}.parquet",
+                       coerce_timestamps="us", allow_truncated_timestamps=True, row_group_size=3)
+
+
+def test_footer_statistics_give_the_bounds_and_the_same_kpis(tmp_path):
+    _write_us(tmp_path)
+    tables = kpi_tables_from_parquet(tmp_path, stages=STAGES)
+    opps = handmade_data().tables["opportunities"]
+    assert tables.known_bounds("opportunities", "created_at") == (opps.created_at.min(), opps.created_at.max())
+    assert tables.known_bounds("opportunities", "amount") == (opps.amount.min(), opps.amount.max())
+    assert tables.known_bounds("opportunities", "stage") is None  # only dates and amounts are kept
+    levels = ["rep", "team", "region", "company"]
+    pd.testing.assert_frame_equal(compute_kpis(tables, by=levels), compute_kpis(handmade_data(), by=levels))
+
+
+def test_statistics_outside_the_range_still_count_the_rows(tmp_path):
+    last = len(handmade_data().tables["opportunities"]) - 1  # in the last row group
+    _write_us(tmp_path, {("opportunities", "closed_at", last): pd.Timestamp("2300-01-02")})
+    with pytest.raises(DataError, match="WORKBENCH_DATE_RANGE") as caught:
+        kpi_tables_from_parquet(tmp_path, stages=STAGES)
+    assert "opportunities.parquet: 1 row(s) with closed_at" in str(caught.value)
+
+
+def test_nanosecond_timestamps_are_queried_not_read_from_statistics(tmp_path):
+    _write(tmp_path)
+    opps = handmade_data().tables["opportunities"]
+    opps = opps.assign(created_at=opps["created_at"].astype("datetime64[ns]"))
+    opps.to_parquet(tmp_path / "opportunities.parquet")  # a cast of nanoseconds to microseconds may round
+    tables = kpi_tables_from_parquet(tmp_path, stages=STAGES)
+    assert tables.known_bounds("opportunities", "created_at") is None
+    assert tables.known_bounds("opportunities", "amount") is not None

@@ -320,22 +320,33 @@ def _to_timestamp(value, freq) -> pd.Timestamp:
 def _period_grid(tables: KPITables, freq: str, start, end) -> tuple[pd.DataFrame, pd.Timestamp, pd.Timestamp]:
     """Every period from the first to the last event (widened to start/end), with workdays.
 
+    The first and last event come from the engine in one query, except for columns whose
+    range the tables already know (:meth:`KPITables.known_bounds`, from Parquet footers).
     Returns the grid and the first and last period to report.
     """
     import ibis  # here, where expressions are built: a KPI table kept from an earlier session needs no ibis
 
     from workbench.kpi import expressions as ex
 
-    parts = []
+    parts, known = [], []
     for name, columns in _EVENT_DATES.items():
         if not tables.has(name):
             continue
         t = tables[name]
         for column in columns:
-            parts.append(t.aggregate(lo=t[column].min(), hi=t[column].max()))
-    bounds = ibis.union(*parts) if len(parts) > 1 else parts[0]
-    row = fetch(tables, bounds.aggregate(lo=bounds.lo.min(), hi=bounds.hi.max()))
-    lo, hi = row["lo"].iloc[0], row["hi"].iloc[0]
+            bounds = tables.known_bounds(name, column)  # from Parquet footers: no query
+            if bounds is not None:
+                known.append(bounds)
+            else:
+                parts.append(t.aggregate(lo=t[column].min(), hi=t[column].max()))
+    lows = [pd.Timestamp(lo) for lo, _ in known if lo is not None]
+    highs = [pd.Timestamp(hi) for _, hi in known if hi is not None]
+    if parts:
+        queried = ibis.union(*parts) if len(parts) > 1 else parts[0]
+        row = fetch(tables, queried.aggregate(lo=queried.lo.min(), hi=queried.hi.max()))
+        lows += [v for v in row["lo"] if not pd.isna(v)]
+        highs += [v for v in row["hi"] if not pd.isna(v)]
+    lo, hi = (min(lows), max(highs)) if lows else (pd.NaT, pd.NaT)
     first = _to_timestamp(start, freq) if start is not None else None
     last = _to_timestamp(end, freq) if end is not None else None
     if pd.isna(lo) and (first is None or last is None):

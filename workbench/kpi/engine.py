@@ -48,7 +48,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "KPITables", "KPI_TABLE_NAMES", "connect", "fetch", "memtable", "kpi_tables", "kpi_tables_from_parquet",
-    "kpi_tables_from_backend",
+    "kpi_tables_from_backend", "parquet_bounds",
 ]
 
 #: Contract tables the KPI engine reads.
@@ -86,6 +86,11 @@ class KPITables:
         one); the small tables that are not KPI inputs are looked up there too.
     in_database : bool
         Whether the tables were read by name from the engine's own database.
+    bounds : Mapping[str, Mapping[str, tuple]]
+        For tables read from local Parquet files: ``{table: {column: (min, max)}}`` of the
+        date and amount columns whose footers' statistics give them exactly (see
+        :func:`parquet_bounds`); ``(None, None)`` for a column holding only nulls. Queries
+        that need only these (the plausibility check, the reporting span) read no rows.
     """
 
     tables: Mapping
@@ -94,6 +99,7 @@ class KPITables:
     source: str = ""
     database: object = None
     in_database: bool = False
+    bounds: Mapping = field(default_factory=dict, repr=False)
 
     def has(self, name: str) -> bool:
         """Whether table ``name`` was provided."""
@@ -104,6 +110,14 @@ class KPITables:
             return self.tables[name]
         except KeyError:
             raise KeyError(f"Table {name!r} was not provided by {self.source or 'the source'}.") from None
+
+    def known_bounds(self, name: str, column: str) -> tuple | None:
+        """``(min, max)`` of column ``column`` of table ``name`` known without a query, else None.
+
+        Known for the date and amount columns of local Parquet files whose footers carry
+        statistics (:func:`parquet_bounds`); ``(None, None)`` when the column holds only nulls.
+        """
+        return self.bounds.get(name, {}).get(column)
 
 
 def memtable(frame: pd.DataFrame) -> ibis.Table:
@@ -306,7 +320,9 @@ def kpi_tables_from_parquet(folder, stages=None, backend=None, plausible: Plausi
             )
     if stages is None and not remote:
         stages = next((p for p in (folder / "stages.csv", folder / "stages.toml") if p.is_file()), None)
-    return _conformed(raw, paths, backend, str(folder), stages, plausible)
+    bounds = {} if remote else {name: parquet_bounds(_local_files(path), _bounded_columns(name))
+                                for name, path in paths.items()}
+    return _conformed(raw, paths, backend, str(folder), stages, plausible, bounds)
 
 
 def kpi_tables_from_backend(backend, database=None, stages=None, plausible: Plausible | None = None,
@@ -385,11 +401,121 @@ def _tables_present(backend, database) -> str:
     return f" Tables present: {sorted(present)[:20]}."
 
 
-def _conformed(raw: dict, paths: dict, backend, source: str, stages, plausible: Plausible | None) -> KPITables:
+def _conformed(raw: dict, paths: dict, backend, source: str, stages, plausible: Plausible | None,
+               bounds: dict | None = None) -> KPITables:
     tables = {name: conform(table, name, source) for name, table in raw.items()}
-    _check_plausible(tables, backend, paths, Plausible.from_env() if plausible is None else plausible)
+    bounds = {name: MappingProxyType(known) for name, known in (bounds or {}).items() if known}
+    _check_plausible(tables, backend, paths, Plausible.from_env() if plausible is None else plausible, bounds)
     order, _ = resolve_stages(stages, tables)
-    return KPITables(MappingProxyType(tables), order, backend, source)
+    return KPITables(MappingProxyType(tables), order, backend, source, bounds=MappingProxyType(bounds))
+
+
+def _local_files(path: str) -> list[str]:
+    """The files behind a :func:`parquet_table` path: the file, or the part files of ``<folder>/*.parquet``."""
+    if path.endswith("*.parquet"):
+        return sorted(str(p) for p in Path(path).parent.glob("*.parquet"))
+    return [path]
+
+
+def _bounded_columns(name: str) -> list[str]:
+    """The columns of contract table ``name`` whose range is checked or spans the reporting grid."""
+    return [c.name for c in TABLES[name].columns
+            if c.dtype in ("date", "datetime") or (name, c.name) in AMOUNT_COLUMNS]
+
+
+def parquet_bounds(files, columns) -> dict[str, tuple]:
+    """Min and max of ``columns`` over the Parquet ``files``, from their footers' statistics.
+
+    Reads no rows: every row group's column chunk carries its min, max and null count.
+    A column is in the result only when every chunk of every file gives them exactly:
+    timestamps without a time zone in s, ms or µs (as :class:`pandas.Timestamp`), dates
+    (midnight timestamps) and numbers (float), the values the KPI tables see after
+    :func:`conform`'s casts. A column of only nulls gets ``(None, None)``; a column missing
+    from a file, of another type, or with a chunk lacking statistics (or with a NaN bound)
+    is left out, and its range must be queried.
+
+    Parameters
+    ----------
+    files : list of str
+        Local Parquet files of one table.
+    columns : list of str
+        Column names.
+
+    Returns
+    -------
+    dict
+        ``{column: (min, max)}``.
+
+    Examples
+    --------
+    >>> import tempfile, pyarrow as pa, pyarrow.parquet as pq
+    >>> path = tempfile.mkdtemp() + "/deals.parquet"
+    >>> pq.write_table(pa.table({"amount": [5.0, None, -2.5], "closed_at": pa.nulls(3, pa.timestamp("us")),
+    ...                          "stage": ["Won", "Lost", "Won"]}), path, row_group_size=2)
+    >>> parquet_bounds([path], ["amount", "closed_at", "stage", "missing"])
+    {'amount': (-2.5, 5.0), 'closed_at': (None, None)}
+    """
+    import pyarrow.parquet as pq
+
+    if not files or any(Path(f).name.startswith(("_", ".")) for f in files):
+        return {}  # engines skip such files, or read no file at all: let them answer
+    try:
+        metadata = [pq.read_metadata(f) for f in files]
+    except (OSError, ValueError):  # not readable here: the engine reports it
+        return {}
+    bounds = {}
+    for column in columns:
+        found = [_chunk_bounds(meta, column) for meta in metadata]
+        if any(b is None for b in found):
+            continue
+        lows = [lo for lo, _ in found if lo is not None]
+        highs = [hi for _, hi in found if hi is not None]
+        bounds[column] = (min(lows), max(highs)) if lows else (None, None)
+    return bounds
+
+
+def _chunk_bounds(meta, column: str) -> tuple | None:
+    """``(min, max)`` of ``column`` over the row groups of one file's footer ``meta``, or None if unknown."""
+    arrow = meta.schema.to_arrow_schema()
+    if arrow.get_field_index(column) < 0:
+        return None
+    value = _stat_value(arrow.field(column).type)
+    paths = [meta.schema.column(i).path for i in range(meta.num_columns)]
+    if value is None or paths.count(column) != 1:
+        return None
+    index = paths.index(column)
+    lo = hi = None
+    for group in range(meta.num_row_groups):
+        rows = meta.row_group(group)
+        stats = rows.column(index).statistics
+        if rows.num_rows == 0:
+            continue
+        if stats is None:
+            return None
+        if stats.has_null_count and stats.null_count == rows.num_rows:
+            continue  # only nulls
+        if not stats.has_min_max:
+            return None
+        first, last = value(stats.min_raw), value(stats.max_raw)
+        if pd.isna(first) or pd.isna(last):
+            return None  # a writer that kept NaN in its statistics
+        lo = first if lo is None else min(lo, first)
+        hi = last if hi is None else max(hi, last)
+    return lo, hi
+
+
+def _stat_value(arrow_type):
+    """How to turn a raw statistic of a column of ``arrow_type`` into the value KPIs see, or None."""
+    if pa.types.is_timestamp(arrow_type):
+        if arrow_type.tz is not None or arrow_type.unit not in ("s", "ms", "us"):
+            return None  # zoned: engines shift them; ns: the cast to µs may round
+        unit = arrow_type.unit
+        return lambda raw: pd.Timestamp(int(raw), unit=unit)
+    if pa.types.is_date32(arrow_type):
+        return lambda raw: pd.Timestamp(int(raw), unit="D")
+    if pa.types.is_floating(arrow_type) or pa.types.is_integer(arrow_type):
+        return float
+    return None
 
 
 def _is_uri(location) -> bool:
@@ -427,24 +553,32 @@ def _read_remote(backend, folder: str, name: str):
     return None
 
 
-def _check_plausible(tables: dict, backend, paths: dict, plausible: Plausible) -> None:
+def _check_plausible(tables: dict, backend, paths: dict, plausible: Plausible, bounds: Mapping | None = None) -> None:
     """Raise :class:`DataError` when a scanned table holds a date or amount outside ``plausible``.
 
     Rows read directly are not validated, so they cannot be quarantined one by one: one
     implausible value (a created_at in 1900 stretches the KPI table over a century, an
     amount of 1e32 overflows the exact money sums) stops the run, naming the file, the
-    column and the setting.
+    column and the setting. A column whose ``bounds`` (``{table: {column: (min, max)}}``,
+    from Parquet footers) lie inside the plausible range needs no scan; the others are
+    counted in one query.
     """
+    bounds = bounds or {}
     aggregates, where = [], {}
     for name, table in tables.items():
         checks = {}
         for column in TABLES[name].columns:
             values = table[column.name]
             key = f"{name}__{column.name}"
+            lo, hi = bounds.get(name, {}).get(column.name, (float("nan"), float("nan")))
             if column.dtype in ("date", "datetime"):
                 first, after = plausible.date_bounds(column.name)
+                if lo is None or (isinstance(lo, pd.Timestamp) and first <= lo and hi < after):
+                    continue  # only nulls, or every value inside the range
                 checks[key] = ((values < first.to_pydatetime()) | (values >= after.to_pydatetime())).sum()
             elif (name, column.name) in AMOUNT_COLUMNS:
+                if lo is None or (-plausible.max_amount <= lo and hi <= plausible.max_amount):
+                    continue
                 checks[key] = (values.abs() > plausible.max_amount).sum()
             else:
                 continue
