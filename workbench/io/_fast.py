@@ -264,11 +264,14 @@ class CellEdges:
     >>> edges = CellEdges(pa.array(["R1", "a b", None, " 7"]))
     >>> edges.may_have_edge_space(), edges.may_start_like("nN"), edges.has_empty
     (True, False, False)
+    >>> CellEdges(pa.array(["1001.0", "R10"])).may_end_with(".0"), edges.may_end_with(".0")
+    (True, False)
     """
 
     def __init__(self, arr):
         self.has_empty = False
         self._parts = []  # per chunk: the first and last bytes of its non-empty cells
+        self._cells = []  # per chunk: its data bytes and the ends of its non-empty cells
         for chunk in _chunks(arr):
             offsets_type = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
             buffers = chunk.buffers()
@@ -281,6 +284,7 @@ class CellEdges:
                 valid = chunk.is_valid().to_numpy(zero_copy_only=False) if chunk.null_count else True
                 self.has_empty = self.has_empty or bool((~filled & valid).any())
             self._parts.append((data[starts], data[ends - 1]))
+            self._cells.append((data, starts, ends))
 
     def may_have_edge_space(self) -> bool:
         """Whether any cell may start or end with white space: its first or last byte is a space or
@@ -289,6 +293,22 @@ class CellEdges:
         # one wrapping subtraction maps exactly those bytes to 0x5F-0xFF and 0x21-0x7F below
         return any(((head - np.uint8(0x21)) >= 0x5F).any() or ((tail - np.uint8(0x21)) >= 0x5F).any()
                    for head, tail in self._parts)
+
+    def may_end_with(self, suffix: str) -> bool:
+        """Whether any cell ends with the ASCII ``suffix`` (exact: the last bytes of the cells
+        whose last byte matches are compared)."""
+        tail_bytes = suffix.encode("ascii")
+        for (_, tail), (data, starts, ends) in zip(self._parts, self._cells):
+            candidates = np.flatnonzero(tail == tail_bytes[-1])
+            if not len(candidates):
+                continue
+            start, end = starts[candidates], ends[candidates]
+            match = (end - start) >= len(tail_bytes)
+            for k in range(2, len(tail_bytes) + 1):
+                match &= data[np.maximum(end - k, 0)] == tail_bytes[-k]
+            if match.any():
+                return True
+        return False
 
     def may_start_like(self, firsts) -> bool:
         """Whether any cell is empty or may start with one of the characters ``firsts`` (a cell

@@ -102,11 +102,13 @@ def _cell_text(values: pd.Series) -> np.ndarray:
     return text.fillna("").astype(object).to_numpy()
 
 
-def _coerce_text(values: pd.Series) -> pd.Series:
+def _coerce_text(values: pd.Series, *, with_edges: bool = False):
     """Any column as stripped text; empty / null markers -> missing (NaN).
 
     The cells' first and last bytes are read once (:class:`~workbench.io._fast.CellEdges`)
-    for both the trim and the marker screens.
+    for both the trim and the marker screens. With ``with_edges``, returns ``(text, edges)``
+    where ``edges`` (or None) screens the returned text's cells (a cell made missing may
+    still be screened: the screens stay conservative).
     """
     if values.dtype.kind == "M" or isinstance(values.dtype, pd.DatetimeTZDtype):
         text = values.astype("str").where(values.notna())
@@ -117,7 +119,8 @@ def _coerce_text(values: pd.Series) -> pd.Series:
     elif values.dtype == object:
         kind = pd.api.types.infer_dtype(values, skipna=True)
         if kind == "empty":
-            return null_text(len(values)).set_axis(values.index)
+            empty = null_text(len(values)).set_axis(values.index)
+            return (empty, None) if with_edges else empty
         if kind == "string":
             text = values
         else:
@@ -135,20 +138,24 @@ def _coerce_text(values: pd.Series) -> pd.Series:
     if stripped is not text:  # trimmed: other bytes at the edges, read again for the marker screen
         text, edges = stripped, None
     missing = text.isna().to_numpy() | isin_short(text, STRICT_NA_TOKENS, stripped=True, edges=edges)
-    return text.mask(missing) if missing.any() else text
+    text = text.mask(missing) if missing.any() else text
+    return (text, edges) if with_edges else text
 
 
-def _tidy_numeric_ids(text: pd.Series) -> pd.Series:
+def _tidy_numeric_ids(text: pd.Series, edges: CellEdges | None = None) -> pd.Series:
     """Ids written as floats by a spreadsheet or pandas (``1001.0``) -> ``1001``.
 
     Applied only when *every* id of the column is an integer written with a ``.0``
-    tail or without one, so real ids that contain dots are never touched.
+    tail or without one, so real ids that contain dots are never touched. ``edges``
+    (of ``text``'s cells, see :func:`_coerce_text`) answers the trigger without a string kernel.
 
     >>> _tidy_numeric_ids(pd.Series(["1001.0", "1002", None], dtype="str")).tolist()
     ['1001', '1002', nan]
     """
+    if edges is not None and not edges.may_end_with(".0"):  # cheap trigger: how floats are printed
+        return text
     arr = pa.array(text, from_pandas=True)
-    if not _mask(pc.ends_with(arr, ".0")).any():  # cheap trigger: how floats are printed
+    if not _mask(pc.ends_with(arr, ".0")).any():
         return text
     present = text.notna().to_numpy()
     integer_like = _mask(pc.match_substring_regex(arr, r"^-?\d+(?:\.0+)?$"))
@@ -394,9 +401,9 @@ def _type_columns(table: Table, raw: dict, n: int, problems: _Problems, plausibl
 def _text_column(column: Column, values: pd.Series, parsed: dict, problems: _Problems) -> pd.Series:
     """A text column stripped and checked: required value, enum value, period label."""
     name = column.name
-    text = _coerce_text(values)
+    text, edges = _coerce_text(values, with_edges=True)
     if name.endswith("_id"):
-        text = _tidy_numeric_ids(text)
+        text = _tidy_numeric_ids(text, edges)
     if name == "entity_id" and "entity_type" in parsed:
         text = _company_entity_ids(text, parsed["entity_type"])
     _check_required(column, text.isna().to_numpy(), problems)

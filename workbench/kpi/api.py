@@ -39,6 +39,10 @@ _EVENT_DATES = {
 }
 _FREQ_ORDER = {"W": 0, "M": 1, "Q": 2, "Y": 3}
 
+#: Metrics whose value in a period reads earlier periods (growth lags, the open pipeline's
+#: running sum): only with one of them is the grid widened to the data's whole span.
+_LOOKS_BACK = frozenset({"bookings_growth_pop", "bookings_growth_yoy", "open_pipeline", "pipeline_coverage"})
+
 
 def compute_kpis(
     data,
@@ -134,7 +138,7 @@ def _kpis_of(data, *, levels, freq, requested, start, end) -> pd.DataFrame:
             stacklevel=2,
         )
         available = [m for m in available if m != "stage_conversion"]
-    periods, first, last = _period_grid(tables, freq, start, end)
+    periods, first, last = _period_grid(tables, freq, start, end, looks_back=bool(_LOOKS_BACK.intersection(available)))
     if periods.empty or not available:
         return _empty()
     reps = fetch(tables, tables["reps"].select("rep_id", "team", "region", "hire_date"))
@@ -317,17 +321,22 @@ def _to_timestamp(value, freq) -> pd.Timestamp:
     return period_start(pd.Series([p.start]), freq).iloc[0]
 
 
-def _period_grid(tables: KPITables, freq: str, start, end) -> tuple[pd.DataFrame, pd.Timestamp, pd.Timestamp]:
+def _period_grid(tables: KPITables, freq: str, start, end,
+                 looks_back: bool = True) -> tuple[pd.DataFrame, pd.Timestamp, pd.Timestamp]:
     """Every period from the first to the last event (widened to start/end), with workdays.
 
     The first and last event come from the engine in one query, except for columns whose
     range the tables already know (:meth:`KPITables.known_bounds`, from Parquet footers).
+    Without ``looks_back`` (no metric reads earlier periods) and with both ``start`` and
+    ``end`` given, the grid is just ``start..end`` and the data's span is not asked for: a
+    period's value then depends on that period alone, so the reported rows are the same.
     Returns the grid and the first and last period to report.
     """
     import ibis  # here, where expressions are built: a KPI table kept from an earlier session needs no ibis
 
-    from workbench.kpi import expressions as ex
-
+    if not looks_back and start is not None and end is not None:
+        first, last = _to_timestamp(start, freq), _to_timestamp(end, freq)
+        return _grid_of(pd.date_range(first, last, freq=pandas_freq(freq)), freq), first, last
     parts, known = [], []
     for name, columns in _EVENT_DATES.items():
         if not tables.has(name):
@@ -358,13 +367,20 @@ def _period_grid(tables: KPITables, freq: str, start, end) -> tuple[pd.DataFrame
     # Compute over the union of the data's span and the requested one (growth looks back),
     # report only first..last.
     span = pd.date_range(min(first, data_first), max(last, data_last), freq=pandas_freq(freq))
+    return _grid_of(span, freq), first, last
+
+
+def _grid_of(span: pd.DatetimeIndex, freq: str) -> pd.DataFrame:
+    """The grid of the periods starting at ``span``: ``period, period_end, workdays, period_key``."""
+    from workbench.kpi import expressions as ex
+
     ends = pd.DatetimeIndex(list(span[1:]) + [_next_start(span[-1], freq)]) if len(span) else span
     grid = pd.DataFrame({"period": span.astype("datetime64[us]"), "period_end": ends.astype("datetime64[us]")})
     grid["workdays"] = np.busday_count(
         grid["period"].to_numpy().astype("datetime64[D]"), grid["period_end"].to_numpy().astype("datetime64[D]")
     ).astype("int64")
     grid["period_key"] = ex.period_keys(grid["period"], freq)
-    return grid, first, last
+    return grid
 
 
 def _next_start(ts: pd.Timestamp, freq: str) -> pd.Timestamp:
