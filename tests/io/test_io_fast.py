@@ -184,3 +184,21 @@ def test_filter_rows_by_column_on_threads_equals_boolean_indexing(hashed_always)
     out = _fast.filter_rows(frame, keep)
     pd.testing.assert_frame_equal(out, frame[keep].reset_index(drop=True))
     assert list(out.dtypes) == list(frame.dtypes)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_may_end_with_equals_arrow_ends_with(seed):
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    rng = np.random.default_rng(seed)
+    alphabet = np.array(["1", "0", ".", "a", " ", "é"])
+    for _ in range(300):
+        cells = [None if rng.random() < 0.2 else "".join(rng.choice(alphabet, rng.integers(0, 6)))
+                 for _ in range(rng.integers(0, 9))]
+        arr = pa.array(cells, type=pa.string())
+        if len(cells) > 2 and rng.random() < 0.3:
+            arr = arr.slice(1, len(cells) - 2)  # a slice: offsets not starting at 0
+        for suffix in (".0", "0", "1.0"):
+            exact = bool(pc.any(pc.ends_with(arr, suffix)).as_py() or False)
+            assert _fast.CellEdges(arr).may_end_with(suffix) == exact, (cells, suffix)

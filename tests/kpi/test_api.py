@@ -155,3 +155,23 @@ def test_unreadable_target_period_names_table_and_value():
     tables["targets"] = {**ALL_TABLES["targets"], "period": ["March"] + ALL_TABLES["targets"]["period"][1:]}
     with pytest.raises(DataError, match="Table 'targets', column 'period': Cannot read period 'March'"):
         compute_kpis(make_sales_data(tables, stages=STAGES), by="rep", metrics=["quota_attainment"])
+
+
+@pytest.mark.parametrize("freq, start, end", [("M", "2026-02", "2026-02"), ("M", "2026-01", "2026-03"),
+                                              ("Q", "2026-Q1", "2026-Q1"), ("W", "2026-02-02", "2026-02-16")])
+def test_a_requested_span_gives_the_same_rows_as_the_whole_table(freq, start, end):
+    """Without growth or the open pipeline only start..end is computed; with them the whole span is
+    (they read earlier periods). Either way the rows are those of the whole table, cut to start..end."""
+    data = handmade_data()
+    levels = ["rep", "team", "region", "company"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", KPIUnavailableWarning)
+        whole = compute_kpis(data, by=levels, freq=freq)
+        first, last = pd.Timestamp(whole["period"].min()), pd.Timestamp(whole["period"].max())
+        for metrics in (["bookings", "bookings_target", "quota_attainment", "win_rate", "activities_per_workday"],
+                        ["bookings_growth_pop", "open_pipeline", "pipeline_coverage", "bookings"]):
+            part = compute_kpis(data, by=levels, freq=freq, metrics=metrics, start=start, end=end)
+            lo, hi = part["period"].min(), part["period"].max()
+            assert first <= lo <= hi <= last and (lo, hi) != (first, last)  # a part of the data's span
+            expected = whole[whole["metric"].isin(metrics) & whole["period"].between(lo, hi)]
+            pd.testing.assert_frame_equal(part.reset_index(drop=True), expected.reset_index(drop=True))
