@@ -157,10 +157,12 @@ def test_upload_of_a_zip_of_csvs_shows_the_uploaded_reps_in_the_scorecard(sample
 
 def test_nothing_of_an_upload_is_kept_in_the_cache(sample_folder, upload_zip, tmp_path, monkeypatch):
     from workbench.forecast import forecast_entities
+    from workbench.io import cache as data_cache
 
     monkeypatch.setenv("WORKBENCH_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("WORKBENCH_CACHE_RESULTS", "1")
     page = app(KpiScorecard, source=sample_folder)
+    data_cache.wait_for_writes()  # the sample's own entry is written in the background
     kept_before = sorted(p.name for p in (tmp_path / "cache").rglob("*"))
     assert page.picker.load_upload([("team.zip", upload_zip)]) is True
     forecast_entities(page.picker.data, by="team", h=1, n_windows=1)  # what an app computes from it

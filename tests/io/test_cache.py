@@ -322,3 +322,31 @@ def test_an_unwritable_cache_is_no_error(valid_folder, cache_dir):
     cache_dir.write_text("a file where the cache folder should be", encoding="utf-8")
     data = load(valid_folder)
     assert_same_data(load(valid_folder), data)
+
+
+def test_the_entry_is_written_in_the_background_where_the_cache_was_when_loading(valid_folder, cache_dir,
+                                                                                 monkeypatch):
+    """load() returns before its entry is written; the write goes to the cache folder set at load
+    time, a repeat load in the same process waits for it and reads it, and so does cache_entries."""
+    import threading
+
+    release = threading.Event()
+    real_write = data_cache.write_entry
+
+    def slow_write(*args, **kwargs):
+        release.wait(10)
+        return real_write(*args, **kwargs)
+
+    monkeypatch.setattr(data_cache, "write_entry", slow_write)
+    first = load(valid_folder)  # returns although the write is held back
+    assert _files(cache_dir) == []
+    monkeypatch.setenv(data_cache.CACHE_DIR_ENV, str(cache_dir.parent / "elsewhere"))
+    release.set()
+    data_cache.wait_for_writes()
+    monkeypatch.setenv(data_cache.CACHE_DIR_ENV, str(cache_dir))
+    (entry,) = data_cache.cache_entries()
+    assert entry["key"] == first.fingerprint and not (cache_dir.parent / "elsewhere").exists()
+    monkeypatch.setattr(importlib.import_module("workbench.io.load"), "_load",
+                        lambda *a, **k: pytest.fail("read the files again"))
+    again = load(valid_folder)
+    pd.testing.assert_frame_equal(again.opportunities, first.opportunities)

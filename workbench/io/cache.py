@@ -23,9 +23,11 @@ An entry is found by its **key** (also ``SalesData.fingerprint``), a hash of
   modules it uses, and the versions of pandas, pyarrow and DuckDB), so a code change
   never reads an entry written by older code.
 
-Any change to any of these makes a new key, so a stale entry is never read. An entry is
-written to a temporary folder and renamed into place, so a reader sees a whole entry or
-none; an entry that is damaged anyway (a truncated file, unreadable metadata) is removed
+Any change to any of these makes a new key, so a stale entry is never read. A load
+stores its entry in the background (:func:`store_entry`: the caller has its data at once;
+readers in the same process wait for the write, and the interpreter does before it exits).
+An entry is written to a temporary folder and renamed into place, so a reader sees a
+whole entry or none; an entry that is damaged anyway (a truncated file, unreadable metadata) is removed
 and rebuilt, never an error. In-memory inputs (a dict of frames, a SalesData) are not
 cached.
 
@@ -67,6 +69,7 @@ import json
 import logging
 import os
 import shutil
+import threading
 import time
 import uuid
 from collections.abc import Mapping
@@ -94,6 +97,8 @@ __all__ = [
     "code_version",
     "read_entry",
     "write_entry",
+    "store_entry",
+    "wait_for_writes",
     "prune",
     "cache_entries",
     "clear_cache",
@@ -336,15 +341,18 @@ def _read_table(folder: Path, spec: dict) -> pd.DataFrame:
     return frame
 
 
-def write_entry(key: str, data: SalesData, *, source, preset=None, mapping=None) -> Path | None:
+def write_entry(key: str, data: SalesData, *, source, preset=None, mapping=None, root: Path | None = None,
+                max_bytes: int | None = None) -> Path | None:
     """Store ``data`` under ``key``; returns the entry folder, or None when it could not be written.
 
     The entry is written into a temporary folder next to its final place and renamed
     into place, so readers never see part of it. A failure (disk full, no permission,
     a table pandas cannot hand to Arrow) leaves no entry and is never an error. Old
-    entries are pruned afterwards (see :func:`prune`).
+    entries are pruned afterwards (see :func:`prune`; ``max_bytes`` its size cap). ``root``:
+    the entries' folder (default: the cache folder the environment names now).
     """
-    group = _entries_root() / _source_group(source, preset, mapping)
+    root = _entries_root() if root is None else root
+    group = root / _source_group(source, preset, mapping)
     final = group / key
     temp = group / f".tmp-{key[:12]}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     try:
@@ -373,16 +381,60 @@ def write_entry(key: str, data: SalesData, *, source, preset=None, mapping=None)
         _LOG.debug("cache entry %s not written: %s", key, err)
         shutil.rmtree(temp, ignore_errors=True)
         return None
-    prune()
+    prune(root=root, max_bytes=max_bytes)
     return final
+
+
+#: Entries this process is writing in the background: key -> writing thread.
+_WRITING: dict[str, threading.Thread] = {}
+_WRITING_LOCK = threading.Lock()
+
+
+def store_entry(key: str, data: SalesData, *, source, preset=None, mapping=None) -> None:
+    """Store ``data`` under ``key`` on a background thread (write-behind); returns at once.
+
+    The load's caller gets its data without waiting for the entry to be written. A
+    :class:`~workbench.io.sales_data.SalesData` never changes (it hands out copy-on-write
+    copies), so the thread reads the same tables the caller has. In this process,
+    :func:`read_entry` of the same key, :func:`cache_entries` and :func:`clear_cache`
+    wait for the write; other processes see the entry once it is whole (it is renamed into
+    place). The thread is not a daemon: the interpreter finishes the write before it exits.
+    """
+    # where and how big, as the environment says now (a background write must not follow later changes)
+    where = {"source": source, "preset": preset, "mapping": mapping, "root": _entries_root(),
+             "max_bytes": _max_bytes()}
+    thread = threading.Thread(target=_write_behind, args=(key, data), kwargs=where,
+                              name=f"workbench-cache-{key[:8]}", daemon=False)
+    with _WRITING_LOCK:
+        _WRITING[key] = thread
+    thread.start()
+
+
+def _write_behind(key: str, data: SalesData, **where) -> None:
+    try:
+        write_entry(key, data, **where)
+    finally:
+        with _WRITING_LOCK:
+            if _WRITING.get(key) is threading.current_thread():
+                del _WRITING[key]
+
+
+def wait_for_writes(key: str | None = None) -> None:
+    """Wait until this process's background writes (of ``key``, or all) are done."""
+    with _WRITING_LOCK:
+        threads = [t for k, t in _WRITING.items() if (key is None or k == key) and t is not threading.current_thread()]
+    for thread in threads:
+        thread.join()
 
 
 def read_entry(key: str) -> SalesData | None:
     """The SalesData stored under ``key``, or None when there is no whole, readable entry.
 
     A damaged entry (unreadable metadata, a truncated or missing table file) is removed,
-    so the next load rebuilds it.
+    so the next load rebuilds it. A write of ``key`` still running in this process
+    (:func:`store_entry`) is waited for.
     """
+    wait_for_writes(key)
     entry = _find_entry(key)
     if entry is None:
         return None
@@ -425,7 +477,11 @@ def _entry_bytes(entry: Path) -> int:
 
 
 def cache_entries() -> list[dict]:
-    """The cache's entries, newest use first: ``path``, ``key``, ``source``, ``rows`` (per table), ``bytes``, ``used``."""
+    """The cache's entries, newest use first: ``path``, ``key``, ``source``, ``rows`` (per table), ``bytes``, ``used``.
+
+    Entries this process is still writing are waited for.
+    """
+    wait_for_writes()
     root = _entries_root()
     out = []
     if not root.is_dir():
@@ -446,14 +502,14 @@ def cache_entries() -> list[dict]:
     return sorted(out, key=lambda e: e["used"], reverse=True)
 
 
-def prune(*, keep: int = KEEP_PER_SOURCE, max_bytes: int | None = None) -> list[Path]:
+def prune(*, keep: int = KEEP_PER_SOURCE, max_bytes: int | None = None, root: Path | None = None) -> list[Path]:
     """Remove old entries: beyond the newest ``keep`` per source, then the oldest while over ``max_bytes``.
 
     Also removes temporary folders left by interrupted writes (older than an hour) and
     entries of older cache formats. Returns the removed folders.
     """
     max_bytes = _max_bytes() if max_bytes is None else max_bytes
-    root = _entries_root()
+    root = _entries_root() if root is None else root
     removed: list[Path] = []
     if root.parent.is_dir():  # entries of other formats are never read again
         for other in root.parent.glob("data-v*"):

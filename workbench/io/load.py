@@ -294,7 +294,7 @@ def load(source, *, stages=None, preset=None, mapping=None, limits=None, cache: 
             return data
         data = dataclasses.replace(data, fingerprint=key)
         if use_cache:
-            data_cache.write_entry(key, data, source=source, preset=preset, mapping=mapping)
+            data_cache.store_entry(key, data, source=source, preset=preset, mapping=mapping)  # in the background
         return data
 
 
