@@ -8,7 +8,8 @@ Parquet into a temporary folder, then times, in one run and side by side:
 - ``workbench.load(folder, cache=False)``: read + coerce + every row check + quarantine;
 - the first ``workbench.load(folder)``: the same, and the validated data stored in the
   cache (an empty cache folder inside the temporary folder, never the home folder; it is
-  emptied before each run);
+  emptied before each run, once the previous run's entry is written). The entry is written
+  on a background thread after ``load`` returns; how much later it is complete is printed;
 - the repeat ``workbench.load(folder)``: unchanged files, read back from the cache
   (checked equal to the first load);
 
@@ -37,6 +38,7 @@ import pandas as pd
 
 import workbench
 from _report import add_publish_flag, publish, table
+from workbench.io.cache import wait_for_writes
 
 
 def make_tables(n_opportunities: int, n_activities: int, n_reps: int = 2000, seed: int = 7) -> dict:
@@ -162,9 +164,17 @@ def main() -> None:
         _, uncached, uncached_cpu = _median_of(lambda: workbench.load(folder, cache=False))
         print(f"workbench.load(cache=False): {uncached:.2f} s", flush=True)
         cache_folder = Path(os.environ["WORKBENCH_CACHE_DIR"])
-        data, first, first_cpu = _median_of(lambda: workbench.load(folder),
-                                            before=lambda: shutil.rmtree(cache_folder, ignore_errors=True))
-        print(f"first workbench.load: {first:.2f} s", flush=True)
+
+        def empty_cache():  # the previous run's entry finished (untimed), then removed
+            wait_for_writes()
+            shutil.rmtree(cache_folder, ignore_errors=True)
+
+        data, first, first_cpu = _median_of(lambda: workbench.load(folder), before=empty_cache)
+        t0 = time.perf_counter()
+        wait_for_writes()  # the entry is written in the background after load returned
+        written_after = time.perf_counter() - t0
+        print(f"first workbench.load: {first:.2f} s (its cache entry complete {written_after:.2f} s later)",
+              flush=True)
         again, repeat, repeat_cpu = _median_of(lambda: workbench.load(folder))
         print(f"repeat workbench.load: {repeat:.2f} s", flush=True)
         same = _same(data, again)
@@ -196,6 +206,8 @@ def main() -> None:
         ]),
         "",
         f"First load: {verdict('first', first)}; repeat load: {verdict('repeat', repeat)}, in wall time. "
+        f"The first load returns once the data are validated; its cache entry is written on a background "
+        f"thread and was complete {written_after:.2f} s after the last first load returned. "
         f"The repeat load returned {'the same' if same else 'DIFFERENT'} tables, dtypes, quarantine and report.",
         "",
         table(["table", "check", "rows quarantined"],
