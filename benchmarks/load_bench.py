@@ -4,7 +4,9 @@ Generates synthetic contract tables (default 1M opportunities, 10M activities, 2
 a few stage-history rows per deal and ~0.1 % bad rows of each kind), writes them as
 Parquet into a temporary folder, then times, in one run and side by side:
 
-- baseline: ``pd.read_parquet`` of every file (no validation; the best of three reads);
+- baseline: ``pd.read_parquet`` of every file (no validation), timed in a fresh Python
+  process, twice per round; its best run (the conservative choice: right after heavy work
+  a process's first read can take several times longer on this host);
 - ``workbench.load(folder, cache=False)``: read + coerce + every row check + quarantine;
 - the first ``workbench.load(folder)``: the same, and the validated data stored in the
   cache (an empty cache folder inside the temporary folder, never the home folder; it is
@@ -13,9 +15,10 @@ Parquet into a temporary folder, then times, in one run and side by side:
 - the repeat ``workbench.load(folder)``: unchanged files, read back from the cache
   (checked equal to the first load);
 
-each of ours the median of three runs (this host's speed swings between runs; the baseline
-keeps its best), with its CPU time, and each as a multiple of the baseline. No result is kept
-alive while the next run loads. Goals: first load <= 4x the plain read, repeat
+in three rounds that time every case once, in turn, so each gets the same share of this
+host's drifting speed (it swings by up to 2x within minutes); ours are the median round, the
+baseline its best read; with CPU time, and each as a multiple of the baseline. No result is
+kept alive while the next case loads. Goals: first load <= 4x the plain read, repeat
 <= 1.5x (wall time). Usage::
 
     python benchmarks/load_bench.py                # full size
@@ -27,8 +30,11 @@ The result is printed as markdown and written to docs/benchmarks.md (--no-publis
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -105,25 +111,13 @@ def _timed(run):
     return result, time.perf_counter() - t0, time.process_time() - c0
 
 
-#: Runs of each of our loads; the median is reported.
-RUNS = 3
+#: Rounds of the measurement; each round times every case once, in turn.
+ROUNDS = 3
 
 
-def _median_of(run, before=None):
-    """``(result of the last run, wall, CPU)`` of the median run (by wall time) of :data:`RUNS` runs.
-
-    Only the last run's result is kept: a result held while the next run loads would double
-    the memory the process touches. ``before`` runs (untimed) ahead of each run.
-    """
-    timings, result = [], None
-    for _ in range(RUNS):
-        result = None
-        if before is not None:
-            before()
-        result, wall, cpu = _timed(run)
-        timings.append((wall, cpu))
-    wall, cpu = sorted(timings)[len(timings) // 2]
-    return result, wall, cpu
+def _median(timings: list[tuple[float, float]]) -> tuple[float, float]:
+    """``(wall, CPU)`` of the median run by wall time."""
+    return sorted(timings)[len(timings) // 2]
 
 
 def _same(first, again) -> bool:
@@ -156,27 +150,43 @@ def main() -> None:
         del tables
 
         def read_all():
-            return sum(len(pd.read_parquet(path)) for path in sorted(folder.glob("*.parquet")))
+            """The plain read, timed in a fresh Python process (as a user's plain read runs)."""
+            code = ("import json, sys, time; import pandas as pd; from pathlib import Path\n"
+                    "t0, c0 = time.perf_counter(), time.process_time()\n"
+                    "n = sum(len(pd.read_parquet(p)) for p in sorted(Path(sys.argv[1]).glob('*.parquet')))\n"
+                    "print(json.dumps([n, time.perf_counter() - t0, time.process_time() - c0]))\n")
+            out = subprocess.run([sys.executable, "-c", code, str(folder)], check=True, capture_output=True, text=True)
+            return tuple(json.loads(out.stdout.strip().splitlines()[-1]))
 
-        # the baseline's best of three reads (the first may still pay for the files just written)
-        total, baseline, baseline_cpu = min((_timed(read_all) for _ in range(3)), key=lambda run: run[1])
-        print(f"pd.read_parquet: {baseline:.2f} s", flush=True)
-        _, uncached, uncached_cpu = _median_of(lambda: workbench.load(folder, cache=False))
-        print(f"workbench.load(cache=False): {uncached:.2f} s", flush=True)
         cache_folder = Path(os.environ["WORKBENCH_CACHE_DIR"])
-
-        def empty_cache():  # the previous run's entry finished (untimed), then removed
+        # Rounds of: the plain read, a load without the cache, a first load into an emptied cache
+        # (once the previous round's entry is written, untimed) and a repeat load. Interleaving
+        # them gives every case the same share of this host's drifting speed. Only one result is
+        # alive at a time: one held while the next case loads would double the memory touched.
+        times = {"read": [], "uncached": [], "first": [], "repeat": []}
+        written_after = []
+        for _ in range(ROUNDS):
+            for _ in range(2):  # twice: a process right after heavy work may pay for the freed memory
+                total, wall, cpu = read_all()
+                times["read"].append((wall, cpu))
+            wall, cpu = _timed(lambda: workbench.load(folder, cache=False))[1:]  # the data freed at once
+            times["uncached"].append((wall, cpu))
             wait_for_writes()
             shutil.rmtree(cache_folder, ignore_errors=True)
-
-        data, first, first_cpu = _median_of(lambda: workbench.load(folder), before=empty_cache)
-        t0 = time.perf_counter()
-        wait_for_writes()  # the entry is written in the background after load returned
-        written_after = time.perf_counter() - t0
-        print(f"first workbench.load: {first:.2f} s (its cache entry complete {written_after:.2f} s later)",
-              flush=True)
-        again, repeat, repeat_cpu = _median_of(lambda: workbench.load(folder))
-        print(f"repeat workbench.load: {repeat:.2f} s", flush=True)
+            data = again = None
+            data, wall, cpu = _timed(lambda: workbench.load(folder))
+            times["first"].append((wall, cpu))
+            t0 = time.perf_counter()
+            wait_for_writes()  # the entry is written in the background after load returned
+            written_after.append(time.perf_counter() - t0)
+            again, wall, cpu = _timed(lambda: workbench.load(folder))
+            times["repeat"].append((wall, cpu))
+            print("round: " + ", ".join(f"{k} {v[-1][0]:.2f} s" for k, v in times.items()), flush=True)
+        baseline, baseline_cpu = min(times["read"])  # the plain read's best run
+        uncached, uncached_cpu = _median(times["uncached"])
+        first, first_cpu = _median(times["first"])
+        repeat, repeat_cpu = _median(times["repeat"])
+        written_after = sorted(written_after)[len(written_after) // 2]
         same = _same(data, again)
         del again
     loaded = sum(data.rows_loaded.values())
@@ -197,17 +207,19 @@ def main() -> None:
         "quarantined.",
         "",
         table(["", "wall time", "× read_parquet", "rows/s (wall)", "CPU time", "× (CPU)"], [
-            row("`pd.read_parquet` of the same files (baseline, best of three)", baseline, baseline_cpu),
-            row("`workbench.load(cache=False)` (read + type + every check + quarantine; median of 3)", uncached,
+            row("`pd.read_parquet` of the same files (baseline, fresh process, best of 6 reads)", baseline,
+                baseline_cpu),
+            row("`workbench.load(cache=False)` (read + type + every check + quarantine; median of 3 rounds)", uncached,
                 uncached_cpu),
-            row("first `workbench.load` (the same, and the result stored in the cache; median of 3)", first,
+            row("first `workbench.load` (the same, and the result stored in the cache; median of 3 rounds)", first,
                 first_cpu),
-            row("repeat `workbench.load` of the unchanged files (from the cache; median of 3)", repeat, repeat_cpu),
+            row("repeat `workbench.load` of the unchanged files (from the cache; median of 3 rounds)", repeat,
+                repeat_cpu),
         ]),
         "",
         f"First load: {verdict('first', first)}; repeat load: {verdict('repeat', repeat)}, in wall time. "
         f"The first load returns once the data are validated; its cache entry is written on a background "
-        f"thread and was complete {written_after:.2f} s after the last first load returned. "
+        f"thread and was complete {written_after:.2f} s after the first load returned (median). "
         f"The repeat load returned {'the same' if same else 'DIFFERENT'} tables, dtypes, quarantine and report.",
         "",
         table(["table", "check", "rows quarantined"],
