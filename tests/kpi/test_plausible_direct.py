@@ -15,14 +15,25 @@ from workbench.io.plausible import Plausible
 from workbench.kpi import compute_kpis, kpi_tables_from_parquet
 
 
-def _write(folder, changes=None):
-    """The handmade tables as Parquet files, with ``changes`` ({(table, column, row): value}) made."""
+def _write(folder, changes=None, *, row_group_size=None):
+    """The handmade tables as Parquet files, with ``changes`` ({(table, column, row): value}) made.
+
+    With ``row_group_size``: microsecond timestamps in row groups of that many rows (footer
+    statistics per group); else as pandas writes them.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     for name, frame in handmade_data().tables.items():
         frame = frame.copy()
         for (table, column, row), value in (changes or {}).items():
             if table == name:
                 frame.loc[row, column] = value
-        frame.to_parquet(folder / f"{name}.parquet")
+        if row_group_size is None:
+            frame.to_parquet(folder / f"{name}.parquet")
+        else:
+            pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), folder / f"{name}.parquet",
+                           coerce_timestamps="us", allow_truncated_timestamps=True, row_group_size=row_group_size)
 
 
 @pytest.mark.parametrize(("change", "setting"), [
@@ -47,22 +58,8 @@ def test_a_wider_range_lets_the_scan_through(tmp_path):
     assert len(compute_kpis(kpi_tables_from_parquet(tmp_path, stages=STAGES), by="company"))
 
 
-def _write_us(folder, changes=None):
-    """As :func:`_write`, with microsecond timestamps and row groups of 3 rows (footer statistics per group)."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    for name, frame in handmade_data().tables.items():
-        frame = frame.copy()
-        for (table, column, row), value in (changes or {}).items():
-            if table == name:
-                frame.loc[row, column] = value
-        pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), folder / f"{name}.parquet",
-                       coerce_timestamps="us", allow_truncated_timestamps=True, row_group_size=3)
-
-
 def test_footer_statistics_give_the_bounds_and_the_same_kpis(tmp_path):
-    _write_us(tmp_path)
+    _write(tmp_path, row_group_size=3)
     tables = kpi_tables_from_parquet(tmp_path, stages=STAGES)
     opps = handmade_data().tables["opportunities"]
     assert tables.known_bounds("opportunities", "created_at") == (opps.created_at.min(), opps.created_at.max())
@@ -74,7 +71,7 @@ def test_footer_statistics_give_the_bounds_and_the_same_kpis(tmp_path):
 
 def test_statistics_outside_the_range_still_count_the_rows(tmp_path):
     last = len(handmade_data().tables["opportunities"]) - 1  # in the last row group
-    _write_us(tmp_path, {("opportunities", "closed_at", last): pd.Timestamp("2300-01-02")})
+    _write(tmp_path, {("opportunities", "closed_at", last): pd.Timestamp("2300-01-02")}, row_group_size=3)
     with pytest.raises(DataError, match="WORKBENCH_DATE_RANGE") as caught:
         kpi_tables_from_parquet(tmp_path, stages=STAGES)
     assert "opportunities.parquet: 1 row(s) with closed_at" in str(caught.value)

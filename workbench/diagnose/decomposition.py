@@ -84,6 +84,7 @@ def funnel_factors(
     (see :data:`workbench.diagnose.funnel.COMPONENTS`).
 
     Factors whose value is undefined (0/0) are NaN; the caller fills them with the reference.
+    The frame's ``attrs`` hold the ``bookings`` and ``decided`` deals per entity.
     ``counts``, when given, are the ``decided``, ``wins`` and ``bookings`` of ``closed`` per
     entity of ``index`` already counted (the diagnosis's funnel facts of a level), not counted again.
     """
@@ -116,7 +117,7 @@ def funnel_factors(
         cols[(component, label)] = nxt / at.where(at > 0)
     cols[("avg_deal_size", "")] = bookings / wins.where(wins > 0)
     frame = pd.DataFrame(cols)
-    frame.attrs["bookings"] = bookings
+    frame.attrs["bookings"], frame.attrs["decided"] = bookings, decided
     return frame
 
 
@@ -133,9 +134,7 @@ def decompose(frames: dict, stages: tuple, config, measured: bool = True,
     am = frames.get("activity_months")
     acts = am.groupby("entity")["activities"].sum() if am is not None else None
     factors = funnel_factors(closed, stages, acts, idx, measured, counts=funnel)
-    bookings = factors.attrs["bookings"]
-    decided = (closed.groupby("entity").size().reindex(idx).fillna(0.0) if funnel is None
-               else funnel["decided"].reindex(idx))
+    bookings, decided = factors.attrs["bookings"], factors.attrs["decided"]
     eligible = decided >= config.min_observations
     benchmarks = []
     for col in factors.columns:

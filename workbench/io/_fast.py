@@ -266,6 +266,10 @@ class CellEdges:
     (True, False, False)
     >>> CellEdges(pa.array(["1001.0", "R10"])).may_end_with(".0"), edges.may_end_with(".0")
     (True, False)
+    >>> [CellEdges(pa.array(cells)).may_have_edge_space() for cells in (["R1", "a b", None], ["R1", "b\u3000"])]
+    [False, True]
+    >>> [CellEdges(pa.array(cells)).may_start_like("nN") for cells in (["R1", "R2", None], ["R1", "NULL"])]
+    [False, True]
     """
 
     def __init__(self, arr):
@@ -320,31 +324,6 @@ class CellEdges:
 
 def _chunks(arr) -> list:
     return arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]
-
-
-def _may_have_edge_space(arr) -> bool:
-    """Whether any cell of a text array may start or end with white space.
-
-    Conservative and cheap (two byte gathers, no string kernel): a cell may when its first
-    or last byte is a space or control character (0x00-0x20) or part of a non-ASCII
-    character (0x80-0xFF, where every non-ASCII space is).
-
-    >>> _may_have_edge_space(pa.array(["R1", "a b", None])), _may_have_edge_space(pa.array(["R1", "b\u3000"]))
-    (False, True)
-    """
-    return CellEdges(arr).may_have_edge_space()
-
-
-def _may_start_like(arr, firsts) -> bool:
-    """Whether any cell of a text array is empty or may start with one of the characters ``firsts``.
-
-    Conservative and cheap: compares first bytes; a cell starting with a non-ASCII character
-    always may (its lower-case form is not decided here).
-
-    >>> _may_start_like(pa.array(["R1", "R2", None]), "nN"), _may_start_like(pa.array(["R1", "NULL"]), "nN")
-    (False, True)
-    """
-    return CellEdges(arr).may_start_like(firsts)
 
 
 def isin_short(values: pd.Series, tokens, *, stripped: bool = False, edges: CellEdges | None = None) -> np.ndarray:

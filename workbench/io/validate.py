@@ -152,10 +152,9 @@ def _tidy_numeric_ids(text: pd.Series, edges: CellEdges | None = None) -> pd.Ser
     >>> _tidy_numeric_ids(pd.Series(["1001.0", "1002", None], dtype="str")).tolist()
     ['1001', '1002', nan]
     """
-    if edges is not None and not edges.may_end_with(".0"):  # cheap trigger: how floats are printed
-        return text
     arr = pa.array(text, from_pandas=True)
-    if not _mask(pc.ends_with(arr, ".0")).any():
+    # the trigger, how floats are printed: from the cells' last bytes when read, else a string kernel
+    if not (edges.may_end_with(".0") if edges is not None else _mask(pc.ends_with(arr, ".0")).any()):
         return text
     present = text.notna().to_numpy()
     integer_like = _mask(pc.match_substring_regex(arr, r"^-?\d+(?:\.0+)?$"))

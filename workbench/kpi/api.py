@@ -39,10 +39,6 @@ _EVENT_DATES = {
 }
 _FREQ_ORDER = {"W": 0, "M": 1, "Q": 2, "Y": 3}
 
-#: Metrics whose value in a period reads earlier periods (growth lags, the open pipeline's
-#: running sum): only with one of them is the grid widened to the data's whole span.
-_LOOKS_BACK = frozenset({"bookings_growth_pop", "bookings_growth_yoy", "open_pipeline", "pipeline_coverage"})
-
 
 def compute_kpis(
     data,
@@ -138,7 +134,9 @@ def _kpis_of(data, *, levels, freq, requested, start, end) -> pd.DataFrame:
             stacklevel=2,
         )
         available = [m for m in available if m != "stage_conversion"]
-    periods, first, last = _period_grid(tables, freq, start, end, looks_back=bool(_LOOKS_BACK.intersection(available)))
+    from workbench.kpi.expressions import LOOKS_BACK
+
+    periods, first, last = _period_grid(tables, freq, start, end, looks_back=bool(LOOKS_BACK.intersection(available)))
     if periods.empty or not available:
         return _empty()
     reps = fetch(tables, tables["reps"].select("rep_id", "team", "region", "hire_date"))

@@ -56,6 +56,7 @@ __all__ = [
     "ratio",
     "assemble",
     "YEAR_LAGS",
+    "LOOKS_BACK",
 ]
 
 #: How many periods back "the same period a year earlier" is.
@@ -350,6 +351,11 @@ def _attach_all(grid: ibis.Table, families: list[ibis.Table]) -> ibis.Table:
         t = t.left_join(family, on, rname=f"{{name}}__key{i}")
     return t.select(*[c for c in t.columns if "__key" not in c])
 
+
+#: Metrics of :func:`assemble` whose value in a period reads earlier periods (the growth lags,
+#: the open pipeline's running sum): only with one of them does ``compute_kpis`` widen the
+#: reporting grid to the data's whole span. A new metric over a window belongs here.
+LOOKS_BACK = frozenset({"bookings_growth_pop", "bookings_growth_yoy", "open_pipeline", "pipeline_coverage"})
 
 #: Family columns that are counts or sums: a missing row means 0.
 _ZERO_FILLED = (

@@ -198,7 +198,7 @@ def _level_daily(own: _OwnDaily, members: pd.DataFrame, entities: pd.Index, leve
     ok = member >= 0
     width = int(max(rep_day.max(initial=lo), day.max(initial=lo)) - lo + 1)
     key = member[ok] * width + (rep_day[ok] - lo)
-    if len(entities) * width <= 4 * len(key) + 1_000_000:  # few cells (teams, regions): count them densely, no sort
+    if len(entities) * width <= 4 * len(key) + _DENSE_CELLS:  # few cells (teams, regions): count them densely, no sort
         counted = np.bincount(key, minlength=len(entities) * width)
         summed = np.bincount(key, weights=rep_value[ok], minlength=len(entities) * width)
         cells = np.flatnonzero(counted)
